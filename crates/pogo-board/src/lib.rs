@@ -1,0 +1,10 @@
+//! pogo-board: read a PCB design into one [`Board`] model.
+//!
+//! In: a KiCad `.kicad_pcb` (formats 5 to 9) or an IPC-D-356(A) netlist, plain or
+//! gzip/xz-compressed, chosen by content. Out: a [`Board`] (footprints, pads, vias,
+//! nets, outline, thickness), or a [`BoardError`] that names file, line, column and
+//! what was expected.
+
+pub mod model;
+
+pub use model::*;
