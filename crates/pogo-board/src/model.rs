@@ -63,6 +63,12 @@ pub struct BoxMm {
     pub bottom: f64,
 }
 
+impl Default for BoxMm {
+    fn default() -> Self {
+        BoxMm::EMPTY
+    }
+}
+
 impl BoxMm {
     pub const EMPTY: BoxMm = BoxMm {
         left: f64::INFINITY,

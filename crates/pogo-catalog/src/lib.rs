@@ -1,0 +1,157 @@
+//! pogo-catalog: probe classes (P100, P75, P50, P39), spring probe parts and their
+//! receptacles, with the figures a fixture needs (travel, force, resistance, tip).
+//!
+//! The built-in catalog is `catalog.toml` compiled in; users add parts with their own
+//! TOML file of the same form. Every figure says where it comes from (`source`) and
+//! whether it is a typical value (`typical = true`).
+
+use serde::{Deserialize, Serialize};
+
+/// A probe class: centre spacing and the smallest pad it lands on reliably.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProbeClass {
+    /// `P100`, `P75`, `P50`, `P39`.
+    pub name: String,
+    /// Minimum probe centre to probe centre spacing (mm): 2.54, 1.91, 1.27, 1.00.
+    pub spacing_mm: f64,
+    /// Smallest pad (diameter of the largest circle the exposed copper must admit), mm.
+    pub min_pad_mm: f64,
+}
+
+/// Tip styles of spring probes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TipStyle {
+    Spear,
+    Crown,
+    Serrated,
+    Cup,
+    Flat,
+    Chisel,
+    Concave,
+    Radius,
+    Star,
+}
+
+/// What a tip is made for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetSuit {
+    FlatPad,
+    ViaHole,
+    ThroughHoleLead,
+    DirtySurface,
+}
+
+/// Plain contact probe, or a switch probe for board-present sensing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProbeKind {
+    Contact,
+    SwitchNormallyOpen,
+    SwitchNormallyClosed,
+}
+
+/// One spring probe (pogo pin) part.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProbePart {
+    /// Unique id used in designs and BOMs, e.g. `P75-B1` or a maker part number.
+    pub id: String,
+    /// Maker, or `generic` where no public part is named.
+    pub maker: String,
+    pub part_number: String,
+    /// Class name (`P100` ...).
+    pub class: String,
+    pub kind: ProbeKind,
+    pub tip: TipStyle,
+    /// Diameter of the tip at its end, mm.
+    pub tip_diameter_mm: f64,
+    /// Radius of the circle the tip touches on a flat pad, mm (must lie inside the
+    /// exposed copper for a good contact).
+    pub tip_contact_radius_mm: f64,
+    pub suits: Vec<TargetSuit>,
+    /// Barrel outer diameter, mm.
+    pub barrel_diameter_mm: f64,
+    /// Barrel inner diameter and plunger outer diameter, mm (their difference is the
+    /// pointing clearance `c` of the IDI pointing formula).
+    pub barrel_inner_diameter_mm: f64,
+    pub plunger_diameter_mm: f64,
+    /// Plunger length out of the barrel at full extension (`a`), and length retained
+    /// in the barrel (`b`), mm.
+    pub plunger_extended_mm: f64,
+    pub plunger_retained_mm: f64,
+    /// Overall probe length, mm.
+    pub length_mm: f64,
+    /// Full (maximum) plunger travel, mm.
+    pub full_travel_mm: f64,
+    /// Recommended working travel, mm (2/3 of full travel; must lie within 60-80%).
+    pub working_travel_mm: f64,
+    /// Spring force at preload (zero travel) and at working travel, N.
+    pub preload_force_n: f64,
+    pub spring_force_n: f64,
+    /// Maximum contact resistance, mOhm.
+    pub max_contact_resistance_mohm: f64,
+    pub current_rating_a: f64,
+    pub rated_life_cycles: u64,
+    /// Id of the receptacle this probe fits.
+    pub receptacle: String,
+    /// Where the figures come from (datasheet, standard, "typical of P75 class").
+    pub source: String,
+    /// True where the figures are typical of the class rather than one maker's data.
+    pub typical: bool,
+}
+
+impl ProbePart {
+    /// Spring force (N) at a given travel, linear between preload and working force.
+    pub fn force_at_travel_n(&self, travel_mm: f64) -> f64 {
+        if self.working_travel_mm <= 0.0 {
+            return self.spring_force_n;
+        }
+        let k = (self.spring_force_n - self.preload_force_n) / self.working_travel_mm;
+        self.preload_force_n + k * travel_mm
+    }
+    /// Working travel as a fraction of full travel.
+    pub fn working_travel_fraction(&self) -> f64 {
+        self.working_travel_mm / self.full_travel_mm
+    }
+}
+
+/// A receptacle (socket) pressed into the probe plate; the probe plugs into it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Receptacle {
+    pub id: String,
+    pub maker: String,
+    pub part_number: String,
+    pub class: String,
+    pub outer_diameter_mm: f64,
+    /// Drill for the press fit in the probe plate, mm.
+    pub mounting_drill_mm: f64,
+    pub length_mm: f64,
+    /// Depth from the plate top face to the receptacle collar when seated, mm.
+    pub seating_depth_mm: f64,
+    pub source: String,
+    pub typical: bool,
+}
+
+/// A whole catalog.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Catalog {
+    #[serde(default)]
+    pub classes: Vec<ProbeClass>,
+    #[serde(default)]
+    pub parts: Vec<ProbePart>,
+    #[serde(default)]
+    pub receptacles: Vec<Receptacle>,
+}
+
+impl Catalog {
+    pub fn part(&self, id: &str) -> Option<&ProbePart> {
+        self.parts.iter().find(|p| p.id == id)
+    }
+    pub fn receptacle(&self, id: &str) -> Option<&Receptacle> {
+        self.receptacles.iter().find(|r| r.id == id)
+    }
+    pub fn class(&self, name: &str) -> Option<&ProbeClass> {
+        self.classes.iter().find(|c| c.name == name)
+    }
+}

@@ -1,0 +1,1 @@
+//! pogo-tolerance: Positional tolerance: probe hit probabilities, contact yield, sensitivity.
