@@ -5,6 +5,8 @@
 //! nets, outline, thickness), or a [`BoardError`] that names file, line, column and
 //! what was expected.
 
+mod error;
 pub mod model;
 
+pub use error::{BoardError, Result};
 pub use model::*;
