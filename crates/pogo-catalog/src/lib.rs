@@ -7,8 +7,12 @@
 
 use serde::{Deserialize, Serialize};
 
+mod load;
+pub use load::{CatalogError, FORMAT};
+
 /// A probe class: centre spacing and the smallest pad it lands on reliably.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProbeClass {
     /// `P100`, `P75`, `P50`, `P39`.
     pub name: String,
@@ -54,6 +58,7 @@ pub enum ProbeKind {
 
 /// One spring probe (pogo pin) part.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ProbePart {
     /// Unique id used in designs and BOMs, e.g. `P75-B1` or a maker part number.
     pub id: String,
@@ -118,6 +123,7 @@ impl ProbePart {
 
 /// A receptacle (socket) pressed into the probe plate; the probe plugs into it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Receptacle {
     pub id: String,
     pub maker: String,

@@ -1,0 +1,425 @@
+//! Loading, merging and checking catalogs.
+
+use crate::{Catalog, ProbeClass, ProbePart, Receptacle};
+use serde::Deserialize;
+use std::collections::BTreeSet;
+
+/// Catalog file format version this build reads (`format = 1` at the top of the file).
+pub const FORMAT: u32 = 1;
+
+/// The built-in catalog text (`catalog.toml`, compiled in).
+pub const BUILTIN_TOML: &str = include_str!("../catalog.toml");
+
+/// Why a catalog could not be used.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CatalogError {
+    #[error("cannot read catalog {path}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The TOML does not parse or does not have the catalog's form.
+    #[error("{path}:{line}:{column}: {message}")]
+    Syntax {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// The file parses but a figure is not acceptable.
+    #[error("{path}: {what} `{id}`: {message}")]
+    Invalid {
+        path: String,
+        what: &'static str,
+        id: String,
+        message: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CatalogFile {
+    format: Option<u32>,
+    #[serde(default)]
+    classes: Vec<ProbeClass>,
+    #[serde(default)]
+    parts: Vec<ProbePart>,
+    #[serde(default)]
+    receptacles: Vec<Receptacle>,
+}
+
+/// 1-based line and column of a byte offset.
+fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    (line, before[start..].chars().count() + 1)
+}
+
+impl Catalog {
+    /// The built-in catalog (P100, P75, P50, P39 classes, their parts and receptacles).
+    pub fn builtin() -> Catalog {
+        Catalog::from_toml("built-in catalog.toml", BUILTIN_TOML)
+            .expect("the built-in catalog is valid (checked by its tests)")
+    }
+
+    /// Parses and checks catalog TOML text; `path` names it in errors.
+    pub fn from_toml(path: &str, text: &str) -> Result<Catalog, CatalogError> {
+        let file: CatalogFile = toml::from_str(text).map_err(|e| {
+            let (line, column) = e
+                .span()
+                .map(|s| line_column(text, s.start))
+                .unwrap_or((1, 1));
+            CatalogError::Syntax {
+                path: path.to_string(),
+                line,
+                column,
+                message: e.message().trim().to_string(),
+            }
+        })?;
+        if let Some(format) = file.format
+            && format != FORMAT
+        {
+            return Err(CatalogError::Syntax {
+                path: path.to_string(),
+                line: 1,
+                column: 1,
+                message: format!("catalog format {format} is not supported (expected {FORMAT})"),
+            });
+        }
+        let catalog = Catalog {
+            classes: file.classes,
+            parts: file.parts,
+            receptacles: file.receptacles,
+        };
+        catalog.validate_parts(path, None)?;
+        Ok(catalog)
+    }
+
+    /// Reads a user catalog file. Its parts may name the built-in classes and
+    /// receptacles; call [`Catalog::merge`] to add it to the built-in catalog.
+    pub fn read_file(path: &std::path::Path) -> Result<Catalog, CatalogError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| CatalogError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        Catalog::from_toml(&shown, &text)
+    }
+
+    /// Adds `user` to this catalog: entries with an id (or class name) already present
+    /// replace it, new ones come first so that a user's parts are preferred over the
+    /// built-in ones of the same class. The result is checked as a whole (every part's
+    /// class and receptacle must exist); `path` names the user file in errors.
+    pub fn merge(&mut self, user: Catalog, path: &str) -> Result<(), CatalogError> {
+        fn merge_list<T: Clone>(base: &mut Vec<T>, user: Vec<T>, key: impl Fn(&T) -> &str) {
+            let ids: BTreeSet<String> = user.iter().map(|x| key(x).to_string()).collect();
+            base.retain(|x| !ids.contains(key(x)));
+            let mut merged = user;
+            merged.append(base);
+            *base = merged;
+        }
+        merge_list(&mut self.classes, user.classes, |c| &c.name);
+        merge_list(&mut self.parts, user.parts, |p| &p.id);
+        merge_list(&mut self.receptacles, user.receptacles, |r| &r.id);
+        // Classes stay largest spacing first whatever the merge order.
+        self.classes
+            .sort_by(|a, b| b.spacing_mm.total_cmp(&a.spacing_mm));
+        self.validate(path)
+    }
+
+    /// Checks the whole catalog: every figure in range, every reference resolved.
+    pub fn validate(&self, path: &str) -> Result<(), CatalogError> {
+        self.validate_parts(path, Some(()))
+    }
+
+    fn validate_parts(&self, path: &str, whole: Option<()>) -> Result<(), CatalogError> {
+        let bad = |what: &'static str, id: &str, message: String| CatalogError::Invalid {
+            path: path.to_string(),
+            what,
+            id: id.to_string(),
+            message,
+        };
+        let mut seen = BTreeSet::new();
+        for c in &self.classes {
+            if !seen.insert(c.name.clone()) {
+                return Err(bad("class", &c.name, "defined twice".into()));
+            }
+            if !(c.spacing_mm > 0.0 && c.spacing_mm.is_finite()) {
+                return Err(bad(
+                    "class",
+                    &c.name,
+                    format!("spacing_mm {} must be > 0", c.spacing_mm),
+                ));
+            }
+            if !(c.min_pad_mm > 0.0 && c.min_pad_mm.is_finite()) {
+                return Err(bad(
+                    "class",
+                    &c.name,
+                    format!("min_pad_mm {} must be > 0", c.min_pad_mm),
+                ));
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for r in &self.receptacles {
+            if !seen.insert(r.id.clone()) {
+                return Err(bad("receptacle", &r.id, "defined twice".into()));
+            }
+            for (name, v) in [
+                ("outer_diameter_mm", r.outer_diameter_mm),
+                ("mounting_drill_mm", r.mounting_drill_mm),
+                ("length_mm", r.length_mm),
+            ] {
+                if !(v > 0.0 && v.is_finite()) {
+                    return Err(bad("receptacle", &r.id, format!("{name} {v} must be > 0")));
+                }
+            }
+            if r.source.trim().is_empty() {
+                return Err(bad(
+                    "receptacle",
+                    &r.id,
+                    "`source` must say where the figures come from".into(),
+                ));
+            }
+            if whole.is_some() && self.class(&r.class).is_none() {
+                return Err(bad(
+                    "receptacle",
+                    &r.id,
+                    format!("class `{}` is not in the catalog", r.class),
+                ));
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for p in &self.parts {
+            if !seen.insert(p.id.clone()) {
+                return Err(bad("part", &p.id, "defined twice".into()));
+            }
+            for (name, v) in [
+                ("tip_diameter_mm", p.tip_diameter_mm),
+                ("barrel_diameter_mm", p.barrel_diameter_mm),
+                ("length_mm", p.length_mm),
+                ("full_travel_mm", p.full_travel_mm),
+                ("working_travel_mm", p.working_travel_mm),
+                ("spring_force_n", p.spring_force_n),
+                ("max_contact_resistance_mohm", p.max_contact_resistance_mohm),
+                ("current_rating_a", p.current_rating_a),
+            ] {
+                if !(v > 0.0 && v.is_finite()) {
+                    return Err(bad("part", &p.id, format!("{name} {v} must be > 0")));
+                }
+            }
+            if !(p.tip_contact_radius_mm >= 0.0
+                && p.tip_contact_radius_mm <= p.tip_diameter_mm / 2.0 + 1e-9)
+            {
+                return Err(bad(
+                    "part",
+                    &p.id,
+                    format!(
+                        "tip_contact_radius_mm {} must lie within 0 and half the tip diameter ({})",
+                        p.tip_contact_radius_mm,
+                        p.tip_diameter_mm / 2.0
+                    ),
+                ));
+            }
+            let fraction = p.working_travel_fraction();
+            if !(0.6 - 1e-9..=0.8 + 1e-9).contains(&fraction) {
+                return Err(bad(
+                    "part",
+                    &p.id,
+                    format!(
+                        "working_travel_mm {} is {:.1}% of full_travel_mm {}: it must lie within 60-80% (2/3 recommended)",
+                        p.working_travel_mm,
+                        fraction * 100.0,
+                        p.full_travel_mm
+                    ),
+                ));
+            }
+            if p.preload_force_n < 0.0 || p.preload_force_n > p.spring_force_n {
+                return Err(bad(
+                    "part",
+                    &p.id,
+                    format!(
+                        "preload_force_n {} must lie within 0 and spring_force_n {}",
+                        p.preload_force_n, p.spring_force_n
+                    ),
+                ));
+            }
+            if p.barrel_inner_diameter_mm < p.plunger_diameter_mm {
+                return Err(bad(
+                    "part",
+                    &p.id,
+                    "barrel_inner_diameter_mm must be at least plunger_diameter_mm".into(),
+                ));
+            }
+            if p.source.trim().is_empty() {
+                return Err(bad(
+                    "part",
+                    &p.id,
+                    "`source` must say where the figures come from".into(),
+                ));
+            }
+            if whole.is_some() {
+                if self.class(&p.class).is_none() {
+                    return Err(bad(
+                        "part",
+                        &p.id,
+                        format!("class `{}` is not in the catalog", p.class),
+                    ));
+                }
+                match self.receptacle(&p.receptacle) {
+                    None => {
+                        return Err(bad(
+                            "part",
+                            &p.id,
+                            format!("receptacle `{}` is not in the catalog", p.receptacle),
+                        ));
+                    }
+                    Some(r) if r.class != p.class => {
+                        return Err(bad(
+                            "part",
+                            &p.id,
+                            format!(
+                                "receptacle `{}` is for class {}, not {}",
+                                r.id, r.class, p.class
+                            ),
+                        ));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        if whole.is_none() {
+            // A standalone file (the built-in one) must be complete too when it defines
+            // classes; a user add-on may lean on the built-in classes (checked on merge).
+            if !self.classes.is_empty() {
+                return self.validate_parts(path, Some(()));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_catalog_loads_and_is_complete() {
+        let c = Catalog::builtin();
+        let names: Vec<_> = c.classes.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["P100", "P75", "P50", "P39"]);
+        let spacing: Vec<_> = c.classes.iter().map(|c| c.spacing_mm).collect();
+        assert_eq!(spacing, [2.54, 1.91, 1.27, 1.00]);
+        let min_pad: Vec<_> = c.classes.iter().map(|c| c.min_pad_mm).collect();
+        assert_eq!(min_pad, [0.9, 0.8, 0.6, 0.5]);
+        for class in &c.classes {
+            let parts: Vec<_> = c.parts.iter().filter(|p| p.class == class.name).collect();
+            assert!(
+                parts.len() >= 2,
+                "class {} has {} parts",
+                class.name,
+                parts.len()
+            );
+        }
+        for p in &c.parts {
+            let f = p.working_travel_fraction();
+            assert!((f - 2.0 / 3.0).abs() < 0.01, "{}: working travel {f}", p.id);
+            assert!(
+                p.typical || p.maker != "generic",
+                "{}: generic parts are typical",
+                p.id
+            );
+        }
+        assert!(
+            c.parts
+                .iter()
+                .any(|p| p.kind == crate::ProbeKind::SwitchNormallyOpen)
+        );
+        assert!(
+            c.parts
+                .iter()
+                .any(|p| p.kind == crate::ProbeKind::SwitchNormallyClosed)
+        );
+        let tips: BTreeSet<_> = c.parts.iter().map(|p| p.tip).collect();
+        assert!(tips.len() >= 6, "{tips:?}");
+    }
+
+    #[test]
+    fn working_travel_outside_60_80_percent_is_refused() {
+        let text = BUILTIN_TOML.replacen("working_travel_mm = 4.23", "working_travel_mm = 5.5", 1);
+        let err = Catalog::from_toml("cat.toml", &text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("P100-SPEAR") && err.contains("60-80%") && err.contains("86.6%"),
+            "{err}"
+        );
+        let text = BUILTIN_TOML.replacen("working_travel_mm = 4.23", "working_travel_mm = 3.5", 1);
+        let err = Catalog::from_toml("cat.toml", &text)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("55.1%"), "{err}");
+        let text = BUILTIN_TOML.replacen("working_travel_mm = 4.23", "working_travel_mm = 4.8", 1);
+        assert!(
+            Catalog::from_toml("cat.toml", &text).is_ok(),
+            "75.6% is within 60-80%"
+        );
+    }
+
+    #[test]
+    fn syntax_errors_carry_line_and_column() {
+        let text = "format = 1\n[[parts]]\nid = \"X\"\nmaker = 3\n";
+        let err = Catalog::from_toml("user.toml", text).unwrap_err();
+        match &err {
+            CatalogError::Syntax { line, column, .. } => {
+                assert_eq!((*line, *column), (4, 9), "{err}");
+            }
+            other => panic!("{other:?}"),
+        }
+        let err = Catalog::from_toml("user.toml", "[[parts]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("user.toml:1:"), "{err}");
+        let err = Catalog::from_toml("user.toml", "[[partz]]\nid = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("user.toml:1:") && err.contains("partz"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn user_catalog_merges_before_builtin_and_is_checked() {
+        let mut c = Catalog::builtin();
+        let spear = c.part("P75-SPEAR").unwrap().clone();
+        let mut mine = spear.clone();
+        mine.id = "MY-75".into();
+        mine.spring_force_n = 2.0;
+        let user = Catalog {
+            parts: vec![mine.clone()],
+            ..Default::default()
+        };
+        c.merge(user, "user.toml").unwrap();
+        assert_eq!(c.parts[0].id, "MY-75");
+        assert_eq!(c.part("P75-SPEAR"), Some(&spear));
+
+        let mut orphan = mine;
+        orphan.id = "ORPHAN".into();
+        orphan.receptacle = "NOPE".into();
+        let err = Catalog::builtin()
+            .merge(
+                Catalog {
+                    parts: vec![orphan],
+                    ..Default::default()
+                },
+                "user.toml",
+            )
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("ORPHAN") && err.contains("NOPE"), "{err}");
+    }
+}
