@@ -1,29 +1,235 @@
 //! Mechanics section of `fixture.json`: stack-up, tooling, force, channels.
-//! Owned by the fixture-build work (pogo-mechanics fills these).
+//! Filled by `pogo-mechanics`; read by the writers (`pogo-output`) and the report.
+//!
+//! Heights are measured along the probe axis, in mm, from the **top face of the probe
+//! plate** (the face the receptacles are pressed in from) towards the board. The
+//! *set height* is the distance from that face to the probed face of the board when
+//! the fixture is closed (the board resting on its support posts). A probe whose tip
+//! stands `tip_height_mm` above the plate when free is compressed by
+//! `tip_height_mm - set_height_mm` when closed.
 
+use pogo_board::{PolygonMm, Side};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
-/// Stack-up of the fixture, per probed side.
+/// Stack-up of the fixture: one entry per probed side.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Stackup {
-    pub sides: Vec<serde_json::Value>,
+    /// Press process as configured (`vacuum`, `pneumatic`, `mechanical`).
+    #[serde(default)]
+    pub process: String,
+    /// True when the fixture closes in two stages (dual-level contact).
+    #[serde(default)]
+    pub dual_level: bool,
+    pub sides: Vec<SideStackup>,
 }
 
+/// The stack-up under one probed side of the board, bottom (plate) to top (lid).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SideStackup {
+    /// The board side these probes touch.
+    pub side: Side,
+    /// Thickness of the probe plate (receptacles pressed in), mm.
+    pub probe_plate_thickness_mm: f64,
+    /// Board thickness (from the board file), mm.
+    pub board_thickness_mm: f64,
+    /// Plate top face to the probed board face, fixture closed (final stage), mm.
+    pub set_height_mm: f64,
+    /// Height of the board support posts / rails the board rests on (= set height), mm.
+    pub board_support_height_mm: f64,
+    /// Plate top face to the probed board face at the first stage of a dual-level
+    /// fixture (only the staged, long-travel probes touch), mm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage1_set_height_mm: Option<f64>,
+    /// Tallest part on the probed side (faces the probe plate), its height and
+    /// the clearance kept between it and the plate, mm.
+    pub tallest_part: String,
+    pub tallest_part_height_mm: f64,
+    pub part_clearance_mm: f64,
+    /// Pockets milled into the probe plate for parts taller than the set height
+    /// minus the clearance.
+    #[serde(default)]
+    pub relief_pockets: Vec<ReliefPocket>,
+    /// The pressure plate (lid) on the other face of the board: its thickness, the
+    /// tallest part on that face and the push finger length that clears it, mm.
+    /// `None` when both sides are probed (the other probe plate presses instead).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pressure_plate: Option<PressurePlate>,
+    /// Per probe part used on this side: receptacle, press depth, free tip height,
+    /// compression and its fraction of full travel.
+    pub levels: Vec<ProbeLevel>,
+    /// Overall height: plate bottom face to lid top face (closed), mm.
+    pub total_height_mm: f64,
+}
+
+/// A relief pocket in the probe plate under a tall part.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReliefPocket {
+    pub reference: String,
+    /// Pocket outline: the part's courtyard (or a box round its centre) grown by the
+    /// clearance, absolute page coordinates.
+    pub outline: Vec<PolygonMm>,
+    /// Depth below the plate top face, mm (equal to the plate thickness: cut through).
+    pub depth_mm: f64,
+    pub through: bool,
+}
+
+/// The lid side of a single-sided fixture.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PressurePlate {
+    pub thickness_mm: f64,
+    pub tallest_part: String,
+    pub tallest_part_height_mm: f64,
+    /// Push finger length: board face to lid face, mm (tallest part + clearance).
+    pub push_finger_length_mm: f64,
+}
+
+/// One probe part's level in the stack-up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProbeLevel {
+    pub part: String,
+    pub receptacle: String,
+    /// `1` for probes that touch in the first stage of a dual-level fixture (long
+    /// travel), `2` for the final stage; `1` everywhere in a single-stage fixture.
+    pub stage: u8,
+    pub probes: usize,
+    /// Receptacle collar below the plate top face (catalog seating depth, or the
+    /// press depth chosen to level this part), mm.
+    pub seating_depth_mm: f64,
+    /// Free tip height above the plate top face, mm.
+    pub tip_height_mm: f64,
+    /// Compression at the closed position, mm, and as a fraction of full travel.
+    pub compression_mm: f64,
+    pub working_travel_fraction: f64,
+    pub full_travel_mm: f64,
+    /// Spring force of one probe at that compression, N.
+    pub force_n: f64,
+    /// Compression at the first stage (dual-level only; 0 when clear), mm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stage1_compression_mm: Option<f64>,
+}
+
+/// A guide (tooling) pin: a pin in the probe plate that enters a board hole.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ToolingPin {
     pub x: f64,
     pub y: f64,
+    /// Pin diameter (hole diameter minus the fit clearance), mm.
     pub diameter_mm: f64,
+    /// The board hole it enters.
+    #[serde(default)]
+    pub hole_diameter_mm: f64,
+    /// Reference of the footprint the hole belongs to (`MH1`), or empty.
+    #[serde(default)]
+    pub hole_ref: String,
 }
 
+/// A place where a tooling hole could be added to the board (when it has none usable).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ToolingSuggestion {
+    pub x: f64,
+    pub y: f64,
+    pub diameter_mm: f64,
+    pub reason: String,
+}
+
+/// Push finger (on the lid, pressing the face opposite the probes) or support post.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Support {
+    pub x: f64,
+    pub y: f64,
+    /// The board face it touches.
+    pub side: Side,
+    /// `push_finger` or `support_post`.
+    pub kind: String,
+    /// Why it is there: `corner`, `cluster`, `suggested`.
+    pub reason: String,
+    /// Reaction force at this support from the plate model, N.
+    #[serde(default)]
+    pub reaction_n: f64,
+}
+
+/// Spring force and board strain.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ForceSummary {
-    /// Total spring force at working travel per side, N (`{"top": 40.0}`).
-    pub total_n: std::collections::BTreeMap<String, f64>,
+    /// Total spring force at working travel per side, N (`{"bottom": 40.0}`).
+    pub total_n: BTreeMap<String, f64>,
+    /// Largest principal surface strain of the board (plate model), microstrain.
     pub max_strain_ue: f64,
+    /// Where it occurs (page mm).
+    #[serde(default)]
+    pub max_strain_at: [f64; 2],
+    /// Largest deflection of the board between its supports, mm.
+    #[serde(default)]
+    pub max_deflection_mm: f64,
+    /// Strain limit, microstrain (500 by default).
+    pub limit_ue: f64,
+    pub exceeded: bool,
+    /// Push fingers and support posts of the design.
+    #[serde(default)]
+    pub supports: Vec<Support>,
+    /// Further supports that bring the strain under the limit (empty when within).
+    #[serde(default)]
+    pub suggested_supports: Vec<Support>,
+    /// Strain with the suggested supports added, microstrain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strain_with_suggestions_ue: Option<f64>,
+    /// The plate model used: material, grid and figures.
+    #[serde(default)]
+    pub model: PlateModelInfo,
 }
 
+/// What the strain figure rests on.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct PlateModelInfo {
+    /// `kirchhoff plate, ACM rectangles`.
+    pub method: String,
+    pub youngs_modulus_gpa: f64,
+    pub poisson_ratio: f64,
+    pub thickness_mm: f64,
+    /// Element edge length (the strain is averaged over one element), mm.
+    pub element_mm: f64,
+    pub elements: usize,
+}
+
+/// Interface channels: which probe goes to which connector pin.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Channels {
+    /// Interface name (`header` by default).
     pub interface: String,
+    /// Fixture edge the interface connectors sit on (`top`, `bottom`, `left`, `right`
+    /// of the board as drawn).
+    #[serde(default)]
+    pub edge: String,
+    #[serde(default)]
+    pub connectors: Vec<InterfaceConnector>,
+    /// One per probe, in channel order.
+    #[serde(default)]
+    pub assignments: Vec<ChannelAssignment>,
+    /// Sum of the straight-line wire lengths, probe to connector pin, mm.
+    #[serde(default)]
+    pub total_wire_mm: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterfaceConnector {
+    pub name: String,
+    /// Channels it carries: `first_channel ..= first_channel + pins - 1`.
+    pub first_channel: u32,
+    pub pins: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ChannelAssignment {
+    /// Interface channel, 1-based.
+    pub channel: u32,
+    pub connector: String,
+    /// Pin of that connector, 1-based.
+    pub pin: u32,
+    pub probe: String,
+    pub net: String,
+    /// Connector group the net belongs to (configured), or empty.
+    #[serde(default)]
+    pub group: String,
+    pub wire_length_mm: f64,
 }
