@@ -63,6 +63,9 @@ pub struct Fixture {
     pub set_height_mm: Option<f64>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tooling: Vec<ToolingPin>,
+    /// Places to add tooling holes when the board has fewer than two usable ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tooling_suggestions: Vec<ToolingSuggestion>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force: Option<ForceSummary>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
