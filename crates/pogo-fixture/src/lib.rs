@@ -145,12 +145,43 @@ pub struct DesignRules {
     /// Probes required per net, by net name pattern (`GND`, `+3V3`, `VBUS*`): more
     /// than one for power or high-current nets.
     pub probes_per_net: Vec<NetRequirement>,
+    /// Non-plated holes (and mounting holes) at least this large count as tooling
+    /// holes: the clearance applies to all of them, since the tooling pins are chosen
+    /// among them later.
+    #[serde(default)]
+    pub tooling_hole_min_diameter_mm: f64,
+    /// Parts of unknown height with through-hole leads count as tall.
+    #[serde(default)]
+    pub unknown_tht_part_is_tall: bool,
+    /// Courtyards of test point footprints (no body) keep probes away too.
+    #[serde(default)]
+    pub test_point_courtyards: bool,
+    /// Probe through-hole pads from the side opposite their component.
+    #[serde(default)]
+    pub probe_through_hole_pads: bool,
+    /// Probe vias whose solder mask is open on the probed side.
+    #[serde(default)]
+    pub probe_vias: bool,
+    /// Probe centre spacing per class (the larger of two probes' classes applies).
+    #[serde(default)]
+    pub class_spacing_mm: std::collections::BTreeMap<String, f64>,
+    /// Smallest pad per class: the diameter of the circle the exposed copper must admit.
+    #[serde(default)]
+    pub class_min_pad_mm: std::collections::BTreeMap<String, f64>,
+    /// Pads always probed / never probed (`REF` or `REF.PAD`, globs).
+    #[serde(default)]
+    pub forced: Vec<String>,
+    #[serde(default)]
+    pub forbidden: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NetRequirement {
-    /// Net name or glob pattern (`*` and `?`).
+    /// Net name or glob pattern (`*` and `?`); empty when `net_class` selects.
     pub net: String,
+    /// KiCad net class the requirement applies to, when given by class.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub net_class: Option<String>,
     pub probes: u32,
 }
 
@@ -224,9 +255,19 @@ pub struct Target {
     /// Plated hole diameter for vias and through-hole pads, mm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drill_mm: Option<f64>,
+    /// Why this is a candidate: `test_point`, `through_hole` (probed opposite its
+    /// component, lead in the hole), `via`, `component_pad`, `forced`.
+    #[serde(default)]
+    pub origin: String,
+    /// Radius of the largest circle centred on the probe that fits in `exposed`, mm.
+    #[serde(default)]
+    pub inscribed_radius_mm: f64,
     /// The exposed copper the tip may touch (copper where the mask is open on the
-    /// probed side, minus any hole), absolute page coordinates: the polygon every
-    /// independent check uses.
+    /// probed side), absolute page coordinates: the polygon every independent check
+    /// uses. A plated hole in it (via, through-hole pad) is not cut out: the design
+    /// rules only allow a hole the tip bridges (drill <= 75% of the tip diameter) or
+    /// one the tip is made for (cup/crown on a via, a tip for leads on a soldered
+    /// through-hole pad, whose hole is filled by lead and solder).
     pub exposed: Vec<PolygonMm>,
 }
 
