@@ -6,6 +6,7 @@
 //! what was expected.
 
 mod error;
+pub mod ipc356;
 pub mod model;
 
 pub use error::{BoardError, Result};

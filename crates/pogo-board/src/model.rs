@@ -347,8 +347,12 @@ pub struct AccessRecord {
     pub code: u16,
     /// 1-based line of the record in the file.
     pub line: usize,
-    /// Access side the record names: `Some(Top)`, `Some(Bottom)`, or `None` for both.
+    /// Access side the record names: `Some(Top)`, `Some(Bottom)`, or `None` for both
+    /// (or an inner layer only; see `access_code`).
     pub access: Option<Side>,
+    /// The record's raw access code: 0 both sides, 1 primary (top), n copper layer n
+    /// (KiCad writes the copper layer count for the bottom).
+    pub access_code: u32,
     /// Index into [`Board::pads`] or, for vias (`VIA` reference), `None`.
     pub pad: Option<usize>,
 }
@@ -362,7 +366,8 @@ pub struct Board {
     /// Board thickness from setup/stackup; `None` where the file does not say
     /// (an IPC-D-356 netlist).
     pub thickness_mm: Option<f64>,
-    /// Edge.Cuts outline; `None` where the file has none to give (IPC-D-356).
+    /// Edge.Cuts outline; `None` where the file has none to give (an IPC-D-356 netlist
+    /// without `389 BOARD_EDGE` records).
     pub outline: Option<Outline>,
     pub layers: Vec<Layer>,
     /// Nets in file order; index 0 is KiCad's unnamed net `""` when the file has one.
