@@ -1,1 +1,216 @@
-//! pogo-output: Fixture outputs: Excellon, DXF, SVG, OpenSCAD, STL, wiring and BOM CSV, HTML report.
+//! pogo-output: the files a shop or a printer needs to build a fixture, written from a
+//! [`Fixture`] (`fixture.json`) alone.
+//!
+//! For each probed side there is one probe plate ([`plate::Plate`]); for each plate:
+//! - `plate-SIDE.drl` and `plate-SIDE-mirrored.drl`: Excellon drill files in KiCad's own
+//!   drill coordinates (see [`excellon`]);
+//! - `plate-SIDE.dxf` and `plate-SIDE.svg`: cutting drawings (outline, cut-outs, probe,
+//!   guide pin and mounting holes; optional laser kerf compensation);
+//! - `plate-SIDE.stl`: the plate as a watertight solid.
+//!
+//! and for the whole fixture `fixture.scad`, a parametric OpenSCAD model.
+//!
+//! [`write_all`] renders every file in memory first, so a bad fixture fails before
+//! anything is written, then writes each file atomically (temporary file, then rename).
+
+pub mod dxf;
+pub mod excellon;
+pub mod geometry;
+pub mod plate;
+pub mod report;
+pub mod scad;
+pub mod stl;
+pub mod svg;
+
+use pogo_fixture::Fixture;
+use std::path::{Path, PathBuf};
+
+pub use plate::{HoleKind, Plate, PlateHole, plates};
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OutputError {
+    /// The fixture cannot be turned into a buildable plate (missing data, holes that
+    /// overlap, holes outside the plate).
+    #[error("{side} probe plate: {message}")]
+    Plate { side: String, message: String },
+    #[error("option {name}: {message}")]
+    Option { name: &'static str, message: String },
+    #[error(transparent)]
+    Write(#[from] pogo_fixture::FixtureError),
+    #[error("cannot create output directory {path}")]
+    CreateDir {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+pub type Result<T, E = OutputError> = std::result::Result<T, E>;
+
+/// How the fabrication files are drawn. Figures the fixture itself fixes (probe
+/// positions, receptacle drills, tooling pins, plate thickness from the stack-up)
+/// come from the [`Fixture`]; these are the shop's choices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputOptions {
+    /// Laser kerf width, mm: DXF and SVG cutting paths are offset by half of it (plate
+    /// outline outward, holes and cut-outs inward). 0 draws nominal geometry.
+    pub kerf_mm: f64,
+    /// Probe plate thickness, mm, used when the fixture's stack-up does not give one.
+    pub plate_thickness_mm: f64,
+    /// Plate margin around the board outline's bounding box, mm.
+    pub plate_margin_mm: f64,
+    /// Corner radius of the plate outline, mm.
+    pub plate_corner_radius_mm: f64,
+    /// Plate mounting holes (one near each corner, for spacers or support posts).
+    pub mounting_hole_mm: f64,
+    /// Distance from the plate edges to the mounting hole centres, mm.
+    pub mounting_hole_inset_mm: f64,
+    /// Largest distance between a drawn circle and its polygon (STL), mm.
+    pub chord_tolerance_mm: f64,
+}
+
+impl Default for OutputOptions {
+    fn default() -> Self {
+        Self {
+            kerf_mm: 0.0,
+            plate_thickness_mm: 6.35,
+            plate_margin_mm: 12.0,
+            plate_corner_radius_mm: 3.0,
+            mounting_hole_mm: 3.4,
+            mounting_hole_inset_mm: 6.0,
+            chord_tolerance_mm: 0.005,
+        }
+    }
+}
+
+impl OutputOptions {
+    /// Checks that the options describe a plate that can be made.
+    pub fn validate(&self) -> Result<()> {
+        let finite_pos = |name: &'static str, v: f64, allow_zero: bool| -> Result<()> {
+            if !v.is_finite() || v < 0.0 || (!allow_zero && v == 0.0) {
+                return Err(OutputError::Option {
+                    name,
+                    message: format!(
+                        "expected a {} number of mm, found {v}",
+                        if allow_zero {
+                            "non-negative"
+                        } else {
+                            "positive"
+                        }
+                    ),
+                });
+            }
+            Ok(())
+        };
+        finite_pos("kerf_mm", self.kerf_mm, true)?;
+        finite_pos("plate_thickness_mm", self.plate_thickness_mm, false)?;
+        finite_pos("plate_margin_mm", self.plate_margin_mm, false)?;
+        finite_pos("plate_corner_radius_mm", self.plate_corner_radius_mm, true)?;
+        finite_pos("mounting_hole_mm", self.mounting_hole_mm, false)?;
+        finite_pos("mounting_hole_inset_mm", self.mounting_hole_inset_mm, false)?;
+        finite_pos("chord_tolerance_mm", self.chord_tolerance_mm, false)?;
+        if self.kerf_mm >= 1.0 {
+            return Err(OutputError::Option {
+                name: "kerf_mm",
+                message: format!(
+                    "{} mm is not a laser kerf (expected less than 1 mm)",
+                    self.kerf_mm
+                ),
+            });
+        }
+        if self.mounting_hole_inset_mm < self.mounting_hole_mm / 2.0 + 1.0 {
+            return Err(OutputError::Option {
+                name: "mounting_hole_inset_mm",
+                message: format!(
+                    "{} mm leaves less than 1 mm between a {} mm mounting hole and the plate edge",
+                    self.mounting_hole_inset_mm, self.mounting_hole_mm
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// One rendered output file: its name inside the output directory and its bytes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutputFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Renders every fabrication file of the fixture in memory (nothing is written).
+/// File names are relative to the output directory, in a stable order.
+pub fn render_all(fixture: &Fixture, opts: &OutputOptions) -> Result<Vec<OutputFile>> {
+    opts.validate()?;
+    let plates = plates(fixture, opts)?;
+    let mut files = Vec::new();
+    for plate in &plates {
+        let side = plate.side.as_str();
+        files.push(OutputFile {
+            name: format!("plate-{side}.drl"),
+            bytes: excellon::render(fixture, plate, excellon::Face::BoardTopView).into_bytes(),
+        });
+        files.push(OutputFile {
+            name: format!("plate-{side}-mirrored.drl"),
+            bytes: excellon::render(fixture, plate, excellon::Face::Mirrored).into_bytes(),
+        });
+        files.push(OutputFile {
+            name: format!("plate-{side}.dxf"),
+            bytes: dxf::render(fixture, plate, opts).into_bytes(),
+        });
+        files.push(OutputFile {
+            name: format!("plate-{side}.svg"),
+            bytes: svg::render(fixture, plate, opts).into_bytes(),
+        });
+        files.push(OutputFile {
+            name: format!("plate-{side}.stl"),
+            bytes: stl::render(plate, opts)?,
+        });
+    }
+    files.push(OutputFile {
+        name: "fixture.scad".to_string(),
+        bytes: scad::render(fixture, &plates, opts).into_bytes(),
+    });
+    files.push(OutputFile {
+        name: "report.html".to_string(),
+        bytes: report::render_report(fixture).into_bytes(),
+    });
+    Ok(files)
+}
+
+/// Writes every fabrication file of the fixture into `out_dir` (created when missing)
+/// and returns their paths. Every file is rendered before the first one is written, and
+/// each is written atomically, so a bad fixture leaves the directory untouched.
+pub fn write_all(fixture: &Fixture, out_dir: &Path, opts: &OutputOptions) -> Result<Vec<PathBuf>> {
+    let files = render_all(fixture, opts)?;
+    std::fs::create_dir_all(out_dir).map_err(|source| OutputError::CreateDir {
+        path: out_dir.display().to_string(),
+        source,
+    })?;
+    let mut written = Vec::with_capacity(files.len());
+    for file in &files {
+        let path = out_dir.join(&file.name);
+        pogo_fixture::write_atomic(&path, &file.bytes)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Fixed-precision decimal with trailing zeros removed (`1.500` -> `1.5`, `2.000` ->
+/// `2`), never `-0`.
+pub(crate) fn num(value: f64, decimals: usize) -> String {
+    let mut s = format!("{value:.decimals$}");
+    if s.contains('.') {
+        while s.ends_with('0') {
+            s.pop();
+        }
+        if s.ends_with('.') {
+            s.pop();
+        }
+    }
+    if s == "-0" {
+        s = "0".to_string();
+    }
+    s
+}

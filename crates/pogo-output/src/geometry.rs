@@ -1,0 +1,356 @@
+//! Small plane-geometry helpers shared by the writers (page frame, mm).
+
+use pogo_board::PointMm;
+
+/// Signed area of a closed ring (shoelace), mm². Positive when the ring runs
+/// counter-clockwise in a y-up frame (clockwise as drawn on the page, y down).
+pub fn signed_area(ring: &[PointMm]) -> f64 {
+    let n = ring.len();
+    if n < 3 {
+        return 0.0;
+    }
+    let mut twice = 0.0;
+    for i in 0..n {
+        let a = ring[i];
+        let b = ring[(i + 1) % n];
+        twice += a.x * b.y - b.x * a.y;
+    }
+    twice / 2.0
+}
+
+/// Number of polygon sides for a circle of `radius` so that no chord is farther than
+/// `tolerance` from the arc (at least 16, a multiple of 4).
+pub fn circle_segments(radius: f64, tolerance: f64) -> usize {
+    if radius <= tolerance || tolerance <= 0.0 {
+        return 16;
+    }
+    let half_angle = (1.0 - tolerance / radius).clamp(-1.0, 1.0).acos();
+    let n = (std::f64::consts::PI / half_angle).ceil() as usize;
+    n.clamp(16, 720).div_ceil(4) * 4
+}
+
+/// A circle as a ring of `segments` points on the circle, counter-clockwise in a y-up
+/// frame, starting at angle 0.
+pub fn circle_ring(cx: f64, cy: f64, radius: f64, segments: usize) -> Vec<PointMm> {
+    (0..segments)
+        .map(|i| {
+            let a = std::f64::consts::TAU * i as f64 / segments as f64;
+            PointMm::new(cx + radius * a.cos(), cy + radius * a.sin())
+        })
+        .collect()
+}
+
+/// Axis-aligned rectangle with rounded corners as a ring (counter-clockwise, y up);
+/// each corner arc has `per_corner` chords. `radius` 0 gives the plain rectangle.
+pub fn rounded_rect(
+    left: f64,
+    top: f64,
+    right: f64,
+    bottom: f64,
+    radius: f64,
+    per_corner: usize,
+) -> Vec<PointMm> {
+    let r = radius
+        .min((right - left) / 2.0)
+        .min((bottom - top) / 2.0)
+        .max(0.0);
+    if r == 0.0 {
+        return vec![
+            PointMm::new(left, top),
+            PointMm::new(right, top),
+            PointMm::new(right, bottom),
+            PointMm::new(left, bottom),
+        ];
+    }
+    // Corner centres and start angles, going counter-clockwise in the y-up frame:
+    // (min x, min y) -> (max x, min y) -> (max x, max y) -> (min x, max y).
+    let corners = [
+        (left + r, top + r, 180.0_f64),
+        (right - r, top + r, 270.0),
+        (right - r, bottom - r, 0.0),
+        (left + r, bottom - r, 90.0),
+    ];
+    let mut ring = Vec::with_capacity(4 * (per_corner + 1));
+    for (cx, cy, start) in corners {
+        for i in 0..=per_corner {
+            let a = (start + 90.0 * i as f64 / per_corner as f64).to_radians();
+            ring.push(PointMm::new(cx + r * a.cos(), cy + r * a.sin()));
+        }
+    }
+    ring
+}
+
+/// Removes repeated points and points on a straight line between their neighbours
+/// (the cross product below `1e-9` mm²), until none is left; returns the cleaned ring.
+pub fn clean_ring(ring: &[PointMm]) -> Vec<PointMm> {
+    let mut pts: Vec<PointMm> = ring.to_vec();
+    if pts.len() > 1 && same(pts[0], pts[pts.len() - 1]) {
+        pts.pop();
+    }
+    loop {
+        let n = pts.len();
+        if n < 3 {
+            return pts;
+        }
+        let mut keep = Vec::with_capacity(n);
+        let mut removed = false;
+        for i in 0..n {
+            let prev = if keep.is_empty() {
+                pts[(i + n - 1) % n]
+            } else {
+                *keep.last().unwrap()
+            };
+            let p = pts[i];
+            let next = pts[(i + 1) % n];
+            if !removed && (same(prev, p) || cross(prev, p, next).abs() <= 1e-9) {
+                removed = true;
+                continue;
+            }
+            keep.push(p);
+        }
+        pts = keep;
+        if !removed {
+            return pts;
+        }
+    }
+}
+
+fn same(a: PointMm, b: PointMm) -> bool {
+    (a.x - b.x).abs() <= 1e-7 && (a.y - b.y).abs() <= 1e-7
+}
+
+/// Cross product of (b - a) and (c - b).
+fn cross(a: PointMm, b: PointMm, c: PointMm) -> f64 {
+    (b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x)
+}
+
+/// Distance from point `p` to segment `a`-`b`.
+pub fn segment_distance(p: PointMm, a: PointMm, b: PointMm) -> f64 {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len2 = dx * dx + dy * dy;
+    let t = if len2 == 0.0 {
+        0.0
+    } else {
+        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0)
+    };
+    let (qx, qy) = (a.x + t * dx, a.y + t * dy);
+    ((p.x - qx).powi(2) + (p.y - qy).powi(2)).sqrt()
+}
+
+/// Smallest distance from `p` to the edges of a closed ring.
+pub fn ring_distance(p: PointMm, ring: &[PointMm]) -> f64 {
+    let n = ring.len();
+    (0..n)
+        .map(|i| segment_distance(p, ring[i], ring[(i + 1) % n]))
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Even-odd point in ring test.
+pub fn point_in_ring(p: PointMm, ring: &[PointMm]) -> bool {
+    let n = ring.len();
+    let mut inside = false;
+    let mut j = n.wrapping_sub(1);
+    for i in 0..n {
+        let (a, b) = (ring[i], ring[j]);
+        if (a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
+/// Whether two rings' edges cross or touch (closer than `gap`), by brute force over
+/// edge pairs that pass a bounding-box test.
+pub fn rings_touch(a: &[PointMm], b: &[PointMm], gap: f64) -> bool {
+    let bb = |r: &[PointMm]| {
+        r.iter().fold(
+            [
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NEG_INFINITY,
+            ],
+            |m, p| [m[0].min(p.x), m[1].min(p.y), m[2].max(p.x), m[3].max(p.y)],
+        )
+    };
+    let (ba, bb_) = (bb(a), bb(b));
+    if ba[0] > bb_[2] + gap || bb_[0] > ba[2] + gap || ba[1] > bb_[3] + gap || bb_[1] > ba[3] + gap
+    {
+        return false;
+    }
+    let (na, nb) = (a.len(), b.len());
+    for i in 0..na {
+        let (p, q) = (a[i], a[(i + 1) % na]);
+        for j in 0..nb {
+            let (r, s) = (b[j], b[(j + 1) % nb]);
+            if segments_cross(p, q, r, s)
+                || segment_distance(p, r, s) < gap
+                || segment_distance(r, p, q) < gap
+            {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+fn segments_cross(p: PointMm, q: PointMm, r: PointMm, s: PointMm) -> bool {
+    let d1 = orient(r, s, p);
+    let d2 = orient(r, s, q);
+    let d3 = orient(p, q, r);
+    let d4 = orient(p, q, s);
+    (d1 > 0.0) != (d2 > 0.0)
+        && (d3 > 0.0) != (d4 > 0.0)
+        && d1 != 0.0
+        && d2 != 0.0
+        && d3 != 0.0
+        && d4 != 0.0
+}
+
+fn orient(a: PointMm, b: PointMm, c: PointMm) -> f64 {
+    (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x)
+}
+
+/// Offsets a closed ring by `distance` (positive: outward, away from the enclosed
+/// area; negative: inward) with mitred corners, the miter limited to 4x the distance
+/// (sharper corners are bevelled). `None` when the result collapses or turns over
+/// (the ring is too small for the offset).
+pub fn offset_ring(ring: &[PointMm], distance: f64) -> Option<Vec<PointMm>> {
+    let ring = clean_ring(ring);
+    let n = ring.len();
+    if n < 3 {
+        return None;
+    }
+    if distance == 0.0 {
+        return Some(ring);
+    }
+    let area = signed_area(&ring);
+    // Outward normal of edge (a -> b): for a counter-clockwise (y-up) ring, (dy, -dx).
+    let orientation = if area > 0.0 { 1.0 } else { -1.0 };
+    let normal = |a: PointMm, b: PointMm| {
+        let (dx, dy) = (b.x - a.x, b.y - a.y);
+        let len = (dx * dx + dy * dy).sqrt();
+        (orientation * dy / len, -orientation * dx / len)
+    };
+    let mut out = Vec::with_capacity(n + 8);
+    // First and last output point of each input vertex (bevels give two).
+    let mut spans = Vec::with_capacity(n);
+    for i in 0..n {
+        let first = out.len();
+        let prev = ring[(i + n - 1) % n];
+        let p = ring[i];
+        let next = ring[(i + 1) % n];
+        let n1 = normal(prev, p);
+        let n2 = normal(p, next);
+        let (mx, my) = (n1.0 + n2.0, n1.1 + n2.1);
+        let cos_half_sq = (mx * mx + my * my) / 4.0; // cos²(θ/2) of the turn between normals
+        // Whether this corner turns away from the offset (the offset side is convex there).
+        let turn = n1.0 * n2.1 - n1.1 * n2.0;
+        let convex_for_offset = turn * orientation * distance.signum() > 0.0;
+        if cos_half_sq < 1.0 / 16.0 && convex_for_offset {
+            // Bevel: two points, each on one edge's offset line.
+            out.push(PointMm::new(p.x + n1.0 * distance, p.y + n1.1 * distance));
+            out.push(PointMm::new(p.x + n2.0 * distance, p.y + n2.1 * distance));
+        } else {
+            let scale = distance / (2.0 * cos_half_sq.max(1e-12));
+            out.push(PointMm::new(p.x + mx * scale, p.y + my * scale));
+        }
+        spans.push((first, out.len() - 1));
+    }
+    // Every edge must keep its direction (a ring offset past its size turns over).
+    for i in 0..n {
+        let j = (i + 1) % n;
+        let (a, b) = (out[spans[i].1], out[spans[j].0]);
+        let (p, q) = (ring[i], ring[j]);
+        if (b.x - a.x) * (q.x - p.x) + (b.y - a.y) * (q.y - p.y) <= 0.0 {
+            return None;
+        }
+    }
+    let new_area = signed_area(&out);
+    let expected_sign = area.signum();
+    if new_area.signum() != expected_sign || new_area.abs() < 1e-9 {
+        return None;
+    }
+    // Growing must grow and shrinking must shrink.
+    if (distance > 0.0) != (new_area.abs() > area.abs()) {
+        return None;
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square(s: f64) -> Vec<PointMm> {
+        vec![
+            PointMm::new(0.0, 0.0),
+            PointMm::new(s, 0.0),
+            PointMm::new(s, s),
+            PointMm::new(0.0, s),
+        ]
+    }
+
+    #[test]
+    fn offset_square_grows_and_shrinks() {
+        let grown = offset_ring(&square(10.0), 0.5).unwrap();
+        assert!((signed_area(&grown) - 121.0).abs() < 1e-9);
+        let shrunk = offset_ring(&square(10.0), -0.5).unwrap();
+        assert!((signed_area(&shrunk) - 81.0).abs() < 1e-9);
+        // The same with the ring reversed.
+        let mut rev = square(10.0);
+        rev.reverse();
+        assert!((signed_area(&offset_ring(&rev, 0.5).unwrap()).abs() - 121.0).abs() < 1e-9);
+        assert!(offset_ring(&square(1.0), -0.6).is_none());
+    }
+
+    #[test]
+    fn offset_l_shape_keeps_concave_corner() {
+        // L shape: 10x10 square minus 5x5 corner; area 75. Offset +0.5 mitred:
+        // perimeter 40 * 0.5 + 4 convex corners(+0.25 each) + ... exact by construction.
+        let l = vec![
+            PointMm::new(0.0, 0.0),
+            PointMm::new(10.0, 0.0),
+            PointMm::new(10.0, 5.0),
+            PointMm::new(5.0, 5.0),
+            PointMm::new(5.0, 10.0),
+            PointMm::new(0.0, 10.0),
+        ];
+        let grown = offset_ring(&l, 0.5).unwrap();
+        // Outer box 11x11 minus notch 5x5 (the notch corner moves by (-0.5,-0.5)... )
+        // = 121 - 5*5 = 96.
+        assert!(
+            (signed_area(&grown) - 96.0).abs() < 1e-9,
+            "{}",
+            signed_area(&grown)
+        );
+    }
+
+    #[test]
+    fn clean_ring_drops_collinear_and_repeated_points() {
+        let r = vec![
+            PointMm::new(0.0, 0.0),
+            PointMm::new(5.0, 0.0),
+            PointMm::new(10.0, 0.0),
+            PointMm::new(10.0, 10.0),
+            PointMm::new(10.0, 10.0),
+            PointMm::new(0.0, 10.0),
+            PointMm::new(0.0, 0.0),
+        ];
+        assert_eq!(clean_ring(&r).len(), 4);
+    }
+
+    #[test]
+    fn circle_segments_meet_tolerance() {
+        for r in [0.3, 0.8, 1.5, 5.0] {
+            let n = circle_segments(r, 0.002);
+            let sagitta = r * (1.0 - (std::f64::consts::PI / n as f64).cos());
+            assert!(
+                sagitta <= 0.002 + 1e-12,
+                "r {r}: {n} segments, sagitta {sagitta}"
+            );
+            assert_eq!(n % 4, 0);
+        }
+    }
+}
