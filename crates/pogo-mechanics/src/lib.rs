@@ -1,2 +1,209 @@
-//! pogo-mechanics: Fixture mechanics: stack-up and set heights, tooling pins, force and board strain, wiring channels.
+//! pogo-mechanics: turns a probe layout into a fixture that can be built.
+//!
+//! In: a [`Fixture`] with its probes chosen (`pogo-design`), a [`MechanicsConfig`]
+//! (`[mechanics]` and `[interface]` of `pogo.toml`) and the catalog. Out: the same
+//! fixture with its mechanics filled:
+//! - `stackup` and `set_height_mm`: per probed side, plate, receptacle press depths,
+//!   board support, lid and push fingers, relief pockets; every probe compressed to its
+//!   part's working travel, refused when any probe would lie outside 60-80% of its full
+//!   travel ([`stackup`]); dual-level (staged) contact with long-travel parts;
+//! - per probe `working_travel_fraction`, `force_n`, `receptacle`, `channel`;
+//! - `tooling[]`: guide pins in the board's non-plated holes, or suggested places
+//!   ([`tooling`]);
+//! - `force`: spring force per side and the board strain from a plate model on its push
+//!   fingers, with suggested supports when over the limit ([`strain`], [`plate`]);
+//! - `channels`: interface channel per probe ([`channels`]).
+//!
+//! No I/O, deterministic. The central call is [`build`].
+
+pub mod channels;
+pub mod config;
+pub mod geom;
 pub mod plate;
+pub mod stackup;
+pub mod strain;
+pub mod tooling;
+
+pub use config::{InterfaceConfig, MechanicsConfig, MechanicsSettings, NetGroup};
+pub use stackup::{MAX_FRACTION, MIN_FRACTION};
+
+use pogo_catalog::Catalog;
+use pogo_fixture::Fixture;
+use std::collections::BTreeMap;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MechanicsError {
+    #[error(
+        "probe {probe} ({part}, {side} side) would be compressed {compression_mm:.2} mm, {pct:.1}% of its {full_travel_mm:.2} mm full travel at set height {set_height_mm:.2} mm: the stack-up must keep every probe within 60-80% (press its receptacle to another depth, change the set height or the part)",
+        pct = fraction * 100.0
+    )]
+    TravelOutOfRange {
+        probe: String,
+        part: String,
+        side: String,
+        fraction: f64,
+        compression_mm: f64,
+        full_travel_mm: f64,
+        set_height_mm: f64,
+    },
+    #[error("probe {probe} uses part `{part}`, which neither fixture.json nor the catalog lists")]
+    UnknownPart { probe: String, part: String },
+    #[error(
+        "part `{part}` needs receptacle `{receptacle}`, which neither fixture.json nor the catalog lists"
+    )]
+    UnknownReceptacle { part: String, receptacle: String },
+    #[error(
+        "{side} side: the probes (first {probe}) are too short for any set height (computed {set_height_mm:.2} mm)"
+    )]
+    TooShort {
+        side: String,
+        probe: String,
+        set_height_mm: f64,
+    },
+    #[error(
+        "dual-level contact: probe {probe} needs a {class} part with at least {needed_working_travel_mm:.2} mm working travel (to touch at the first stage), and the catalog has none; add a long-travel {class} part to your catalog"
+    )]
+    NoLongTravelPart {
+        probe: String,
+        class: String,
+        needed_working_travel_mm: f64,
+    },
+    #[error(
+        "dual-level contact: probe {probe} ({part}) would be compressed only {stage1_compression_mm:.2} mm at the first stage (at least {min_mm:.2} mm needed)"
+    )]
+    Stage1 {
+        probe: String,
+        part: String,
+        stage1_compression_mm: f64,
+        min_mm: f64,
+    },
+    #[error("the interface has {channels} channels for {probes} probes")]
+    TooFewChannels { channels: u32, probes: usize },
+    #[error("{field}: {message}")]
+    Config { field: String, message: String },
+    #[error("board strain: {0}")]
+    Strain(String),
+}
+
+pub type Result<T, E = MechanicsError> = std::result::Result<T, E>;
+
+/// What the engineer should read besides the fixture itself.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MechanicsReport {
+    /// Findings worth a line each (tooling, strain, pockets), in a stable order.
+    pub notes: Vec<String>,
+}
+
+/// Fills the fixture's mechanics with the built-in catalog for long-travel parts.
+pub fn build(fixture: &mut Fixture, config: &MechanicsConfig) -> Result<MechanicsReport> {
+    build_with_catalog(fixture, config, &Catalog::builtin())
+}
+
+/// Fills the fixture's mechanics; `catalog` supplies long-travel parts for dual-level
+/// contact (the fixture's own parts are used first). On error the fixture is unchanged.
+pub fn build_with_catalog(
+    fixture: &mut Fixture,
+    config: &MechanicsConfig,
+    catalog: &Catalog,
+) -> Result<MechanicsReport> {
+    let s = &config.mechanics;
+    let mut fx = fixture.clone();
+    let mut report = MechanicsReport::default();
+    let (stackup, states) = stackup::build(&mut fx, s, catalog)?;
+    for (p, st) in fx.probes.iter_mut().zip(&states) {
+        p.working_travel_fraction = Some(st.fraction);
+        p.force_n = Some(st.force_n);
+    }
+    let receptacles: BTreeMap<String, String> = fx
+        .parts
+        .iter()
+        .map(|p| (p.id.clone(), p.receptacle.clone()))
+        .collect();
+    for p in &mut fx.probes {
+        p.receptacle = receptacles.get(&p.part).cloned();
+    }
+    for side in &stackup.sides {
+        for pocket in &side.relief_pockets {
+            report.notes.push(format!(
+                "{} side: part {} needs a {} relief pocket {:.2} mm deep in the probe plate",
+                side.side.as_str(),
+                pocket.reference,
+                if pocket.through { "through" } else { "blind" },
+                pocket.depth_mm
+            ));
+        }
+    }
+    // The primary set height: the side with the most probes.
+    fx.set_height_mm = stackup
+        .sides
+        .iter()
+        .max_by_key(|st| {
+            (
+                st.levels.iter().map(|l| l.probes).sum::<usize>(),
+                st.side == pogo_board::Side::Bottom,
+            )
+        })
+        .map(|st| st.set_height_mm);
+    fx.stackup = Some(stackup);
+    // Tooling.
+    let choice = tooling::choose(&fx, s);
+    fx.tooling = choice.pins;
+    fx.tooling_suggestions = choice.suggestions;
+    if let Some(note) = choice.note {
+        report.notes.push(note);
+    }
+    // Force and strain.
+    let forces: Vec<f64> = states.iter().map(|st| st.force_n).collect();
+    let mut total_n: BTreeMap<String, f64> = BTreeMap::new();
+    for (p, f) in fx.probes.iter().zip(&forces) {
+        *total_n.entry(p.side.as_str().to_string()).or_default() += f;
+    }
+    let mut force = if fx.probes.is_empty() {
+        pogo_fixture::ForceSummary {
+            limit_ue: s.strain_limit_ue,
+            ..Default::default()
+        }
+    } else {
+        match strain::analyse(&fx, &forces, s) {
+            Ok(f) => f,
+            Err(msg) => {
+                report
+                    .notes
+                    .push(format!("board strain not computed: {msg}"));
+                pogo_fixture::ForceSummary {
+                    limit_ue: s.strain_limit_ue,
+                    ..Default::default()
+                }
+            }
+        }
+    };
+    force.total_n = total_n;
+    if force.exceeded {
+        report.notes.push(match force.strain_with_suggestions_ue {
+            Some(e) => format!(
+                "board strain {:.0} µε exceeds the {:.0} µε limit; {} more push finger{} bring it to {:.0} µε (see force.suggested_supports)",
+                force.max_strain_ue,
+                force.limit_ue,
+                force.suggested_supports.len(),
+                if force.suggested_supports.len() == 1 { "" } else { "s" },
+                e
+            ),
+            None => format!("board strain {:.0} µε exceeds the {:.0} µε limit and no free place for a support was found", force.max_strain_ue, force.limit_ue),
+        });
+    }
+    fx.force = Some(force);
+    // Channels.
+    let channels = channels::assign(&fx, &config.interface)?;
+    let by_probe: BTreeMap<&str, u32> = channels
+        .assignments
+        .iter()
+        .map(|a| (a.probe.as_str(), a.channel))
+        .collect();
+    for p in &mut fx.probes {
+        p.channel = by_probe.get(p.id.as_str()).copied();
+    }
+    fx.channels = Some(channels);
+    *fixture = fx;
+    Ok(report)
+}

@@ -14,6 +14,9 @@
 //! Units: mm, N, MPa (N/mm²). Strain is evaluated at element centres, so it is the mean
 //! over one element, like a strain gauge of that size.
 
+// Index loops read best in this numeric code.
+#![allow(clippy::needless_range_loop)]
+
 /// Linear elastic, isotropic plate material and thickness.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Material {
@@ -26,7 +29,8 @@ impl Material {
     /// Flexural rigidity `D = E t³ / 12 (1 - ν²)`, N·mm.
     pub fn flexural_rigidity(&self) -> f64 {
         let t = self.thickness_mm;
-        self.youngs_modulus_mpa * t * t * t / (12.0 * (1.0 - self.poisson_ratio * self.poisson_ratio))
+        self.youngs_modulus_mpa * t * t * t
+            / (12.0 * (1.0 - self.poisson_ratio * self.poisson_ratio))
     }
 }
 
@@ -47,7 +51,10 @@ impl Grid {
         (self.x0 + i as f64 * self.h, self.y0 + j as f64 * self.h)
     }
     pub fn cell_centre(&self, i: usize, j: usize) -> (f64, f64) {
-        (self.x0 + (i as f64 + 0.5) * self.h, self.y0 + (j as f64 + 0.5) * self.h)
+        (
+            self.x0 + (i as f64 + 0.5) * self.h,
+            self.y0 + (j as f64 + 0.5) * self.h,
+        )
     }
     pub fn is_active(&self, i: usize, j: usize) -> bool {
         self.active[j * self.nx + i]
@@ -75,20 +82,98 @@ struct Element {
 }
 
 fn poly(x: f64, y: f64) -> [f64; 12] {
-    [1.0, x, y, x * x, x * y, y * y, x * x * x, x * x * y, x * y * y, y * y * y, x * x * x * y, x * y * y * y]
+    [
+        1.0,
+        x,
+        y,
+        x * x,
+        x * y,
+        y * y,
+        x * x * x,
+        x * x * y,
+        x * y * y,
+        y * y * y,
+        x * x * x * y,
+        x * y * y * y,
+    ]
 }
 fn poly_dx(x: f64, y: f64) -> [f64; 12] {
-    [0.0, 1.0, 0.0, 2.0 * x, y, 0.0, 3.0 * x * x, 2.0 * x * y, y * y, 0.0, 3.0 * x * x * y, y * y * y]
+    [
+        0.0,
+        1.0,
+        0.0,
+        2.0 * x,
+        y,
+        0.0,
+        3.0 * x * x,
+        2.0 * x * y,
+        y * y,
+        0.0,
+        3.0 * x * x * y,
+        y * y * y,
+    ]
 }
 fn poly_dy(x: f64, y: f64) -> [f64; 12] {
-    [0.0, 0.0, 1.0, 0.0, x, 2.0 * y, 0.0, x * x, 2.0 * x * y, 3.0 * y * y, x * x * x, 3.0 * x * y * y]
+    [
+        0.0,
+        0.0,
+        1.0,
+        0.0,
+        x,
+        2.0 * y,
+        0.0,
+        x * x,
+        2.0 * x * y,
+        3.0 * y * y,
+        x * x * x,
+        3.0 * x * y * y,
+    ]
 }
 /// Rows w_xx, w_yy, 2 w_xy of the polynomial.
 fn poly_curv(x: f64, y: f64) -> [[f64; 12]; 3] {
     [
-        [0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 6.0 * x, 2.0 * y, 0.0, 0.0, 6.0 * x * y, 0.0],
-        [0.0, 0.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 2.0 * x, 6.0 * y, 0.0, 6.0 * x * y],
-        [0.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 4.0 * x, 4.0 * y, 0.0, 6.0 * x * x, 6.0 * y * y],
+        [
+            0.0,
+            0.0,
+            0.0,
+            2.0,
+            0.0,
+            0.0,
+            6.0 * x,
+            2.0 * y,
+            0.0,
+            0.0,
+            6.0 * x * y,
+            0.0,
+        ],
+        [
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            2.0,
+            0.0,
+            0.0,
+            2.0 * x,
+            6.0 * y,
+            0.0,
+            6.0 * x * y,
+        ],
+        [
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            2.0,
+            0.0,
+            0.0,
+            4.0 * x,
+            4.0 * y,
+            0.0,
+            6.0 * x * x,
+            6.0 * y * y,
+        ],
     ]
 }
 
@@ -99,7 +184,9 @@ fn invert12(a: [[f64; 12]; 12]) -> [[f64; 12]; 12] {
         row[i] = 1.0;
     }
     for col in 0..12 {
-        let piv = (col..12).max_by(|&p, &q| m[p][col].abs().total_cmp(&m[q][col].abs())).unwrap_or(col);
+        let piv = (col..12)
+            .max_by(|&p, &q| m[p][col].abs().total_cmp(&m[q][col].abs()))
+            .unwrap_or(col);
         m.swap(col, piv);
         inv.swap(col, piv);
         let d = m[col][col];
@@ -136,9 +223,17 @@ impl Element {
         let c = invert12(a);
         let d = mat.flexural_rigidity();
         let nu = mat.poisson_ratio;
-        let dm = [[d, d * nu, 0.0], [d * nu, d, 0.0], [0.0, 0.0, d * (1.0 - nu) / 2.0]];
+        let dm = [
+            [d, d * nu, 0.0],
+            [d * nu, d, 0.0],
+            [0.0, 0.0, d * (1.0 - nu) / 2.0],
+        ];
         // ∫ Bpᵀ Dm Bp over the square, 3 x 3 Gauss (exact: integrand of degree 4).
-        let g = [(0.5 - 0.5 * 0.6f64.sqrt(), 5.0 / 9.0), (0.5, 8.0 / 9.0), (0.5 + 0.5 * 0.6f64.sqrt(), 5.0 / 9.0)];
+        let g = [
+            (0.5 - 0.5 * 0.6f64.sqrt(), 5.0 / 9.0),
+            (0.5, 8.0 / 9.0),
+            (0.5 + 0.5 * 0.6f64.sqrt(), 5.0 / 9.0),
+        ];
         let mut kp = [[0.0; 12]; 12];
         for &(gx, wx) in &g {
             for &(gy, wy) in &g {
@@ -209,7 +304,11 @@ struct Band {
 
 impl Band {
     fn new(n: usize, bw: usize) -> Band {
-        Band { n, bw, a: vec![0.0; n * (bw + 1)] }
+        Band {
+            n,
+            bw,
+            a: vec![0.0; n * (bw + 1)],
+        }
     }
     fn add(&mut self, i: usize, j: usize, v: f64) {
         let (i, j) = if i <= j { (i, j) } else { (j, i) };
@@ -220,7 +319,7 @@ impl Band {
         let (n, bw, w) = (self.n, self.bw, self.bw + 1);
         for k in 0..n {
             let pivot = self.a[k * w];
-            if !(pivot > 0.0) || !pivot.is_finite() {
+            if pivot.is_nan() || pivot <= 0.0 || !pivot.is_finite() {
                 return Err(k);
             }
             let lim = (k + bw).min(n - 1);
@@ -352,7 +451,14 @@ impl PlateModel {
                 }
             }
         }
-        PlateModel { grid, material, node_no, nodes: count, loads: Vec::new(), fixes: Vec::new() }
+        PlateModel {
+            grid,
+            material,
+            node_no,
+            nodes: count,
+            loads: Vec::new(),
+            fixes: Vec::new(),
+        }
     }
 
     pub fn dofs(&self) -> usize {
@@ -399,7 +505,9 @@ impl PlateModel {
     fn cell_dofs(&self, i: usize, j: usize) -> [usize; 12] {
         let mut d = [0; 12];
         for (n, (di, dj)) in [(0, 0), (1, 0), (1, 1), (0, 1)].iter().enumerate() {
-            let k = self.node(i + di, j + dj).expect("active cell nodes are numbered");
+            let k = self
+                .node(i + di, j + dj)
+                .expect("active cell nodes are numbered");
             d[3 * n] = 3 * k;
             d[3 * n + 1] = 3 * k + 1;
             d[3 * n + 2] = 3 * k + 2;
@@ -443,7 +551,10 @@ impl PlateModel {
             for i in 0..g.nx {
                 if g.is_active(i, j) {
                     let d = self.cell_dofs(i, j);
-                    let (lo, hi) = (d.iter().min().copied().unwrap_or(0), d.iter().max().copied().unwrap_or(0));
+                    let (lo, hi) = (
+                        d.iter().min().copied().unwrap_or(0),
+                        d.iter().max().copied().unwrap_or(0),
+                    );
                     bw = bw.max(hi - lo);
                     cells.push((i, j, d));
                 }
@@ -503,9 +614,14 @@ impl PlateModel {
                 f[k] = 0.0;
             }
         }
-        band.factor().map_err(|k| format!("plate stiffness matrix is not positive definite at DOF {k}"))?;
+        band.factor()
+            .map_err(|k| format!("plate stiffness matrix is not positive definite at DOF {k}"))?;
         band.solve(&mut f);
-        let fact = Factored { band, base_u: f.clone(), fixed };
+        let fact = Factored {
+            band,
+            base_u: f.clone(),
+            fixed,
+        };
         let sol = self.evaluate(&el, f);
         Ok((fact, sol))
     }
@@ -514,40 +630,11 @@ impl PlateModel {
     /// capacitance method. Returns the new solution and the support reactions (force
     /// the support exerts on the plate, N, + towards the top face).
     pub fn with_extra_supports(&self, fact: &Factored, nodes: &[usize]) -> (Solution, Vec<f64>) {
-        let el = Element::new(self.grid.h, &self.material);
-        let n = self.dofs();
-        let s: Vec<usize> = nodes.iter().map(|&k| 3 * k).filter(|&d| !fact.fixed[d]).collect();
-        let m = s.len();
-        let mut gcols: Vec<Vec<f64>> = Vec::with_capacity(m);
-        for &d in &s {
-            let mut e = vec![0.0; n];
-            e[d] = 1.0;
-            fact.band.solve(&mut e);
-            gcols.push(e);
+        let mut extra = ExtraSupports::new(self, fact);
+        for &k in nodes {
+            extra.add(k);
         }
-        // G_SS λ = u0_S
-        let mut a = vec![vec![0.0; m + 1]; m];
-        for (r, &dr) in s.iter().enumerate() {
-            for c in 0..m {
-                a[r][c] = gcols[c][dr];
-            }
-            a[r][m] = fact.base_u[dr];
-        }
-        let lambda = solve_dense(a);
-        let mut u = fact.base_u.clone();
-        for (c, col) in gcols.iter().enumerate() {
-            let l = lambda[c];
-            for k in 0..n {
-                u[k] -= col[k] * l;
-            }
-        }
-        let mut reactions = vec![0.0; nodes.len()];
-        for (idx, &k) in nodes.iter().enumerate() {
-            if let Some(pos) = s.iter().position(|&d| d == 3 * k) {
-                reactions[idx] = -lambda[pos];
-            }
-        }
-        (self.evaluate(&el, u), reactions)
+        extra.solve()
     }
 
     /// Reaction at fixed DOF `w` of `node`: the force the support exerts on the plate.
@@ -608,13 +695,90 @@ impl PlateModel {
                     at = g.cell_centre(i, j);
                 }
                 max_w = max_w.max(wc.abs());
-                cells.push(CellResult { i, j, strain_ue, deflection_mm: wc });
+                cells.push(CellResult {
+                    i,
+                    j,
+                    strain_ue,
+                    deflection_mm: wc,
+                });
             }
         }
         for k in (0..u.len()).step_by(3) {
             max_w = max_w.max(u[k].abs());
         }
-        Solution { u, cells, max_strain_ue: max_e, max_strain_at: at, max_deflection_mm: max_w }
+        Solution {
+            u,
+            cells,
+            max_strain_ue: max_e,
+            max_strain_at: at,
+            max_deflection_mm: max_w,
+        }
+    }
+}
+
+/// Supports added one at a time to a factored plate (capacitance method): each costs
+/// one back-substitution for its influence column, kept for later solves.
+pub struct ExtraSupports<'a> {
+    model: &'a PlateModel,
+    fact: &'a Factored,
+    el: Element,
+    nodes: Vec<usize>,
+    cols: Vec<Option<Vec<f64>>>,
+}
+
+impl<'a> ExtraSupports<'a> {
+    pub fn new(model: &'a PlateModel, fact: &'a Factored) -> Self {
+        ExtraSupports {
+            model,
+            fact,
+            el: Element::new(model.grid.h, &model.material),
+            nodes: Vec::new(),
+            cols: Vec::new(),
+        }
+    }
+
+    pub fn add(&mut self, node: usize) {
+        let d = 3 * node;
+        let col = (!self.fact.fixed[d] && !self.nodes.contains(&node)).then(|| {
+            let mut e = vec![0.0; self.model.dofs()];
+            e[d] = 1.0;
+            self.fact.band.solve(&mut e);
+            e
+        });
+        self.nodes.push(node);
+        self.cols.push(col);
+    }
+
+    /// The solution with every support added so far, and their reactions (force on
+    /// the plate, N, + towards the top face).
+    pub fn solve(&self) -> (Solution, Vec<f64>) {
+        let live: Vec<usize> = (0..self.nodes.len())
+            .filter(|&i| self.cols[i].is_some())
+            .collect();
+        let m = live.len();
+        let mut a = vec![vec![0.0; m + 1]; m];
+        for (r, &ir) in live.iter().enumerate() {
+            let dr = 3 * self.nodes[ir];
+            for (c, &ic) in live.iter().enumerate() {
+                a[r][c] = self.cols[ic].as_ref().map_or(0.0, |col| col[dr]);
+            }
+            a[r][m] = self.fact.base_u[dr];
+        }
+        let lambda = solve_dense(a);
+        let mut u = self.fact.base_u.clone();
+        for (c, &ic) in live.iter().enumerate() {
+            let l = lambda[c];
+            if let Some(col) = &self.cols[ic] {
+                for (uk, ck) in u.iter_mut().zip(col) {
+                    *uk -= ck * l;
+                }
+            }
+        }
+        let mut reactions = vec![0.0; self.nodes.len()];
+        for (c, &ic) in live.iter().enumerate() {
+            reactions[ic] = -lambda[c];
+        }
+        (self.model.evaluate(&self.el, u), reactions)
     }
 }
 
@@ -622,7 +786,9 @@ impl PlateModel {
 fn solve_dense(mut a: Vec<Vec<f64>>) -> Vec<f64> {
     let m = a.len();
     for col in 0..m {
-        let piv = (col..m).max_by(|&p, &q| a[p][col].abs().total_cmp(&a[q][col].abs())).unwrap_or(col);
+        let piv = (col..m)
+            .max_by(|&p, &q| a[p][col].abs().total_cmp(&a[q][col].abs()))
+            .unwrap_or(col);
         a.swap(col, piv);
         let d = a[col][col];
         if d.abs() < 1e-300 {
@@ -643,7 +809,11 @@ fn solve_dense(mut a: Vec<Vec<f64>>) -> Vec<f64> {
         for c in r + 1..m {
             s -= a[r][c] * x[c];
         }
-        x[r] = if a[r][r].abs() < 1e-300 { 0.0 } else { s / a[r][r] };
+        x[r] = if a[r][r].abs() < 1e-300 {
+            0.0
+        } else {
+            s / a[r][r]
+        };
     }
     x
 }
@@ -654,7 +824,14 @@ mod tests {
     use std::f64::consts::PI;
 
     fn square(cells: usize, a: f64) -> Grid {
-        Grid { x0: 0.0, y0: 0.0, h: a / cells as f64, nx: cells, ny: cells, active: vec![true; cells * cells] }
+        Grid {
+            x0: 0.0,
+            y0: 0.0,
+            h: a / cells as f64,
+            nx: cells,
+            ny: cells,
+            active: vec![true; cells * cells],
+        }
     }
 
     fn simply_support(model: &mut PlateModel) {
@@ -674,7 +851,11 @@ mod tests {
         }
     }
 
-    const FR4: Material = Material { youngs_modulus_mpa: 22_000.0, poisson_ratio: 0.3, thickness_mm: 1.6 };
+    const FR4: Material = Material {
+        youngs_modulus_mpa: 22_000.0,
+        poisson_ratio: 0.3,
+        thickness_mm: 1.6,
+    };
 
     /// Navier's series (Timoshenko & Woinowsky-Krieger, Theory of Plates and Shells,
     /// §29 and §34): simply supported a x a plate.
@@ -719,12 +900,20 @@ mod tests {
         let kappa = mx_exact / (d * (1.0 + 0.3));
         let e_exact = kappa * 0.8 * 1e6;
         let centre = sol.cells.iter().find(|c| c.i == 15 && c.j == 15).unwrap();
-        assert!((centre.strain_ue / e_exact - 1.0).abs() < 0.02, "{} vs {e_exact}", centre.strain_ue);
+        assert!(
+            (centre.strain_ue / e_exact - 1.0).abs() < 0.02,
+            "{} vs {e_exact}",
+            centre.strain_ue
+        );
         // The largest strain is the twist at the corners (Mxy = 0.0325 q a², Timoshenko
         // §31), above the centre's.
         let twist_ue = 0.0325 * q * a * a / (d * (1.0 - 0.3)) * 0.8 * 1e6;
         assert!(sol.max_strain_ue > centre.strain_ue);
-        assert!((sol.max_strain_ue / twist_ue - 1.0).abs() < 0.1, "{} vs {twist_ue}", sol.max_strain_ue);
+        assert!(
+            (sol.max_strain_ue / twist_ue - 1.0).abs() < 0.1,
+            "{} vs {twist_ue}",
+            sol.max_strain_ue
+        );
     }
 
     #[test]
@@ -742,7 +931,9 @@ mod tests {
         for m in (1..400).step_by(2) {
             for n in (1..400).step_by(2) {
                 let (mf, nf) = (m as f64, n as f64);
-                w_series += 4.0 * p / (PI.powi(4) * d * a * a) / ((mf / a).powi(2) + (nf / a).powi(2)).powi(2);
+                w_series += 4.0 * p
+                    / (PI.powi(4) * d * a * a)
+                    / ((mf / a).powi(2) + (nf / a).powi(2)).powi(2);
             }
         }
         assert!((w_series / w_tab - 1.0).abs() < 0.003, "{w_series} {w_tab}");
@@ -754,8 +945,10 @@ mod tests {
     fn reactions_balance_loads_and_extra_supports_agree_with_direct_solve() {
         let a = 60.0;
         let mut model = PlateModel::new(square(20, a), FR4);
-        let corners: Vec<usize> =
-            [(0, 0), (20, 0), (20, 20), (0, 20)].iter().map(|&(i, j)| model.node(i, j).unwrap()).collect();
+        let corners: Vec<usize> = [(0, 0), (20, 0), (20, 20), (0, 20)]
+            .iter()
+            .map(|&(i, j)| model.node(i, j).unwrap())
+            .collect();
         for &k in &corners {
             model.fix(k, Fix::W);
         }

@@ -1,0 +1,208 @@
+//! `[mechanics]` and `[interface]` tables of `pogo.toml`. Every field has a default.
+
+use serde::{Deserialize, Serialize};
+
+/// Everything [`crate::build`] needs besides the fixture.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MechanicsConfig {
+    pub mechanics: MechanicsSettings,
+    pub interface: InterfaceConfig,
+}
+
+/// The `[mechanics]` table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MechanicsSettings {
+    /// How the fixture closes: `vacuum`, `pneumatic` or `mechanical` (recorded).
+    pub process: String,
+    /// Probe plate thickness, mm (3/8 in G10/FR-4 is common).
+    pub probe_plate_thickness_mm: f64,
+    /// Pressure plate (lid) thickness, mm.
+    pub pressure_plate_thickness_mm: f64,
+    /// Clearance kept between a part and the plate or lid facing it, mm.
+    pub part_clearance_mm: f64,
+    /// Height assumed for a part whose height the board does not give, mm.
+    pub assumed_part_height_mm: f64,
+    /// Fixed set height (plate top face to probed board face), mm; computed when unset.
+    pub set_height_mm: Option<f64>,
+    /// Compression target as a fraction of full travel; each part's recommended working
+    /// travel when unset. Must lie within 60-80%.
+    pub working_travel_fraction: Option<f64>,
+    /// Press each part's receptacles to the depth that puts it at its target travel at
+    /// the common set height (true), or use the catalog seating depth (false).
+    pub level_receptacles: bool,
+    /// Least press-fit length of a receptacle in the plate, mm (limits press depth).
+    pub min_receptacle_engagement_mm: f64,
+    /// Dual-level (staged) contact: probes on `stage1_nets` touch first, with
+    /// longer-travel parts; the rest touch at the second stage.
+    pub dual_level: bool,
+    /// Net names or patterns (`*`, `?`) probed in the first stage.
+    pub stage1_nets: Vec<String>,
+    /// Gap between the second-stage tips and the board at the first stage, mm.
+    pub stage_gap_mm: f64,
+    /// Least compression of a first-stage probe at the first stage, mm.
+    pub stage1_min_travel_mm: f64,
+    /// Tooling pins: fit clearance (hole minus pin diameter), accepted hole sizes, and
+    /// how many pins (2 or 3).
+    pub tooling_pin_fit_mm: f64,
+    pub tooling_min_hole_mm: f64,
+    pub tooling_max_hole_mm: f64,
+    pub tooling_pins: usize,
+    /// Hole size suggested when the board has no usable tooling hole, mm.
+    pub suggested_tooling_hole_mm: f64,
+    /// Board strain limit, microstrain.
+    pub strain_limit_ue: f64,
+    /// Board laminate: Young's modulus (GPa) and Poisson's ratio.
+    pub board_youngs_modulus_gpa: f64,
+    pub board_poisson_ratio: f64,
+    /// Plate model grid: cells along the longer side of the board (at most), and the
+    /// smallest element, mm.
+    pub strain_grid_cells: usize,
+    pub strain_min_element_mm: f64,
+    /// Push finger tip diameter and clearance to parts, mm.
+    pub push_finger_diameter_mm: f64,
+    pub push_finger_clearance_mm: f64,
+    /// One cluster push finger per this many probes.
+    pub probes_per_push_finger: usize,
+    /// Most supports suggested when the strain limit is exceeded.
+    pub max_suggested_supports: usize,
+}
+
+impl Default for MechanicsSettings {
+    fn default() -> Self {
+        Self {
+            process: "vacuum".into(),
+            probe_plate_thickness_mm: 9.53,
+            pressure_plate_thickness_mm: 6.35,
+            part_clearance_mm: 1.0,
+            assumed_part_height_mm: 2.0,
+            set_height_mm: None,
+            working_travel_fraction: None,
+            level_receptacles: true,
+            min_receptacle_engagement_mm: 3.0,
+            dual_level: false,
+            stage1_nets: Vec::new(),
+            stage_gap_mm: 1.0,
+            stage1_min_travel_mm: 1.0,
+            tooling_pin_fit_mm: 0.05,
+            tooling_min_hole_mm: 1.5,
+            tooling_max_hole_mm: 6.5,
+            tooling_pins: 3,
+            suggested_tooling_hole_mm: 3.0,
+            strain_limit_ue: 500.0,
+            board_youngs_modulus_gpa: 22.0,
+            board_poisson_ratio: 0.15,
+            strain_grid_cells: 72,
+            strain_min_element_mm: 1.0,
+            push_finger_diameter_mm: 4.0,
+            push_finger_clearance_mm: 0.5,
+            probes_per_push_finger: 12,
+            max_suggested_supports: 24,
+        }
+    }
+}
+
+/// The `[interface]` table: the connectors the probe wires go to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InterfaceConfig {
+    /// Name of the interface (`header`: a numbered pin header).
+    pub name: String,
+    /// Total channels; 0 = one per probe.
+    pub channels: u32,
+    /// Pins per connector; 0 = one connector with every channel.
+    pub connector_pins: u32,
+    /// Connector names are this prefix and a number (`J1`, `J2`, ...).
+    pub connector_prefix: String,
+    /// Fixture edge the connectors sit on: `top`, `bottom`, `left`, `right` (as drawn,
+    /// page y down).
+    pub edge: String,
+    /// Pin pitch, mm, and distance of the connector row from the board, mm (for wire
+    /// length estimates).
+    pub pitch_mm: f64,
+    pub offset_mm: f64,
+    /// Connector groups: nets kept together on consecutive channels of one connector.
+    pub groups: Vec<NetGroup>,
+}
+
+impl Default for InterfaceConfig {
+    fn default() -> Self {
+        Self {
+            name: "header".into(),
+            channels: 0,
+            connector_pins: 0,
+            connector_prefix: "J".into(),
+            edge: "bottom".into(),
+            pitch_mm: 2.54,
+            offset_mm: 15.0,
+            groups: Vec::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetGroup {
+    pub name: String,
+    /// Net names or patterns (`*`, `?`).
+    pub nets: Vec<String>,
+}
+
+/// Glob match with `*` and `?` (case-sensitive, as KiCad net names are).
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_from_empty_tables_and_overrides() {
+        let c: MechanicsConfig = toml::from_str("").unwrap();
+        assert_eq!(c, MechanicsConfig::default());
+        let c: MechanicsConfig = toml::from_str(
+            "[mechanics]\nprobe_plate_thickness_mm = 6.35\ndual_level = true\nstage1_nets = [\"GND\"]\n\
+             [interface]\nconnector_pins = 40\n[[interface.groups]]\nname = \"USB\"\nnets = [\"USB_*\"]\n",
+        )
+        .unwrap();
+        assert_eq!(c.mechanics.probe_plate_thickness_mm, 6.35);
+        assert!(c.mechanics.dual_level);
+        assert_eq!(c.interface.connector_pins, 40);
+        assert_eq!(c.interface.groups[0].nets, vec!["USB_*".to_string()]);
+        assert!(toml::from_str::<MechanicsConfig>("[mechanics]\nplate = 3\n").is_err());
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("USB_*", "USB_D+"));
+        assert!(glob_match("*", ""));
+        assert!(glob_match("+3V?", "+3V3"));
+        assert!(!glob_match("+3V?", "+3V30"));
+        assert!(glob_match("a*b*c", "axxbyyc"));
+        assert!(!glob_match("GND", "AGND"));
+    }
+}

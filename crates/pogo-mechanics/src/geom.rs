@@ -1,0 +1,191 @@
+//! Small plane geometry over the fixture's board summary (page mm, y down).
+
+use pogo_board::{PointMm, PolygonMm};
+use pogo_fixture::{BoardSummary, PartOutline};
+
+fn in_ring(ring: &[PointMm], x: f64, y: f64) -> bool {
+    let mut inside = false;
+    let n = ring.len();
+    let mut j = n.wrapping_sub(1);
+    for i in 0..n {
+        let (a, b) = (ring[i], ring[j]);
+        if (a.y > y) != (b.y > y) && x < (b.x - a.x) * (y - a.y) / (b.y - a.y) + a.x {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
+pub fn in_polygon(p: &PolygonMm, x: f64, y: f64) -> bool {
+    in_ring(&p.outer, x, y) && !p.holes.iter().any(|h| in_ring(h, x, y))
+}
+
+fn seg_dist(x: f64, y: f64, a: PointMm, b: PointMm) -> f64 {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let l2 = dx * dx + dy * dy;
+    let t = if l2 > 0.0 {
+        (((x - a.x) * dx + (y - a.y) * dy) / l2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (x - a.x - t * dx).hypot(y - a.y - t * dy)
+}
+
+fn ring_dist(ring: &[PointMm], x: f64, y: f64) -> f64 {
+    let n = ring.len();
+    (0..n)
+        .map(|i| seg_dist(x, y, ring[i], ring[(i + 1) % n]))
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// Distance from (x, y) to the polygon's boundary (outer ring and holes).
+pub fn boundary_dist(p: &PolygonMm, x: f64, y: f64) -> f64 {
+    p.holes
+        .iter()
+        .map(|h| ring_dist(h, x, y))
+        .fold(ring_dist(&p.outer, x, y), f64::min)
+}
+
+/// The board's outline polygons; the bounding box as a rectangle when the board has no
+/// closed outline.
+pub fn outline(board: &BoardSummary) -> Vec<PolygonMm> {
+    if !board.outline.is_empty() {
+        return board.outline.clone();
+    }
+    let [l, t, r, b] = board.outline_bbox;
+    if !(l.is_finite() && t.is_finite() && r.is_finite() && b.is_finite()) || r <= l || b <= t {
+        return Vec::new();
+    }
+    vec![PolygonMm {
+        outer: vec![
+            PointMm::new(l, t),
+            PointMm::new(r, t),
+            PointMm::new(r, b),
+            PointMm::new(l, b),
+        ],
+        holes: Vec::new(),
+    }]
+}
+
+/// True when (x, y) lies on the board with at least `margin` to every edge.
+pub fn on_board(outline: &[PolygonMm], x: f64, y: f64, margin: f64) -> bool {
+    outline
+        .iter()
+        .any(|p| in_polygon(p, x, y) && boundary_dist(p, x, y) >= margin)
+}
+
+fn ring_area_centroid(ring: &[PointMm]) -> (f64, f64, f64) {
+    let n = ring.len();
+    let (mut a, mut cx, mut cy) = (0.0, 0.0, 0.0);
+    for i in 0..n {
+        let (p, q) = (ring[i], ring[(i + 1) % n]);
+        let cr = p.x * q.y - q.x * p.y;
+        a += cr;
+        cx += (p.x + q.x) * cr;
+        cy += (p.y + q.y) * cr;
+    }
+    (a / 2.0, cx, cy)
+}
+
+/// Area-weighted centroid of the board (cut-outs removed): its centre of mass.
+pub fn centroid(outline: &[PolygonMm]) -> Option<(f64, f64)> {
+    let (mut area, mut sx, mut sy) = (0.0, 0.0, 0.0);
+    for p in outline {
+        let (a, cx, cy) = ring_area_centroid(&p.outer);
+        let s = a.signum();
+        area += a.abs();
+        sx += cx * s;
+        sy += cy * s;
+        for h in &p.holes {
+            let (ha, hx, hy) = ring_area_centroid(h);
+            let hs = ha.signum();
+            area -= ha.abs();
+            sx -= hx * hs;
+            sy -= hy * hs;
+        }
+    }
+    (area > 0.0).then(|| (sx / (6.0 * area), sy / (6.0 * area)))
+}
+
+/// Bounding box [l, t, r, b] of polygons.
+pub fn bbox(polys: &[PolygonMm]) -> Option<[f64; 4]> {
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    for p in polys {
+        for q in &p.outer {
+            b = [b[0].min(q.x), b[1].min(q.y), b[2].max(q.x), b[3].max(q.y)];
+        }
+    }
+    (b[0] <= b[2] && b[1] <= b[3]).then_some(b)
+}
+
+/// Radius assumed round a part that has no courtyard, mm.
+pub const NO_COURTYARD_RADIUS_MM: f64 = 1.5;
+
+/// Distance from (x, y) to a part's courtyard (0 inside); parts without a courtyard are
+/// a disc of [`NO_COURTYARD_RADIUS_MM`] round their position.
+pub fn part_dist(part: &PartOutline, x: f64, y: f64) -> f64 {
+    if part.courtyard.is_empty() {
+        return ((x - part.x).hypot(y - part.y) - NO_COURTYARD_RADIUS_MM).max(0.0);
+    }
+    part.courtyard
+        .iter()
+        .map(|c| {
+            if in_polygon(c, x, y) {
+                0.0
+            } else {
+                boundary_dist(c, x, y)
+            }
+        })
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// A part's courtyard box grown by `grow`.
+pub fn part_box(part: &PartOutline, grow: f64) -> [f64; 4] {
+    match bbox(&part.courtyard) {
+        Some([l, t, r, b]) => [l - grow, t - grow, r + grow, b + grow],
+        None => {
+            let r = NO_COURTYARD_RADIUS_MM + grow;
+            [part.x - r, part.y - r, part.x + r, part.y + r]
+        }
+    }
+}
+
+pub fn rect(b: [f64; 4]) -> PolygonMm {
+    PolygonMm {
+        outer: vec![
+            PointMm::new(b[0], b[1]),
+            PointMm::new(b[2], b[1]),
+            PointMm::new(b[2], b[3]),
+            PointMm::new(b[0], b[3]),
+        ],
+        holes: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn centroid_of_l_shape_and_holes() {
+        // 10 x 10 square with a 5 x 5 hole in the top-right quadrant.
+        let p = PolygonMm {
+            outer: rect([0.0, 0.0, 10.0, 10.0]).outer,
+            holes: vec![rect([5.0, 0.0, 10.0, 5.0]).outer],
+        };
+        let (cx, cy) = centroid(std::slice::from_ref(&p)).unwrap();
+        // Three unit squares of 25 at (2.5,2.5), (2.5,7.5), (7.5,7.5).
+        assert!((cx - 12.5 / 3.0).abs() < 1e-12 && (cy - 17.5 / 3.0).abs() < 1e-12);
+        assert!(in_polygon(&p, 2.0, 2.0));
+        assert!(!in_polygon(&p, 7.0, 2.0));
+        assert!((boundary_dist(&p, 2.0, 2.0) - 2.0).abs() < 1e-12);
+        assert!(on_board(std::slice::from_ref(&p), 2.5, 7.5, 2.4));
+        assert!(!on_board(&[p], 4.0, 4.0, 1.5));
+    }
+}

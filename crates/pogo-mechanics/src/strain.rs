@@ -1,0 +1,459 @@
+//! Board strain: the board as a Kirchhoff plate on its push fingers under the probe
+//! forces.
+//!
+//! The board outline is meshed with square ACM plate elements ([`crate::plate`]); each
+//! probe's force at its compression is a point load (bottom probes push towards the top
+//! face, top probes towards the bottom). Supports are point supports where push fingers
+//! (or, on the probed face, support posts) hold the board: one near each corner of every
+//! board piece and one opposite each cluster of probes (k-means, one cluster per
+//! `probes_per_push_finger` probes), each on a free spot of the face it presses (clear of
+//! that face's part courtyards, probes and tooling pins). The largest principal surface
+//! strain `ε = (t/2)·|κ|max` is compared with the limit (500 µε by default, the figure
+//! fixture builders commonly hold to for in-circuit test fixtures; see IPC/JEDEC-9704A
+//! for strain-gauge testing of boards). When it is exceeded, supports are suggested one
+//! at a time where the board deflects most, until the strain is within the limit.
+//!
+//! Material: E = 22 GPa and ν = 0.15 by default: typical of glass-epoxy FR-4 laminate in
+//! bending (datasheets give a flexural modulus of about 18-24 GPa along the weave, and a
+//! Poisson's ratio of 0.11-0.18); both are settings.
+
+use crate::config::MechanicsSettings;
+use crate::geom;
+use crate::plate::{ExtraSupports, Fix, Grid, Material, PlateModel};
+use pogo_board::{PolygonMm, Side};
+use pogo_fixture::{Fixture, ForceSummary, PlateModelInfo, Support};
+
+/// Node candidates where a push finger may press, per face.
+struct Candidates {
+    /// (node number, x, y, grid i, grid j)
+    nodes: Vec<(usize, f64, f64)>,
+}
+
+fn candidates(
+    fx: &Fixture,
+    model: &PlateModel,
+    outline: &[PolygonMm],
+    face: Side,
+    s: &MechanicsSettings,
+) -> Candidates {
+    let g = &model.grid;
+    let r = s.push_finger_diameter_mm / 2.0;
+    let parts: Vec<(&pogo_fixture::PartOutline, [f64; 4])> = fx
+        .board
+        .parts
+        .iter()
+        .filter(|p| p.side == face)
+        .map(|p| (p, geom::part_box(p, r + s.push_finger_clearance_mm)))
+        .collect();
+    let mut nodes = Vec::new();
+    for j in 0..=g.ny {
+        for i in 0..=g.nx {
+            let Some(k) = model.node(i, j) else { continue };
+            let (x, y) = g.node_xy(i, j);
+            if !geom::on_board(outline, x, y, r + 0.5) {
+                continue;
+            }
+            if fx
+                .probes
+                .iter()
+                .any(|p| p.side == face && (p.x - x).hypot(p.y - y) < r + 0.5)
+            {
+                continue;
+            }
+            if fx.tooling.iter().any(|t| {
+                (t.x - x).hypot(t.y - y) < r + t.hole_diameter_mm.max(t.diameter_mm) / 2.0 + 0.5
+            }) {
+                continue;
+            }
+            if parts.iter().any(|(p, b)| {
+                x >= b[0]
+                    && x <= b[2]
+                    && y >= b[1]
+                    && y <= b[3]
+                    && geom::part_dist(p, x, y) < r + s.push_finger_clearance_mm
+            }) {
+                continue;
+            }
+            nodes.push((k, x, y));
+        }
+    }
+    Candidates { nodes }
+}
+
+/// Connected pieces of the active grid: cell lists.
+fn pieces(g: &Grid) -> Vec<Vec<(usize, usize)>> {
+    let mut seen = vec![false; g.nx * g.ny];
+    let mut out = Vec::new();
+    for j0 in 0..g.ny {
+        for i0 in 0..g.nx {
+            if !g.is_active(i0, j0) || seen[j0 * g.nx + i0] {
+                continue;
+            }
+            let mut stack = vec![(i0, j0)];
+            seen[j0 * g.nx + i0] = true;
+            let mut cells = Vec::new();
+            while let Some((i, j)) = stack.pop() {
+                cells.push((i, j));
+                let mut push = |a: usize, b: usize| {
+                    if a < g.nx && b < g.ny && g.is_active(a, b) && !seen[b * g.nx + a] {
+                        seen[b * g.nx + a] = true;
+                        stack.push((a, b));
+                    }
+                };
+                push(i + 1, j);
+                push(i, j + 1);
+                if i > 0 {
+                    push(i - 1, j);
+                }
+                if j > 0 {
+                    push(i, j - 1);
+                }
+            }
+            cells.sort_unstable();
+            out.push(cells);
+        }
+    }
+    out
+}
+
+/// k-means of probe positions (force-weighted), deterministic farthest-point start.
+fn clusters(points: &[(f64, f64, f64)], k: usize) -> Vec<(f64, f64)> {
+    if points.is_empty() || k == 0 {
+        return Vec::new();
+    }
+    let k = k.min(points.len());
+    let mut centres: Vec<(f64, f64)> = Vec::with_capacity(k);
+    let first = points
+        .iter()
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)))
+        .map(|p| (p.0, p.1))
+        .unwrap_or_default();
+    centres.push(first);
+    while centres.len() < k {
+        let far = points
+            .iter()
+            .map(|p| {
+                (
+                    centres
+                        .iter()
+                        .map(|c| (p.0 - c.0).hypot(p.1 - c.1))
+                        .fold(f64::INFINITY, f64::min),
+                    p,
+                )
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, p)| (p.0, p.1))
+            .unwrap_or_default();
+        centres.push(far);
+    }
+    for _ in 0..25 {
+        let mut sums = vec![(0.0, 0.0, 0.0); k];
+        for p in points {
+            let c = (0..k)
+                .min_by(|&a, &b| {
+                    let da = (p.0 - centres[a].0).hypot(p.1 - centres[a].1);
+                    let db = (p.0 - centres[b].0).hypot(p.1 - centres[b].1);
+                    da.total_cmp(&db)
+                })
+                .unwrap_or(0);
+            sums[c].0 += p.0 * p.2;
+            sums[c].1 += p.1 * p.2;
+            sums[c].2 += p.2;
+        }
+        for (c, s) in centres.iter_mut().zip(&sums) {
+            if s.2 > 0.0 {
+                *c = (s.0 / s.2, s.1 / s.2);
+            }
+        }
+    }
+    centres
+}
+
+struct Placed {
+    node: usize,
+    x: f64,
+    y: f64,
+    face: Side,
+    kind: &'static str,
+    reason: &'static str,
+}
+
+/// Runs the plate model; `forces[i]` is probe i's force, N.
+pub fn analyse(
+    fx: &Fixture,
+    forces: &[f64],
+    s: &MechanicsSettings,
+) -> Result<ForceSummary, String> {
+    let outline = geom::outline(&fx.board);
+    let mut summary = ForceSummary {
+        limit_ue: s.strain_limit_ue,
+        ..Default::default()
+    };
+    let Some([l, t, r, b]) = geom::bbox(&outline) else {
+        return Err("the board has no outline: board strain not computed".into());
+    };
+    let longest = (r - l).max(b - t);
+    let h = (longest / s.strain_grid_cells as f64).max(s.strain_min_element_mm);
+    let nx = ((r - l) / h).ceil().max(1.0) as usize;
+    let ny = ((b - t) / h).ceil().max(1.0) as usize;
+    let mut active = vec![false; nx * ny];
+    for j in 0..ny {
+        for i in 0..nx {
+            let (x, y) = (l + (i as f64 + 0.5) * h, t + (j as f64 + 0.5) * h);
+            active[j * nx + i] = outline.iter().any(|p| geom::in_polygon(p, x, y));
+        }
+    }
+    let grid = Grid {
+        x0: l,
+        y0: t,
+        h,
+        nx,
+        ny,
+        active,
+    };
+    let thickness = if fx.board.thickness_mm > 0.0 {
+        fx.board.thickness_mm
+    } else {
+        1.6
+    };
+    let material = Material {
+        youngs_modulus_mpa: s.board_youngs_modulus_gpa * 1000.0,
+        poisson_ratio: s.board_poisson_ratio,
+        thickness_mm: thickness,
+    };
+    let mut model = PlateModel::new(grid.clone(), material);
+    let elements = grid.active.iter().filter(|&&a| a).count();
+    summary.model = PlateModelInfo {
+        method: "kirchhoff plate, ACM rectangles".into(),
+        youngs_modulus_gpa: s.board_youngs_modulus_gpa,
+        poisson_ratio: s.board_poisson_ratio,
+        thickness_mm: thickness,
+        element_mm: h,
+        elements,
+    };
+    if elements == 0 {
+        return Err("the board outline covers no grid cell: board strain not computed".into());
+    }
+    // Loads.
+    let mut side_force = [0.0f64; 2];
+    for (p, &f) in fx.probes.iter().zip(forces) {
+        let z = match p.side {
+            Side::Bottom => f,
+            Side::Top => -f,
+        };
+        side_force[(p.side == Side::Bottom) as usize] += f;
+        model.add_load(p.x, p.y, z);
+    }
+    // The face the lid's push fingers press: opposite the side with the larger force.
+    let lid_face = if side_force[1] >= side_force[0] {
+        Side::Top
+    } else {
+        Side::Bottom
+    };
+    let cand_top = candidates(fx, &model, &outline, Side::Top, s);
+    let cand_bottom = candidates(fx, &model, &outline, Side::Bottom, s);
+    let cand = |face: Side| {
+        if face == Side::Top {
+            &cand_top
+        } else {
+            &cand_bottom
+        }
+    };
+    let spacing = s.push_finger_diameter_mm * 1.5;
+    let mut placed: Vec<Placed> = Vec::new();
+    let taken = |placed: &Vec<Placed>, x: f64, y: f64| {
+        placed.iter().any(|p| (p.x - x).hypot(p.y - y) < spacing)
+    };
+    // Corner supports of every piece.
+    for piece in pieces(&grid) {
+        let in_piece: std::collections::BTreeSet<usize> = piece
+            .iter()
+            .flat_map(|&(i, j)| [(i, j), (i + 1, j), (i, j + 1), (i + 1, j + 1)])
+            .filter_map(|(i, j)| model.node(i, j))
+            .collect();
+        let (mut pl, mut pt, mut pr, mut pb) = (
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        );
+        for &(i, j) in &piece {
+            let (x, y) = grid.node_xy(i, j);
+            pl = pl.min(x);
+            pt = pt.min(y);
+            pr = pr.max(x + h);
+            pb = pb.max(y + h);
+        }
+        let free: Vec<&(usize, f64, f64)> = cand(lid_face)
+            .nodes
+            .iter()
+            .filter(|c| in_piece.contains(&c.0))
+            .collect();
+        let before = placed.len();
+        for &(cx, cy) in &[(pl, pt), (pr, pt), (pr, pb), (pl, pb)] {
+            let best = free
+                .iter()
+                .filter(|c| !taken(&placed, c.1, c.2))
+                .min_by(|a, b| {
+                    (a.1 - cx)
+                        .hypot(a.2 - cy)
+                        .total_cmp(&(b.1 - cx).hypot(b.2 - cy))
+                });
+            if let Some(c) = best {
+                placed.push(Placed {
+                    node: c.0,
+                    x: c.1,
+                    y: c.2,
+                    face: lid_face,
+                    kind: "push_finger",
+                    reason: "corner",
+                });
+            }
+        }
+        if placed.len() - before < 3 {
+            // Too crowded for fingers: the piece rests on edge support posts at its
+            // extreme nodes on the probed face.
+            for &(cx, cy) in &[(pl, pt), (pr, pt), (pr, pb), (pl, pb)] {
+                let best = in_piece
+                    .iter()
+                    .filter_map(|&k| {
+                        piece
+                            .iter()
+                            .flat_map(|&(i, j)| [(i, j), (i + 1, j), (i, j + 1), (i + 1, j + 1)])
+                            .find(|&(i, j)| model.node(i, j) == Some(k))
+                            .map(|(i, j)| {
+                                let (x, y) = grid.node_xy(i, j);
+                                (k, x, y)
+                            })
+                    })
+                    .filter(|c| !placed.iter().any(|p| p.node == c.0))
+                    .min_by(|a, b| {
+                        (a.1 - cx)
+                            .hypot(a.2 - cy)
+                            .total_cmp(&(b.1 - cx).hypot(b.2 - cy))
+                    });
+                if let Some((k, x, y)) = best {
+                    placed.push(Placed {
+                        node: k,
+                        x,
+                        y,
+                        face: lid_face.opposite(),
+                        kind: "support_post",
+                        reason: "edge",
+                    });
+                }
+            }
+        }
+    }
+    // A push finger opposite each cluster of probes.
+    for side in [Side::Top, Side::Bottom] {
+        let pts: Vec<(f64, f64, f64)> = fx
+            .probes
+            .iter()
+            .zip(forces)
+            .filter(|(p, _)| p.side == side)
+            .map(|(p, &f)| (p.x, p.y, f.max(1e-6)))
+            .collect();
+        if pts.is_empty() {
+            continue;
+        }
+        let k = pts.len().div_ceil(s.probes_per_push_finger.max(1)).min(64);
+        let face = side.opposite();
+        for (cx, cy) in clusters(&pts, k) {
+            let best = cand(face)
+                .nodes
+                .iter()
+                .filter(|c| !taken(&placed, c.1, c.2))
+                .min_by(|a, b| {
+                    (a.1 - cx)
+                        .hypot(a.2 - cy)
+                        .total_cmp(&(b.1 - cx).hypot(b.2 - cy))
+                });
+            if let Some(c) = best
+                && (c.1 - cx).hypot(c.2 - cy) <= longest / 4.0
+            {
+                placed.push(Placed {
+                    node: c.0,
+                    x: c.1,
+                    y: c.2,
+                    face,
+                    kind: "push_finger",
+                    reason: "cluster",
+                });
+            }
+        }
+    }
+    for p in &placed {
+        model.fix(p.node, Fix::W);
+    }
+    let (fact, sol) = model.solve()?;
+    let to_support = |p: &Placed, force_on_plate: f64| Support {
+        x: p.x,
+        y: p.y,
+        side: p.face,
+        kind: p.kind.into(),
+        reason: p.reason.into(),
+        reaction_n: if p.face == Side::Top {
+            -force_on_plate
+        } else {
+            force_on_plate
+        },
+    };
+    summary.supports = placed
+        .iter()
+        .map(|p| to_support(p, model.reaction(&sol.u, p.node)))
+        .collect();
+    summary.max_strain_ue = sol.max_strain_ue;
+    summary.max_strain_at = [sol.max_strain_at.0, sol.max_strain_at.1];
+    summary.max_deflection_mm = sol.max_deflection_mm;
+    summary.exceeded = sol.max_strain_ue > s.strain_limit_ue;
+    if summary.exceeded {
+        let mut extra = ExtraSupports::new(&model, &fact);
+        let mut added: Vec<Placed> = Vec::new();
+        let mut current = sol;
+        let mut reactions = Vec::new();
+        let faces: Vec<Side> = if side_force[0] > 0.0 && side_force[1] > 0.0 {
+            vec![Side::Top, Side::Bottom]
+        } else {
+            vec![lid_face]
+        };
+        while added.len() < s.max_suggested_supports && current.max_strain_ue > s.strain_limit_ue {
+            let mut best: Option<(f64, usize, f64, f64, Side)> = None;
+            for &face in &faces {
+                for c in &cand(face).nodes {
+                    if taken(&placed, c.1, c.2) || taken(&added, c.1, c.2) {
+                        continue;
+                    }
+                    let w = current.u[3 * c.0].abs();
+                    if best.is_none_or(|b| w > b.0) {
+                        best = Some((w, c.0, c.1, c.2, face));
+                    }
+                }
+            }
+            let Some((_, node, x, y, face)) = best else {
+                break;
+            };
+            extra.add(node);
+            added.push(Placed {
+                node,
+                x,
+                y,
+                face,
+                kind: "push_finger",
+                reason: "suggested",
+            });
+            let (sol2, r2) = extra.solve();
+            current = sol2;
+            reactions = r2;
+        }
+        summary.suggested_supports = added
+            .iter()
+            .zip(&reactions)
+            .map(|(p, &r)| to_support(p, r))
+            .collect();
+        if !added.is_empty() {
+            summary.strain_with_suggestions_ue = Some(current.max_strain_ue);
+        }
+    }
+    Ok(summary)
+}
