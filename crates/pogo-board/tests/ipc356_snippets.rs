@@ -433,3 +433,18 @@ fn sniffing_by_content() {
     assert!(!ipc356::looks_like_ipc356("hello\nworld\n"));
     assert!(!ipc356::looks_like_ipc356(""));
 }
+
+/// Inputs that once crashed the reader under `cargo fuzz run ipc356_read`.
+#[test]
+fn fuzz_regressions_read_without_panic() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fuzz-regressions/ipc356");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            let _ = ipc356::read("fuzz.d356", text);
+            seen += 1;
+        }
+    }
+    assert!(seen >= 1);
+}

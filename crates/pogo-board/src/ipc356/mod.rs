@@ -188,7 +188,7 @@ impl<'p> Reader<'p> {
             if line.bytes().first() == Some(&b'P')
                 && let Some((key, value)) = parameter(line.text)
                 && key.len() > 5
-                && key[..5].eq_ignore_ascii_case("NNAME")
+                && key.get(..5).is_some_and(|k| k.eq_ignore_ascii_case("NNAME"))
             {
                 self.aliases.insert(key.to_string(), value.to_string());
             }
