@@ -1,0 +1,1834 @@
+//! `report.html`: one self-contained, human-readable page about a fixture.
+//!
+//! Everything comes from the [`Fixture`] alone (so `pogo export` regenerates the same
+//! page from `fixture.json`): a header naming the board and its sha256, summary cards,
+//! a view of each probed side (probes coloured by class, and by hit probability), the
+//! coverage table, unreachable nets with their reasons, rule violations, the stack-up
+//! drawing, force and board strain, the tolerance analysis, the BOM and the wiring list.
+//!
+//! The page has inline CSS and inline SVG only: no fonts, images, styles or scripts
+//! from anywhere else (one tiny inline script opens the collapsible lists before
+//! printing). All text from the fixture is escaped. The output is deterministic: no
+//! date, fixed float formatting, sorted tables.
+//!
+//! Sections the fixture does not hold yet (mechanics, tolerance) read "not computed".
+
+mod views;
+
+use pogo_board::Side;
+use pogo_fixture::{Fixture, Probe};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io;
+
+const CSS: &str = include_str!("style.css");
+
+/// Board strain limit the strain card and the force section judge against, microstrain.
+pub const STRAIN_LIMIT_UE: f64 = 500.0;
+
+/// Lists longer than this are folded into a closed `<details>` element.
+const FOLD_ROWS: usize = 30;
+
+/// Writes `report.html` for `fixture` to `w`.
+pub fn write_report(fixture: &Fixture, w: &mut dyn io::Write) -> io::Result<()> {
+    w.write_all(render_report(fixture).as_bytes())
+}
+
+/// The whole `report.html` text for `fixture`.
+pub fn render_report(fixture: &Fixture) -> String {
+    let ctx = Ctx::new(fixture);
+    let mut out = String::with_capacity(64 * 1024 + fixture.probes.len() * 600);
+    out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    let _ = writeln!(
+        out,
+        "<title>Fixture report: {}</title>",
+        esc(&ctx.board_name)
+    );
+    let _ = writeln!(out, "<style>\n{CSS}</style>\n</head>\n<body>");
+    header(&ctx, &mut out);
+    out.push_str("<main>\n");
+    toc(&mut out);
+    summary(&ctx, &mut out);
+    side_views(&ctx, &mut out);
+    coverage(&ctx, &mut out);
+    unreachable(&ctx, &mut out);
+    violations(&ctx, &mut out);
+    stackup(&ctx, &mut out);
+    force(&ctx, &mut out);
+    tolerance(&ctx, &mut out);
+    bom(&ctx, &mut out);
+    wiring(&ctx, &mut out);
+    let _ = writeln!(
+        out,
+        "<footer>Written by {} from fixture.json (schema {}). Coordinates are KiCad page \
+         coordinates in mm (x right, y down) unless a caption says otherwise.</footer>",
+        esc(&fixture.generator),
+        esc(&fixture.schema)
+    );
+    out.push_str("</main>\n");
+    // Open every collapsible list before printing, so paper shows all rows.
+    out.push_str(
+        "<script>addEventListener('beforeprint',function(){document.querySelectorAll('details')\
+         .forEach(function(d){d.open=true;});});</script>\n",
+    );
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+/// The fixture plus what every section needs to look up.
+struct Ctx<'a> {
+    f: &'a Fixture,
+    /// The fixture as JSON, for the mechanics and tolerance sections whose shape grows.
+    json: Value,
+    board_name: String,
+    /// Sides with at least one probe, top first; the rule sides when there are none.
+    sides: Vec<Side>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(f: &'a Fixture) -> Self {
+        let json = serde_json::to_value(f).unwrap_or(Value::Null);
+        let mut sides: Vec<Side> = [Side::Top, Side::Bottom]
+            .into_iter()
+            .filter(|s| f.probes.iter().any(|p| p.side == *s))
+            .collect();
+        if sides.is_empty() {
+            sides = [Side::Top, Side::Bottom]
+                .into_iter()
+                .filter(|s| f.rules.sides.contains(s))
+                .collect();
+        }
+        if sides.is_empty() {
+            sides.push(Side::Top);
+        }
+        Ctx {
+            f,
+            json,
+            board_name: board_name(&f.board.file),
+            sides,
+        }
+    }
+
+    /// A top-level section of the fixture JSON, `None` when absent or null.
+    fn section(&self, key: &str) -> Option<&Value> {
+        self.json.get(key).filter(|v| !v.is_null())
+    }
+}
+
+/// `boards/video.kicad_pcb.xz` -> `video`.
+fn board_name(file: &str) -> String {
+    let base = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    let mut name = base;
+    for ext in [".gz", ".xz"] {
+        name = name.strip_suffix(ext).unwrap_or(name);
+    }
+    for ext in [".kicad_pcb", ".d356", ".ipc", ".net"] {
+        name = name.strip_suffix(ext).unwrap_or(name);
+    }
+    if name.is_empty() {
+        base.to_string()
+    } else {
+        name.to_string()
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Formatting helpers
+// ---------------------------------------------------------------------------------
+
+/// Escapes text for HTML element content and attribute values.
+pub(crate) fn esc(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            c if c.is_control() && c != '\n' && c != '\t' => o.push('\u{fffd}'),
+            c => o.push(c),
+        }
+    }
+    o
+}
+
+/// Fixed-point number without a negative zero.
+pub(crate) fn fmt(x: f64, decimals: usize) -> String {
+    if !x.is_finite() {
+        return "—".to_string();
+    }
+    let s = format!("{x:.decimals$}");
+    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s[1..].to_string()
+    } else {
+        s
+    }
+}
+
+/// A probability as a percentage with enough digits to tell good fixtures apart.
+pub(crate) fn fmt_prob(p: f64) -> String {
+    if !p.is_finite() {
+        "—".to_string()
+    } else if p >= 0.999_995 && p < 1.0 {
+        "&gt; 99.999 %".to_string()
+    } else if p >= 0.99 {
+        format!("{} %", fmt(p * 100.0, 3))
+    } else {
+        format!("{} %", fmt(p * 100.0, 1))
+    }
+}
+
+/// A number from a JSON value, formatted by magnitude.
+fn fmt_auto(x: f64) -> String {
+    let a = x.abs();
+    if x == x.trunc() && a < 1e9 {
+        fmt(x, 0)
+    } else if a >= 100.0 {
+        fmt(x, 1)
+    } else if a >= 0.01 {
+        fmt(x, 3)
+    } else if a == 0.0 {
+        "0".to_string()
+    } else {
+        format!("{x:.3e}")
+    }
+}
+
+/// `set_height_mm` -> `Set height (mm)`.
+fn humanize(key: &str) -> String {
+    let units: [(&str, &str); 14] = [
+        ("_ppm_per_k", " (ppm/K)"),
+        ("_gpa", " (GPa)"),
+        ("_k", " (K)"),
+        ("_ppm", " (ppm)"),
+        ("_mm2", " (mm²)"),
+        ("_mm", " (mm)"),
+        ("_n", " (N)"),
+        ("_ue", " (µε)"),
+        ("_mohm", " (mΩ)"),
+        ("_deg", " (°)"),
+        ("_um", " (µm)"),
+        ("_pct", " (%)"),
+        ("_c", " (°C)"),
+        ("_a", " (A)"),
+    ];
+    let (stem, unit) = units
+        .iter()
+        .find_map(|(suf, u)| key.strip_suffix(suf).map(|s| (s, *u)))
+        .unwrap_or((key, ""));
+    let mut words = stem.replace('_', " ");
+    if let Some(first) = words.get(0..1) {
+        let up = first.to_uppercase();
+        words.replace_range(0..1, &up);
+    }
+    format!("{words}{unit}")
+}
+
+/// A JSON member as table cell content: numbers formatted by the unit in the key.
+fn member_text(key: &str, v: &Value) -> String {
+    let Some(x) = v.as_f64().filter(|_| is_num(v)) else {
+        return value_text(v);
+    };
+    if x == x.trunc() && !key.ends_with("_mm") && !key.ends_with("_n") {
+        return fmt(x, 0);
+    }
+    if key.ends_with("_mm") {
+        fmt(x, if x.abs() < 1.0 { 3 } else { 2 })
+    } else if key.ends_with("_n") || key.ends_with("_gpa") {
+        fmt(x, 2)
+    } else if key.ends_with("_ue") {
+        fmt(x, 0)
+    } else {
+        fmt_auto(x)
+    }
+}
+
+/// A JSON value as table cell content (escaped).
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::Null => "—".to_string(),
+        Value::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+        Value::Number(n) => n.as_f64().map(fmt_auto).unwrap_or_else(|| n.to_string()),
+        Value::String(s) => esc(s),
+        Value::Array(a) if a.iter().any(|x| x.is_object() || x.is_array()) => {
+            format!("{} item{}", a.len(), if a.len() == 1 { "" } else { "s" })
+        }
+        Value::Array(a) => a.iter().map(value_text).collect::<Vec<_>>().join(", "),
+        Value::Object(o) => o
+            .iter()
+            .map(|(k, v)| format!("{}: {}", esc(k), value_text(v)))
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+fn is_num(v: &Value) -> bool {
+    matches!(v, Value::Number(_))
+}
+
+/// A table of JSON objects, columns in first-seen key order.
+fn object_table(rows: &[&Value], out: &mut String) {
+    let mut cols: Vec<&str> = Vec::new();
+    for r in rows {
+        if let Some(o) = r.as_object() {
+            for k in o.keys() {
+                if !cols.contains(&k.as_str()) {
+                    cols.push(k);
+                }
+            }
+        }
+    }
+    const FIRST: [&str; 8] = [
+        "id",
+        "name",
+        "reference",
+        "kind",
+        "side",
+        "x",
+        "y",
+        "reason",
+    ];
+    cols.sort_by_key(|c| FIRST.iter().position(|f| f == c).unwrap_or(FIRST.len()));
+    out.push_str("<table><thead><tr>");
+    for c in &cols {
+        let numeric = rows.iter().any(|r| r.get(*c).is_some_and(is_num));
+        let class = if numeric { " class=\"num\"" } else { "" };
+        let _ = write!(out, "<th{class}>{}</th>", esc(&humanize(c)));
+    }
+    out.push_str("</tr></thead><tbody>\n");
+    for r in rows {
+        out.push_str("<tr>");
+        for c in &cols {
+            let v = r.get(*c).unwrap_or(&Value::Null);
+            let class = if is_num(v) { " class=\"num\"" } else { "" };
+            let text = match v.as_str() {
+                Some(s) if *c == "kind" || *c == "reason" => esc(&s.replace('_', " ")),
+                _ => member_text(c, v),
+            };
+            let _ = write!(out, "<td{class}>{text}</td>");
+        }
+        out.push_str("</tr>\n");
+    }
+    out.push_str("</tbody></table>\n");
+}
+
+/// Key/value table of a JSON object's scalar members.
+fn kv_table(obj: &serde_json::Map<String, Value>, out: &mut String) {
+    kv_table_ordered(obj, &[], out);
+}
+
+/// Key/value table with the keys in `first` leading (in that order), `side` left out.
+fn kv_table_ordered(obj: &serde_json::Map<String, Value>, first: &[&str], out: &mut String) {
+    let mut keys: Vec<&String> = obj.keys().filter(|k| *k != "side").collect();
+    keys.sort_by_key(|k| first.iter().position(|f| f == k).unwrap_or(first.len()));
+    out.push_str("<table class=\"narrow\"><tbody>\n");
+    for k in keys {
+        let v = &obj[k];
+        if v.is_object() || v.as_array().is_some_and(|a| a.iter().any(Value::is_object)) {
+            continue;
+        }
+        let class = if is_num(v) { " class=\"num\"" } else { "" };
+        let _ = writeln!(
+            out,
+            "<tr><th>{}</th><td{class}>{}</td></tr>",
+            esc(&humanize(k)),
+            member_text(k, v)
+        );
+    }
+    out.push_str("</tbody></table>\n");
+}
+
+/// Heading of a nested JSON object or list in a section.
+fn sub_heading(section: &str, key: &str) -> String {
+    match (section, key) {
+        ("tolerance", "model") => "Contributor figures used".to_string(),
+        ("tolerance", "datum") => "Datum of rotation, scale and thermal terms".to_string(),
+        ("force", "model") => "Plate model of the board".to_string(),
+        ("force", "supports") => "Supports and push fingers".to_string(),
+        ("force", "suggested_supports") => "Suggested further supports".to_string(),
+        ("stackup", "pressure_plate") => "Pressure plate (lid)".to_string(),
+        ("stackup", "relief_pockets") => "Relief pockets in the probe plate".to_string(),
+        _ => humanize(key),
+    }
+}
+
+/// Opens a `<details>` when `rows` exceeds the fold size; returns whether it did.
+fn fold_open(rows: usize, what: &str, out: &mut String) -> bool {
+    if rows > FOLD_ROWS {
+        let _ = writeln!(
+            out,
+            "<details><summary>Show all {rows} {}</summary>",
+            esc(what)
+        );
+        true
+    } else {
+        false
+    }
+}
+
+fn fold_close(folded: bool, out: &mut String) {
+    if folded {
+        out.push_str("</details>\n");
+    }
+}
+
+fn not_computed(what: &str, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "<p class=\"missing\">{} not computed for this fixture.</p>",
+        esc(what)
+    );
+}
+
+/// Natural order of ids: `P2` before `P10`.
+fn natural_key(s: &str) -> (String, u64, String) {
+    let digits_at = s.find(|c: char| c.is_ascii_digit()).unwrap_or(s.len());
+    let (head, rest) = s.split_at(digits_at);
+    let end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let n = rest[..end].parse().unwrap_or(0);
+    (head.to_string(), n, rest[end..].to_string())
+}
+
+pub(crate) fn class_colour(class: &str, all: &[String]) -> &'static str {
+    match class {
+        "P100" => "#1f77b4",
+        "P75" => "#2ca02c",
+        "P50" => "#ff7f0e",
+        "P39" => "#9467bd",
+        _ => {
+            const MORE: [&str; 5] = ["#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f"];
+            let i = all.iter().position(|c| c == class).unwrap_or(0);
+            MORE[i % MORE.len()]
+        }
+    }
+}
+
+/// Probe classes present, in catalog order (largest first), then any others.
+fn classes(f: &Fixture) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for c in ["P100", "P75", "P50", "P39"] {
+        if f.probes.iter().any(|p| p.class == c) {
+            v.push(c.to_string());
+        }
+    }
+    let mut rest: Vec<String> = f
+        .probes
+        .iter()
+        .map(|p| p.class.clone())
+        .filter(|c| !v.contains(c))
+        .collect();
+    rest.sort();
+    rest.dedup();
+    v.extend(rest);
+    v
+}
+
+fn side_title(s: Side) -> &'static str {
+    match s {
+        Side::Top => "Top",
+        Side::Bottom => "Bottom",
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Sections
+// ---------------------------------------------------------------------------------
+
+fn header(ctx: &Ctx, out: &mut String) {
+    let b = &ctx.f.board;
+    let w = b.outline_bbox[2] - b.outline_bbox[0];
+    let h = b.outline_bbox[3] - b.outline_bbox[1];
+    let _ = writeln!(
+        out,
+        "<header class=\"top\"><div class=\"wrap\"><h1>{}<small>pogo-pin test fixture report</small></h1>",
+        esc(&ctx.board_name)
+    );
+    let _ = writeln!(
+        out,
+        "<dl><dt>Board file</dt><dd>{}</dd><dt>Format</dt><dd>{}</dd>\
+         <dt>sha256</dt><dd>{}</dd><dt>Board size</dt><dd>{} × {} mm, {} mm thick</dd>\
+         <dt>Generator</dt><dd>{}</dd><dt>Schema</dt><dd>{}</dd></dl></div></header>",
+        esc(&b.file),
+        esc(&b.format),
+        esc(&b.sha256),
+        fmt(w, 2),
+        fmt(h, 2),
+        fmt(b.thickness_mm, 2),
+        esc(&ctx.f.generator),
+        esc(&ctx.f.schema),
+    );
+}
+
+fn toc(out: &mut String) {
+    out.push_str("<nav class=\"toc\">");
+    for (id, name) in [
+        ("summary", "Summary"),
+        ("views", "Board views"),
+        ("coverage", "Coverage"),
+        ("unreachable", "Unreachable nets"),
+        ("violations", "Violations"),
+        ("stackup", "Stack-up"),
+        ("force", "Force and strain"),
+        ("tolerance", "Positional tolerance"),
+        ("bom", "BOM"),
+        ("wiring", "Wiring"),
+    ] {
+        let _ = write!(out, "<a href=\"#{id}\">{name}</a>");
+    }
+    out.push_str("</nav>\n");
+}
+
+struct Card {
+    label: &'static str,
+    value: String,
+    detail: String,
+    tone: &'static str,
+    bar: Option<f64>,
+}
+
+fn summary(ctx: &Ctx, out: &mut String) {
+    let f = ctx.f;
+    let c = &f.coverage;
+    let mut cards = Vec::new();
+    let share = if c.nets_testable > 0 {
+        c.nets_probed as f64 / c.nets_testable as f64
+    } else {
+        1.0
+    };
+    cards.push(Card {
+        label: "Nets probed",
+        value: format!(
+            "{}<small> / {} testable</small>",
+            c.nets_probed, c.nets_testable
+        ),
+        detail: format!(
+            "{} % of testable nets; {} nets on the board",
+            fmt(share * 100.0, 1),
+            c.nets_total
+        ),
+        tone: if c.nets_probed >= c.nets_testable {
+            "good"
+        } else if c.nets_probed >= c.nets_reachable {
+            "warn"
+        } else {
+            "bad"
+        },
+        bar: Some(share),
+    });
+    cards.push(Card {
+        label: "Reachable nets",
+        value: format!(
+            "{}<small> / {} testable</small>",
+            c.nets_reachable, c.nets_testable
+        ),
+        detail: "upper bound: nets with a candidate that passes every single-probe rule"
+            .to_string(),
+        tone: "",
+        bar: None,
+    });
+    let mut by_side: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in &f.probes {
+        *by_side.entry(p.side.as_str()).or_default() += 1;
+    }
+    cards.push(Card {
+        label: "Probes",
+        value: f.probes.len().to_string(),
+        detail: if by_side.is_empty() {
+            "no probes placed".to_string()
+        } else {
+            by_side
+                .iter()
+                .map(|(s, n)| format!("{n} {s}"))
+                .collect::<Vec<_>>()
+                .join(" · ")
+        },
+        tone: "",
+        bar: None,
+    });
+    let class_detail: Vec<String> = classes(f)
+        .iter()
+        .map(|cl| {
+            let sides: Vec<String> = [Side::Top, Side::Bottom]
+                .iter()
+                .filter_map(|s| {
+                    let n = f
+                        .probes
+                        .iter()
+                        .filter(|p| &p.class == cl && p.side == *s)
+                        .count();
+                    (n > 0).then(|| format!("{n} {}", s.as_str()))
+                })
+                .collect();
+            format!(
+                "<span class=\"swatch\" style=\"background:{}\"></span>{}: {}",
+                class_colour(cl, &classes(f)),
+                esc(cl),
+                sides.join(", ")
+            )
+        })
+        .collect();
+    cards.push(Card {
+        label: "Probes per class",
+        value: format!("{}<small> classes</small>", class_detail.len()),
+        detail: class_detail.join("<br>"),
+        tone: "",
+        bar: None,
+    });
+    cards.push(Card {
+        label: "Rule violations",
+        value: f.violations.len().to_string(),
+        detail: if f.violations.is_empty() {
+            "every probe meets the design rules".to_string()
+        } else {
+            "forced or locked probes break rules".to_string()
+        },
+        tone: if f.violations.is_empty() {
+            "good"
+        } else {
+            "bad"
+        },
+        bar: None,
+    });
+    cards.push(Card {
+        label: "Unreachable nets",
+        value: f.unreachable.len().to_string(),
+        detail: "testable nets without a probe".to_string(),
+        tone: if f.unreachable.is_empty() {
+            "good"
+        } else {
+            "warn"
+        },
+        bar: None,
+    });
+    match contact_yield(ctx) {
+        Some(y) => cards.push(Card {
+            label: "Contact yield",
+            value: fmt_prob(y),
+            detail: "all probes hit on one insertion".to_string(),
+            tone: if y >= 0.99 {
+                "good"
+            } else if y >= 0.9 {
+                "warn"
+            } else {
+                "bad"
+            },
+            bar: Some(y),
+        }),
+        None => cards.push(missing_card("Contact yield")),
+    }
+    match max_strain(ctx) {
+        Some(s) => cards.push(Card {
+            label: "Max board strain",
+            value: format!("{}<small> µε</small>", fmt(s, 0)),
+            detail: format!("limit {} µε", fmt(STRAIN_LIMIT_UE, 0)),
+            tone: if s <= STRAIN_LIMIT_UE { "good" } else { "bad" },
+            bar: Some((s / STRAIN_LIMIT_UE).min(1.0)),
+        }),
+        None => cards.push(missing_card("Max board strain")),
+    }
+    let heights = set_heights(ctx);
+    if heights.is_empty() {
+        cards.push(missing_card("Set height"));
+    } else {
+        let first = heights[0].1;
+        let all_same = heights.iter().all(|(_, h)| (h - first).abs() < 1e-9);
+        cards.push(Card {
+            label: "Set height",
+            value: format!("{}<small> mm</small>", fmt(first, 2)),
+            detail: if all_same {
+                "probe plate to board at the closed position".to_string()
+            } else {
+                heights
+                    .iter()
+                    .map(|(s, h)| format!("{} {} mm", esc(s), fmt(*h, 2)))
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            },
+            tone: "",
+            bar: None,
+        });
+    }
+    let totals = force_totals(ctx);
+    if totals.is_empty() {
+        cards.push(missing_card("Probe force"));
+    } else {
+        let sum: f64 = totals.values().sum();
+        cards.push(Card {
+            label: "Probe force",
+            value: format!("{}<small> N</small>", fmt(sum, 1)),
+            detail: totals
+                .iter()
+                .map(|(s, n)| format!("{} {} N", esc(s), fmt(*n, 1)))
+                .collect::<Vec<_>>()
+                .join(" · "),
+            tone: "",
+            bar: None,
+        });
+    }
+    let t = &f.tooling;
+    cards.push(Card {
+        label: "Tooling pins",
+        value: t.len().to_string(),
+        detail: if t.is_empty() {
+            "none chosen".to_string()
+        } else {
+            let mut d: Vec<String> = t
+                .iter()
+                .map(|p| format!("Ø{}", fmt(p.diameter_mm, 2)))
+                .collect();
+            d.dedup();
+            format!("{} mm", d.join(", "))
+        },
+        tone: if t.len() >= 2 { "good" } else { "warn" },
+        bar: None,
+    });
+
+    out.push_str("<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">\n");
+    for c in cards {
+        let _ = write!(
+            out,
+            "<div class=\"card {}\"><div class=\"label\">{}</div><div class=\"value\">{}</div>",
+            c.tone, c.label, c.value
+        );
+        if let Some(b) = c.bar {
+            let _ = write!(
+                out,
+                "<div class=\"bar\"><span style=\"width:{}%\"></span></div>",
+                fmt(b.clamp(0.0, 1.0) * 100.0, 1)
+            );
+        }
+        let _ = writeln!(out, "<div class=\"detail\">{}</div></div>", c.detail);
+    }
+    out.push_str("</div></section>\n");
+}
+
+fn missing_card(label: &'static str) -> Card {
+    Card {
+        label,
+        value: "not computed".to_string(),
+        detail: String::new(),
+        tone: "none",
+        bar: None,
+    }
+}
+
+fn contact_yield(ctx: &Ctx) -> Option<f64> {
+    ctx.section("tolerance")?.get("contact_yield")?.as_f64()
+}
+
+fn max_strain(ctx: &Ctx) -> Option<f64> {
+    ctx.section("force")?.get("max_strain_ue")?.as_f64()
+}
+
+/// Total force per side from the force section (`total_n`: {side: N} or a number).
+fn force_totals(ctx: &Ctx) -> BTreeMap<String, f64> {
+    let mut m = BTreeMap::new();
+    match ctx.section("force").and_then(|f| f.get("total_n")) {
+        Some(Value::Object(o)) => {
+            for (k, v) in o {
+                if let Some(x) = v.as_f64() {
+                    m.insert(k.clone(), x);
+                }
+            }
+        }
+        Some(Value::Number(n)) => {
+            if let Some(x) = n.as_f64() {
+                m.insert("total".to_string(), x);
+            }
+        }
+        _ => {}
+    }
+    m
+}
+
+/// Stack-up entries, one per side: (side name, the object).
+fn stackup_sides<'c>(ctx: &'c Ctx) -> Vec<(String, &'c serde_json::Map<String, Value>)> {
+    let Some(st) = ctx.section("stackup") else {
+        return Vec::new();
+    };
+    let mut v = Vec::new();
+    match st.get("sides") {
+        Some(Value::Array(a)) => {
+            for (i, s) in a.iter().enumerate() {
+                if let Some(o) = s.as_object() {
+                    let name = o
+                        .get("side")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                        .unwrap_or_else(|| format!("side {}", i + 1));
+                    v.push((name, o));
+                }
+            }
+        }
+        Some(Value::Object(o)) => {
+            for (k, s) in o {
+                if let Some(so) = s.as_object() {
+                    v.push((k.clone(), so));
+                }
+            }
+        }
+        _ => {
+            if let Some(o) = st.as_object() {
+                for key in ["top", "bottom"] {
+                    if let Some(so) = o.get(key).and_then(Value::as_object) {
+                        v.push((key.to_string(), so));
+                    }
+                }
+            }
+        }
+    }
+    v
+}
+
+/// Set height per side: from the stack-up sides, else the fixture's single figure.
+fn set_heights(ctx: &Ctx) -> Vec<(String, f64)> {
+    let mut v: Vec<(String, f64)> = stackup_sides(ctx)
+        .into_iter()
+        .filter_map(|(s, o)| {
+            o.get("set_height_mm")
+                .and_then(Value::as_f64)
+                .map(|h| (s, h))
+        })
+        .collect();
+    if v.is_empty()
+        && let Some(h) = ctx.f.set_height_mm
+    {
+        v.push(("fixture".to_string(), h));
+    }
+    v
+}
+
+fn side_views(ctx: &Ctx, out: &mut String) {
+    let f = ctx.f;
+    let all_classes = classes(f);
+    out.push_str("<section id=\"views\"><h2>Board views</h2>\n");
+    out.push_str(
+        "<p class=\"note\">Left: probes coloured by class. Right: probes coloured by the probability \
+         that the tip lands fully on the exposed copper of its pad (positional tolerance). \
+         Hover a probe for its id and net.</p>\n",
+    );
+    let marks = views::Marks::from_json(&ctx.json);
+    for &side in &ctx.sides {
+        let n = f.probes.iter().filter(|p| p.side == side).count();
+        let orientation = match side {
+            Side::Top => "seen from above, as in KiCad's page view",
+            Side::Bottom => "seen from below: mirrored left to right relative to KiCad's page view",
+        };
+        let _ = writeln!(
+            out,
+            "<h3>{} side — {} probe{}</h3>",
+            side_title(side),
+            n,
+            if n == 1 { "" } else { "s" }
+        );
+        out.push_str("<div class=\"views\">\n<figure>\n");
+        out.push_str(&views::board_view(f, side, views::Colouring::Class, &marks));
+        out.push_str("<div class=\"legend\">");
+        for cl in &all_classes {
+            let cnt = f
+                .probes
+                .iter()
+                .filter(|p| p.side == side && &p.class == cl)
+                .count();
+            if cnt > 0 {
+                let _ = write!(
+                    out,
+                    "<span><span class=\"swatch\" style=\"background:{}\"></span>{} ({})</span>",
+                    class_colour(cl, &all_classes),
+                    esc(cl),
+                    cnt
+                );
+            }
+        }
+        out.push_str(views::LEGEND_COMMON);
+        if !marks.supports.is_empty() {
+            out.push_str(views::LEGEND_SUPPORT);
+        }
+        out.push_str("</div>\n");
+        let _ = writeln!(
+            out,
+            "<figcaption><b>{} side, {}.</b> Probes by class; board outline with cut-outs, part courtyards on this side, board holes and tooling pins.</figcaption>\n</figure>",
+            side_title(side),
+            orientation
+        );
+        out.push_str("<figure>\n");
+        out.push_str(&views::board_view(
+            f,
+            side,
+            views::Colouring::HitProbability,
+            &marks,
+        ));
+        out.push_str(&views::probability_legend(side));
+        let computed = f
+            .probes
+            .iter()
+            .any(|p| p.side == side && p.hit_probability.is_some());
+        let _ = writeln!(
+            out,
+            "<figcaption><b>{} side, {}.</b> Probes by hit probability{}.</figcaption>\n</figure>\n</div>",
+            side_title(side),
+            orientation,
+            if computed {
+                "; the weakest are drawn on top"
+            } else {
+                ": not computed (hollow circles)"
+            }
+        );
+    }
+    out.push_str("</section>\n");
+}
+
+fn coverage(ctx: &Ctx, out: &mut String) {
+    let f = ctx.f;
+    let c = &f.coverage;
+    let pc = |n: usize, d: usize| {
+        if d == 0 {
+            "—".to_string()
+        } else {
+            format!("{} %", fmt(n as f64 * 100.0 / d as f64, 1))
+        }
+    };
+    out.push_str("<section id=\"coverage\"><h2>Coverage</h2><div class=\"two\"><div>\n");
+    out.push_str("<table class=\"narrow\"><thead><tr><th>Nets</th><th class=\"num\">count</th><th class=\"num\">of testable</th></tr></thead><tbody>\n");
+    let _ = writeln!(
+        out,
+        "<tr><td>On the board</td><td class=\"num\">{}</td><td class=\"num\"></td></tr>",
+        c.nets_total
+    );
+    let _ = writeln!(
+        out,
+        "<tr><td>Testable (two or more connections, not on the no-probe list)</td><td class=\"num\">{}</td><td class=\"num\">100 %</td></tr>",
+        c.nets_testable
+    );
+    let _ = writeln!(
+        out,
+        "<tr><td>Reachable (upper bound: a candidate passes every single-probe rule)</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+        c.nets_reachable,
+        pc(c.nets_reachable, c.nets_testable)
+    );
+    let _ = writeln!(
+        out,
+        "<tr><td><b>Probed</b></td><td class=\"num\"><b>{}</b></td><td class=\"num\"><b>{}</b></td></tr>",
+        c.nets_probed,
+        pc(c.nets_probed, c.nets_testable)
+    );
+    let _ = writeln!(
+        out,
+        "<tr><td>Not probed</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+        c.nets_testable.saturating_sub(c.nets_probed),
+        pc(
+            c.nets_testable.saturating_sub(c.nets_probed),
+            c.nets_testable
+        )
+    );
+    out.push_str("</tbody></table>\n</div><div>\n");
+    // Probes per class and side (from the coverage record, else counted).
+    let mut matrix: BTreeMap<String, BTreeMap<String, usize>> = c.probes_by_class.clone();
+    if matrix.is_empty() {
+        for p in &f.probes {
+            *matrix
+                .entry(p.class.clone())
+                .or_default()
+                .entry(p.side.as_str().to_string())
+                .or_default() += 1;
+        }
+    }
+    let all = classes(f);
+    let mut order: Vec<&String> = matrix.keys().collect();
+    order.sort_by_key(|k| {
+        (
+            all.iter().position(|c| c == *k).unwrap_or(usize::MAX),
+            (*k).clone(),
+        )
+    });
+    out.push_str("<table class=\"narrow\"><thead><tr><th>Probe class</th><th class=\"num\">top</th><th class=\"num\">bottom</th><th class=\"num\">total</th></tr></thead><tbody>\n");
+    let (mut tt, mut tb) = (0, 0);
+    for k in order {
+        let m = &matrix[k];
+        let t = m.get("top").copied().unwrap_or(0);
+        let b = m.get("bottom").copied().unwrap_or(0);
+        tt += t;
+        tb += b;
+        let _ = writeln!(
+            out,
+            "<tr><td><span class=\"swatch\" style=\"background:{}\"></span>{}</td><td class=\"num\">{t}</td><td class=\"num\">{b}</td><td class=\"num\">{}</td></tr>",
+            class_colour(k, &all),
+            esc(k),
+            t + b
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<tr><td><b>All</b></td><td class=\"num\"><b>{tt}</b></td><td class=\"num\"><b>{tb}</b></td><td class=\"num\"><b>{}</b></td></tr>",
+        tt + tb
+    );
+    out.push_str("</tbody></table>\n");
+    let mut targets: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in &f.probes {
+        let k = match p.target.kind {
+            pogo_fixture::TargetKind::Via => "via",
+            pogo_fixture::TargetKind::Pad => "pad",
+        };
+        *targets.entry(k).or_default() += 1;
+    }
+    if !targets.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">Targets: {}.</p>",
+            targets
+                .iter()
+                .map(|(k, n)| format!("{n} {k}{}", if *n == 1 { "" } else { "s" }))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    out.push_str("</div></div>\n");
+    rules_table(ctx, out);
+    out.push_str("</section>\n");
+}
+
+fn rules_table(ctx: &Ctx, out: &mut String) {
+    let r = &ctx.f.rules;
+    out.push_str(
+        "<details><summary>Design rules in effect</summary>\n<table class=\"narrow\"><tbody>\n",
+    );
+    let sides: Vec<&str> = r.sides.iter().map(|s| s.as_str()).collect();
+    let rows: Vec<(&str, String)> = vec![
+        ("Sides, in order of preference", esc(&sides.join(", "))),
+        ("Probe classes allowed", esc(&r.classes.join(", "))),
+        (
+            "Probe centre to board outline (cut-outs included)",
+            format!("{} mm", fmt(r.outline_clearance_mm, 2)),
+        ),
+        (
+            "Probe centre to another part's courtyard",
+            format!("{} mm", fmt(r.courtyard_clearance_mm, 2)),
+        ),
+        (
+            "… to the courtyard of a tall part",
+            format!(
+                "{} mm (parts over {} mm)",
+                fmt(r.tall_courtyard_clearance_mm, 2),
+                fmt(r.tall_part_height_mm, 2)
+            ),
+        ),
+        (
+            "Probe centre to tooling hole edge",
+            format!("{} mm + hole radius", fmt(r.tooling_hole_clearance_mm, 2)),
+        ),
+        (
+            "Via drill at most",
+            format!(
+                "{} % of the tip diameter",
+                fmt(r.via_drill_max_tip_fraction * 100.0, 0)
+            ),
+        ),
+        (
+            "Probe component SMD pads",
+            if r.probe_component_pads { "yes" } else { "no" }.to_string(),
+        ),
+        (
+            "No-probe nets",
+            if r.no_probe_nets.is_empty() {
+                "none".to_string()
+            } else {
+                esc(&r.no_probe_nets.join(", "))
+            },
+        ),
+        (
+            "Probes per net",
+            if r.probes_per_net.is_empty() {
+                "one per testable net".to_string()
+            } else {
+                r.probes_per_net
+                    .iter()
+                    .map(|n| format!("{}: {}", esc(&n.net), n.probes))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        ),
+    ];
+    for (k, v) in rows {
+        let _ = writeln!(out, "<tr><th>{}</th><td>{v}</td></tr>", esc(k));
+    }
+    out.push_str("</tbody></table></details>\n");
+}
+
+fn at_text(at: Option<[f64; 2]>) -> String {
+    at.map(|[x, y]| format!("({}, {})", fmt(x, 2), fmt(y, 2)))
+        .unwrap_or_default()
+}
+
+fn unreachable(ctx: &Ctx, out: &mut String) {
+    let f = ctx.f;
+    out.push_str("<section id=\"unreachable\"><h2>Unreachable nets</h2>\n");
+    if f.unreachable.is_empty() {
+        out.push_str("<p class=\"ok-box\">Every testable net has a probe.</p></section>\n");
+        return;
+    }
+    let mut by_rule: BTreeMap<&str, usize> = BTreeMap::new();
+    for u in &f.unreachable {
+        *by_rule.entry(u.rule.as_str()).or_default() += 1;
+    }
+    out.push_str("<p class=\"note\">By reason: ");
+    for (r, n) in &by_rule {
+        let _ = write!(out, "<span class=\"pill warn\">{} × {}</span> ", n, esc(r));
+    }
+    out.push_str("</p>\n");
+    let mut rows: Vec<&pogo_fixture::Unreachable> = f.unreachable.iter().collect();
+    rows.sort_by(|a, b| {
+        natural_key(&a.net)
+            .cmp(&natural_key(&b.net))
+            .then(a.net.cmp(&b.net))
+    });
+    let folded = fold_open(rows.len(), "unreachable nets", out);
+    out.push_str("<table><thead><tr><th>Net</th><th>Rule</th><th>Reason</th><th>At (mm)</th><th>Lost to net</th></tr></thead><tbody>\n");
+    for u in rows {
+        let _ = writeln!(
+            out,
+            "<tr><td class=\"mono\">{}</td><td><span class=\"pill\">{}</span></td><td>{}</td><td class=\"num\">{}</td><td class=\"mono\">{}</td></tr>",
+            esc(&u.net),
+            esc(&u.rule),
+            esc(&u.reason),
+            at_text(u.at),
+            esc(u.conflict_net.as_deref().unwrap_or(""))
+        );
+    }
+    out.push_str("</tbody></table>\n");
+    fold_close(folded, out);
+    out.push_str("</section>\n");
+}
+
+fn violations(ctx: &Ctx, out: &mut String) {
+    let f = ctx.f;
+    out.push_str("<section id=\"violations\"><h2>Rule violations</h2>\n");
+    if f.violations.is_empty() {
+        out.push_str("<p class=\"ok-box\">No rule is broken: every probe meets the spacing, outline, courtyard and tooling clearances.</p></section>\n");
+        return;
+    }
+    let folded = fold_open(f.violations.len(), "violations", out);
+    out.push_str("<table><thead><tr><th>Rule</th><th>Message</th><th>Probes</th><th class=\"num\">At (mm)</th></tr></thead><tbody>\n");
+    for v in &f.violations {
+        let _ = writeln!(
+            out,
+            "<tr><td><span class=\"pill bad\">{}</span></td><td>{}</td><td class=\"mono\">{}</td><td class=\"num\">{}</td></tr>",
+            esc(&v.rule),
+            esc(&v.message),
+            esc(&v.probes.join(", ")),
+            at_text(Some([v.x, v.y]))
+        );
+    }
+    out.push_str("</tbody></table>\n");
+    fold_close(folded, out);
+    out.push_str("</section>\n");
+}
+
+fn stackup(ctx: &Ctx, out: &mut String) {
+    out.push_str("<section id=\"stackup\"><h2>Stack-up</h2>\n");
+    let sides = stackup_sides(ctx);
+    if sides.is_empty() {
+        if let Some(st) = ctx.section("stackup") {
+            if let Some(o) = st.as_object() {
+                kv_table(o, out);
+            }
+        } else {
+            not_computed("The stack-up", out);
+        }
+        out.push_str("</section>\n");
+        return;
+    }
+    out.push_str(
+        "<p class=\"note\">Cross-section at the closed position, drawn to scale vertically. Each probe \
+         class is shown compressed to its working travel; the figures beside it give its compression \
+         as a share of full travel (allowed 60–80 %).</p>\n",
+    );
+    if let Some(o) = ctx.section("stackup").and_then(Value::as_object) {
+        let process = o.get("process").and_then(Value::as_str).unwrap_or("");
+        let dual = o
+            .get("dual_level")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        if !process.is_empty() {
+            let _ = writeln!(
+                out,
+                "<p>Press: <b>{}</b>; {}.</p>",
+                esc(process),
+                if dual {
+                    "dual-level (staged) contact"
+                } else {
+                    "single-stage contact"
+                }
+            );
+        }
+    }
+    for (name, side) in &sides {
+        let (drawing, levels) = views::stackup_drawing(ctx.f, name, side);
+        let _ = writeln!(
+            out,
+            "<h3>{} side</h3><div class=\"two\"><div>",
+            esc(&capitalise(name))
+        );
+        out.push_str(&drawing);
+        out.push_str("</div><div>\n");
+        kv_table_ordered(
+            side,
+            &[
+                "set_height_mm",
+                "stage1_set_height_mm",
+                "board_support_height_mm",
+                "probe_plate_thickness_mm",
+                "board_thickness_mm",
+                "tallest_part",
+                "tallest_part_height_mm",
+                "part_clearance_mm",
+                "total_height_mm",
+            ],
+            out,
+        );
+        for (k, v) in side.iter().filter(|(k, _)| *k != "levels") {
+            if let Value::Array(a) = v
+                && a.iter().any(Value::is_object)
+            {
+                let _ = writeln!(out, "<h3>{}</h3>", esc(&sub_heading("stackup", k)));
+                let rows: Vec<&Value> = a.iter().collect();
+                object_table(&rows, out);
+            } else if let Value::Object(o) = v {
+                let _ = writeln!(out, "<h3>{}</h3>", esc(&sub_heading("stackup", k)));
+                kv_table_ordered(
+                    o,
+                    &[
+                        "thickness_mm",
+                        "push_finger_length_mm",
+                        "tallest_part",
+                        "tallest_part_height_mm",
+                    ],
+                    out,
+                );
+            }
+        }
+        out.push_str("</div></div>\n");
+        out.push_str(&levels);
+    }
+    out.push_str("</section>\n");
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn force(ctx: &Ctx, out: &mut String) {
+    let f = ctx.f;
+    out.push_str("<section id=\"force\"><h2>Force and board strain</h2>\n");
+    let Some(force) = ctx.section("force") else {
+        not_computed("Force and strain", out);
+        out.push_str("</section>\n");
+        return;
+    };
+    out.push_str("<div class=\"two\"><div>\n");
+    let totals = force_totals(ctx);
+    out.push_str("<table class=\"narrow\"><thead><tr><th>Side</th><th class=\"num\">probes</th><th class=\"num\">total force (N)</th><th class=\"num\">sum of probe forces (N)</th></tr></thead><tbody>\n");
+    for (side, total) in &totals {
+        let probes: Vec<&Probe> = f
+            .probes
+            .iter()
+            .filter(|p| p.side.as_str() == side)
+            .collect();
+        let sum: Option<f64> = probes.iter().map(|p| p.force_n).sum();
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            esc(side),
+            probes.len(),
+            fmt(*total, 2),
+            sum.map(|s| fmt(s, 2)).unwrap_or_else(|| "—".to_string())
+        );
+    }
+    out.push_str("</tbody></table>\n");
+    if let Some(s) = max_strain(ctx) {
+        let ok = s <= STRAIN_LIMIT_UE;
+        let _ = writeln!(
+            out,
+            "<p>Maximum board strain <b>{} µε</b> against a limit of {} µε: <span class=\"pill {}\">{}</span></p>",
+            fmt(s, 0),
+            fmt(STRAIN_LIMIT_UE, 0),
+            if ok { "good" } else { "bad" },
+            if ok {
+                "within limit"
+            } else {
+                "exceeds the limit: add supports"
+            }
+        );
+        let _ = writeln!(
+            out,
+            "<div class=\"bar\" style=\"max-width:360px;height:10px\"><span style=\"width:{}%;background:{}\"></span></div>",
+            fmt((s / STRAIN_LIMIT_UE).clamp(0.0, 1.0) * 100.0, 1),
+            if ok { "#1a7f37" } else { "#c0392b" }
+        );
+    }
+    out.push_str("</div><div>\n");
+    if let Some(o) = force.as_object() {
+        let scalars: serde_json::Map<String, Value> = o
+            .iter()
+            .filter(|(k, v)| {
+                *k != "total_n" && *k != "max_strain_ue" && !v.is_object() && !v.is_array()
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if !scalars.is_empty() {
+            kv_table(&scalars, out);
+        }
+        for (k, v) in o {
+            if let Value::Array(a) = v
+                && a.iter().any(Value::is_object)
+            {
+                let _ = writeln!(out, "<h3>{}</h3>", esc(&sub_heading("force", k)));
+                let rows: Vec<&Value> = a.iter().collect();
+                let folded = fold_open(rows.len(), &humanize(k).to_lowercase(), out);
+                object_table(&rows, out);
+                fold_close(folded, out);
+            } else if let Value::Object(inner) = v
+                && k != "total_n"
+            {
+                let _ = writeln!(out, "<h3>{}</h3>", esc(&sub_heading("force", k)));
+                kv_table(inner, out);
+            }
+        }
+        if views::Marks::from_json(&ctx.json).supports.is_empty() {
+            out.push_str("<p class=\"note\">No support posts or push fingers listed.</p>\n");
+        } else {
+            out.push_str(
+                "<p class=\"note\">Supports are drawn as squares in the board views above.</p>\n",
+            );
+        }
+    }
+    out.push_str("</div></div></section>\n");
+}
+
+fn tolerance(ctx: &Ctx, out: &mut String) {
+    let f = ctx.f;
+    out.push_str("<section id=\"tolerance\"><h2>Positional tolerance</h2>\n");
+    let any_probe = f.probes.iter().any(|p| p.hit_probability.is_some());
+    let tol = ctx.section("tolerance");
+    if tol.is_none() && !any_probe {
+        not_computed("The positional tolerance analysis", out);
+        out.push_str("</section>\n");
+        return;
+    }
+    if let Some(y) = contact_yield(ctx) {
+        let _ = writeln!(
+            out,
+            "<p>First-pass contact yield (all {} probes land fully on their pads on one insertion, \
+             with the shared board shift and rotation): <b>{}</b></p>",
+            f.probes.len(),
+            fmt_prob(y)
+        );
+    }
+    if let Some(o) = tol.and_then(Value::as_object) {
+        let scalars: serde_json::Map<String, Value> = o
+            .iter()
+            .filter(|(k, v)| *k != "contact_yield" && !v.is_object() && !v.is_array())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if !scalars.is_empty() {
+            kv_table(&scalars, out);
+        }
+    }
+    out.push_str("<h3>Weakest probes</h3>\n");
+    weakest_probes(ctx, tol, out);
+    out.push_str("<h3>Sensitivity: which tolerance to tighten</h3>\n");
+    let sens: Vec<&Value> = tol
+        .and_then(|t| t.get("sensitivity"))
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    if sens.is_empty() {
+        not_computed("The sensitivity table", out);
+    } else {
+        sensitivity_table(&sens, out);
+    }
+    let stacks: Vec<(&str, &Value)> = [
+        ("Worst case (arithmetic)", "worst_case"),
+        ("RSS (3 σ)", "rss"),
+    ]
+    .into_iter()
+    .filter_map(|(name, key)| {
+        tol.and_then(|t| t.get(key))
+            .filter(|v| v.is_object())
+            .map(|v| (name, v))
+    })
+    .collect();
+    if !stacks.is_empty() {
+        out.push_str("<h3>Deterministic stacks beside the probabilistic result</h3>\n<table class=\"narrow\"><thead><tr><th>Stack</th><th class=\"num\">largest tip offset (mm)</th><th>at probe</th><th class=\"num\">probes that would miss</th></tr></thead><tbody>\n");
+        for (name, v) in stacks {
+            let _ = writeln!(
+                out,
+                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"mono\">{}</td><td class=\"num\">{}</td></tr>",
+                esc(name),
+                v.get("max_offset_mm").map(value_text).unwrap_or_default(),
+                v.get("probe").map(value_text).unwrap_or_default(),
+                v.get("probes_failing").map(value_text).unwrap_or_default()
+            );
+        }
+        out.push_str("</tbody></table>\n");
+    }
+    if let Some(o) = tol.and_then(Value::as_object) {
+        out.push_str("<div class=\"two\">");
+        for (k, v) in o {
+            if let Value::Object(inner) = v
+                && k != "worst_case"
+                && k != "rss"
+            {
+                let _ = writeln!(out, "<div><h3>{}</h3>", esc(&sub_heading("tolerance", k)));
+                kv_table(inner, out);
+                out.push_str("</div>");
+            }
+        }
+        out.push_str("</div>\n");
+    }
+    out.push_str("</section>\n");
+}
+
+fn weakest_probes(ctx: &Ctx, tol: Option<&Value>, out: &mut String) {
+    let f = ctx.f;
+    // The analysis's own list (with margins and dominant contributors) when present,
+    // else the probes sorted by hit probability.
+    let listed: Vec<&Value> = tol
+        .and_then(|t| t.get("weakest_probes"))
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    let mut rows: Vec<(&Probe, Option<&Value>)> = listed
+        .iter()
+        .filter_map(|w| {
+            let id = w.get("id")?.as_str()?;
+            f.probes.iter().find(|p| p.id == id).map(|p| (p, Some(*w)))
+        })
+        .collect();
+    if rows.is_empty() {
+        let mut weak: Vec<&Probe> = f
+            .probes
+            .iter()
+            .filter(|p| p.hit_probability.is_some())
+            .collect();
+        weak.sort_by(|a, b| {
+            a.hit_probability
+                .unwrap_or(1.0)
+                .total_cmp(&b.hit_probability.unwrap_or(1.0))
+                .then_with(|| natural_key(&a.id).cmp(&natural_key(&b.id)))
+        });
+        weak.truncate(10);
+        rows = weak.into_iter().map(|p| (p, None)).collect();
+    }
+    if rows.is_empty() {
+        not_computed("Per-probe hit probability", out);
+        return;
+    }
+    out.push_str("<table><thead><tr><th>Probe</th><th>Net</th><th>Side</th><th>Target</th><th class=\"num\">hit probability</th><th class=\"num\">margin (mm)</th><th class=\"num\">mean offset x, y (µm)</th><th class=\"num\">σ x, y (µm)</th><th class=\"num\">worst case / RSS (mm)</th><th class=\"num\">tip radius (mm)</th><th>dominant contributor</th></tr></thead><tbody>\n");
+    for (p, w) in rows {
+        let hp = p
+            .hit_probability
+            .or_else(|| {
+                w.and_then(|w| w.get("hit_probability"))
+                    .and_then(Value::as_f64)
+            })
+            .unwrap_or(f64::NAN);
+        let off = p
+            .tip_mean_offset_mm
+            .map(|[dx, dy]| format!("{}, {}", fmt(dx * 1000.0, 0), fmt(dy * 1000.0, 0)))
+            .unwrap_or_else(|| "—".to_string());
+        let sd = p
+            .tip_cov_mm2
+            .map(|c| {
+                format!(
+                    "{}, {}",
+                    fmt(c[0][0].max(0.0).sqrt() * 1000.0, 0),
+                    fmt(c[1][1].max(0.0).sqrt() * 1000.0, 0)
+                )
+            })
+            .unwrap_or_else(|| "—".to_string());
+        let get = |k: &str| w.and_then(|w| w.get(k));
+        let stack = match (
+            get("worst_case_offset_mm").and_then(Value::as_f64),
+            get("rss_offset_mm").and_then(Value::as_f64),
+        ) {
+            (Some(a), Some(b)) => format!("{} / {}", fmt(a, 3), fmt(b, 3)),
+            _ => "—".to_string(),
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td class=\"num\"><span class=\"swatch\" style=\"background:{}\"></span>{}</td><td class=\"num\">{}</td><td class=\"num\">{off}</td><td class=\"num\">{sd}</td><td class=\"num\">{stack}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            esc(&p.id),
+            esc(&p.net),
+            p.side.as_str(),
+            target_text(p),
+            views::probability_colour(hp),
+            fmt_prob(hp),
+            get("margin_mm")
+                .and_then(Value::as_f64)
+                .map(|m| fmt(m, 3))
+                .unwrap_or_else(|| "—".to_string()),
+            p.tip_contact_radius_mm
+                .map(|r| fmt(r, 3))
+                .unwrap_or_else(|| "—".to_string()),
+            get("dominant_contributor")
+                .and_then(Value::as_str)
+                .map(|s| esc(&s.replace('_', " ")))
+                .unwrap_or_default()
+        );
+    }
+    out.push_str("</tbody></table>\n");
+}
+
+/// The sensitivity rows, largest variance share first, with a bar per share.
+fn sensitivity_table(rows: &[&Value], out: &mut String) {
+    let known = rows
+        .iter()
+        .all(|r| r.get("contributor").is_some() && r.get("variance_share").is_some());
+    if !known {
+        object_table(rows, out);
+        return;
+    }
+    let mut rows: Vec<&Value> = rows.to_vec();
+    rows.sort_by(|a, b| {
+        let s = |v: &Value| {
+            v.get("variance_share")
+                .and_then(Value::as_f64)
+                .unwrap_or(0.0)
+        };
+        s(b).total_cmp(&s(a))
+    });
+    out.push_str("<table><thead><tr><th>Contributor</th><th>Law</th><th>Tolerance</th><th>Share of variance</th><th class=\"num\">largest tip offset (mm)</th><th class=\"num\">yield if halved</th><th class=\"num\">gain</th></tr></thead><tbody>\n");
+    for r in rows {
+        let share = r
+            .get("variance_share")
+            .and_then(Value::as_f64)
+            .unwrap_or(0.0);
+        let num = |k: &str, f: fn(f64) -> String| {
+            r.get(k)
+                .and_then(Value::as_f64)
+                .map(f)
+                .unwrap_or_else(|| "—".to_string())
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td><div style=\"display:flex;align-items:center;gap:6px\"><div class=\"bar\" style=\"width:120px;margin:0\"><span style=\"width:{}%;background:#1f5f99\"></span></div>{} %</div></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            esc(&r
+                .get("contributor")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .replace('_', " ")),
+            r.get("distribution").map(value_text).unwrap_or_default(),
+            r.get("tolerance").map(value_text).unwrap_or_default(),
+            fmt(share.clamp(0.0, 1.0) * 100.0, 1),
+            fmt(share * 100.0, 1),
+            num("max_offset_mm", |x| fmt(x, 4)),
+            num("yield_if_halved", fmt_prob),
+            num("yield_gain", |x| format!(
+                "{}{} pt",
+                if x >= 0.0 { "+" } else { "" },
+                fmt(x * 100.0, 3)
+            )),
+        );
+    }
+    out.push_str("</tbody></table>\n");
+}
+
+fn target_text(p: &Probe) -> String {
+    let t = &p.target;
+    match t.kind {
+        pogo_fixture::TargetKind::Via => format!("via {}", esc(&t.shape)),
+        pogo_fixture::TargetKind::Pad => format!(
+            "{}{}{} <span class=\"muted\">{} {}×{}</span>",
+            esc(&t.reference),
+            if t.number.is_some() { "." } else { "" },
+            esc(t.number.as_deref().unwrap_or("")),
+            esc(&t.shape),
+            fmt(t.w, 2),
+            fmt(t.h, 2)
+        ),
+    }
+}
+
+/// One BOM line.
+struct BomLine {
+    item: &'static str,
+    id: String,
+    maker: String,
+    part_number: String,
+    description: String,
+    qty: usize,
+}
+
+fn bom(ctx: &Ctx, out: &mut String) {
+    let f = ctx.f;
+    let mut lines: Vec<BomLine> = Vec::new();
+    let mut parts: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut recs: BTreeMap<String, usize> = BTreeMap::new();
+    for p in &f.probes {
+        *parts.entry(p.part.as_str()).or_default() += 1;
+        let rec = p
+            .receptacle
+            .clone()
+            .or_else(|| f.part(&p.part).map(|pp| pp.receptacle.clone()));
+        if let Some(r) = rec {
+            *recs.entry(r).or_default() += 1;
+        }
+    }
+    let all = classes(f);
+    let class_rank = |class: Option<&str>| {
+        class
+            .and_then(|c| all.iter().position(|x| x == c))
+            .unwrap_or(usize::MAX)
+    };
+    let mut parts: Vec<(&str, usize)> = parts.into_iter().collect();
+    parts.sort_by_key(|(id, _)| {
+        (
+            class_rank(f.part(id).map(|p| p.class.as_str())),
+            id.to_string(),
+        )
+    });
+    let mut recs: Vec<(String, usize)> = recs.into_iter().collect();
+    recs.sort_by_key(|(id, _)| {
+        (
+            class_rank(f.receptacle(id).map(|r| r.class.as_str())),
+            id.clone(),
+        )
+    });
+    for (id, qty) in parts {
+        let part = f.part(id);
+        lines.push(BomLine {
+            item: "Spring probe",
+            id: id.to_string(),
+            maker: part.map(|p| p.maker.clone()).unwrap_or_default(),
+            part_number: part.map(|p| p.part_number.clone()).unwrap_or_default(),
+            description: part
+                .map(|p| {
+                    format!(
+                        "{} {} tip, {} mm travel, {} N at working travel{}",
+                        p.class,
+                        serde_json::to_value(p.tip)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default(),
+                        fmt(p.full_travel_mm, 2),
+                        fmt(p.spring_force_n, 2),
+                        if p.typical { " (typical figures)" } else { "" }
+                    )
+                })
+                .unwrap_or_else(|| "part not in the fixture's catalog".to_string()),
+            qty,
+        });
+    }
+    for (id, qty) in recs {
+        let r = f.receptacle(&id);
+        lines.push(BomLine {
+            item: "Receptacle",
+            id: id.clone(),
+            maker: r.map(|r| r.maker.clone()).unwrap_or_default(),
+            part_number: r.map(|r| r.part_number.clone()).unwrap_or_default(),
+            description: r
+                .map(|r| {
+                    format!(
+                        "{} receptacle, press fit in Ø{} mm drill",
+                        r.class,
+                        fmt(r.mounting_drill_mm, 3)
+                    )
+                })
+                .unwrap_or_else(|| "receptacle not in the fixture's catalog".to_string()),
+            qty,
+        });
+    }
+    let mut pins: BTreeMap<String, usize> = BTreeMap::new();
+    for t in &f.tooling {
+        *pins.entry(fmt(t.diameter_mm, 2)).or_default() += 1;
+    }
+    for (d, qty) in pins {
+        lines.push(BomLine {
+            item: "Tooling pin",
+            id: format!("GP-{d}"),
+            maker: "generic".to_string(),
+            part_number: String::new(),
+            description: format!("guide pin Ø{d} mm"),
+            qty,
+        });
+    }
+    out.push_str("<section id=\"bom\"><h2>Bill of materials</h2>\n");
+    if lines.is_empty() {
+        out.push_str("<p class=\"missing\">Nothing to buy: the fixture has no probes or tooling pins.</p></section>\n");
+        return;
+    }
+    out.push_str("<table><thead><tr><th>Item</th><th>Id</th><th>Maker</th><th>Part number</th><th>Description</th><th class=\"num\">Qty</th></tr></thead><tbody>\n");
+    for l in &lines {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"mono\">{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+            l.item,
+            esc(&l.id),
+            esc(&l.maker),
+            esc(&l.part_number),
+            esc(&l.description),
+            l.qty
+        );
+    }
+    out.push_str("</tbody></table></section>\n");
+}
+
+fn wiring(ctx: &Ctx, out: &mut String) {
+    let f = ctx.f;
+    out.push_str("<section id=\"wiring\"><h2>Wiring list</h2>\n");
+    let mut assignment: BTreeMap<&str, &Value> = BTreeMap::new();
+    if let Some(o) = ctx.section("channels").and_then(Value::as_object) {
+        out.push_str("<div class=\"two\"><div>");
+        let scalars: serde_json::Map<String, Value> = o
+            .iter()
+            .filter(|(_, v)| !v.is_object() && !v.is_array())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        kv_table(&scalars, out);
+        out.push_str("</div><div>");
+        if let Some(c) = o
+            .get("connectors")
+            .and_then(Value::as_array)
+            .filter(|a| !a.is_empty())
+        {
+            let rows: Vec<&Value> = c.iter().collect();
+            object_table(&rows, out);
+        }
+        out.push_str("</div></div>\n");
+        if let Some(a) = o.get("assignments").and_then(Value::as_array) {
+            for x in a {
+                if let Some(id) = x.get("probe").and_then(Value::as_str) {
+                    assignment.insert(id, x);
+                }
+            }
+        }
+    } else {
+        out.push_str(
+            "<p class=\"missing\">Interface channels not assigned for this fixture.</p>\n",
+        );
+    }
+    if f.probes.is_empty() {
+        out.push_str("<p class=\"note\">No probes.</p></section>\n");
+        return;
+    }
+    let channel = |p: &Probe| -> Option<u64> {
+        p.channel.map(u64::from).or_else(|| {
+            assignment
+                .get(p.id.as_str())
+                .and_then(|a| a.get("channel"))
+                .and_then(Value::as_u64)
+        })
+    };
+    let mut rows: Vec<&Probe> = f.probes.iter().collect();
+    rows.sort_by(|a, b| {
+        let (ca, cb) = (channel(a), channel(b));
+        (ca.is_none(), ca, natural_key(&a.id)).cmp(&(cb.is_none(), cb, natural_key(&b.id)))
+    });
+    let folded = fold_open(rows.len(), "probes", out);
+    out.push_str("<table><thead><tr><th class=\"num\">Channel</th><th>Connector pin</th><th>Probe</th><th>Net</th><th>Group</th><th>Side</th><th class=\"num\">x (mm)</th><th class=\"num\">y (mm)</th><th>Target</th><th>Part</th><th>Receptacle</th><th class=\"num\">wire (mm)</th><th class=\"num\">travel</th><th class=\"num\">force (N)</th><th class=\"num\">hit prob.</th></tr></thead><tbody>\n");
+    for p in rows {
+        let a = assignment.get(p.id.as_str());
+        let get = |k: &str| a.and_then(|a| a.get(k));
+        let pin = match (get("connector").and_then(Value::as_str), get("pin")) {
+            (Some(c), Some(pin)) => format!("{}.{}", esc(c), value_text(pin)),
+            _ => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td class=\"num\">{}</td><td class=\"mono\">{pin}</td><td class=\"mono\">{}{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            channel(p)
+                .map(|c| c.to_string())
+                .unwrap_or_else(|| "—".to_string()),
+            esc(&p.id),
+            if p.locked {
+                " <span class=\"pill\">locked</span>"
+            } else {
+                ""
+            },
+            esc(&p.net),
+            get("group")
+                .and_then(Value::as_str)
+                .map(esc)
+                .unwrap_or_default(),
+            p.side.as_str(),
+            fmt(p.x, 3),
+            fmt(p.y, 3),
+            target_text(p),
+            esc(&p.part),
+            esc(p.receptacle.as_deref().unwrap_or("—")),
+            get("wire_length_mm")
+                .and_then(Value::as_f64)
+                .map(|x| fmt(x, 1))
+                .unwrap_or_default(),
+            p.working_travel_fraction
+                .map(|t| format!("{} %", fmt(t * 100.0, 1)))
+                .unwrap_or_else(|| "—".to_string()),
+            p.force_n
+                .map(|x| fmt(x, 2))
+                .unwrap_or_else(|| "—".to_string()),
+            p.hit_probability
+                .map(fmt_prob)
+                .unwrap_or_else(|| "—".to_string()),
+        );
+    }
+    out.push_str("</tbody></table>\n");
+    fold_close(folded, out);
+    out.push_str("</section>\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_and_quotes() {
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn numbers_have_no_negative_zero() {
+        assert_eq!(fmt(-0.0001, 2), "0.00");
+        assert_eq!(fmt(-1.5, 1), "-1.5");
+        assert_eq!(fmt(f64::NAN, 1), "—");
+    }
+
+    #[test]
+    fn probabilities_keep_digits_near_one() {
+        assert_eq!(fmt_prob(0.5), "50.0 %");
+        assert_eq!(fmt_prob(0.99912), "99.912 %");
+        assert_eq!(fmt_prob(0.9999999), "&gt; 99.999 %");
+        assert_eq!(fmt_prob(1.0), "100.000 %");
+    }
+
+    #[test]
+    fn keys_read_as_words_with_units() {
+        assert_eq!(humanize("set_height_mm"), "Set height (mm)");
+        assert_eq!(humanize("max_strain_ue"), "Max strain (µε)");
+        assert_eq!(humanize("contributor"), "Contributor");
+    }
+
+    #[test]
+    fn board_names_lose_extensions() {
+        assert_eq!(board_name("../boards/video/video.kicad_pcb.xz"), "video");
+        assert_eq!(board_name("a.d356"), "a");
+    }
+
+    #[test]
+    fn natural_order_of_probe_ids() {
+        let mut v = vec!["P10", "P2", "P1", "Q1"];
+        v.sort_by_key(|s| natural_key(s));
+        assert_eq!(v, ["P1", "P2", "P10", "Q1"]);
+    }
+}
