@@ -13,6 +13,7 @@
 //! [`write_all`] renders every file in memory first, so a bad fixture fails before
 //! anything is written, then writes each file atomically (temporary file, then rename).
 
+pub mod bom;
 pub mod dxf;
 pub mod excellon;
 pub mod geometry;
@@ -21,6 +22,7 @@ pub mod report;
 pub mod scad;
 pub mod stl;
 pub mod svg;
+pub mod wiring;
 
 use pogo_fixture::Fixture;
 use std::path::{Path, PathBuf};
@@ -171,6 +173,14 @@ pub fn render_all(fixture: &Fixture, opts: &OutputOptions) -> Result<Vec<OutputF
     files.push(OutputFile {
         name: "fixture.scad".to_string(),
         bytes: scad::render(fixture, &plates, opts).into_bytes(),
+    });
+    files.push(OutputFile {
+        name: "wiring.csv".to_string(),
+        bytes: wiring::render(fixture).into_bytes(),
+    });
+    files.push(OutputFile {
+        name: "bom.csv".to_string(),
+        bytes: bom::render(fixture).into_bytes(),
     });
     files.push(OutputFile {
         name: "report.html".to_string(),

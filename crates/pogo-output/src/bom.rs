@@ -1,0 +1,191 @@
+//! `bom.csv`: the fixture's bill of materials.
+//!
+//! Columns: `item, category, id, maker, part_number, description, quantity, references`
+//! (RFC 4180 CSV, header first). Rows, in this order: spring probes (one per catalog
+//! part, quantity = probes using it), receptacles (one per receptacle, quantity = probes
+//! in it), guide pins (one per diameter), push fingers and support posts of the design.
+//! `references` lists the probe ids, tooling hole references or support positions.
+
+use crate::wiring::id_key;
+use pogo_fixture::Fixture;
+use std::collections::BTreeMap;
+
+pub const HEADER: [&str; 8] = [
+    "item",
+    "category",
+    "id",
+    "maker",
+    "part_number",
+    "description",
+    "quantity",
+    "references",
+];
+
+struct Row {
+    category: &'static str,
+    id: String,
+    maker: String,
+    part_number: String,
+    description: String,
+    quantity: usize,
+    references: Vec<String>,
+}
+
+fn tip_name(tip: pogo_catalog::TipStyle) -> String {
+    serde_json::to_value(tip)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The bill of materials as CSV text.
+pub fn render(fixture: &Fixture) -> String {
+    let mut rows: Vec<Row> = Vec::new();
+    // Probes per part, receptacles per receptacle.
+    let mut by_part: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for p in &fixture.probes {
+        by_part
+            .entry(p.part.as_str())
+            .or_default()
+            .push(p.id.as_str());
+    }
+    let mut by_rec: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for (part_id, ids) in &by_part {
+        let part = fixture.part(part_id);
+        let rec = fixture
+            .probes
+            .iter()
+            .find(|p| p.part == *part_id)
+            .and_then(|p| p.receptacle.clone())
+            .or_else(|| part.map(|q| q.receptacle.clone()))
+            .unwrap_or_default();
+        let mut ids = ids.clone();
+        ids.sort_by_key(|a| id_key(a));
+        rows.push(Row {
+            category: "probe",
+            id: part_id.to_string(),
+            maker: part.map(|q| q.maker.clone()).unwrap_or_default(),
+            part_number: part.map(|q| q.part_number.clone()).unwrap_or_default(),
+            description: part
+                .map(|q| {
+                    format!(
+                        "{} spring probe, {} tip, {:.2} mm full travel, {:.2} N at {:.2} mm working travel",
+                        q.class,
+                        tip_name(q.tip),
+                        q.full_travel_mm,
+                        q.spring_force_n,
+                        q.working_travel_mm
+                    )
+                })
+                .unwrap_or_else(|| "spring probe (part not listed in fixture.json)".into()),
+            quantity: ids.len(),
+            references: ids.iter().map(|s| s.to_string()).collect(),
+        });
+        if !rec.is_empty() {
+            by_rec.entry(rec).or_default().extend(ids.iter().copied());
+        }
+    }
+    for (rec_id, ids) in &by_rec {
+        let rec = fixture.receptacle(rec_id);
+        let mut ids = ids.clone();
+        ids.sort_by_key(|a| id_key(a));
+        rows.push(Row {
+            category: "receptacle",
+            id: rec_id.clone(),
+            maker: rec.map(|r| r.maker.clone()).unwrap_or_default(),
+            part_number: rec.map(|r| r.part_number.clone()).unwrap_or_default(),
+            description: rec
+                .map(|r| {
+                    format!(
+                        "{} receptacle, press fit in {:.2} mm drill, {:.1} mm long",
+                        r.class, r.mounting_drill_mm, r.length_mm
+                    )
+                })
+                .unwrap_or_else(|| "receptacle (not listed in fixture.json)".into()),
+            quantity: ids.len(),
+            references: ids.iter().map(|s| s.to_string()).collect(),
+        });
+    }
+    // Guide pins by diameter.
+    let mut pins: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for t in &fixture.tooling {
+        let r = if t.hole_ref.is_empty() {
+            format!("({:.3} {:.3})", t.x, t.y)
+        } else {
+            t.hole_ref.clone()
+        };
+        pins.entry(format!("{:.3}", t.diameter_mm))
+            .or_default()
+            .push(r);
+    }
+    for (d, refs) in pins {
+        rows.push(Row {
+            category: "guide pin",
+            id: format!("GUIDE-PIN-{d}"),
+            maker: "generic".into(),
+            part_number: format!("guide pin Ø{d} mm"),
+            description: format!(
+                "tooling pin Ø{d} mm, press fit in the probe plate, enters the board's tooling hole"
+            ),
+            quantity: refs.len(),
+            references: refs,
+        });
+    }
+    // Push fingers and support posts.
+    if let Some(force) = &fixture.force {
+        let finger_len = fixture
+            .stackup
+            .iter()
+            .flat_map(|s| s.sides.iter())
+            .find_map(|s| s.pressure_plate.as_ref().map(|p| p.push_finger_length_mm));
+        let mut kinds: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for s in &force.supports {
+            kinds.entry(s.kind.as_str()).or_default().push(format!(
+                "({:.2} {:.2} {})",
+                s.x,
+                s.y,
+                s.side.as_str()
+            ));
+        }
+        for (kind, refs) in kinds {
+            let (id, what) = match kind {
+                "push_finger" => ("PUSH-FINGER", "push finger on the pressure plate"),
+                "support_post" => ("SUPPORT-POST", "board support post on the probe plate"),
+                other => (other, other),
+            };
+            rows.push(Row {
+                category: if kind == "push_finger" {
+                    "push finger"
+                } else {
+                    "support post"
+                },
+                id: id.into(),
+                maker: "generic".into(),
+                part_number: String::new(),
+                description: match (kind, finger_len) {
+                    ("push_finger", Some(l)) => format!("{what}, {l:.2} mm long"),
+                    _ => what.to_string(),
+                },
+                quantity: refs.len(),
+                references: refs,
+            });
+        }
+    }
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(HEADER).expect("writing to memory");
+    for (k, r) in rows.iter().enumerate() {
+        w.write_record([
+            (k + 1).to_string().as_str(),
+            r.category,
+            r.id.as_str(),
+            r.maker.as_str(),
+            r.part_number.as_str(),
+            r.description.as_str(),
+            r.quantity.to_string().as_str(),
+            r.references.join(" ").as_str(),
+        ])
+        .expect("writing to memory");
+    }
+    String::from_utf8(w.into_inner().expect("flush to memory"))
+        .expect("csv of utf-8 fields is utf-8")
+}
