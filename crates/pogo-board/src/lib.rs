@@ -4,10 +4,21 @@
 //! gzip/xz-compressed, chosen by content. Out: a [`Board`] (footprints, pads, vias,
 //! nets, outline, thickness), or a [`BoardError`] that names file, line, column and
 //! what was expected.
+//!
+//! ```no_run
+//! let board = pogo_board::read_file(std::path::Path::new("board.kicad_pcb"))?;
+//! println!("{} pads", board.pads.len());
+//! # Ok::<(), pogo_board::BoardError>(())
+//! ```
 
 mod error;
 pub mod ipc356;
+pub mod kicad;
 pub mod model;
+pub mod sexpr;
+pub mod source;
+pub mod view;
 
 pub use error::{BoardError, Result};
 pub use model::*;
+pub use source::{read_bytes, read_file};

@@ -1,0 +1,1495 @@
+//! The KiCad `.kicad_pcb` reader, formats 20171130 (KiCad 5) to 2024xxxx (KiCad 9).
+//!
+//! One pass over the token stream of [`crate::sexpr::Lexer`]: lists the board model
+//! needs are read field by field, everything else (tracks, zones, text, groups,
+//! unknown future keywords) is skipped by bracket counting. Coordinates are converted
+//! to KiCad's integer nanometres as KiCad does (`KiROUND(mm * 1e6)`), footprint
+//! children are placed with KiCad's own rotation rounding, and only then turned into
+//! millimetres for the model.
+
+mod geom;
+
+use crate::error::{BoardError, Result};
+use crate::model::*;
+use crate::sexpr::{Kind, Lexer, Token, parse_number};
+use geom::{Arc, BoxNm, Nm, Shape};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+
+pub use geom::{norm_180, norm_pos};
+
+/// Reads a KiCad board from its text. `name` is used in errors and as
+/// [`Board::source_name`].
+pub fn read(name: &str, text: &str) -> Result<Board> {
+    read_bytes(name, text.as_bytes())
+}
+
+/// Reads a KiCad board from bytes (UTF-8 is checked only where text is kept).
+pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Board> {
+    let mut r = Reader::new(name, bytes);
+    r.board()
+}
+
+/// One item inside a list.
+enum Item<'a> {
+    /// A sub-list, its head keyword and the offset of its `(`.
+    List(&'a [u8], usize),
+    Atom(Token),
+    End,
+}
+
+struct PendingPad {
+    pad: Pad,
+    local: Nm,
+    net_num: Option<i64>,
+    net_name: Option<String>,
+}
+
+#[derive(Default)]
+struct Setup {
+    via_tented_front: Option<bool>,
+    via_tented_back: Option<bool>,
+    vias_on_mask: Option<bool>,
+    stackup_thickness_nm: i64,
+    stackup_seen: bool,
+}
+
+struct Reader<'a> {
+    lx: Lexer<'a>,
+    version: u32,
+    generator: String,
+    generator_version: Option<String>,
+    thickness_nm: Option<i64>,
+    layers: Vec<Layer>,
+    copper: Vec<String>,
+    nets: Vec<Net>,
+    net_by_num: HashMap<i64, NetId>,
+    net_by_name: HashMap<String, NetId>,
+    footprints: Vec<Footprint>,
+    pads: Vec<Pad>,
+    vias: Vec<Via>,
+    /// Vias' own tenting: (front, back), `None` = board default.
+    via_tenting: Vec<(Option<bool>, Option<bool>)>,
+    edges: Vec<Shape>,
+    setup: Setup,
+}
+
+fn is_num_token(lx: &Lexer, t: Token) -> bool {
+    t.kind == Kind::Symbol && parse_number(lx.bytes(t)).is_some()
+}
+
+impl<'a> Reader<'a> {
+    fn new(name: &'a str, src: &'a [u8]) -> Self {
+        Reader {
+            lx: Lexer::new(name, src),
+            version: 0,
+            generator: String::new(),
+            generator_version: None,
+            thickness_nm: None,
+            layers: Vec::new(),
+            copper: Vec::new(),
+            nets: Vec::new(),
+            net_by_num: HashMap::new(),
+            net_by_name: HashMap::new(),
+            footprints: Vec::new(),
+            pads: Vec::new(),
+            vias: Vec::new(),
+            via_tenting: Vec::new(),
+            edges: Vec::new(),
+            setup: Setup::default(),
+        }
+    }
+
+    // ---- token helpers -------------------------------------------------------------
+
+    fn err(&self, t: Token, expected: &str) -> BoardError {
+        self.lx.error_token(t, expected)
+    }
+
+    /// The next item of the list opened at `open`.
+    #[inline]
+    fn item(&mut self, open: usize) -> Result<Item<'a>> {
+        let t = self.lx.next_token()?;
+        match t.kind {
+            Kind::Open => {
+                let h = self.lx.next_token()?;
+                if h.kind != Kind::Symbol {
+                    return Err(self.err(h, "a keyword after '('"));
+                }
+                Ok(Item::List(self.lx.bytes(h), t.start))
+            }
+            Kind::Close => Ok(Item::End),
+            Kind::Symbol | Kind::Str => Ok(Item::Atom(t)),
+            Kind::Eof => {
+                let line_hint = self.lx.error_at(open, 1, "", "");
+                let at = match &line_hint {
+                    BoardError::Syntax { line, column, .. } => {
+                        format!("line {line}, column {column}")
+                    }
+                    _ => String::new(),
+                };
+                Err(self.lx.error_at(
+                    t.start,
+                    0,
+                    &format!("')' closing the list opened at {at}"),
+                    "end of file",
+                ))
+            }
+        }
+    }
+
+    /// Skips the rest of the list opened at `open`.
+    fn skip(&mut self, open: usize) -> Result<()> {
+        self.lx.skip_rest(open)
+    }
+
+    /// Skips whatever is left in the list opened at `open` (atoms and sub-lists).
+    fn finish(&mut self, open: usize) -> Result<()> {
+        self.skip(open)
+    }
+
+    fn number(&mut self, what: &str) -> Result<f64> {
+        let t = self.lx.next_token()?;
+        if t.kind == Kind::Symbol
+            && let Some(v) = parse_number(self.lx.bytes(t))
+        {
+            return Ok(v);
+        }
+        Err(self.err(t, what))
+    }
+
+    fn nm(&mut self, what: &str) -> Result<i64> {
+        Ok(geom::mm_to_nm(self.number(what)?))
+    }
+
+    fn point(&mut self) -> Result<Nm> {
+        let x = self.nm("an x coordinate (mm)")?;
+        let y = self.nm("a y coordinate (mm)")?;
+        Ok(Nm::new(x, y))
+    }
+
+    /// Reads `x y)` of a `(start x y)`-like list, tolerating extra trailing items.
+    fn point_list(&mut self, open: usize) -> Result<Nm> {
+        let p = self.point()?;
+        self.finish(open)?;
+        Ok(p)
+    }
+
+    /// Reads `x y [angle] ...)` of an `(at ...)`.
+    fn at_list(&mut self, open: usize) -> Result<(Nm, f64)> {
+        let p = self.point()?;
+        let mut angle = 0.0;
+        loop {
+            match self.item(open)? {
+                Item::End => break,
+                Item::Atom(t) => {
+                    if let Some(v) = (t.kind == Kind::Symbol)
+                        .then(|| parse_number(self.lx.bytes(t)))
+                        .flatten()
+                    {
+                        angle = v;
+                    }
+                }
+                Item::List(_, o) => self.skip(o)?,
+            }
+        }
+        Ok((p, angle))
+    }
+
+    fn text(&mut self, what: &str) -> Result<Cow<'a, str>> {
+        let t = self.lx.next_token()?;
+        match t.kind {
+            Kind::Symbol | Kind::Str => self.lx.text(t),
+            _ => Err(self.err(t, what)),
+        }
+    }
+
+    /// A single value list such as `(layer F.Cu)` or `(net 3 "x")`: every atom's text.
+    fn atoms(&mut self, open: usize) -> Result<Vec<Cow<'a, str>>> {
+        let mut out = Vec::new();
+        loop {
+            match self.item(open)? {
+                Item::End => return Ok(out),
+                Item::Atom(t) => out.push(self.lx.text(t)?),
+                Item::List(_, o) => self.skip(o)?,
+            }
+        }
+    }
+
+    fn yes_no(&mut self, open: usize) -> Result<Option<bool>> {
+        let a = self.atoms(open)?;
+        Ok(match a.first().map(|s| s.as_ref()) {
+            Some("yes") | Some("true") => Some(true),
+            Some("no") | Some("false") => Some(false),
+            None => Some(true),
+            _ => None,
+        })
+    }
+
+    /// A stroke width from `(width w)` or `(stroke (width w) ...)`.
+    fn stroke_width(&mut self, head: &[u8], open: usize) -> Result<Option<i64>> {
+        match head {
+            b"width" => {
+                let w = self.nm("a line width (mm)")?;
+                self.finish(open)?;
+                Ok(Some(w))
+            }
+            b"stroke" => {
+                let mut w = None;
+                loop {
+                    match self.item(open)? {
+                        Item::End => break,
+                        Item::Atom(_) => {}
+                        Item::List(b"width", o) => {
+                            w = Some(self.nm("a line width (mm)")?);
+                            self.finish(o)?;
+                        }
+                        Item::List(_, o) => self.skip(o)?,
+                    }
+                }
+                Ok(w)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    // ---- the board -----------------------------------------------------------------
+
+    fn board(&mut self) -> Result<Board> {
+        let t = self.lx.next_token()?;
+        if t.kind != Kind::Open {
+            return Err(self.err(t, "'(kicad_pcb' at the start of a KiCad board"));
+        }
+        let h = self.lx.next_token()?;
+        if h.kind != Kind::Symbol || self.lx.bytes(h) != b"kicad_pcb" {
+            return Err(self.err(h, "'kicad_pcb' (a KiCad board file)"));
+        }
+        let open = t.start;
+        loop {
+            match self.item(open)? {
+                Item::End => break,
+                Item::Atom(_) => {}
+                Item::List(head, o) => self.top_item(head, o)?,
+            }
+        }
+        let end = self.lx.next_token()?;
+        if end.kind != Kind::Eof {
+            return Err(self.err(end, "end of file after the board's closing ')'"));
+        }
+        if self.version == 0 {
+            return Err(self
+                .lx
+                .error_at(open, 1, "a (version N) in the board", "none"));
+        }
+        Ok(self.finish_board())
+    }
+
+    fn top_item(&mut self, head: &'a [u8], o: usize) -> Result<()> {
+        match head {
+            b"version" => {
+                let t = self.lx.next_token()?;
+                let v = (t.kind == Kind::Symbol)
+                    .then(|| {
+                        std::str::from_utf8(self.lx.bytes(t))
+                            .ok()?
+                            .parse::<u32>()
+                            .ok()
+                    })
+                    .flatten();
+                self.version =
+                    v.ok_or_else(|| self.err(t, "a format version number like 20241229"))?;
+                self.finish(o)
+            }
+            b"host" | b"generator" => {
+                let a = self.atoms(o)?;
+                if let Some(g) = a.first() {
+                    self.generator = g.to_string();
+                }
+                if head == b"host"
+                    && let Some(v) = a.get(1)
+                {
+                    self.generator_version = Some(v.to_string());
+                }
+                Ok(())
+            }
+            b"generator_version" => {
+                let a = self.atoms(o)?;
+                self.generator_version = a.first().map(|s| s.to_string());
+                Ok(())
+            }
+            b"general" => loop {
+                match self.item(o)? {
+                    Item::End => return Ok(()),
+                    Item::Atom(_) => {}
+                    Item::List(b"thickness", t) => {
+                        self.thickness_nm = Some(self.nm("a board thickness (mm)")?);
+                        self.finish(t)?;
+                    }
+                    Item::List(_, t) => self.skip(t)?,
+                }
+            },
+            b"layers" => self.layers_list(o),
+            b"setup" => self.setup_list(o),
+            b"net" => {
+                let t = self.lx.next_token()?;
+                let num = (t.kind == Kind::Symbol)
+                    .then(|| {
+                        std::str::from_utf8(self.lx.bytes(t))
+                            .ok()?
+                            .parse::<i64>()
+                            .ok()
+                    })
+                    .flatten()
+                    .ok_or_else(|| self.err(t, "a net number"))?;
+                let name = match self.item(o)? {
+                    Item::Atom(n) => {
+                        let s = self.lx.text(n)?.into_owned();
+                        self.finish(o)?;
+                        s
+                    }
+                    Item::End => String::new(),
+                    Item::List(_, l) => {
+                        self.skip(l)?;
+                        self.finish(o)?;
+                        String::new()
+                    }
+                };
+                let id = self.net_named(&name);
+                self.net_by_num.insert(num, id);
+                Ok(())
+            }
+            b"footprint" | b"module" => self.footprint(o),
+            b"via" => self.via(o),
+            b"gr_line" | b"gr_arc" | b"gr_circle" | b"gr_rect" | b"gr_poly" | b"gr_curve" => {
+                let (shape, layer) = self.graphic(head, o, None)?;
+                if layer.as_deref() == Some("Edge.Cuts")
+                    && let Some(s) = shape
+                {
+                    self.edges.push(s);
+                }
+                Ok(())
+            }
+            _ => self.skip(o),
+        }
+    }
+
+    fn net_named(&mut self, name: &str) -> NetId {
+        if let Some(id) = self.net_by_name.get(name) {
+            return *id;
+        }
+        let id = NetId(self.nets.len() as u32);
+        self.nets.push(Net {
+            name: name.to_string(),
+            class: None,
+        });
+        self.net_by_name.insert(name.to_string(), id);
+        id
+    }
+
+    fn layers_list(&mut self, o: usize) -> Result<()> {
+        loop {
+            match self.item(o)? {
+                Item::End => return Ok(()),
+                Item::Atom(_) => {}
+                Item::List(head, l) => {
+                    let ordinal = std::str::from_utf8(head)
+                        .ok()
+                        .and_then(|s| s.parse::<i32>().ok());
+                    let a = self.atoms(l)?;
+                    let Some(ordinal) = ordinal else { continue };
+                    let name = a.first().map(|s| s.to_string()).unwrap_or_default();
+                    let kind = a.get(1).map(|s| s.to_string()).unwrap_or_default();
+                    let user_name = a.get(2).filter(|s| *s != "hide").map(|s| s.to_string());
+                    if name.ends_with(".Cu") {
+                        self.copper.push(name.clone());
+                    }
+                    self.layers.push(Layer {
+                        ordinal,
+                        name,
+                        kind,
+                        user_name,
+                    });
+                }
+            }
+        }
+    }
+
+    fn setup_list(&mut self, o: usize) -> Result<()> {
+        loop {
+            match self.item(o)? {
+                Item::End => return Ok(()),
+                Item::Atom(_) => {}
+                Item::List(b"stackup", s) => self.stackup(s)?,
+                Item::List(b"tenting", t) => {
+                    let a = self.atoms(t)?;
+                    self.setup.via_tented_front = Some(a.iter().any(|s| s == "front"));
+                    self.setup.via_tented_back = Some(a.iter().any(|s| s == "back"));
+                }
+                Item::List(b"pcbplotparams", p) => loop {
+                    match self.item(p)? {
+                        Item::End => break,
+                        Item::Atom(_) => {}
+                        Item::List(b"viasonmask", v) => self.setup.vias_on_mask = self.yes_no(v)?,
+                        Item::List(_, v) => self.skip(v)?,
+                    }
+                },
+                Item::List(_, s) => self.skip(s)?,
+            }
+        }
+    }
+
+    fn stackup(&mut self, o: usize) -> Result<()> {
+        self.setup.stackup_seen = true;
+        loop {
+            match self.item(o)? {
+                Item::End => return Ok(()),
+                Item::Atom(_) => {}
+                Item::List(b"layer", l) => loop {
+                    match self.item(l)? {
+                        Item::End => break,
+                        Item::Atom(_) => {}
+                        Item::List(b"thickness", t) => {
+                            self.setup.stackup_thickness_nm += self.nm("a layer thickness (mm)")?;
+                            self.finish(t)?;
+                        }
+                        Item::List(_, t) => self.skip(t)?,
+                    }
+                },
+                Item::List(_, l) => self.skip(l)?,
+            }
+        }
+    }
+
+    // ---- graphics ------------------------------------------------------------------
+
+    /// Reads a `gr_*` / `fp_*` graphic (head already read). Returns the shape in file
+    /// coordinates (footprint-local for `fp_*`) and its layer.
+    fn graphic(
+        &mut self,
+        head: &[u8],
+        o: usize,
+        _fp: Option<()>,
+    ) -> Result<(Option<Shape>, Option<String>)> {
+        let kind = &head[3..];
+        let mut start = None;
+        let mut mid = None;
+        let mut end = None;
+        let mut center = None;
+        let mut angle = None;
+        let mut width = 0i64;
+        let mut layer = None;
+        let mut pts: Vec<Nm> = Vec::new();
+        let mut poly_arcs = false;
+        loop {
+            match self.item(o)? {
+                Item::End => break,
+                Item::Atom(_) => {}
+                Item::List(h, l) => match h {
+                    b"start" => start = Some(self.point_list(l)?),
+                    b"mid" => mid = Some(self.point_list(l)?),
+                    b"end" => end = Some(self.point_list(l)?),
+                    b"center" => center = Some(self.point_list(l)?),
+                    b"angle" => {
+                        angle = Some(self.number("an angle (degrees)")?);
+                        self.finish(l)?;
+                    }
+                    b"layer" => {
+                        let a = self.atoms(l)?;
+                        layer = a.first().map(|s| s.to_string());
+                    }
+                    b"width" | b"stroke" => {
+                        if let Some(w) = self.stroke_width(h, l)? {
+                            width = w;
+                        }
+                    }
+                    b"pts" => {
+                        let (p, arcs) = self.pts(l)?;
+                        pts = p;
+                        poly_arcs = arcs;
+                    }
+                    _ => self.skip(l)?,
+                },
+            }
+        }
+        let _ = poly_arcs;
+        let shape = match kind {
+            b"line" => match (start, end) {
+                (Some(a), Some(b)) => Some(Shape::Segment { a, b, width }),
+                _ => None,
+            },
+            b"rect" => match (start, end) {
+                (Some(a), Some(b)) => Some(Shape::Rect { a, b, width }),
+                _ => None,
+            },
+            b"circle" => match (center, end) {
+                (Some(c), Some(e)) => {
+                    let r = ((e.x - c.x) as f64).hypot((e.y - c.y) as f64);
+                    Some(Shape::Circle {
+                        center: c,
+                        radius: r,
+                        width,
+                    })
+                }
+                _ => None,
+            },
+            b"arc" => match (start, mid, end, angle) {
+                (Some(s), Some(m), Some(e), _) => Some(Shape::Arc {
+                    arc: Arc {
+                        start: s,
+                        mid: m,
+                        end: e,
+                    },
+                    width,
+                }),
+                // KiCad 5: (start CENTER) (end ARC_START) (angle A).
+                (Some(c), None, Some(s), Some(a)) => Some(Shape::Arc {
+                    arc: Arc::from_center(c, s, a),
+                    width,
+                }),
+                _ => None,
+            },
+            b"poly" if pts.len() >= 2 => Some(Shape::Poly { pts, width }),
+            b"curve" if pts.len() >= 2 => Some(Shape::Path {
+                pts: bezier(&pts),
+                width,
+            }),
+            _ => None,
+        };
+        Ok((shape, layer))
+    }
+
+    /// `(pts (xy x y) ... (arc (start) (mid) (end)))`: the points, arcs flattened.
+    fn pts(&mut self, o: usize) -> Result<(Vec<Nm>, bool)> {
+        let mut pts = Vec::new();
+        let mut arcs = false;
+        loop {
+            match self.item(o)? {
+                Item::End => return Ok((pts, arcs)),
+                Item::Atom(t) => return Err(self.err(t, "(xy x y) or (arc ...)")),
+                Item::List(b"xy", l) => pts.push(self.point_list(l)?),
+                Item::List(b"arc", l) => {
+                    arcs = true;
+                    let (mut s, mut m, mut e) = (None, None, None);
+                    loop {
+                        match self.item(l)? {
+                            Item::End => break,
+                            Item::Atom(_) => {}
+                            Item::List(b"start", p) => s = Some(self.point_list(p)?),
+                            Item::List(b"mid", p) => m = Some(self.point_list(p)?),
+                            Item::List(b"end", p) => e = Some(self.point_list(p)?),
+                            Item::List(_, p) => self.skip(p)?,
+                        }
+                    }
+                    if let (Some(s), Some(m), Some(e)) = (s, m, e) {
+                        let flat = Arc {
+                            start: s,
+                            mid: m,
+                            end: e,
+                        }
+                        .flatten(1000.0);
+                        if pts.last() == Some(&s) {
+                            pts.extend_from_slice(&flat[1..]);
+                        } else {
+                            pts.extend_from_slice(&flat);
+                        }
+                    }
+                }
+                Item::List(_, l) => self.skip(l)?,
+            }
+        }
+    }
+
+    // ---- vias ----------------------------------------------------------------------
+
+    fn via(&mut self, o: usize) -> Result<()> {
+        let mut pos = None;
+        let mut size = 0;
+        let mut drill = 0;
+        let mut layers: Vec<String> = Vec::new();
+        let mut via_type = "through";
+        let mut net = None;
+        let mut tent = (None, None);
+        loop {
+            match self.item(o)? {
+                Item::End => break,
+                Item::Atom(t) => match self.lx.bytes(t) {
+                    b"blind" => via_type = "blind",
+                    b"micro" => via_type = "micro",
+                    _ => {}
+                },
+                Item::List(h, l) => match h {
+                    b"at" => pos = Some(self.at_list(l)?.0),
+                    b"size" => {
+                        size = self.nm("a via diameter (mm)")?;
+                        self.finish(l)?;
+                    }
+                    b"drill" => {
+                        drill = self.nm("a via drill (mm)")?;
+                        self.finish(l)?;
+                    }
+                    b"layers" => {
+                        layers = self.atoms(l)?.into_iter().map(|s| s.into_owned()).collect()
+                    }
+                    b"net" => net = self.net_ref(l)?,
+                    b"tenting" => tent = self.via_tenting(l)?,
+                    _ => self.skip(l)?,
+                },
+            }
+        }
+        let Some(pos) = pos else {
+            return Err(self.lx.error_at(o, 4, "an (at x y) in this via", "none"));
+        };
+        let first = layers.first().cloned().unwrap_or_else(|| "F.Cu".into());
+        let last = layers.get(1).cloned().unwrap_or_else(|| "B.Cu".into());
+        let via_type = if via_type == "blind" && first != "F.Cu" && last != "B.Cu" {
+            "buried"
+        } else {
+            via_type
+        };
+        self.vias.push(Via {
+            position: pos.mm(),
+            diameter_mm: geom::nm_to_mm(size),
+            drill_mm: geom::nm_to_mm(drill),
+            layers: (first, last),
+            via_type: via_type.to_string(),
+            net,
+            front_mask_open: false,
+            back_mask_open: false,
+        });
+        self.via_tenting.push(tent);
+        Ok(())
+    }
+
+    /// KiCad 9 via tenting: `(tenting front back)` or `(tenting (front yes) (back no))`.
+    fn via_tenting(&mut self, o: usize) -> Result<(Option<bool>, Option<bool>)> {
+        let mut out = (Some(false), Some(false));
+        let mut listed = false;
+        loop {
+            match self.item(o)? {
+                Item::End => break,
+                Item::Atom(t) => match self.lx.bytes(t) {
+                    b"front" => out.0 = Some(true),
+                    b"back" => out.1 = Some(true),
+                    _ => {}
+                },
+                Item::List(b"front", l) => {
+                    listed = true;
+                    out.0 = self.yes_no(l)?;
+                }
+                Item::List(b"back", l) => {
+                    listed = true;
+                    out.1 = self.yes_no(l)?;
+                }
+                Item::List(_, l) => self.skip(l)?,
+            }
+        }
+        let _ = listed;
+        Ok(out)
+    }
+
+    /// `(net N ["name"])` or `(net "name")`: the net it names (`None` for net 0 / "").
+    fn net_ref(&mut self, o: usize) -> Result<Option<NetId>> {
+        let a = self.atoms(o)?;
+        Ok(self.resolve_net(a.first().map(|s| s.as_ref()), a.get(1).map(|s| s.as_ref())))
+    }
+
+    fn resolve_net(&mut self, first: Option<&str>, second: Option<&str>) -> Option<NetId> {
+        let first = first?;
+        match (first.parse::<i64>(), second) {
+            (Ok(num), name) => {
+                let id = match self.net_by_num.get(&num) {
+                    Some(id) => *id,
+                    None => {
+                        let id = self.net_named(name.unwrap_or(""));
+                        self.net_by_num.insert(num, id);
+                        id
+                    }
+                };
+                (!self.nets[id.0 as usize].name.is_empty()).then_some(id)
+            }
+            // KiCad 10: nets by name only.
+            (Err(_), _) => (!first.is_empty()).then(|| self.net_named(first)),
+        }
+    }
+
+    // ---- footprints ----------------------------------------------------------------
+
+    fn footprint(&mut self, o: usize) -> Result<()> {
+        let mut lib_id = String::new();
+        let mut side = Side::Top;
+        let mut pos = Nm::default();
+        let mut angle = 0.0;
+        let mut attributes = FootprintAttributes::default();
+        let mut attr_seen = false;
+        let mut properties = BTreeMap::new();
+        let mut pads: Vec<PendingPad> = Vec::new();
+        let mut graphics: Vec<(Shape, String)> = Vec::new();
+        let mut model_offset_z: Option<f64> = None;
+        let mut first = true;
+        loop {
+            match self.item(o)? {
+                Item::End => break,
+                Item::Atom(t) => {
+                    if first && lib_id.is_empty() && t.kind != Kind::Close {
+                        lib_id = self.lx.text(t)?.into_owned();
+                    }
+                }
+                Item::List(h, l) => match h {
+                    b"layer" => {
+                        let a = self.atoms(l)?;
+                        if a.first().is_some_and(|s| s.starts_with("B.")) {
+                            side = Side::Bottom;
+                        }
+                    }
+                    b"at" => (pos, angle) = self.at_list(l)?,
+                    b"property" => {
+                        let k = self.text("a property name")?.into_owned();
+                        let v = match self.item(l)? {
+                            Item::Atom(t) => {
+                                let s = self.lx.text(t)?.into_owned();
+                                self.finish(l)?;
+                                s
+                            }
+                            Item::End => String::new(),
+                            Item::List(_, x) => {
+                                self.skip(x)?;
+                                self.finish(l)?;
+                                String::new()
+                            }
+                        };
+                        properties.insert(k, v);
+                    }
+                    b"fp_text" => {
+                        let kind = self.text("a text kind (reference, value, user)")?;
+                        let kind = match kind.as_ref() {
+                            "reference" => Some("Reference"),
+                            "value" => Some("Value"),
+                            _ => None,
+                        };
+                        let value = match self.item(l)? {
+                            Item::Atom(t) => Some(self.lx.text(t)?.into_owned()),
+                            Item::End => {
+                                if let Some(k) = kind {
+                                    properties.entry(k.to_string()).or_insert_with(String::new);
+                                }
+                                first = false;
+                                continue;
+                            }
+                            Item::List(_, x) => {
+                                self.skip(x)?;
+                                None
+                            }
+                        };
+                        self.finish(l)?;
+                        if let (Some(k), Some(v)) = (kind, value) {
+                            properties.insert(k.to_string(), v);
+                        }
+                    }
+                    b"attr" => {
+                        attr_seen = true;
+                        for a in self.atoms(l)? {
+                            match a.as_ref() {
+                                "smd" => attributes.smd = true,
+                                "through_hole" => attributes.through_hole = true,
+                                "board_only" => attributes.board_only = true,
+                                "exclude_from_pos_files" => {
+                                    attributes.exclude_from_pos_files = true
+                                }
+                                "exclude_from_bom" => attributes.exclude_from_bom = true,
+                                "dnp" => attributes.dnp = true,
+                                "allow_missing_courtyard" => {
+                                    attributes.allow_missing_courtyard = true
+                                }
+                                // KiCad 5: a part not placed by machine, not in the BOM.
+                                "virtual" => {
+                                    attributes.exclude_from_pos_files = true;
+                                    attributes.exclude_from_bom = true;
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    b"pad" => pads.push(self.pad(l)?),
+                    b"fp_line" | b"fp_arc" | b"fp_circle" | b"fp_rect" | b"fp_poly"
+                    | b"fp_curve" => {
+                        let (shape, layer) = self.graphic(h, l, Some(()))?;
+                        if let (Some(s), Some(layer)) = (shape, layer)
+                            && (layer == "Edge.Cuts"
+                                || layer.ends_with(".CrtYd")
+                                || layer.ends_with(".Fab"))
+                        {
+                            graphics.push((s, layer));
+                        }
+                    }
+                    b"model" => model_offset_z = self.model(l)?.or(model_offset_z),
+                    _ => self.skip(l)?,
+                },
+            }
+            first = false;
+        }
+        if !attr_seen && self.version < 20200000 {
+            // KiCad 5 without (attr): a normal (through-hole) part.
+            attributes.through_hole = true;
+        }
+        let fp_index = self.footprints.len();
+        let reference = properties.get("Reference").cloned().unwrap_or_default();
+        let value = properties.get("Value").cloned().unwrap_or_default();
+        let pad_start = self.pads.len();
+        for pp in pads {
+            let PendingPad {
+                mut pad,
+                local,
+                net_num,
+                net_name,
+            } = pp;
+            pad.position = geom::rotate(local, angle).add(pos).mm();
+            pad.footprint = Some(fp_index);
+            pad.reference = reference.clone();
+            pad.net = match net_num {
+                Some(n) => {
+                    let n = n.to_string();
+                    self.resolve_net(Some(&n), net_name.as_deref())
+                }
+                None => net_name
+                    .as_deref()
+                    .and_then(|name| self.resolve_net(Some(name), None)),
+            };
+            self.pads.push(pad);
+        }
+        // Graphics: place them, then sort into courtyard, fab and board edge.
+        let mut crt = BoxNm::default();
+        let crt_layer = if side == Side::Top {
+            "F.CrtYd"
+        } else {
+            "B.CrtYd"
+        };
+        let fab_layer = if side == Side::Top { "F.Fab" } else { "B.Fab" };
+        let mut crt_shapes = Vec::new();
+        let mut fab_shapes = Vec::new();
+        for (s, layer) in graphics {
+            let s = place_shape(s, pos, angle);
+            if layer == "Edge.Cuts" {
+                self.edges.push(s);
+            } else if layer == crt_layer {
+                crt.merge(&s.bbox());
+                crt_shapes.push(s);
+            } else if layer == fab_layer {
+                fab_shapes.push(s);
+            }
+        }
+        let courtyard = if crt_shapes.is_empty() {
+            Vec::new()
+        } else {
+            geom::chain_outline(&crt_shapes, 10_000.0).0
+        };
+        let fab = if fab_shapes.is_empty() {
+            Vec::new()
+        } else {
+            geom::chain_outline(&fab_shapes, 10_000.0).0
+        };
+        let body_height_mm = properties
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("height"))
+            .and_then(|(_, v)| v.trim().trim_end_matches("mm").trim().parse::<f64>().ok())
+            .or(model_offset_z.filter(|z| *z > 0.0));
+        self.footprints.push(Footprint {
+            reference,
+            value,
+            lib_id,
+            side,
+            position: pos.mm(),
+            rotation_deg: norm_180(angle),
+            attributes,
+            properties,
+            courtyard,
+            courtyard_bbox: (!crt.is_empty()).then(|| crt.mm()),
+            fab,
+            body_height_mm,
+            pads: pad_start..self.pads.len(),
+        });
+        Ok(())
+    }
+
+    /// A 3D model: its z offset in mm, if any (KiCad 5 `(at (xyz))` is in inches).
+    fn model(&mut self, o: usize) -> Result<Option<f64>> {
+        let mut z = None;
+        loop {
+            match self.item(o)? {
+                Item::End => return Ok(z),
+                Item::Atom(_) => {}
+                Item::List(h @ (b"offset" | b"at"), l) => {
+                    let inches = h == b"at";
+                    loop {
+                        match self.item(l)? {
+                            Item::End => break,
+                            Item::Atom(_) => {}
+                            Item::List(b"xyz", x) => {
+                                let a = self.atoms(x)?;
+                                if let Some(v) = a.get(2).and_then(|s| s.parse::<f64>().ok()) {
+                                    z = Some(if inches { v * 25.4 } else { v });
+                                }
+                            }
+                            Item::List(_, x) => self.skip(x)?,
+                        }
+                    }
+                }
+                Item::List(_, l) => self.skip(l)?,
+            }
+        }
+    }
+
+    fn layer_flags(&self, layers: &[String], pad: &mut Pad) {
+        let mut expanded = Vec::with_capacity(layers.len());
+        for l in layers {
+            match l.as_str() {
+                "*.Cu" => {
+                    pad.front_copper = true;
+                    pad.back_copper = true;
+                    if self.copper.is_empty() {
+                        expanded.push("F.Cu".into());
+                        expanded.push("B.Cu".into());
+                    } else {
+                        expanded.extend(self.copper.iter().cloned());
+                    }
+                }
+                "F&B.Cu" => {
+                    pad.front_copper = true;
+                    pad.back_copper = true;
+                    expanded.push("F.Cu".into());
+                    expanded.push("B.Cu".into());
+                }
+                s => {
+                    let (f, b) = match s.split_once('.') {
+                        Some(("*" | "F&B", rest)) => {
+                            expanded.push(format!("F.{rest}"));
+                            expanded.push(format!("B.{rest}"));
+                            (true, true)
+                        }
+                        Some(("F", _)) => {
+                            expanded.push(s.to_string());
+                            (true, false)
+                        }
+                        Some(("B", _)) => {
+                            expanded.push(s.to_string());
+                            (false, true)
+                        }
+                        _ => {
+                            expanded.push(s.to_string());
+                            (false, false)
+                        }
+                    };
+                    let rest = s.split_once('.').map(|x| x.1).unwrap_or("");
+                    match rest {
+                        "Cu" => {
+                            pad.front_copper |= f;
+                            pad.back_copper |= b;
+                        }
+                        "Mask" => {
+                            pad.front_mask |= f;
+                            pad.back_mask |= b;
+                        }
+                        "Paste" => {
+                            pad.front_paste |= f;
+                            pad.back_paste |= b;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        pad.layers = expanded;
+    }
+
+    fn pad(&mut self, o: usize) -> Result<PendingPad> {
+        let number = match self.item(o)? {
+            Item::Atom(t) => self.lx.text(t)?.into_owned(),
+            Item::End => {
+                return Err(self
+                    .lx
+                    .error_at(o, 4, "a pad number, type and shape", "')'"));
+            }
+            Item::List(_, l) => return Err(self.lx.error_at(l, 1, "a pad number", "'('")),
+        };
+        let t = self.lx.next_token()?;
+        let kind = match self.lx.bytes(t) {
+            b"smd" => PadKind::Smd,
+            b"thru_hole" => PadKind::ThruHole,
+            b"np_thru_hole" => PadKind::NpThruHole,
+            b"connect" => PadKind::Connect,
+            _ => return Err(self.err(t, "a pad type (smd, thru_hole, np_thru_hole, connect)")),
+        };
+        let t = self.lx.next_token()?;
+        let shape_name = match self.lx.bytes(t) {
+            s @ (b"circle" | b"rect" | b"oval" | b"trapezoid" | b"roundrect" | b"custom") => s,
+            _ => {
+                return Err(self.err(
+                    t,
+                    "a pad shape (circle, rect, oval, trapezoid, roundrect, custom)",
+                ));
+            }
+        };
+        let mut local = None;
+        let mut rotation = 0.0;
+        let mut size = (0i64, 0i64);
+        let mut drill: Option<Drill> = None;
+        let mut layers: Vec<String> = Vec::new();
+        let mut rratio = 0.25;
+        let mut chamfer_ratio = 0.2;
+        let mut chamfers = Chamfers::default();
+        let mut delta = Nm::default();
+        let mut anchor_is_circle = true;
+        let mut primitives = Vec::new();
+        let mut net_num = None;
+        let mut net_name = None;
+        let mut mask_margin = None;
+        let mut testpoint = false;
+        loop {
+            match self.item(o)? {
+                Item::End => break,
+                Item::Atom(_) => {}
+                Item::List(h, l) => match h {
+                    b"at" => {
+                        let (p, a) = self.at_list(l)?;
+                        local = Some(p);
+                        rotation = a;
+                    }
+                    b"size" => {
+                        size = (self.nm("a pad width (mm)")?, self.nm("a pad height (mm)")?);
+                        self.finish(l)?;
+                    }
+                    b"drill" => drill = Some(self.drill(l)?),
+                    b"layers" => {
+                        layers = self.atoms(l)?.into_iter().map(|s| s.into_owned()).collect()
+                    }
+                    b"roundrect_rratio" => {
+                        rratio = self.number("a round-rect ratio")?;
+                        self.finish(l)?;
+                    }
+                    b"chamfer_ratio" => {
+                        chamfer_ratio = self.number("a chamfer ratio")?;
+                        self.finish(l)?;
+                    }
+                    b"chamfer" => {
+                        for a in self.atoms(l)? {
+                            match a.as_ref() {
+                                "top_left" => chamfers.top_left = true,
+                                "top_right" => chamfers.top_right = true,
+                                "bottom_left" => chamfers.bottom_left = true,
+                                "bottom_right" => chamfers.bottom_right = true,
+                                _ => {}
+                            }
+                        }
+                    }
+                    b"rect_delta" => delta = self.point_list(l)?,
+                    b"net" => {
+                        let a = self.atoms(l)?;
+                        match a.first().map(|s| s.parse::<i64>()) {
+                            Some(Ok(n)) => {
+                                net_num = Some(n);
+                                net_name = a.get(1).map(|s| s.to_string());
+                            }
+                            Some(Err(_)) => net_name = a.first().map(|s| s.to_string()),
+                            None => {}
+                        }
+                    }
+                    b"solder_mask_margin" => {
+                        mask_margin = Some(geom::nm_to_mm(self.nm("a mask margin (mm)")?));
+                        self.finish(l)?;
+                    }
+                    b"property" => {
+                        for a in self.atoms(l)? {
+                            if a == "pad_prop_testpoint" {
+                                testpoint = true;
+                            }
+                        }
+                    }
+                    b"options" => loop {
+                        match self.item(l)? {
+                            Item::End => break,
+                            Item::Atom(_) => {}
+                            Item::List(b"anchor", a) => {
+                                let v = self.atoms(a)?;
+                                anchor_is_circle = v.first().map(|s| s.as_ref()) != Some("rect");
+                            }
+                            Item::List(_, a) => self.skip(a)?,
+                        }
+                    },
+                    b"primitives" => primitives = self.primitives(l)?,
+                    _ => self.skip(l)?,
+                },
+            }
+        }
+        let Some(local) = local else {
+            return Err(self.lx.error_at(o, 4, "an (at x y) in this pad", "none"));
+        };
+        let any_chamfer = chamfers.top_left
+            || chamfers.top_right
+            || chamfers.bottom_left
+            || chamfers.bottom_right;
+        let shape = match shape_name {
+            b"circle" => PadShape::Circle,
+            b"rect" | b"roundrect" if any_chamfer => PadShape::ChamferedRect {
+                chamfer_ratio,
+                chamfers,
+                round_ratio: if shape_name == b"roundrect" {
+                    rratio
+                } else {
+                    0.0
+                },
+            },
+            b"rect" => PadShape::Rect,
+            b"oval" => PadShape::Oval,
+            b"trapezoid" => PadShape::Trapezoid {
+                delta_mm: delta.mm(),
+            },
+            b"roundrect" => PadShape::RoundRect { ratio: rratio },
+            _ => PadShape::Custom {
+                anchor_is_circle,
+                primitives,
+            },
+        };
+        let drill = drill.filter(|d| d.size_mm.w > 0.0 || d.size_mm.h > 0.0);
+        let mut pad = Pad {
+            footprint: None,
+            reference: String::new(),
+            number,
+            kind,
+            shape,
+            size_mm: SizeMm {
+                w: geom::nm_to_mm(size.0),
+                h: geom::nm_to_mm(size.1),
+            },
+            position: PointMm::default(),
+            rotation_deg: norm_pos(rotation),
+            drill,
+            layers: Vec::new(),
+            front_copper: false,
+            back_copper: false,
+            front_mask: false,
+            back_mask: false,
+            front_paste: false,
+            back_paste: false,
+            mask_margin_mm: mask_margin,
+            net: None,
+            test_point_property: testpoint,
+        };
+        self.layer_flags(&layers, &mut pad);
+        // KiCad clears the number of pads that cannot have one: NPTH holes and
+        // aperture pads with no copper (older files could number them).
+        let has_copper =
+            pad.front_copper || pad.back_copper || pad.layers.iter().any(|l| l.ends_with(".Cu"));
+        if kind == PadKind::NpThruHole || !has_copper {
+            pad.number.clear();
+        }
+        Ok(PendingPad {
+            pad,
+            local,
+            net_num,
+            net_name,
+        })
+    }
+
+    /// `(drill [oval] D [D2] [(offset x y)])`.
+    fn drill(&mut self, o: usize) -> Result<Drill> {
+        let mut oblong = false;
+        let mut dims: Vec<i64> = Vec::new();
+        let mut offset = Nm::default();
+        loop {
+            match self.item(o)? {
+                Item::End => break,
+                Item::Atom(t) => {
+                    if self.lx.bytes(t) == b"oval" {
+                        oblong = true;
+                    } else if is_num_token(&self.lx, t) {
+                        let v = parse_number(self.lx.bytes(t)).unwrap_or(0.0);
+                        dims.push(geom::mm_to_nm(v));
+                    } else {
+                        return Err(self.err(t, "a drill size (mm), 'oval' or (offset x y)"));
+                    }
+                }
+                Item::List(b"offset", l) => offset = self.point_list(l)?,
+                Item::List(_, l) => self.skip(l)?,
+            }
+        }
+        let w = dims.first().copied().unwrap_or(0);
+        let h = if oblong {
+            dims.get(1).copied().unwrap_or(w)
+        } else {
+            w
+        };
+        Ok(Drill {
+            oblong,
+            size_mm: SizeMm {
+                w: geom::nm_to_mm(w),
+                h: geom::nm_to_mm(h),
+            },
+            offset_mm: offset.mm(),
+        })
+    }
+
+    fn primitives(&mut self, o: usize) -> Result<Vec<PadPrimitive>> {
+        let mut out = Vec::new();
+        loop {
+            match self.item(o)? {
+                Item::End => return Ok(out),
+                Item::Atom(_) => {}
+                Item::List(h, l) => {
+                    let mut fill = None;
+                    let (shape, _) = {
+                        // Reuse the graphic reader: primitives have the same fields.
+                        let mut head = b"gr_".to_vec();
+                        match h {
+                            b"gr_poly" | b"gr_line" | b"gr_arc" | b"gr_circle" | b"gr_rect"
+                            | b"gr_curve" => {
+                                head.clear();
+                                head.extend_from_slice(h);
+                                self.primitive_graphic(&head, l, &mut fill)?
+                            }
+                            _ => {
+                                self.skip(l)?;
+                                (None, None)
+                            }
+                        }
+                    };
+                    let filled = fill.unwrap_or(h == b"gr_poly");
+                    let mm = |p: Nm| p.mm();
+                    let w = |w: i64| geom::nm_to_mm(w);
+                    if let Some(s) = shape {
+                        out.push(match s {
+                            Shape::Segment { a, b, width } => PadPrimitive::Line {
+                                start: mm(a),
+                                end: mm(b),
+                                width_mm: w(width),
+                            },
+                            Shape::Arc { arc, width } => PadPrimitive::Arc {
+                                start: mm(arc.start),
+                                mid: mm(arc.mid),
+                                end: mm(arc.end),
+                                width_mm: w(width),
+                            },
+                            Shape::Circle {
+                                center,
+                                radius,
+                                width,
+                            } => PadPrimitive::Circle {
+                                center: mm(center),
+                                radius_mm: radius / 1e6,
+                                width_mm: w(width),
+                                filled,
+                            },
+                            Shape::Rect { a, b, width } => PadPrimitive::Rect {
+                                start: mm(a),
+                                end: mm(b),
+                                width_mm: w(width),
+                                filled,
+                            },
+                            Shape::Poly { pts, width } | Shape::Path { pts, width } => {
+                                PadPrimitive::Polygon {
+                                    points: pts.into_iter().map(mm).collect(),
+                                    width_mm: w(width),
+                                    filled,
+                                }
+                            }
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// A pad primitive: like [`Reader::graphic`], plus `(fill yes|no|solid|none)`.
+    /// KiCad 5/6 `gr_arc` primitives use `(start CENTER) (end START) (angle A)`.
+    fn primitive_graphic(
+        &mut self,
+        head: &[u8],
+        o: usize,
+        fill: &mut Option<bool>,
+    ) -> Result<(Option<Shape>, Option<String>)> {
+        // Read fields by hand: `graphic` ignores fill.
+        let kind = &head[3..];
+        let (mut start, mut mid, mut end, mut center, mut angle) = (None, None, None, None, None);
+        let mut width = 0;
+        let mut pts = Vec::new();
+        loop {
+            match self.item(o)? {
+                Item::End => break,
+                Item::Atom(_) => {}
+                Item::List(h, l) => match h {
+                    b"start" => start = Some(self.point_list(l)?),
+                    b"mid" => mid = Some(self.point_list(l)?),
+                    b"end" => end = Some(self.point_list(l)?),
+                    b"center" => center = Some(self.point_list(l)?),
+                    b"angle" => {
+                        angle = Some(self.number("an angle (degrees)")?);
+                        self.finish(l)?;
+                    }
+                    b"width" | b"stroke" => {
+                        if let Some(w) = self.stroke_width(h, l)? {
+                            width = w;
+                        }
+                    }
+                    b"fill" => {
+                        let a = self.atoms(l)?;
+                        *fill = match a.first().map(|s| s.as_ref()) {
+                            Some("yes" | "solid" | "true") => Some(true),
+                            Some("no" | "none" | "false") => Some(false),
+                            _ => None,
+                        };
+                    }
+                    b"pts" => pts = self.pts(l)?.0,
+                    _ => self.skip(l)?,
+                },
+            }
+        }
+        let shape = match kind {
+            b"line" => start.zip(end).map(|(a, b)| Shape::Segment { a, b, width }),
+            b"rect" => start.zip(end).map(|(a, b)| Shape::Rect { a, b, width }),
+            b"circle" => center.zip(end).map(|(c, e)| Shape::Circle {
+                center: c,
+                radius: ((e.x - c.x) as f64).hypot((e.y - c.y) as f64),
+                width,
+            }),
+            b"arc" => match (start, mid, end, angle) {
+                (Some(s), Some(m), Some(e), _) => Some(Shape::Arc {
+                    arc: Arc {
+                        start: s,
+                        mid: m,
+                        end: e,
+                    },
+                    width,
+                }),
+                (Some(c), None, Some(s), Some(a)) => Some(Shape::Arc {
+                    arc: Arc::from_center(c, s, a),
+                    width,
+                }),
+                _ => None,
+            },
+            b"poly" if pts.len() >= 2 => Some(Shape::Poly { pts, width }),
+            b"curve" if pts.len() >= 2 => Some(Shape::Path {
+                pts: bezier(&pts),
+                width,
+            }),
+            _ => None,
+        };
+        Ok((shape, None))
+    }
+
+    // ---- the result ----------------------------------------------------------------
+
+    fn finish_board(&mut self) -> Board {
+        // Vias: mask opened where not tented.
+        let default_front_tented;
+        let default_back_tented;
+        if let (Some(f), Some(b)) = (self.setup.via_tented_front, self.setup.via_tented_back) {
+            default_front_tented = f;
+            default_back_tented = b;
+        } else {
+            // KiCad <= 8: vias are tented unless the plot settings put them on the mask.
+            let open = self.setup.vias_on_mask.unwrap_or(false);
+            default_front_tented = !open;
+            default_back_tented = !open;
+        }
+        for (via, (f, b)) in self.vias.iter_mut().zip(&self.via_tenting) {
+            via.front_mask_open = !f.unwrap_or(default_front_tented);
+            via.back_mask_open = !b.unwrap_or(default_back_tented);
+        }
+        let thickness = self.thickness_nm.or((self.setup.stackup_seen
+            && self.setup.stackup_thickness_nm > 0)
+            .then_some(self.setup.stackup_thickness_nm));
+        let mut bbox = BoxNm::default();
+        for e in &self.edges {
+            bbox.merge(&e.bbox());
+        }
+        let (polygons, open_chains) = geom::chain_outline(&self.edges, 10_000.0);
+        let outline = Outline {
+            polygons,
+            open_chains,
+            bbox: bbox.mm(),
+        };
+        Board {
+            source_name: self.lx.path().to_string(),
+            format: SourceFormat::KicadPcb {
+                version: self.version,
+                generator: std::mem::take(&mut self.generator),
+                generator_version: self.generator_version.take(),
+            },
+            thickness_mm: thickness.map(geom::nm_to_mm),
+            outline: Some(outline),
+            layers: std::mem::take(&mut self.layers),
+            nets: std::mem::take(&mut self.nets),
+            footprints_known: true,
+            footprints: std::mem::take(&mut self.footprints),
+            pads: std::mem::take(&mut self.pads),
+            vias: std::mem::take(&mut self.vias),
+            access_records: Vec::new(),
+        }
+    }
+}
+
+/// Places a footprint-local shape on the board: rotate by the footprint angle, then
+/// move to the footprint position (KiCad's rounding).
+fn place_shape(s: Shape, pos: Nm, angle: f64) -> Shape {
+    let t = |p: Nm| geom::rotate(p, angle).add(pos);
+    match s {
+        Shape::Segment { a, b, width } => Shape::Segment {
+            a: t(a),
+            b: t(b),
+            width,
+        },
+        Shape::Arc { arc, width } => Shape::Arc {
+            arc: Arc {
+                start: t(arc.start),
+                mid: t(arc.mid),
+                end: t(arc.end),
+            },
+            width,
+        },
+        Shape::Circle {
+            center,
+            radius,
+            width,
+        } => Shape::Circle {
+            center: t(center),
+            radius,
+            width,
+        },
+        Shape::Rect { a, b, width } => {
+            if geom::norm_pos(angle) % 90.0 == 0.0 {
+                Shape::Rect {
+                    a: t(a),
+                    b: t(b),
+                    width,
+                }
+            } else {
+                let pts = vec![t(a), t(Nm::new(b.x, a.y)), t(b), t(Nm::new(a.x, b.y))];
+                Shape::Poly { pts, width }
+            }
+        }
+        Shape::Poly { pts, width } => Shape::Poly {
+            pts: pts.into_iter().map(t).collect(),
+            width,
+        },
+        Shape::Path { pts, width } => Shape::Path {
+            pts: pts.into_iter().map(t).collect(),
+            width,
+        },
+    }
+}
+
+/// Flattens a cubic Bezier given as 4 control points (other counts: the points as is).
+fn bezier(p: &[Nm]) -> Vec<Nm> {
+    if p.len() != 4 {
+        return p.to_vec();
+    }
+    let n = 32;
+    (0..=n)
+        .map(|i| {
+            let t = i as f64 / n as f64;
+            let u = 1.0 - t;
+            let w = [u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t];
+            let x: f64 = (0..4).map(|k| w[k] * p[k].x as f64).sum();
+            let y: f64 = (0..4).map(|k| w[k] * p[k].y as f64).sum();
+            Nm::new(x.round() as i64, y.round() as i64)
+        })
+        .collect()
+}

@@ -1,0 +1,143 @@
+//! Reading a board file: decompression (gzip, xz) by magic bytes, then the reader
+//! chosen by content (`(kicad_pcb` or IPC-D-356 records), not by file extension.
+
+use crate::error::{BoardError, Result};
+use crate::model::Board;
+use std::io::Read;
+use std::path::Path;
+
+const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
+const XZ_MAGIC: &[u8] = &[0xfd, b'7', b'z', b'X', b'Z', 0x00];
+
+/// Which reader a file needs, decided from its (decompressed) content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detected {
+    KicadPcb,
+    Ipc356,
+}
+
+/// Reads a board file: KiCad `.kicad_pcb` or IPC-D-356(A), plain, gzip or xz.
+pub fn read_file(path: &Path) -> Result<Board> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path).map_err(|source| BoardError::Io {
+        path: name.clone(),
+        source,
+    })?;
+    read_bytes(&name, &bytes)
+}
+
+/// Reads a board from bytes (maybe compressed); `name` names it in errors.
+pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Board> {
+    let plain = decompress(name, bytes)?;
+    let text: &[u8] = plain.as_deref().unwrap_or(bytes);
+    match detect(name, text)? {
+        Detected::KicadPcb => crate::kicad::read_bytes(name, text),
+        Detected::Ipc356 => {
+            let s = std::str::from_utf8(text).map_err(|e| BoardError::UnknownFormat {
+                path: name.to_string(),
+                reason: format!(
+                    "an IPC-D-356 netlist must be ASCII text (invalid byte at offset {})",
+                    e.valid_up_to()
+                ),
+            })?;
+            crate::ipc356::read(name, s)
+        }
+    }
+}
+
+/// The decompressed bytes when `bytes` start with a gzip or xz header, else `None`.
+pub fn decompress(name: &str, bytes: &[u8]) -> Result<Option<Vec<u8>>> {
+    let err = |format: &'static str| {
+        move |source: std::io::Error| BoardError::Decompress {
+            path: name.to_string(),
+            format,
+            source,
+        }
+    };
+    if bytes.starts_with(GZIP_MAGIC) {
+        let mut out = Vec::with_capacity(bytes.len() * 8);
+        flate2::read::MultiGzDecoder::new(bytes)
+            .read_to_end(&mut out)
+            .map_err(err("gzip"))?;
+        Ok(Some(out))
+    } else if bytes.starts_with(XZ_MAGIC) {
+        let mut out = Vec::with_capacity(bytes.len() * 8);
+        xz2::read::XzDecoder::new_multi_decoder(bytes)
+            .read_to_end(&mut out)
+            .map_err(err("xz"))?;
+        Ok(Some(out))
+    } else {
+        Ok(None)
+    }
+}
+
+/// Decides the reader from content: a KiCad board starts with `(kicad_pcb`; an
+/// IPC-D-356 netlist has parameter/test records.
+pub fn detect(name: &str, text: &[u8]) -> Result<Detected> {
+    let unknown = |reason: String| BoardError::UnknownFormat {
+        path: name.to_string(),
+        reason,
+    };
+    let mut t = text.strip_prefix(b"\xef\xbb\xbf").unwrap_or(text);
+    while let Some((c, rest)) = t.split_first() {
+        if c.is_ascii_whitespace() {
+            t = rest;
+        } else {
+            break;
+        }
+    }
+    if t.is_empty() {
+        return Err(unknown("the file is empty".into()));
+    }
+    if t[0] == b'(' {
+        let mut head = &t[1..];
+        while let Some((c, rest)) = head.split_first() {
+            if c.is_ascii_whitespace() {
+                head = rest;
+            } else {
+                break;
+            }
+        }
+        if head.starts_with(b"kicad_pcb")
+            && head
+                .get(9)
+                .is_none_or(|c| !c.is_ascii_alphanumeric() && *c != b'_')
+        {
+            return Ok(Detected::KicadPcb);
+        }
+        let word: String = head
+            .iter()
+            .take_while(|c| !c.is_ascii_whitespace() && **c != b'(' && **c != b')')
+            .take(30)
+            .map(|&c| if c.is_ascii_graphic() { c as char } else { '?' })
+            .collect();
+        let what = match word.as_str() {
+            "kicad_sch" => "a KiCad schematic, not a board".to_string(),
+            "footprint" | "module" => "a KiCad footprint (.kicad_mod), not a board".to_string(),
+            "" => "an S-expression with no keyword".to_string(),
+            w => format!("an S-expression starting with `({w}`, not `(kicad_pcb`"),
+        };
+        return Err(unknown(what));
+    }
+    let sample = &text[..text.len().min(64 * 1024)];
+    let sample = match std::str::from_utf8(sample) {
+        Ok(s) => s,
+        Err(e) => std::str::from_utf8(&sample[..e.valid_up_to()]).unwrap_or(""),
+    };
+    if crate::ipc356::looks_like_ipc356(sample) {
+        return Ok(Detected::Ipc356);
+    }
+    if text
+        .iter()
+        .take(4096)
+        .any(|&c| c == 0 || (c < 0x20 && !c.is_ascii_whitespace()))
+    {
+        return Err(unknown(
+            "binary data, neither a KiCad board nor an IPC-D-356 netlist".into(),
+        ));
+    }
+    Err(unknown(
+        "neither a KiCad board (`(kicad_pcb ...`) nor an IPC-D-356 netlist (P/317/327/999 records)"
+            .into(),
+    ))
+}
