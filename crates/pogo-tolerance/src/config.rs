@@ -1,0 +1,154 @@
+//! `[tolerance]` of `pogo.toml`.
+
+use crate::ToleranceError;
+use crate::model::CONTRIBUTORS;
+use pogo_fixture::{PLATE_PROCESSES, ToleranceModel};
+use serde::{Deserialize, Serialize};
+
+/// The `[tolerance]` table of `pogo.toml`. Every field is optional: an absent one
+/// takes the default of the plate process (`cnc` unless `plate_process` says
+/// otherwise). Lengths in mm, scale in ppm, CTE in ppm/K, temperatures in K. Every
+/// figure is plus/minus at 3 sigma of a normal law, unless its contributor is listed
+/// in `uniform` (then it is the half-width of a uniform law, the radius of a uniform
+/// disc for planar contributors). Clearances are diametral: the part moves by half.
+///
+/// ```toml
+/// [tolerance]
+/// plate_process = "laser"
+/// plate_drill_position_mm = 0.04
+/// uniform = ["tooling_pin_clearance"]
+/// ```
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ToleranceConfig {
+    /// `cnc` (drilled G10/FR4), `laser` (laser-cut acrylic) or `print3d`.
+    pub plate_process: Option<String>,
+    /// Multiplier on the IDI pointing accuracy of each probe part (1.0).
+    pub pointing_scale: Option<f64>,
+    pub receptacle_clearance_mm: Option<f64>,
+    pub plate_drill_position_mm: Option<f64>,
+    pub plate_scale_ppm: Option<f64>,
+    pub tooling_pin_clearance_mm: Option<f64>,
+    pub tooling_hole_position_mm: Option<f64>,
+    pub pad_registration_mm: Option<f64>,
+    pub board_cte_ppm_per_k: Option<f64>,
+    pub plate_cte_ppm_per_k: Option<f64>,
+    pub board_delta_t_k: Option<f64>,
+    pub plate_delta_t_k: Option<f64>,
+    /// Contributors taken as uniform (`pointing`, `tooling_pin_clearance`, ...).
+    pub uniform: Option<Vec<String>>,
+    /// Quasi-Monte Carlo points for the joint yield (1024).
+    pub yield_points: Option<usize>,
+    pub seed: Option<u64>,
+}
+
+impl ToleranceConfig {
+    /// The model with every default filled in, checked.
+    pub fn resolve(&self) -> Result<ToleranceModel, ToleranceError> {
+        let process = self.plate_process.as_deref().unwrap_or("cnc");
+        let mut m =
+            ToleranceModel::for_process(process).ok_or_else(|| ToleranceError::UnknownProcess {
+                found: process.to_string(),
+                expected: PLATE_PROCESSES
+                    .iter()
+                    .map(|p| p.0)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            })?;
+        let set = |field: &mut f64, v: Option<f64>| {
+            if let Some(v) = v {
+                *field = v;
+            }
+        };
+        set(&mut m.pointing_scale, self.pointing_scale);
+        set(&mut m.receptacle_clearance_mm, self.receptacle_clearance_mm);
+        set(&mut m.plate_drill_position_mm, self.plate_drill_position_mm);
+        set(&mut m.plate_scale_ppm, self.plate_scale_ppm);
+        set(
+            &mut m.tooling_pin_clearance_mm,
+            self.tooling_pin_clearance_mm,
+        );
+        set(
+            &mut m.tooling_hole_position_mm,
+            self.tooling_hole_position_mm,
+        );
+        set(&mut m.pad_registration_mm, self.pad_registration_mm);
+        set(&mut m.board_cte_ppm_per_k, self.board_cte_ppm_per_k);
+        set(&mut m.plate_cte_ppm_per_k, self.plate_cte_ppm_per_k);
+        set(&mut m.board_delta_t_k, self.board_delta_t_k);
+        set(&mut m.plate_delta_t_k, self.plate_delta_t_k);
+        if let Some(u) = &self.uniform {
+            m.uniform = u.clone();
+        }
+        if let Some(n) = self.yield_points {
+            m.yield_points = n;
+        }
+        if let Some(s) = self.seed {
+            m.seed = s;
+        }
+        check_model(&m)?;
+        Ok(m)
+    }
+}
+
+/// Checks a model's figures (also used on a model read back from `fixture.json`).
+pub fn check_model(m: &ToleranceModel) -> Result<(), ToleranceError> {
+    if !PLATE_PROCESSES.iter().any(|p| p.0 == m.plate_process) {
+        return Err(ToleranceError::UnknownProcess {
+            found: m.plate_process.clone(),
+            expected: PLATE_PROCESSES
+                .iter()
+                .map(|p| p.0)
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+    let non_negative = [
+        ("pointing_scale", m.pointing_scale),
+        ("receptacle_clearance_mm", m.receptacle_clearance_mm),
+        ("plate_drill_position_mm", m.plate_drill_position_mm),
+        ("plate_scale_ppm", m.plate_scale_ppm),
+        ("tooling_pin_clearance_mm", m.tooling_pin_clearance_mm),
+        ("tooling_hole_position_mm", m.tooling_hole_position_mm),
+        ("pad_registration_mm", m.pad_registration_mm),
+        ("board_cte_ppm_per_k", m.board_cte_ppm_per_k),
+        ("plate_cte_ppm_per_k", m.plate_cte_ppm_per_k),
+    ];
+    for (name, v) in non_negative {
+        if !v.is_finite() || v < 0.0 || v > 1e6 {
+            return Err(ToleranceError::BadValue {
+                name,
+                value: v,
+                expected: "a finite number >= 0",
+            });
+        }
+    }
+    for (name, v) in [
+        ("board_delta_t_k", m.board_delta_t_k),
+        ("plate_delta_t_k", m.plate_delta_t_k),
+    ] {
+        if !v.is_finite() || v.abs() > 1000.0 {
+            return Err(ToleranceError::BadValue {
+                name,
+                value: v,
+                expected: "a temperature difference within ±1000 K",
+            });
+        }
+    }
+    if !(16..=1 << 20).contains(&m.yield_points) {
+        return Err(ToleranceError::BadValue {
+            name: "yield_points",
+            value: m.yield_points as f64,
+            expected: "16 to 1048576 points",
+        });
+    }
+    for u in &m.uniform {
+        if !CONTRIBUTORS.contains(&u.as_str()) || u == "thermal_expansion" {
+            return Err(ToleranceError::UnknownContributor {
+                found: u.clone(),
+                expected: CONTRIBUTORS[..7].join(", "),
+            });
+        }
+    }
+    Ok(())
+}

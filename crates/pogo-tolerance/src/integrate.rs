@@ -1,0 +1,513 @@
+//! Hit probabilities (analytic), the joint contact yield (randomized quasi-Monte
+//! Carlo over the shared variables) and the Monte Carlo cross-checks.
+
+use crate::geom::Pt;
+use crate::model::{Law, Model, ProbeModel, SharedSource};
+use crate::prob::{Cov, normal_quantile, probability_in_region};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rand_distr::StandardNormal;
+use rayon::prelude::*;
+
+/// Gauss-Legendre nodes and weights on [-1, 1] (Newton on the Legendre recurrence).
+pub(crate) fn gauss_legendre(n: usize) -> Vec<(f64, f64)> {
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut x = (std::f64::consts::PI * (i as f64 + 0.75) / (n as f64 + 0.5)).cos();
+        let mut dp = 1.0;
+        for _ in 0..100 {
+            let (mut p0, mut p1) = (1.0, x);
+            for k in 2..=n {
+                let p2 = ((2 * k - 1) as f64 * x * p1 - (k - 1) as f64 * p0) / k as f64;
+                p0 = p1;
+                p1 = p2;
+            }
+            let pn = if n == 0 {
+                1.0
+            } else if n == 1 {
+                x
+            } else {
+                p1
+            };
+            let pn1 = if n == 1 { 1.0 } else { p0 };
+            dp = n as f64 * (x * pn - pn1) / (x * x - 1.0);
+            let dx = pn / dp;
+            x -= dx;
+            if dx.abs() < 1e-16 {
+                break;
+            }
+        }
+        out.push((x, 2.0 / ((1.0 - x * x) * dp * dp)));
+    }
+    out
+}
+
+/// A uniform source seen at one probe: a 2 x k map of its k variables.
+#[derive(Clone, Debug)]
+struct UniformAt {
+    /// Planar (disc of radius `size`) when two columns, interval otherwise.
+    cols: Vec<Pt>,
+    size: f64,
+}
+
+/// Quadrature rule (weight, shift) over the uniform sources at a probe, given the
+/// smallest normal sigma they are smoothed by.
+fn uniform_rule(sources: &[UniformAt], sigma: f64, seed: u64) -> Vec<(f64, Pt)> {
+    let mut rule = vec![(1.0, Pt::default())];
+    let mut total = 1usize;
+    let mut groups: Vec<Vec<(f64, Pt)>> = Vec::new();
+    for s in sources {
+        let reach = s.size * s.cols.iter().map(|c| c.norm()).fold(0.0, f64::max);
+        let ratio = reach / sigma.max(1e-12);
+        let nodes = if s.cols.len() == 2 {
+            let nr = ((2.0 * ratio).ceil() as usize + 4).clamp(6, 32);
+            let nphi = (2 * nr).clamp(12, 64);
+            let gl = gauss_legendre(nr);
+            let mut v = Vec::with_capacity(nr * nphi);
+            for &(x, w) in &gl {
+                let rho = s.size * (1.0 + x) / 2.0;
+                let wr = w / 2.0 * 2.0 * rho / s.size; // normalised area weight
+                for j in 0..nphi {
+                    let phi = std::f64::consts::TAU * (j as f64 + 0.5) / nphi as f64;
+                    let (sn, cs) = phi.sin_cos();
+                    let shift = s.cols[0] * (rho * cs) + s.cols[1] * (rho * sn);
+                    v.push((wr / nphi as f64, shift));
+                }
+            }
+            v
+        } else {
+            let n = ((3.0 * ratio).ceil() as usize + 4).clamp(8, 64);
+            gauss_legendre(n)
+                .into_iter()
+                .map(|(x, w)| (w / 2.0, s.cols[0] * (s.size * x)))
+                .collect()
+        };
+        total = total.saturating_mul(nodes.len());
+        groups.push(nodes);
+    }
+    if total > 8192 {
+        // Too many for a tensor rule: randomized quasi-Monte Carlo, 4096 points.
+        return qmc_uniform(sources, 4096, seed);
+    }
+    for g in groups {
+        let mut next = Vec::with_capacity(rule.len() * g.len());
+        for &(w0, s0) in &rule {
+            for &(w1, s1) in &g {
+                next.push((w0 * w1, s0 + s1));
+            }
+        }
+        rule = next;
+    }
+    rule
+}
+
+fn qmc_uniform(sources: &[UniformAt], n: usize, seed: u64) -> Vec<(f64, Pt)> {
+    let dims: usize = sources.iter().map(|s| s.cols.len()).sum();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let shift: Vec<f64> = (0..dims).map(|_| rng.r#gen::<f64>()).collect();
+    (1..=n)
+        .map(|i| {
+            let mut k = 0;
+            let mut p = Pt::default();
+            for s in sources {
+                if s.cols.len() == 2 {
+                    let u1 = (halton(i, k) + shift[k]).fract();
+                    let u2 = (halton(i, k + 1) + shift[k + 1]).fract();
+                    let rho = s.size * u1.sqrt();
+                    let phi = std::f64::consts::TAU * u2;
+                    p = p + s.cols[0] * (rho * phi.cos()) + s.cols[1] * (rho * phi.sin());
+                    k += 2;
+                } else {
+                    let u = (halton(i, k) + shift[k]).fract();
+                    p = p + s.cols[0] * (s.size * (2.0 * u - 1.0));
+                    k += 1;
+                }
+            }
+            (1.0 / n as f64, p)
+        })
+        .collect()
+}
+
+const PRIMES: [u64; 16] = [2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47, 53];
+
+/// Radical inverse of `i` in the base of the `dim`-th prime.
+pub(crate) fn halton(i: usize, dim: usize) -> f64 {
+    let b = PRIMES[dim % PRIMES.len()];
+    let mut f = 1.0;
+    let mut r = 0.0;
+    let mut i = i as u64;
+    while i > 0 {
+        f /= b as f64;
+        r += f * (i % b) as f64;
+        i /= b;
+    }
+    r
+}
+
+/// The distribution of one probe's tip: normal part (mean, cov) and uniform sources.
+pub(crate) struct TipLaw {
+    pub mean: Pt,
+    pub normal_cov: Cov,
+    uniform: Vec<UniformAt>,
+}
+
+impl TipLaw {
+    /// Full covariance (uniform sources included), mm^2.
+    pub fn total_cov(&self) -> Cov {
+        let mut c = self.normal_cov;
+        for u in &self.uniform {
+            let v = crate::model::uniform_var(u.size, u.cols.len() == 2);
+            for col in &u.cols {
+                c[0][0] += v * col.x * col.x;
+                c[0][1] += v * col.x * col.y;
+                c[1][0] += v * col.x * col.y;
+                c[1][1] += v * col.y * col.y;
+            }
+        }
+        c
+    }
+}
+
+fn add_outer(c: &mut Cov, v: Pt, w: f64) {
+    c[0][0] += w * v.x * v.x;
+    c[0][1] += w * v.x * v.y;
+    c[1][0] += w * v.x * v.y;
+    c[1][1] += w * v.y * v.y;
+}
+
+/// The marginal law of probe i's tip offset (shared sources included).
+pub(crate) fn tip_law(m: &Model, p: &ProbeModel) -> TipLaw {
+    let lv = p.local_normal_var();
+    let mut cov = [[lv, 0.0], [0.0, lv]];
+    let mut uniform = Vec::new();
+    for s in &m.shared {
+        let cols: Vec<Pt> = s.cols.iter().map(|c| p.jz(c)).collect();
+        match s.law {
+            Law::Normal => cols
+                .iter()
+                .for_each(|c| add_outer(&mut cov, *c, s.size * s.size)),
+            Law::Uniform => uniform.push(UniformAt { cols, size: s.size }),
+        }
+    }
+    for s in p.local.iter().filter(|s| s.law == Law::Uniform) {
+        uniform.push(UniformAt {
+            cols: vec![Pt::new(1.0, 0.0), Pt::new(0.0, 1.0)],
+            size: s.size,
+        });
+    }
+    TipLaw {
+        mean: p.mean,
+        normal_cov: cov,
+        uniform,
+    }
+}
+
+fn min_sigma(c: &Cov) -> f64 {
+    let tr = c[0][0] + c[1][1];
+    let det = c[0][0] * c[1][1] - c[0][1] * c[1][0];
+    (tr / 2.0 - (tr * tr / 4.0 - det).max(0.0).sqrt())
+        .max(0.0)
+        .sqrt()
+}
+
+/// Hit probability of a tip law on a probe's region.
+pub(crate) fn hit_probability(p: &ProbeModel, law: &TipLaw, seed: u64) -> f64 {
+    let centre = p.pos + law.mean;
+    if law.uniform.is_empty() {
+        return probability_in_region(&p.region, [centre.x, centre.y], &law.normal_cov);
+    }
+    let rule = uniform_rule(&law.uniform, min_sigma(&law.normal_cov), seed);
+    let sum: f64 = rule
+        .iter()
+        .map(|(w, s)| {
+            w * probability_in_region(&p.region, [centre.x + s.x, centre.y + s.y], &law.normal_cov)
+        })
+        .sum();
+    sum.clamp(0.0, 1.0)
+}
+
+/// Lower Cholesky factor of a 4x4 positive semi-definite matrix.
+pub(crate) fn cholesky4(a: &[[f64; 4]; 4]) -> [[f64; 4]; 4] {
+    let mut l = [[0.0; 4]; 4];
+    let scale = (0..4).map(|i| a[i][i].abs()).fold(0.0, f64::max);
+    for j in 0..4 {
+        let mut d = a[j][j];
+        for k in 0..j {
+            d -= l[j][k] * l[j][k];
+        }
+        if d <= 1e-14 * scale || d <= 0.0 {
+            continue;
+        }
+        let ljj = d.sqrt();
+        l[j][j] = ljj;
+        for i in j + 1..4 {
+            let mut s = a[i][j];
+            for k in 0..j {
+                s -= l[i][k] * l[j][k];
+            }
+            l[i][j] = s / ljj;
+        }
+    }
+    l
+}
+
+/// Joint contact yield and its standard error by randomized quasi-Monte Carlo over the
+/// shared variables (Halton points, `shifts` random shifts), exact conditional
+/// per-probe probabilities multiplied.
+pub(crate) fn contact_yield(m: &Model, points: usize, seed: u64) -> (f64, f64) {
+    let shifts = 8usize;
+    let per = (points / shifts).max(8);
+    let lz = cholesky4(&m.z_cov());
+    let uni: Vec<&SharedSource> = m.shared.iter().filter(|s| s.law == Law::Uniform).collect();
+    let dims = 4 + uni.iter().map(|s| s.cols.len()).sum::<usize>();
+    let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x9e37_79b9_7f4a_7c15);
+    let shift_sets: Vec<Vec<f64>> = (0..shifts)
+        .map(|_| (0..dims).map(|_| rng.r#gen::<f64>()).collect())
+        .collect();
+    // Outer points: z for every (shift, index).
+    let uni = &uni;
+    let zs: Vec<[f64; 4]> = shift_sets
+        .iter()
+        .flat_map(|sh| {
+            (1..=per).map(move |i| {
+                let u: Vec<f64> = (0..dims).map(|k| (halton(i, k) + sh[k]).fract()).collect();
+                let xi: Vec<f64> = u[..4]
+                    .iter()
+                    .map(|&x| normal_quantile(x.clamp(1e-15, 1.0 - 1e-15)))
+                    .collect();
+                let mut z = [0.0; 4];
+                for (a, row) in lz.iter().enumerate() {
+                    z[a] = (0..4).map(|b| row[b] * xi[b]).sum();
+                }
+                let mut k = 4;
+                for s in uni {
+                    let v: Vec<f64> = if s.cols.len() == 2 {
+                        let rho = s.size * u[k].sqrt();
+                        let phi = std::f64::consts::TAU * u[k + 1];
+                        vec![rho * phi.cos(), rho * phi.sin()]
+                    } else {
+                        vec![s.size * (2.0 * u[k] - 1.0)]
+                    };
+                    for (col, x) in s.cols.iter().zip(&v) {
+                        for a in 0..4 {
+                            z[a] += col[a] * x;
+                        }
+                    }
+                    k += s.cols.len();
+                }
+                z
+            })
+        })
+        .collect();
+    // Per probe: the conditional law (local sources only) and whether it can miss.
+    let cond: Vec<Option<(Cov, Vec<(f64, Pt)>)>> = m
+        .probes
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let lv = p.local_normal_var();
+            let cov = [[lv, 0.0], [0.0, lv]];
+            let uni_local: Vec<UniformAt> = p
+                .local
+                .iter()
+                .filter(|s| s.law == Law::Uniform)
+                .map(|s| UniformAt {
+                    cols: vec![Pt::new(1.0, 0.0), Pt::new(0.0, 1.0)],
+                    size: s.size,
+                })
+                .collect();
+            let reach_local: f64 = uni_local.iter().map(|u| u.size).sum();
+            let max_shift = zs.iter().map(|z| p.jz(z).norm()).fold(0.0, f64::max);
+            let margin = p.region.margin(p.pos + p.mean);
+            let sigma = lv.sqrt().max(1e-6);
+            if margin - max_shift - reach_local > 9.0 * sigma {
+                return None; // misses with probability below 1e-17 at every point
+            }
+            let rule = if uni_local.is_empty() {
+                vec![(1.0, Pt::default())]
+            } else {
+                uniform_rule(&uni_local, sigma, seed.wrapping_add(i as u64))
+            };
+            Some((cov, rule))
+        })
+        .collect();
+    let active: Vec<usize> = (0..m.probes.len()).filter(|&i| cond[i].is_some()).collect();
+    let values: Vec<f64> = zs
+        .par_iter()
+        .map(|z| {
+            let mut prod = 1.0;
+            for &i in &active {
+                let p = &m.probes[i];
+                let (cov, rule) = cond[i].as_ref().expect("active");
+                let c = p.pos + p.mean + p.jz(z);
+                let ph: f64 = rule
+                    .iter()
+                    .map(|(w, s)| w * probability_in_region(&p.region, [c.x + s.x, c.y + s.y], cov))
+                    .sum();
+                prod *= ph.clamp(0.0, 1.0);
+                if prod == 0.0 {
+                    break;
+                }
+            }
+            prod
+        })
+        .collect();
+    let means: Vec<f64> = values
+        .chunks(per)
+        .map(|c| c.iter().sum::<f64>() / c.len() as f64)
+        .collect();
+    let y = means.iter().sum::<f64>() / means.len() as f64;
+    let var =
+        means.iter().map(|v| (v - y) * (v - y)).sum::<f64>() / (means.len() as f64 - 1.0).max(1.0);
+    (y.clamp(0.0, 1.0), (var / means.len() as f64).sqrt())
+}
+
+/// A sampler of every random source of the model.
+pub(crate) struct Sampler<'a> {
+    m: &'a Model,
+    lz: [[f64; 4]; 4],
+}
+
+impl<'a> Sampler<'a> {
+    pub fn new(m: &'a Model) -> Self {
+        Sampler {
+            m,
+            lz: cholesky4(&m.z_cov()),
+        }
+    }
+
+    fn disc(rng: &mut ChaCha8Rng, a: f64) -> (f64, f64) {
+        let rho = a * rng.r#gen::<f64>().sqrt();
+        let phi = std::f64::consts::TAU * rng.r#gen::<f64>();
+        (rho * phi.cos(), rho * phi.sin())
+    }
+
+    /// One draw of the shared variables z.
+    pub fn shared(&self, rng: &mut ChaCha8Rng) -> [f64; 4] {
+        let xi: [f64; 4] = std::array::from_fn(|_| rng.sample(StandardNormal));
+        let mut z = [0.0; 4];
+        for a in 0..4 {
+            z[a] = (0..4).map(|b| self.lz[a][b] * xi[b]).sum();
+        }
+        for s in self.m.shared.iter().filter(|s| s.law == Law::Uniform) {
+            let v: Vec<f64> = if s.cols.len() == 2 {
+                let (x, y) = Self::disc(rng, s.size);
+                vec![x, y]
+            } else {
+                vec![s.size * (2.0 * rng.r#gen::<f64>() - 1.0)]
+            };
+            for (col, x) in s.cols.iter().zip(&v) {
+                for a in 0..4 {
+                    z[a] += col[a] * x;
+                }
+            }
+        }
+        z
+    }
+
+    /// One draw of a probe's local offset.
+    pub fn local(&self, p: &ProbeModel, rng: &mut ChaCha8Rng) -> Pt {
+        let mut d = Pt::default();
+        for s in &p.local {
+            match s.law {
+                Law::Normal => {
+                    let x: f64 = rng.sample(StandardNormal);
+                    let y: f64 = rng.sample(StandardNormal);
+                    d = d + Pt::new(x, y) * s.size;
+                }
+                Law::Uniform => {
+                    let (x, y) = Self::disc(rng, s.size);
+                    d = d + Pt::new(x, y);
+                }
+            }
+        }
+        d
+    }
+}
+
+/// Chunk of samples drawn from one random stream.
+const CHUNK: u64 = 1 << 16;
+
+/// Monte Carlo hits of probe `i` out of `samples` (marginal: shared sources drawn
+/// afresh for every sample). Deterministic for a seed, whatever the thread count.
+pub(crate) fn mc_probe(m: &Model, i: usize, law: &TipLaw, samples: u64, seed: u64) -> u64 {
+    let p = &m.probes[i];
+    let chunks = samples.div_ceil(CHUNK);
+    let sampler = Sampler::new(m);
+    let all_normal = law.uniform.is_empty();
+    let l = crate::prob::cholesky(&law.normal_cov);
+    let centre = p.pos + law.mean;
+    let run = |c: u64| {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        rng.set_stream(((i as u64) << 24) | c);
+        let n = CHUNK.min(samples - c * CHUNK);
+        let mut hits = 0u64;
+        for _ in 0..n {
+            let t = if all_normal {
+                let a: f64 = rng.sample(StandardNormal);
+                let b: f64 = rng.sample(StandardNormal);
+                centre + Pt::new(l[0][0] * a, l[1][0] * a + l[1][1] * b)
+            } else {
+                let z = sampler.shared(&mut rng);
+                p.pos + p.mean + p.jz(&z) + sampler.local(p, &mut rng)
+            };
+            hits += p.region.contains(t) as u64;
+        }
+        hits
+    };
+    (0..chunks).into_par_iter().map(run).sum()
+}
+
+/// Monte Carlo of whole insertions: (insertions with every probe on its pad, total).
+pub(crate) fn mc_yield(m: &Model, insertions: u64, seed: u64) -> u64 {
+    let sampler = Sampler::new(m);
+    let chunk = 4096u64;
+    let chunks = insertions.div_ceil(chunk);
+    (0..chunks)
+        .into_par_iter()
+        .map(|c| {
+            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5bd1_e995);
+            rng.set_stream(c);
+            let n = chunk.min(insertions - c * chunk);
+            let mut good = 0u64;
+            for _ in 0..n {
+                let z = sampler.shared(&mut rng);
+                let mut all = true;
+                for p in &m.probes {
+                    let t = p.pos + p.mean + p.jz(&z) + sampler.local(p, &mut rng);
+                    if !p.region.contains(t) {
+                        all = false;
+                    }
+                }
+                good += all as u64;
+            }
+            good
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gauss_legendre_integrates_polynomials() {
+        for n in [1, 2, 5, 8, 16, 32] {
+            let r = gauss_legendre(n);
+            let w: f64 = r.iter().map(|x| x.1).sum();
+            assert!((w - 2.0).abs() < 1e-13, "n={n} weights {w}");
+            let x2: f64 = r.iter().map(|(x, w)| w * x * x).sum();
+            if n >= 2 {
+                assert!((x2 - 2.0 / 3.0).abs() < 1e-13);
+            }
+        }
+    }
+
+    #[test]
+    fn halton_first_points() {
+        assert_eq!(halton(1, 0), 0.5);
+        assert_eq!(halton(2, 0), 0.25);
+        assert!((halton(1, 1) - 1.0 / 3.0).abs() < 1e-15);
+        assert!((halton(5, 1) - (2.0 / 3.0 + 1.0 / 9.0)).abs() < 1e-15);
+    }
+}

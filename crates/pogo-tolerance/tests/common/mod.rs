@@ -1,0 +1,123 @@
+//! Fixtures made up for the tolerance tests: probes on pads of known shapes.
+#![allow(dead_code)]
+
+use pogo_fixture::{Fixture, ToleranceModel};
+use serde_json::{Value, json};
+
+/// A pad for a made-up probe: shape figures and optional exposed polygons
+/// ([[x, y], ...] outer rings with holes).
+pub struct Pad {
+    pub x: f64,
+    pub y: f64,
+    pub shape: &'static str,
+    pub w: f64,
+    pub h: f64,
+    pub rotation: f64,
+    pub corner_radius_mm: f64,
+    pub exposed: Vec<(Vec<[f64; 2]>, Vec<Vec<[f64; 2]>>)>,
+}
+
+impl Pad {
+    pub fn shape(shape: &'static str, x: f64, y: f64, w: f64, h: f64) -> Pad {
+        Pad {
+            x,
+            y,
+            shape,
+            w,
+            h,
+            rotation: 0.0,
+            corner_radius_mm: 0.0,
+            exposed: Vec::new(),
+        }
+    }
+}
+
+fn ring(r: &[[f64; 2]]) -> Value {
+    Value::Array(r.iter().map(|p| json!({"x": p[0], "y": p[1]})).collect())
+}
+
+/// A fixture whose probes (probe centre, part id, pad) are given; board box as given.
+pub fn fixture(probes: &[([f64; 2], &str, Pad)], bbox: [f64; 4], holes: &[[f64; 2]]) -> Fixture {
+    let catalog = pogo_catalog::Catalog::builtin();
+    let mut parts: Vec<Value> = Vec::new();
+    let mut probe_values = Vec::new();
+    for (i, (at, part, pad)) in probes.iter().enumerate() {
+        let p = catalog
+            .part(part)
+            .unwrap_or_else(|| panic!("catalog part {part}"));
+        if !parts.iter().any(|v| v["id"] == json!(part)) {
+            parts.push(serde_json::to_value(p).unwrap());
+        }
+        let exposed: Vec<Value> = pad
+            .exposed
+            .iter()
+            .map(|(outer, holes)| json!({"outer": ring(outer), "holes": holes.iter().map(|h| ring(h)).collect::<Vec<_>>()}))
+            .collect();
+        probe_values.push(json!({
+            "id": format!("P{}", i + 1),
+            "net": format!("N{}", i + 1),
+            "side": "top",
+            "x": at[0], "y": at[1],
+            "target": {
+                "kind": "pad", "ref": format!("TP{}", i + 1), "number": "1",
+                "x": pad.x, "y": pad.y, "shape": pad.shape, "w": pad.w, "h": pad.h,
+                "rotation": pad.rotation, "corner_radius_mm": pad.corner_radius_mm,
+                "exposed": exposed
+            },
+            "class": p.class, "part": part, "tip": p.tip
+        }));
+    }
+    let holes: Vec<Value> = holes
+        .iter()
+        .map(|h| json!({"x": h[0], "y": h[1], "diameter_mm": 3.0, "plated": false, "reference": "H"}))
+        .collect();
+    let text = json!({
+        "schema": pogo_fixture::SCHEMA,
+        "generator": "test",
+        "board": {
+            "file": "made-up.kicad_pcb", "sha256": "0", "format": "test",
+            "outline_bbox": bbox, "thickness_mm": 1.6, "outline": [], "parts": [], "holes": holes
+        },
+        "rules": {
+            "sides": ["top"], "classes": ["P100"], "outline_clearance_mm": 1.0,
+            "courtyard_clearance_mm": 0.5, "tall_courtyard_clearance_mm": 2.0, "tall_part_height_mm": 5.0,
+            "tooling_hole_clearance_mm": 1.0, "via_drill_max_tip_fraction": 0.5,
+            "probe_component_pads": false, "no_probe_nets": [], "probes_per_net": []
+        },
+        "probes": probe_values,
+        "parts": parts,
+        "receptacles": [],
+        "coverage": {"nets_total": 0, "nets_testable": 0, "nets_probed": 0, "nets_reachable": 0, "probes_by_class": {}},
+        "unreachable": [],
+        "violations": []
+    })
+    .to_string();
+    Fixture::from_json("made-up", &text).expect("made-up fixture parses")
+}
+
+/// A model with every contributor zero except a local isotropic normal of `sigma` per
+/// axis (the plate drill position figure is 3 sigma).
+pub fn local_only(sigma: f64) -> ToleranceModel {
+    ToleranceModel {
+        pointing_scale: 0.0,
+        receptacle_clearance_mm: 0.0,
+        plate_drill_position_mm: 3.0 * sigma,
+        plate_scale_ppm: 0.0,
+        tooling_pin_clearance_mm: 0.0,
+        tooling_hole_position_mm: 0.0,
+        pad_registration_mm: 0.0,
+        board_delta_t_k: 0.0,
+        plate_delta_t_k: 0.0,
+        ..ToleranceModel::default()
+    }
+}
+
+/// Regular n-gon ring (counter-clockwise) of radius r about (x, y).
+pub fn ngon(x: f64, y: f64, r: f64, n: usize) -> Vec<[f64; 2]> {
+    (0..n)
+        .map(|k| {
+            let a = std::f64::consts::TAU * k as f64 / n as f64;
+            [x + r * a.cos(), y + r * a.sin()]
+        })
+        .collect()
+}
