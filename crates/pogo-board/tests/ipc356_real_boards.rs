@@ -44,17 +44,33 @@ fn read_maybe_xz(path: &Path) -> String {
     text
 }
 
-/// The board's `(aux_axis_origin x y)` from its setup section, read line by line (the
-/// setup comes before the first footprint, so a 120 MB board is not read whole).
-fn aux_origin(pcb: &Path) -> PointMm {
+/// The board's `(aux_axis_origin x y)` from its setup section and the number of copper
+/// layers its `(layers ...)` list declares, read line by line (both come before the
+/// first footprint, so a 120 MB board is not read whole).
+fn pcb_header(pcb: &Path) -> (PointMm, usize) {
     let file = std::fs::File::open(pcb).unwrap();
     let reader: Box<dyn BufRead> = if pcb.extension().is_some_and(|e| e == "xz") {
         Box::new(BufReader::new(xz2::read::XzDecoder::new(file)))
     } else {
         Box::new(BufReader::new(file))
     };
+    let mut origin = PointMm::new(0.0, 0.0);
+    let mut copper = 0;
+    let mut in_layers = false;
     for line in reader.lines() {
         let line = line.unwrap();
+        let t = line.trim();
+        if t == "(layers" {
+            in_layers = true;
+        } else if in_layers && t == ")" {
+            in_layers = false;
+        } else if in_layers
+            && t.split_whitespace()
+                .nth(1)
+                .is_some_and(|name| name.trim_matches('"').ends_with(".Cu"))
+        {
+            copper += 1;
+        }
         if let Some(i) = line.find("(aux_axis_origin ") {
             let rest = &line[i + "(aux_axis_origin ".len()..];
             let rest = &rest[..rest.find(')').unwrap()];
@@ -62,13 +78,13 @@ fn aux_origin(pcb: &Path) -> PointMm {
                 .split_whitespace()
                 .map(|s| s.parse().unwrap())
                 .collect();
-            return PointMm::new(v[0], v[1]);
+            origin = PointMm::new(v[0], v[1]);
         }
         if line.contains("(footprint ") || line.contains("(module ") {
             break;
         }
     }
-    PointMm::new(0.0, 0.0)
+    (origin, copper)
 }
 
 fn find_file(dir: &Path, pred: impl Fn(&str) -> bool) -> Option<PathBuf> {
@@ -123,7 +139,7 @@ fn check_board(dir: &Path) -> Option<Summary> {
 
     let view: Value = serde_json::from_str(&read_maybe_xz(&view)).unwrap();
     let text = read_maybe_xz(&d356);
-    let origin = aux_origin(&pcb);
+    let (origin, copper_layers) = pcb_header(&pcb);
     let board: Board = ipc356::read_with(
         &d356.to_string_lossy(),
         &text,
@@ -382,6 +398,16 @@ fn check_board(dir: &Path) -> Option<Summary> {
         board.pads.len() + board.vias.len(),
         "{name}: access records"
     );
+    // KiCad writes the copper layer count as the bottom's access code, so a netlist with
+    // bottom-only pads tells how many copper layers the board has.
+    if bottom_access >= 2 {
+        let copper = board
+            .layers
+            .iter()
+            .filter(|l| l.name.ends_with(".Cu"))
+            .count();
+        assert_eq!(copper, copper_layers, "{name}: copper layers");
+    }
     Some(Summary {
         pads: board.pads.len(),
         vias: board.vias.len(),

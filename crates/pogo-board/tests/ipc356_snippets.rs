@@ -94,6 +94,12 @@ fn kicad_style_inch_netlist() {
     );
     assert_eq!(b.access_records[0].pad, None, "vias have no pad");
     assert_eq!(b.nets.len(), 2);
+    let names: Vec<&str> = b.layers.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["F.Cu", "B.Cu"],
+        "A02 is the highest access code: 2 layers"
+    );
 }
 
 #[test]
@@ -128,6 +134,8 @@ fn copper_layer_count_option_decides_the_bottom() {
     assert!(!u1.front_copper && !u1.back_copper);
     assert!(u1.layers.contains(&"In1.Cu".to_string()), "{:?}", u1.layers);
     assert_eq!(b.access_records[3].access_code, 2);
+    let names: Vec<&str> = b.layers.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["F.Cu", "In1.Cu", "In2.Cu", "B.Cu"]);
 }
 
 #[test]

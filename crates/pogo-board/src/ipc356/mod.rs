@@ -188,7 +188,9 @@ impl<'p> Reader<'p> {
             if line.bytes().first() == Some(&b'P')
                 && let Some((key, value)) = parameter(line.text)
                 && key.len() > 5
-                && key.get(..5).is_some_and(|k| k.eq_ignore_ascii_case("NNAME"))
+                && key
+                    .get(..5)
+                    .is_some_and(|k| k.eq_ignore_ascii_case("NNAME"))
             {
                 self.aliases.insert(key.to_string(), value.to_string());
             }
@@ -628,8 +630,12 @@ impl<'p> Reader<'p> {
             kind: "signal".into(),
             user_name: None,
         }];
+        // The bottom's access code is the copper layer count: the layers between are
+        // inner layers, named as KiCad names them.
+        inner_codes.extend(2..bottom_code);
         inner_codes.sort_unstable();
-        for c in inner_codes {
+        inner_codes.dedup();
+        for c in inner_codes.into_iter().filter(|&c| c != bottom_code) {
             layers.push(Layer {
                 ordinal: c as i32 - 1,
                 name: layer_name(c),
