@@ -7,14 +7,20 @@ use pogo_board::BoardError;
 use pogo_board::ipc356;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let _ = ipc356::looks_like_ipc356(text);
     match ipc356::read("fuzz.d356", text) {
         Ok(board) => {
             for pad in &board.pads {
                 assert!(pad.position.x.is_finite() && pad.position.y.is_finite());
                 assert!(pad.size_mm.w >= 0.0 && pad.size_mm.h >= 0.0);
-                assert!((0.0..360.0).contains(&pad.rotation_deg), "{}", pad.rotation_deg);
+                assert!(
+                    (0.0..360.0).contains(&pad.rotation_deg),
+                    "{}",
+                    pad.rotation_deg
+                );
                 if let Some(net) = pad.net {
                     assert!((net.0 as usize) < board.nets.len());
                 }
@@ -26,7 +32,13 @@ fuzz_target!(|data: &[u8]| {
                 }
             }
         }
-        Err(BoardError::Syntax { line, column, offset, len, .. }) => {
+        Err(BoardError::Syntax {
+            line,
+            column,
+            offset,
+            len,
+            ..
+        }) => {
             assert!(line >= 1 && column >= 1);
             assert!(offset <= text.len(), "offset {offset} past {}", text.len());
             assert!(offset + len <= text.len() + 1);
