@@ -5,7 +5,7 @@ A small two-sided board (80 x 60 mm, KiCad 6 file format 20211014 so that Debian
 KiCad 6 `pcbnew` can load it): a 5 V -> 3.3 V regulator, an I2C EEPROM (SOIC-8), an
 I2C I/O expander (QFN-16) driving an LED and a MOSFET load switch, a tall electrolytic
 capacitor, a 2x5 and a 1x2 through-hole header, 0603/0805 passives on both sides,
-test points TP1..TP15 on both sides, vias (three of them untented: mask opened by
+test points TP1..TP20 on both sides, vias (three of them untented: mask opened by
 F.Mask/B.Mask graphics, the KiCad 6 way), a non-rectangular outline (arcs, a chamfer,
 a notch and a slot cut-out) and four 3.2 mm NPTH mounting holes.
 
@@ -230,6 +230,11 @@ PARTS = [
     ("TP13", "TP1.5", "GATE", 176.0, 124.0, 0, TOP, {"1": "/GATE"}),
     ("TP14", "TP1.5", "GND", 145.0, 155.0, 0, BOT, {"1": "GND"}),
     ("TP15", "TP1.5", "+3V3", 150.0, 155.0, 0, BOT, {"1": "+3V3"}),
+    ("TP16", "TP1.5", "WP", 148.0, 136.5, 0, BOT, {"1": "/WP"}),
+    ("TP17", "TP1.5", "P1", 163.0, 138.5, 0, BOT, {"1": "/P1"}),
+    ("TP18", "TP1.5", "P2", 166.5, 138.5, 0, BOT, {"1": "/P2"}),
+    ("TP19", "TP1.5", "P4", 176.0, 120.0, 0, TOP, {"1": "/P4"}),
+    ("TP20", "TP1.5", "LED_K", 165.0, 129.0, 0, BOT, {"1": "/LED_K"}),
 ]
 
 # (net, x, y, untented)
