@@ -1,25 +1,265 @@
-//! `pogo design` and `pogo check` (owned by the probe-layout work).
+//! `pogo design BOARD --out DIR` and `pogo check BOARD`.
+//!
+//! The pipeline of `pogo design`, one step per line:
+//! read board -> design the probe layout -> [mechanics] -> [tolerance] ->
+//! write `fixture.json` -> [other output files] -> print the summary.
 
-use clap::Args;
-use std::path::PathBuf;
+use crate::config::{self, LoadedConfig};
+use crate::progress;
+use clap::{Args, ValueEnum};
+use miette::IntoDiagnostic;
+use pogo_board::Board;
+use pogo_catalog::Catalog;
+use pogo_fixture::Fixture;
+use sha2::{Digest, Sha256};
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Args)]
 pub struct DesignArgs {
     /// Board file (.kicad_pcb, .d356; plain, .gz or .xz)
     pub board: PathBuf,
+    /// Engineer's intent (default: pogo.toml beside the board, when present)
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Extra probe catalog (TOML), added to the built-in one
+    #[arg(long)]
+    pub catalog: Option<PathBuf>,
+    /// Output folder (created when missing)
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
 }
 
 #[derive(Args)]
 pub struct CheckArgs {
     /// Board file (.kicad_pcb, .d356; plain, .gz or .xz)
     pub board: PathBuf,
+    /// Engineer's intent (default: pogo.toml beside the board, when present)
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Extra probe catalog (TOML), added to the built-in one
+    #[arg(long)]
+    pub catalog: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+/// Everything a design starts from.
+struct Inputs {
+    board: Board,
+    sha256: String,
+    catalog: Catalog,
+    config: LoadedConfig,
+}
+
+fn load_inputs(
+    board: &Path,
+    config: Option<&Path>,
+    catalog: Option<&Path>,
+) -> miette::Result<Inputs> {
+    let config = config::load(board, config)?;
+    let mut cat = Catalog::builtin();
+    let extra = catalog
+        .map(Path::to_path_buf)
+        .or_else(|| config.config.catalog.as_ref().map(|p| config.resolve(p)));
+    if let Some(path) = extra {
+        let user = Catalog::read_file(&path).into_diagnostic()?;
+        cat.merge(user, &path.display().to_string())
+            .into_diagnostic()?;
+    }
+    let spinner = progress::spinner(&format!("reading {}", board.display()));
+    let bytes = std::fs::read(board)
+        .map_err(|e| miette::miette!("cannot read {}: {e}", board.display()))?;
+    let sha256 = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>();
+    drop(bytes);
+    let board = crate::board::load(board)?;
+    spinner.finish_and_clear();
+    Ok(Inputs {
+        board,
+        sha256,
+        catalog: cat,
+        config,
+    })
+}
+
+/// Reads the board and designs its probe layout.
+fn design_fixture(inputs: &Inputs) -> miette::Result<Fixture> {
+    let spinner = progress::spinner("choosing test points and probes");
+    let mut fixture =
+        pogo_design::design(&inputs.board, &inputs.catalog, &inputs.config.config.design).map_err(
+            |e| match &inputs.config.path {
+                Some(p) => miette::miette!("{}: {e}", p.display()),
+                None => miette::miette!("{e}"),
+            },
+        )?;
+    fixture.board.sha256 = inputs.sha256.clone();
+    spinner.finish_and_clear();
+    Ok(fixture)
+}
+
+/// Stack-up, tooling, force and strain, channels (`[mechanics]`, `[interface]`).
+fn build_mechanics(
+    inputs: &Inputs,
+    fixture: &mut Fixture,
+) -> miette::Result<pogo_mechanics::MechanicsReport> {
+    let spinner = progress::spinner("stack-up, tooling pins, board strain, channels");
+    let config = pogo_mechanics::MechanicsConfig {
+        mechanics: inputs.config.config.mechanics.clone(),
+        interface: inputs.config.config.interface.clone(),
+    };
+    let report =
+        pogo_mechanics::build_with_catalog(fixture, &config, &inputs.catalog).map_err(|e| {
+            match &inputs.config.path {
+                Some(p) => miette::miette!("{}: {e}", p.display()),
+                None => miette::miette!("{e}"),
+            }
+        })?;
+    spinner.finish_and_clear();
+    Ok(report)
+}
+
+/// The mechanics lines of the summary.
+fn write_mechanics(
+    out: &mut impl Write,
+    f: &Fixture,
+    report: &pogo_mechanics::MechanicsReport,
+) -> std::io::Result<()> {
+    for side in f.stackup.iter().flat_map(|s| s.sides.iter()) {
+        let travel: Vec<String> = side
+            .levels
+            .iter()
+            .map(|l| format!("{} {:.0}%", l.part, l.working_travel_fraction * 100.0))
+            .collect();
+        writeln!(
+            out,
+            "stack-up   {}: set height {:.2} mm, {}",
+            side.side.as_str(),
+            side.set_height_mm,
+            travel.join(", ")
+        )?;
+    }
+    if let Some(force) = &f.force {
+        let totals: Vec<String> = force
+            .total_n
+            .iter()
+            .map(|(s, n)| format!("{n:.1} N {s}"))
+            .collect();
+        writeln!(
+            out,
+            "force      {}; board strain {:.0} µε (limit {:.0}), {} supports",
+            totals.join(", "),
+            force.max_strain_ue,
+            force.limit_ue,
+            force.supports.len()
+        )?;
+    }
+    writeln!(
+        out,
+        "tooling    {} guide pins, {} suggested holes",
+        f.tooling.len(),
+        f.tooling_suggestions.len()
+    )?;
+    for note in &report.notes {
+        writeln!(out, "note       {note}")?;
+    }
+    Ok(())
 }
 
 pub fn run_design(args: DesignArgs) -> miette::Result<ExitCode> {
-    Err(miette::miette!("pogo design is not built yet ({})", args.board.display()))
+    let inputs = load_inputs(&args.board, args.config.as_deref(), args.catalog.as_deref())?;
+    let mut fixture = design_fixture(&inputs)?;
+    let mechanics = build_mechanics(&inputs, &mut fixture)?;
+    // [tolerance: hit probabilities and contact yield]
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| miette::miette!("cannot create {}: {e}", args.out.display()))?;
+    let json_path = args.out.join("fixture.json");
+    pogo_fixture::write_atomic(&json_path, fixture.to_json().as_bytes()).into_diagnostic()?;
+    // [output files: drill, DXF, SVG, OpenSCAD, STL, wiring, BOM, report]
+    let mut out = std::io::stdout().lock();
+    write_summary(&mut out, &fixture).into_diagnostic()?;
+    write_mechanics(&mut out, &fixture, &mechanics).into_diagnostic()?;
+    writeln!(out, "wrote {}", json_path.display()).into_diagnostic()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn run_check(args: CheckArgs) -> miette::Result<ExitCode> {
-    Err(miette::miette!("pogo check is not built yet ({})", args.board.display()))
+    let inputs = load_inputs(&args.board, args.config.as_deref(), args.catalog.as_deref())?;
+    let fixture = design_fixture(&inputs)?;
+    let pass = fixture.coverage.nets_probed == fixture.coverage.nets_testable
+        && fixture.unreachable.is_empty()
+        && fixture.violations.is_empty();
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        Format::Json => {
+            let report = serde_json::json!({
+                "board": { "file": fixture.board.file, "sha256": fixture.board.sha256 },
+                "pass": pass,
+                "coverage": fixture.coverage,
+                "unreachable": fixture.unreachable,
+                "violations": fixture.violations,
+                "rules": fixture.rules,
+            });
+            let mut text = serde_json::to_string_pretty(&report).into_diagnostic()?;
+            text.push('\n');
+            out.write_all(text.as_bytes()).into_diagnostic()?;
+        }
+        Format::Text => {
+            write_summary(&mut out, &fixture).into_diagnostic()?;
+            for u in &fixture.unreachable {
+                writeln!(out, "unprobed  {}: [{}] {}", u.net, u.rule, u.reason)
+                    .into_diagnostic()?;
+            }
+            for v in &fixture.violations {
+                writeln!(
+                    out,
+                    "violation [{}] {} ({})",
+                    v.rule,
+                    v.message,
+                    v.probes.join(", ")
+                )
+                .into_diagnostic()?;
+            }
+            writeln!(out, "{}", if pass { "PASS" } else { "FAIL" }).into_diagnostic()?;
+        }
+    }
+    Ok(if pass {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The short summary both commands print.
+fn write_summary(out: &mut impl Write, f: &Fixture) -> std::io::Result<()> {
+    let c = &f.coverage;
+    writeln!(out, "board      {} ({})", f.board.file, f.board.format)?;
+    writeln!(
+        out,
+        "nets       {} total, {} testable, {} probed, {} reachable (upper bound)",
+        c.nets_total, c.nets_testable, c.nets_probed, c.nets_reachable
+    )?;
+    let sides: Vec<&str> = f.rules.sides.iter().map(|s| s.as_str()).collect();
+    writeln!(
+        out,
+        "probes     {} on {}",
+        f.probes.len(),
+        sides.join(" + ")
+    )?;
+    for (class, by_side) in &c.probes_by_class {
+        let parts: Vec<String> = by_side.iter().map(|(s, n)| format!("{n} {s}")).collect();
+        writeln!(out, "  {class:<8} {}", parts.join(", "))?;
+    }
+    writeln!(out, "unprobed   {} nets", f.unreachable.len())?;
+    writeln!(out, "violations {}", f.violations.len())?;
+    Ok(())
 }

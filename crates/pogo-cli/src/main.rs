@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 mod board;
+mod config;
 mod design;
 mod export;
 mod progress;
@@ -13,7 +14,11 @@ mod qc;
 mod tolerance;
 
 #[derive(Parser)]
-#[command(name = "pogo", version, about = "Design, build and verify pogo-pin test fixtures")]
+#[command(
+    name = "pogo",
+    version,
+    about = "Design, build and verify pogo-pin test fixtures"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

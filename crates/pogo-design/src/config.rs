@@ -1,0 +1,208 @@
+//! The engineer's intent for the probe layout: the `[design]` table of `pogo.toml`.
+//!
+//! ```toml
+//! [design]
+//! sides = "bottom"              # "top", "bottom", "both", or ["bottom", "top"] (preference order)
+//! classes = ["P100", "P75"]     # classes allowed (default: every class of the catalog)
+//! component_pads = false        # also probe SMD pads of components
+//! no_probe = ["GND_CHASSIS", "*_NC"]
+//! forced = ["TP3", "J1.2"]      # always probe these pads (REF or REF.PAD, globs allowed)
+//! forbidden = ["TP9", "U1.*"]   # never probe these pads
+//!
+//! [design.rules]
+//! outline_clearance_mm = 3.0
+//! spacing_mm = { P50 = 1.4 }    # per class overrides
+//!
+//! [[design.nets]]
+//! net = "GND"                   # or net_class = "Power"
+//! probes = 2
+//!
+//! [[design.locked]]             # probe positions to keep on a revised board
+//! net = "/VCC"
+//! side = "bottom"
+//! x = 120.5
+//! y = 80.25
+//! part = "P100-SPEAR"           # optional
+//! ```
+
+use pogo_board::Side;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Which sides the fixture may probe, in order of preference.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SidesConfig {
+    /// `"top"`, `"bottom"` or `"both"` (both: the side reaching more nets first).
+    One(String),
+    /// An explicit preference order, e.g. `["bottom", "top"]`.
+    List(Vec<Side>),
+}
+
+impl Default for SidesConfig {
+    fn default() -> Self {
+        SidesConfig::One("both".into())
+    }
+}
+
+/// Overrides of the default design-for-test rules (every field optional).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleOverrides {
+    pub outline_clearance_mm: Option<f64>,
+    pub courtyard_clearance_mm: Option<f64>,
+    pub tall_courtyard_clearance_mm: Option<f64>,
+    pub tall_part_height_mm: Option<f64>,
+    pub tooling_hole_clearance_mm: Option<f64>,
+    pub tooling_hole_min_diameter_mm: Option<f64>,
+    pub via_drill_max_tip_fraction: Option<f64>,
+    /// Count parts of unknown height with through-hole leads as tall.
+    pub unknown_tht_part_is_tall: Option<bool>,
+    /// Courtyards of test point footprints (which have no body) keep probes away too.
+    pub test_point_courtyards: Option<bool>,
+    /// Class spacing overrides, class name -> mm.
+    #[serde(default)]
+    pub spacing_mm: BTreeMap<String, f64>,
+    /// Class minimum pad overrides, class name -> mm.
+    #[serde(default)]
+    pub min_pad_mm: BTreeMap<String, f64>,
+}
+
+/// Probes required on the nets a pattern (or KiCad net class) names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetRule {
+    /// Net name or glob (`*`, `?`).
+    pub net: Option<String>,
+    /// KiCad net class name (where the board file gives net classes).
+    pub net_class: Option<String>,
+    pub probes: u32,
+}
+
+/// A probe the engineer placed and wants kept where it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LockedProbe {
+    pub net: String,
+    pub side: Side,
+    pub x: f64,
+    pub y: f64,
+    /// Catalog part id; the best fitting part when absent.
+    pub part: Option<String>,
+}
+
+/// The `[design]` table of `pogo.toml`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DesignConfig {
+    #[serde(default)]
+    pub sides: SidesConfig,
+    /// Probe classes allowed; empty means every class of the catalog.
+    #[serde(default)]
+    pub classes: Vec<String>,
+    /// Probe SMD pads of components, not only test points (off by default).
+    #[serde(default)]
+    pub component_pads: bool,
+    /// Probe through-hole pads from the side opposite their component (on by default).
+    pub through_hole_pads: Option<bool>,
+    /// Probe vias whose mask is open on the probed side (on by default).
+    pub vias: Option<bool>,
+    /// Nets never probed (names or globs).
+    #[serde(default)]
+    pub no_probe: Vec<String>,
+    /// Pads always probed (`REF` or `REF.PAD`, globs), whatever the rules say.
+    #[serde(default)]
+    pub forced: Vec<String>,
+    /// Pads never probed (`REF` or `REF.PAD`, globs).
+    #[serde(default)]
+    pub forbidden: Vec<String>,
+    #[serde(default)]
+    pub rules: RuleOverrides,
+    /// Per-net requirements; the first matching entry wins.
+    #[serde(default)]
+    pub nets: Vec<NetRule>,
+    #[serde(default)]
+    pub locked: Vec<LockedProbe>,
+}
+
+/// Glob match with `*` (any run) and `?` (one character), case-sensitive.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            pi += 1;
+            mark = ti;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+/// Whether a pad `reference`.`number` matches a `REF` or `REF.PAD` pattern.
+pub fn pad_matches(pattern: &str, reference: &str, number: &str) -> bool {
+    match pattern.split_once('.') {
+        Some((r, n)) => glob_match(r, reference) && glob_match(n, number),
+        None => glob_match(pattern, reference),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("VBUS*", "VBUS_IN"));
+        assert!(glob_match("*", ""));
+        assert!(glob_match("/U?/VCC", "/U1/VCC"));
+        assert!(!glob_match("GND", "AGND"));
+        assert!(glob_match("*GND", "AGND"));
+        assert!(pad_matches("U1.*", "U1", "5"));
+        assert!(!pad_matches("U1.*", "U10", "5"));
+        assert!(pad_matches("TP*", "TP12", "1"));
+    }
+
+    #[test]
+    fn parses_a_design_table() {
+        let text = r#"
+            sides = ["bottom", "top"]
+            classes = ["P100", "P75"]
+            no_probe = ["NC_*"]
+            forced = ["TP3"]
+            [rules]
+            outline_clearance_mm = 3.0
+            spacing_mm = { P75 = 2.0 }
+            [[nets]]
+            net = "GND"
+            probes = 2
+            [[locked]]
+            net = "/VCC"
+            side = "bottom"
+            x = 1.5
+            y = 2.0
+        "#;
+        let c: DesignConfig = toml::from_str(text).unwrap();
+        assert_eq!(c.sides, SidesConfig::List(vec![Side::Bottom, Side::Top]));
+        assert_eq!(c.rules.outline_clearance_mm, Some(3.0));
+        assert_eq!(c.rules.spacing_mm["P75"], 2.0);
+        assert_eq!(c.nets[0].probes, 2);
+        assert_eq!(c.locked[0].side, Side::Bottom);
+        let err = toml::from_str::<DesignConfig>("[rules]\noutline_clearance = 3\n").unwrap_err();
+        assert!(err.to_string().contains("outline_clearance"), "{err}");
+    }
+}
