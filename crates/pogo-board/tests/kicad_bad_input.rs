@@ -1,0 +1,219 @@
+//! Bad input never panics or hangs: it gives one error naming file, line, column and
+//! what was expected.
+
+use pogo_board::{BoardError, read_bytes};
+use std::path::Path;
+
+fn board_bytes(rel: &str) -> Vec<u8> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/boards")
+        .join(rel);
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn syntax(e: BoardError) -> (usize, usize, String, String) {
+    match e {
+        BoardError::Syntax {
+            line,
+            column,
+            expected,
+            found,
+            path,
+            offset,
+            len,
+        } => {
+            assert_eq!(path, "t.kicad_pcb");
+            assert!(len <= 1 << 20 && offset < 1 << 40);
+            (line, column, expected, found)
+        }
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+}
+
+const SMALL: &str = "(kicad_pcb (version 20241229) (generator \"pcbnew\")\n  (general (thickness 1.6))\n  (net 0 \"\")\n  (net 1 \"GND\")\n  (footprint \"TestPoint:TP\" (layer \"F.Cu\") (at 10 20 90)\n    (property \"Reference\" \"TP1\")\n    (pad \"1\" smd circle (at 1 0) (size 1 1) (layers \"F.Cu\" \"F.Mask\") (net 1 \"GND\")))\n)\n";
+
+#[test]
+fn small_board_reads() {
+    let b = read_bytes("t.kicad_pcb", SMALL.as_bytes()).unwrap();
+    assert_eq!(b.pads.len(), 1);
+    let p = &b.pads[0];
+    // (1, 0) turned by the footprint's 90 degrees (y down) is (0, -1).
+    assert_eq!((p.position.x, p.position.y), (10.0, 19.0));
+    assert_eq!(b.net_name(p.net), "GND");
+    assert_eq!(b.thickness_mm, Some(1.6));
+}
+
+#[test]
+fn every_prefix_of_a_real_board_is_an_error_not_a_panic() {
+    for rel in [
+        "test_points-v9/test_points.kicad_pcb",
+        "expansion-card-v5/Expansion_Card.kicad_pcb",
+        "custom_pads_test/custom_pads_test.kicad_pcb",
+    ] {
+        let bytes = board_bytes(rel);
+        let end = bytes.iter().rposition(|&c| c == b')').unwrap();
+        // Many cut points: every byte of the first 2000, then a stride through the rest.
+        let stride = (end / 3000).max(1);
+        let cuts = (0..end.min(2000))
+            .chain((2000..end).step_by(stride))
+            .chain(end.saturating_sub(64)..end);
+        let mut n = 0;
+        for cut in cuts {
+            let r = read_bytes("t.kicad_pcb", &bytes[..cut]);
+            assert!(r.is_err(), "{rel}: prefix of {cut} bytes was accepted");
+            n += 1;
+        }
+        assert!(n > 3000, "{n}");
+        // The whole file reads.
+        read_bytes("t.kicad_pcb", &bytes).unwrap();
+    }
+}
+
+#[test]
+fn truncated_file_says_which_list_is_unclosed() {
+    let cut = SMALL.find("(layers").unwrap() + 3;
+    let (line, column, expected, found) =
+        syntax(read_bytes("t.kicad_pcb", &SMALL.as_bytes()[..cut]).unwrap_err());
+    assert_eq!(found, "end of file");
+    assert_eq!(line, 7);
+    assert!(column > 1);
+    assert!(expected.contains("')'"), "{expected}");
+}
+
+#[test]
+fn unbalanced_parentheses() {
+    let extra = format!("{SMALL})");
+    let (line, column, expected, found) =
+        syntax(read_bytes("t.kicad_pcb", extra.as_bytes()).unwrap_err());
+    assert_eq!((line, column), (9, 1));
+    assert!(expected.contains("end of file"), "{expected}");
+    assert_eq!(found, "')'");
+    let missing = SMALL.replacen("(size 1 1)", "(size 1 1", 1);
+    assert!(read_bytes("t.kicad_pcb", missing.as_bytes()).is_err());
+}
+
+#[test]
+fn bad_numbers_name_the_token() {
+    for (bad, what) in [
+        ("(at 1 0)", "(at 1 zero)"),
+        ("(size 1 1)", "(size 1 1e999)"),
+        ("(at 1 0)", "(at nan 0)"),
+    ] {
+        let text = SMALL.replacen(bad, what, 1);
+        let (line, column, expected, found) =
+            syntax(read_bytes("t.kicad_pcb", text.as_bytes()).unwrap_err());
+        assert_eq!(line, 7, "{what}");
+        assert!(column > 10);
+        assert!(
+            expected.contains("mm") || expected.contains("number"),
+            "{expected}"
+        );
+        assert!(found.starts_with('`'), "{found}");
+    }
+    let v = SMALL.replacen("(version 20241229)", "(version x1)", 1);
+    let (line, column, expected, _) = syntax(read_bytes("t.kicad_pcb", v.as_bytes()).unwrap_err());
+    assert_eq!((line, column), (1, 21));
+    assert!(expected.contains("version"));
+}
+
+#[test]
+fn bad_pad_type_and_shape() {
+    let t = SMALL.replacen("smd circle", "smd hexagon", 1);
+    let (_, _, expected, found) = syntax(read_bytes("t.kicad_pcb", t.as_bytes()).unwrap_err());
+    assert!(expected.contains("pad shape"), "{expected}");
+    assert_eq!(found, "`hexagon`");
+    let t = SMALL.replacen("smd circle", "glued circle", 1);
+    let (_, _, expected, _) = syntax(read_bytes("t.kicad_pcb", t.as_bytes()).unwrap_err());
+    assert!(expected.contains("pad type"), "{expected}");
+}
+
+#[test]
+fn nesting_100000_deep_is_an_error_not_a_stack_overflow() {
+    let deep = format!("(kicad_pcb (version 20241229) {} ", "(x ".repeat(100_000));
+    let r = read_bytes("t.kicad_pcb", deep.as_bytes());
+    assert!(matches!(r, Err(BoardError::Syntax { .. })));
+    // Balanced deep nesting in an unknown list is skipped, whatever the depth.
+    let ok = format!(
+        "(kicad_pcb (version 20241229) {}{})",
+        "(x ".repeat(100_000),
+        ")".repeat(100_000)
+    );
+    let b = read_bytes("t.kicad_pcb", ok.as_bytes()).unwrap();
+    assert!(b.pads.is_empty());
+    // Deep nesting inside a pad (a known list) too.
+    let pad = SMALL.replacen(
+        "(net 1 \"GND\")))",
+        &format!(
+            "(net 1 \"GND\") {}{}))",
+            "(q ".repeat(100_000),
+            ")".repeat(100_000)
+        ),
+        1,
+    );
+    read_bytes("t.kicad_pcb", pad.as_bytes()).unwrap();
+}
+
+#[test]
+fn garbage_empty_and_missing() {
+    // Binary garbage, deterministic.
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    let garbage: Vec<u8> = (0..100_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 24) as u8
+        })
+        .collect();
+    assert!(read_bytes("t.kicad_pcb", &garbage).is_err());
+    // Garbage after a valid header.
+    let mut g = b"(kicad_pcb (version 20241229) ".to_vec();
+    g.extend_from_slice(&garbage);
+    assert!(read_bytes("t.kicad_pcb", &g).is_err());
+    assert!(matches!(
+        read_bytes("t.kicad_pcb", b""),
+        Err(BoardError::UnknownFormat { .. })
+    ));
+    assert!(matches!(
+        read_bytes("t.kicad_pcb", b"  \n "),
+        Err(BoardError::UnknownFormat { .. })
+    ));
+    assert!(matches!(
+        read_bytes("t.kicad_pcb", b"(kicad_sch (version 1))"),
+        Err(BoardError::UnknownFormat { .. })
+    ));
+    // A broken xz stream.
+    let r = read_bytes("t.kicad_pcb.xz", b"\xfd7zXZ\x00garbage");
+    assert!(matches!(r, Err(BoardError::Decompress { .. })), "{r:?}");
+    let missing = pogo_board::read_file(Path::new("/nonexistent/dir/board.kicad_pcb"));
+    match missing {
+        Err(BoardError::Io { path, .. }) => assert!(path.contains("board.kicad_pcb")),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn unterminated_string_points_at_its_quote() {
+    // The last string of the file loses its closing quote: it runs to end of file.
+    let t = SMALL.replacen("(net 1 \"GND\")))", "(net 1 \"GND)))", 1);
+    let line7 = t.lines().nth(6).unwrap();
+    let col = line7.find("\"GND").unwrap() + 1;
+    let (line, column, expected, found) =
+        syntax(read_bytes("t.kicad_pcb", t.as_bytes()).unwrap_err());
+    assert_eq!((line, column), (7, col));
+    assert!(expected.contains('"'), "{expected}");
+    assert_eq!(found, "end of file");
+}
+
+#[test]
+fn gzip_and_xz_are_read_by_content() {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(SMALL.as_bytes()).unwrap();
+    let gz = gz.finish().unwrap();
+    assert_eq!(read_bytes("board.bin", &gz).unwrap().pads.len(), 1);
+    let mut xz = xz2::write::XzEncoder::new(Vec::new(), 1);
+    xz.write_all(SMALL.as_bytes()).unwrap();
+    let xz = xz.finish().unwrap();
+    assert_eq!(read_bytes("board.weird", &xz).unwrap().pads.len(), 1);
+}
