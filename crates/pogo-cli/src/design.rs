@@ -184,7 +184,8 @@ pub fn run_design(args: DesignArgs) -> miette::Result<ExitCode> {
         .map_err(|e| miette::miette!("cannot create {}: {e}", args.out.display()))?;
     let json_path = args.out.join("fixture.json");
     pogo_fixture::write_atomic(&json_path, fixture.to_json().as_bytes()).into_diagnostic()?;
-    // [output files: drill, DXF, SVG, OpenSCAD, STL, wiring, BOM, report]
+    // Output files: drill, DXF, SVG, OpenSCAD, STL, wiring, BOM, report.
+    pogo_output::write_all(&fixture, &args.out, &pogo_output::OutputOptions::default()).into_diagnostic()?;
     let mut out = std::io::stdout().lock();
     write_summary(&mut out, &fixture).into_diagnostic()?;
     write_mechanics(&mut out, &fixture, &mechanics).into_diagnostic()?;

@@ -1,6 +1,8 @@
-//! `pogo export` (owned by the fixture-build work).
+//! `pogo export fixture.json --out DIR [--kerf-mm K]`: regenerates every output file
+//! from a `fixture.json` alone (the fixture file is the single source of truth).
 
 use clap::Args;
+use miette::{IntoDiagnostic, WrapErr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -8,8 +10,42 @@ use std::process::ExitCode;
 pub struct ExportArgs {
     /// fixture.json written by `pogo design`
     pub fixture: PathBuf,
+    /// Output directory (created when missing)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Laser kerf width to compensate in the DXF and SVG plate drawings, mm
+    #[arg(long, value_name = "K", default_value_t = 0.0)]
+    pub kerf_mm: f64,
 }
 
 pub fn run(args: ExportArgs) -> miette::Result<ExitCode> {
-    Err(miette::miette!("pogo export is not built yet ({})", args.fixture.display()))
+    let fixture = pogo_fixture::Fixture::read(&args.fixture).into_diagnostic()?;
+    let opts = pogo_output::OutputOptions {
+        kerf_mm: args.kerf_mm,
+        ..pogo_output::OutputOptions::default()
+    };
+    let spinner = crate::progress::spinner("writing fixture files");
+    let mut written = pogo_output::write_all(&fixture, &args.out, &opts)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("cannot export {}", args.fixture.display()))?;
+    // Keep a copy of the source of truth beside the files made from it.
+    let json_path = args.out.join("fixture.json");
+    let same = match (
+        std::fs::canonicalize(&json_path),
+        std::fs::canonicalize(&args.fixture),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if !same {
+        pogo_fixture::write_atomic(&json_path, fixture.to_json().as_bytes()).into_diagnostic()?;
+        written.insert(0, json_path);
+    }
+    spinner.finish_and_clear();
+    let mut out = std::io::stdout().lock();
+    for path in &written {
+        use std::io::Write as _;
+        writeln!(out, "{}", path.display()).into_diagnostic()?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,140 @@
+//! Real boards from ../shared/data/boards: design the probe layout and mechanics with
+//! the library calls, write every fabrication file, and open them with the independent
+//! readers (gerbonara, ezdxf, trimesh; openscad on the smallest board).
+
+mod common;
+
+use common::*;
+use pogo_output::{OutputOptions, write_all};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+fn board_path(folder: &str, file: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/boards")
+        .join(folder)
+        .join(file)
+}
+
+fn design(folder: &str, file: &str) -> pogo_fixture::Fixture {
+    let board = pogo_board::read_file(&board_path(folder, file)).expect("board reads");
+    let catalog = pogo_catalog::Catalog::builtin();
+    let mut fixture = pogo_design::design(&board, &catalog, &pogo_design::DesignConfig::default())
+        .expect("design succeeds");
+    pogo_mechanics::build(&mut fixture, &pogo_mechanics::MechanicsConfig::default())
+        .expect("mechanics succeeds");
+    fixture
+}
+
+fn check(folder: &str, file: &str, compile_scad: bool) {
+    let have_py = python_has("gerbonara") && python_has("ezdxf") && python_has("trimesh");
+    let fixture = design(folder, file);
+    assert!(!fixture.probes.is_empty(), "{folder}: no probes designed");
+    let dir = tempfile::tempdir().unwrap();
+    let opts = OutputOptions::default();
+    let written = write_all(&fixture, dir.path(), &opts).expect("fabrication files are written");
+    assert!(written.iter().all(|p| p.exists()));
+    if !have_py {
+        return;
+    }
+    let plates = pogo_output::plates(&fixture, &opts).unwrap();
+    for plate in &plates {
+        let side = plate.side.as_str();
+        // Excellon: every probe of this side at its receptacle drill, plus every guide pin.
+        let mut holes = Vec::new();
+        for p in fixture.probes.iter().filter(|p| p.side == plate.side) {
+            let rid = p
+                .receptacle
+                .clone()
+                .unwrap_or_else(|| fixture.part(&p.part).unwrap().receptacle.clone());
+            holes.push([
+                p.x,
+                -p.y,
+                fixture.receptacle(&rid).unwrap().mounting_drill_mm,
+            ]);
+        }
+        for t in &fixture.tooling {
+            holes.push([t.x, -t.y, t.diameter_mm]);
+        }
+        let exp = dir.path().join(format!("{side}.drl.json"));
+        std::fs::write(&exp, json!({ "holes": holes }).to_string()).unwrap();
+        let drl = dir.path().join(format!("plate-{side}.drl"));
+        let out = run_py(
+            "check_excellon.py",
+            &[drl.to_str().unwrap(), exp.to_str().unwrap()],
+        );
+        assert!(out.starts_with("ok"), "{out}");
+        // DXF: circles per layer as the plate says, then the STL against the DXF's area.
+        let layer = |name: &str| -> Vec<[f64; 3]> {
+            plate
+                .holes_of(name)
+                .map(|h| [h.x, -h.y, h.diameter_mm / 2.0])
+                .collect()
+        };
+        let [l, t, r, b] = plate.bbox;
+        let exp = dir.path().join(format!("{side}.dxf.json"));
+        std::fs::write(
+            &exp,
+            json!({
+                "circles": {"PROBE_HOLES": layer("probe"), "TOOLING_HOLES": layer("tooling"), "MOUNTING_HOLES": layer("mounting")},
+                "cutouts": plate.cutouts.len(),
+                "outline_box": [l, -b, r, -t],
+            })
+            .to_string(),
+        )
+        .unwrap();
+        let dxf = dir.path().join(format!("plate-{side}.dxf"));
+        let out = run_py(
+            "check_dxf.py",
+            &[dxf.to_str().unwrap(), exp.to_str().unwrap()],
+        );
+        assert!(out.starts_with("ok"), "{out}");
+        let area = out.split("area_mm2=").nth(1).unwrap().trim().to_string();
+        let stl = dir.path().join(format!("plate-{side}.stl"));
+        let out = run_py(
+            "check_stl.py",
+            &[
+                stl.to_str().unwrap(),
+                &plate.thickness_mm.to_string(),
+                &area,
+            ],
+        );
+        assert!(out.starts_with("ok"), "{out}");
+    }
+    if compile_scad
+        && std::process::Command::new("openscad")
+            .arg("--version")
+            .output()
+            .is_ok()
+    {
+        let stl = dir.path().join("model.stl");
+        let out = std::process::Command::new("openscad")
+            .arg("-o")
+            .arg(&stl)
+            .arg(dir.path().join("fixture.scad"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "openscad: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    } else if compile_scad {
+        assert!(!in_ci(), "openscad is missing in CI");
+    }
+}
+
+#[test]
+fn test_points_board_fabrication_files() {
+    check("test_points-v9", "test_points.kicad_pcb", true);
+}
+
+#[test]
+fn pic_programmer_fabrication_files() {
+    check("pic_programmer", "pic_programmer.kicad_pcb", false);
+}
+
+#[test]
+fn bms_board_fabrication_files() {
+    check("bms-c1", "bms-c1.kicad_pcb", false);
+}
