@@ -185,7 +185,8 @@ pub fn run_design(args: DesignArgs) -> miette::Result<ExitCode> {
     let json_path = args.out.join("fixture.json");
     pogo_fixture::write_atomic(&json_path, fixture.to_json().as_bytes()).into_diagnostic()?;
     // Output files: drill, DXF, SVG, OpenSCAD, STL, wiring, BOM, report.
-    pogo_output::write_all(&fixture, &args.out, &pogo_output::OutputOptions::default()).into_diagnostic()?;
+    pogo_output::write_all(&fixture, &args.out, &pogo_output::OutputOptions::default())
+        .into_diagnostic()?;
     let mut out = std::io::stdout().lock();
     write_summary(&mut out, &fixture).into_diagnostic()?;
     write_mechanics(&mut out, &fixture, &mechanics).into_diagnostic()?;

@@ -681,7 +681,13 @@ mod tests {
         assert_eq!(c.len(), 1);
         let (at, r) = best_probe_point(&c, p.position, true);
         assert!((r - 0.6).abs() < 0.01, "{r} at {at:?}");
-        assert!(at.x > 10.3 && at.x < 12.7, "{at:?}");
+        assert!(
+            at.x >= 10.0 - 1e-9 && at.x <= 13.0 && (at.y - 20.0).abs() < 1e-6,
+            "{at:?}"
+        );
+        // Beyond the small anchor, only the line's copper admits a circle this big.
+        assert!(inscribed_radius(&c, PointMm::new(12.0, 20.0)) > 0.59);
+        assert!(inscribed_radius(&c, PointMm::new(12.0, 20.7)) < 0.0);
     }
 
     #[test]

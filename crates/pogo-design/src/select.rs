@@ -455,10 +455,10 @@ mod tests {
     fn greedy_trap_is_solved() {
         // Net 0 has two options; the first (preferred by position) blocks nets 1 and 2.
         let opts = vec![
-            opt(0, 0, 0, 1.0, 2.54),
+            opt(0, 0, 0, 1.3, 2.54),
             opt(1, 0, 0, 10.0, 2.54),
             opt(2, 1, 0, 0.0, 2.54),
-            opt(3, 2, 0, 2.0, 2.54),
+            opt(3, 2, 0, 2.6, 2.54),
         ];
         let adj = conflict_graph(&opts);
         let mut need = vec![1, 1, 1];
