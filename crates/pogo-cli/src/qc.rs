@@ -1,11 +1,580 @@
-//! `pogo qc ...` (owned by the quality-control work).
+//! `pogo qc ...`: inspection plans, measurement verdicts, lot sampling, SPC and
+//! vibration discontinuities. Arguments in, library call, output out.
+//!
+//! Exit codes: 0 ok (pins pass or are marginal, lot accepted, process in control,
+//! no discontinuity); 1 checked and found wanting (a pin or set check fails, the
+//! lot is rejected or inspection discontinued, an SPC rule is violated, a
+//! discontinuity event is found); 2 bad input.
 
-use clap::Subcommand;
+use crate::progress;
+use clap::{Args, Subcommand, ValueEnum};
+use miette::IntoDiagnostic;
+use pogo_fixture::Fixture;
+use pogo_qc::discontinuity::{self, Encoding, Event, TraceConfig};
+use pogo_qc::measurements::{self, Limits};
+use pogo_qc::sampling::{self, Aql, InspectionLevel, Severity, SwitchingConditions};
+use pogo_qc::spc::{self, RuleSet, SpcOptions};
+use pogo_qc::{fmt_fixed, inspection, report};
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Subcommand)]
-pub enum QcCommand {}
+pub enum QcCommand {
+    /// Installation and verification checklist of a fixture, with each pin's expected values
+    #[command(name = "inspection-plan")]
+    InspectionPlan(InspectionPlanArgs),
+    /// Verdict per pin (pass, marginal, fail) from a measurement CSV; exit 1 when a pin or set check fails
+    Evaluate(EvaluateArgs),
+    /// ISO 2859-1 / ANSI Z1.4 single sampling plan; exit 1 when the lot is rejected (with --nonconforming) or inspection is discontinued (with --history)
+    Plan(PlanArgs),
+    /// Control chart (X-bar/R, X-bar/S or I-MR), capability and run rules; exit 1 on a rule violation
+    Spc(SpcArgs),
+    /// Scan a contact-resistance trace for discontinuities (EIA-364-46); exit 1 when an event is found
+    Discontinuity(DiscontinuityArgs),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SheetFormat {
+    Md,
+    Html,
+    Csv,
+    Json,
+}
+
+#[derive(Args)]
+pub struct InspectionPlanArgs {
+    /// fixture.json written by `pogo design`
+    pub fixture: PathBuf,
+    #[arg(long, value_enum, default_value = "md")]
+    pub format: SheetFormat,
+    /// Limits overriding the defaults (TOML, as for `evaluate`)
+    #[arg(long)]
+    pub limits: Option<PathBuf>,
+    /// Write to this file instead of standard output
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Text,
+    Json,
+    Html,
+}
+
+/// Exit status: 0 when every pin passes or is marginal and every set check
+/// passes; 1 when a pin or a set check fails; 2 on bad input (a bad row, an unknown
+/// or wrong unit: every bad row is listed with its line number).
+#[derive(Args)]
+pub struct EvaluateArgs {
+    /// Measurements: columns pin, kind, value, unit [, cycle, timestamp, lot, station]
+    pub measurements: PathBuf,
+    /// fixture.json: each pin's part and receptacle give its limits
+    #[arg(long)]
+    pub fixture: Option<PathBuf>,
+    /// Limits overriding the defaults (TOML)
+    #[arg(long)]
+    pub limits: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+    /// Write to this file instead of standard output
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextOrJson {
+    Text,
+    Json,
+}
+
+/// Exit status: 0 for a plan (and an accepted lot); 1 when the lot is rejected
+/// (--nonconforming) or, with --history, when the last lot was not accepted or
+/// inspection is discontinued; 2 on bad input (an AQL not in the standard ...).
+#[derive(Args)]
+pub struct PlanArgs {
+    /// Lot (batch) size; with --history, the size of lots without a lot_size column and of the next lot
+    #[arg(long)]
+    pub lot_size: Option<u64>,
+    /// Acceptance quality limit: 0.010 ... 1000 (the 26 columns of the standard)
+    #[arg(long)]
+    pub aql: String,
+    /// Inspection level: S1, S2, S3, S4, I, II, III
+    #[arg(long, default_value = "II")]
+    pub level: String,
+    /// normal, tightened or reduced (with --history: the severity of the first lot)
+    #[arg(long, default_value = "normal")]
+    pub inspection: String,
+    /// Nonconforming items found in the sample: judge the lot
+    #[arg(long)]
+    pub nonconforming: Option<u64>,
+    /// Lot history CSV (lot, nonconforming [, lot_size, production_irregular]): apply the switching rules
+    #[arg(long)]
+    pub history: Option<PathBuf>,
+    /// Production is at a steady rate (needed to switch to reduced inspection)
+    #[arg(long)]
+    pub production_steady: bool,
+    /// The responsible authority approves reduced inspection
+    #[arg(long)]
+    pub approve_reduced: bool,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextOrJson,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Rules {
+    WesternElectric,
+    Nelson,
+}
+
+#[derive(Args)]
+pub struct SpcArgs {
+    /// CSV with a header row
+    pub data: PathBuf,
+    /// Column to chart
+    #[arg(long)]
+    pub column: String,
+    /// Subgroup size: 1 = I-MR, 2-10 = X-bar/R, above 10 = X-bar/S (consecutive rows)
+    #[arg(long, default_value_t = 1)]
+    pub subgroup: usize,
+    #[arg(long)]
+    pub lsl: Option<f64>,
+    #[arg(long)]
+    pub usl: Option<f64>,
+    #[arg(long, value_enum, default_value = "western-electric")]
+    pub rules: Rules,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: ReportFormat,
+    /// Write to this file instead of standard output
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TraceEncoding {
+    F32le,
+    I16le,
+    Csv,
+}
+
+#[derive(Args)]
+pub struct DiscontinuityArgs {
+    /// Recorded resistance trace (interleaved channels)
+    pub trace: PathBuf,
+    /// Samples per second per channel
+    #[arg(long)]
+    pub sample_rate: f64,
+    #[arg(long, value_enum)]
+    pub encoding: TraceEncoding,
+    #[arg(long, default_value_t = 1)]
+    pub channels: usize,
+    /// Ohms per count (i16le) or per unit (f32le, csv)
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f64,
+    /// An event is resistance above this (EIA-364-46: typically 10 ohm)
+    #[arg(long)]
+    pub threshold_ohm: f64,
+    /// ... lasting at least this long (typically 1 us)
+    #[arg(long)]
+    pub min_duration_us: f64,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextOrJson,
+}
 
 pub fn run(cmd: QcCommand) -> miette::Result<ExitCode> {
-    match cmd {}
+    match cmd {
+        QcCommand::InspectionPlan(a) => run_inspection_plan(a),
+        QcCommand::Evaluate(a) => run_evaluate(a),
+        QcCommand::Plan(a) => run_plan(a),
+        QcCommand::Spc(a) => run_spc(a),
+        QcCommand::Discontinuity(a) => run_discontinuity(a),
+    }
+}
+
+fn read_text(path: &Path) -> miette::Result<String> {
+    std::fs::read_to_string(path)
+        .map_err(|e| miette::miette!("cannot read {}: {e}", path.display()))
+}
+
+fn load_limits(path: Option<&Path>) -> miette::Result<Limits> {
+    match path {
+        Some(p) => Limits::from_toml(&p.display().to_string(), &read_text(p)?).into_diagnostic(),
+        None => Ok(Limits::default()),
+    }
+}
+
+/// Prints to stdout, or writes a file atomically.
+fn emit(out: Option<&Path>, text: &str) -> miette::Result<()> {
+    match out {
+        Some(p) => pogo_fixture::write_atomic(p, text.as_bytes()).into_diagnostic(),
+        None => {
+            let mut o = std::io::stdout().lock();
+            o.write_all(text.as_bytes()).into_diagnostic()?;
+            o.flush().into_diagnostic()
+        }
+    }
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    let mut s = serde_json::to_string_pretty(v).expect("serialisable");
+    s.push('\n');
+    s
+}
+
+fn run_inspection_plan(a: InspectionPlanArgs) -> miette::Result<ExitCode> {
+    let fixture = Fixture::read(&a.fixture).into_diagnostic()?;
+    let limits = load_limits(a.limits.as_deref())?;
+    let plan = inspection::inspection_plan(&fixture, &limits);
+    let text = match a.format {
+        SheetFormat::Md => inspection::to_markdown(&plan),
+        SheetFormat::Html => inspection::to_html(&plan),
+        SheetFormat::Csv => inspection::to_csv(&plan),
+        SheetFormat::Json => json(&plan),
+    };
+    emit(a.out.as_deref(), &text)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_evaluate(a: EvaluateArgs) -> miette::Result<ExitCode> {
+    let shown = a.measurements.display().to_string();
+    let ms =
+        measurements::read_measurements(&shown, &read_text(&a.measurements)?).into_diagnostic()?;
+    let fixture = match &a.fixture {
+        Some(p) => Some(Fixture::read(p).into_diagnostic()?),
+        None => None,
+    };
+    let limits = load_limits(a.limits.as_deref())?;
+    let e = measurements::evaluate(&ms, fixture.as_ref(), &limits);
+    let text = match a.format {
+        ReportFormat::Text => measurements::to_text(&e),
+        ReportFormat::Json => json(&e),
+        ReportFormat::Html => report::evaluation_html(&format!("Pin verification: {shown}"), &e),
+    };
+    emit(a.out.as_deref(), &text)?;
+    let failed = e.summary.fail > 0 || e.summary.set_checks_failed > 0;
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn run_plan(a: PlanArgs) -> miette::Result<ExitCode> {
+    let aql = Aql::parse(&a.aql).into_diagnostic()?;
+    let level = InspectionLevel::parse(&a.level).into_diagnostic()?;
+    let severity = Severity::parse(&a.inspection).into_diagnostic()?;
+    if let Some(h) = &a.history {
+        if a.nonconforming.is_some() {
+            return Err(miette::miette!(
+                "--nonconforming and --history do not go together (put the lot in the history)"
+            ));
+        }
+        let shown = h.display().to_string();
+        let lots = sampling::read_history(&shown, &read_text(h)?, a.lot_size).into_diagnostic()?;
+        let conditions = SwitchingConditions {
+            aql,
+            level,
+            start: severity,
+            production_steady: a.production_steady,
+            authority_approves_reduced: a.approve_reduced,
+        };
+        let r = sampling::apply_switching_rules(&lots, conditions).into_diagnostic()?;
+        let next_size = a.lot_size.or_else(|| lots.last().map(|l| l.lot_size));
+        let next_plan = match next_size {
+            Some(n) => Some(sampling::plan(n, aql, level, r.next_inspection).into_diagnostic()?),
+            None => None,
+        };
+        let text = match a.format {
+            TextOrJson::Json => {
+                #[derive(serde::Serialize)]
+                struct Out<'a> {
+                    #[serde(flatten)]
+                    report: &'a sampling::SwitchingReport,
+                    next_plan: Option<sampling::SamplingPlan>,
+                }
+                json(&Out {
+                    report: &r,
+                    next_plan: next_plan.clone(),
+                })
+            }
+            TextOrJson::Text => {
+                let mut s = String::new();
+                for l in &r.lots {
+                    s.push_str(&format!(
+                        "lot {:<10} {:<9} n={:<5} Ac={:<3} Re={:<3} found {:<4} {:<12} score {}\n",
+                        l.lot,
+                        l.inspection.name(),
+                        l.plan.sample_size,
+                        l.plan.accept,
+                        l.plan.reject,
+                        l.nonconforming,
+                        if l.accepted {
+                            "accepted"
+                        } else {
+                            "NOT accepted"
+                        },
+                        l.switching_score
+                    ));
+                    if let Some(t) = &l.transition {
+                        let to = t.to.map(|s| s.name()).unwrap_or("discontinued");
+                        s.push_str(&format!("    -> {} to {to}: {}\n", t.from.name(), t.reason));
+                    }
+                }
+                if r.discontinued {
+                    s.push_str("inspection DISCONTINUED: accept no lot until the supplier has improved quality; then resume on tightened inspection\n");
+                } else {
+                    s.push_str(&format!(
+                        "next lot: {} inspection\n",
+                        r.next_inspection.name()
+                    ));
+                }
+                if let Some(p) = &next_plan {
+                    s.push_str(&plan_text(p));
+                }
+                s
+            }
+        };
+        emit(None, &text)?;
+        let bad = r.discontinued || r.lots.last().is_some_and(|l| !l.accepted);
+        return Ok(if bad {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
+    let Some(lot_size) = a.lot_size else {
+        return Err(miette::miette!(
+            "--lot-size is required (or give --history with a lot_size column)"
+        ));
+    };
+    let p = sampling::plan(lot_size, aql, level, severity).into_diagnostic()?;
+    let accepted = a.nonconforming.map(|d| p.accepts(d));
+    let text = match a.format {
+        TextOrJson::Json => {
+            #[derive(serde::Serialize)]
+            struct Out<'a> {
+                #[serde(flatten)]
+                plan: &'a sampling::SamplingPlan,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                nonconforming: Option<u64>,
+                #[serde(skip_serializing_if = "Option::is_none")]
+                accepted: Option<bool>,
+            }
+            json(&Out {
+                plan: &p,
+                nonconforming: a.nonconforming,
+                accepted,
+            })
+        }
+        TextOrJson::Text => {
+            let mut s = plan_text(&p);
+            if let (Some(d), Some(ok)) = (a.nonconforming, accepted) {
+                s.push_str(&format!(
+                    "{d} nonconforming: lot {}\n",
+                    if ok { "ACCEPTED" } else { "REJECTED" }
+                ));
+            }
+            s
+        }
+    };
+    emit(None, &text)?;
+    Ok(if accepted == Some(false) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn plan_text(p: &sampling::SamplingPlan) -> String {
+    let mut s = format!(
+        "ISO 2859-1 single sampling, {} inspection, level {:?}, AQL {}\nlot size {} -> code letter {}\n",
+        p.inspection.name(),
+        p.level,
+        p.aql,
+        p.lot_size,
+        p.code_letter
+    );
+    if let Some(arrow) = p.arrow {
+        s.push_str(&format!(
+            "arrow {} followed: plan of code letter {} (sample size {})\n",
+            match arrow {
+                sampling::Arrow::Up => "up",
+                sampling::Arrow::Down => "down",
+            },
+            p.plan_letter,
+            p.table_sample_size
+        ));
+    }
+    if p.hundred_percent {
+        s.push_str(&format!(
+            "100 % inspection: the sample ({}) is at least the lot\n",
+            p.table_sample_size
+        ));
+    }
+    s.push_str(&format!(
+        "sample size {}, accept {}, reject {}\n",
+        p.sample_size, p.accept, p.reject
+    ));
+    s
+}
+
+fn run_spc(a: SpcArgs) -> miette::Result<ExitCode> {
+    let shown = a.data.display().to_string();
+    let values = spc::read_column(&shown, &read_text(&a.data)?, &a.column).into_diagnostic()?;
+    let opts = SpcOptions {
+        subgroup: a.subgroup,
+        lsl: a.lsl,
+        usl: a.usl,
+        rules: match a.rules {
+            Rules::WesternElectric => RuleSet::WesternElectric,
+            Rules::Nelson => RuleSet::Nelson,
+        },
+    };
+    let r = spc::analyze(&values, &opts).into_diagnostic()?;
+    let text = match a.format {
+        ReportFormat::Json => json(&r),
+        ReportFormat::Html => report::spc_html(&format!("SPC: {} ({shown})", a.column), &r),
+        ReportFormat::Text => {
+            let (loc, disp) = r.chart.title();
+            let f = |v: Option<f64>| v.map(|x| fmt_fixed(x, 3)).unwrap_or_else(|| "-".into());
+            let mut s = format!(
+                "{loc}/{disp} chart: {} values in {} subgroups of {}\n{loc}: center {}  UCL {}  LCL {}\n{disp}: center {}  UCL {}  LCL {}\nsigma within {}  overall {}\nCp {}  Cpk {}  Pp {}  Ppk {}\n",
+                r.values,
+                r.subgroups,
+                r.subgroup_size,
+                fmt_fixed(r.center, 6),
+                fmt_fixed(r.ucl, 6),
+                fmt_fixed(r.lcl, 6),
+                fmt_fixed(r.dispersion.center, 6),
+                fmt_fixed(r.dispersion.ucl, 6),
+                fmt_fixed(r.dispersion.lcl, 6),
+                fmt_fixed(r.sigma_within, 6),
+                fmt_fixed(r.sigma_overall, 6),
+                f(r.cp),
+                f(r.cpk),
+                f(r.pp),
+                f(r.ppk)
+            );
+            if r.violations.is_empty() && r.dispersion_violations.is_empty() {
+                s.push_str("no rule violations\n");
+            }
+            for v in &r.violations {
+                s.push_str(&format!(
+                    "violation: {loc} point {} rule {}: {}\n",
+                    v.point, v.rule, v.description
+                ));
+            }
+            for v in &r.dispersion_violations {
+                s.push_str(&format!(
+                    "violation: {disp} point {}: {}\n",
+                    v.point, v.description
+                ));
+            }
+            s
+        }
+    };
+    emit(a.out.as_deref(), &text)?;
+    let bad = !r.violations.is_empty() || !r.dispersion_violations.is_empty();
+    Ok(if bad {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn run_discontinuity(a: DiscontinuityArgs) -> miette::Result<ExitCode> {
+    let cfg = TraceConfig {
+        encoding: match a.encoding {
+            TraceEncoding::F32le => Encoding::F32Le,
+            TraceEncoding::I16le => Encoding::I16Le,
+            TraceEncoding::Csv => Encoding::Csv,
+        },
+        channels: a.channels,
+        sample_rate_hz: a.sample_rate,
+        scale_ohm_per_count: a.scale,
+        threshold_ohm: a.threshold_ohm,
+        min_duration_s: a.min_duration_us * 1e-6,
+    };
+    let shown = a.trace.display().to_string();
+    let file =
+        std::fs::File::open(&a.trace).map_err(|e| miette::miette!("cannot read {shown}: {e}"))?;
+    let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = progress::bar(len, "scanning trace");
+    let mut events: Vec<Event> = Vec::new();
+    let summary = discontinuity::scan(
+        file,
+        cfg,
+        &shown,
+        |e| events.push(e),
+        |n| bar.set_position(n),
+    );
+    bar.finish_and_clear();
+    let summary = summary.into_diagnostic()?;
+    events.sort_by_key(|e| (e.start_sample, e.channel));
+    let text = match a.format {
+        TextOrJson::Json => {
+            #[derive(serde::Serialize)]
+            struct Out<'a> {
+                samples: u64,
+                channels: usize,
+                sample_rate_hz: f64,
+                threshold_ohm: f64,
+                min_duration_s: f64,
+                min_event_samples: u64,
+                duration_s: f64,
+                events: &'a [Event],
+                counts: Vec<u64>,
+                per_channel: &'a [discontinuity::ChannelSummary],
+            }
+            json(&Out {
+                samples: summary.samples,
+                channels: cfg.channels,
+                sample_rate_hz: cfg.sample_rate_hz,
+                threshold_ohm: cfg.threshold_ohm,
+                min_duration_s: cfg.min_duration_s,
+                min_event_samples: summary.min_event_samples,
+                duration_s: summary.duration_s,
+                events: &events,
+                counts: summary.per_channel.iter().map(|c| c.events).collect(),
+                per_channel: &summary.per_channel,
+            })
+        }
+        TextOrJson::Text => {
+            let mut s = format!(
+                "{} samples x {} channel(s), {} s; threshold {} ohm for >= {} us ({} samples): {} event(s)\n",
+                summary.samples,
+                cfg.channels,
+                fmt_fixed(summary.duration_s, 6),
+                a.threshold_ohm,
+                a.min_duration_us,
+                summary.min_event_samples,
+                summary.events
+            );
+            for c in &summary.per_channel {
+                s.push_str(&format!("channel {}: {} event(s)\n", c.channel, c.events));
+            }
+            for e in &events {
+                s.push_str(&format!(
+                    "  channel {} at {} s for {} us, peak {} ohm{}\n",
+                    e.channel,
+                    fmt_fixed(e.start_s, 9),
+                    fmt_fixed(e.duration_s * 1e6, 3),
+                    fmt_fixed(e.peak_ohm, 3),
+                    if e.open_ended {
+                        " (open-ended: trace ends inside the event)"
+                    } else {
+                        ""
+                    }
+                ));
+            }
+            s
+        }
+    };
+    emit(None, &text)?;
+    Ok(if summary.events > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

@@ -1,0 +1,477 @@
+//! Self-contained HTML pages with inline SVG charts (no scripts, no external files).
+
+use crate::fmt_fixed;
+use crate::measurements::{Evaluation, Verdict};
+use crate::spc::SpcResult;
+use std::fmt::Write;
+
+/// Escapes text for HTML element content and attribute values.
+pub fn html_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            _ => o.push(c),
+        }
+    }
+    o
+}
+
+const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1100px}\
+table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:3px 8px;text-align:left;vertical-align:top}\
+th{background:#eee}.pass{color:#176f2c}.marginal{color:#a86400}.fail{color:#b00020;font-weight:bold}\
+ul.check{list-style:none;padding-left:1em}.note{color:#555}svg{display:block;margin:1em 0}\
+@media print{body{margin:0}}";
+
+/// A whole page around a body.
+pub fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n{body}</body>\n</html>\n",
+        html_escape(title)
+    )
+}
+
+/// A horizontal reference line of a chart.
+pub struct RefLine<'a> {
+    pub value: f64,
+    pub label: &'a str,
+    pub dashed: bool,
+}
+
+const W: f64 = 760.0;
+const H: f64 = 260.0;
+const ML: f64 = 70.0;
+const MR: f64 = 110.0;
+const MT: f64 = 30.0;
+const MB: f64 = 35.0;
+
+fn y_range(values: &[f64], refs: &[RefLine]) -> (f64, f64) {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    for v in values
+        .iter()
+        .copied()
+        .chain(refs.iter().map(|r| r.value))
+        .filter(|v| v.is_finite())
+    {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    if hi - lo < 1e-12 {
+        let pad = lo.abs().max(1.0) * 0.05;
+        return (lo - pad, hi + pad);
+    }
+    let pad = (hi - lo) * 0.08;
+    (lo - pad, hi + pad)
+}
+
+/// A run chart: points joined by a line, reference lines, flagged points in red.
+pub fn line_chart(
+    title: &str,
+    points: &[f64],
+    refs: &[RefLine],
+    flagged: &[usize],
+    decimals: usize,
+) -> String {
+    let (lo, hi) = y_range(points, refs);
+    let pw = W - ML - MR;
+    let ph = H - MT - MB;
+    let n = points.len().max(2);
+    let x = |i: usize| ML + pw * i as f64 / (n - 1) as f64;
+    let y = |v: f64| MT + ph * (1.0 - (v - lo) / (hi - lo));
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{}\">",
+        html_escape(title)
+    );
+    let _ = writeln!(
+        s,
+        "<text x=\"{ML}\" y=\"18\" font-size=\"14\" font-weight=\"bold\">{}</text>",
+        html_escape(title)
+    );
+    let _ = writeln!(
+        s,
+        "<rect x=\"{ML}\" y=\"{MT}\" width=\"{pw}\" height=\"{ph}\" fill=\"none\" stroke=\"#999\"/>"
+    );
+    for k in 0..=4 {
+        let v = lo + (hi - lo) * k as f64 / 4.0;
+        let _ = writeln!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"end\">{}</text>",
+            ML - 4.0,
+            y(v) + 3.0,
+            fmt_fixed(v, decimals)
+        );
+    }
+    for r in refs {
+        if !r.value.is_finite() {
+            continue;
+        }
+        let dash = if r.dashed {
+            " stroke-dasharray=\"6 4\""
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            s,
+            "<line x1=\"{ML}\" y1=\"{yy:.1}\" x2=\"{:.1}\" y2=\"{yy:.1}\" stroke=\"#555\"{dash}/><text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\">{} {}</text>",
+            ML + pw,
+            ML + pw + 4.0,
+            y(r.value) + 3.0,
+            html_escape(r.label),
+            fmt_fixed(r.value, decimals),
+            yy = y(r.value)
+        );
+    }
+    if !points.is_empty() {
+        let path: Vec<String> = points
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.is_finite())
+            .map(|(i, v)| format!("{:.1},{:.1}", x(i), y(*v)))
+            .collect();
+        let _ = writeln!(
+            s,
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"1.2\"/>",
+            path.join(" ")
+        );
+        for (i, v) in points.iter().enumerate().filter(|(_, v)| v.is_finite()) {
+            let bad = flagged.contains(&i);
+            let _ = writeln!(
+                s,
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{}\" fill=\"{}\"><title>point {i}: {}</title></circle>",
+                x(i),
+                y(*v),
+                if bad { 4 } else { 2.5 as i32 },
+                if bad { "#b00020" } else { "#1f5fa8" },
+                fmt_fixed(*v, decimals)
+            );
+        }
+    }
+    let _ = writeln!(
+        s,
+        "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"middle\">point (from 0)</text>",
+        ML + pw / 2.0,
+        H - 8.0
+    );
+    s.push_str("</svg>\n");
+    s
+}
+
+/// A bar chart of one value per label with an optional limit per bar.
+pub fn bar_chart(
+    title: &str,
+    bars: &[(String, f64, Option<f64>, Verdict)],
+    unit: &str,
+    decimals: usize,
+) -> String {
+    let values: Vec<f64> = bars
+        .iter()
+        .map(|b| b.1)
+        .chain(bars.iter().filter_map(|b| b.2))
+        .chain([0.0])
+        .collect();
+    let (_, hi) = y_range(&values, &[]);
+    let lo = 0.0f64.min(values.iter().copied().fold(f64::INFINITY, f64::min));
+    let pw = W - ML - MR;
+    let ph = H - MT - MB;
+    let n = bars.len().max(1);
+    let bw = pw / n as f64;
+    let y = |v: f64| MT + ph * (1.0 - (v - lo) / (hi - lo).max(1e-12));
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{}\">",
+        html_escape(title)
+    );
+    let _ = writeln!(
+        s,
+        "<text x=\"{ML}\" y=\"18\" font-size=\"14\" font-weight=\"bold\">{}</text>",
+        html_escape(title)
+    );
+    let _ = writeln!(
+        s,
+        "<rect x=\"{ML}\" y=\"{MT}\" width=\"{pw}\" height=\"{ph}\" fill=\"none\" stroke=\"#999\"/>"
+    );
+    for k in 0..=4 {
+        let v = lo + (hi - lo) * k as f64 / 4.0;
+        let _ = writeln!(
+            s,
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"end\">{} {unit}</text>",
+            ML - 4.0,
+            y(v) + 3.0,
+            fmt_fixed(v, decimals)
+        );
+    }
+    for (i, (label, v, limit, verdict)) in bars.iter().enumerate() {
+        let x0 = ML + bw * i as f64 + bw * 0.15;
+        let color = match verdict {
+            Verdict::Pass => "#4c8c4a",
+            Verdict::Marginal => "#d08a00",
+            Verdict::Fail => "#b00020",
+        };
+        let top = y(v.max(lo));
+        let _ = writeln!(
+            s,
+            "<rect x=\"{x0:.1}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"{color}\"><title>{}: {} {unit}</title></rect>",
+            bw * 0.7,
+            (y(lo.max(0.0)) - top).max(0.5),
+            html_escape(label),
+            fmt_fixed(*v, decimals)
+        );
+        if let Some(l) = limit {
+            let _ = writeln!(
+                s,
+                "<line x1=\"{:.1}\" y1=\"{yy:.1}\" x2=\"{:.1}\" y2=\"{yy:.1}\" stroke=\"#000\" stroke-width=\"2\"/>",
+                x0 - bw * 0.1,
+                x0 + bw * 0.8,
+                yy = y(*l)
+            );
+        }
+        if n <= 60 {
+            let _ = writeln!(
+                s,
+                "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"9\" text-anchor=\"middle\">{}</text>",
+                x0 + bw * 0.35,
+                H - MB + 12.0,
+                html_escape(label)
+            );
+        }
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+fn opt(v: Option<f64>) -> String {
+    v.map(|x| fmt_fixed(x, 3)).unwrap_or_else(|| "-".into())
+}
+
+/// The SPC page: both charts and the numbers.
+pub fn spc_html(title: &str, r: &SpcResult) -> String {
+    let (loc, disp) = r.chart.title();
+    let d = if r.center.abs() >= 100.0 { 2 } else { 4 };
+    let mut b = String::new();
+    let _ = writeln!(b, "<h1>{}</h1>", html_escape(title));
+    let _ = writeln!(
+        b,
+        "<p>{} values, {} subgroups of {} ({:?} chart); rules: {:?}.</p>",
+        r.values, r.subgroups, r.subgroup_size, r.chart, r.rules
+    );
+    let flagged: Vec<usize> = r.violations.iter().map(|v| v.point).collect();
+    b.push_str(&line_chart(
+        &format!("{loc} chart"),
+        &r.points,
+        &[
+            RefLine {
+                value: r.ucl,
+                label: "UCL",
+                dashed: true,
+            },
+            RefLine {
+                value: r.center,
+                label: "CL",
+                dashed: false,
+            },
+            RefLine {
+                value: r.lcl,
+                label: "LCL",
+                dashed: true,
+            },
+        ],
+        &flagged,
+        d,
+    ));
+    let dflag: Vec<usize> = r.dispersion_violations.iter().map(|v| v.point).collect();
+    b.push_str(&line_chart(
+        &format!("{disp} chart"),
+        &r.dispersion_points,
+        &[
+            RefLine {
+                value: r.dispersion.ucl,
+                label: "UCL",
+                dashed: true,
+            },
+            RefLine {
+                value: r.dispersion.center,
+                label: "CL",
+                dashed: false,
+            },
+            RefLine {
+                value: r.dispersion.lcl,
+                label: "LCL",
+                dashed: true,
+            },
+        ],
+        &dflag,
+        d,
+    ));
+    let _ = writeln!(b, "<table><tbody>");
+    for (k, v) in [
+        ("center", fmt_fixed(r.center, 6)),
+        ("UCL", fmt_fixed(r.ucl, 6)),
+        ("LCL", fmt_fixed(r.lcl, 6)),
+        (&format!("{disp} center"), fmt_fixed(r.dispersion.center, 6)),
+        (&format!("{disp} UCL"), fmt_fixed(r.dispersion.ucl, 6)),
+        (&format!("{disp} LCL"), fmt_fixed(r.dispersion.lcl, 6)),
+        ("sigma within", fmt_fixed(r.sigma_within, 6)),
+        ("sigma overall", fmt_fixed(r.sigma_overall, 6)),
+        ("LSL", opt(r.lsl)),
+        ("USL", opt(r.usl)),
+        ("Cp", opt(r.cp)),
+        ("Cpk", opt(r.cpk)),
+        ("Pp", opt(r.pp)),
+        ("Ppk", opt(r.ppk)),
+    ] {
+        let _ = writeln!(b, "<tr><th>{}</th><td>{v}</td></tr>", html_escape(k));
+    }
+    let _ = writeln!(b, "</tbody></table>");
+    if r.violations.is_empty() && r.dispersion_violations.is_empty() {
+        let _ = writeln!(b, "<p class=\"pass\">No rule violations.</p>");
+    } else {
+        let _ = writeln!(
+            b,
+            "<h2>Violations</h2><table><thead><tr><th>Chart</th><th>Rule</th><th>Point</th><th>Pattern</th></tr></thead><tbody>"
+        );
+        for (chart, v) in r
+            .violations
+            .iter()
+            .map(|v| (loc, v))
+            .chain(r.dispersion_violations.iter().map(|v| (disp, v)))
+        {
+            let _ = writeln!(
+                b,
+                "<tr class=\"fail\"><td>{chart}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                v.rule,
+                v.point,
+                html_escape(v.description)
+            );
+        }
+        let _ = writeln!(b, "</tbody></table>");
+    }
+    page(title, &b)
+}
+
+/// The evaluation page: verdicts, set checks and charts.
+pub fn evaluation_html(title: &str, e: &Evaluation) -> String {
+    let mut b = String::new();
+    let s = &e.summary;
+    let _ = writeln!(b, "<h1>{}</h1>", html_escape(title));
+    let _ = writeln!(
+        b,
+        "<p class=\"{}\">Overall: {} &mdash; {} pins: {} pass, {} marginal, {} fail.</p>",
+        s.verdict.name(),
+        s.verdict.name().to_uppercase(),
+        s.pins,
+        s.pass,
+        s.marginal,
+        s.fail
+    );
+    if !e.resistance_series.is_empty() {
+        let bars: Vec<(String, f64, Option<f64>, Verdict)> = e
+            .resistance_series
+            .iter()
+            .map(|(pin, series)| {
+                let last = series.last().map(|p| p.1).unwrap_or(0.0);
+                let verdict = e
+                    .pins
+                    .iter()
+                    .find(|p| &p.pin == pin)
+                    .map(|p| p.verdict)
+                    .unwrap_or(Verdict::Pass);
+                (
+                    pin.clone(),
+                    last,
+                    e.resistance_limits.get(pin).copied(),
+                    verdict,
+                )
+            })
+            .collect();
+        let mut bars = bars;
+        bars.sort_by_key(|b| crate::measurements::natural_key(&b.0));
+        b.push_str(&bar_chart(
+            "Contact resistance (last reading) and limit",
+            &bars,
+            "mOhm",
+            1,
+        ));
+    }
+    if !e.heights.is_empty() {
+        let mut bars: Vec<(String, f64, Option<f64>, Verdict)> = e
+            .heights
+            .iter()
+            .map(|(pin, h)| {
+                let verdict = e
+                    .pins
+                    .iter()
+                    .find(|p| &p.pin == pin)
+                    .map(|p| p.verdict)
+                    .unwrap_or(Verdict::Pass);
+                (pin.clone(), *h, None, verdict)
+            })
+            .collect();
+        bars.sort_by_key(|b| crate::measurements::natural_key(&b.0));
+        b.push_str(&bar_chart("Tip height", &bars, "mm", 3));
+    }
+    let _ = writeln!(
+        b,
+        "<h2>Pins</h2><table><thead><tr><th>Pin</th><th>Part</th><th>Plate</th><th>Verdict</th><th>Reasons</th><th>Actions</th></tr></thead><tbody>"
+    );
+    for p in &e.pins {
+        let _ = writeln!(
+            b,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{v}\">{v}</td><td>{}</td><td>{}</td></tr>",
+            html_escape(&p.pin),
+            html_escape(p.part.as_deref().unwrap_or("-")),
+            html_escape(&p.plate),
+            p.reasons
+                .iter()
+                .map(|r| html_escape(r))
+                .collect::<Vec<_>>()
+                .join("<br>"),
+            p.actions
+                .iter()
+                .map(|a| a.name())
+                .collect::<Vec<_>>()
+                .join(", "),
+            v = p.verdict.name()
+        );
+    }
+    let _ = writeln!(b, "</tbody></table>");
+    if !e.set_checks.is_empty() {
+        let _ = writeln!(
+            b,
+            "<h2>Set checks</h2><table><thead><tr><th>Check</th><th>Plate</th><th>Verdict</th><th>Result</th><th>Pins</th></tr></thead><tbody>"
+        );
+        for c in &e.set_checks {
+            let _ = writeln!(
+                b,
+                "<tr><td>{}</td><td>{}</td><td class=\"{v}\">{v}</td><td>{}</td><td>{}</td></tr>",
+                html_escape(&c.check),
+                html_escape(&c.plate),
+                html_escape(&c.message),
+                html_escape(&c.pins.join(", ")),
+                v = c.verdict.name()
+            );
+        }
+        let _ = writeln!(b, "</tbody></table>");
+    }
+    if !e.not_measured.is_empty() {
+        let _ = writeln!(
+            b,
+            "<p class=\"note\">Not measured: {}</p>",
+            html_escape(&e.not_measured.join(", "))
+        );
+    }
+    for n in &e.notes {
+        let _ = writeln!(b, "<p class=\"note\">Note: {}</p>", html_escape(n));
+    }
+    page(title, &b)
+}

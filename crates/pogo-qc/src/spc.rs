@@ -1,0 +1,568 @@
+//! Statistical process control: Shewhart charts with the standard constants,
+//! capability indices and run rules.
+//!
+//! - subgroup size 1: individuals and moving range (I-MR), sigma = MR-bar / d2(2);
+//! - 2 to 10: X-bar and R, sigma = R-bar / d2;
+//! - above 10: X-bar and S, sigma = S-bar / c4.
+//!
+//! Constants A2, A3, B3, B4, c4, d2, D3, D4 are the tabulated values (ASTM E2587,
+//! Montgomery Appendix VI) for n = 2..25, E2 = 3 / d2. Above 25, c4 = 4(n-1)/(4n-3)
+//! and A3, B3, B4 follow from c4.
+//!
+//! Violations are numbered from 0 in the plotted series (subgroup means, or the
+//! individual values for I-MR). Western Electric rules: 1 one point beyond 3 sigma;
+//! 2 two of three beyond 2 sigma on one side; 3 four of five beyond 1 sigma on one
+//! side; 4 eight in a row on one side. Nelson rules: 1 beyond 3 sigma; 2 nine in a row
+//! on one side; 3 six in a row steadily increasing or decreasing; 4 fourteen in a row
+//! alternating up and down; 5 two of three beyond 2 sigma (same side); 6 four of five
+//! beyond 1 sigma (same side); 7 fifteen in a row within 1 sigma; 8 eight in a row
+//! beyond 1 sigma on either side. A pattern is reported at each point that completes it.
+
+use crate::{QcError, Result, RowError};
+use serde::Serialize;
+
+/// Control chart constants for subgroup size n.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Constants {
+    pub n: usize,
+    pub a2: f64,
+    pub a3: f64,
+    pub b3: f64,
+    pub b4: f64,
+    pub c4: f64,
+    pub d2: f64,
+    pub d3_lower: f64,
+    pub d4: f64,
+    pub e2: f64,
+}
+
+/// n, A2, A3, c4, B3, B4, d2, D3, D4.
+type Row = (usize, f64, f64, f64, f64, f64, f64, f64, f64);
+const TABLE: [Row; 24] = [
+    (2, 1.880, 2.659, 0.7979, 0.0, 3.267, 1.128, 0.0, 3.267),
+    (3, 1.023, 1.954, 0.8862, 0.0, 2.568, 1.693, 0.0, 2.574),
+    (4, 0.729, 1.628, 0.9213, 0.0, 2.266, 2.059, 0.0, 2.282),
+    (5, 0.577, 1.427, 0.9400, 0.0, 2.089, 2.326, 0.0, 2.114),
+    (6, 0.483, 1.287, 0.9515, 0.030, 1.970, 2.534, 0.0, 2.004),
+    (7, 0.419, 1.182, 0.9594, 0.118, 1.882, 2.704, 0.076, 1.924),
+    (8, 0.373, 1.099, 0.9650, 0.185, 1.815, 2.847, 0.136, 1.864),
+    (9, 0.337, 1.032, 0.9693, 0.239, 1.761, 2.970, 0.184, 1.816),
+    (10, 0.308, 0.975, 0.9727, 0.284, 1.716, 3.078, 0.223, 1.777),
+    (11, 0.285, 0.927, 0.9754, 0.321, 1.679, 3.173, 0.256, 1.744),
+    (12, 0.266, 0.886, 0.9776, 0.354, 1.646, 3.258, 0.283, 1.717),
+    (13, 0.249, 0.850, 0.9794, 0.382, 1.618, 3.336, 0.307, 1.693),
+    (14, 0.235, 0.817, 0.9810, 0.406, 1.594, 3.407, 0.328, 1.672),
+    (15, 0.223, 0.789, 0.9823, 0.428, 1.572, 3.472, 0.347, 1.653),
+    (16, 0.212, 0.763, 0.9835, 0.448, 1.552, 3.532, 0.363, 1.637),
+    (17, 0.203, 0.739, 0.9845, 0.466, 1.534, 3.588, 0.378, 1.622),
+    (18, 0.194, 0.718, 0.9854, 0.482, 1.518, 3.640, 0.391, 1.608),
+    (19, 0.187, 0.698, 0.9862, 0.497, 1.503, 3.689, 0.403, 1.597),
+    (20, 0.180, 0.680, 0.9869, 0.510, 1.490, 3.735, 0.415, 1.585),
+    (21, 0.173, 0.663, 0.9876, 0.523, 1.477, 3.778, 0.425, 1.575),
+    (22, 0.167, 0.647, 0.9882, 0.534, 1.466, 3.819, 0.434, 1.566),
+    (23, 0.162, 0.633, 0.9887, 0.545, 1.455, 3.858, 0.443, 1.557),
+    (24, 0.157, 0.619, 0.9892, 0.555, 1.445, 3.895, 0.451, 1.548),
+    (25, 0.153, 0.606, 0.9896, 0.565, 1.435, 3.931, 0.459, 1.541),
+];
+
+/// The constants for subgroup size `n` (2..=25 tabulated; above 25 from c4, and
+/// only the S-chart constants are meaningful there).
+pub fn constants(n: usize) -> Option<Constants> {
+    if let Some(&(n, a2, a3, c4, b3, b4, d2, d3, d4)) = TABLE.iter().find(|r| r.0 == n) {
+        return Some(Constants {
+            n,
+            a2,
+            a3,
+            b3,
+            b4,
+            c4,
+            d2,
+            d3_lower: d3,
+            d4,
+            e2: 3.0 / d2,
+        });
+    }
+    if n > 25 {
+        let nf = n as f64;
+        let c4 = 4.0 * (nf - 1.0) / (4.0 * nf - 3.0);
+        let k = 3.0 * (1.0 - c4 * c4).sqrt() / c4;
+        return Some(Constants {
+            n,
+            a2: f64::NAN,
+            a3: 3.0 / (c4 * nf.sqrt()),
+            b3: (1.0 - k).max(0.0),
+            b4: 1.0 + k,
+            c4,
+            d2: f64::NAN,
+            d3_lower: f64::NAN,
+            d4: f64::NAN,
+            e2: f64::NAN,
+        });
+    }
+    None
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ChartKind {
+    #[serde(rename = "xbar_r")]
+    XbarR,
+    #[serde(rename = "xbar_s")]
+    XbarS,
+    #[serde(rename = "i_mr")]
+    IMr,
+}
+
+impl ChartKind {
+    pub fn title(self) -> (&'static str, &'static str) {
+        match self {
+            ChartKind::XbarR => ("X-bar", "R"),
+            ChartKind::XbarS => ("X-bar", "S"),
+            ChartKind::IMr => ("Individuals", "Moving range"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleSet {
+    WesternElectric,
+    Nelson,
+}
+
+impl RuleSet {
+    pub fn parse(s: &str) -> Result<RuleSet> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "western-electric" | "we" | "western_electric" => Ok(RuleSet::WesternElectric),
+            "nelson" => Ok(RuleSet::Nelson),
+            _ => Err(QcError::Invalid(format!(
+                "rules `{s}` is not one of western-electric, nelson"
+            ))),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ControlLimits {
+    pub center: f64,
+    pub ucl: f64,
+    pub lcl: f64,
+}
+
+/// A run-rule violation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Violation {
+    /// Rule number within its set (Western Electric 1-4, Nelson 1-8).
+    pub rule: u8,
+    /// Point index in the plotted series, from 0.
+    pub point: usize,
+    pub description: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpcOptions {
+    pub subgroup: usize,
+    pub lsl: Option<f64>,
+    pub usl: Option<f64>,
+    pub rules: RuleSet,
+}
+
+/// The result of an SPC analysis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpcResult {
+    pub chart: ChartKind,
+    pub subgroup_size: usize,
+    pub subgroups: usize,
+    pub values: usize,
+    pub rules: RuleSet,
+    pub center: f64,
+    pub ucl: f64,
+    pub lcl: f64,
+    pub dispersion: ControlLimits,
+    pub sigma_within: f64,
+    pub sigma_overall: f64,
+    pub lsl: Option<f64>,
+    pub usl: Option<f64>,
+    pub cp: Option<f64>,
+    pub cpk: Option<f64>,
+    pub pp: Option<f64>,
+    pub ppk: Option<f64>,
+    /// Run-rule violations on the location chart (X-bar or individuals).
+    pub violations: Vec<Violation>,
+    /// Points of the dispersion chart (R, S or MR) beyond its limits.
+    pub dispersion_violations: Vec<Violation>,
+    /// The plotted series: subgroup means (or individual values).
+    pub points: Vec<f64>,
+    /// The dispersion series: ranges, standard deviations or moving ranges.
+    pub dispersion_points: Vec<f64>,
+}
+
+fn mean(v: &[f64]) -> f64 {
+    v.iter().sum::<f64>() / v.len() as f64
+}
+
+fn sample_sd(v: &[f64]) -> f64 {
+    let m = mean(v);
+    (v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len() as f64 - 1.0)).sqrt()
+}
+
+/// Analyses values in order, grouped into consecutive subgroups of `subgroup`.
+pub fn analyze(values: &[f64], opts: &SpcOptions) -> Result<SpcResult> {
+    let k = opts.subgroup;
+    if k == 0 {
+        return Err(QcError::Invalid("subgroup size must be at least 1".into()));
+    }
+    if let (Some(l), Some(u)) = (opts.lsl, opts.usl)
+        && l >= u
+    {
+        return Err(QcError::Invalid(format!(
+            "lower specification limit {l} is not below the upper {u}"
+        )));
+    }
+    if !values.len().is_multiple_of(k) {
+        return Err(QcError::Invalid(format!(
+            "{} values do not make whole subgroups of {k} ({} left over)",
+            values.len(),
+            values.len() % k
+        )));
+    }
+    let groups = values.len() / k;
+    let min_groups = 2;
+    if groups < min_groups {
+        return Err(QcError::Invalid(format!(
+            "{} value(s) make {groups} subgroup(s) of {k}: at least {} values are needed",
+            values.len(),
+            min_groups * k
+        )));
+    }
+    let sigma_overall = sample_sd(values);
+    let (chart, center, ucl, lcl, dispersion, sigma_within, points, dpoints) = if k == 1 {
+        let c = constants(2).expect("n=2");
+        let mrs: Vec<f64> = values.windows(2).map(|w| (w[1] - w[0]).abs()).collect();
+        let mr_bar = mean(&mrs);
+        let x_bar = mean(values);
+        let sigma = mr_bar / c.d2;
+        (
+            ChartKind::IMr,
+            x_bar,
+            x_bar + c.e2 * mr_bar,
+            x_bar - c.e2 * mr_bar,
+            ControlLimits {
+                center: mr_bar,
+                ucl: c.d4 * mr_bar,
+                lcl: c.d3_lower * mr_bar,
+            },
+            sigma,
+            values.to_vec(),
+            mrs,
+        )
+    } else {
+        let c = constants(k).expect("k >= 2");
+        let subgroups: Vec<&[f64]> = values.chunks_exact(k).collect();
+        let means: Vec<f64> = subgroups.iter().map(|g| mean(g)).collect();
+        let x_bar_bar = mean(&means);
+        if k <= 10 {
+            let ranges: Vec<f64> = subgroups
+                .iter()
+                .map(|g| {
+                    let (lo, hi) = g.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |a, &x| {
+                        (a.0.min(x), a.1.max(x))
+                    });
+                    hi - lo
+                })
+                .collect();
+            let r_bar = mean(&ranges);
+            (
+                ChartKind::XbarR,
+                x_bar_bar,
+                x_bar_bar + c.a2 * r_bar,
+                x_bar_bar - c.a2 * r_bar,
+                ControlLimits {
+                    center: r_bar,
+                    ucl: c.d4 * r_bar,
+                    lcl: c.d3_lower * r_bar,
+                },
+                r_bar / c.d2,
+                means,
+                ranges,
+            )
+        } else {
+            let sds: Vec<f64> = subgroups.iter().map(|g| sample_sd(g)).collect();
+            let s_bar = mean(&sds);
+            (
+                ChartKind::XbarS,
+                x_bar_bar,
+                x_bar_bar + c.a3 * s_bar,
+                x_bar_bar - c.a3 * s_bar,
+                ControlLimits {
+                    center: s_bar,
+                    ucl: c.b4 * s_bar,
+                    lcl: c.b3 * s_bar,
+                },
+                s_bar / c.c4,
+                means,
+                sds,
+            )
+        }
+    };
+    let (cp, cpk) = capability(center, sigma_within, opts.lsl, opts.usl);
+    let (pp, ppk) = capability(center, sigma_overall, opts.lsl, opts.usl);
+    let violations = run_rules(&points, center, (ucl - center) / 3.0, opts.rules);
+    let dispersion_violations = dpoints
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| **d > dispersion.ucl || **d < dispersion.lcl)
+        .map(|(i, _)| Violation {
+            rule: 1,
+            point: i,
+            description: "point beyond the control limits",
+        })
+        .collect();
+    Ok(SpcResult {
+        chart,
+        subgroup_size: k,
+        subgroups: groups,
+        values: values.len(),
+        rules: opts.rules,
+        center,
+        ucl,
+        lcl,
+        dispersion,
+        sigma_within,
+        sigma_overall,
+        lsl: opts.lsl,
+        usl: opts.usl,
+        cp,
+        cpk,
+        pp,
+        ppk,
+        violations,
+        dispersion_violations,
+        points,
+        dispersion_points: dpoints,
+    })
+}
+
+fn capability(
+    mu: f64,
+    sigma: f64,
+    lsl: Option<f64>,
+    usl: Option<f64>,
+) -> (Option<f64>, Option<f64>) {
+    if sigma.is_nan() || sigma <= 0.0 {
+        return (None, None);
+    }
+    let cp = match (lsl, usl) {
+        (Some(l), Some(u)) => Some((u - l) / (6.0 * sigma)),
+        _ => None,
+    };
+    let upper = usl.map(|u| (u - mu) / (3.0 * sigma));
+    let lower = lsl.map(|l| (mu - l) / (3.0 * sigma));
+    let cpk = match (upper, lower) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    (cp, cpk)
+}
+
+/// Applies a rule set to a plotted series with its center line and sigma of the
+/// plotted statistic.
+pub fn run_rules(points: &[f64], center: f64, sigma: f64, rules: RuleSet) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let side = |x: f64| -> i8 {
+        if x > center {
+            1
+        } else if x < center {
+            -1
+        } else {
+            0
+        }
+    };
+    let zone = |x: f64| -> f64 {
+        if sigma > 0.0 {
+            (x - center) / sigma
+        } else {
+            0.0
+        }
+    };
+    let beyond = |i: usize, k: f64| -> i8 {
+        let z = zone(points[i]);
+        if z > k {
+            1
+        } else if z < -k {
+            -1
+        } else {
+            0
+        }
+    };
+    // k of the last m points (ending at i, which must itself qualify) beyond s sigma, same side.
+    let k_of_m = |i: usize, k: usize, m: usize, s: f64| -> bool {
+        let b = beyond(i, s);
+        if b == 0 || i + 1 < m {
+            return false;
+        }
+        (i + 1 - m..=i).filter(|&j| beyond(j, s) == b).count() >= k
+    };
+    let same_side_run = |i: usize, n: usize| -> bool {
+        if i + 1 < n {
+            return false;
+        }
+        let s = side(points[i]);
+        s != 0 && (i + 1 - n..=i).all(|j| side(points[j]) == s)
+    };
+    let (rule1, beyond3) = (1u8, "one point beyond 3 sigma (control limits)");
+    for i in 0..points.len() {
+        if beyond(i, 3.0) != 0 {
+            out.push(Violation {
+                rule: rule1,
+                point: i,
+                description: beyond3,
+            });
+        }
+        match rules {
+            RuleSet::WesternElectric => {
+                if k_of_m(i, 2, 3, 2.0) {
+                    out.push(Violation {
+                        rule: 2,
+                        point: i,
+                        description: "2 of 3 points beyond 2 sigma on one side",
+                    });
+                }
+                if k_of_m(i, 4, 5, 1.0) {
+                    out.push(Violation {
+                        rule: 3,
+                        point: i,
+                        description: "4 of 5 points beyond 1 sigma on one side",
+                    });
+                }
+                if same_side_run(i, 8) {
+                    out.push(Violation {
+                        rule: 4,
+                        point: i,
+                        description: "8 points in a row on one side of the center line",
+                    });
+                }
+            }
+            RuleSet::Nelson => {
+                if same_side_run(i, 9) {
+                    out.push(Violation {
+                        rule: 2,
+                        point: i,
+                        description: "9 points in a row on one side of the center line",
+                    });
+                }
+                if i >= 5 {
+                    let w = &points[i - 5..=i];
+                    let up = w.windows(2).all(|p| p[1] > p[0]);
+                    let down = w.windows(2).all(|p| p[1] < p[0]);
+                    if up || down {
+                        out.push(Violation {
+                            rule: 3,
+                            point: i,
+                            description: "6 points in a row steadily increasing or decreasing",
+                        });
+                    }
+                }
+                if i >= 13 {
+                    let w = &points[i - 13..=i];
+                    let d: Vec<f64> = w.windows(2).map(|p| p[1] - p[0]).collect();
+                    if d.iter().all(|x| *x != 0.0)
+                        && d.windows(2).all(|p| (p[0] > 0.0) != (p[1] > 0.0))
+                    {
+                        out.push(Violation {
+                            rule: 4,
+                            point: i,
+                            description: "14 points in a row alternating up and down",
+                        });
+                    }
+                }
+                if k_of_m(i, 2, 3, 2.0) {
+                    out.push(Violation {
+                        rule: 5,
+                        point: i,
+                        description: "2 of 3 points beyond 2 sigma on one side",
+                    });
+                }
+                if k_of_m(i, 4, 5, 1.0) {
+                    out.push(Violation {
+                        rule: 6,
+                        point: i,
+                        description: "4 of 5 points beyond 1 sigma on one side",
+                    });
+                }
+                if i >= 14 && sigma > 0.0 && (i - 14..=i).all(|j| zone(points[j]).abs() < 1.0) {
+                    out.push(Violation {
+                        rule: 7,
+                        point: i,
+                        description: "15 points in a row within 1 sigma",
+                    });
+                }
+                if i >= 7 && (i - 7..=i).all(|j| beyond(j, 1.0) != 0) {
+                    out.push(Violation {
+                        rule: 8,
+                        point: i,
+                        description: "8 points in a row beyond 1 sigma on either side",
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Reads one numeric column of a CSV with a header row. A missing or non-numeric
+/// cell is an error naming its line.
+pub fn read_column(path: &str, text: &str, column: &str) -> Result<Vec<f64>> {
+    let table = crate::csvutil::read_table(path, text)?;
+    let Some(c) = table.column(column) else {
+        return Err(QcError::Csv {
+            path: path.into(),
+            line: 1,
+            message: format!(
+                "no column `{column}` (columns: {})",
+                table.headers.join(", ")
+            ),
+        });
+    };
+    let mut out = Vec::with_capacity(table.rows.len());
+    let mut errors = Vec::new();
+    for (line, f) in &table.rows {
+        match crate::csvutil::parse_number(&f[c]) {
+            Ok(v) => out.push(v),
+            Err(m) => errors.push(RowError {
+                line: *line,
+                column: Some(table.headers[c].clone()),
+                message: m,
+            }),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(QcError::Rows {
+            path: path.into(),
+            errors,
+        });
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn e2_is_three_over_d2() {
+        assert!((constants(2).unwrap().e2 - 2.660).abs() < 1e-3);
+        assert!((constants(5).unwrap().e2 - 1.290).abs() < 1e-3);
+    }
+
+    #[test]
+    fn western_electric_run_of_8() {
+        let mut pts = vec![0.0, -0.5, 0.5, -0.5];
+        pts.extend(std::iter::repeat_n(0.5, 9));
+        let v = run_rules(&pts, 0.0, 1.0, RuleSet::WesternElectric);
+        let run: Vec<usize> = v.iter().filter(|v| v.rule == 4).map(|v| v.point).collect();
+        assert_eq!(run, vec![11, 12]);
+        let n = run_rules(&pts, 0.0, 1.0, RuleSet::Nelson);
+        let run: Vec<usize> = n.iter().filter(|v| v.rule == 2).map(|v| v.point).collect();
+        assert_eq!(run, vec![12]);
+    }
+}

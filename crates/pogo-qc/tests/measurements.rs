@@ -1,0 +1,322 @@
+//! Measurement verdicts, units and limits.
+
+use pogo_fixture::Fixture;
+use pogo_qc::QcError;
+use pogo_qc::measurements::{Action, Kind, Limits, Verdict, evaluate, read_measurements};
+
+fn fixture() -> Fixture {
+    Fixture::from_json(
+        "fixture_small.json",
+        include_str!("data/fixture_small.json"),
+    )
+    .unwrap()
+}
+
+fn pin<'a>(
+    e: &'a pogo_qc::measurements::Evaluation,
+    id: &str,
+) -> &'a pogo_qc::measurements::PinReport {
+    e.pins
+        .iter()
+        .find(|p| p.pin == id)
+        .unwrap_or_else(|| panic!("no pin {id}"))
+}
+
+#[test]
+fn units_are_converted() {
+    let text = "pin,kind,value,unit\n\
+        P1,contact_resistance,0.025,Ω\n\
+        P1,contact_resistance,25,mΩ\n\
+        P1,contact_resistance,0.025,ohm\n\
+        P1,contact_resistance,25,mohm\n\
+        P1,spring_force,153,gf\n\
+        P1,seating_depth,1000,µm\n\
+        P1,seating_depth,1000,um\n\
+        P1,tilt,0.5,deg\n";
+    let ms = read_measurements("m.csv", text).unwrap();
+    for m in &ms[..4] {
+        assert!((m.value - 25.0).abs() < 1e-12, "{m:?}");
+    }
+    assert!((ms[4].value - 153.0 * 9.80665e-3).abs() < 1e-12);
+    assert!((ms[5].value - 1.0).abs() < 1e-12 && (ms[6].value - 1.0).abs() < 1e-12);
+    assert_eq!(ms[7].kind, Kind::Tilt);
+    assert_eq!(ms[1].line, 3);
+}
+
+#[test]
+fn wrong_or_missing_units_are_errors_with_line_numbers() {
+    let text = "pin,kind,value,unit\n\
+        P1,contact_resistance,25,mohm\n\
+        P1,contact_resistance,25,N\n\
+        P2,spring_force,1.2,\n\
+        P3,height,5.0,kohm\n\
+        P4,tilt,0.3,mm\n\
+        P5,voltage,3.3,V\n\
+        P6,height,abc,mm\n\
+        P7,height,,mm\n";
+    let err = read_measurements("m.csv", text).unwrap_err();
+    let QcError::Rows { errors, .. } = &err else {
+        panic!("{err}")
+    };
+    let lines: Vec<u64> = errors.iter().map(|e| e.line).collect();
+    assert_eq!(lines, [3, 4, 5, 6, 7, 8, 9]);
+    let msg = err.to_string();
+    assert!(msg.contains("m.csv: 7 bad rows"), "{msg}");
+    assert!(msg.contains("line 3: column `unit`: unit `N` is a force unit, but contact_resistance is a resistance"), "{msg}");
+    assert!(msg.contains("line 4: column `unit`: missing unit"), "{msg}");
+    assert!(msg.contains("unknown unit `kohm`"), "{msg}");
+    assert!(msg.contains("unknown kind `voltage`"), "{msg}");
+    assert!(msg.contains("`abc` is not a number"), "{msg}");
+}
+
+#[test]
+fn missing_columns_and_ragged_rows() {
+    assert!(
+        read_measurements("m.csv", "pin,kind,value\nP1,height,1\n")
+            .unwrap_err()
+            .to_string()
+            .contains("missing column `unit`")
+    );
+    let e = read_measurements("m.csv", "pin,kind,value,unit\nP1,height,1,mm,extra\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("line 2") && e.contains("5 fields, expected 4"),
+        "{e}"
+    );
+    assert!(read_measurements("m.csv", "").is_err());
+}
+
+#[test]
+fn contact_resistance_verdicts_without_fixture() {
+    // Unknown part: limit 50 mOhm, marginal above 40 mOhm.
+    let text = "pin,kind,value,unit\nP1,contact_resistance,30,mohm\nP2,contact_resistance,45,mohm\nP3,contact_resistance,0.055,ohm\n";
+    let e = evaluate(
+        &read_measurements("m.csv", text).unwrap(),
+        None,
+        &Limits::default(),
+    );
+    assert_eq!(pin(&e, "P1").verdict, Verdict::Pass);
+    assert_eq!(pin(&e, "P2").verdict, Verdict::Marginal);
+    assert_eq!(pin(&e, "P2").actions, [Action::Clean]);
+    assert_eq!(pin(&e, "P3").verdict, Verdict::Fail);
+    assert_eq!(pin(&e, "P3").actions, [Action::Replace]);
+    assert!(
+        pin(&e, "P3").reasons[0].contains("55.000 mOhm above the limit 50.000 mOhm"),
+        "{:?}",
+        pin(&e, "P3").reasons
+    );
+    assert_eq!(e.summary.verdict, Verdict::Fail);
+    assert_eq!(
+        (e.summary.pass, e.summary.marginal, e.summary.fail),
+        (1, 1, 1)
+    );
+}
+
+#[test]
+fn catalog_limits_from_the_fixture() {
+    // P1 is a P100-SPEAR: max 20 mOhm; marginal above 16.
+    let text = "pin,kind,value,unit\n\
+        P1,contact_resistance,18,mohm\n\
+        P2,contact_resistance,21,mohm\n\
+        P3,contact_resistance,21,mohm\n\
+        P99,contact_resistance,21,mohm\n";
+    let f = fixture();
+    let e = evaluate(
+        &read_measurements("m.csv", text).unwrap(),
+        Some(&f),
+        &Limits::default(),
+    );
+    assert_eq!(pin(&e, "P1").verdict, Verdict::Marginal);
+    assert_eq!(
+        pin(&e, "P2").verdict,
+        Verdict::Fail,
+        "P100 part limit 20 mOhm"
+    );
+    assert_eq!(
+        pin(&e, "P3").verdict,
+        Verdict::Pass,
+        "P75 part limit 30 mOhm, marginal above 24"
+    );
+    assert_eq!(
+        pin(&e, "P99").verdict,
+        Verdict::Pass,
+        "not in the fixture: 50 mOhm default"
+    );
+    assert!(
+        e.notes
+            .iter()
+            .any(|n| n.contains("P99 is not in the fixture"))
+    );
+    assert_eq!(e.not_measured, ["P4", "P10"]);
+    // limits.toml overrides the catalog.
+    let limits = Limits::from_toml("l.toml", "[contact_resistance]\nmax_mohm = 25.0\n").unwrap();
+    let e = evaluate(
+        &read_measurements("m.csv", text).unwrap(),
+        Some(&f),
+        &limits,
+    );
+    assert_eq!(pin(&e, "P2").verdict, Verdict::Marginal);
+}
+
+#[test]
+fn resistance_rise_over_baseline_fails() {
+    // 20 -> 31 mOhm over a cycling run: below the 50 mOhm limit but 11 mOhm rise.
+    let text = "pin,kind,value,unit,cycle\n\
+        P1,contact_resistance,20,mohm,0\n\
+        P1,contact_resistance,31,mohm,100\n\
+        P2,contact_resistance,20,mohm,0\n\
+        P2,contact_resistance,29,mohm,100\n";
+    let e = evaluate(
+        &read_measurements("m.csv", text).unwrap(),
+        None,
+        &Limits::default(),
+    );
+    assert_eq!(pin(&e, "P1").verdict, Verdict::Fail);
+    assert!(
+        pin(&e, "P1")
+            .reasons
+            .iter()
+            .any(|r| r.contains("rose 11.000 mOhm")),
+        "{:?}",
+        pin(&e, "P1").reasons
+    );
+    assert_eq!(pin(&e, "P2").verdict, Verdict::Pass);
+    let rc = e
+        .set_checks
+        .iter()
+        .find(|c| c.check == "resistance_change")
+        .unwrap();
+    assert_eq!(rc.verdict, Verdict::Fail);
+    assert_eq!(rc.pins, ["P1"]);
+    assert!((rc.value - 11.0).abs() < 1e-12);
+}
+
+#[test]
+fn mechanics_checks_from_the_catalog_part() {
+    // P1 (P100-SPEAR): full travel 6.35 -> compression 3.81..5.08 mm; force at working
+    // travel 1.5 N -> 1.2..1.8 N; receptacle R100-WW seated 1.0 mm +/- 0.1.
+    // P3 (P75-SPEAR, force_n 1.2 in the fixture): 0.96..1.44 N.
+    let text = "pin,kind,value,unit\n\
+        P1,compression_height,4.2,mm\n\
+        P1,spring_force,1.5,N\n\
+        P1,seating_depth,1.02,mm\n\
+        P2,compression_height,3.5,mm\n\
+        P2,spring_force,1.1,N\n\
+        P2,seating_depth,1.2,mm\n\
+        P3,spring_force,1.25,N\n\
+        P4,compression_height,3.9,mm\n";
+    let f = fixture();
+    let e = evaluate(
+        &read_measurements("m.csv", text).unwrap(),
+        Some(&f),
+        &Limits::default(),
+    );
+    assert_eq!(
+        pin(&e, "P1").verdict,
+        Verdict::Pass,
+        "{:?}",
+        pin(&e, "P1").reasons
+    );
+    let p2 = pin(&e, "P2");
+    assert_eq!(p2.verdict, Verdict::Fail);
+    assert_eq!(
+        p2.actions,
+        [Action::Reseat, Action::Adjust, Action::Replace]
+    );
+    assert_eq!(pin(&e, "P3").verdict, Verdict::Pass);
+    // P4: P75 full travel 4.0 -> 2.4..3.2 mm: 3.9 is too much compression.
+    assert_eq!(pin(&e, "P4").verdict, Verdict::Fail);
+    assert_eq!(pin(&e, "P4").actions, [Action::Adjust]);
+    // Without a fixture those checks cannot be made: noted, not guessed.
+    let e = evaluate(
+        &read_measurements("m.csv", text).unwrap(),
+        None,
+        &Limits::default(),
+    );
+    assert!(e.pins.iter().all(|p| p.checks.is_empty()));
+    assert!(
+        e.notes
+            .iter()
+            .any(|n| n.contains("spring_force not checked")),
+        "{:?}",
+        e.notes
+    );
+}
+
+#[test]
+fn set_level_height_spread_and_plate_tilt() {
+    // Top plate: P1 (110,60), P2 (190,60), P3 (110,110), P4 (190,110).
+    let text = "pin,kind,value,unit\n\
+        P1,height,10.00,mm\n\
+        P2,height,10.02,mm\n\
+        P3,height,10.01,mm\n\
+        P4,height,10.13,mm\n\
+        P10,height,9.0,mm\n";
+    let f = fixture();
+    let e = evaluate(
+        &read_measurements("m.csv", text).unwrap(),
+        Some(&f),
+        &Limits::default(),
+    );
+    let spread = e
+        .set_checks
+        .iter()
+        .find(|c| c.check == "height_spread" && c.plate == "top")
+        .unwrap();
+    assert!((spread.value - 0.13).abs() < 1e-9);
+    assert_eq!(spread.verdict, Verdict::Fail);
+    assert_eq!(spread.pins, ["P4"]);
+    assert_eq!(pin(&e, "P4").verdict, Verdict::Fail);
+    assert_eq!(pin(&e, "P4").actions, [Action::Adjust]);
+    // The bottom plate has one pin: no spread check.
+    assert!(!e.set_checks.iter().any(|c| c.plate == "bottom"));
+    let tilt = e
+        .set_checks
+        .iter()
+        .find(|c| c.check == "plate_tilt")
+        .unwrap();
+    // Least-squares plane: slope x = (0.02+0.12)/2/80, slope y = (0.01+0.11)/2/50.
+    let (a, b): (f64, f64) = (0.07 / 80.0, 0.06 / 50.0);
+    let expect = (a * a + b * b).sqrt().atan().to_degrees();
+    assert!(
+        (tilt.value - expect).abs() < 1e-9,
+        "{} vs {expect}",
+        tilt.value
+    );
+}
+
+#[test]
+fn return_height_and_tilt() {
+    let text = "pin,kind,value,unit,cycle\n\
+        P1,return_height,5.00,mm,0\n\
+        P1,return_height,4.93,mm,100\n\
+        P2,return_height,5.00,mm,0\n\
+        P2,return_height,4.97,mm,100\n\
+        P3,tilt,1.2,deg,\n\
+        P4,tilt,0.5,°,\n";
+    let e = evaluate(
+        &read_measurements("m.csv", text).unwrap(),
+        None,
+        &Limits::default(),
+    );
+    assert_eq!(pin(&e, "P1").verdict, Verdict::Fail);
+    assert_eq!(pin(&e, "P1").actions, [Action::Replace]);
+    assert_eq!(pin(&e, "P2").verdict, Verdict::Marginal);
+    assert_eq!(pin(&e, "P3").verdict, Verdict::Fail);
+    assert_eq!(pin(&e, "P3").actions, [Action::Reseat]);
+    assert_eq!(pin(&e, "P4").verdict, Verdict::Pass);
+}
+
+#[test]
+fn limits_toml_errors() {
+    let e = Limits::from_toml("l.toml", "[contact_resistance]\nmax_mohmm = 3\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.starts_with("l.toml:2:") && e.contains("max_mohmm"), "{e}");
+    let e = Limits::from_toml("l.toml", "[compression]\nmin_fraction = 0.9\n")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("min_fraction"), "{e}");
+    assert!(Limits::from_toml("l.toml", "").is_ok());
+}
