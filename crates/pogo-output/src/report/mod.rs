@@ -172,7 +172,7 @@ pub(crate) fn fmt(x: f64, decimals: usize) -> String {
 pub(crate) fn fmt_prob(p: f64) -> String {
     if !p.is_finite() {
         "—".to_string()
-    } else if p >= 0.999_995 && p < 1.0 {
+    } else if (0.999_995..1.0).contains(&p) {
         "&gt; 99.999 %".to_string()
     } else if p >= 0.99 {
         format!("{} %", fmt(p * 100.0, 3))
@@ -219,7 +219,10 @@ fn humanize(key: &str) -> String {
         .iter()
         .find_map(|(suf, u)| key.strip_suffix(suf).map(|s| (s, *u)))
         .unwrap_or((key, ""));
-    let mut words = stem.replace('_', " ");
+    let mut words = stem
+        .replace('_', " ")
+        .replace("delta t", "ΔT")
+        .replace("cte", "CTE");
     if let Some(first) = words.get(0..1) {
         let up = first.to_uppercase();
         words.replace_range(0..1, &up);
@@ -232,10 +235,11 @@ fn member_text(key: &str, v: &Value) -> String {
     let Some(x) = v.as_f64().filter(|_| is_num(v)) else {
         return value_text(v);
     };
-    if x == x.trunc() && !key.ends_with("_mm") && !key.ends_with("_n") {
+    let mm = key.ends_with("_mm") || key == "x" || key == "y";
+    if x == x.trunc() && !mm && !key.ends_with("_n") {
         return fmt(x, 0);
     }
-    if key.ends_with("_mm") {
+    if mm {
         fmt(x, if x.abs() < 1.0 { 3 } else { 2 })
     } else if key.ends_with("_n") || key.ends_with("_gpa") {
         fmt(x, 2)
@@ -327,7 +331,10 @@ fn kv_table_ordered(obj: &serde_json::Map<String, Value>, first: &[&str], out: &
     out.push_str("<table class=\"narrow\"><tbody>\n");
     for k in keys {
         let v = &obj[k];
-        if v.is_object() || v.as_array().is_some_and(|a| a.iter().any(Value::is_object)) {
+        if v.is_object()
+            || v.as_array()
+                .is_some_and(|a| a.is_empty() || a.iter().any(Value::is_object))
+        {
             continue;
         }
         let class = if is_num(v) { " class=\"num\"" } else { "" };
@@ -1144,7 +1151,7 @@ fn stackup(ctx: &Ctx, out: &mut String) {
     }
     out.push_str(
         "<p class=\"note\">Cross-section at the closed position, drawn to scale vertically. Each probe \
-         class is shown compressed to its working travel; the figures beside it give its compression \
+         class is shown compressed to its working travel; the table under it gives its compression \
          as a share of full travel (allowed 60–80 %).</p>\n",
     );
     if let Some(o) = ctx.section("stackup").and_then(Value::as_object) {
@@ -1558,128 +1565,55 @@ fn target_text(p: &Probe) -> String {
     }
 }
 
-/// One BOM line.
-struct BomLine {
-    item: &'static str,
-    id: String,
-    maker: String,
-    part_number: String,
-    description: String,
-    qty: usize,
-}
-
+/// The bill of materials: the rows of `bom.csv` (the same writer, so the report and
+/// the file always agree), with long reference lists shortened.
 fn bom(ctx: &Ctx, out: &mut String) {
-    let f = ctx.f;
-    let mut lines: Vec<BomLine> = Vec::new();
-    let mut parts: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut recs: BTreeMap<String, usize> = BTreeMap::new();
-    for p in &f.probes {
-        *parts.entry(p.part.as_str()).or_default() += 1;
-        let rec = p
-            .receptacle
-            .clone()
-            .or_else(|| f.part(&p.part).map(|pp| pp.receptacle.clone()));
-        if let Some(r) = rec {
-            *recs.entry(r).or_default() += 1;
-        }
-    }
-    let all = classes(f);
-    let class_rank = |class: Option<&str>| {
-        class
-            .and_then(|c| all.iter().position(|x| x == c))
-            .unwrap_or(usize::MAX)
-    };
-    let mut parts: Vec<(&str, usize)> = parts.into_iter().collect();
-    parts.sort_by_key(|(id, _)| {
-        (
-            class_rank(f.part(id).map(|p| p.class.as_str())),
-            id.to_string(),
-        )
-    });
-    let mut recs: Vec<(String, usize)> = recs.into_iter().collect();
-    recs.sort_by_key(|(id, _)| {
-        (
-            class_rank(f.receptacle(id).map(|r| r.class.as_str())),
-            id.clone(),
-        )
-    });
-    for (id, qty) in parts {
-        let part = f.part(id);
-        lines.push(BomLine {
-            item: "Spring probe",
-            id: id.to_string(),
-            maker: part.map(|p| p.maker.clone()).unwrap_or_default(),
-            part_number: part.map(|p| p.part_number.clone()).unwrap_or_default(),
-            description: part
-                .map(|p| {
-                    format!(
-                        "{} {} tip, {} mm travel, {} N at working travel{}",
-                        p.class,
-                        serde_json::to_value(p.tip)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_string))
-                            .unwrap_or_default(),
-                        fmt(p.full_travel_mm, 2),
-                        fmt(p.spring_force_n, 2),
-                        if p.typical { " (typical figures)" } else { "" }
-                    )
-                })
-                .unwrap_or_else(|| "part not in the fixture's catalog".to_string()),
-            qty,
-        });
-    }
-    for (id, qty) in recs {
-        let r = f.receptacle(&id);
-        lines.push(BomLine {
-            item: "Receptacle",
-            id: id.clone(),
-            maker: r.map(|r| r.maker.clone()).unwrap_or_default(),
-            part_number: r.map(|r| r.part_number.clone()).unwrap_or_default(),
-            description: r
-                .map(|r| {
-                    format!(
-                        "{} receptacle, press fit in Ø{} mm drill",
-                        r.class,
-                        fmt(r.mounting_drill_mm, 3)
-                    )
-                })
-                .unwrap_or_else(|| "receptacle not in the fixture's catalog".to_string()),
-            qty,
-        });
-    }
-    let mut pins: BTreeMap<String, usize> = BTreeMap::new();
-    for t in &f.tooling {
-        *pins.entry(fmt(t.diameter_mm, 2)).or_default() += 1;
-    }
-    for (d, qty) in pins {
-        lines.push(BomLine {
-            item: "Tooling pin",
-            id: format!("GP-{d}"),
-            maker: "generic".to_string(),
-            part_number: String::new(),
-            description: format!("guide pin Ø{d} mm"),
-            qty,
-        });
-    }
     out.push_str("<section id=\"bom\"><h2>Bill of materials</h2>\n");
-    if lines.is_empty() {
-        out.push_str("<p class=\"missing\">Nothing to buy: the fixture has no probes or tooling pins.</p></section>\n");
+    let text = crate::bom::render(ctx.f);
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map(|h| h.iter().map(str::to_string).collect())
+        .unwrap_or_default();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let rows: Vec<csv::StringRecord> = reader.records().filter_map(|r| r.ok()).collect();
+    if rows.is_empty() {
+        out.push_str("<p class=\"missing\">Nothing to buy: the fixture has no probes, pins or supports.</p></section>\n");
         return;
     }
-    out.push_str("<table><thead><tr><th>Item</th><th>Id</th><th>Maker</th><th>Part number</th><th>Description</th><th class=\"num\">Qty</th></tr></thead><tbody>\n");
-    for l in &lines {
+    let cell = |r: &csv::StringRecord, name: &str| {
+        col(name).and_then(|i| r.get(i)).unwrap_or("").to_string()
+    };
+    out.push_str("<table><thead><tr><th class=\"num\">Item</th><th>Category</th><th>Id</th><th>Maker</th><th>Part number</th><th>Description</th><th class=\"num\">Qty</th><th>References</th></tr></thead><tbody>\n");
+    for r in &rows {
+        let refs = cell(r, "references");
+        let shown = if refs.chars().count() > 90 {
+            let cut: String = refs.chars().take(90).collect();
+            let cut = cut
+                .rfind(' ')
+                .map_or(cut.as_str(), |i| &cut[..i])
+                .to_string();
+            format!(
+                "{} <span class=\"muted\">… (hover for all)</span>",
+                esc(&cut)
+            )
+        } else {
+            esc(&refs)
+        };
         let _ = writeln!(
             out,
-            "<tr><td>{}</td><td class=\"mono\">{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
-            l.item,
-            esc(&l.id),
-            esc(&l.maker),
-            esc(&l.part_number),
-            esc(&l.description),
-            l.qty
+            "<tr><td class=\"num\">{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"mono\" title=\"{}\">{shown}</td></tr>",
+            esc(&cell(r, "item")),
+            esc(&capitalise(&cell(r, "category"))),
+            esc(&cell(r, "id")),
+            esc(&cell(r, "maker")),
+            esc(&cell(r, "part_number")),
+            esc(&cell(r, "description")),
+            esc(&cell(r, "quantity")),
+            esc(&refs)
         );
     }
-    out.push_str("</tbody></table></section>\n");
+    out.push_str("</tbody></table>\n<p class=\"note\">The same rows as <span class=\"mono\">bom.csv</span>.</p></section>\n");
 }
 
 fn wiring(ctx: &Ctx, out: &mut String) {

@@ -802,6 +802,15 @@ pub(super) fn stackup_drawing(
             );
         }
     }
+    // Without a lid, the other side's probe plate presses (double-sided fixture).
+    if pp.is_none() {
+        let _ = writeln!(
+            s,
+            "<text x=\"{}\" y=\"{:.2}\" font-size=\"10.5\" text-anchor=\"middle\" fill=\"#555\" font-style=\"italic\">no lid: the other side's probe plate presses this face</text>",
+            (lx0 + lx1) / 2.0,
+            zy(z_board_top) - 6.0
+        );
+    }
     // Support post at the left edge.
     if set_h > 0.0 {
         let _ = writeln!(
@@ -873,7 +882,7 @@ pub(super) fn stackup_drawing(
         let ok = (0.6..=0.8).contains(&frac);
         let _ = writeln!(
             level_rows,
-            "<tr><td><span class=\"swatch\" style=\"background:{colour}\"></span>{}</td><td class=\"mono\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{} / {}</td><td class=\"num\"><span class=\"pill {}\">{} %</span></td><td class=\"num\">{}</td></tr>",
+            "<tr><td style=\"white-space:nowrap\"><span class=\"swatch\" style=\"background:{colour}\"></span>{}</td><td class=\"mono\" style=\"white-space:nowrap\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{} / {}</td><td class=\"num\"><span class=\"pill {}\">{} %</span></td><td class=\"num\">{}</td></tr>",
             esc(class),
             esc(part_id),
             fmt(stage, 0),
@@ -926,7 +935,7 @@ pub(super) fn stackup_drawing(
         );
     }
     if let Some(total) = num(st, "total_height_mm") {
-        let x = 30.0;
+        let x = 18.0;
         let (y0, y1) = (zy(-plate), zy(-plate + total));
         let _ = writeln!(
             s,
@@ -944,7 +953,7 @@ pub(super) fn stackup_drawing(
     s.push_str("</svg>\n");
     let mut t = String::new();
     if !level_rows.is_empty() {
-        t.push_str("<table><thead><tr><th>Class</th><th>Part</th><th class=\"num\">stage</th><th class=\"num\">probes</th><th class=\"num\">receptacle collar below plate face (mm)</th><th class=\"num\">free tip above plate face (mm)</th><th class=\"num\">compression / full travel (mm)</th><th class=\"num\">compression, share of full travel</th><th class=\"num\">force each (N)</th></tr></thead><tbody>\n");
+        t.push_str("<table><thead><tr><th>Class</th><th>Part</th><th class=\"num\">stage</th><th class=\"num\">probes</th><th class=\"num\" title=\"receptacle collar below the plate top face\">collar depth (mm)</th><th class=\"num\" title=\"free tip above the plate top face\">free tip (mm)</th><th class=\"num\">compression / full travel (mm)</th><th class=\"num\">share of full travel</th><th class=\"num\">force each (N)</th></tr></thead><tbody>\n");
         t.push_str(&level_rows);
         t.push_str("</tbody></table>\n");
     }
