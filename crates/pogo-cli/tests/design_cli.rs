@@ -1,0 +1,141 @@
+//! `pogo design` and `pogo check` as a user runs them.
+
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn board(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/boards")
+        .join(rel)
+}
+
+fn pogo(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_pogo"))
+        .args(args)
+        .output()
+        .expect("pogo runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn design_writes_fixture_json_and_prints_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = board("test_points-v9/test_points.kicad_pcb");
+    let (code, out, err) = pogo(&["design", s(&b), "--out", s(dir.path())]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("4 total, 4 testable, 4 probed"), "{out}");
+    assert!(
+        out.contains("P100") && out.contains("violations 0"),
+        "{out}"
+    );
+    let text = std::fs::read_to_string(dir.path().join("fixture.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["schema"], "pogo.fixture/1");
+    let sha: String = Sha256::digest(std::fs::read(&b).unwrap())
+        .iter()
+        .map(|x| format!("{x:02x}"))
+        .collect();
+    assert_eq!(v["board"]["sha256"], sha.as_str());
+    assert_eq!(v["board"]["file"], s(&b));
+    assert!(v["board"]["thickness_mm"].as_f64().unwrap() > 0.0);
+    assert_eq!(v["board"]["outline_bbox"].as_array().unwrap().len(), 4);
+    assert_eq!(v["coverage"]["nets_probed"], 4);
+    let probes = v["probes"].as_array().unwrap();
+    assert_eq!(probes.len(), 4);
+    for (i, p) in probes.iter().enumerate() {
+        assert_eq!(p["id"], format!("P{}", i + 1).as_str());
+        assert!(p["side"] == "top" || p["side"] == "bottom");
+        assert!(p["x"].is_f64() && p["y"].is_f64());
+        assert!(p["target"]["kind"] == "pad" || p["target"]["kind"] == "via");
+        assert!(p["target"]["ref"].is_string());
+        for k in ["class", "part", "tip", "net"] {
+            assert!(p[k].is_string(), "{k}");
+        }
+    }
+    assert!(v["unreachable"].is_array() && v["rules"]["outline_clearance_mm"] == 2.0);
+}
+
+#[test]
+fn check_exit_codes_and_json() {
+    let (code, out, _) = pogo(&["check", s(&board("test_points-v9/test_points.kicad_pcb"))]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("PASS"));
+    let (code, out, _) = pogo(&[
+        "check",
+        s(&board("StickHub/StickHub.kicad_pcb")),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["pass"], false);
+    let first = &v["unreachable"][0];
+    assert!(
+        first["net"].is_string()
+            && first["reason"]
+                .as_str()
+                .unwrap()
+                .contains("no accessible candidate")
+    );
+    let (code, _, err) = pogo(&["check", "/nonexistent/board.kicad_pcb"]);
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn pogo_toml_beside_the_board_is_used_and_bad_ones_are_refused_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = dir.path().join("tp.kicad_pcb");
+    std::fs::copy(board("test_points-v9/test_points.kicad_pcb"), &b).unwrap();
+    std::fs::write(
+        dir.path().join("pogo.toml"),
+        "[design]\nsides = \"bottom\"\n",
+    )
+    .unwrap();
+    let (code, out, _) = pogo(&["check", s(&b), "--format", "json"]);
+    assert_eq!(code, 1, "test points are on top only: {out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["rules"]["sides"], serde_json::json!(["bottom"]));
+    assert_eq!(v["unreachable"][0]["rule"], "side");
+
+    std::fs::write(
+        dir.path().join("pogo.toml"),
+        "[design]\nsides = \"top\"\nclases = [\"P100\"]\n",
+    )
+    .unwrap();
+    let out_dir = dir.path().join("out");
+    let (code, _, err) = pogo(&["design", s(&b), "--out", s(&out_dir)]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("pogo.toml:3:1") && err.contains("clases"),
+        "{err}"
+    );
+    assert!(
+        !out_dir.join("fixture.json").exists(),
+        "no output on bad input"
+    );
+
+    let cat = dir.path().join("probes.toml");
+    std::fs::write(
+        &cat,
+        "[[parts]]\nid = \"X\"\nmaker = \"generic\"\npart_number = \"x\"\nclass = \"P100\"\nkind = \"contact\"\n\
+         tip = \"spear\"\ntip_diameter_mm = 1.0\ntip_contact_radius_mm = 0.05\nsuits = [\"flat_pad\"]\n\
+         barrel_diameter_mm = 1.36\nbarrel_inner_diameter_mm = 1.14\nplunger_diameter_mm = 1.1\n\
+         plunger_extended_mm = 8.0\nplunger_retained_mm = 4.0\nlength_mm = 33.0\nfull_travel_mm = 6.0\n\
+         working_travel_mm = 5.4\npreload_force_n = 0.5\nspring_force_n = 1.5\nmax_contact_resistance_mohm = 20\n\
+         current_rating_a = 3.0\nrated_life_cycles = 100000\nreceptacle = \"R100-WW\"\nsource = \"test\"\ntypical = true\n",
+    )
+    .unwrap();
+    std::fs::remove_file(dir.path().join("pogo.toml")).unwrap();
+    let (code, _, err) = pogo(&["check", s(&b), "--catalog", s(&cat)]);
+    assert_eq!(code, 2);
+    assert!(err.contains("60-80%") && err.contains("90.0%"), "{err}");
+}
