@@ -581,7 +581,15 @@ fn summary(ctx: &Ctx, out: &mut String) {
         .collect();
     cards.push(Card {
         label: "Probes per class",
-        value: format!("{}<small> classes</small>", class_detail.len()),
+        value: if class_detail.is_empty() {
+            "none".to_string()
+        } else {
+            format!(
+                "{}<small> class{}</small>",
+                class_detail.len(),
+                if class_detail.len() == 1 { "" } else { "es" }
+            )
+        },
         detail: class_detail.join("<br>"),
         tone: "",
         bar: None,
@@ -682,7 +690,18 @@ fn summary(ctx: &Ctx, out: &mut String) {
         label: "Tooling pins",
         value: t.len().to_string(),
         detail: if t.is_empty() {
-            "none chosen".to_string()
+            let n = ctx
+                .section("tooling_suggestions")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            if n > 0 {
+                format!(
+                    "none usable on the board; {n} suggested hole{} (dashed in the views)",
+                    if n == 1 { "" } else { "s" }
+                )
+            } else {
+                "none chosen".to_string()
+            }
         } else {
             let mut d: Vec<String> = t
                 .iter()
@@ -820,6 +839,14 @@ fn side_views(ctx: &Ctx, out: &mut String) {
          Hover a probe for its id and net.</p>\n",
     );
     let marks = views::Marks::from_json(&ctx.json);
+    // Wide boards get one view per row, so they are not drawn as a thin strip.
+    let b = f.board.outline_bbox;
+    let wide = (b[2] - b[0]) > 1.6 * (b[3] - b[1]);
+    let view_w = if wide {
+        2.0 * views::VIEW_W
+    } else {
+        views::VIEW_W
+    };
     for &side in &ctx.sides {
         let n = f.probes.iter().filter(|p| p.side == side).count();
         let orientation = match side {
@@ -833,8 +860,18 @@ fn side_views(ctx: &Ctx, out: &mut String) {
             n,
             if n == 1 { "" } else { "s" }
         );
-        out.push_str("<div class=\"views\">\n<figure>\n");
-        out.push_str(&views::board_view(f, side, views::Colouring::Class, &marks));
+        out.push_str(if wide {
+            "<div class=\"views wide\">\n<figure>\n"
+        } else {
+            "<div class=\"views\">\n<figure>\n"
+        });
+        out.push_str(&views::board_view(
+            f,
+            side,
+            views::Colouring::Class,
+            &marks,
+            view_w,
+        ));
         out.push_str("<div class=\"legend\">");
         for cl in &all_classes {
             let cnt = f
@@ -856,6 +893,9 @@ fn side_views(ctx: &Ctx, out: &mut String) {
         if !marks.supports.is_empty() {
             out.push_str(views::LEGEND_SUPPORT);
         }
+        if !marks.suggested_holes.is_empty() {
+            out.push_str(views::LEGEND_SUGGESTED_HOLE);
+        }
         out.push_str("</div>\n");
         let _ = writeln!(
             out,
@@ -869,6 +909,7 @@ fn side_views(ctx: &Ctx, out: &mut String) {
             side,
             views::Colouring::HitProbability,
             &marks,
+            view_w,
         ));
         out.push_str(&views::probability_legend(side));
         let computed = f

@@ -6,8 +6,9 @@ use pogo_fixture::{Fixture, Probe};
 use serde_json::{Map, Value};
 use std::fmt::Write as _;
 
-/// Drawing width of a board view, px (viewBox units).
-const VIEW_W: f64 = 640.0;
+/// Drawing width of a board view, px (viewBox units); twice that for wide boards,
+/// which get a whole row.
+pub(super) const VIEW_W: f64 = 640.0;
 /// Largest drawing height of a board view, px.
 const VIEW_H_MAX: f64 = 560.0;
 const MARGIN: f64 = 16.0;
@@ -26,6 +27,8 @@ pub(super) const LEGEND_COMMON: &str = "<span><svg width=\"14\" height=\"14\" vi
 <span><svg width=\"18\" height=\"12\" viewBox=\"0 0 18 12\"><rect x=\"1\" y=\"1\" width=\"16\" height=\"10\" fill=\"#f7f7f4\" stroke=\"#7d8590\"/></svg> courtyard</span>\
 <span><svg width=\"18\" height=\"12\" viewBox=\"0 0 18 12\"><rect x=\"1\" y=\"1\" width=\"16\" height=\"10\" fill=\"#d3d7de\" stroke=\"#5d6570\"/></svg> tall part</span>\
 <span><svg width=\"14\" height=\"14\" viewBox=\"0 0 14 14\"><circle cx=\"7\" cy=\"7\" r=\"5.5\" fill=\"none\" stroke=\"#c0392b\" stroke-width=\"2\"/></svg> violation</span>";
+
+pub(super) const LEGEND_SUGGESTED_HOLE: &str = "<span><svg width=\"14\" height=\"14\" viewBox=\"0 0 14 14\"><circle cx=\"7\" cy=\"7\" r=\"5\" fill=\"none\" stroke=\"#111\" stroke-width=\"1.1\" stroke-dasharray=\"3 2\"/></svg> suggested tooling hole</span>";
 
 pub(super) const LEGEND_SUPPORT: &str = "<span><svg width=\"14\" height=\"14\" viewBox=\"0 0 14 14\"><rect x=\"2\" y=\"2\" width=\"10\" height=\"10\" fill=\"#6b4fa0\"/></svg> support / push finger</span>\
 <span><svg width=\"14\" height=\"14\" viewBox=\"0 0 14 14\"><rect x=\"2\" y=\"2\" width=\"10\" height=\"10\" fill=\"none\" stroke=\"#6b4fa0\" stroke-width=\"1.5\" stroke-dasharray=\"2 1.5\"/></svg> suggested support</span>\
@@ -161,23 +164,23 @@ struct Projection {
 }
 
 impl Projection {
-    fn new(bbox: [f64; 4], mirror: bool) -> Self {
+    fn new(bbox: [f64; 4], mirror: bool, view_w: f64) -> Self {
         let w = (bbox[2] - bbox[0]).max(1e-3);
         let h = (bbox[3] - bbox[1]).max(1e-3);
-        let scale = ((VIEW_W - 2.0 * MARGIN) / w).min((VIEW_H_MAX - 2.0 * MARGIN - FOOT) / h);
+        let scale = ((view_w - 2.0 * MARGIN) / w).min((VIEW_H_MAX - 2.0 * MARGIN - FOOT) / h);
         Projection {
             left: bbox[0],
             top: bbox[1],
             right: bbox[2],
             scale,
             mirror,
-            width: VIEW_W,
+            width: view_w,
             height: h * scale + 2.0 * MARGIN + FOOT,
         }
     }
 
     fn x0(&self) -> f64 {
-        (VIEW_W - (self.right - self.left) * self.scale) / 2.0
+        (self.width - (self.right - self.left) * self.scale) / 2.0
     }
 
     fn pt(&self, x: f64, y: f64) -> (f64, f64) {
@@ -348,8 +351,14 @@ fn probe_radius_px(f: &Fixture, p: &Probe, scale: f64) -> f64 {
 }
 
 /// The SVG of one side of the board.
-pub(super) fn board_view(f: &Fixture, side: Side, colouring: Colouring, marks: &Marks) -> String {
-    let pr = Projection::new(view_bbox(f), side == Side::Bottom);
+pub(super) fn board_view(
+    f: &Fixture,
+    side: Side,
+    colouring: Colouring,
+    marks: &Marks,
+    view_w: f64,
+) -> String {
+    let pr = Projection::new(view_bbox(f), side == Side::Bottom, view_w);
     let mut s = String::with_capacity(32 * 1024);
     let what = match colouring {
         Colouring::Class => "probes by class",
@@ -981,11 +990,11 @@ mod tests {
 
     #[test]
     fn bottom_view_is_mirrored() {
-        let p = Projection::new([0.0, 0.0, 100.0, 50.0], true);
+        let p = Projection::new([0.0, 0.0, 100.0, 50.0], true, VIEW_W);
         let (xl, _) = p.pt(0.0, 0.0);
         let (xr, _) = p.pt(100.0, 0.0);
         assert!(xl > xr);
-        let q = Projection::new([0.0, 0.0, 100.0, 50.0], false);
+        let q = Projection::new([0.0, 0.0, 100.0, 50.0], false, VIEW_W);
         assert!(q.pt(0.0, 0.0).0 < q.pt(100.0, 0.0).0);
     }
 }
