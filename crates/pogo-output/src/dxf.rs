@@ -3,7 +3,9 @@
 //! Frame: X = page x, Y = -(page y), as KiCad's drill files and the plate's Excellon
 //! file, so the drawing, the drill data and the board line up. Layers:
 //! `PLATE_OUTLINE` (closed polyline), `CUTOUTS` (closed polylines), `PROBE_HOLES`,
-//! `TOOLING_HOLES`, `MOUNTING_HOLES` (circles).
+//! `TOOLING_HOLES`, `MOUNTING_HOLES` (circles), and `POCKETS` (closed polylines of
+//! blind relief pockets milled into the board-facing face, nominal size, depth in a
+//! comment: not laser cut).
 //!
 //! With a kerf, every path is the laser's centre line: the outline moves outward by
 //! kerf/2, cut-outs shrink inward by kerf/2 (mitred corners), hole radii shrink by
@@ -17,12 +19,13 @@ use pogo_fixture::Fixture;
 use std::fmt::Write as _;
 
 /// The layers written, with their AutoCAD colour numbers.
-pub const LAYERS: [(&str, u8); 5] = [
+pub const LAYERS: [(&str, u8); 6] = [
     ("PLATE_OUTLINE", 7),
     ("CUTOUTS", 1),
     ("PROBE_HOLES", 5),
     ("TOOLING_HOLES", 3),
     ("MOUNTING_HOLES", 6),
+    ("POCKETS", 4),
 ];
 
 /// Layer of a hole.
@@ -140,6 +143,17 @@ pub fn render(fixture: &Fixture, plate: &Plate, opts: &OutputOptions) -> String 
             }
         ),
     );
+    for pocket in &plate.pockets {
+        pair(
+            &mut s,
+            999,
+            &format!(
+                "POCKETS: {} milled {} mm deep",
+                pocket.reason,
+                num(pocket.depth_mm, 3)
+            ),
+        );
+    }
     for note in plate.notes.iter().chain(&paths.notes) {
         pair(&mut s, 999, note);
     }
@@ -194,6 +208,9 @@ pub fn render(fixture: &Fixture, plate: &Plate, opts: &OutputOptions) -> String 
     polyline(&mut s, "PLATE_OUTLINE", &paths.outline);
     for ring in &paths.cutouts {
         polyline(&mut s, "CUTOUTS", ring);
+    }
+    for pocket in &plate.pockets {
+        polyline(&mut s, "POCKETS", &pocket.ring);
     }
     for (x, y, r, kind, _) in &paths.holes {
         pair(&mut s, 0, "CIRCLE");

@@ -59,6 +59,17 @@ pub struct Cutout {
     pub reason: String,
 }
 
+/// A blind relief pocket milled into the plate's board-facing face.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pocket {
+    /// Closed ring, page coordinates.
+    pub ring: Vec<PointMm>,
+    /// Depth below the board-facing face, mm (less than the plate thickness).
+    pub depth_mm: f64,
+    /// `relief pocket for U3`.
+    pub reason: String,
+}
+
 /// One probe plate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Plate {
@@ -70,6 +81,8 @@ pub struct Plate {
     /// [left, top, right, bottom] of the plate outline.
     pub bbox: [f64; 4],
     pub cutouts: Vec<Cutout>,
+    /// Blind relief pockets for tall parts on the probed side.
+    pub pockets: Vec<Pocket>,
     /// Probe holes (in probe order), tooling holes, then mounting holes.
     pub holes: Vec<PlateHole>,
     /// The vertical line `x = mirror_x` (page) the mirrored drill file is mirrored about:
@@ -92,6 +105,16 @@ impl Plate {
                 .holes
                 .iter()
                 .map(|h| std::f64::consts::PI * h.diameter_mm * h.diameter_mm / 4.0)
+                .sum::<f64>()
+    }
+
+    /// Volume of the plate's material, mm³ (blind pockets taken off).
+    pub fn volume_mm3(&self) -> f64 {
+        self.area_mm2() * self.thickness_mm
+            - self
+                .pockets
+                .iter()
+                .map(|p| signed_area(&p.ring).abs() * p.depth_mm)
                 .sum::<f64>()
     }
 
@@ -267,18 +290,38 @@ fn plate(fixture: &Fixture, side: Side, opts: &OutputOptions) -> Result<Plate> {
             });
         }
     }
+    // Relief pockets: (ring, depth, reason); through ones become cut-outs. Pockets that
+    // overlap are merged into their common bounding box (deepest depth wins).
+    let mut pocket_candidates: Vec<(Vec<PointMm>, f64, String)> = Vec::new();
     if let Some(st) = fixture
         .stackup
         .as_ref()
         .and_then(|s| s.sides.iter().find(|s| s.side == side))
     {
-        for pocket in st.relief_pockets.iter().filter(|p| p.through) {
-            for poly in &pocket.outline {
-                candidates.push(Cutout {
-                    ring: poly.outer.clone(),
-                    reason: format!("relief pocket for {}", pocket.reference),
-                });
+        for pocket in &st.relief_pockets {
+            let depth = if pocket.through {
+                thickness_mm
+            } else {
+                pocket.depth_mm.min(thickness_mm)
+            };
+            if !(depth.is_finite() && depth > 0.0) {
+                continue;
             }
+            for poly in &pocket.outline {
+                pocket_candidates.push((
+                    poly.outer.clone(),
+                    depth,
+                    format!("relief pocket for {}", pocket.reference),
+                ));
+            }
+        }
+    }
+    let mut blind: Vec<(Vec<PointMm>, f64, String)> = Vec::new();
+    for (ring, depth, reason) in merge_pockets(pocket_candidates) {
+        if depth >= thickness_mm - 1e-9 {
+            candidates.push(Cutout { ring, reason });
+        } else {
+            blind.push((ring, depth, reason));
         }
     }
     let mut notes = Vec::new();
@@ -300,12 +343,36 @@ fn plate(fixture: &Fixture, side: Side, opts: &OutputOptions) -> Result<Plate> {
             )),
         }
     }
+    let mut pockets: Vec<Pocket> = Vec::new();
+    for (ring, depth_mm, reason) in blind {
+        let ring = clean_ring(&ring);
+        if ring.len() < 3 || signed_area(&ring).abs() < 1e-6 {
+            continue;
+        }
+        let taken: Vec<Cutout> = pockets
+            .iter()
+            .map(|p| Cutout {
+                ring: p.ring.clone(),
+                reason: p.reason.clone(),
+            })
+            .chain(cutouts.iter().cloned())
+            .collect();
+        match cutout_blocker(&ring, &outline, &holes, &taken) {
+            None => pockets.push(Pocket {
+                ring,
+                depth_mm,
+                reason,
+            }),
+            Some(why) => notes.push(format!("{reason} left out of the plate: it would {why}")),
+        }
+    }
     Ok(Plate {
         side,
         thickness_mm,
         outline,
         bbox,
         cutouts,
+        pockets,
         holes,
         mirror_x: (bb[0] + bb[2]) / 2.0,
         notes,
@@ -392,4 +459,55 @@ fn cutout_blocker(
         }
     }
     None
+}
+
+/// Merges overlapping pockets into the bounding box of both (deepest depth), until no
+/// two overlap; order is kept (a merged pocket takes the place of the first).
+fn merge_pockets(mut list: Vec<(Vec<PointMm>, f64, String)>) -> Vec<(Vec<PointMm>, f64, String)> {
+    let bbox = |r: &[PointMm]| {
+        r.iter().fold(
+            [
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NEG_INFINITY,
+            ],
+            |m, p| [m[0].min(p.x), m[1].min(p.y), m[2].max(p.x), m[3].max(p.y)],
+        )
+    };
+    loop {
+        let mut merged = false;
+        'outer: for i in 0..list.len() {
+            for j in i + 1..list.len() {
+                let (a, b) = (&list[i].0, &list[j].0);
+                if a.len() < 3 || b.len() < 3 {
+                    continue;
+                }
+                if rings_touch(a, b, MIN_WEB_MM) || point_in_ring(a[0], b) || point_in_ring(b[0], a)
+                {
+                    let (ba, bb) = (bbox(a), bbox(b));
+                    let u = [
+                        ba[0].min(bb[0]),
+                        ba[1].min(bb[1]),
+                        ba[2].max(bb[2]),
+                        ba[3].max(bb[3]),
+                    ];
+                    let ring = rounded_rect(u[0], u[1], u[2], u[3], 0.0, 1);
+                    let depth = list[i].1.max(list[j].1);
+                    let reason = format!(
+                        "{} and {}",
+                        list[i].2,
+                        list[j].2.trim_start_matches("relief pocket for ")
+                    );
+                    list[i] = (ring, depth, reason);
+                    list.remove(j);
+                    merged = true;
+                    break 'outer;
+                }
+            }
+        }
+        if !merged {
+            return list;
+        }
+    }
 }

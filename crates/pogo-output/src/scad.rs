@@ -87,12 +87,10 @@ pub fn render(fixture: &Fixture, plates: &[Plate], opts: &OutputOptions) -> Stri
             .as_ref()
             .and_then(|st| st.sides.iter().find(|x| x.side == side))
     };
-    for side in [Side::Top, Side::Bottom] {
+    for plate in plates {
+        let side = plate.side;
         let name = side.as_str();
-        let plate = plates.iter().find(|p| p.side == side);
-        let thickness = plate
-            .map(|p| p.thickness_mm)
-            .unwrap_or(opts.plate_thickness_mm);
+        let thickness = plate.thickness_mm;
         let set_height = stack_side(side)
             .map(|x| x.set_height_mm)
             .or(fixture.set_height_mm)
@@ -204,6 +202,21 @@ pub fn render(fixture: &Fixture, plates: &[Plate], opts: &OutputOptions) -> Stri
             );
         }
         s.push_str("];\n");
+        let _ = writeln!(
+            s,
+            "pockets_{name} = [ // [depth, outline]: blind relief pockets in the board-facing face"
+        );
+        for p in &plate.pockets {
+            let pts: Vec<String> = p.ring.iter().map(pt).collect();
+            let _ = writeln!(
+                s,
+                "  [{}, [{}]], // {}",
+                num(p.depth_mm, 4),
+                pts.join(", "),
+                p.reason.replace('\n', " ")
+            );
+        }
+        s.push_str("];\n");
     }
     s.push_str("tooling_pins = [ // [X, Y, pin diameter]\n");
     for t in &fixture.tooling {
@@ -274,7 +287,7 @@ pub fn render(fixture: &Fixture, plates: &[Plate], opts: &OutputOptions) -> Stri
         let name = plate.side.as_str();
         let _ = writeln!(
             s,
-            "if (show_plates) color(\"tan\") place_{name}() probe_plate(probe_holes_{name}, cutouts_{name}, plate_thickness_{name});"
+            "if (show_plates) color(\"tan\") place_{name}() probe_plate(probe_holes_{name}, cutouts_{name}, pockets_{name}, plate_thickness_{name});"
         );
         // Guide pins stand in one plate: the bottom one when both sides are probed.
         if plates.len() == 1 || plate.side == Side::Bottom {
@@ -341,10 +354,11 @@ module mounting_hole_cuts(thickness) {
     translate([m[0], m[1], -1]) cylinder(d = mounting_hole_d + hole_clearance, h = thickness + 2);
 }
 
-module probe_plate(holes, cutouts, thickness) {
+module probe_plate(holes, cutouts, pockets, thickness) {
   difference() {
     plate_body(thickness, cutouts);
     for (h = holes) translate([h[0], h[1], -1]) cylinder(d = h[2] + hole_clearance, h = thickness + 2);
+    for (p = pockets) translate([0, 0, thickness - p[0]]) linear_extrude(height = p[0] + 1) polygon(p[1]);
     for (p = tooling_pins) translate([p[0], p[1], -1]) cylinder(d = p[2] + hole_clearance, h = thickness + 2);
     mounting_hole_cuts(thickness);
   }

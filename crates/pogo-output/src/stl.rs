@@ -8,7 +8,8 @@
 //! [`OutputOptions::chord_tolerance_mm`].
 //!
 //! The caps are triangulated by ear clipping (`earcutr`); the walls join each ring's
-//! edges between the caps. Before returning, the mesh is checked: every directed edge
+//! edges between the caps. Blind relief pockets are recessed into the board-facing
+//! face (Z = thickness) with their own floor and walls. Before returning, the mesh is checked: every directed edge
 //! must have exactly one twin running the other way (closed and consistently
 //! oriented), and the cap triangles must cover the polygon's area.
 
@@ -63,6 +64,51 @@ fn plate_rings(plate: &Plate, opts: &OutputOptions) -> (Vec<PointMm>, Vec<Vec<Po
     (outer, holes)
 }
 
+/// Triangulates a polygon (first ring outer, counter-clockwise; the others holes,
+/// clockwise) into counter-clockwise triangles indexing the rings' points in order,
+/// and checks that the triangles cover the polygon's area.
+fn triangulate(rings: &[Vec<PointMm>]) -> std::result::Result<Vec<[usize; 3]>, String> {
+    let n: usize = rings.iter().map(Vec::len).sum();
+    let (mx, my) = rings[0]
+        .iter()
+        .fold((f64::INFINITY, f64::INFINITY), |m, p| {
+            (m.0.min(p.x), m.1.min(p.y))
+        });
+    let mut flat = Vec::with_capacity(2 * n);
+    let mut hole_starts = Vec::with_capacity(rings.len().saturating_sub(1));
+    for (i, ring) in rings.iter().enumerate() {
+        if i > 0 {
+            hole_starts.push(flat.len() / 2);
+        }
+        for p in ring {
+            flat.push(p.x - mx);
+            flat.push(p.y - my);
+        }
+    }
+    let tri = earcutr::earcut(&flat, &hole_starts, 2)
+        .map_err(|e| format!("cannot triangulate the plate outline: {e:?}"))?;
+    let pt = |i: usize| (flat[2 * i], flat[2 * i + 1]);
+    let tri_area = |t: &[usize; 3]| {
+        let (pa, pb, pc) = (pt(t[0]), pt(t[1]), pt(t[2]));
+        ((pb.0 - pa.0) * (pc.1 - pa.1) - (pb.1 - pa.1) * (pc.0 - pa.0)) / 2.0
+    };
+    let mut tris: Vec<[usize; 3]> = tri.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect();
+    let total: f64 = tris.iter().map(tri_area).sum();
+    if total < 0.0 {
+        for t in &mut tris {
+            t.swap(1, 2);
+        }
+    }
+    let expected: f64 = rings.iter().map(|r| signed_area(r)).sum();
+    if (total.abs() - expected).abs() > 1e-6 * expected.abs().max(1.0) {
+        return Err(format!(
+            "triangulation covers {:.6} mm² of the plate's {expected:.6} mm² (overlapping holes or cut-outs?)",
+            total.abs()
+        ));
+    }
+    Ok(tris)
+}
+
 /// Builds the plate's mesh.
 pub fn mesh(plate: &Plate, opts: &OutputOptions) -> Result<Mesh> {
     let err = |message: String| OutputError::Plate {
@@ -72,72 +118,90 @@ pub fn mesh(plate: &Plate, opts: &OutputOptions) -> Result<Mesh> {
     let (outer, holes) = plate_rings(plate, opts);
     let mut rings = vec![outer];
     rings.extend(holes);
-    let n: usize = rings.iter().map(Vec::len).sum();
-    let (mx, my) = rings[0]
+    // Blind pockets: clockwise rings (holes in the board-facing face) with their depth.
+    let pockets: Vec<(Vec<PointMm>, f64)> = plate
+        .pockets
         .iter()
-        .fold((f64::INFINITY, f64::INFINITY), |m, p| {
-            (m.0.min(p.x), m.1.min(p.y))
-        });
-    let mut flat = Vec::with_capacity(2 * n);
-    let mut hole_starts = Vec::with_capacity(rings.len() - 1);
-    let mut starts = Vec::with_capacity(rings.len());
-    for (i, ring) in rings.iter().enumerate() {
-        let start = flat.len() / 2;
-        starts.push(start);
-        if i > 0 {
-            hole_starts.push(start);
-        }
-        for p in ring {
-            flat.push(p.x - mx);
-            flat.push(p.y - my);
-        }
-    }
-    let tri = earcutr::earcut(&flat, &hole_starts, 2)
-        .map_err(|e| err(format!("cannot triangulate the plate outline: {e:?}")))?;
-    let pt = |i: usize| (flat[2 * i], flat[2 * i + 1]);
-    let tri_area = |a: usize, b: usize, c: usize| {
-        let (pa, pb, pc) = (pt(a), pt(b), pt(c));
-        ((pb.0 - pa.0) * (pc.1 - pa.1) - (pb.1 - pa.1) * (pc.0 - pa.0)) / 2.0
-    };
-    let mut caps: Vec<[usize; 3]> = tri.chunks_exact(3).map(|c| [c[0], c[1], c[2]]).collect();
-    let total: f64 = caps.iter().map(|t| tri_area(t[0], t[1], t[2])).sum();
-    if total < 0.0 {
-        for t in &mut caps {
-            t.swap(1, 2);
-        }
-    }
-    let covered = total.abs();
-    let expected: f64 = rings.iter().map(|r| signed_area(r)).sum();
-    if (covered - expected).abs() > 1e-6 * expected.abs().max(1.0) {
-        return Err(err(format!(
-            "triangulation covers {covered:.6} mm² of the plate's {expected:.6} mm² (overlapping holes or cut-outs?)"
-        )));
-    }
-
+        .map(|p| {
+            let mut r = clean_ring(
+                &p.ring
+                    .iter()
+                    .map(|q| PointMm::new(q.x, -q.y))
+                    .collect::<Vec<_>>(),
+            );
+            if signed_area(&r) > 0.0 {
+                r.reverse();
+            }
+            (r, p.depth_mm)
+        })
+        .collect();
+    let n: usize = rings.iter().map(Vec::len).sum();
+    let m: usize = pockets.iter().map(|p| p.0.len()).sum();
     let t = plate.thickness_mm;
-    let mut vertices = Vec::with_capacity(2 * n);
+    // Vertices: rings at z = 0 [0, n), rings at z = t [n, 2n), pocket rings at z = t
+    // [2n, 2n + m), pocket rings at their floor [2n + m, 2n + 2m).
+    let mut vertices = Vec::with_capacity(2 * n + 2 * m);
     for z in [0.0, t] {
         for ring in &rings {
-            for p in ring {
-                vertices.push([p.x, p.y, z]);
-            }
+            vertices.extend(ring.iter().map(|p| [p.x, p.y, z]));
         }
     }
-    let top = n as u32;
-    let mut triangles = Vec::with_capacity(2 * caps.len() + 2 * n);
-    for c in &caps {
-        let [a, b, cc] = c.map(|i| i as u32);
-        triangles.push([a + top, b + top, cc + top]); // top face, normal +Z
-        triangles.push([a, cc, b]); // bottom face, normal -Z
+    for (ring, _) in &pockets {
+        vertices.extend(ring.iter().map(|p| [p.x, p.y, t]));
     }
-    for (ring, &start) in rings.iter().zip(&starts) {
+    for (ring, depth) in &pockets {
+        vertices.extend(ring.iter().map(|p| [p.x, p.y, t - depth]));
+    }
+    let mut triangles: Vec<[u32; 3]> = Vec::new();
+    // Bottom face (normal -Z): the polygon with its holes.
+    for c in triangulate(&rings).map_err(err)? {
+        triangles.push([c[0] as u32, c[2] as u32, c[1] as u32]);
+    }
+    // Top face (normal +Z): the polygon with its holes and the pocket openings.
+    let mut top_rings = rings.clone();
+    top_rings.extend(pockets.iter().map(|p| p.0.clone()));
+    let top_index = |i: usize| {
+        if i < n {
+            (i + n) as u32
+        } else {
+            (2 * n + (i - n)) as u32
+        }
+    };
+    for c in triangulate(&top_rings).map_err(err)? {
+        triangles.push(c.map(top_index));
+    }
+    // Pocket floors (normal +Z).
+    let mut start = 2 * n + m;
+    for (ring, _) in &pockets {
+        let mut ccw = ring.clone();
+        ccw.reverse();
         let len = ring.len();
-        for k in 0..len {
-            let a = (start + k) as u32;
-            let b = (start + (k + 1) % len) as u32;
-            triangles.push([a, b, b + top]);
-            triangles.push([a, b + top, a + top]);
+        for c in triangulate(&[ccw]).map_err(err)? {
+            // Index k of the reversed ring is index len-1-k of the ring.
+            triangles.push(c.map(|k| (start + len - 1 - k) as u32));
         }
+        start += len;
+    }
+    // Walls: each ring edge a -> b from its lower to its upper copy; the material lies
+    // to the left of the edge, so the normal points right, out of the material.
+    let mut wall = |lower: usize, upper: usize, len: usize| {
+        for k in 0..len {
+            let a = (lower + k) as u32;
+            let b = (lower + (k + 1) % len) as u32;
+            let (au, bu) = ((upper + k) as u32, (upper + (k + 1) % len) as u32);
+            triangles.push([a, b, bu]);
+            triangles.push([a, bu, au]);
+        }
+    };
+    let mut start = 0;
+    for ring in &rings {
+        wall(start, start + n, ring.len());
+        start += ring.len();
+    }
+    let mut start = 0;
+    for (ring, _) in &pockets {
+        wall(2 * n + m + start, 2 * n + start, ring.len());
+        start += ring.len();
     }
     let mesh = Mesh {
         vertices,

@@ -2,7 +2,8 @@
 //! the board from its top), one user unit = 1 mm.
 //!
 //! Groups: `cut` (the cutting paths: plate outline with cut-outs, then the holes by
-//! kind, kerf-compensated like the DXF), `board` (the board outline for reference,
+//! kind, kerf-compensated like the DXF), `pockets` (blind relief pockets, milled, not
+//! cut), `board` (the board outline for reference,
 //! dashed, not cut) and `labels` (probe, pin and hole names, not cut).
 
 use crate::dxf::cut_paths;
@@ -108,6 +109,22 @@ pub fn render(fixture: &Fixture, plate: &Plate, opts: &OutputOptions) -> String 
             );
         }
         s.push_str("</g>\n");
+    }
+    s.push_str("</g>\n");
+    s.push_str("<g id=\"pockets\" fill=\"#b8ad96\" stroke=\"#6b5d40\" stroke-width=\"0.1\">\n");
+    for pocket in &plate.pockets {
+        let mut d = String::new();
+        ring_path(&mut d, &pocket.ring);
+        let _ = writeln!(
+            s,
+            "<path d=\"{}\"><title>{}</title></path>",
+            d.trim_end(),
+            esc(&format!(
+                "{}, {} mm deep",
+                pocket.reason,
+                num(pocket.depth_mm, 3)
+            ))
+        );
     }
     s.push_str("</g>\n");
     s.push_str(

@@ -318,3 +318,93 @@ fn bad_options_are_refused() {
         assert!(render_all(&fixture, &opts).is_err());
     }
 }
+
+#[test]
+fn relief_pockets_become_cut_outs_or_blind_pockets() {
+    if !python_has("ezdxf") || !python_has("trimesh") {
+        return;
+    }
+    let mut value = small_fixture_json();
+    let rect = |l: f64, t: f64, r: f64, b: f64| json!([{"outer": [{"x": l, "y": t}, {"x": r, "y": t}, {"x": r, "y": b}, {"x": l, "y": b}], "holes": []}]);
+    let side = |name: &str, pockets: serde_json::Value| {
+        json!({
+            "side": name, "probe_plate_thickness_mm": 6.0, "board_thickness_mm": 1.6, "set_height_mm": 4.0,
+            "board_support_height_mm": 4.0, "tallest_part": "U1", "tallest_part_height_mm": 9.0,
+            "part_clearance_mm": 1.0, "relief_pockets": pockets, "levels": [], "total_height_mm": 30.0
+        })
+    };
+    value["stackup"] = json!({"process": "mechanical", "dual_level": false, "sides": [
+        side("top", json!([
+            // Blind, 2.5 mm deep; and two overlapping blind pockets merged into one box.
+            {"reference": "U1", "outline": rect(115.0, 82.0, 125.0, 88.0), "depth_mm": 2.5, "through": false},
+            {"reference": "U2", "outline": rect(140.0, 75.0, 146.0, 80.0), "depth_mm": 1.0, "through": false},
+            {"reference": "U3", "outline": rect(144.0, 77.0, 150.0, 84.0), "depth_mm": 2.0, "through": false},
+        ])),
+        side("bottom", json!([
+            {"reference": "J1", "outline": rect(120.0, 75.0, 130.0, 85.0), "depth_mm": 6.0, "through": true},
+        ])),
+    ]});
+    let fixture = pogo_fixture::Fixture::from_json("f.json", &value.to_string()).unwrap();
+    let opts = OutputOptions::default();
+    let plates = pogo_output::plates(&fixture, &opts).unwrap();
+    let top = &plates[0];
+    assert_eq!(
+        top.thickness_mm, 6.0,
+        "plate thickness comes from the stack-up"
+    );
+    assert_eq!(top.pockets.len(), 2, "{:?}", top.pockets);
+    assert!(top.pockets[1].reason.contains("U2") && top.pockets[1].reason.contains("U3"));
+    assert_eq!(top.pockets[1].depth_mm, 2.0);
+    let bottom = &plates[1];
+    assert_eq!(
+        bottom.cutouts.len(),
+        2,
+        "board cut-out and the through pocket"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write_all(&fixture, dir.path(), &opts).unwrap();
+    for plate in &plates {
+        let s = plate.side.as_str();
+        let layer = |name: &str| -> Vec<[f64; 3]> {
+            plate
+                .holes_of(name)
+                .map(|h| [h.x, -h.y, h.diameter_mm / 2.0])
+                .collect()
+        };
+        let [l, t, r, b] = plate.bbox;
+        let exp = dir.path().join(format!("{s}.json"));
+        write_json(
+            &exp,
+            &json!({
+                "circles": {"PROBE_HOLES": layer("probe"), "TOOLING_HOLES": layer("tooling"), "MOUNTING_HOLES": layer("mounting")},
+                "cutouts": plate.cutouts.len(), "outline_box": [l, -b, r, -t],
+            }),
+        );
+        let out = run_py(
+            "check_dxf.py",
+            &[
+                dir.path().join(format!("plate-{s}.dxf")).to_str().unwrap(),
+                exp.to_str().unwrap(),
+            ],
+        );
+        let area = out.split("area_mm2=").nth(1).unwrap().trim().to_string();
+        // Pocket volume from the rectangles given above (merged U2+U3: box 140..150 x 75..84).
+        let pockets = if s == "top" {
+            10.0 * 6.0 * 2.5 + 10.0 * 9.0 * 2.0
+        } else {
+            0.0
+        };
+        let out = run_py(
+            "check_stl.py",
+            &[
+                dir.path().join(format!("plate-{s}.stl")).to_str().unwrap(),
+                "6",
+                &area,
+                &pockets.to_string(),
+            ],
+        );
+        assert!(out.starts_with("ok"), "{out}");
+    }
+    let scad = std::fs::read_to_string(dir.path().join("fixture.scad")).unwrap();
+    assert!(scad.contains("// relief pocket for U1"));
+}

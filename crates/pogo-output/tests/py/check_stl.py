@@ -1,8 +1,8 @@
 """Independent check of a pogo plate STL with trimesh.
 
-usage: check_stl.py FILE.stl THICKNESS_MM AREA_MM2
+usage: check_stl.py FILE.stl THICKNESS_MM AREA_MM2 [POCKET_VOLUME_MM3]
 Checks: the mesh is watertight, its winding consistent, its volume positive (outward
-normals) and equal to AREA_MM2 * THICKNESS_MM within 0.5 %, and its Z extent equals the
+normals) and equal to AREA_MM2 * THICKNESS_MM (less the blind pockets' volume) within 0.5 %, and its Z extent equals the
 thickness. AREA_MM2 comes from the DXF (check_dxf.py), not from our own code.
 """
 import sys
@@ -12,6 +12,7 @@ import trimesh
 
 def main() -> int:
     path, thickness, area = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
+    pockets = float(sys.argv[4]) if len(sys.argv) > 4 else 0.0
     m = trimesh.load(path, file_type="stl", force="mesh")
     if not m.is_watertight:
         print(f"FAIL {path}: not watertight")
@@ -23,7 +24,7 @@ def main() -> int:
         print(f"FAIL {path}: trimesh does not take it for a volume")
         return 1
     vol = m.volume
-    want = area * thickness
+    want = area * thickness - pockets
     if vol <= 0:
         print(f"FAIL {path}: volume {vol} <= 0 (normals inward)")
         return 1
