@@ -285,6 +285,9 @@ fn exact_components(st: &mut State) {
     }
 }
 
+type Score = (i64, i64, i64);
+type ScoreFn<'a> = dyn Fn(&[bool], &[u32]) -> Score + 'a;
+
 /// Exact optimum of one component with everything else fixed: most net requirements
 /// met, then the smallest sum of class ranks, then the fewest probes.
 fn solve_component(st: &mut State, members: &[usize]) {
@@ -340,7 +343,7 @@ fn solve_component(st: &mut State, members: &[usize]) {
         need: &[u32],
         best: &mut ((i64, i64, i64), Vec<bool>),
         nodes: &mut usize,
-        score: &dyn Fn(&[bool], &[u32]) -> (i64, i64, i64),
+        score: &ScoreFn,
     ) {
         *nodes += 1;
         if *nodes > NODE_LIMIT {
