@@ -72,6 +72,7 @@ impl Grid {
 }
 
 /// The element stiffness and helpers of one square ACM element of edge `h`.
+#[derive(Clone)]
 struct Element {
     /// 12 x 12 stiffness, row-major; DOF order: node (0,0), (h,0), (h,h), (0,h), each
     /// (w, w_x, w_y).
@@ -718,6 +719,7 @@ impl PlateModel {
 
 /// Supports added one at a time to a factored plate (capacitance method): each costs
 /// one back-substitution for its influence column, kept for later solves.
+#[derive(Clone)]
 pub struct ExtraSupports<'a> {
     model: &'a PlateModel,
     fact: &'a Factored,
@@ -747,6 +749,20 @@ impl<'a> ExtraSupports<'a> {
         });
         self.nodes.push(node);
         self.cols.push(col);
+    }
+
+    /// Removes the `idx`-th support added (keeps the others' influence columns).
+    pub fn remove(&mut self, idx: usize) {
+        self.nodes.remove(idx);
+        self.cols.remove(idx);
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
     }
 
     /// The solution with every support added so far, and their reactions (force on

@@ -169,6 +169,7 @@ fn clusters(points: &[(f64, f64, f64)], k: usize) -> Vec<(f64, f64)> {
     centres
 }
 
+#[derive(Clone, Copy)]
 struct Placed {
     node: usize,
     x: f64,
@@ -383,77 +384,162 @@ pub fn analyse(
             }
         }
     }
-    for p in &placed {
+    // Corner and edge supports are clamps (a push finger over a support post): they
+    // hold both ways and make the base system. Cluster and suggested push fingers only
+    // press: one that would pull is left out (active set, the hardest pull first).
+    let (clamps, fingers): (Vec<Placed>, Vec<Placed>) =
+        placed.into_iter().partition(|p| p.reason != "cluster");
+    for p in &clamps {
         model.fix(p.node, Fix::W);
     }
-    let (fact, sol) = model.solve()?;
+    let (fact, _) = model.solve()?;
+    let compressive = |p: &Placed, force_on_plate: f64| {
+        if p.face == Side::Top {
+            -force_on_plate
+        } else {
+            force_on_plate
+        }
+    };
+    let settle = |extra: &mut ExtraSupports,
+                  active: &mut Vec<Placed>|
+     -> (crate::plate::Solution, Vec<f64>) {
+        loop {
+            let (sol, r) = extra.solve();
+            let worst = active
+                .iter()
+                .zip(&r)
+                .enumerate()
+                .map(|(i, (p, &f))| (i, compressive(p, f)))
+                .filter(|x| x.1 < -1e-9)
+                .min_by(|a, b| a.1.total_cmp(&b.1));
+            match worst {
+                Some((i, _)) => {
+                    extra.remove(i);
+                    active.remove(i);
+                }
+                None => return (sol, r),
+            }
+        }
+    };
+    let mut extra = ExtraSupports::new(&model, &fact);
+    let mut active: Vec<Placed> = Vec::new();
+    for p in fingers {
+        extra.add(p.node);
+        active.push(p);
+    }
+    let (sol, reactions) = settle(&mut extra, &mut active);
     let to_support = |p: &Placed, force_on_plate: f64| Support {
         x: p.x,
         y: p.y,
         side: p.face,
         kind: p.kind.into(),
         reason: p.reason.into(),
-        reaction_n: if p.face == Side::Top {
-            -force_on_plate
-        } else {
-            force_on_plate
-        },
+        reaction_n: compressive(p, force_on_plate),
     };
-    summary.supports = placed
+    summary.supports = clamps
         .iter()
         .map(|p| to_support(p, model.reaction(&sol.u, p.node)))
         .collect();
+    summary.supports.extend(
+        active
+            .iter()
+            .zip(&reactions)
+            .map(|(p, &r)| to_support(p, r)),
+    );
     summary.max_strain_ue = sol.max_strain_ue;
     summary.max_strain_at = [sol.max_strain_at.0, sol.max_strain_at.1];
     summary.max_deflection_mm = sol.max_deflection_mm;
     summary.exceeded = sol.max_strain_ue > s.strain_limit_ue;
     if summary.exceeded {
-        let mut extra = ExtraSupports::new(&model, &fact);
-        let mut added: Vec<Placed> = Vec::new();
-        let mut current = sol;
-        let mut reactions = Vec::new();
         let faces: Vec<Side> = if side_force[0] > 0.0 && side_force[1] > 0.0 {
             vec![Side::Top, Side::Bottom]
         } else {
             vec![lid_face]
         };
-        while added.len() < s.max_suggested_supports && current.max_strain_ue > s.strain_limit_ue {
-            let mut best: Option<(f64, usize, f64, f64, Side)> = None;
+        let mut current = sol;
+        let mut reactions = reactions;
+        let mut tries = 0;
+        let mut excluded: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+        while active.iter().filter(|p| p.reason == "suggested").count() < s.max_suggested_supports
+            && current.max_strain_ue > s.strain_limit_ue
+            && tries < 2 * s.max_suggested_supports
+        {
+            tries += 1;
+            let all_taken = |x: f64, y: f64| taken(&clamps, x, y) || taken(&active, x, y);
+            // Two candidates: where the board deflects most, and nearest the strain peak.
+            let mut by_w: Option<(f64, usize, f64, f64, Side)> = None;
+            let mut by_peak: Option<(f64, usize, f64, f64, Side)> = None;
+            let (px, py) = current.max_strain_at;
             for &face in &faces {
                 for c in &cand(face).nodes {
-                    if taken(&placed, c.1, c.2) || taken(&added, c.1, c.2) {
+                    if all_taken(c.1, c.2) || excluded.contains(&c.0) {
                         continue;
                     }
-                    let w = current.u[3 * c.0].abs();
-                    if best.is_none_or(|b| w > b.0) {
-                        best = Some((w, c.0, c.1, c.2, face));
+                    // A finger only presses: useful where the board moves towards it.
+                    let w = if face == Side::Top {
+                        current.u[3 * c.0]
+                    } else {
+                        -current.u[3 * c.0]
+                    };
+                    if w > 0.0 && by_w.is_none_or(|b| w > b.0) {
+                        by_w = Some((w, c.0, c.1, c.2, face));
+                    }
+                    let d = (c.1 - px).hypot(c.2 - py);
+                    if by_peak.is_none_or(|b| d < b.0) {
+                        by_peak = Some((d, c.0, c.1, c.2, face));
                     }
                 }
             }
-            let Some((_, node, x, y, face)) = best else {
+            let mut best: Option<(
+                f64,
+                usize,
+                ExtraSupports,
+                Vec<Placed>,
+                crate::plate::Solution,
+                Vec<f64>,
+            )> = None;
+            for (_, node, x, y, face) in [by_w, by_peak].into_iter().flatten() {
+                let mut ex = extra.clone();
+                ex.add(node);
+                let mut act = active.clone();
+                act.push(Placed {
+                    node,
+                    x,
+                    y,
+                    face,
+                    kind: "push_finger",
+                    reason: "suggested",
+                });
+                let (sol2, r2) = settle(&mut ex, &mut act);
+                if best.as_ref().is_none_or(|b| sol2.max_strain_ue < b.0) {
+                    best = Some((sol2.max_strain_ue, node, ex, act, sol2, r2));
+                }
+            }
+            let Some((_, best_node, ex, act, sol2, r2)) = best else {
                 break;
             };
-            extra.add(node);
-            added.push(Placed {
-                node,
-                x,
-                y,
-                face,
-                kind: "push_finger",
-                reason: "suggested",
-            });
-            let (sol2, r2) = extra.solve();
+            if !act.iter().any(|p| p.node == best_node)
+                || sol2.max_strain_ue >= current.max_strain_ue
+            {
+                // It would only pull, or it does not help: never try it again.
+                excluded.insert(best_node);
+                continue;
+            }
+            active = act;
+            extra = ex;
             current = sol2;
             reactions = r2;
         }
-        summary.suggested_supports = added
+        let suggested: Vec<Support> = active
             .iter()
             .zip(&reactions)
+            .filter(|(p, _)| p.reason == "suggested")
             .map(|(p, &r)| to_support(p, r))
             .collect();
-        if !added.is_empty() {
+        if !suggested.is_empty() {
             summary.strain_with_suggestions_ue = Some(current.max_strain_ue);
         }
+        summary.suggested_supports = suggested;
     }
     Ok(summary)
 }
