@@ -409,9 +409,10 @@ fn process_f32(st: &mut State, data: &[u8], t: f32, scale: f64, sink: &mut impl 
 fn block_max_f32(block: &[u8], k: usize, maxes: &mut [f32]) -> bool {
     maxes.iter_mut().for_each(|m| *m = f32::NEG_INFINITY);
     let mut nan = false;
-    if k == 1 {
-        let mut lanes = [f32::NEG_INFINITY; 8];
-        let mut chunks = block.chunks_exact(32);
+    if 16 % k == 0 {
+        // 16 lanes; lane j holds channel j % k (k divides 16), so the loop vectorises.
+        let mut lanes = [f32::NEG_INFINITY; 16];
+        let mut chunks = block.chunks_exact(64);
         for c in &mut chunks {
             for (j, lane) in lanes.iter_mut().enumerate() {
                 let v = f32::from_le_bytes([c[4 * j], c[4 * j + 1], c[4 * j + 2], c[4 * j + 3]]);
@@ -419,13 +420,17 @@ fn block_max_f32(block: &[u8], k: usize, maxes: &mut [f32]) -> bool {
                 *lane = if v > *lane { v } else { *lane };
             }
         }
-        let mut m = lanes.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        for b in chunks.remainder().chunks_exact(4) {
+        for (j, lane) in lanes.iter().enumerate() {
+            let m = &mut maxes[j % k];
+            *m = if *lane > *m { *lane } else { *m };
+        }
+        // The remainder is whole frames (block and chunk are multiples of 4 k bytes).
+        for (i, b) in chunks.remainder().chunks_exact(4).enumerate() {
             let v = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
             nan |= v.is_nan();
-            m = if v > m { v } else { m };
+            let m = &mut maxes[i % k];
+            *m = if v > *m { v } else { *m };
         }
-        maxes[0] = m;
         return nan;
     }
     for frame in block.chunks_exact(4 * k) {

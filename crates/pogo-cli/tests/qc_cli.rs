@@ -1,0 +1,383 @@
+//! `pogo qc ...` end to end: outputs, exit codes, bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn pogo(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pogo"))
+        .args(args)
+        .output()
+        .expect("run pogo")
+}
+
+fn data(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../pogo-qc/tests/data")
+        .join(name)
+}
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)))
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn plan_lot_2400_aql_2_5() {
+    let o = pogo(&[
+        "qc",
+        "plan",
+        "--lot-size",
+        "2400",
+        "--aql",
+        "2.5",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let j = json(&o);
+    assert_eq!(j["code_letter"], "K");
+    assert_eq!(j["sample_size"], 125);
+    assert_eq!(j["accept"], 7);
+    assert_eq!(j["reject"], 8);
+    let o = pogo(&[
+        "qc",
+        "plan",
+        "--lot-size",
+        "2400",
+        "--aql",
+        "2.5",
+        "--level",
+        "S3",
+        "--inspection",
+        "tightened",
+    ]);
+    assert_eq!(code(&o), 0);
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("code letter E") && text.contains("sample size 32, accept 1, reject 2"),
+        "{text}"
+    );
+}
+
+#[test]
+fn plan_judges_a_lot_and_rejects_bad_aqls() {
+    let o = pogo(&[
+        "qc",
+        "plan",
+        "--lot-size",
+        "2400",
+        "--aql",
+        "2.5",
+        "--nonconforming",
+        "8",
+    ]);
+    assert_eq!(code(&o), 1);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("REJECTED"));
+    let o = pogo(&[
+        "qc",
+        "plan",
+        "--lot-size",
+        "2400",
+        "--aql",
+        "2.5",
+        "--nonconforming",
+        "7",
+    ]);
+    assert_eq!(code(&o), 0);
+    let o = pogo(&["qc", "plan", "--lot-size", "2400", "--aql", "3"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("AQL 3 is not in ISO 2859-1"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(o.stdout.is_empty());
+    let o = pogo(&[
+        "qc",
+        "plan",
+        "--lot-size",
+        "2400",
+        "--aql",
+        "2.5",
+        "--level",
+        "IV",
+    ]);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn plan_with_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = dir.path().join("lots.csv");
+    std::fs::write(&h, "lot,nonconforming\n1,0\n2,8\n3,0\n4,9\n5,0\n").unwrap();
+    let o = pogo(&[
+        "qc",
+        "plan",
+        "--lot-size",
+        "2400",
+        "--aql",
+        "2.5",
+        "--history",
+        h.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let j = json(&o);
+    assert_eq!(j["next_inspection"], "tightened");
+    assert_eq!(j["lots"][4]["inspection"], "tightened");
+    assert_eq!(j["next_plan"]["accept"], 5);
+    std::fs::write(&h, "lot,nonconforming\n1,zero\n").unwrap();
+    let o = pogo(&[
+        "qc",
+        "plan",
+        "--lot-size",
+        "2400",
+        "--aql",
+        "2.5",
+        "--history",
+        h.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("line 2"), "{}", stderr(&o));
+}
+
+#[test]
+fn evaluate_verdicts_and_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("m.csv");
+    std::fs::write(
+        &m,
+        "pin,kind,value,unit,cycle\nP1,contact_resistance,12,mΩ,0\nP2,contact_resistance,0.018,Ω,0\nP3,contact_resistance,26,mohm,0\nP4,contact_resistance,12,mohm,0\n",
+    )
+    .unwrap();
+    let fx = data("fixture_small.json");
+    let args = [
+        "qc",
+        "evaluate",
+        m.to_str().unwrap(),
+        "--fixture",
+        fx.to_str().unwrap(),
+    ];
+    let o = pogo(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(code(&o), 0, "marginal pins do not fail: {}", stderr(&o));
+    let j = json(&o);
+    assert_eq!(j["summary"]["verdict"], "marginal");
+    assert_eq!(j["pins"][1]["pin"], "P2");
+    assert_eq!(j["pins"][1]["verdict"], "marginal");
+    assert_eq!(j["pins"][1]["actions"][0], "clean");
+    // P2 above its catalog limit (20 mOhm) -> fail, exit 1.
+    std::fs::write(&m, "pin,kind,value,unit\nP2,contact_resistance,21,mohm\n").unwrap();
+    let o = pogo(&[&args[..], &["--format", "text"]].concat());
+    assert_eq!(code(&o), 1);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("replace"));
+    // HTML report with an inline SVG chart, written atomically.
+    let html = dir.path().join("report.html");
+    let o = pogo(
+        &[
+            &args[..],
+            &["--format", "html", "--out", html.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    assert_eq!(code(&o), 1);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        page.starts_with("<!DOCTYPE html>") && page.contains("<svg") && !page.contains("<script")
+    );
+}
+
+#[test]
+fn evaluate_bad_rows_exit_2_with_line_numbers_and_no_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("m.csv");
+    std::fs::write(&m, "pin,kind,value,unit\nP1,contact_resistance,12,mohm\nP1,contact_resistance,12,N\nP2,height,3,\n").unwrap();
+    let out = dir.path().join("out.json");
+    let o = pogo(&[
+        "qc",
+        "evaluate",
+        m.to_str().unwrap(),
+        "--format",
+        "json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 2);
+    let e = stderr(&o);
+    assert!(
+        e.contains("line 3") && e.contains("line 4") && e.contains("missing unit"),
+        "{e}"
+    );
+    assert!(!out.exists());
+    assert!(!e.contains("panicked"));
+}
+
+#[test]
+fn spc_piston_rings() {
+    let d = data("piston_rings.csv");
+    let o = pogo(&[
+        "qc",
+        "spc",
+        d.to_str().unwrap(),
+        "--column",
+        "diameter_mm",
+        "--subgroup",
+        "5",
+        "--lsl",
+        "73.95",
+        "--usl",
+        "74.05",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let j = json(&o);
+    let f = |k: &str| j[k].as_f64().unwrap();
+    assert_eq!(
+        format!("{:.3} {:.3} {:.3}", f("center"), f("ucl"), f("lcl")),
+        "74.001 74.014 73.988"
+    );
+    assert_eq!(
+        format!("{:.3}", j["dispersion"]["center"].as_f64().unwrap()),
+        "0.023"
+    );
+    assert!(j["violations"].as_array().unwrap().is_empty());
+    for k in ["sigma_within", "sigma_overall", "cp", "cpk", "pp", "ppk"] {
+        assert!(j[k].is_number(), "{k}");
+    }
+    let o = pogo(&[
+        "qc",
+        "spc",
+        d.to_str().unwrap(),
+        "--column",
+        "diameter_mm",
+        "--subgroup",
+        "5",
+        "--format",
+        "html",
+    ]);
+    let page = String::from_utf8_lossy(&o.stdout);
+    assert!(page.matches("<svg").count() == 2, "X-bar and R charts");
+    let o = pogo(&["qc", "spc", d.to_str().unwrap(), "--column", "nope"]);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn discontinuity_json_and_truncated_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    let t = dir.path().join("t.f32");
+    // 2 channels, 1000 frames at 1 MHz; channel 1 open for 3 us at 400 us, channel 0 at the end.
+    let mut v = vec![0.02f32; 2000];
+    for f in 400..403 {
+        v[2 * f + 1] = 1e6;
+    }
+    for f in 998..1000 {
+        v[2 * f] = 50.0;
+    }
+    let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+    std::fs::write(&t, &bytes).unwrap();
+    let args = [
+        "qc",
+        "discontinuity",
+        t.to_str().unwrap(),
+        "--sample-rate",
+        "1000000",
+        "--encoding",
+        "f32le",
+        "--channels",
+        "2",
+        "--threshold-ohm",
+        "10",
+        "--min-duration-us",
+        "1",
+        "--format",
+        "json",
+    ];
+    let o = pogo(&args);
+    assert_eq!(code(&o), 1, "events found: {}", stderr(&o));
+    let j = json(&o);
+    assert_eq!(j["samples"], 1000);
+    let ev = j["events"].as_array().unwrap();
+    assert_eq!(ev.len(), 2);
+    assert_eq!(ev[0]["channel"], 1);
+    assert!((ev[0]["start_s"].as_f64().unwrap() - 400e-6).abs() < 1e-12);
+    assert!((ev[0]["duration_s"].as_f64().unwrap() - 3e-6).abs() < 1e-12);
+    assert_eq!(ev[0]["peak_ohm"], 1e6);
+    assert_eq!(ev[1]["channel"], 0);
+    assert_eq!(ev[1]["open_ended"], true);
+    assert_eq!(j["counts"], serde_json::json!([1, 1]));
+    std::fs::write(&t, &bytes[..bytes.len() - 2]).unwrap();
+    let o = pogo(&args);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("truncated trace"), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn inspection_plan_formats_and_round_trip() {
+    let fx = data("fixture_small.json");
+    let o = pogo(&["qc", "inspection-plan", fx.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let md = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        md.contains("# Inspection plan") && md.contains("| P10 |") && md.contains("3.810-5.080"),
+        "{md}"
+    );
+    let o = pogo(&[
+        "qc",
+        "inspection-plan",
+        fx.to_str().unwrap(),
+        "--format",
+        "html",
+    ]);
+    assert!(String::from_utf8_lossy(&o.stdout).contains("<table>"));
+    // CSV sheet: fill two rows and evaluate it directly.
+    let o = pogo(&[
+        "qc",
+        "inspection-plan",
+        fx.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]);
+    let sheet = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(sheet.starts_with("step,pin,kind,cycle,min,nominal,max,value,unit"));
+    let filled: String = sheet
+        .lines()
+        .map(|l| {
+            if l.starts_with("3,P1,contact_resistance,0,") {
+                l.replace(",,mohm", ",15,mohm")
+            } else if l.starts_with("3,P2,contact_resistance,0,") {
+                l.replace(",,mohm", ",35,mohm")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("sheet.csv");
+    std::fs::write(&f, filled).unwrap();
+    let o = pogo(&[
+        "qc",
+        "evaluate",
+        f.to_str().unwrap(),
+        "--fixture",
+        fx.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let j = json(&o);
+    assert_eq!(j["summary"]["pins"], 2);
+    assert_eq!(j["pins"][1]["verdict"], "fail");
+    let o = pogo(&["qc", "inspection-plan", "/nonexistent/fixture.json"]);
+    assert_eq!(code(&o), 2);
+}
