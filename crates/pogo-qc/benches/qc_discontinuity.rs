@@ -8,6 +8,8 @@
 //! GB/s and the ratio, and deletes the file. `QC_BENCH_BYTES` sets another size.
 //! Not part of `cargo test`.
 
+#![allow(clippy::print_stdout)] // a benchmark program reports on stdout
+
 use pogo_qc::discontinuity::{Encoding, TraceConfig, scan};
 use std::io::Write;
 use std::process::Command;
