@@ -15,6 +15,10 @@
 //! | `return_height`      | tip height after release (cycling run)                 | mm, um, µm    |
 //! | `height`             | tip height above the plate (set uniformity)            | mm, um, µm    |
 //! | `tilt`               | tilt of the pin axis from the plate normal             | deg, °        |
+//!
+//! A sheet written by `pogo qc inspection-plan --format csv` (it has a `step` column)
+//! can be evaluated as it is: its rows left without a value were not measured and are
+//! skipped. In any other file a row without a value is an error.
 
 use crate::units::{Quantity, Unit};
 use crate::{QcError, Result, RowError, fmt_fixed};
@@ -664,10 +668,12 @@ pub fn evaluate(
     limits: &Limits,
 ) -> Evaluation {
     let mut notes = Vec::new();
-    let mut by_pin: BTreeMap<(String, u64, String), (String, Vec<&Measurement>)> = BTreeMap::new();
+    // Keyed by natural order, then the exact name (`P01` and `P1` stay two pins).
+    type PinKey = ((String, u64, String), String);
+    let mut by_pin: BTreeMap<PinKey, (String, Vec<&Measurement>)> = BTreeMap::new();
     for m in measurements {
         by_pin
-            .entry(natural_key(&m.pin))
+            .entry((natural_key(&m.pin), m.pin.clone()))
             .or_insert_with(|| (m.pin.clone(), Vec::new()))
             .1
             .push(m);
@@ -1280,7 +1286,7 @@ pub fn evaluate(
             let mut v: Vec<String> = f
                 .probes
                 .iter()
-                .filter(|p| !by_pin.contains_key(&natural_key(&p.id)))
+                .filter(|p| !by_pin.contains_key(&(natural_key(&p.id), p.id.clone())))
                 .map(|p| p.id.clone())
                 .collect();
             v.sort_by_key(|s| natural_key(s));
