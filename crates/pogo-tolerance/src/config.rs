@@ -115,7 +115,7 @@ pub fn check_model(m: &ToleranceModel) -> Result<(), ToleranceError> {
         ("plate_cte_ppm_per_k", m.plate_cte_ppm_per_k),
     ];
     for (name, v) in non_negative {
-        if !v.is_finite() || v < 0.0 || v > 1e6 {
+        if !v.is_finite() || !(0.0..=1e6).contains(&v) {
             return Err(ToleranceError::BadValue {
                 name,
                 value: v,

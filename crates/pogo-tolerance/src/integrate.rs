@@ -251,6 +251,10 @@ pub(crate) fn cholesky4(a: &[[f64; 4]; 4]) -> [[f64; 4]; 4] {
     l
 }
 
+/// A probe's law given the shared variables: local normal covariance and the
+/// quadrature rule over its local uniform sources.
+type Conditional = (Cov, Vec<(f64, Pt)>);
+
 /// Joint contact yield and its standard error by randomized quasi-Monte Carlo over the
 /// shared variables (Halton points, `shifts` random shifts), exact conditional
 /// per-probe probabilities multiplied.
@@ -300,7 +304,7 @@ pub(crate) fn contact_yield(m: &Model, points: usize, seed: u64) -> (f64, f64) {
         })
         .collect();
     // Per probe: the conditional law (local sources only) and whether it can miss.
-    let cond: Vec<Option<(Cov, Vec<(f64, Pt)>)>> = m
+    let cond: Vec<Option<Conditional>> = m
         .probes
         .par_iter()
         .enumerate()

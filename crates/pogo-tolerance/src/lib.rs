@@ -20,6 +20,9 @@
 //! # Ok(()) }
 //! ```
 
+// Small fixed-size matrix code reads best with explicit indices.
+#![allow(clippy::needless_range_loop)]
+
 mod config;
 mod geom;
 mod integrate;

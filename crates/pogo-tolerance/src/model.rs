@@ -104,7 +104,6 @@ impl ProbeModel {
 pub(crate) struct Model {
     pub probes: Vec<ProbeModel>,
     pub shared: Vec<SharedSource>,
-    pub datum: ToleranceDatum,
 }
 
 impl Model {
@@ -250,11 +249,7 @@ pub(crate) fn build(
             contact_radius_mm: part.map(|p| p.tip_contact_radius_mm).unwrap_or(0.0),
         });
     }
-    Model {
-        probes,
-        shared,
-        datum: datum.clone(),
-    }
+    Model { probes, shared }
 }
 
 /// Per-axis variance of one coordinate of a uniform source of half-width / radius a.

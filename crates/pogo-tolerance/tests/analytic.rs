@@ -205,24 +205,28 @@ fn assert_mc_agrees(tm: &ToleranceModel, what: &str) {
 
 #[test]
 fn monte_carlo_agrees_on_every_pad_kind() {
-    let mut tm = ToleranceModel::default();
-    tm.tooling_hole_position_mm = 0.2;
-    tm.pad_registration_mm = 0.25;
+    let tm = ToleranceModel {
+        tooling_hole_position_mm: 0.2,
+        pad_registration_mm: 0.25,
+        ..ToleranceModel::default()
+    };
     assert_mc_agrees(&tm, "normal");
 }
 
 #[test]
 fn monte_carlo_agrees_with_uniform_contributors() {
-    let mut tm = ToleranceModel::default();
-    tm.tooling_hole_position_mm = 0.2;
-    tm.pad_registration_mm = 0.2;
-    tm.uniform = vec![
-        "pointing".into(),
-        "tooling_pin_clearance".into(),
-        "plate_scale".into(),
-    ];
-    tm.tooling_pin_clearance_mm = 0.3;
-    tm.plate_scale_ppm = 3000.0;
+    let tm = ToleranceModel {
+        tooling_hole_position_mm: 0.2,
+        pad_registration_mm: 0.2,
+        uniform: vec![
+            "pointing".into(),
+            "tooling_pin_clearance".into(),
+            "plate_scale".into(),
+        ],
+        tooling_pin_clearance_mm: 0.3,
+        plate_scale_ppm: 3000.0,
+        ..ToleranceModel::default()
+    };
     assert_mc_agrees(&tm, "uniform");
 }
 
@@ -236,9 +240,11 @@ fn joint_yield_agrees_with_monte_carlo_and_is_not_the_product() {
         probes.push(([x, y], "P50-SPEAR", Pad::shape("circle", x, y, 0.55, 0.55)));
     }
     let mut f = fixture(&probes, [0.0, 0.0, 90.0, 45.0], &[]);
-    let mut tm = ToleranceModel::default();
-    tm.pad_registration_mm = 0.3;
-    tm.yield_points = 1024;
+    let tm = ToleranceModel {
+        pad_registration_mm: 0.3,
+        yield_points: 1024,
+        ..ToleranceModel::default()
+    };
     let s = analyse_with_model(&mut f, &tm).unwrap();
     assert!(s.contact_yield > 0.2 && s.contact_yield < 0.98, "{s:?}");
     let mc = monte_carlo(&f, &tm, 0, 100_000, 7).unwrap().contact_yield;

@@ -4,6 +4,9 @@
 use pogo_fixture::{Fixture, ToleranceModel};
 use serde_json::{Value, json};
 
+/// One exposed copper polygon: outer ring and holes, [x, y] points.
+pub type Copper = (Vec<[f64; 2]>, Vec<Vec<[f64; 2]>>);
+
 /// A pad for a made-up probe: shape figures and optional exposed polygons
 /// ([[x, y], ...] outer rings with holes).
 pub struct Pad {
@@ -14,7 +17,7 @@ pub struct Pad {
     pub h: f64,
     pub rotation: f64,
     pub corner_radius_mm: f64,
-    pub exposed: Vec<(Vec<[f64; 2]>, Vec<Vec<[f64; 2]>>)>,
+    pub exposed: Vec<Copper>,
 }
 
 impl Pad {

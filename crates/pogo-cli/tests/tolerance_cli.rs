@@ -1,0 +1,267 @@
+//! `pogo tolerance`: recomputation, Monte Carlo beside the analytic figures, errors.
+
+use std::path::Path;
+use std::process::Command;
+
+fn pogo() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_pogo"))
+}
+
+/// A small fixture: four probes on pads of different shapes, one of them small.
+fn write_fixture(dir: &Path) -> std::path::PathBuf {
+    let catalog = pogo_catalog::Catalog::builtin();
+    let part = serde_json::to_value(catalog.part("P75-SPEAR").unwrap()).unwrap();
+    let probe = |i: usize, x: f64, y: f64, shape: &str, w: f64, h: f64, rot: f64| {
+        serde_json::json!({
+            "id": format!("P{i}"), "net": format!("NET{i}"), "side": "bottom", "x": x, "y": y,
+            "target": {"kind": "pad", "ref": format!("TP{i}"), "number": "1", "x": x, "y": y,
+                       "shape": shape, "w": w, "h": h, "rotation": rot, "corner_radius_mm": 0.1, "exposed": []},
+            "class": "P75", "part": "P75-SPEAR", "tip": "spear"
+        })
+    };
+    let f = serde_json::json!({
+        "schema": pogo_fixture::SCHEMA, "generator": "test",
+        "board": {"file": "t.kicad_pcb", "sha256": "0", "format": "test", "outline_bbox": [0.0, 0.0, 80.0, 60.0],
+                  "thickness_mm": 1.6, "outline": [], "parts": [],
+                  "holes": [{"x": 3.0, "y": 3.0, "diameter_mm": 3.0, "plated": false, "reference": "H1"},
+                            {"x": 77.0, "y": 57.0, "diameter_mm": 3.0, "plated": false, "reference": "H2"}]},
+        "rules": {"sides": ["bottom"], "classes": ["P75"], "outline_clearance_mm": 1.0, "courtyard_clearance_mm": 0.5,
+                  "tall_courtyard_clearance_mm": 2.0, "tall_part_height_mm": 5.0, "tooling_hole_clearance_mm": 1.0,
+                  "via_drill_max_tip_fraction": 0.5, "probe_component_pads": false, "no_probe_nets": [], "probes_per_net": []},
+        "probes": [
+            probe(1, 10.0, 10.0, "circle", 0.4, 0.4, 0.0),
+            probe(2, 70.0, 12.0, "rect", 0.6, 0.35, 30.0),
+            probe(3, 40.0, 50.0, "roundrect", 1.0, 0.5, 90.0),
+            probe(4, 20.0, 45.0, "oval", 1.2, 0.5, 0.0),
+        ],
+        "parts": [part], "receptacles": [],
+        "coverage": {"nets_total": 4, "nets_testable": 4, "nets_probed": 4, "nets_reachable": 4, "probes_by_class": {}},
+        "unreachable": [], "violations": []
+    });
+    let path = dir.join("fixture.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&f).unwrap()).unwrap();
+    path
+}
+
+#[test]
+fn json_report_has_every_probe_and_the_yield() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_fixture(dir.path());
+    let out = pogo()
+        .arg("tolerance")
+        .arg(&path)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let probes = v["probes"].as_array().unwrap();
+    assert_eq!(probes.len(), 4);
+    let mut product = 1.0;
+    for p in probes {
+        let h = p["hit_probability"].as_f64().unwrap();
+        assert!(h > 0.0 && h <= 1.0, "{p}");
+        product *= h;
+        assert_eq!(p["tip_cov_mm2"].as_array().unwrap().len(), 2);
+        assert!(p["tip_contact_radius_mm"].as_f64().unwrap() > 0.0);
+    }
+    let t = &v["tolerance"];
+    let y = t["contact_yield"].as_f64().unwrap();
+    assert!(y > 0.0 && y < 1.0);
+    assert!((t["independent_product"].as_f64().unwrap() - product).abs() < 1e-6);
+    assert_eq!(t["sensitivity"].as_array().unwrap().len(), 8);
+    assert!(
+        t["datum"]["source"]
+            .as_str()
+            .unwrap()
+            .contains("board holes")
+    );
+    // The narrow rect (0.35 mm: half-height 0.175 minus the contact radius) is the
+    // weakest, then the 0.4 mm circle.
+    assert_eq!(t["weakest_probes"][0]["id"], "P2");
+    assert_eq!(t["weakest_probes"][1]["id"], "P1");
+    // Deterministic: a second run prints the same bytes.
+    let again = pogo()
+        .arg("tolerance")
+        .arg(&path)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.stdout, again.stdout);
+}
+
+#[test]
+fn monte_carlo_beside_analytic_for_every_probe() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_fixture(dir.path());
+    let out = pogo()
+        .arg("tolerance")
+        .arg(&path)
+        .args(["--mc", "200000", "--seed", "5"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("analytic and Monte Carlo (200000 samples each)"),
+        "{text}"
+    );
+    for id in ["P1", "P2", "P3", "P4"] {
+        assert!(
+            text.lines().any(|l| l.trim_start().starts_with(id)),
+            "{id} missing:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("0 of 4 probes differ by 4 standard errors or more"),
+        "{text}"
+    );
+    assert!(text.contains("MC yield"), "{text}");
+    // JSON form carries the estimates.
+    let out = pogo()
+        .arg("tolerance")
+        .arg(&path)
+        .args(["--mc", "100000", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for p in v["probes"].as_array().unwrap() {
+        let mc = &p["monte_carlo"];
+        assert_eq!(mc["samples"], 100000);
+        let (a, e, se) = (
+            p["hit_probability"].as_f64().unwrap(),
+            mc["hit_probability"].as_f64().unwrap(),
+            mc["std_error"].as_f64().unwrap(),
+        );
+        assert!((a - e).abs() < 4.0 * se + 1e-9, "{p}");
+    }
+    assert!(
+        v["tolerance"]["contact_yield_mc"]["insertions"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+}
+
+#[test]
+fn write_updates_the_fixture_and_config_overrides_the_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_fixture(dir.path());
+    let out = pogo()
+        .arg("tolerance")
+        .arg(&path)
+        .arg("--write")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let f = pogo_fixture::Fixture::read(&path).unwrap();
+    let y0 = f.tolerance.as_ref().unwrap().contact_yield;
+    assert!(f.probes.iter().all(|p| p.hit_probability.is_some()));
+    // A sloppier plate process lowers the yield; the model used is recorded.
+    let cfg = dir.path().join("pogo.toml");
+    std::fs::write(
+        &cfg,
+        "[design]\nsides = \"bottom\"\n\n[tolerance]\nplate_process = \"print3d\"\n",
+    )
+    .unwrap();
+    let out = pogo()
+        .arg("tolerance")
+        .arg(&path)
+        .arg("--config")
+        .arg(&cfg)
+        .args(["--write"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let f = pogo_fixture::Fixture::read(&path).unwrap();
+    let t = f.tolerance.unwrap();
+    assert_eq!(t.model.plate_process, "print3d");
+    assert!(t.contact_yield < y0, "{} vs {y0}", t.contact_yield);
+}
+
+#[test]
+fn bad_input_is_one_clear_error_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = pogo()
+        .arg("tolerance")
+        .arg(dir.path().join("nope.json"))
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("nope.json"));
+
+    let broken = dir.path().join("broken.json");
+    std::fs::write(
+        &broken,
+        "{\n  \"schema\": \"pogo.fixture/1\",\n  \"probes\": [1,\n",
+    )
+    .unwrap();
+    let out = pogo().arg("tolerance").arg(&broken).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("broken.json:4:"), "{err}");
+    assert!(out.stdout.is_empty());
+
+    let path = write_fixture(dir.path());
+    let cfg = dir.path().join("pogo.toml");
+    std::fs::write(
+        &cfg,
+        "[tolerance]\nplate_process = \"cnc\"\npad_registraton_mm = 0.1\n",
+    )
+    .unwrap();
+    let out = pogo()
+        .arg("tolerance")
+        .arg(&path)
+        .arg("--config")
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("pogo.toml:3:1") && err.contains("pad_registraton_mm"),
+        "{err}"
+    );
+
+    std::fs::write(&cfg, "[tolerance]\nplate_process = \"waterjet\"\n").unwrap();
+    let out = pogo()
+        .arg("tolerance")
+        .arg(&path)
+        .arg("--config")
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("waterjet") && err.contains("cnc, laser, print3d"),
+        "{err}"
+    );
+    // The fixture was not touched.
+    assert!(
+        pogo_fixture::Fixture::read(&path)
+            .unwrap()
+            .tolerance
+            .is_none()
+    );
+}

@@ -1,0 +1,164 @@
+//! The reported hit probabilities checked by an independent numpy computation
+//! (tests/independent_check.py) from the reported mean, covariance and pad shape:
+//! on made-up pads of every kind and on test points of a shared real board.
+
+mod common;
+
+use common::{Pad, fixture, ngon};
+use pogo_fixture::{Fixture, ToleranceModel};
+use std::process::Command;
+
+fn numpy_check(f: &Fixture, samples: u64) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fixture.json");
+    std::fs::write(&path, f.to_json()).unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/independent_check.py");
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(&path)
+        .arg(samples.to_string())
+        .output()
+        .expect("python3 runs (numpy installed by scripts/ci-deps.d/tolerance.sh)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "numpy check failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let last = stdout.lines().last().unwrap_or("");
+    assert!(
+        last.contains(&format!("\"probes\": {}", f.probes.len())),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn numpy_agrees_on_made_up_pads() {
+    let mut round = Pad::shape("roundrect", 80.0, 10.0, 1.0, 0.7);
+    round.rotation = 37.0;
+    round.corner_radius_mm = 0.15;
+    let mut oval = Pad::shape("oval", 95.0, 58.0, 1.6, 0.6);
+    oval.rotation = 90.0;
+    let mut ell = Pad::shape("custom", 5.0, 55.0, 2.0, 2.0);
+    ell.exposed = vec![(
+        vec![
+            [4.0, 54.0],
+            [6.0, 54.0],
+            [6.0, 54.8],
+            [4.8, 54.8],
+            [4.8, 56.0],
+            [4.0, 56.0],
+        ],
+        vec![],
+    )];
+    let mut via = Pad::shape("circle", 60.0, 30.0, 1.4, 1.4);
+    via.exposed = vec![(ngon(60.0, 30.0, 0.7, 96), vec![ngon(60.0, 30.0, 0.2, 48)])];
+    let mut rotated_rect = Pad::shape("rect", 50.0, 50.0, 0.9, 0.5);
+    rotated_rect.rotation = 30.0;
+    rotated_rect.exposed = vec![(
+        {
+            let (s, c) = 30f64.to_radians().sin_cos();
+            [[-0.45, -0.25], [0.45, -0.25], [0.45, 0.25], [-0.45, 0.25]]
+                .iter()
+                .map(|[x, y]| [50.0 + x * c + y * s, 50.0 - x * s + y * c])
+                .collect()
+        },
+        vec![],
+    )];
+    let mut f = fixture(
+        &[
+            (
+                [30.02, 30.0],
+                "P100-SPEAR",
+                Pad::shape("circle", 30.0, 30.0, 0.5, 0.5),
+            ),
+            (
+                [2.0, 2.0],
+                "P75-SPEAR",
+                Pad::shape("rect", 2.05, 2.0, 0.8, 0.5),
+            ),
+            ([80.0, 10.0], "P100-SPEAR", round),
+            ([95.0, 58.0], "P50-SPEAR", oval),
+            ([4.4, 54.4], "P50-SPEAR", ell),
+            ([60.0, 30.0], "P100-CROWN", via),
+            ([50.05, 50.0], "P75-SPEAR", rotated_rect),
+        ],
+        [0.0, 0.0, 100.0, 62.0],
+        &[[3.0, 3.0], [97.0, 59.0]],
+    );
+    let tm = ToleranceModel {
+        tooling_hole_position_mm: 0.2,
+        pad_registration_mm: 0.2,
+        ..ToleranceModel::default()
+    };
+    pogo_tolerance::analyse_with_model(&mut f, &tm).unwrap();
+    let uncertain = f
+        .probes
+        .iter()
+        .filter(|p| p.hit_probability.unwrap() < 0.999)
+        .count();
+    assert!(
+        uncertain >= 4,
+        "{:?}",
+        f.probes
+            .iter()
+            .map(|p| p.hit_probability)
+            .collect::<Vec<_>>()
+    );
+    numpy_check(&f, 500_000);
+}
+
+/// Probes on the front SMD pads of a shared real board (shape figures as KiCad
+/// reports them; every other pad, up to 40).
+#[test]
+fn numpy_agrees_on_a_shared_board() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../shared/data/boards/bms-c1/kicad-view.json"
+    );
+    let view: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let bbox: Vec<f64> = view["outline_bbox"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    let mut probes = Vec::new();
+    for pad in view["pads"].as_array().unwrap().iter().step_by(2) {
+        let shape = pad["shape"].as_str().unwrap();
+        if pad["type"] != "smd"
+            || pad["front_mask"] != true
+            || !["circle", "rect", "roundrect", "oval"].contains(&shape)
+        {
+            continue;
+        }
+        let (w, h) = (pad["w"].as_f64().unwrap(), pad["h"].as_f64().unwrap());
+        if w.min(h) < 0.3 {
+            continue;
+        }
+        let shape: &'static str = match shape {
+            "circle" => "circle",
+            "rect" => "rect",
+            "roundrect" => "roundrect",
+            _ => "oval",
+        };
+        let (x, y) = (pad["x"].as_f64().unwrap(), pad["y"].as_f64().unwrap());
+        let mut p = Pad::shape(shape, x, y, w, h);
+        p.rotation = pad["rotation"].as_f64().unwrap();
+        p.corner_radius_mm = 0.25 * w.min(h);
+        probes.push(([x, y], "P50-SPEAR", p));
+        if probes.len() == 40 {
+            break;
+        }
+    }
+    assert_eq!(probes.len(), 40);
+    let mut f = fixture(&probes, [bbox[0], bbox[1], bbox[2], bbox[3]], &[]);
+    let s = pogo_tolerance::analyse(&mut f, &pogo_tolerance::ToleranceConfig::default()).unwrap();
+    assert!(
+        s.contact_yield > 0.0 && s.contact_yield < 1.0,
+        "{}",
+        s.contact_yield
+    );
+    numpy_check(&f, 200_000);
+}
