@@ -29,9 +29,9 @@ pub struct PogoConfig {
     /// `[interface]`: the connectors the probe wires go to.
     #[serde(default)]
     pub interface: pogo_mechanics::InterfaceConfig,
-    /// `[tolerance]`: read by the positional tolerance analysis.
-    #[allow(dead_code)]
-    pub tolerance: Option<toml::Table>,
+    /// `[tolerance]`: positional tolerance contributors (docs/tolerance.md).
+    #[serde(default)]
+    pub tolerance: pogo_tolerance::ToleranceConfig,
 }
 
 /// A loaded `pogo.toml` and where it came from.

@@ -128,6 +128,18 @@ fn build_mechanics(
     Ok(report)
 }
 
+/// Hit probabilities, contact yield and sensitivity (`[tolerance]`).
+fn analyse_tolerance(inputs: &Inputs, fixture: &mut Fixture) -> miette::Result<()> {
+    let spinner = progress::spinner("positional tolerance: hit probabilities, contact yield");
+    let named = |e: pogo_tolerance::ToleranceError| match &inputs.config.path {
+        Some(p) => miette::miette!("{}: {e}", p.display()),
+        None => miette::miette!("{e}"),
+    };
+    pogo_tolerance::analyse(fixture, &inputs.config.config.tolerance).map_err(named)?;
+    spinner.finish_and_clear();
+    Ok(())
+}
+
 /// The mechanics lines of the summary.
 fn write_mechanics(
     out: &mut impl Write,
@@ -169,6 +181,16 @@ fn write_mechanics(
         f.tooling.len(),
         f.tooling_suggestions.len()
     )?;
+    if let Some(t) = &f.tolerance {
+        let weakest = t.weakest_probes.first();
+        writeln!(
+            out,
+            "tolerance  contact yield {:.4}; weakest probe {} hits {:.4}",
+            t.contact_yield,
+            weakest.map(|w| w.id.as_str()).unwrap_or("-"),
+            weakest.map(|w| w.hit_probability).unwrap_or(1.0)
+        )?;
+    }
     for note in &report.notes {
         writeln!(out, "note       {note}")?;
     }
@@ -179,7 +201,7 @@ pub fn run_design(args: DesignArgs) -> miette::Result<ExitCode> {
     let inputs = load_inputs(&args.board, args.config.as_deref(), args.catalog.as_deref())?;
     let mut fixture = design_fixture(&inputs)?;
     let mechanics = build_mechanics(&inputs, &mut fixture)?;
-    // [tolerance: hit probabilities and contact yield]
+    analyse_tolerance(&inputs, &mut fixture)?;
     std::fs::create_dir_all(&args.out)
         .map_err(|e| miette::miette!("cannot create {}: {e}", args.out.display()))?;
     let json_path = args.out.join("fixture.json");

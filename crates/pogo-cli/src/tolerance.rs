@@ -182,6 +182,15 @@ fn json_report(
     Ok(text)
 }
 
+/// A probability for people: near 1, the miss probability shows (`1 - 3.2e-9`).
+fn prob(p: f64) -> String {
+    if p > 0.9999 && p < 1.0 {
+        format!("1 - {:.2e}", 1.0 - p)
+    } else {
+        format!("{p:.6}")
+    }
+}
+
 fn text_report(
     out: &mut impl Write,
     path: &Path,
@@ -202,8 +211,9 @@ fn text_report(
     )?;
     writeln!(
         out,
-        "contact yield  {:.6} ± {:.6} (all probes on their pads on one insertion)",
-        s.contact_yield, s.contact_yield_std_error
+        "contact yield  {} ± {:.1e} (all probes on their pads on one insertion)",
+        prob(s.contact_yield),
+        s.contact_yield_std_error
     )?;
     writeln!(
         out,
@@ -264,8 +274,13 @@ fn text_report(
             for (p, probe) in m.probes.iter().zip(&fixture.probes) {
                 writeln!(
                     out,
-                    "  {:<8} {:<16} {:>14.10} {:>14.10} {:>10.2e} {:>7.2}",
-                    p.id, probe.net, p.analytic, p.estimate, p.std_error, p.z
+                    "  {:<8} {:<16} {:>14} {:>14} {:>10.2e} {:>7.2}",
+                    p.id,
+                    probe.net,
+                    prob(p.analytic),
+                    prob(p.estimate),
+                    p.std_error,
+                    p.z
                 )?;
             }
             let bad = m.probes.iter().filter(|p| p.z.abs() >= 4.0).count();
@@ -285,10 +300,10 @@ fn text_report(
             for w in &s.weakest_probes {
                 writeln!(
                     out,
-                    "  {:<8} {:<16} {:>14.10} {:>10.4} {:>10.4} {:>10.4}  {}",
+                    "  {:<8} {:<16} {:>14} {:>10.4} {:>10.4} {:>10.4}  {}",
                     w.id,
                     w.net,
-                    w.hit_probability,
+                    prob(w.hit_probability),
                     w.margin_mm,
                     w.worst_case_offset_mm,
                     w.rss_offset_mm,

@@ -144,7 +144,17 @@ pub fn analyse_with_model(fixture: &mut Fixture, tm: &ToleranceModel) -> Result<
         });
     }
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| per[a].hit.total_cmp(&per[b].hit).then(a.cmp(&b)));
+    // Probabilities equal to 12 digits (all but certain hits) rank by margin in sigmas.
+    let key = |r: &PerProbe| {
+        let sigma = (r.cov[0][0].max(r.cov[1][1])).sqrt().max(1e-9);
+        (round_sig(r.hit, 12), r.margin / sigma)
+    };
+    order.sort_by(|&a, &b| {
+        let (ka, kb) = (key(&per[a]), key(&per[b]));
+        ka.0.total_cmp(&kb.0)
+            .then(ka.1.total_cmp(&kb.1))
+            .then(a.cmp(&b))
+    });
     let weakest_probes = order
         .iter()
         .take(10)
@@ -364,9 +374,10 @@ fn prepare(fixture: &Fixture, tm: &ToleranceModel) -> Result<Prepared> {
     })
 }
 
-/// The datum: the two tooling pins farthest apart; before the fixture has tooling,
-/// the two farthest-apart non-plated board holes (then any holes); failing those, the
-/// outline box centre with the box's longer side as the locating span.
+/// The datum: the two tooling pins farthest apart (with the suggested tooling holes
+/// when there are fewer than two pins); before the fixture has tooling, the two
+/// farthest-apart non-plated board holes (then any holes); failing those, the outline
+/// box centre with the box's longer side as the locating span.
 fn choose_datum(f: &Fixture) -> (ToleranceDatum, Option<(Pt, Pt)>) {
     let farthest = |pts: &[Pt]| -> Option<(Pt, Pt)> {
         let mut best: Option<(f64, Pt, Pt)> = None;
@@ -389,8 +400,17 @@ fn choose_datum(f: &Fixture) -> (ToleranceDatum, Option<(Pt, Pt)>) {
         .map(|h| Pt::new(h.x, h.y))
         .collect();
     let any: Vec<Pt> = f.board.holes.iter().map(|h| Pt::new(h.x, h.y)).collect();
+    let planned: Vec<Pt> = pins
+        .iter()
+        .copied()
+        .chain(f.tooling_suggestions.iter().map(|t| Pt::new(t.x, t.y)))
+        .collect();
     let candidates = [
         (pins, "tooling pins"),
+        (
+            planned,
+            "tooling pins and suggested tooling holes (the board has too few usable holes)",
+        ),
         (
             npth,
             "no tooling pins in the fixture yet: the two farthest-apart non-plated board holes, taken as tooling holes",
