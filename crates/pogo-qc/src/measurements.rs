@@ -1245,7 +1245,7 @@ pub fn evaluate(
             limit: max_rise,
             unit: "mohm",
             message: format!(
-                "over the cycling run, {} pins changed {} mOhm on average (first to last reading); largest rise {} mOhm on {}",
+                "over the cycling run, {} pin(s) changed {} mOhm on average (first to last reading); largest rise {} mOhm on {}",
                 cycled.len(),
                 f3(mean),
                 f3(worst.1),

@@ -262,8 +262,14 @@ pub fn spc_html(title: &str, r: &SpcResult) -> String {
     let _ = writeln!(b, "<h1>{}</h1>", html_escape(title));
     let _ = writeln!(
         b,
-        "<p>{} values, {} subgroups of {} ({:?} chart); rules: {:?}.</p>",
-        r.values, r.subgroups, r.subgroup_size, r.chart, r.rules
+        "<p>{} values, {} subgroups of {} ({loc}/{disp} chart); run rules: {}.</p>",
+        r.values,
+        r.subgroups,
+        r.subgroup_size,
+        match r.rules {
+            crate::spc::RuleSet::WesternElectric => "Western Electric",
+            crate::spc::RuleSet::Nelson => "Nelson",
+        }
     );
     let flagged: Vec<usize> = r.violations.iter().map(|v| v.point).collect();
     b.push_str(&line_chart(
@@ -403,22 +409,52 @@ pub fn evaluation_html(title: &str, e: &Evaluation) -> String {
             1,
         ));
     }
-    if !e.heights.is_empty() {
-        let mut bars: Vec<(String, f64, Option<f64>, Verdict)> = e
-            .heights
+    // Tip heights as deviations from their plate's median, with the +/- limits.
+    let mut devs = Vec::new();
+    let mut flagged = Vec::new();
+    let mut half = None;
+    let mut labels = Vec::new();
+    for p in &e.pins {
+        let height = p
+            .checks
             .iter()
-            .map(|(pin, h)| {
-                let verdict = e
-                    .pins
-                    .iter()
-                    .find(|p| &p.pin == pin)
-                    .map(|p| p.verdict)
-                    .unwrap_or(Verdict::Pass);
-                (pin.clone(), *h, None, verdict)
-            })
-            .collect();
-        bars.sort_by_key(|b| crate::measurements::natural_key(&b.0));
-        b.push_str(&bar_chart("Tip height", &bars, "mm", 3));
+            .find(|c| c.kind == crate::measurements::Kind::Height);
+        if let Some((c, lo, hi)) = height.and_then(|c| Some((c, c.min?, c.max?))) {
+            if c.verdict != Verdict::Pass {
+                flagged.push(devs.len());
+            }
+            devs.push(c.value - (lo + hi) / 2.0);
+            half = Some((hi - lo) / 2.0);
+            labels.push(p.pin.clone());
+        }
+    }
+    if let Some(h) = half {
+        b.push_str(&line_chart(
+            &format!(
+                "Tip height minus plate median, mm (points: {})",
+                labels.join(", ")
+            ),
+            &devs,
+            &[
+                RefLine {
+                    value: h,
+                    label: "+limit",
+                    dashed: true,
+                },
+                RefLine {
+                    value: 0.0,
+                    label: "median",
+                    dashed: false,
+                },
+                RefLine {
+                    value: -h,
+                    label: "-limit",
+                    dashed: true,
+                },
+            ],
+            &flagged,
+            3,
+        ));
     }
     let _ = writeln!(
         b,
