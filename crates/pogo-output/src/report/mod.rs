@@ -172,8 +172,11 @@ pub(crate) fn fmt(x: f64, decimals: usize) -> String {
 pub(crate) fn fmt_prob(p: f64) -> String {
     if !p.is_finite() {
         "—".to_string()
-    } else if (0.999_995..1.0).contains(&p) {
-        "&gt; 99.999 %".to_string()
+    } else if p >= 1.0 {
+        // The miss probability is below what a double can tell from one.
+        "≈ 100 %".to_string()
+    } else if p >= 0.999_99 {
+        format!("1 − {:.1e}", 1.0 - p)
     } else if p >= 0.99 {
         format!("{} %", fmt(p * 100.0, 3))
     } else {
@@ -219,10 +222,21 @@ fn humanize(key: &str) -> String {
         .iter()
         .find_map(|(suf, u)| key.strip_suffix(suf).map(|s| (s, *u)))
         .unwrap_or((key, ""));
-    let mut words = stem
-        .replace('_', " ")
-        .replace("delta t", "ΔT")
-        .replace("cte", "CTE");
+    let parts: Vec<&str> = stem.split('_').collect();
+    let mut out_words: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < parts.len() {
+        match (parts[i], parts.get(i + 1)) {
+            ("delta", Some(&"t")) => {
+                out_words.push("ΔT".to_string());
+                i += 1;
+            }
+            ("cte", _) => out_words.push("CTE".to_string()),
+            (w, _) => out_words.push(w.to_string()),
+        }
+        i += 1;
+    }
+    let mut words = out_words.join(" ");
     if let Some(first) = words.get(0..1) {
         let up = first.to_uppercase();
         words.replace_range(0..1, &up);
@@ -1783,8 +1797,8 @@ mod tests {
     fn probabilities_keep_digits_near_one() {
         assert_eq!(fmt_prob(0.5), "50.0 %");
         assert_eq!(fmt_prob(0.99912), "99.912 %");
-        assert_eq!(fmt_prob(0.9999999), "&gt; 99.999 %");
-        assert_eq!(fmt_prob(1.0), "100.000 %");
+        assert_eq!(fmt_prob(0.9999999), "1 − 1.0e-7");
+        assert_eq!(fmt_prob(1.0), "≈ 100 %");
     }
 
     #[test]
@@ -1792,6 +1806,9 @@ mod tests {
         assert_eq!(humanize("set_height_mm"), "Set height (mm)");
         assert_eq!(humanize("max_strain_ue"), "Max strain (µε)");
         assert_eq!(humanize("contributor"), "Contributor");
+        assert_eq!(humanize("board_delta_t_k"), "Board ΔT (K)");
+        assert_eq!(humanize("expected_misses"), "Expected misses");
+        assert_eq!(humanize("plate_cte_ppm_per_k"), "Plate CTE (ppm/K)");
     }
 
     #[test]
