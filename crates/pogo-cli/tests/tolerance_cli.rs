@@ -265,3 +265,89 @@ fn bad_input_is_one_clear_error_with_exit_2() {
             .is_none()
     );
 }
+
+/// `pogo design` on shared real boards, then the tolerance recomputed with sloppy
+/// figures (so probabilities are far from 1), the Monte Carlo beside it, and the
+/// independent numpy check from the reported mean, covariance and exposed copper.
+#[test]
+fn design_of_shared_boards_checked_by_monte_carlo_and_numpy() {
+    let boards = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/boards");
+    for board in [
+        "test_points-v9/test_points.kicad_pcb",
+        "bms-c1/bms-c1.kicad_pcb",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = pogo()
+            .arg("design")
+            .arg(format!("{boards}/{board}"))
+            .arg("--out")
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{board}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("contact yield"));
+        let path = dir.path().join("fixture.json");
+        let f = pogo_fixture::Fixture::read(&path).unwrap();
+        assert!(
+            f.tolerance.is_some() && f.probes.iter().all(|p| p.hit_probability.is_some()),
+            "{board}"
+        );
+        let cfg = dir.path().join("sloppy.toml");
+        std::fs::write(
+            &cfg,
+            "[tolerance]\nplate_process = \"print3d\"\npad_registration_mm = 0.45\ntooling_hole_position_mm = 0.4\n",
+        )
+        .unwrap();
+        let out = pogo()
+            .arg("tolerance")
+            .arg(&path)
+            .arg("--config")
+            .arg(&cfg)
+            .args(["--mc", "200000", "--write", "--format", "json"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{board}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let f = pogo_fixture::Fixture::read(&path).unwrap();
+        let uncertain = f
+            .probes
+            .iter()
+            .filter(|p| p.hit_probability.unwrap() < 0.999)
+            .count();
+        assert!(uncertain > 0, "{board}: every probe certain");
+        let t = f.tolerance.as_ref().unwrap();
+        let mc = t.contact_yield_mc.as_ref().unwrap();
+        let se = (mc.std_error.powi(2) + t.contact_yield_std_error.powi(2))
+            .sqrt()
+            .max(1e-9);
+        assert!(
+            (mc.contact_yield - t.contact_yield).abs() < 4.0 * se,
+            "{board}: {t:?}"
+        );
+        let script = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../pogo-tolerance/tests/independent_check.py"
+        );
+        let check = Command::new("python3")
+            .arg(script)
+            .arg(&path)
+            .arg("200000")
+            .output()
+            .unwrap();
+        assert!(
+            check.status.success(),
+            "{board}: numpy check\n{}\n{}",
+            String::from_utf8_lossy(&check.stdout),
+            String::from_utf8_lossy(&check.stderr)
+        );
+    }
+}
