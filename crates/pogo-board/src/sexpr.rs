@@ -169,12 +169,17 @@ impl<'a> Lexer<'a> {
         let mut depth = 1usize;
         let mut i = self.pos;
         while i < src.len() {
-            match CLASS[src[i] as usize] {
-                2 => {
+            // Jump 8 bytes at a time over runs with no parenthesis or quote.
+            i = next_structural(src, i);
+            if i >= src.len() {
+                break;
+            }
+            match src[i] {
+                b'(' => {
                     depth += 1;
                     i += 1;
                 }
-                3 => {
+                b')' => {
                     depth -= 1;
                     i += 1;
                     if depth == 0 {
@@ -182,8 +187,7 @@ impl<'a> Lexer<'a> {
                         return Ok(());
                     }
                 }
-                4 => i = self.string_end(i)?,
-                _ => i += 1,
+                _ => i = self.string_end(i)?,
             }
         }
         self.pos = src.len();
@@ -269,6 +273,33 @@ impl<'a> Lexer<'a> {
             found: found.to_string(),
         }
     }
+}
+
+/// Position of the first `(`, `)` or `"` at or after `i` (or `src.len()`), scanning a
+/// word of 8 bytes at a time.
+#[inline]
+fn next_structural(src: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    #[inline]
+    fn zero_byte(x: u64) -> u64 {
+        x.wrapping_sub(ONES) & !x & HIGHS
+    }
+    while i + 8 <= src.len() {
+        let w = u64::from_le_bytes(src[i..i + 8].try_into().expect("8 bytes"));
+        let hit = zero_byte(w ^ (ONES * b'(' as u64))
+            | zero_byte(w ^ (ONES * b')' as u64))
+            | zero_byte(w ^ (ONES * b'"' as u64));
+        if hit != 0 {
+            // The lowest flagged byte is exact (borrows only run upwards).
+            return i + (hit.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < src.len() && !matches!(src[i], b'(' | b')' | b'"') {
+        i += 1;
+    }
+    i
 }
 
 /// Resolves KiCad's string escapes: `\"`, `\\`, `\n`, `\r`, `\t`, and keeps any other

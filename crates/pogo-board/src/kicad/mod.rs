@@ -695,21 +695,25 @@ impl<'a> Reader<'a> {
 
     fn resolve_net(&mut self, first: Option<&str>, second: Option<&str>) -> Option<NetId> {
         let first = first?;
-        match (first.parse::<i64>(), second) {
-            (Ok(num), name) => {
-                let id = match self.net_by_num.get(&num) {
-                    Some(id) => *id,
-                    None => {
-                        let id = self.net_named(name.unwrap_or(""));
-                        self.net_by_num.insert(num, id);
-                        id
-                    }
-                };
-                (!self.nets[id.0 as usize].name.is_empty()).then_some(id)
-            }
+        match first.parse::<i64>() {
+            Ok(num) => self.net_by_number(num, second),
             // KiCad 10: nets by name only.
-            (Err(_), _) => (!first.is_empty()).then(|| self.net_named(first)),
+            Err(_) => (!first.is_empty()).then(|| self.net_named(first)),
         }
+    }
+
+    /// The net numbered `num` in the file's net table (declared on the fly, with
+    /// `name`, when the table lacks it); `None` for the unnamed net.
+    fn net_by_number(&mut self, num: i64, name: Option<&str>) -> Option<NetId> {
+        let id = match self.net_by_num.get(&num) {
+            Some(id) => *id,
+            None => {
+                let id = self.net_named(name.unwrap_or(""));
+                self.net_by_num.insert(num, id);
+                id
+            }
+        };
+        (!self.nets[id.0 as usize].name.is_empty()).then_some(id)
     }
 
     // ---- footprints ----------------------------------------------------------------
@@ -846,10 +850,7 @@ impl<'a> Reader<'a> {
             pad.footprint = Some(fp_index);
             pad.reference = reference.clone();
             pad.net = match net_num {
-                Some(n) => {
-                    let n = n.to_string();
-                    self.resolve_net(Some(&n), net_name.as_deref())
-                }
+                Some(n) => self.net_by_number(n, net_name.as_deref()),
                 None => net_name
                     .as_deref()
                     .and_then(|name| self.resolve_net(Some(name), None)),
