@@ -724,10 +724,10 @@ pub(super) fn stackup_drawing(
     );
     let span = (z_max - z_min).max(1.0);
     let (w, h) = (660.0, 340.0);
-    let (top_px, bottom_px) = (24.0, h - 22.0);
+    let (top_px, bottom_px) = (24.0, h - 32.0);
     let k = (bottom_px - top_px) / span;
     let zy = |z: f64| bottom_px - (z - z_min) * k;
-    let (lx0, lx1) = (150.0, 420.0);
+    let (lx0, lx1) = (172.0, 442.0);
 
     let mut s = String::new();
     let _ = writeln!(
@@ -771,7 +771,7 @@ pub(super) fn stackup_drawing(
         &format!("board {} mm ({} face down)", fmt(board_t, 2), side_name),
     );
     if tallest > 0.0 {
-        let (x0, x1) = (lx1 - 70.0, lx1 - 20.0);
+        let (x0, x1) = (lx1 - 56.0, lx1 - 6.0);
         let _ = writeln!(
             s,
             "<rect x=\"{x0}\" y=\"{:.2}\" width=\"{}\" height=\"{:.2}\" fill=\"#d3d7de\" stroke=\"#5d6570\" stroke-width=\"0.8\"/><text x=\"{}\" y=\"{:.2}\" font-size=\"10\" text-anchor=\"middle\" fill=\"#333\">{}</text>",
@@ -833,6 +833,7 @@ pub(super) fn stackup_drawing(
     let all = classes(f);
     let n = levels.len().max(1) as f64;
     let mut level_rows = String::new();
+    let mut last_probe: Option<(f64, f64, f64, f64, f64)> = None;
     for (i, l) in levels.iter().enumerate() {
         let cx = lx0 + 60.0 + (i as f64 + 0.5) * ((lx1 - 150.0 - lx0) / n).min(70.0);
         let part_id = l.get("part").and_then(Value::as_str).unwrap_or("");
@@ -880,13 +881,15 @@ pub(super) fn stackup_drawing(
         // Free tip height (dashed) and compression label.
         let _ = writeln!(
             s,
-            "<path d=\"M{:.2} {:.2}H{:.2}\" stroke=\"{colour}\" stroke-width=\"1.2\" stroke-dasharray=\"3 2\"/><text x=\"{cx:.2}\" y=\"{:.2}\" font-size=\"10\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"{colour}\">{}</text>",
+            "<path d=\"M{:.2} {:.2}H{:.2}\" stroke=\"{colour}\" stroke-width=\"1.2\" stroke-dasharray=\"3 2\"/><text x=\"{cx:.2}\" y=\"{:.2}\" font-size=\"10\" font-weight=\"bold\" text-anchor=\"middle\" fill=\"{colour}\">{}<tspan x=\"{cx:.2}\" dy=\"11\" font-weight=\"normal\" fill=\"#333\">{} %</tspan></text>",
             cx - 12.0,
             zy(tip_free),
             cx + 12.0,
-            zy(z_min) + 13.0,
-            esc(class)
+            zy(z_min) + 12.0,
+            esc(class),
+            fmt(frac * 100.0, 0)
         );
+        last_probe = Some((cx, barrel_w, tip, barrel_top, rec_bot));
         let stage = num(l, "stage").unwrap_or(1.0);
         let ok = (0.6..=0.8).contains(&frac);
         let _ = writeln!(
@@ -907,6 +910,24 @@ pub(super) fn stackup_drawing(
             num(l, "force_n").map(|x| fmt(x, 2)).unwrap_or_default(),
         );
     }
+    // Name the parts of the last probe drawn.
+    if let Some((cx, bw, tip, barrel_top, rec_bot)) = last_probe {
+        let x = cx + bw / 2.0 + 6.0;
+        for (z, label) in [
+            ((tip + barrel_top) / 2.0, "plunger"),
+            (barrel_top / 2.0, "barrel"),
+            (rec_bot / 2.0, "receptacle"),
+        ] {
+            if z.is_finite() {
+                let _ = writeln!(
+                    s,
+                    "<text x=\"{:.2}\" y=\"{:.2}\" font-size=\"9.5\" fill=\"#333\" dominant-baseline=\"central\" paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3\">{label}</text>",
+                    x,
+                    zy(z)
+                );
+            }
+        }
+    }
     // Dimension arrows on the left.
     let dim = |s: &mut String, x: f64, z0: f64, z1: f64, label: &str| {
         let (y0, y1) = (zy(z0), zy(z1));
@@ -925,19 +946,19 @@ pub(super) fn stackup_drawing(
     if set_h > 0.0 {
         dim(
             &mut s,
-            128.0,
+            150.0,
             0.0,
             z_board,
             &format!("set height {} mm", fmt(set_h, 2)),
         );
     }
     if plate > 0.0 {
-        dim(&mut s, 128.0, -plate, 0.0, &format!("{} mm", fmt(plate, 2)));
+        dim(&mut s, 150.0, -plate, 0.0, &format!("{} mm", fmt(plate, 2)));
     }
     if lid_t > 0.0 && finger > 0.0 {
         dim(
             &mut s,
-            128.0,
+            150.0,
             z_board_top,
             z_lid,
             &format!("push finger {} mm", fmt(finger, 2)),
