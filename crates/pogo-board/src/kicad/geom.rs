@@ -2,6 +2,7 @@
 //! arcs, bounding boxes, and chaining Edge.Cuts pieces into closed rings.
 
 use crate::model::{BoxMm, PointMm, PolygonMm};
+use std::collections::HashMap;
 
 /// A point in KiCad internal units (nanometres), page frame (y down).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -380,6 +381,23 @@ pub fn chain_outline(shapes: &[Shape], join_nm: f64) -> (Vec<PolygonMm>, Vec<Vec
         }
     }
     let j2 = join_nm * join_nm;
+    // Piece ends in a grid of cells one join distance wide: a query looks at the 3 x 3
+    // cells around a point, so chaining stays linear in the number of pieces.
+    let cell = join_nm.max(1.0);
+    let key = |p: Nm| {
+        (
+            (p.x as f64 / cell).floor() as i64,
+            (p.y as f64 / cell).floor() as i64,
+        )
+    };
+    let mut grid: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+    for (k, p) in open.iter().enumerate() {
+        grid.entry(key(p[0])).or_default().push(k);
+        let e = *p.last().expect("non-empty piece");
+        if key(e) != key(p[0]) {
+            grid.entry(key(e)).or_default().push(k);
+        }
+    }
     let mut used = vec![false; open.len()];
     let mut open_chains = Vec::new();
     for i in 0..open.len() {
@@ -394,22 +412,37 @@ pub fn chain_outline(shapes: &[Shape], join_nm: f64) -> (Vec<PolygonMm>, Vec<Vec
             if chain.len() > 2 && dist2(head, tail) <= j2 {
                 break;
             }
-            // Find the nearest unused piece that touches the tail (or, failing that, the head).
+            // The nearest unused piece touching the tail (or else the head).
             let mut best: Option<(usize, bool, bool, f64)> = None; // (index, at tail, reversed, d2)
-            for (k, p) in open.iter().enumerate() {
-                if used[k] {
-                    continue;
-                }
-                let (ps, pe) = (p[0], *p.last().expect("non-empty piece"));
-                for (at_tail, rev, d) in [
-                    (true, false, dist2(tail, ps)),
-                    (true, true, dist2(tail, pe)),
-                    (false, true, dist2(head, ps)),
-                    (false, false, dist2(head, pe)),
-                ] {
-                    if d <= j2 && best.is_none_or(|b| d < b.3) {
-                        best = Some((k, at_tail, rev, d));
+            for (at_tail, q) in [(true, tail), (false, head)] {
+                let (cx, cy) = key(q);
+                for gx in cx - 1..=cx + 1 {
+                    for gy in cy - 1..=cy + 1 {
+                        let Some(ks) = grid.get(&(gx, gy)) else {
+                            continue;
+                        };
+                        for &k in ks {
+                            if used[k] {
+                                continue;
+                            }
+                            let p = &open[k];
+                            let (ps, pe) = (p[0], *p.last().expect("non-empty piece"));
+                            let cands = if at_tail {
+                                [(false, dist2(q, ps)), (true, dist2(q, pe))]
+                            } else {
+                                [(true, dist2(q, ps)), (false, dist2(q, pe))]
+                            };
+                            for (rev, d) in cands {
+                                // Prefer the tail: only take the head when the tail has nothing.
+                                if d <= j2 && best.is_none_or(|b| b.1 == at_tail && d < b.3) {
+                                    best = Some((k, at_tail, rev, d));
+                                }
+                            }
+                        }
                     }
+                }
+                if best.is_some() {
+                    break;
                 }
             }
             let Some((k, at_tail, rev, _)) = best else {
@@ -471,10 +504,22 @@ fn point_in_ring(p: Nm, r: &[Nm]) -> bool {
 fn nest(rings: Vec<Vec<Nm>>) -> Vec<PolygonMm> {
     let n = rings.len();
     let areas: Vec<f64> = rings.iter().map(|r| ring_area2(r).abs()).collect();
+    let boxes: Vec<BoxNm> = rings
+        .iter()
+        .map(|r| {
+            let mut b = BoxNm::default();
+            r.iter().for_each(|p| b.include(*p));
+            b
+        })
+        .collect();
     let mut parent: Vec<Option<usize>> = vec![None; n];
     for i in 0..n {
         for j in 0..n {
             if i == j || areas[j] <= areas[i] {
+                continue;
+            }
+            let (bi, bj) = (&boxes[i], &boxes[j]);
+            if bi.l < bj.l || bi.t < bj.t || bi.r > bj.r || bi.b > bj.b {
                 continue;
             }
             // Use a vertex of ring i that is strictly inside j when any is.
@@ -587,6 +632,40 @@ mod tests {
         assert!(open.is_empty());
         assert_eq!(polys.len(), 1);
         assert_eq!(polys[0].outer.len(), 4);
+        assert_eq!(polys[0].holes.len(), 1);
+    }
+
+    #[test]
+    fn many_shuffled_segments_chain_into_one_ring() {
+        // A 20 000-gon, its edges in a scrambled order, every third one reversed.
+        let n = 20_000usize;
+        let pt = |i: usize| {
+            let a = std::f64::consts::TAU * (i % n) as f64 / n as f64;
+            Nm::new(
+                (1e8 * a.cos()).round() as i64,
+                (1e8 * a.sin()).round() as i64,
+            )
+        };
+        let mut shapes: Vec<Shape> = (0..n)
+            .map(|k| {
+                let i = (k * 7919) % n;
+                let (a, b) = if k % 3 == 0 {
+                    (pt(i + 1), pt(i))
+                } else {
+                    (pt(i), pt(i + 1))
+                };
+                Shape::Segment { a, b, width: 0 }
+            })
+            .collect();
+        shapes.push(Shape::Circle {
+            center: Nm::new(0, 0),
+            radius: 1e6,
+            width: 0,
+        });
+        let (polys, open) = chain_outline(&shapes, 10_000.0);
+        assert!(open.is_empty());
+        assert_eq!(polys.len(), 1);
+        assert_eq!(polys[0].outer.len(), n);
         assert_eq!(polys[0].holes.len(), 1);
     }
 }
