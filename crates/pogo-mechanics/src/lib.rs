@@ -189,7 +189,7 @@ pub fn build_with_catalog(
                 if force.suggested_supports.len() == 1 { "" } else { "s" },
                 e
             ),
-            None => format!("board strain {:.0} µε exceeds the {:.0} µε limit and no free place for a support was found", force.max_strain_ue, force.limit_ue),
+            None => format!("board strain {:.0} µε exceeds the {:.0} µε limit and no further push finger lowers it", force.max_strain_ue, force.limit_ue),
         });
     }
     fx.force = Some(force);

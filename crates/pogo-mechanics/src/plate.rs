@@ -717,8 +717,9 @@ impl PlateModel {
     }
 }
 
-/// Supports added one at a time to a factored plate (capacitance method): each costs
-/// one back-substitution for its influence column, kept for later solves.
+/// Supports added one at a time to a factored plate (capacitance method): each node
+/// costs one back-substitution for its influence column, kept for later solves. A
+/// support is a group of nodes held together (a push finger's flat tip).
 #[derive(Clone)]
 pub struct ExtraSupports<'a> {
     model: &'a PlateModel,
@@ -726,6 +727,8 @@ pub struct ExtraSupports<'a> {
     el: Element,
     nodes: Vec<usize>,
     cols: Vec<Option<Vec<f64>>>,
+    /// Nodes per support, in order.
+    groups: Vec<usize>,
 }
 
 impl<'a> ExtraSupports<'a> {
@@ -736,37 +739,49 @@ impl<'a> ExtraSupports<'a> {
             el: Element::new(model.grid.h, &model.material),
             nodes: Vec::new(),
             cols: Vec::new(),
+            groups: Vec::new(),
         }
     }
 
+    /// Adds a point support at one node.
     pub fn add(&mut self, node: usize) {
-        let d = 3 * node;
-        let col = (!self.fact.fixed[d] && !self.nodes.contains(&node)).then(|| {
-            let mut e = vec![0.0; self.model.dofs()];
-            e[d] = 1.0;
-            self.fact.band.solve(&mut e);
-            e
-        });
-        self.nodes.push(node);
-        self.cols.push(col);
+        self.add_group(&[node]);
+    }
+
+    /// Adds one support holding every node of `nodes` (`w` = 0 at each).
+    pub fn add_group(&mut self, nodes: &[usize]) {
+        for &node in nodes {
+            let d = 3 * node;
+            let col = (!self.fact.fixed[d] && !self.nodes.contains(&node)).then(|| {
+                let mut e = vec![0.0; self.model.dofs()];
+                e[d] = 1.0;
+                self.fact.band.solve(&mut e);
+                e
+            });
+            self.nodes.push(node);
+            self.cols.push(col);
+        }
+        self.groups.push(nodes.len());
     }
 
     /// Removes the `idx`-th support added (keeps the others' influence columns).
     pub fn remove(&mut self, idx: usize) {
-        self.nodes.remove(idx);
-        self.cols.remove(idx);
+        let start: usize = self.groups[..idx].iter().sum();
+        let n = self.groups.remove(idx);
+        self.nodes.drain(start..start + n);
+        self.cols.drain(start..start + n);
     }
 
     pub fn len(&self) -> usize {
-        self.nodes.len()
+        self.groups.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty()
+        self.groups.is_empty()
     }
 
-    /// The solution with every support added so far, and their reactions (force on
-    /// the plate, N, + towards the top face).
+    /// The solution with every support added so far, and each support's reaction (force
+    /// on the plate, N, + towards the top face; summed over its nodes).
     pub fn solve(&self) -> (Solution, Vec<f64>) {
         let live: Vec<usize> = (0..self.nodes.len())
             .filter(|&i| self.cols[i].is_some())
@@ -790,9 +805,15 @@ impl<'a> ExtraSupports<'a> {
                 }
             }
         }
-        let mut reactions = vec![0.0; self.nodes.len()];
+        let mut per_node = vec![0.0; self.nodes.len()];
         for (c, &ic) in live.iter().enumerate() {
-            reactions[ic] = -lambda[c];
+            per_node[ic] = -lambda[c];
+        }
+        let mut reactions = Vec::with_capacity(self.groups.len());
+        let mut k = 0;
+        for &n in &self.groups {
+            reactions.push(per_node[k..k + n].iter().sum());
+            k += n;
         }
         (self.model.evaluate(&self.el, u), reactions)
     }

@@ -169,6 +169,18 @@ fn clusters(points: &[(f64, f64, f64)], k: usize) -> Vec<(f64, f64)> {
     centres
 }
 
+/// A candidate spot: (score, node, x, y, face).
+type Cand = (f64, usize, f64, f64, Side);
+/// A trial support: (max strain, node, supports, active fingers, solution, reactions).
+type Trial<'a> = (
+    f64,
+    usize,
+    ExtraSupports<'a>,
+    Vec<Placed>,
+    crate::plate::Solution,
+    Vec<f64>,
+);
+
 #[derive(Clone, Copy)]
 struct Placed {
     node: usize,
@@ -389,8 +401,39 @@ pub fn analyse(
     // press: one that would pull is left out (active set, the hardest pull first).
     let (clamps, fingers): (Vec<Placed>, Vec<Placed>) =
         placed.into_iter().partition(|p| p.reason != "cluster");
-    for p in &clamps {
-        model.fix(p.node, Fix::W);
+    // A push finger's flat tip holds every node under it.
+    let tip_r = s.push_finger_diameter_mm / 2.0;
+    let patch = |model: &PlateModel, centre: usize, x: f64, y: f64| -> Vec<usize> {
+        let g = &model.grid;
+        let reach = (tip_r / g.h).ceil() as isize;
+        let ci = ((x - g.x0) / g.h).round() as isize;
+        let cj = ((y - g.y0) / g.h).round() as isize;
+        let mut nodes = vec![centre];
+        for dj in -reach..=reach {
+            for di in -reach..=reach {
+                let (i, j) = (ci + di, cj + dj);
+                if i < 0 || j < 0 || i as usize > g.nx || j as usize > g.ny {
+                    continue;
+                }
+                let (nx_, ny_) = g.node_xy(i as usize, j as usize);
+                if (nx_ - x).hypot(ny_ - y) <= tip_r + 1e-9
+                    && let Some(k) = model.node(i as usize, j as usize)
+                    && k != centre
+                {
+                    nodes.push(k);
+                }
+            }
+        }
+        nodes
+    };
+    let clamp_nodes: Vec<Vec<usize>> = clamps
+        .iter()
+        .map(|p| patch(&model, p.node, p.x, p.y))
+        .collect();
+    for nodes in &clamp_nodes {
+        for &k in nodes {
+            model.fix(k, Fix::W);
+        }
     }
     let (fact, _) = model.solve()?;
     let compressive = |p: &Placed, force_on_plate: f64| {
@@ -424,7 +467,7 @@ pub fn analyse(
     let mut extra = ExtraSupports::new(&model, &fact);
     let mut active: Vec<Placed> = Vec::new();
     for p in fingers {
-        extra.add(p.node);
+        extra.add_group(&patch(&model, p.node, p.x, p.y));
         active.push(p);
     }
     let (sol, reactions) = settle(&mut extra, &mut active);
@@ -438,7 +481,8 @@ pub fn analyse(
     };
     summary.supports = clamps
         .iter()
-        .map(|p| to_support(p, model.reaction(&sol.u, p.node)))
+        .zip(&clamp_nodes)
+        .map(|(p, nodes)| to_support(p, nodes.iter().map(|&k| model.reaction(&sol.u, k)).sum()))
         .collect();
     summary.supports.extend(
         active
@@ -466,9 +510,10 @@ pub fn analyse(
         {
             tries += 1;
             let all_taken = |x: f64, y: f64| taken(&clamps, x, y) || taken(&active, x, y);
-            // Two candidates: where the board deflects most, and nearest the strain peak.
-            let mut by_w: Option<(f64, usize, f64, f64, Side)> = None;
-            let mut by_peak: Option<(f64, usize, f64, f64, Side)> = None;
+            // Candidates: where the board deflects most towards a finger, and the free
+            // spots nearest the strain peak (one per quadrant round it).
+            let mut by_w: Option<Cand> = None;
+            let mut by_peak: [Option<Cand>; 4] = [None; 4];
             let (px, py) = current.max_strain_at;
             for &face in &faces {
                 for c in &cand(face).nodes {
@@ -485,22 +530,25 @@ pub fn analyse(
                         by_w = Some((w, c.0, c.1, c.2, face));
                     }
                     let d = (c.1 - px).hypot(c.2 - py);
-                    if by_peak.is_none_or(|b| d < b.0) {
-                        by_peak = Some((d, c.0, c.1, c.2, face));
+                    let q = usize::from(c.1 >= px) + 2 * usize::from(c.2 >= py);
+                    if by_peak[q].is_none_or(|b| d < b.0) {
+                        by_peak[q] = Some((d, c.0, c.1, c.2, face));
                     }
                 }
             }
-            let mut best: Option<(
-                f64,
-                usize,
-                ExtraSupports,
-                Vec<Placed>,
-                crate::plate::Solution,
-                Vec<f64>,
-            )> = None;
-            for (_, node, x, y, face) in [by_w, by_peak].into_iter().flatten() {
+            let mut best: Option<Trial> = None;
+            let near = by_peak
+                .iter()
+                .flatten()
+                .map(|b| b.0)
+                .fold(f64::INFINITY, f64::min);
+            let peak_cands = by_peak
+                .into_iter()
+                .flatten()
+                .filter(|b| b.0 <= near + 3.0 * spacing);
+            for (_, node, x, y, face) in by_w.into_iter().chain(peak_cands) {
                 let mut ex = extra.clone();
-                ex.add(node);
+                ex.add_group(&patch(&model, node, x, y));
                 let mut act = active.clone();
                 act.push(Placed {
                     node,
