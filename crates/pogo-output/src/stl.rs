@@ -99,6 +99,7 @@ fn triangulate(rings: &[Vec<PointMm>]) -> std::result::Result<Vec<[usize; 3]>, S
             t.swap(1, 2);
         }
     }
+    fix_t_junctions(&mut tris, rings, &flat);
     let expected: f64 = rings.iter().map(|r| signed_area(r)).sum();
     if (total.abs() - expected).abs() > 1e-6 * expected.abs().max(1.0) {
         return Err(format!(
@@ -107,6 +108,80 @@ fn triangulate(rings: &[Vec<PointMm>]) -> std::result::Result<Vec<[usize; 3]>, S
         ));
     }
     Ok(tris)
+}
+
+/// Ear clipping drops points that end up on a straight line (a hole bridge running
+/// along an edge, a point on a bridge): the triangle edge then spans a vertex that the
+/// other side (a wall or the neighbouring triangles) still uses. Each such edge — an
+/// edge whose reverse is missing and that is not a ring edge — is split at the
+/// vertices lying on it, until none is left.
+fn fix_t_junctions(tris: &mut Vec<[usize; 3]>, rings: &[Vec<PointMm>], flat: &[f64]) {
+    use std::collections::HashSet;
+    let n = flat.len() / 2;
+    let pt = |i: usize| (flat[2 * i], flat[2 * i + 1]);
+    // Ring edges (i -> next in its ring): their twin is a wall, not a cap triangle.
+    let mut ring_next = vec![0usize; n];
+    let mut start = 0;
+    for r in rings {
+        for k in 0..r.len() {
+            ring_next[start + k] = start + (k + 1) % r.len();
+        }
+        start += r.len();
+    }
+    // Vertices sorted by x, to find those on a segment quickly.
+    let mut by_x: Vec<usize> = (0..n).collect();
+    by_x.sort_by(|&a, &b| pt(a).0.total_cmp(&pt(b).0).then(a.cmp(&b)));
+    for _round in 0..64 {
+        let edges: HashSet<(usize, usize)> = tris
+            .iter()
+            .flat_map(|t| (0..3).map(move |k| (t[k], t[(k + 1) % 3])))
+            .collect();
+        let mut splits: Vec<(usize, usize, usize)> = Vec::new(); // (triangle, edge k, vertex)
+        for (ti, t) in tris.iter().enumerate() {
+            for k in 0..3 {
+                let (a, b) = (t[k], t[(k + 1) % 3]);
+                if edges.contains(&(b, a)) || ring_next[a] == b {
+                    continue;
+                }
+                let ((ax, ay), (bx, by)) = (pt(a), pt(b));
+                let (lo, hi) = (ax.min(bx), ax.max(bx));
+                let len2 = (bx - ax).powi(2) + (by - ay).powi(2);
+                let first = by_x.partition_point(|&v| pt(v).0 < lo - 1e-9);
+                let mut best: Option<(f64, usize)> = None;
+                for &v in by_x[first..].iter().take_while(|&&v| pt(v).0 <= hi + 1e-9) {
+                    if v == a || v == b || pt(v) == pt(a) || pt(v) == pt(b) {
+                        continue;
+                    }
+                    let (vx, vy) = pt(v);
+                    let cross = (bx - ax) * (vy - ay) - (by - ay) * (vx - ax);
+                    let along = ((vx - ax) * (bx - ax) + (vy - ay) * (by - ay)) / len2;
+                    if cross.abs() <= 1e-9 * len2.sqrt().max(1.0) && along > 0.0 && along < 1.0 {
+                        // The vertex nearest to a: split there first.
+                        if best.is_none_or(|(d, _)| along < d) {
+                            best = Some((along, v));
+                        }
+                    }
+                }
+                if let Some((_, v)) = best {
+                    splits.push((ti, k, v));
+                    break;
+                }
+            }
+        }
+        if splits.is_empty() {
+            return;
+        }
+        let mut seen = HashSet::new();
+        for (ti, k, v) in splits {
+            if !seen.insert(ti) {
+                continue;
+            }
+            let t = tris[ti];
+            let (a, b, c) = (t[k], t[(k + 1) % 3], t[(k + 2) % 3]);
+            tris[ti] = [a, v, c];
+            tris.push([v, b, c]);
+        }
+    }
 }
 
 /// Builds the plate's mesh.
@@ -279,4 +354,59 @@ pub fn to_binary_stl(mesh: &Mesh, header: &str) -> Vec<u8> {
         out.extend_from_slice(&0u16.to_le_bytes());
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plate::{Cutout, HoleKind, PlateHole};
+    use pogo_board::Side;
+
+    fn rect(l: f64, t: f64, r: f64, b: f64) -> Vec<PointMm> {
+        vec![
+            PointMm::new(l, t),
+            PointMm::new(r, t),
+            PointMm::new(r, b),
+            PointMm::new(l, b),
+        ]
+    }
+
+    /// Axis-aligned cut-outs in rows and columns, with holes on the same lines: ear
+    /// clipping's hole bridges run along edges and through vertices here.
+    #[test]
+    fn aligned_cut_outs_give_a_closed_mesh() {
+        let mut cutouts = Vec::new();
+        let mut holes = Vec::new();
+        for i in 0..6 {
+            for j in 0..4 {
+                let (x, y) = (10.0 + 15.0 * i as f64, 10.0 + 15.0 * j as f64);
+                cutouts.push(Cutout {
+                    ring: rect(x, y, x + 5.0, y + 5.0),
+                    reason: "c".into(),
+                });
+                holes.push(PlateHole {
+                    x: x + 10.0,
+                    y: y + 2.5,
+                    diameter_mm: 1.0,
+                    kind: HoleKind::Tooling,
+                    label: format!("T{i}{j}"),
+                });
+            }
+        }
+        let plate = Plate {
+            side: Side::Bottom,
+            thickness_mm: 5.0,
+            outline: rect(0.0, 0.0, 110.0, 80.0),
+            bbox: [0.0, 0.0, 110.0, 80.0],
+            cutouts,
+            pockets: vec![],
+            holes,
+            mirror_x: 55.0,
+            notes: vec![],
+        };
+        let m = mesh(&plate, &OutputOptions::default()).expect("closed mesh");
+        let expected = (110.0 * 80.0 - 24.0 * 25.0) * 5.0;
+        let holes_area: f64 = 24.0 * std::f64::consts::PI * 0.25 * 5.0;
+        assert!((m.volume_mm3() - (expected - holes_area)).abs() < 0.01 * expected);
+    }
 }
