@@ -238,6 +238,34 @@ fn compare_rest(board: &Board, kv: &Value) -> Vec<String> {
     if kb.iter().zip(ob).any(|(k, o)| !close(*k, o)) {
         bad.push(format!("outline bbox: kicad {kb:?} ours {ob:?}"));
     }
+    // The Edge.Cuts pieces close into rings: one board outline whose own box sits
+    // inside KiCad's box (which adds half the line width) by less than 0.5 mm a side.
+    let outline = board.outline.as_ref().unwrap();
+    if !outline.open_chains.is_empty() || outline.polygons.len() != 1 {
+        bad.push(format!(
+            "outline: {} polygon(s), {} open piece(s)",
+            outline.polygons.len(),
+            outline.open_chains.len()
+        ));
+    } else {
+        let mut pb = pogo_board::BoxMm::EMPTY;
+        outline.polygons[0]
+            .outer
+            .iter()
+            .for_each(|p| pb.include(*p));
+        let inset = [
+            pb.left - kb[0],
+            pb.top - kb[1],
+            kb[2] - pb.right,
+            kb[3] - pb.bottom,
+        ];
+        if inset.iter().any(|d| !(-1e-6..0.5).contains(d)) {
+            bad.push(format!(
+                "outline polygon box {:?} vs kicad {kb:?}",
+                pb.as_array()
+            ));
+        }
+    }
     let kt = f(&kv["thickness"]);
     if board.thickness_mm.is_none_or(|t| !close(t, kt)) {
         bad.push(format!(

@@ -377,6 +377,8 @@ pub fn chain_outline(shapes: &[Shape], join_nm: f64) -> (Vec<PolygonMm>, Vec<Vec
         match s.piece(tol) {
             Piece::Closed(r) if r.len() >= 3 => rings.push(r),
             Piece::Closed(_) => {}
+            // A zero-length segment joins nothing (KiCad ignores it too).
+            Piece::Open(p) if p.iter().all(|q| *q == p[0]) => {}
             Piece::Open(p) => open.push(p),
         }
     }
