@@ -31,8 +31,11 @@ pub struct PinExpectation {
     pub seating_depth_mm: Option<f64>,
     /// Allowed deviation of the seating depth, mm.
     pub seating_tolerance_mm: f64,
-    /// Fixture set height (board to probe plate), mm, once the mechanics are computed.
+    /// Set height: probe plate top face to the probed board face when closed, mm,
+    /// once the mechanics are computed.
     pub set_height_mm: Option<f64>,
+    /// Free tip height above the plate top face, mm (from the stack-up).
+    pub free_tip_height_mm: Option<f64>,
     pub full_travel_mm: Option<f64>,
     /// Working travel: the fixture's fraction of full travel, else the part's.
     pub working_travel_mm: Option<f64>,
@@ -71,6 +74,23 @@ pub struct InspectionPlan {
     pub notes: Vec<String>,
 }
 
+/// The stack-up side a probe sits on and its part's level there, once the mechanics
+/// are filled in.
+pub(crate) fn stackup_of<'a>(
+    fixture: &'a Fixture,
+    probe: &pogo_fixture::Probe,
+) -> (
+    Option<&'a pogo_fixture::SideStackup>,
+    Option<&'a pogo_fixture::ProbeLevel>,
+) {
+    let side = fixture
+        .stackup
+        .as_ref()
+        .and_then(|s| s.sides.iter().find(|x| x.side == probe.side));
+    let level = side.and_then(|s| s.levels.iter().find(|l| l.part == probe.part));
+    (side, level)
+}
+
 /// Builds the checklist of a fixture.
 pub fn inspection_plan(fixture: &Fixture, limits: &Limits) -> InspectionPlan {
     let mut notes = Vec::new();
@@ -81,33 +101,42 @@ pub fn inspection_plan(fixture: &Fixture, limits: &Limits) -> InspectionPlan {
         if part.is_none() {
             missing_parts.push(p.part.clone());
         }
+        let (side, level) = stackup_of(fixture, p);
         let receptacle = p
             .receptacle
             .clone()
+            .or_else(|| level.map(|l| l.receptacle.clone()))
             .or_else(|| part.map(|x| x.receptacle.clone()));
         let seating = receptacle
             .as_deref()
             .and_then(|r| fixture.receptacle(r))
             .map(|r| r.seating_depth_mm);
-        let seating = limits.seating_depth.nominal_mm.or(seating);
+        let seating = limits
+            .seating_depth
+            .nominal_mm
+            .or(level.map(|l| l.seating_depth_mm))
+            .or(seating);
         let full = limits
             .compression
             .full_travel_mm
             .or_else(|| part.map(|x| x.full_travel_mm));
         let working = match (p.working_travel_fraction, full, part) {
             (Some(f), Some(full), _) => Some(f * full),
-            (None, _, Some(x)) => Some(x.working_travel_mm),
-            _ => None,
+            _ => level
+                .map(|l| l.compression_mm)
+                .or_else(|| part.map(|x| x.working_travel_mm)),
         };
         let r_max = limits
             .contact_resistance
             .max_mohm
             .or_else(|| part.map(|x| x.max_contact_resistance_mohm))
             .unwrap_or(limits.contact_resistance.unknown_part_max_mohm);
-        let force =
-            limits.spring_force.nominal_n.or(p.force_n).or_else(|| {
-                part.map(|x| x.force_at_travel_n(working.unwrap_or(x.working_travel_mm)))
-            });
+        let force = limits
+            .spring_force
+            .nominal_n
+            .or(p.force_n)
+            .or(level.map(|l| l.force_n))
+            .or_else(|| part.map(|x| x.force_at_travel_n(working.unwrap_or(x.working_travel_mm))));
         let tol = limits.spring_force.tolerance_fraction;
         pins.push(PinExpectation {
             pin: p.id.clone(),
@@ -119,7 +148,8 @@ pub fn inspection_plan(fixture: &Fixture, limits: &Limits) -> InspectionPlan {
             receptacle,
             seating_depth_mm: seating,
             seating_tolerance_mm: limits.seating_depth.tolerance_mm,
-            set_height_mm: fixture.set_height_mm,
+            set_height_mm: side.map(|s| s.set_height_mm).or(fixture.set_height_mm),
+            free_tip_height_mm: level.map(|l| l.tip_height_mm),
             full_travel_mm: full,
             working_travel_mm: working,
             compression_min_mm: full.map(|f| f * limits.compression.min_fraction),
@@ -139,7 +169,7 @@ pub fn inspection_plan(fixture: &Fixture, limits: &Limits) -> InspectionPlan {
             missing_parts.join(", ")
         ));
     }
-    if fixture.set_height_mm.is_none() {
+    if fixture.set_height_mm.is_none() && fixture.stackup.is_none() {
         notes.push("set height not computed yet (mechanics not filled in fixture.json)".into());
     }
     let mut per_part: BTreeMap<String, usize> = BTreeMap::new();
@@ -284,13 +314,13 @@ pub fn to_markdown(plan: &InspectionPlan) -> String {
     let _ = writeln!(s, "## Expected values per pin\n");
     let _ = writeln!(
         s,
-        "| Pin | Net | Side | Part | Receptacle | Seating depth mm | Set height mm | Compression mm | R max mOhm | Force N | Measured / OK |"
+        "| Pin | Net | Side | Part | Receptacle | Seating depth mm | Set height mm | Free tip height mm | Compression mm | R max mOhm | Force N | Measured / OK |"
     );
-    let _ = writeln!(s, "|---|---|---|---|---|---|---|---|---|---|---|");
+    let _ = writeln!(s, "|---|---|---|---|---|---|---|---|---|---|---|---|");
     for p in &plan.pins {
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | |",
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | |",
             p.pin,
             p.net.replace('|', "\\|"),
             p.side,
@@ -298,6 +328,7 @@ pub fn to_markdown(plan: &InspectionPlan) -> String {
             p.receptacle.as_deref().unwrap_or("-"),
             opt(p.seating_depth_mm, 3),
             opt(p.set_height_mm, 3),
+            opt(p.free_tip_height_mm, 3),
             range(p.compression_min_mm, p.compression_max_mm, 3),
             fmt_fixed(p.max_contact_resistance_mohm, 1),
             range(p.force_min_n, p.force_max_n, 3),
@@ -342,6 +373,7 @@ pub fn to_html(plan: &InspectionPlan) -> String {
         "Receptacle",
         "Seating depth mm",
         "Set height mm",
+        "Free tip height mm",
         "Compression mm",
         "R max mOhm",
         "Force N",
@@ -354,7 +386,7 @@ pub fn to_html(plan: &InspectionPlan) -> String {
     for p in &plan.pins {
         let _ = writeln!(
             body,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td></td><td>&#9744;</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td></td><td>&#9744;</td></tr>",
             html_escape(&p.pin),
             html_escape(&p.net),
             p.side,
@@ -362,6 +394,7 @@ pub fn to_html(plan: &InspectionPlan) -> String {
             html_escape(p.receptacle.as_deref().unwrap_or("-")),
             opt(p.seating_depth_mm, 3),
             opt(p.set_height_mm, 3),
+            opt(p.free_tip_height_mm, 3),
             range(p.compression_min_mm, p.compression_max_mm, 3),
             fmt_fixed(p.max_contact_resistance_mohm, 1),
             range(p.force_min_n, p.force_max_n, 3),
@@ -449,7 +482,7 @@ pub fn to_csv(plan: &InspectionPlan) -> String {
             Some(p.max_contact_resistance_mohm),
             "mohm",
         );
-        row("7", "height", "", None, None, None, "mm");
+        row("7", "height", "", None, p.free_tip_height_mm, None, "mm");
         row("7", "tilt", "", None, Some(0.0), None, "deg");
     }
     let bytes = w.into_inner().unwrap_or_default();

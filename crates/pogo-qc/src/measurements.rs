@@ -241,7 +241,7 @@ pub fn read_measurements(path: &str, text: &str) -> Result<Vec<Measurement>> {
             Some(u) => u,
         };
         let canonical = unit.to_canonical(value);
-        if canonical < 0.0 && kind != Kind::Tilt {
+        if canonical < 0.0 && !matches!(kind, Kind::Tilt | Kind::SeatingDepth) {
             errors.push(err(
                 "value",
                 format!("{} cannot be negative ({value})", kind.name()),
@@ -639,6 +639,8 @@ struct PinContext<'a> {
     part: Option<&'a pogo_catalog::ProbePart>,
     probe: Option<&'a pogo_fixture::Probe>,
     seating_depth_mm: Option<f64>,
+    /// Force at the closed position from the stack-up.
+    level_force_n: Option<f64>,
 }
 
 fn range_verdict(
@@ -684,13 +686,22 @@ pub fn evaluate(
         let receptacle_id = probe
             .and_then(|p| p.receptacle.clone())
             .or_else(|| part.map(|p| p.receptacle.clone()));
-        let seating_depth_mm = receptacle_id
-            .and_then(|r| fixture.and_then(|f| f.receptacle(&r)))
-            .map(|r| r.seating_depth_mm);
+        // The stack-up's press depth for this part (when the mechanics are filled)
+        // comes before the catalog's seating depth.
+        let level = match (fixture, probe) {
+            (Some(f), Some(p)) => crate::inspection::stackup_of(f, p).1,
+            _ => None,
+        };
+        let seating_depth_mm = level.map(|l| l.seating_depth_mm).or_else(|| {
+            receptacle_id
+                .and_then(|r| fixture.and_then(|f| f.receptacle(&r)))
+                .map(|r| r.seating_depth_mm)
+        });
         PinContext {
             part,
             probe,
             seating_depth_mm,
+            level_force_n: level.map(|l| l.force_n),
         }
     };
 
@@ -828,6 +839,7 @@ pub fn evaluate(
             .spring_force
             .nominal_n
             .or_else(|| ctx.probe.and_then(|p| p.force_n))
+            .or(ctx.level_force_n)
             .or_else(|| ctx.part.map(|p| p.force_at_travel_n(p.working_travel_mm)));
         for m in ms.iter().filter(|m| m.kind == Kind::SpringForce) {
             let Some(nominal) = nominal_force else {

@@ -320,3 +320,47 @@ fn limits_toml_errors() {
     assert!(e.contains("min_fraction"), "{e}");
     assert!(Limits::from_toml("l.toml", "").is_ok());
 }
+
+#[test]
+fn inspection_plan_takes_the_stack_up_then_the_catalog() {
+    let f = fixture();
+    let plan = pogo_qc::inspection::inspection_plan(&f, &Limits::default());
+    let p1 = plan.pins.iter().find(|p| p.pin == "P1").unwrap();
+    // From the stack-up of the top side: set height, free tip height, force at closed position.
+    assert_eq!(p1.set_height_mm, Some(3.37));
+    assert_eq!(p1.free_tip_height_mm, Some(7.6));
+    assert_eq!(p1.force_nominal_n, Some(1.4));
+    assert_eq!(p1.working_travel_mm, Some(4.23));
+    assert_eq!(p1.max_contact_resistance_mohm, 20.0);
+    assert_eq!(
+        (p1.compression_min_mm, p1.compression_max_mm),
+        (Some(6.35 * 0.6), Some(6.35 * 0.8))
+    );
+    // P3: the fixture's own fraction and force; P75 part from the catalog; no stack-up level.
+    let p3 = plan.pins.iter().find(|p| p.pin == "P3").unwrap();
+    assert!((p3.working_travel_mm.unwrap() - 0.7 * 4.0).abs() < 1e-12);
+    assert_eq!(p3.force_nominal_n, Some(1.2));
+    assert_eq!(p3.seating_depth_mm, Some(0.5));
+    assert_eq!(p3.free_tip_height_mm, None);
+    // P10 is on the bottom, which has no stack-up entry: no set height known.
+    let p10 = plan.pins.iter().find(|p| p.pin == "P10").unwrap();
+    assert_eq!(p10.set_height_mm, None);
+    assert_eq!(p10.force_nominal_n, Some(1.0));
+    assert_eq!(
+        plan.pins.iter().map(|p| p.pin.as_str()).collect::<Vec<_>>(),
+        ["P1", "P2", "P3", "P4", "P10"]
+    );
+    assert_eq!(
+        plan.batches
+            .iter()
+            .map(|b| (b.part.as_str(), b.quantity, b.sample_size))
+            .collect::<Vec<_>>(),
+        [("P100-SPEAR", 2, 2), ("P75-SPEAR", 3, 3)]
+    );
+    assert_eq!(plan.steps.len(), 7);
+    // A receptacle standing proud of the plate is a negative seating depth, not a bad row.
+    let ms = read_measurements("m.csv", "pin,kind,value,unit\nP1,seating_depth,-0.2,mm\n").unwrap();
+    let e = evaluate(&ms, Some(&f), &Limits::default());
+    assert_eq!(pin(&e, "P1").verdict, Verdict::Fail);
+    assert_eq!(pin(&e, "P1").actions, [Action::Reseat]);
+}
