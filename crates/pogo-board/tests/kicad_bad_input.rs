@@ -44,6 +44,18 @@ fn small_board_reads() {
 }
 
 #[test]
+fn pad_net_name_must_agree_with_the_net_table() {
+    // KiCad leaves such a pad unconnected rather than trusting either side.
+    let t = SMALL.replacen("(net 1 \"GND\")))", "(net 1 \"VCC\")))", 1);
+    let b = read_bytes("t.kicad_pcb", t.as_bytes()).unwrap();
+    assert_eq!(b.pads[0].net, None);
+    // KiCad 10 style: a net by name only, no table.
+    let t = SMALL.replacen("(net 1 \"GND\")))", "(net \"VCC\")))", 1);
+    let b = read_bytes("t.kicad_pcb", t.as_bytes()).unwrap();
+    assert_eq!(b.net_name(b.pads[0].net), "VCC");
+}
+
+#[test]
 fn every_prefix_of_a_real_board_is_an_error_not_a_panic() {
     for rel in [
         "test_points-v9/test_points.kicad_pcb",

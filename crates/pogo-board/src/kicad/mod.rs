@@ -706,6 +706,9 @@ impl<'a> Reader<'a> {
     /// `name`, when the table lacks it); `None` for the unnamed net.
     fn net_by_number(&mut self, num: i64, name: Option<&str>) -> Option<NetId> {
         let id = match self.net_by_num.get(&num) {
+            // KiCad leaves a pad whose net name disagrees with the net table's name for
+            // that number unconnected ("orphaned").
+            Some(id) if name.is_some_and(|n| n != self.nets[id.0 as usize].name) => return None,
             Some(id) => *id,
             None => {
                 let id = self.net_named(name.unwrap_or(""));
