@@ -29,13 +29,26 @@ pub const SCHEMA: &str = "pogo.fixture/1";
 #[non_exhaustive]
 pub enum FixtureError {
     #[error("cannot read {path}")]
-    Read { path: String, #[source] source: std::io::Error },
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("{path}:{line}:{column}: not a pogo fixture: {message}")]
-    Parse { path: String, line: usize, column: usize, message: String },
+    Parse {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{path}: schema `{found}` is not supported (expected `{SCHEMA}`)")]
     Schema { path: String, found: String },
     #[error("cannot write {path}")]
-    Write { path: String, #[source] source: std::io::Error },
+    Write {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 pub type Result<T, E = FixtureError> = std::result::Result<T, E>;
@@ -283,7 +296,8 @@ pub struct Coverage {
     /// single-probe rule (before spacing conflicts between probes).
     pub nets_reachable: usize,
     /// Probes per class and side, e.g. `{"P100": {"top": 12}}`.
-    pub probes_by_class: std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>>,
+    pub probes_by_class:
+        std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>>,
 }
 
 /// A testable net that got no probe, and why.
@@ -318,8 +332,10 @@ impl Fixture {
     /// Reads and checks a `fixture.json`.
     pub fn read(path: &std::path::Path) -> Result<Fixture> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| FixtureError::Read { path: shown.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| FixtureError::Read {
+            path: shown.clone(),
+            source,
+        })?;
         Self::from_json(&shown, &text)
     }
 
