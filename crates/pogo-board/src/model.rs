@@ -26,7 +26,10 @@ impl PointMm {
             return self;
         }
         let (s, c) = angle_deg.to_radians().sin_cos();
-        Self { x: self.x * c + self.y * s, y: -self.x * s + self.y * c }
+        Self {
+            x: self.x * c + self.y * s,
+            y: -self.x * s + self.y * c,
+        }
     }
     pub fn distance_mm(self, other: PointMm) -> f64 {
         (self.x - other.x).hypot(self.y - other.y)
@@ -119,7 +122,11 @@ impl Side {
 pub enum SourceFormat {
     /// A `.kicad_pcb` file; `version` is its `(version N)` (e.g. 20171130 for KiCad 5,
     /// 20241229 for KiCad 9), `generator` what wrote it.
-    KicadPcb { version: u32, generator: String, generator_version: Option<String> },
+    KicadPcb {
+        version: u32,
+        generator: String,
+        generator_version: Option<String>,
+    },
     /// An IPC-D-356 / IPC-D-356A netlist.
     Ipc356 { units: String },
 }
@@ -241,11 +248,34 @@ pub struct Chamfers {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PadPrimitive {
-    Polygon { points: Vec<PointMm>, width_mm: f64, filled: bool },
-    Line { start: PointMm, end: PointMm, width_mm: f64 },
-    Arc { start: PointMm, mid: PointMm, end: PointMm, width_mm: f64 },
-    Circle { center: PointMm, radius_mm: f64, width_mm: f64, filled: bool },
-    Rect { start: PointMm, end: PointMm, width_mm: f64, filled: bool },
+    Polygon {
+        points: Vec<PointMm>,
+        width_mm: f64,
+        filled: bool,
+    },
+    Line {
+        start: PointMm,
+        end: PointMm,
+        width_mm: f64,
+    },
+    Arc {
+        start: PointMm,
+        mid: PointMm,
+        end: PointMm,
+        width_mm: f64,
+    },
+    Circle {
+        center: PointMm,
+        radius_mm: f64,
+        width_mm: f64,
+        filled: bool,
+    },
+    Rect {
+        start: PointMm,
+        end: PointMm,
+        width_mm: f64,
+        filled: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -255,12 +285,23 @@ pub enum PadShape {
     Rect,
     Oval,
     /// `delta_mm` as KiCad's `rect_delta`: (dx, dy) added/subtracted at opposite ends.
-    Trapezoid { delta_mm: PointMm },
+    Trapezoid {
+        delta_mm: PointMm,
+    },
     /// Corner radius = `ratio` x min(w, h).
-    RoundRect { ratio: f64 },
-    ChamferedRect { chamfer_ratio: f64, chamfers: Chamfers, round_ratio: f64 },
+    RoundRect {
+        ratio: f64,
+    },
+    ChamferedRect {
+        chamfer_ratio: f64,
+        chamfers: Chamfers,
+        round_ratio: f64,
+    },
     /// `anchor` is `Circle` or `Rect` sized by the pad's size.
-    Custom { anchor_is_circle: bool, primitives: Vec<PadPrimitive> },
+    Custom {
+        anchor_is_circle: bool,
+        primitives: Vec<PadPrimitive>,
+    },
 }
 
 impl PadShape {
@@ -385,10 +426,15 @@ pub struct Board {
 impl Board {
     /// Name of a net, `""` for none.
     pub fn net_name(&self, net: Option<NetId>) -> &str {
-        net.and_then(|id| self.nets.get(id.0 as usize)).map(|n| n.name.as_str()).unwrap_or("")
+        net.and_then(|id| self.nets.get(id.0 as usize))
+            .map(|n| n.name.as_str())
+            .unwrap_or("")
     }
     /// Looks a net up by name.
     pub fn net_id(&self, name: &str) -> Option<NetId> {
-        self.nets.iter().position(|n| n.name == name).map(|i| NetId(i as u32))
+        self.nets
+            .iter()
+            .position(|n| n.name == name)
+            .map(|i| NetId(i as u32))
     }
 }
