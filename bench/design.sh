@@ -23,7 +23,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 run() {
   local label=$1; shift
   for i in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -o "$tmp/t" "$@" > /dev/null || [ $? -eq 1 ]
+    /usr/bin/time -q -f "%e %M" -o "$tmp/t" "$@" > /dev/null || [ $? -eq 1 ]
     cat "$tmp/t"
   done > "$tmp/$label"
   printf '%-28s median %6.2f s  (min %s, max %s)  peak RSS %s MiB\n' "$label" \

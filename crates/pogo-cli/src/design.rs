@@ -75,14 +75,7 @@ fn load_inputs(
             .into_diagnostic()?;
     }
     let spinner = progress::spinner(&format!("reading {}", board.display()));
-    let bytes = std::fs::read(board)
-        .map_err(|e| miette::miette!("cannot read {}: {e}", board.display()))?;
-    let sha256 = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<String>();
-    drop(bytes);
-    let board = crate::board::load(board)?;
+    let (board, sha256) = read_and_hash(board)?;
     spinner.finish_and_clear();
     Ok(Inputs {
         board,
@@ -90,6 +83,33 @@ fn load_inputs(
         catalog: cat,
         config,
     })
+}
+
+/// Reads the board and the sha256 of its bytes, hashing on a second thread while the
+/// board parses (the file is read once).
+fn read_and_hash(path: &Path) -> miette::Result<(Board, String)> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return Err(crate::board::load(path)
+            .err()
+            .unwrap_or_else(|| miette::miette!("cannot read {}", path.display())));
+    };
+    let (board, sha256) = std::thread::scope(|scope| {
+        let hash = scope.spawn(|| {
+            Sha256::digest(&bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        });
+        let board = pogo_board::read_bytes(&path.display().to_string(), &bytes);
+        (board, hash.join().expect("hashing does not panic"))
+    });
+    match board {
+        Ok(board) => Ok((board, sha256)),
+        // Read again through the board command's loader for its diagnostic (source snippet).
+        Err(e) => Err(crate::board::load(path)
+            .err()
+            .unwrap_or_else(|| miette::miette!("{e}"))),
+    }
 }
 
 /// Reads the board and designs its probe layout.

@@ -278,7 +278,12 @@ fn exact_components(st: &mut State) {
             }
         }
         count += 1;
-        if members.len() <= EXACT_COMPONENT_MAX && members.len() > 1 {
+        // Only components that can improve: a net there still in need, or a probe
+        // there below the largest class.
+        let improvable = members
+            .iter()
+            .any(|&m| st.need[st.opts[m].net] > 0 || (st.selected[m] && st.opts[m].rank > 0));
+        if improvable && members.len() <= EXACT_COMPONENT_MAX && members.len() > 1 {
             members.sort_unstable();
             solve_component(st, &members);
         }
