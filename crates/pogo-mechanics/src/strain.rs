@@ -503,6 +503,7 @@ pub fn analyse(
         let mut current = sol;
         let mut reactions = reactions;
         let mut tries = 0;
+        let mut failures = 0;
         let mut excluded: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
         while active.iter().filter(|p| p.reason == "suggested").count() < s.max_suggested_supports
             && current.max_strain_ue > s.strain_limit_ue
@@ -546,7 +547,9 @@ pub fn analyse(
                 .into_iter()
                 .flatten()
                 .filter(|b| b.0 <= near + 3.0 * spacing);
+            let mut tried = Vec::new();
             for (_, node, x, y, face) in by_w.into_iter().chain(peak_cands) {
+                tried.push(node);
                 let mut ex = extra.clone();
                 ex.add_group(&patch(&model, node, x, y));
                 let mut act = active.clone();
@@ -569,8 +572,13 @@ pub fn analyse(
             if !act.iter().any(|p| p.node == best_node)
                 || sol2.max_strain_ue >= current.max_strain_ue
             {
-                // It would only pull, or it does not help: never try it again.
-                excluded.insert(best_node);
+                // None of them helps (or the best would only pull): never try them
+                // again, and give up after three such rounds.
+                excluded.extend(tried);
+                failures += 1;
+                if failures >= 3 {
+                    break;
+                }
                 continue;
             }
             active = act;
