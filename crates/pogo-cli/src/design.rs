@@ -230,9 +230,9 @@ pub fn run_design(args: DesignArgs) -> miette::Result<ExitCode> {
     pogo_output::write_all(&fixture, &args.out, &pogo_output::OutputOptions::default())
         .into_diagnostic()?;
     let mut out = std::io::stdout().lock();
-    write_summary(&mut out, &fixture).into_diagnostic()?;
-    write_mechanics(&mut out, &fixture, &mechanics).into_diagnostic()?;
-    writeln!(out, "wrote {}", json_path.display()).into_diagnostic()?;
+    write_summary(&mut out, &fixture).map_err(stdout_error)?;
+    write_mechanics(&mut out, &fixture, &mechanics).map_err(stdout_error)?;
+    writeln!(out, "wrote {}", json_path.display()).map_err(stdout_error)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -255,13 +255,13 @@ pub fn run_check(args: CheckArgs) -> miette::Result<ExitCode> {
             });
             let mut text = serde_json::to_string_pretty(&report).into_diagnostic()?;
             text.push('\n');
-            out.write_all(text.as_bytes()).into_diagnostic()?;
+            out.write_all(text.as_bytes()).map_err(stdout_error)?;
         }
         Format::Text => {
-            write_summary(&mut out, &fixture).into_diagnostic()?;
+            write_summary(&mut out, &fixture).map_err(stdout_error)?;
             for u in &fixture.unreachable {
                 writeln!(out, "unprobed  {}: [{}] {}", u.net, u.rule, u.reason)
-                    .into_diagnostic()?;
+                    .map_err(stdout_error)?;
             }
             for v in &fixture.violations {
                 writeln!(
@@ -271,9 +271,9 @@ pub fn run_check(args: CheckArgs) -> miette::Result<ExitCode> {
                     v.message,
                     v.probes.join(", ")
                 )
-                .into_diagnostic()?;
+                .map_err(stdout_error)?;
             }
-            writeln!(out, "{}", if pass { "PASS" } else { "FAIL" }).into_diagnostic()?;
+            writeln!(out, "{}", if pass { "PASS" } else { "FAIL" }).map_err(stdout_error)?;
         }
     }
     Ok(if pass {
@@ -281,6 +281,15 @@ pub fn run_check(args: CheckArgs) -> miette::Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// An error writing to stdout; a closed pipe (`pogo check ... | head`) is not a
+/// failure (main maps it to success).
+fn stdout_error(e: std::io::Error) -> miette::Report {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    miette::miette!("cannot write to stdout: {e}")
 }
 
 /// The short summary both commands print.
