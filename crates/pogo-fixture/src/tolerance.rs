@@ -110,7 +110,9 @@ pub struct Sensitivity {
     /// Largest 3-sigma (or uniform half-width, or systematic) tip offset it causes at
     /// any probe, mm.
     pub max_offset_mm: f64,
-    /// `contact_yield` with this contributor halved (the rest unchanged).
+    /// `contact_yield` with this contributor halved (the rest unchanged): the yield
+    /// plus the change measured on a quarter of the points, base and halved on the
+    /// same points.
     pub yield_if_halved: f64,
     /// `yield_if_halved - contact_yield`.
     pub yield_gain: f64,

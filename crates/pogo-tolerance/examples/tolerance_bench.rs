@@ -54,18 +54,27 @@ fn main() {
     let t0 = Instant::now();
     let hits = pogo_tolerance::monte_carlo_hits(&fixture, &tm, &chosen, samples, 7).expect("mc");
     let mc_s = t0.elapsed().as_secs_f64();
+    if std::env::var_os("TOLERANCE_BENCH_SHOW").is_some() {
+        for (&i, &h) in chosen.iter().zip(&hits) {
+            let p = probs[i];
+            let est = h as f64 / samples as f64;
+            let (se, z) = pogo_tolerance::mc_z(p, est, samples);
+            if z.abs() >= 4.0 {
+                let pr = &fixture.probes[i];
+                eprintln!(
+                    "{} analytic {p} mc {est} se {se} target {:?} part {} at ({}, {}) cov {:?}",
+                    pr.id, pr.target, pr.part, pr.x, pr.y, pr.tip_cov_mm2
+                );
+            }
+        }
+    }
     let worst_z = chosen
         .iter()
         .zip(&hits)
         .map(|(&i, &h)| {
-            let p = probs[i];
-            let se = (p * (1.0 - p) / samples as f64).sqrt();
-            let est = h as f64 / samples as f64;
-            if se > 0.0 {
-                ((est - p) / se).abs()
-            } else {
-                (est - p).abs() * 1e9
-            }
+            pogo_tolerance::mc_z(probs[i], h as f64 / samples as f64, samples)
+                .1
+                .abs()
         })
         .fold(0.0, f64::max);
     println!(

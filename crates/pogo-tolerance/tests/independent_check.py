@@ -7,7 +7,8 @@ counts the samples whose contact circle (tip_contact_radius_mm) lies inside the
 target's exposed copper (its `exposed` polygons; the shape figures when it has none).
 A hole in the copper may lie inside the contact circle but the circle must not cross
 it. Prints one JSON line per probe and exits 1 when any probe's reported
-hit_probability is 4 standard errors or more from the estimate.
+hit_probability is 4 standard errors or more from the estimate (binomial standard
+error from the larger of the two variances; half-sample continuity correction).
 
 usage: independent_check.py fixture.json [samples] [seed]
 """
@@ -104,9 +105,12 @@ def main():
         else:
             ok = shape_admits(px, py, target, r)
         est = float(ok.mean())
-        se = math.sqrt(max(p * (1.0 - p), 1e-300) / samples)
-        z = (est - p) / se if se > 0 else 0.0
-        agree = bool(abs(est - p) < 4.0 * se + 1e-12)
+        # Binomial standard error from the larger of the two variances, and a
+        # continuity correction of half a sample (one rare miss is not a disagreement).
+        se = math.sqrt(max(p * (1.0 - p), est * (1.0 - est), 1e-300) / samples)
+        diff = max(abs(est - p) - 0.5 / samples, 0.0)
+        z = math.copysign(diff / se, est - p)
+        agree = bool(diff < 4.0 * se)
         bad += not agree
         print(json.dumps({"id": probe["id"], "reported": p, "numpy": est, "std_error": se, "z": z, "agree": agree}))
     print(json.dumps({"probes": len(fixture["probes"]), "disagree": bad}))
