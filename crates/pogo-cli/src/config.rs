@@ -113,7 +113,7 @@ mod tests {
     fn design_table_and_room_for_others() {
         let c = parse(
             "pogo.toml",
-            "catalog = \"x.toml\"\n[design]\nsides = \"bottom\"\n[mechanics]\nplate_mm = 6\n[tolerance]\n",
+            "catalog = \"x.toml\"\n[design]\nsides = \"bottom\"\n[mechanics]\nprobe_plate_thickness_mm = 6\n[tolerance]\n",
         )
         .unwrap();
         assert_eq!(c.catalog.as_deref(), Some(Path::new("x.toml")));
