@@ -7,6 +7,7 @@ use crate::prob::{Cov, normal_quantile, probability_in_region};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_distr::StandardNormal;
+use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
 /// Gauss-Legendre nodes and weights on [-1, 1] (Newton on the Legendre recurrence).
@@ -380,14 +381,14 @@ impl<'a> Sampler<'a> {
         }
     }
 
-    fn disc(rng: &mut ChaCha8Rng, a: f64) -> (f64, f64) {
+    fn disc<R: Rng>(rng: &mut R, a: f64) -> (f64, f64) {
         let rho = a * rng.r#gen::<f64>().sqrt();
         let phi = std::f64::consts::TAU * rng.r#gen::<f64>();
         (rho * phi.cos(), rho * phi.sin())
     }
 
     /// One draw of the shared variables z.
-    pub fn shared(&self, rng: &mut ChaCha8Rng) -> [f64; 4] {
+    pub fn shared<R: Rng>(&self, rng: &mut R) -> [f64; 4] {
         let xi: [f64; 4] = std::array::from_fn(|_| rng.sample(StandardNormal));
         let mut z = [0.0; 4];
         for a in 0..4 {
@@ -410,7 +411,7 @@ impl<'a> Sampler<'a> {
     }
 
     /// One draw of a probe's local offset.
-    pub fn local(&self, p: &ProbeModel, rng: &mut ChaCha8Rng) -> Pt {
+    pub fn local<R: Rng>(&self, p: &ProbeModel, rng: &mut R) -> Pt {
         let mut d = Pt::default();
         for s in &p.local {
             match s.law {
@@ -432,6 +433,19 @@ impl<'a> Sampler<'a> {
 /// Chunk of samples drawn from one random stream.
 const CHUNK: u64 = 1 << 16;
 
+/// Samples drawn, transformed and tested together (normals first, then the tests:
+/// the two loops stay tight and free of each other's branches).
+const BLOCK: usize = 512;
+
+/// The bulk generator of chunk `c` of probe `i`'s Monte Carlo: a Xoshiro256++ stream
+/// seeded from ChaCha8 (user seed, stream `(i << 24) | c`), so every chunk has its own
+/// independent stream and the result does not depend on the thread count.
+fn chunk_rng(seed: u64, i: usize, c: u64) -> Xoshiro256PlusPlus {
+    let mut key = ChaCha8Rng::seed_from_u64(seed);
+    key.set_stream(((i as u64) << 24) | c);
+    Xoshiro256PlusPlus::from_seed(key.r#gen())
+}
+
 /// Monte Carlo hits of probe `i` out of `samples` (marginal: shared sources drawn
 /// afresh for every sample). Deterministic for a seed, whatever the thread count.
 pub(crate) fn mc_probe(m: &Model, i: usize, law: &TipLaw, samples: u64, seed: u64) -> u64 {
@@ -442,20 +456,36 @@ pub(crate) fn mc_probe(m: &Model, i: usize, law: &TipLaw, samples: u64, seed: u6
     let l = crate::prob::cholesky(&law.normal_cov);
     let centre = p.pos + law.mean;
     let run = |c: u64| {
-        let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        rng.set_stream(((i as u64) << 24) | c);
-        let n = CHUNK.min(samples - c * CHUNK);
+        let mut rng = chunk_rng(seed, i, c);
+        let n = CHUNK.min(samples - c * CHUNK) as usize;
         let mut hits = 0u64;
-        for _ in 0..n {
-            let t = if all_normal {
-                let a: f64 = rng.sample(StandardNormal);
-                let b: f64 = rng.sample(StandardNormal);
-                centre + Pt::new(l[0][0] * a, l[1][0] * a + l[1][1] * b)
-            } else {
+        if all_normal {
+            // Tip = centre + L (a, b) with a, b independent standard normals (ziggurat).
+            let mut ab = [0.0f64; 2 * BLOCK];
+            let mut done = 0;
+            while done < n {
+                let k = BLOCK.min(n - done);
+                for v in &mut ab[..2 * k] {
+                    *v = rng.sample(StandardNormal);
+                }
+                hits += ab[..2 * k]
+                    .chunks_exact(2)
+                    .map(|w| {
+                        let t = Pt::new(
+                            centre.x + l[0][0] * w[0],
+                            centre.y + l[1][0] * w[0] + l[1][1] * w[1],
+                        );
+                        p.region.contains(t) as u64
+                    })
+                    .sum::<u64>();
+                done += k;
+            }
+        } else {
+            for _ in 0..n {
                 let z = sampler.shared(&mut rng);
-                p.pos + p.mean + p.jz(&z) + sampler.local(p, &mut rng)
-            };
-            hits += p.region.contains(t) as u64;
+                let t = p.pos + p.mean + p.jz(&z) + sampler.local(p, &mut rng);
+                hits += p.region.contains(t) as u64;
+            }
         }
         hits
     };
