@@ -2,7 +2,8 @@
 # Probe layout benchmark: the whole `pogo check` (read board + design the probe layout)
 # and the whole `pogo design --out DIR` (everything, all files written) on the
 # 35,811-pad panel video-panel-4x4 (decompressed), release build, against
-# `pogo board info` (reading alone) on the same file in the same run.
+# `pogo board info` (reading alone) on the same file in the same run; and the whole
+# `pogo design --out` straight from the compressed .xz (decompression included).
 #
 # usage: bench/design.sh [RUNS]     (default 5; prints the median wall time of each)
 # env:   POGO=path/to/pogo to skip the cargo build.
@@ -38,4 +39,5 @@ run "check (read + layout)" "$POGO" check "$board"
 printf "[design]\ncomponent_pads = true\n" > "$tmp/cp.toml"
 run "check, component pads on" "$POGO" check "$board" --config "$tmp/cp.toml"
 run "design --out (everything)" "$POGO" design "$board" --out "$tmp/out"
+run "design --out, from the .xz" "$POGO" design "$boards/video-panel-4x4/video-panel-4x4.kicad_pcb.xz" --out "$tmp/out-xz"
 "$POGO" check "$board" | head -6

@@ -136,7 +136,8 @@ fn clusters(points: &[(f64, f64, f64)], k: usize) -> Vec<(f64, f64)> {
                 (
                     centres
                         .iter()
-                        .map(|c| (p.0 - c.0).hypot(p.1 - c.1))
+                        // Squared distance: same order as the distance, no hypot.
+                        .map(|c| (p.0 - c.0).powi(2) + (p.1 - c.1).powi(2))
                         .fold(f64::INFINITY, f64::min),
                     p,
                 )
@@ -151,8 +152,8 @@ fn clusters(points: &[(f64, f64, f64)], k: usize) -> Vec<(f64, f64)> {
         for p in points {
             let c = (0..k)
                 .min_by(|&a, &b| {
-                    let da = (p.0 - centres[a].0).hypot(p.1 - centres[a].1);
-                    let db = (p.0 - centres[b].0).hypot(p.1 - centres[b].1);
+                    let da = (p.0 - centres[a].0).powi(2) + (p.1 - centres[a].1).powi(2);
+                    let db = (p.0 - centres[b].0).powi(2) + (p.1 - centres[b].1).powi(2);
                     da.total_cmp(&db)
                 })
                 .unwrap_or(0);

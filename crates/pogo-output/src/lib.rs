@@ -144,49 +144,64 @@ pub struct OutputFile {
 /// Renders every fabrication file of the fixture in memory (nothing is written).
 /// File names are relative to the output directory, in a stable order.
 pub fn render_all(fixture: &Fixture, opts: &OutputOptions) -> Result<Vec<OutputFile>> {
+    use rayon::prelude::*;
     opts.validate()?;
     let plates = plates(fixture, opts)?;
-    let mut files = Vec::new();
+    // Each file is rendered on its own (in parallel); the list keeps a fixed order.
+    type Render<'a> = Box<dyn Fn() -> Result<Vec<u8>> + Send + Sync + 'a>;
+    let mut jobs: Vec<(String, Render)> = Vec::new();
     for plate in &plates {
         let side = plate.side.as_str();
-        files.push(OutputFile {
-            name: format!("plate-{side}.drl"),
-            bytes: excellon::render(fixture, plate, excellon::Face::BoardTopView).into_bytes(),
-        });
-        files.push(OutputFile {
-            name: format!("plate-{side}-mirrored.drl"),
-            bytes: excellon::render(fixture, plate, excellon::Face::Mirrored).into_bytes(),
-        });
-        files.push(OutputFile {
-            name: format!("plate-{side}.dxf"),
-            bytes: dxf::render(fixture, plate, opts).into_bytes(),
-        });
-        files.push(OutputFile {
-            name: format!("plate-{side}.svg"),
-            bytes: svg::render(fixture, plate, opts).into_bytes(),
-        });
-        files.push(OutputFile {
-            name: format!("plate-{side}.stl"),
-            bytes: stl::render(plate, opts)?,
-        });
+        jobs.push((
+            format!("plate-{side}.drl"),
+            Box::new(move || {
+                Ok(excellon::render(fixture, plate, excellon::Face::BoardTopView).into_bytes())
+            }),
+        ));
+        jobs.push((
+            format!("plate-{side}-mirrored.drl"),
+            Box::new(move || {
+                Ok(excellon::render(fixture, plate, excellon::Face::Mirrored).into_bytes())
+            }),
+        ));
+        jobs.push((
+            format!("plate-{side}.dxf"),
+            Box::new(move || Ok(dxf::render(fixture, plate, opts).into_bytes())),
+        ));
+        jobs.push((
+            format!("plate-{side}.svg"),
+            Box::new(move || Ok(svg::render(fixture, plate, opts).into_bytes())),
+        ));
+        jobs.push((
+            format!("plate-{side}.stl"),
+            Box::new(move || stl::render(plate, opts)),
+        ));
     }
-    files.push(OutputFile {
-        name: "fixture.scad".to_string(),
-        bytes: scad::render(fixture, &plates, opts).into_bytes(),
-    });
-    files.push(OutputFile {
-        name: "wiring.csv".to_string(),
-        bytes: wiring::render(fixture).into_bytes(),
-    });
-    files.push(OutputFile {
-        name: "bom.csv".to_string(),
-        bytes: bom::render(fixture).into_bytes(),
-    });
-    files.push(OutputFile {
-        name: "report.html".to_string(),
-        bytes: report::render_report(fixture).into_bytes(),
-    });
-    Ok(files)
+    let plates = &plates;
+    jobs.push((
+        "fixture.scad".to_string(),
+        Box::new(move || Ok(scad::render(fixture, plates, opts).into_bytes())),
+    ));
+    jobs.push((
+        "wiring.csv".to_string(),
+        Box::new(move || Ok(wiring::render(fixture).into_bytes())),
+    ));
+    jobs.push((
+        "bom.csv".to_string(),
+        Box::new(move || Ok(bom::render(fixture).into_bytes())),
+    ));
+    jobs.push((
+        "report.html".to_string(),
+        Box::new(move || Ok(report::render_report(fixture).into_bytes())),
+    ));
+    jobs.into_par_iter()
+        .map(|(name, render)| {
+            Ok(OutputFile {
+                name,
+                bytes: render()?,
+            })
+        })
+        .collect()
 }
 
 /// Writes every fabrication file of the fixture into `out_dir` (created when missing)
@@ -198,13 +213,15 @@ pub fn write_all(fixture: &Fixture, out_dir: &Path, opts: &OutputOptions) -> Res
         path: out_dir.display().to_string(),
         source,
     })?;
-    let mut written = Vec::with_capacity(files.len());
-    for file in &files {
-        let path = out_dir.join(&file.name);
-        pogo_fixture::write_atomic(&path, &file.bytes)?;
-        written.push(path);
-    }
-    Ok(written)
+    use rayon::prelude::*;
+    files
+        .par_iter()
+        .map(|file| {
+            let path = out_dir.join(&file.name);
+            pogo_fixture::write_atomic(&path, &file.bytes)?;
+            Ok(path)
+        })
+        .collect()
 }
 
 /// Fixed-precision decimal with trailing zeros removed (`1.500` -> `1.5`, `2.000` ->

@@ -7,7 +7,8 @@
 //! corners on the circle, fine enough that no chord is farther from the arc than
 //! [`OutputOptions::chord_tolerance_mm`].
 //!
-//! The caps are triangulated by ear clipping (`earcutr`); the walls join each ring's
+//! The caps are triangulated by a constrained Delaunay triangulation of the ring edges
+//! (`spade`; ear clipping by `earcutr` when rings touch); the walls join each ring's
 //! edges between the caps. Blind relief pockets are recessed into the board-facing
 //! face (Z = thickness) with their own floor and walls. Before returning, the mesh is checked: every directed edge
 //! must have exactly one twin running the other way (closed and consistently
@@ -17,7 +18,6 @@ use crate::geometry::{circle_ring, circle_segments, clean_ring, signed_area};
 use crate::plate::Plate;
 use crate::{OutputError, OutputOptions, Result};
 use pogo_board::PointMm;
-use std::collections::HashMap;
 
 /// A triangle mesh: vertices and triangles (indices, counter-clockwise seen from outside).
 #[derive(Debug, Clone, PartialEq)]
@@ -85,8 +85,16 @@ fn triangulate(rings: &[Vec<PointMm>]) -> std::result::Result<Vec<[usize; 3]>, S
             flat.push(p.y - my);
         }
     }
-    let tri = earcutr::earcut(&flat, &hole_starts, 2)
-        .map_err(|e| format!("cannot triangulate the plate outline: {e:?}"))?;
+    // The Delaunay triangles use every ring point (no T-junctions to close); ear
+    // clipping's may not.
+    let (tri, ear_clipped) = match constrained_delaunay(rings, &flat) {
+        Some(tri) => (tri, false),
+        None => (
+            earcutr::earcut(&flat, &hole_starts, 2)
+                .map_err(|e| format!("cannot triangulate the plate outline: {e:?}"))?,
+            true,
+        ),
+    };
     let pt = |i: usize| (flat[2 * i], flat[2 * i + 1]);
     let tri_area = |t: &[usize; 3]| {
         let (pa, pb, pc) = (pt(t[0]), pt(t[1]), pt(t[2]));
@@ -99,7 +107,9 @@ fn triangulate(rings: &[Vec<PointMm>]) -> std::result::Result<Vec<[usize; 3]>, S
             t.swap(1, 2);
         }
     }
-    fix_t_junctions(&mut tris, rings, &flat);
+    if ear_clipped {
+        fix_t_junctions(&mut tris, rings, &flat);
+    }
     let expected: f64 = rings.iter().map(|r| signed_area(r)).sum();
     if (total.abs() - expected).abs() > 1e-6 * expected.abs().max(1.0) {
         return Err(format!(
@@ -108,6 +118,68 @@ fn triangulate(rings: &[Vec<PointMm>]) -> std::result::Result<Vec<[usize; 3]>, S
         ));
     }
     Ok(tris)
+}
+
+/// Triangulates the polygon (flat x, y of every ring's points in order) by a
+/// constrained Delaunay triangulation of the ring edges, keeping the triangles inside
+/// (an odd number of ring edges crossed from outside): O(n log n), where ear clipping
+/// with thousands of holes (a panel's plate) costs O(holes × points). Returns `None`
+/// (the caller falls back to ear clipping) when the rings touch or cross each other
+/// or share a point, since the triangles could then not index every ring point.
+fn constrained_delaunay(rings: &[Vec<PointMm>], flat: &[f64]) -> Option<Vec<usize>> {
+    use spade::{ConstrainedDelaunayTriangulation, Point2, Triangulation};
+    let n = flat.len() / 2;
+    let points: Vec<Point2<f64>> = (0..n)
+        .map(|i| Point2::new(flat[2 * i], flat[2 * i + 1]))
+        .collect();
+    let mut edges = Vec::with_capacity(n);
+    let mut start = 0;
+    for r in rings {
+        for k in 0..r.len() {
+            edges.push([start + k, start + (k + 1) % r.len()]);
+        }
+        start += r.len();
+    }
+    let mut conflict = false;
+    let cdt: ConstrainedDelaunayTriangulation<Point2<f64>> =
+        ConstrainedDelaunayTriangulation::try_bulk_load_cdt(points, edges, |_| conflict = true)
+            .ok()?;
+    // A duplicate point is dropped (indices would shift); a conflict leaves an edge out.
+    if conflict || cdt.num_vertices() != n || cdt.num_constraints() != n {
+        return None;
+    }
+    // Parity flood fill from the outer face: crossing a ring edge toggles inside/outside.
+    let mut inside: Vec<Option<bool>> = vec![None; cdt.num_all_faces()];
+    let mut stack = Vec::new();
+    for e in cdt.convex_hull() {
+        for d in [e, e.rev()] {
+            if let Some(face) = d.face().as_inner()
+                && inside[face.fix().index()].is_none()
+            {
+                inside[face.fix().index()] = Some(d.is_constraint_edge());
+                stack.push(face);
+            }
+        }
+    }
+    while let Some(face) = stack.pop() {
+        let here = inside[face.fix().index()].unwrap_or(false);
+        for e in face.adjacent_edges() {
+            if let Some(next) = e.rev().face().as_inner() {
+                let slot = &mut inside[next.fix().index()];
+                if slot.is_none() {
+                    *slot = Some(here ^ e.is_constraint_edge());
+                    stack.push(next);
+                }
+            }
+        }
+    }
+    let mut tri = Vec::with_capacity(3 * cdt.num_inner_faces());
+    for face in cdt.inner_faces() {
+        if inside[face.fix().index()] == Some(true) {
+            tri.extend(face.vertices().map(|v| v.fix().index()));
+        }
+    }
+    Some(tri)
 }
 
 /// Ear clipping drops points that end up on a straight line (a hole bridge running
@@ -288,21 +360,24 @@ pub fn mesh(plate: &Plate, opts: &OutputOptions) -> Result<Mesh> {
 
 /// Every directed edge must appear once, and its reverse once.
 fn check_closed(mesh: &Mesh) -> std::result::Result<(), String> {
-    let mut edges: HashMap<(u32, u32), u32> = HashMap::with_capacity(mesh.triangles.len() * 3);
-    for t in &mesh.triangles {
-        for k in 0..3 {
-            *edges.entry((t[k], t[(k + 1) % 3])).or_default() += 1;
-        }
-    }
-    // Walk the triangles (not the map) so the first fault reported is deterministic.
+    // Directed edges as sorted keys: a count is the length of a key's run.
+    let key = |a: u32, b: u32| (u64::from(a) << 32) | u64::from(b);
+    let mut edges: Vec<u64> = mesh
+        .triangles
+        .iter()
+        .flat_map(|t| (0..3).map(move |k| key(t[k], t[(k + 1) % 3])))
+        .collect();
+    edges.sort_unstable();
+    let count = |e: u64| edges.partition_point(|&x| x <= e) - edges.partition_point(|&x| x < e);
+    // Walk the triangles (not the keys) so the first fault reported is deterministic.
     for t in &mesh.triangles {
         for k in 0..3 {
             let (a, b) = (t[k], t[(k + 1) % 3]);
-            let count = edges[&(a, b)];
-            let reverse = edges.get(&(b, a)).copied().unwrap_or(0);
-            if count != 1 || reverse != 1 {
+            let used = count(key(a, b));
+            let reverse = count(key(b, a));
+            if used != 1 || reverse != 1 {
                 return Err(format!(
-                    "the plate mesh is not closed at edge {a}-{b} (used {count} time(s), reverse {reverse} time(s))"
+                    "the plate mesh is not closed at edge {a}-{b} (used {used} time(s), reverse {reverse} time(s))"
                 ));
             }
         }
@@ -369,6 +444,40 @@ mod tests {
             PointMm::new(r, b),
             PointMm::new(l, b),
         ]
+    }
+
+    /// The Delaunay path (not the ear-clipping fallback) triangulates a plate with
+    /// holes: every ring point used, the triangles cover exactly the area.
+    #[test]
+    fn delaunay_triangulates_a_plate_with_holes() {
+        let outer = rect(0.0, 0.0, 50.0, 30.0);
+        let mut rings = vec![outer];
+        for i in 0..4 {
+            let mut hole = circle_ring(8.0 + 11.0 * i as f64, 15.0, 2.0, 24);
+            if signed_area(&hole) > 0.0 {
+                hole.reverse();
+            }
+            rings.push(hole);
+        }
+        let flat: Vec<f64> = rings.iter().flatten().flat_map(|p| [p.x, p.y]).collect();
+        let tri = constrained_delaunay(&rings, &flat).expect("no touching rings");
+        let n = flat.len() / 2;
+        let used: std::collections::BTreeSet<usize> = tri.iter().copied().collect();
+        assert_eq!(used.len(), n);
+        let area: f64 = tri
+            .chunks_exact(3)
+            .map(|t| {
+                let p = |i: usize| (flat[2 * i], flat[2 * i + 1]);
+                let (a, b, c) = (p(t[0]), p(t[1]), p(t[2]));
+                ((b.0 - a.0) * (c.1 - a.1) - (b.1 - a.1) * (c.0 - a.0)) / 2.0
+            })
+            .sum();
+        let expected: f64 = rings.iter().map(|r| signed_area(r)).sum();
+        assert!(
+            (area.abs() - expected).abs() < 1e-9 * expected,
+            "{area} vs {expected}"
+        );
+        assert!(expected < 1500.0 - 4.0 * 12.0);
     }
 
     /// Axis-aligned cut-outs in rows and columns, with holes on the same lines: ear
