@@ -361,7 +361,7 @@ impl<'a> Reader<'a> {
             b"footprint" | b"module" => self.footprint(o),
             b"via" => self.via(o),
             b"gr_line" | b"gr_arc" | b"gr_circle" | b"gr_rect" | b"gr_poly" | b"gr_curve" => {
-                let (shape, layer) = self.graphic(head, o, None)?;
+                let (shape, layer) = self.graphic(head, o, &mut None)?;
                 if layer.as_deref() == Some("Edge.Cuts")
                     && let Some(s) = shape
                 {
@@ -462,13 +462,15 @@ impl<'a> Reader<'a> {
 
     // ---- graphics ------------------------------------------------------------------
 
-    /// Reads a `gr_*` / `fp_*` graphic (head already read). Returns the shape in file
-    /// coordinates (footprint-local for `fp_*`) and its layer.
+    /// Reads a `gr_*` / `fp_*` graphic or a pad primitive (head already read). Returns
+    /// the shape in file coordinates (footprint- or pad-local) and its layer; `(fill ...)`
+    /// (`yes|solid|true` / `no|none|false`) goes to `fill`. KiCad 5/6 arcs use
+    /// `(start CENTER) (end START) (angle A)`.
     fn graphic(
         &mut self,
         head: &[u8],
         o: usize,
-        _fp: Option<()>,
+        fill: &mut Option<bool>,
     ) -> Result<(Option<Shape>, Option<String>)> {
         let kind = &head[3..];
         let mut start = None;
@@ -479,7 +481,6 @@ impl<'a> Reader<'a> {
         let mut width = 0i64;
         let mut layer = None;
         let mut pts: Vec<Nm> = Vec::new();
-        let mut poly_arcs = false;
         loop {
             match self.item(o)? {
                 Item::End => break,
@@ -502,16 +503,19 @@ impl<'a> Reader<'a> {
                             width = w;
                         }
                     }
-                    b"pts" => {
-                        let (p, arcs) = self.pts(l)?;
-                        pts = p;
-                        poly_arcs = arcs;
+                    b"fill" => {
+                        let a = self.atoms(l)?;
+                        *fill = match a.first().map(|s| s.as_ref()) {
+                            Some("yes" | "solid" | "true") => Some(true),
+                            Some("no" | "none" | "false") => Some(false),
+                            _ => None,
+                        };
                     }
+                    b"pts" => pts = self.pts(l)?.0,
                     _ => self.skip(l)?,
                 },
             }
         }
-        let _ = poly_arcs;
         let shape = match kind {
             b"line" => match (start, end) {
                 (Some(a), Some(b)) => Some(Shape::Segment { a, b, width }),
@@ -819,7 +823,7 @@ impl<'a> Reader<'a> {
                     b"pad" => pads.push(self.pad(l)?),
                     b"fp_line" | b"fp_arc" | b"fp_circle" | b"fp_rect" | b"fp_poly"
                     | b"fp_curve" => {
-                        let (shape, layer) = self.graphic(h, l, Some(()))?;
+                        let (shape, layer) = self.graphic(h, l, &mut None)?;
                         if let (Some(s), Some(layer)) = (shape, layer)
                             && (layer == "Edge.Cuts"
                                 || layer.ends_with(".CrtYd")
@@ -1247,7 +1251,7 @@ impl<'a> Reader<'a> {
                             | b"gr_curve" => {
                                 head.clear();
                                 head.extend_from_slice(h);
-                                self.primitive_graphic(&head, l, &mut fill)?
+                                self.graphic(&head, l, &mut fill)?
                             }
                             _ => {
                                 self.skip(l)?;
@@ -1299,83 +1303,6 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-    }
-
-    /// A pad primitive: like [`Reader::graphic`], plus `(fill yes|no|solid|none)`.
-    /// KiCad 5/6 `gr_arc` primitives use `(start CENTER) (end START) (angle A)`.
-    fn primitive_graphic(
-        &mut self,
-        head: &[u8],
-        o: usize,
-        fill: &mut Option<bool>,
-    ) -> Result<(Option<Shape>, Option<String>)> {
-        // Read fields by hand: `graphic` ignores fill.
-        let kind = &head[3..];
-        let (mut start, mut mid, mut end, mut center, mut angle) = (None, None, None, None, None);
-        let mut width = 0;
-        let mut pts = Vec::new();
-        loop {
-            match self.item(o)? {
-                Item::End => break,
-                Item::Atom(_) => {}
-                Item::List(h, l) => match h {
-                    b"start" => start = Some(self.point_list(l)?),
-                    b"mid" => mid = Some(self.point_list(l)?),
-                    b"end" => end = Some(self.point_list(l)?),
-                    b"center" => center = Some(self.point_list(l)?),
-                    b"angle" => {
-                        angle = Some(self.number("an angle (degrees)")?);
-                        self.finish(l)?;
-                    }
-                    b"width" | b"stroke" => {
-                        if let Some(w) = self.stroke_width(h, l)? {
-                            width = w;
-                        }
-                    }
-                    b"fill" => {
-                        let a = self.atoms(l)?;
-                        *fill = match a.first().map(|s| s.as_ref()) {
-                            Some("yes" | "solid" | "true") => Some(true),
-                            Some("no" | "none" | "false") => Some(false),
-                            _ => None,
-                        };
-                    }
-                    b"pts" => pts = self.pts(l)?.0,
-                    _ => self.skip(l)?,
-                },
-            }
-        }
-        let shape = match kind {
-            b"line" => start.zip(end).map(|(a, b)| Shape::Segment { a, b, width }),
-            b"rect" => start.zip(end).map(|(a, b)| Shape::Rect { a, b, width }),
-            b"circle" => center.zip(end).map(|(c, e)| Shape::Circle {
-                center: c,
-                radius: ((e.x - c.x) as f64).hypot((e.y - c.y) as f64),
-                width,
-            }),
-            b"arc" => match (start, mid, end, angle) {
-                (Some(s), Some(m), Some(e), _) => Some(Shape::Arc {
-                    arc: Arc {
-                        start: s,
-                        mid: m,
-                        end: e,
-                    },
-                    width,
-                }),
-                (Some(c), None, Some(s), Some(a)) => Some(Shape::Arc {
-                    arc: Arc::from_center(c, s, a),
-                    width,
-                }),
-                _ => None,
-            },
-            b"poly" if pts.len() >= 2 => Some(Shape::Poly { pts, width }),
-            b"curve" if pts.len() >= 2 => Some(Shape::Path {
-                pts: bezier(&pts),
-                width,
-            }),
-            _ => None,
-        };
-        Ok((shape, None))
     }
 
     // ---- the result ----------------------------------------------------------------
