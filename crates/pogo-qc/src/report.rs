@@ -72,20 +72,18 @@ fn y_range(values: &[f64], refs: &[RefLine]) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
-/// A run chart: points joined by a line, reference lines, flagged points in red.
-pub fn line_chart(
+/// Opens a chart: the `<svg>` element, its title, the plot frame and five y-axis labels
+/// from `lo` to `hi` placed by `y` (followed by ` unit` when `unit` is not empty).
+fn chart_frame(
     title: &str,
-    points: &[f64],
-    refs: &[RefLine],
-    flagged: &[usize],
+    lo: f64,
+    hi: f64,
+    y: &dyn Fn(f64) -> f64,
     decimals: usize,
+    unit: &str,
 ) -> String {
-    let (lo, hi) = y_range(points, refs);
     let pw = W - ML - MR;
     let ph = H - MT - MB;
-    let n = points.len().max(2);
-    let x = |i: usize| ML + pw * i as f64 / (n - 1) as f64;
-    let y = |v: f64| MT + ph * (1.0 - (v - lo) / (hi - lo));
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -101,16 +99,39 @@ pub fn line_chart(
         s,
         "<rect x=\"{ML}\" y=\"{MT}\" width=\"{pw}\" height=\"{ph}\" fill=\"none\" stroke=\"#999\"/>"
     );
+    let suffix = if unit.is_empty() {
+        String::new()
+    } else {
+        format!(" {unit}")
+    };
     for k in 0..=4 {
         let v = lo + (hi - lo) * k as f64 / 4.0;
         let _ = writeln!(
             s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"end\">{}</text>",
+            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"end\">{}{suffix}</text>",
             ML - 4.0,
             y(v) + 3.0,
             fmt_fixed(v, decimals)
         );
     }
+    s
+}
+
+/// A run chart: points joined by a line, reference lines, flagged points in red.
+pub fn line_chart(
+    title: &str,
+    points: &[f64],
+    refs: &[RefLine],
+    flagged: &[usize],
+    decimals: usize,
+) -> String {
+    let (lo, hi) = y_range(points, refs);
+    let pw = W - ML - MR;
+    let ph = H - MT - MB;
+    let n = points.len().max(2);
+    let x = |i: usize| ML + pw * i as f64 / (n - 1) as f64;
+    let y = |v: f64| MT + ph * (1.0 - (v - lo) / (hi - lo));
+    let mut s = chart_frame(title, lo, hi, &y, decimals, "");
     for r in refs {
         if !r.value.is_finite() {
             continue;
@@ -186,31 +207,7 @@ pub fn bar_chart(
     let n = bars.len().max(1);
     let bw = pw / n as f64;
     let y = |v: f64| MT + ph * (1.0 - (v - lo) / (hi - lo).max(1e-12));
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{}\">",
-        html_escape(title)
-    );
-    let _ = writeln!(
-        s,
-        "<text x=\"{ML}\" y=\"18\" font-size=\"14\" font-weight=\"bold\">{}</text>",
-        html_escape(title)
-    );
-    let _ = writeln!(
-        s,
-        "<rect x=\"{ML}\" y=\"{MT}\" width=\"{pw}\" height=\"{ph}\" fill=\"none\" stroke=\"#999\"/>"
-    );
-    for k in 0..=4 {
-        let v = lo + (hi - lo) * k as f64 / 4.0;
-        let _ = writeln!(
-            s,
-            "<text x=\"{:.1}\" y=\"{:.1}\" font-size=\"10\" text-anchor=\"end\">{} {unit}</text>",
-            ML - 4.0,
-            y(v) + 3.0,
-            fmt_fixed(v, decimals)
-        );
-    }
+    let mut s = chart_frame(title, lo, hi, &y, decimals, unit);
     for (i, (label, v, limit, verdict)) in bars.iter().enumerate() {
         let x0 = ML + bw * i as f64 + bw * 0.15;
         let color = match verdict {
