@@ -347,6 +347,129 @@ mod tests {
         assert!(tips.len() >= 6, "{tips:?}");
     }
 
+    /// Every entry says where its figures come from: a typical entry says so, a
+    /// non-typical one names a maker; every source key `[Sn]` an entry cites is defined
+    /// in the file's provenance header, and every header source is cited.
+    #[test]
+    fn every_entry_names_its_source() {
+        let c = Catalog::builtin();
+        let header: String = BUILTIN_TOML
+            .lines()
+            .take_while(|l| l.starts_with('#') || l.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join("\n");
+        let keys_in = |text: &str| -> BTreeSet<String> {
+            let mut keys = BTreeSet::new();
+            let mut rest = text;
+            while let Some(i) = rest.find("[S") {
+                let tail = &rest[i + 2..];
+                let digits: String = tail.chars().take_while(|c| c.is_ascii_digit()).collect();
+                if !digits.is_empty() && tail[digits.len()..].starts_with(']') {
+                    keys.insert(format!("S{digits}"));
+                }
+                rest = tail;
+            }
+            keys
+        };
+        let defined: BTreeSet<String> = header
+            .lines()
+            .filter_map(|l| l.trim_start_matches('#').trim_start().strip_prefix("[S"))
+            .filter_map(|t| t.split_once(']').map(|(n, _)| format!("S{n}")))
+            .collect();
+        assert!(defined.len() >= 4, "provenance header defines {defined:?}");
+        let mut cited = BTreeSet::new();
+        let entries = c
+            .parts
+            .iter()
+            .map(|p| ("part", &p.id, &p.maker, &p.source, p.typical))
+            .chain(
+                c.receptacles
+                    .iter()
+                    .map(|r| ("receptacle", &r.id, &r.maker, &r.source, r.typical)),
+            );
+        for (what, id, maker, source, typical) in entries {
+            assert!(!source.trim().is_empty(), "{what} {id}: no source");
+            assert!(!maker.trim().is_empty(), "{what} {id}: no maker");
+            if typical {
+                assert!(
+                    source.contains("typical"),
+                    "{what} {id}: typical figures must say so in `source`: {source}"
+                );
+            } else {
+                assert!(
+                    maker != "generic" && (source.contains("http") || !keys_in(source).is_empty()),
+                    "{what} {id}: a maker's figures need the maker and a cited document: {source}"
+                );
+            }
+            let keys = keys_in(source);
+            for k in &keys {
+                assert!(defined.contains(k), "{what} {id} cites [{k}], not defined");
+            }
+            cited.extend(keys);
+        }
+        assert_eq!(cited, defined, "every header source is used by some entry");
+        // No order code is claimed where none was confirmed.
+        for p in c.parts.iter().filter(|p| p.maker != "generic" && p.typical) {
+            assert!(
+                p.part_number.contains("series") || p.part_number.contains("not confirmed"),
+                "{}: {}",
+                p.id,
+                p.part_number
+            );
+        }
+    }
+
+    /// Dual-level fixtures need a long-travel part: the 100 mil one goes in the same
+    /// receptacle as the standard probes and has the maker's 0.400 in stroke.
+    #[test]
+    fn builtin_has_a_long_travel_100_mil_part() {
+        let c = Catalog::builtin();
+        let standard = c.part("P100-SPEAR").unwrap();
+        let long = c.part("P100-LONG").unwrap();
+        assert_eq!(long.class, "P100");
+        assert_eq!(long.kind, crate::ProbeKind::Contact);
+        assert_eq!(long.receptacle, standard.receptacle);
+        assert!((long.full_travel_mm - 0.400 * 25.4).abs() < 1e-9);
+        assert!((standard.full_travel_mm - 0.250 * 25.4).abs() < 1e-9);
+        // Same set height: both at their working travel with the tips level.
+        let free_above = |p: &ProbePart| p.length_mm - p.working_travel_mm;
+        assert!(
+            (free_above(long) - free_above(standard)).abs() < 0.01,
+            "{} vs {}",
+            free_above(long),
+            free_above(standard)
+        );
+        assert!(long.plunger_extended_mm >= long.full_travel_mm);
+        // Design picks the first fit part of a class: the long part is never first.
+        let first_p100 = c.parts.iter().position(|p| p.class == "P100").unwrap();
+        assert_ne!(c.parts[first_p100].id, long.id);
+    }
+
+    #[test]
+    fn empty_source_is_refused() {
+        let mut done = false;
+        let text: String = BUILTIN_TOML
+            .lines()
+            .map(|l| {
+                if !done && l.starts_with("source = \"full travel") {
+                    done = true;
+                    "source = \"  \"".to_string()
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(done);
+        let err = Catalog::from_toml("cat.toml", &text)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("P100-SPEAR") && err.contains("`source` must say"),
+            "{err}"
+        );
+    }
+
     #[test]
     fn working_travel_outside_60_80_percent_is_refused() {
         let text = BUILTIN_TOML.replacen("working_travel_mm = 4.23", "working_travel_mm = 5.5", 1);
