@@ -107,7 +107,7 @@ fn dual_level_uses_long_travel_parts() {
     let mut cfg = MechanicsConfig::default();
     cfg.mechanics.dual_level = true;
     cfg.mechanics.stage1_nets = vec!["N1".into(), "N2".into()];
-    // The built-in catalog has no long-travel part: a clear refusal.
+    // The built-in catalog has no long-travel P75 part (N1 is on a P75): a clear refusal.
     let err = build(&mut fixture(&grid_spec()), &cfg).unwrap_err();
     assert!(
         matches!(err, MechanicsError::NoLongTravelPart { .. }),
