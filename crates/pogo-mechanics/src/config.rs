@@ -60,6 +60,10 @@ pub struct MechanicsSettings {
     /// smallest element, mm.
     pub strain_grid_cells: usize,
     pub strain_min_element_mm: f64,
+    /// Side of the square strain gauge the reported board strain is read with, mm: the
+    /// strain is averaged over this square (as a small rosette bonded to the board reads
+    /// it), which keeps the figure finite next to probes and push fingers.
+    pub strain_gauge_mm: f64,
     /// Push finger tip diameter and clearance to parts, mm.
     pub push_finger_diameter_mm: f64,
     pub push_finger_clearance_mm: f64,
@@ -95,6 +99,7 @@ impl Default for MechanicsSettings {
             board_poisson_ratio: 0.15,
             strain_grid_cells: 72,
             strain_min_element_mm: 1.0,
+            strain_gauge_mm: 3.0,
             push_finger_diameter_mm: 4.0,
             push_finger_clearance_mm: 0.5,
             probes_per_push_finger: 12,

@@ -279,19 +279,13 @@ impl Element {
         n
     }
 
-    /// Curvatures (w_xx, w_yy, w_xy) at local (x, y) for element DOFs `u`.
-    fn curvature(&self, x: f64, y: f64, u: &[f64; 12]) -> [f64; 3] {
-        let b = poly_curv(x, y);
+    /// Polynomial coefficients of the deflection for element DOFs `u`.
+    fn coefficients(&self, u: &[f64; 12]) -> [f64; 12] {
         let mut coef = [0.0; 12];
         for (r, cr) in coef.iter_mut().enumerate() {
             *cr = (0..12).map(|q| self.c[r][q] * u[q]).sum();
         }
-        let mut out = [0.0; 3];
-        for (r, o) in out.iter_mut().enumerate() {
-            *o = (0..12).map(|q| b[r][q] * coef[q]).sum();
-        }
-        out[2] /= 2.0;
-        out
+        coef
     }
 }
 
@@ -386,9 +380,17 @@ pub struct PlateModel {
     /// Node (i, j) -> global node number (or usize::MAX when the node is inactive).
     node_no: Vec<usize>,
     nodes: usize,
-    /// Point loads: (x, y, force N, + towards the top face).
-    loads: Vec<(f64, f64, f64)>,
+    /// The element of this grid and material (all elements are the same square).
+    el: Element,
+    /// Loads: (x, y, radius mm, force N + towards the top face), spread uniformly over
+    /// the disk of that radius (a point load when the radius is 0).
+    loads: Vec<(f64, f64, f64, f64)>,
     fixes: Vec<(usize, Fix)>,
+    /// Nodes held by a spring in the factored base system only (see [`PlateModel::anchor`]).
+    anchors: Vec<usize>,
+    /// Side of the square strain gauge the reported strain is averaged over, mm (0: the
+    /// largest element-centre strain is reported).
+    gauge_mm: f64,
 }
 
 /// A solved plate.
@@ -397,9 +399,19 @@ pub struct Solution {
     pub u: Vec<f64>,
     /// Per active cell (i, j, centre strain microstrain, centre deflection mm).
     pub cells: Vec<CellResult>,
+    /// The largest surface strain, microstrain: the largest gauge reading (strain
+    /// averaged over the gauge square, principal value of the mean strain tensor) when
+    /// the model has a gauge ([`PlateModel::set_gauge`]), else the largest element-centre
+    /// strain.
     pub max_strain_ue: f64,
+    /// Where it occurs: the gauge centre (or the element centre), page mm.
     pub max_strain_at: (f64, f64),
+    /// The largest element-centre strain, microstrain (mesh dependent next to loads and
+    /// supports; kept for comparison).
+    pub max_centre_strain_ue: f64,
     pub max_deflection_mm: f64,
+    /// Per cell (`j * nx + i`) polynomial coefficients of the deflection.
+    coef: Vec<[f64; 12]>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -415,7 +427,12 @@ pub struct Factored {
     band: Band,
     base_u: Vec<f64>,
     fixed: Vec<bool>,
+    /// Anchor springs of the base system: (DOF, stiffness, influence column A⁻¹ e).
+    springs: Vec<(usize, f64, Vec<f64>)>,
 }
+
+/// Sorted (DOF, value) pairs of a sparse vector.
+pub type SparseVec = Vec<(usize, f64)>;
 
 impl PlateModel {
     pub fn new(grid: Grid, material: Material) -> PlateModel {
@@ -452,13 +469,17 @@ impl PlateModel {
                 }
             }
         }
+        let el = Element::new(grid.h, &material);
         PlateModel {
             grid,
             material,
             node_no,
             nodes: count,
+            el,
             loads: Vec::new(),
             fixes: Vec::new(),
+            anchors: Vec::new(),
+            gauge_mm: 0.0,
         }
     }
 
@@ -495,12 +516,36 @@ impl PlateModel {
         best.map(|(_, i, j, k)| (i, j, k))
     }
 
+    /// A point load, N (+ towards the top face).
     pub fn add_load(&mut self, x: f64, y: f64, force_n: f64) {
-        self.loads.push((x, y, force_n));
+        self.loads.push((x, y, 0.0, force_n));
+    }
+
+    /// A load spread uniformly over the disk of `radius_mm` round (x, y) (the part of it
+    /// on the board), N (+ towards the top face).
+    pub fn add_patch_load(&mut self, x: f64, y: f64, radius_mm: f64, force_n: f64) {
+        self.loads.push((x, y, radius_mm.max(0.0), force_n));
     }
 
     pub fn fix(&mut self, node: usize, what: Fix) {
         self.fixes.push((node, what));
+    }
+
+    /// Holds `node`'s deflection by a spring in the factored base system only: the
+    /// spring makes a free plate's base system solvable and is cancelled exactly in every
+    /// [`ExtraSupports::solve`] (which must then add supports that hold the plate).
+    pub fn anchor(&mut self, node: usize) {
+        if !self.anchors.contains(&node) {
+            self.anchors.push(node);
+        }
+    }
+
+    /// Reports strain as a strain gauge of `side_mm` x `side_mm` would read it (mean
+    /// strain over the square, then its principal value), the largest reading over
+    /// gauge positions centred on loads, supports and high-strain elements. 0 turns the
+    /// gauge off (largest element-centre strain).
+    pub fn set_gauge(&mut self, side_mm: f64) {
+        self.gauge_mm = side_mm.max(0.0);
     }
 
     fn cell_dofs(&self, i: usize, j: usize) -> [usize; 12] {
@@ -516,11 +561,80 @@ impl PlateModel {
         d
     }
 
-    /// Assembles, factors and solves the base system (loads and fixes given so far).
-    /// A tiny elastic foundation keeps a piece without supports from being singular.
+    /// The active cell for a point load at (x, y): the cell holding it, else a cell
+    /// touching the nearest active node.
+    fn load_cell(&self, x: f64, y: f64) -> Option<(usize, usize)> {
+        let g = &self.grid;
+        g.cell_at(x, y).or_else(|| {
+            let (ni, nj, _) = self.nearest_node(x, y)?;
+            [(0, 0), (1, 0), (0, 1), (1, 1)].iter().find_map(|&(a, b)| {
+                let (ci, cj) = (ni.checked_sub(a)?, nj.checked_sub(b)?);
+                (ci < g.nx && cj < g.ny && g.is_active(ci, cj)).then_some((ci, cj))
+            })
+        })
+    }
+
+    /// The consistent nodal load vector of a unit force spread uniformly over the disk of
+    /// `radius` round (x, y): the part of the disk on the board carries the whole force
+    /// (a point force when the disk is small against the element or lies off the board).
+    pub fn spread(&self, x: f64, y: f64, radius: f64) -> SparseVec {
+        let g = &self.grid;
+        let mut out: SparseVec = Vec::new();
+        let add_point = |out: &mut SparseVec, (i, j): (usize, usize), px: f64, py: f64, w| {
+            let (ox, oy) = g.node_xy(i, j);
+            let sh = self
+                .el
+                .shape((px - ox).clamp(0.0, g.h), (py - oy).clamp(0.0, g.h));
+            let d = self.cell_dofs(i, j);
+            for p in 0..12 {
+                out.push((d[p], w * sh[p]));
+            }
+        };
+        let mut kept = 0.0;
+        if radius >= g.h / 16.0 {
+            // Midpoint rule in polar coordinates: rings at most h/4 apart, points on a
+            // ring about as far apart as the rings; the weights add up to 1 exactly.
+            let dr_max = (g.h / 4.0).min(radius / 2.0);
+            let rings = (radius / dr_max).ceil() as usize;
+            let dr = radius / rings as f64;
+            for k in 0..rings {
+                let rho = (k as f64 + 0.5) * dr;
+                let n = ((2.0 * std::f64::consts::PI * rho / dr).ceil() as usize).max(6);
+                let w = 2.0 * rho * dr / (n as f64 * radius * radius);
+                for a in 0..n {
+                    let t = 2.0 * std::f64::consts::PI * (a as f64 + 0.5) / n as f64;
+                    let (px, py) = (x + rho * t.cos(), y + rho * t.sin());
+                    if let Some(cell) = g.cell_at(px, py) {
+                        add_point(&mut out, cell, px, py, w);
+                        kept += w;
+                    }
+                }
+            }
+        }
+        if kept < 1e-9 {
+            out.clear();
+            kept = 1.0;
+            if let Some(cell) = self.load_cell(x, y) {
+                add_point(&mut out, cell, x, y, 1.0);
+            }
+        }
+        out.sort_unstable_by_key(|e| e.0);
+        let mut merged: SparseVec = Vec::with_capacity(out.len().min(64));
+        for (d, v) in out {
+            match merged.last_mut() {
+                Some(last) if last.0 == d => last.1 += v / kept,
+                _ => merged.push((d, v / kept)),
+            }
+        }
+        merged
+    }
+
+    /// Assembles, factors and solves the base system (loads, fixes and anchors given so
+    /// far). A tiny elastic foundation keeps a piece without supports from being
+    /// singular.
     pub fn solve(&self) -> Result<(Factored, Solution), String> {
         let g = &self.grid;
-        let el = Element::new(g.h, &self.material);
+        let el = &self.el;
         let n = self.dofs();
         if n == 0 {
             return Err("the board outline covers no grid cell".into());
@@ -589,25 +703,19 @@ impl PlateModel {
                 band.add(k, k, foundation);
             }
         }
+        let springs: Vec<usize> = self
+            .anchors
+            .iter()
+            .map(|&k| 3 * k)
+            .filter(|&d| !fixed[d])
+            .collect();
+        for &d in &springs {
+            band.add(d, d, diag_scale);
+        }
         let mut f = vec![0.0; n];
-        for &(x, y, force) in &self.loads {
-            let Some((i, j)) = g.cell_at(x, y).or_else(|| {
-                let (ni, nj, _) = self.nearest_node(x, y)?;
-                // Snap to a cell touching the nearest node.
-                [(0, 0), (1, 0), (0, 1), (1, 1)].iter().find_map(|&(a, b)| {
-                    let (ci, cj) = (ni.checked_sub(a)?, nj.checked_sub(b)?);
-                    (ci < g.nx && cj < g.ny && g.is_active(ci, cj)).then_some((ci, cj))
-                })
-            }) else {
-                continue;
-            };
-            let (ox, oy) = g.node_xy(i, j);
-            let lx = (x - ox).clamp(0.0, g.h);
-            let ly = (y - oy).clamp(0.0, g.h);
-            let sh = el.shape(lx, ly);
-            let d = self.cell_dofs(i, j);
-            for p in 0..12 {
-                f[d[p]] += force * sh[p];
+        for &(x, y, radius, force) in &self.loads {
+            for (d, v) in self.spread(x, y, radius) {
+                f[d] += force * v;
             }
         }
         for k in 0..n {
@@ -618,12 +726,22 @@ impl PlateModel {
         band.factor()
             .map_err(|k| format!("plate stiffness matrix is not positive definite at DOF {k}"))?;
         band.solve(&mut f);
+        let springs = springs
+            .into_iter()
+            .map(|d| {
+                let mut e = vec![0.0; n];
+                e[d] = 1.0;
+                band.solve(&mut e);
+                (d, diag_scale, e)
+            })
+            .collect();
         let fact = Factored {
             band,
             base_u: f.clone(),
             fixed,
+            springs,
         };
-        let sol = self.evaluate(&el, f);
+        let sol = self.evaluate(f, &[]);
         Ok((fact, sol))
     }
 
@@ -640,7 +758,7 @@ impl PlateModel {
 
     /// Reaction at fixed DOF `w` of `node`: the force the support exerts on the plate.
     pub fn reaction(&self, u: &[f64], node: usize) -> f64 {
-        let el = Element::new(self.grid.h, &self.material);
+        let el = &self.el;
         let g = &self.grid;
         let target = 3 * node;
         let mut r = 0.0;
@@ -657,24 +775,82 @@ impl PlateModel {
         }
         // Minus the external load applied at that DOF.
         let mut f = 0.0;
-        for &(x, y, force) in &self.loads {
-            if let Some((i, j)) = g.cell_at(x, y) {
-                let d = self.cell_dofs(i, j);
-                if let Some(p) = d.iter().position(|&q| q == target) {
-                    let (ox, oy) = g.node_xy(i, j);
-                    f += force * el.shape(x - ox, y - oy)[p];
+        for &(x, y, radius, force) in &self.loads {
+            for (d, v) in self.spread(x, y, radius) {
+                if d == target {
+                    f += force * v;
                 }
             }
         }
         r - f
     }
 
-    fn evaluate(&self, el: &Element, u: Vec<f64>) -> Solution {
+    /// Strain a square gauge of side `side_mm` centred at (x, y) reads, microstrain: the
+    /// surface strain tensor averaged over the part of the square on the board, then its
+    /// largest principal value (absolute). None when the square misses the board.
+    pub fn gauge_strain(&self, sol: &Solution, x: f64, y: f64, side_mm: f64) -> Option<f64> {
         let g = &self.grid;
+        let half = side_mm / 2.0;
+        let (wx0, wx1, wy0, wy1) = (x - half, x + half, y - half, y + half);
+        let i0 = ((wx0 - g.x0) / g.h).floor().max(0.0) as usize;
+        let j0 = ((wy0 - g.y0) / g.h).floor().max(0.0) as usize;
+        let i1 = (((wx1 - g.x0) / g.h).floor().max(-1.0) as isize).min(g.nx as isize - 1);
+        let j1 = (((wy1 - g.y0) / g.h).floor().max(-1.0) as isize).min(g.ny as isize - 1);
+        if i1 < 0 || j1 < 0 {
+            return None;
+        }
+        // 2-point Gauss in each direction: exact for the curvature (degree 2 per axis
+        // at most, one in each variable).
+        let gp = [0.5 - 0.5 / 3f64.sqrt(), 0.5 + 0.5 / 3f64.sqrt()];
+        let (mut area, mut sum) = (0.0, [0.0f64; 3]);
+        for j in j0..=j1 as usize {
+            for i in i0..=i1 as usize {
+                if !g.is_active(i, j) {
+                    continue;
+                }
+                let (ox, oy) = g.node_xy(i, j);
+                let (ax, bx) = ((wx0 - ox).max(0.0), (wx1 - ox).min(g.h));
+                let (ay, by) = ((wy0 - oy).max(0.0), (wy1 - oy).min(g.h));
+                if bx <= ax || by <= ay {
+                    continue;
+                }
+                let a = (bx - ax) * (by - ay);
+                area += a;
+                let coef = &sol.coef[j * g.nx + i];
+                for &sx in &gp {
+                    for &sy in &gp {
+                        let k = curvature_from(coef, ax + sx * (bx - ax), ay + sy * (by - ay));
+                        for r in 0..3 {
+                            sum[r] += k[r] * a / 4.0;
+                        }
+                    }
+                }
+            }
+        }
+        (area > 0.0).then(|| {
+            let k = [sum[0] / area, sum[1] / area, sum[2] / area];
+            self.material.thickness_mm / 2.0 * principal_abs(k) * 1e6
+        })
+    }
+
+    /// Deflection at (x, y), mm (+ towards the top face); None off the board.
+    pub fn deflection_at(&self, sol: &Solution, x: f64, y: f64) -> Option<f64> {
+        let (i, j) = self.grid.cell_at(x, y)?;
+        let (ox, oy) = self.grid.node_xy(i, j);
+        let p = poly(x - ox, y - oy);
+        let c = &sol.coef[j * self.grid.nx + i];
+        Some((0..12).map(|q| p[q] * c[q]).sum())
+    }
+
+    fn evaluate(&self, u: Vec<f64>, support_centres: &[(f64, f64)]) -> Solution {
+        let g = &self.grid;
+        let el = &self.el;
         let half_t = self.material.thickness_mm / 2.0;
         let mut cells = Vec::new();
+        let mut coef = vec![[0.0; 12]; g.nx * g.ny];
         let (mut max_e, mut at, mut max_w) = (0.0f64, (0.0, 0.0), 0.0f64);
         let hc = el.h / 2.0;
+        let centre_shape = el.shape(hc, hc);
         for j in 0..g.ny {
             for i in 0..g.nx {
                 if !g.is_active(i, j) {
@@ -685,12 +861,10 @@ impl PlateModel {
                 for p in 0..12 {
                     ue[p] = u[d[p]];
                 }
-                let [kxx, kyy, kxy] = el.curvature(hc, hc, &ue);
-                let mean = (kxx + kyy) / 2.0;
-                let rad = (((kxx - kyy) / 2.0).powi(2) + kxy * kxy).sqrt();
-                let kmax = (mean + rad).abs().max((mean - rad).abs());
-                let strain_ue = half_t * kmax * 1e6;
-                let wc: f64 = el.shape(hc, hc).iter().zip(&ue).map(|(a, b)| a * b).sum();
+                let c = el.coefficients(&ue);
+                coef[j * g.nx + i] = c;
+                let strain_ue = half_t * principal_abs(curvature_from(&c, hc, hc)) * 1e6;
+                let wc: f64 = centre_shape.iter().zip(&ue).map(|(a, b)| a * b).sum();
                 if strain_ue > max_e {
                     max_e = strain_ue;
                     at = g.cell_centre(i, j);
@@ -707,28 +881,79 @@ impl PlateModel {
         for k in (0..u.len()).step_by(3) {
             max_w = max_w.max(u[k].abs());
         }
-        Solution {
+        let mut sol = Solution {
             u,
             cells,
             max_strain_ue: max_e,
             max_strain_at: at,
+            max_centre_strain_ue: max_e,
             max_deflection_mm: max_w,
+            coef,
+        };
+        if self.gauge_mm > 0.0 {
+            // Gauge positions: every load and support centre (where the peaks are) and
+            // every element centre whose own strain is within reach of the peak.
+            let threshold = 0.3 * max_e;
+            let points = self
+                .loads
+                .iter()
+                .map(|l| (l.0, l.1))
+                .chain(support_centres.iter().copied())
+                .chain(
+                    sol.cells
+                        .iter()
+                        .filter(|c| c.strain_ue >= threshold)
+                        .map(|c| g.cell_centre(c.i, c.j)),
+                );
+            let (mut best, mut best_at) = (0.0f64, at);
+            for (x, y) in points {
+                if let Some(e) = self.gauge_strain(&sol, x, y, self.gauge_mm)
+                    && e > best
+                {
+                    best = e;
+                    best_at = (x, y);
+                }
+            }
+            sol.max_strain_ue = best;
+            sol.max_strain_at = best_at;
         }
+        sol
     }
 }
 
-/// Supports added one at a time to a factored plate (capacitance method): each node
-/// costs one back-substitution for its influence column, kept for later solves. A
-/// support is a group of nodes held together (a push finger's flat tip).
+/// Curvatures (w_xx, w_yy, w_xy) at local (x, y) from an element's coefficients.
+fn curvature_from(coef: &[f64; 12], x: f64, y: f64) -> [f64; 3] {
+    let b = poly_curv(x, y);
+    let mut out = [0.0; 3];
+    for (r, o) in out.iter_mut().enumerate() {
+        *o = (0..12).map(|q| b[r][q] * coef[q]).sum();
+    }
+    out[2] /= 2.0;
+    out
+}
+
+/// Largest absolute principal value of the curvature tensor (w_xx, w_yy, w_xy).
+fn principal_abs([kxx, kyy, kxy]: [f64; 3]) -> f64 {
+    let mean = (kxx + kyy) / 2.0;
+    let rad = (((kxx - kyy) / 2.0).powi(2) + kxy * kxy).sqrt();
+    (mean + rad).abs().max((mean - rad).abs())
+}
+
+/// Supports added one at a time to a factored plate (capacitance method): each
+/// constraint costs one back-substitution for its influence column, kept (shared) for
+/// later solves. A support is either a set of nodes held at `w` = 0 together, or a
+/// patch: a disk through which the support pushes with a uniform pressure, holding the
+/// plate's mean deflection under it (weighted as that pressure works) at 0.
 #[derive(Clone)]
 pub struct ExtraSupports<'a> {
     model: &'a PlateModel,
     fact: &'a Factored,
-    el: Element,
-    nodes: Vec<usize>,
-    cols: Vec<Option<Vec<f64>>>,
-    /// Nodes per support, in order.
+    /// Constraints: the sparse vector `g` (`gᵀu = 0`, reaction along `g`) and A⁻¹ g.
+    cons: Vec<(std::rc::Rc<SparseVec>, std::rc::Rc<Vec<f64>>)>,
+    /// Constraints per support, in order.
     groups: Vec<usize>,
+    /// Centre of each support (gauge positions).
+    centres: Vec<(f64, f64)>,
 }
 
 impl<'a> ExtraSupports<'a> {
@@ -736,10 +961,9 @@ impl<'a> ExtraSupports<'a> {
         ExtraSupports {
             model,
             fact,
-            el: Element::new(model.grid.h, &model.material),
-            nodes: Vec::new(),
-            cols: Vec::new(),
+            cons: Vec::new(),
             groups: Vec::new(),
+            centres: Vec::new(),
         }
     }
 
@@ -748,28 +972,53 @@ impl<'a> ExtraSupports<'a> {
         self.add_group(&[node]);
     }
 
+    fn push_constraint(&mut self, gv: SparseVec) -> bool {
+        let gv: SparseVec = gv
+            .into_iter()
+            .filter(|&(d, v)| !self.fact.fixed[d] && v != 0.0)
+            .collect();
+        if gv.is_empty() || self.cons.iter().any(|c| *c.0 == gv) {
+            return false;
+        }
+        let mut col = vec![0.0; self.model.dofs()];
+        for &(d, v) in &gv {
+            col[d] = v;
+        }
+        self.fact.band.solve(&mut col);
+        self.cons
+            .push((std::rc::Rc::new(gv), std::rc::Rc::new(col)));
+        true
+    }
+
     /// Adds one support holding every node of `nodes` (`w` = 0 at each).
     pub fn add_group(&mut self, nodes: &[usize]) {
+        let mut n = 0;
         for &node in nodes {
-            let d = 3 * node;
-            let col = (!self.fact.fixed[d] && !self.nodes.contains(&node)).then(|| {
-                let mut e = vec![0.0; self.model.dofs()];
-                e[d] = 1.0;
-                self.fact.band.solve(&mut e);
-                e
-            });
-            self.nodes.push(node);
-            self.cols.push(col);
+            n += usize::from(self.push_constraint(vec![(3 * node, 1.0)]));
         }
-        self.groups.push(nodes.len());
+        self.groups.push(n);
+        let g = &self.model.grid;
+        let k = nodes.first().copied().unwrap_or(0);
+        let ij = self.model.node_no.iter().position(|&q| q == k).unwrap_or(0);
+        self.centres
+            .push(g.node_xy(ij % (g.nx + 1), ij / (g.nx + 1)));
+    }
+
+    /// Adds one support pushing with a uniform pressure through the disk of `radius`
+    /// round (x, y) (a push finger's flat tip, a support post).
+    pub fn add_patch(&mut self, x: f64, y: f64, radius: f64) {
+        let gv = self.model.spread(x, y, radius);
+        let n = usize::from(self.push_constraint(gv));
+        self.groups.push(n);
+        self.centres.push((x, y));
     }
 
     /// Removes the `idx`-th support added (keeps the others' influence columns).
     pub fn remove(&mut self, idx: usize) {
         let start: usize = self.groups[..idx].iter().sum();
         let n = self.groups.remove(idx);
-        self.nodes.drain(start..start + n);
-        self.cols.drain(start..start + n);
+        self.cons.drain(start..start + n);
+        self.centres.remove(idx);
     }
 
     pub fn len(&self) -> usize {
@@ -780,42 +1029,58 @@ impl<'a> ExtraSupports<'a> {
         self.groups.is_empty()
     }
 
-    /// The solution with every support added so far, and each support's reaction (force
-    /// on the plate, N, + towards the top face; summed over its nodes).
+    /// The solution with every support added so far (and the base system's anchor
+    /// springs cancelled), and each support's reaction (force on the plate, N, + towards
+    /// the top face).
     pub fn solve(&self) -> (Solution, Vec<f64>) {
-        let live: Vec<usize> = (0..self.nodes.len())
-            .filter(|&i| self.cols[i].is_some())
-            .collect();
-        let m = live.len();
+        let m1 = self.cons.len();
+        let springs = &self.fact.springs;
+        let m = m1 + springs.len();
+        let u0 = &self.fact.base_u;
+        let dot = |gv: &SparseVec, col: &[f64]| gv.iter().map(|&(d, v)| v * col[d]).sum::<f64>();
+        // Unknowns: the constraint forces λ (A u = f + Σ λ g) and the spring forces s
+        // that cancel the anchors (A u = f + ... + Σ s e with eᵀu = s / k).
         let mut a = vec![vec![0.0; m + 1]; m];
-        for (r, &ir) in live.iter().enumerate() {
-            let dr = 3 * self.nodes[ir];
-            for (c, &ic) in live.iter().enumerate() {
-                a[r][c] = self.cols[ic].as_ref().map_or(0.0, |col| col[dr]);
+        for (r, (gr, _)) in self.cons.iter().enumerate() {
+            for (c, (_, col)) in self.cons.iter().enumerate() {
+                a[r][c] = dot(gr, col);
             }
-            a[r][m] = self.fact.base_u[dr];
+            for (c, (_, _, col)) in springs.iter().enumerate() {
+                a[r][m1 + c] = dot(gr, col);
+            }
+            a[r][m] = -dot(gr, u0);
         }
-        let lambda = solve_dense(a);
-        let mut u = self.fact.base_u.clone();
-        for (c, &ic) in live.iter().enumerate() {
-            let l = lambda[c];
-            if let Some(col) = &self.cols[ic] {
+        for (r, &(dr, k, _)) in springs.iter().enumerate() {
+            for (c, (_, col)) in self.cons.iter().enumerate() {
+                a[m1 + r][c] = col[dr];
+            }
+            for (c, (_, _, col)) in springs.iter().enumerate() {
+                a[m1 + r][m1 + c] = col[dr];
+            }
+            a[m1 + r][m1 + r] -= 1.0 / k;
+            a[m1 + r][m] = -u0[dr];
+        }
+        let x = solve_dense(a);
+        let mut u = u0.clone();
+        let cols = self
+            .cons
+            .iter()
+            .map(|c| c.1.as_slice())
+            .chain(springs.iter().map(|s| s.2.as_slice()));
+        for (col, &l) in cols.zip(&x) {
+            if l != 0.0 {
                 for (uk, ck) in u.iter_mut().zip(col) {
-                    *uk -= ck * l;
+                    *uk += ck * l;
                 }
             }
-        }
-        let mut per_node = vec![0.0; self.nodes.len()];
-        for (c, &ic) in live.iter().enumerate() {
-            per_node[ic] = -lambda[c];
         }
         let mut reactions = Vec::with_capacity(self.groups.len());
         let mut k = 0;
         for &n in &self.groups {
-            reactions.push(per_node[k..k + n].iter().sum());
+            reactions.push(x[k..k + n].iter().sum());
             k += n;
         }
-        (self.model.evaluate(&self.el, u), reactions)
+        (self.model.evaluate(u, &self.centres), reactions)
     }
 }
 
@@ -1008,5 +1273,192 @@ mod tests {
         assert!((cap.max_strain_ue / d.max_strain_ue - 1.0).abs() < 1e-6);
         assert!((r[0] - direct.reaction(&d.u, mid)).abs() < 1e-6);
         assert!(cap.max_deflection_mm < base.max_deflection_mm);
+    }
+
+    fn rect(nx: usize, ny: usize, h: f64) -> Grid {
+        Grid {
+            x0: 0.0,
+            y0: 0.0,
+            h,
+            nx,
+            ny,
+            active: vec![true; nx * ny],
+        }
+    }
+
+    /// Bessel J1 by its integral, 𝜋 J1(x) = ∫₀^𝜋 cos(τ − x sin τ) dτ (Simpson).
+    fn bessel_j1(x: f64) -> f64 {
+        let n = 64;
+        let step = PI / n as f64;
+        let f = |t: f64| (t - x * t.sin()).cos();
+        let mut s = f(0.0) + f(PI);
+        for k in 1..n {
+            s += f(k as f64 * step) * if k % 2 == 1 { 4.0 } else { 2.0 };
+        }
+        s * step / 3.0 / PI
+    }
+
+    /// Navier's series (Timoshenko & Woinowsky-Krieger §28-30) for a simply supported
+    /// a x b plate under the force `p` spread uniformly over the disk of radius `c`
+    /// round (ξ, η): the gauge reading, µε, of a `g` x `g` square centred at (x, y)
+    /// (mean curvature over the square from the series term by term, exact integrals).
+    #[allow(clippy::too_many_arguments)]
+    fn navier_disk_gauge(
+        (a, b): (f64, f64),
+        (xi, eta, c, p): (f64, f64, f64, f64),
+        mat: &Material,
+        (x, y, g): (f64, f64, f64),
+        terms: usize,
+    ) -> f64 {
+        let d = mat.flexural_rigidity();
+        let (x0, x1, y0, y1) = (x - g / 2.0, x + g / 2.0, y - g / 2.0, y + g / 2.0);
+        let mut k = [0.0f64; 3];
+        for m in 1..=terms {
+            let al = m as f64 * PI / a;
+            let sx = ((al * x0).cos() - (al * x1).cos()) / (al * g);
+            let cx = ((al * x1).sin() - (al * x0).sin()) / (al * g);
+            for n in 1..=terms {
+                let be = n as f64 * PI / b;
+                let kk = (al * al + be * be).sqrt();
+                let disk = if c > 0.0 {
+                    2.0 * bessel_j1(kk * c) / (kk * c)
+                } else {
+                    1.0
+                };
+                let q = 4.0 * p / (a * b) * (al * xi).sin() * (be * eta).sin() * disk;
+                let w = q / (d * (al * al + be * be).powi(2));
+                let sy = ((be * y0).cos() - (be * y1).cos()) / (be * g);
+                let cy = ((be * y1).sin() - (be * y0).sin()) / (be * g);
+                k[0] -= al * al * w * sx * sy;
+                k[1] -= be * be * w * sx * sy;
+                k[2] += al * be * w * cx * cy;
+            }
+        }
+        mat.thickness_mm / 2.0 * principal_abs(k) * 1e6
+    }
+
+    fn simply_supported_disk(h: f64, radius: f64) -> (PlateModel, Solution) {
+        let (a, b) = (60.0, 40.0);
+        let mut model = PlateModel::new(
+            rect((a / h).round() as usize, (b / h).round() as usize, h),
+            FR4,
+        );
+        simply_support(&mut model);
+        model.add_patch_load(23.3, 17.1, radius, 20.0);
+        model.set_gauge(3.0);
+        let (_, sol) = model.solve().unwrap();
+        (model, sol)
+    }
+
+    #[test]
+    fn patch_load_gauge_strain_matches_navier_and_converges() {
+        // A 20 N push finger's pressure (4 mm disk) on a simply supported 60 x 40 mm
+        // plate, read by a 3 mm gauge centred on it, at h = 2, 1, 0.5 mm.
+        let exact = navier_disk_gauge(
+            (60.0, 40.0),
+            (23.3, 17.1, 2.0, 20.0),
+            &FR4,
+            (23.3, 17.1, 3.0),
+            300,
+        );
+        let mut readings = Vec::new();
+        for h in [2.0, 1.0, 0.5] {
+            let (model, sol) = simply_supported_disk(h, 2.0);
+            let e = model.gauge_strain(&sol, 23.3, 17.1, 3.0).unwrap();
+            // The reported figure is the largest gauge reading: here, on the load.
+            assert!(
+                (sol.max_strain_ue / e - 1.0).abs() < 0.02,
+                "{h}: {}",
+                sol.max_strain_ue
+            );
+            readings.push(e);
+        }
+        eprintln!("4 mm patch, 3 mm gauge: h 2/1/0.5 mm {readings:?} µε, Navier {exact:.1} µε");
+        for (h, e) in [2.0, 1.0, 0.5].iter().zip(&readings) {
+            assert!(
+                (e / exact - 1.0).abs() < 0.03,
+                "h {h}: {e} vs Navier {exact}"
+            );
+        }
+        assert!(
+            (readings[2] / readings[1] - 1.0).abs() < 0.01,
+            "{readings:?}"
+        );
+        // The series itself has converged (more terms change it by < 0.1%).
+        let more = navier_disk_gauge(
+            (60.0, 40.0),
+            (23.3, 17.1, 2.0, 20.0),
+            &FR4,
+            (23.3, 17.1, 3.0),
+            500,
+        );
+        assert!((more / exact - 1.0).abs() < 1e-3, "{more} vs {exact}");
+    }
+
+    #[test]
+    fn point_load_peak_grows_with_refinement_gauge_reading_does_not() {
+        // The element-centre strain under a point load is log-singular: it grows at
+        // every refinement. A gauge's reading of it converges (to Navier's series).
+        let mut centre = Vec::new();
+        let mut gauge = Vec::new();
+        for h in [2.0, 1.0, 0.5] {
+            let (model, sol) = simply_supported_disk(h, 0.0);
+            centre.push(sol.max_centre_strain_ue);
+            gauge.push(model.gauge_strain(&sol, 23.3, 17.1, 3.0).unwrap());
+        }
+        assert!(
+            centre[1] > 1.1 * centre[0] && centre[2] > 1.1 * centre[1],
+            "{centre:?}"
+        );
+        let exact = navier_disk_gauge(
+            (60.0, 40.0),
+            (23.3, 17.1, 0.0, 20.0),
+            &FR4,
+            (23.3, 17.1, 3.0),
+            300,
+        );
+        eprintln!(
+            "point load: element-centre peak h 2/1/0.5 mm {centre:?} µε; 3 mm gauge {gauge:?} µε, Navier {exact:.1} µε"
+        );
+        assert!(
+            (gauge[2] / exact - 1.0).abs() < 0.03,
+            "{gauge:?} vs {exact}"
+        );
+        assert!((gauge[2] / gauge[1] - 1.0).abs() < 0.02, "{gauge:?}");
+    }
+
+    #[test]
+    fn patch_supports_cancel_the_anchors_and_balance_the_load() {
+        // A free plate on three finger patches (anchored base system), loaded off
+        // centre: the reactions balance the load and its moments; a direct solve with
+        // the same patches as the only supports agrees, so the anchors leave no trace.
+        let mut model = PlateModel::new(rect(30, 20, 2.0), FR4);
+        let fingers = [(6.0, 6.0), (54.0, 8.0), (30.0, 34.0)];
+        for &(x, y) in &fingers {
+            let (_, _, k) = model.nearest_node(x, y).unwrap();
+            model.anchor(k);
+        }
+        model.add_patch_load(25.0, 18.0, 0.6, 12.0);
+        model.add_patch_load(40.0, 22.0, 0.6, 6.0);
+        let (fact, _) = model.solve().unwrap();
+        let mut extra = ExtraSupports::new(&model, &fact);
+        for &(x, y) in &fingers {
+            extra.add_patch(x, y, 2.0);
+        }
+        let (sol, r) = extra.solve();
+        let total: f64 = r.iter().sum();
+        assert!((total + 18.0).abs() < 1e-6, "{r:?}");
+        let mx: f64 =
+            r.iter().zip(&fingers).map(|(f, p)| f * p.0).sum::<f64>() + 12.0 * 25.0 + 6.0 * 40.0;
+        let my: f64 =
+            r.iter().zip(&fingers).map(|(f, p)| f * p.1).sum::<f64>() + 12.0 * 18.0 + 6.0 * 22.0;
+        assert!(mx.abs() < 1e-5 && my.abs() < 1e-5, "{mx} {my}");
+        // Statically determinate: the anchor springs' stiffness cannot matter, and the
+        // mean deflection under each finger is zero.
+        for &(x, y) in &fingers {
+            let g = model.spread(x, y, 2.0);
+            let w: f64 = g.iter().map(|&(d, v)| v * sol.u[d]).sum();
+            assert!(w.abs() < 1e-9, "{w}");
+        }
     }
 }

@@ -19,14 +19,21 @@
 
 use crate::config::MechanicsSettings;
 use crate::geom;
-use crate::plate::{ExtraSupports, Fix, Grid, Material, PlateModel};
+use crate::plate::{ExtraSupports, Grid, Material, PlateModel};
 use pogo_board::{PolygonMm, Side};
 use pogo_fixture::{Fixture, ForceSummary, PlateModelInfo, Support};
 
-/// Node candidates where a push finger may press, per face.
+/// Spots where a push finger may press, per face: a square lattice of pitch
+/// [`spot_pitch_mm`] anchored at the board's top left corner (independent of the plate
+/// model's elements, so the supports do not move when the mesh is refined).
 struct Candidates {
-    /// (node number, x, y, grid i, grid j)
-    nodes: Vec<(usize, f64, f64)>,
+    /// (spot id, x, y, nearest model node)
+    nodes: Vec<(usize, f64, f64, usize)>,
+}
+
+/// Pitch of the lattice of push finger spots, mm.
+fn spot_pitch_mm(longest: f64, s: &MechanicsSettings) -> f64 {
+    (longest / 144.0).max(s.push_finger_diameter_mm / 4.0)
 }
 
 fn candidates(
@@ -35,8 +42,9 @@ fn candidates(
     outline: &[PolygonMm],
     face: Side,
     s: &MechanicsSettings,
+    (l, t, r_, b): (f64, f64, f64, f64),
 ) -> Candidates {
-    let g = &model.grid;
+    let pitch = spot_pitch_mm((r_ - l).max(b - t), s);
     let r = s.push_finger_diameter_mm / 2.0;
     let parts: Vec<(&pogo_fixture::PartOutline, [f64; 4])> = fx
         .board
@@ -46,10 +54,11 @@ fn candidates(
         .map(|p| (p, geom::part_box(p, r + s.push_finger_clearance_mm)))
         .collect();
     let mut nodes = Vec::new();
-    for j in 0..=g.ny {
-        for i in 0..=g.nx {
-            let Some(k) = model.node(i, j) else { continue };
-            let (x, y) = g.node_xy(i, j);
+    let nx = ((r_ - l) / pitch).floor() as usize;
+    let ny = ((b - t) / pitch).floor() as usize;
+    for j in 0..=ny {
+        for i in 0..=nx {
+            let (x, y) = (l + i as f64 * pitch, t + j as f64 * pitch);
             if !geom::on_board(outline, x, y, r + 0.5) {
                 continue;
             }
@@ -74,7 +83,11 @@ fn candidates(
             }) {
                 continue;
             }
-            nodes.push((k, x, y));
+            let Some((_, _, k)) = model.nearest_node(x, y) else {
+                continue;
+            };
+            let id = 2 * (j * (nx + 1) + i) + usize::from(face == Side::Bottom);
+            nodes.push((id, x, y, k));
         }
     }
     Candidates { nodes }
@@ -170,9 +183,9 @@ fn clusters(points: &[(f64, f64, f64)], k: usize) -> Vec<(f64, f64)> {
     centres
 }
 
-/// A candidate spot: (score, node, x, y, face).
-type Cand = (f64, usize, f64, f64, Side);
-/// A trial support: (max strain, node, supports, active fingers, solution, reactions).
+/// A candidate spot: (score, spot id, x, y, face, nearest model node).
+type Cand = (f64, usize, f64, f64, Side, usize);
+/// A trial support: (max strain, spot id, supports, active fingers, solution, reactions).
 type Trial<'a> = (
     f64,
     usize,
@@ -184,7 +197,10 @@ type Trial<'a> = (
 
 #[derive(Clone, Copy)]
 struct Placed {
+    /// The model node nearest to it (anchors a clamp in the base system).
     node: usize,
+    /// Its spot id ([`Candidates`]; `usize::MAX` for an edge support post).
+    spot: usize,
     x: f64,
     y: f64,
     face: Side,
@@ -236,6 +252,7 @@ pub fn analyse(
         thickness_mm: thickness,
     };
     let mut model = PlateModel::new(grid.clone(), material);
+    model.set_gauge(s.strain_gauge_mm);
     let elements = grid.active.iter().filter(|&&a| a).count();
     summary.model = PlateModelInfo {
         method: "kirchhoff plate, ACM rectangles".into(),
@@ -256,7 +273,10 @@ pub fn analyse(
             Side::Top => -f,
         };
         side_force[(p.side == Side::Bottom) as usize] += f;
-        model.add_load(p.x, p.y, z);
+        let contact_r = fx
+            .part(&p.part)
+            .map_or(0.0, |part| part.tip_contact_radius_mm);
+        model.add_patch_load(p.x, p.y, load_radius_mm(contact_r, thickness), z);
     }
     // The face the lid's push fingers press: opposite the side with the larger force.
     let lid_face = if side_force[1] >= side_force[0] {
@@ -264,8 +284,8 @@ pub fn analyse(
     } else {
         Side::Bottom
     };
-    let cand_top = candidates(fx, &model, &outline, Side::Top, s);
-    let cand_bottom = candidates(fx, &model, &outline, Side::Bottom, s);
+    let cand_top = candidates(fx, &model, &outline, Side::Top, s, (l, t, r, b));
+    let cand_bottom = candidates(fx, &model, &outline, Side::Bottom, s, (l, t, r, b));
     let cand = |face: Side| {
         if face == Side::Top {
             &cand_top
@@ -298,10 +318,10 @@ pub fn analyse(
             pr = pr.max(x + h);
             pb = pb.max(y + h);
         }
-        let free: Vec<&(usize, f64, f64)> = cand(lid_face)
+        let free: Vec<&(usize, f64, f64, usize)> = cand(lid_face)
             .nodes
             .iter()
-            .filter(|c| in_piece.contains(&c.0))
+            .filter(|c| in_piece.contains(&c.3))
             .collect();
         let before = placed.len();
         for &(cx, cy) in &[(pl, pt), (pr, pt), (pr, pb), (pl, pb)] {
@@ -315,7 +335,8 @@ pub fn analyse(
                 });
             if let Some(c) = best {
                 placed.push(Placed {
-                    node: c.0,
+                    node: c.3,
+                    spot: c.0,
                     x: c.1,
                     y: c.2,
                     face: lid_face,
@@ -349,6 +370,7 @@ pub fn analyse(
                 if let Some((k, x, y)) = best {
                     placed.push(Placed {
                         node: k,
+                        spot: usize::MAX,
                         x,
                         y,
                         face: lid_face.opposite(),
@@ -387,7 +409,8 @@ pub fn analyse(
                 && (c.1 - cx).hypot(c.2 - cy) <= longest / 4.0
             {
                 placed.push(Placed {
-                    node: c.0,
+                    node: c.3,
+                    spot: c.0,
                     x: c.1,
                     y: c.2,
                     face,
@@ -402,39 +425,12 @@ pub fn analyse(
     // press: one that would pull is left out (active set, the hardest pull first).
     let (clamps, fingers): (Vec<Placed>, Vec<Placed>) =
         placed.into_iter().partition(|p| p.reason != "cluster");
-    // A push finger's flat tip holds every node under it.
+    // A push finger (or support post) pushes through its flat tip: a uniform pressure
+    // over the tip's disk. The clamps anchor the base system (springs cancelled in every
+    // solve) and come first among the supports, never removed.
     let tip_r = s.push_finger_diameter_mm / 2.0;
-    let patch = |model: &PlateModel, centre: usize, x: f64, y: f64| -> Vec<usize> {
-        let g = &model.grid;
-        let reach = (tip_r / g.h).ceil() as isize;
-        let ci = ((x - g.x0) / g.h).round() as isize;
-        let cj = ((y - g.y0) / g.h).round() as isize;
-        let mut nodes = vec![centre];
-        for dj in -reach..=reach {
-            for di in -reach..=reach {
-                let (i, j) = (ci + di, cj + dj);
-                if i < 0 || j < 0 || i as usize > g.nx || j as usize > g.ny {
-                    continue;
-                }
-                let (nx_, ny_) = g.node_xy(i as usize, j as usize);
-                if (nx_ - x).hypot(ny_ - y) <= tip_r + 1e-9
-                    && let Some(k) = model.node(i as usize, j as usize)
-                    && k != centre
-                {
-                    nodes.push(k);
-                }
-            }
-        }
-        nodes
-    };
-    let clamp_nodes: Vec<Vec<usize>> = clamps
-        .iter()
-        .map(|p| patch(&model, p.node, p.x, p.y))
-        .collect();
-    for nodes in &clamp_nodes {
-        for &k in nodes {
-            model.fix(k, Fix::W);
-        }
+    for p in &clamps {
+        model.anchor(p.node);
     }
     let (fact, _) = model.solve()?;
     let compressive = |p: &Placed, force_on_plate: f64| {
@@ -444,6 +440,7 @@ pub fn analyse(
             force_on_plate
         }
     };
+    let n_clamps = clamps.len();
     let settle = |extra: &mut ExtraSupports,
                   active: &mut Vec<Placed>|
      -> (crate::plate::Solution, Vec<f64>) {
@@ -451,14 +448,14 @@ pub fn analyse(
             let (sol, r) = extra.solve();
             let worst = active
                 .iter()
-                .zip(&r)
+                .zip(&r[n_clamps..])
                 .enumerate()
                 .map(|(i, (p, &f))| (i, compressive(p, f)))
                 .filter(|x| x.1 < -1e-9)
                 .min_by(|a, b| a.1.total_cmp(&b.1));
             match worst {
                 Some((i, _)) => {
-                    extra.remove(i);
+                    extra.remove(n_clamps + i);
                     active.remove(i);
                 }
                 None => return (sol, r),
@@ -466,9 +463,12 @@ pub fn analyse(
         }
     };
     let mut extra = ExtraSupports::new(&model, &fact);
+    for p in &clamps {
+        extra.add_patch(p.x, p.y, tip_r);
+    }
     let mut active: Vec<Placed> = Vec::new();
     for p in fingers {
-        extra.add_group(&patch(&model, p.node, p.x, p.y));
+        extra.add_patch(p.x, p.y, tip_r);
         active.push(p);
     }
     let (sol, reactions) = settle(&mut extra, &mut active);
@@ -482,15 +482,10 @@ pub fn analyse(
     };
     summary.supports = clamps
         .iter()
-        .zip(&clamp_nodes)
-        .map(|(p, nodes)| to_support(p, nodes.iter().map(|&k| model.reaction(&sol.u, k)).sum()))
+        .chain(&active)
+        .zip(&reactions)
+        .map(|(p, &r)| to_support(p, r))
         .collect();
-    summary.supports.extend(
-        active
-            .iter()
-            .zip(&reactions)
-            .map(|(p, &r)| to_support(p, r)),
-    );
     summary.max_strain_ue = sol.max_strain_ue;
     summary.max_strain_at = [sol.max_strain_at.0, sol.max_strain_at.1];
     summary.max_deflection_mm = sol.max_deflection_mm;
@@ -523,18 +518,15 @@ pub fn analyse(
                         continue;
                     }
                     // A finger only presses: useful where the board moves towards it.
-                    let w = if face == Side::Top {
-                        current.u[3 * c.0]
-                    } else {
-                        -current.u[3 * c.0]
-                    };
+                    let w = model.deflection_at(&current, c.1, c.2).unwrap_or(0.0);
+                    let w = if face == Side::Top { w } else { -w };
                     if w > 0.0 && by_w.is_none_or(|b| w > b.0) {
-                        by_w = Some((w, c.0, c.1, c.2, face));
+                        by_w = Some((w, c.0, c.1, c.2, face, c.3));
                     }
                     let d = (c.1 - px).hypot(c.2 - py);
                     let q = usize::from(c.1 >= px) + 2 * usize::from(c.2 >= py);
                     if by_peak[q].is_none_or(|b| d < b.0) {
-                        by_peak[q] = Some((d, c.0, c.1, c.2, face));
+                        by_peak[q] = Some((d, c.0, c.1, c.2, face, c.3));
                     }
                 }
             }
@@ -549,13 +541,14 @@ pub fn analyse(
                 .flatten()
                 .filter(|b| b.0 <= near + 3.0 * spacing);
             let mut tried = Vec::new();
-            for (_, node, x, y, face) in by_w.into_iter().chain(peak_cands) {
-                tried.push(node);
+            for (_, spot, x, y, face, node) in by_w.into_iter().chain(peak_cands) {
+                tried.push(spot);
                 let mut ex = extra.clone();
-                ex.add_group(&patch(&model, node, x, y));
+                ex.add_patch(x, y, tip_r);
                 let mut act = active.clone();
                 act.push(Placed {
                     node,
+                    spot,
                     x,
                     y,
                     face,
@@ -564,13 +557,13 @@ pub fn analyse(
                 });
                 let (sol2, r2) = settle(&mut ex, &mut act);
                 if best.as_ref().is_none_or(|b| sol2.max_strain_ue < b.0) {
-                    best = Some((sol2.max_strain_ue, node, ex, act, sol2, r2));
+                    best = Some((sol2.max_strain_ue, spot, ex, act, sol2, r2));
                 }
             }
-            let Some((_, best_node, ex, act, sol2, r2)) = best else {
+            let Some((_, best_spot, ex, act, sol2, r2)) = best else {
                 break;
             };
-            if !act.iter().any(|p| p.node == best_node)
+            if !act.iter().any(|p| p.spot == best_spot)
                 || sol2.max_strain_ue >= current.max_strain_ue
             {
                 // None of them helps (or the best would only pull): never try them
@@ -589,7 +582,7 @@ pub fn analyse(
         }
         let suggested: Vec<Support> = active
             .iter()
-            .zip(&reactions)
+            .zip(&reactions[n_clamps..])
             .filter(|(p, _)| p.reason == "suggested")
             .map(|(p, &r)| to_support(p, r))
             .collect();
@@ -599,4 +592,19 @@ pub fn analyse(
         summary.suggested_supports = suggested;
     }
     Ok(summary)
+}
+
+/// Radius of the disk a probe's force is spread over, mm: the radius of the equivalent
+/// loaded area that thin-plate theory needs for the bending stress under a load on a
+/// small circle of radius `contact_r` (Timoshenko & Woinowsky-Krieger, *Theory of Plates
+/// and Shells*, §19: `b = √(1.6 c² + t²) − 0.675 t` for `c < 1.724 t`, else `c`). A tip
+/// touching a point (c = 0) still loads a disk of 0.325 t: the plate's thickness spreads
+/// the force.
+pub fn load_radius_mm(contact_r: f64, thickness: f64) -> f64 {
+    let c = contact_r.max(0.0);
+    if c < 1.724 * thickness {
+        (1.6 * c * c + thickness * thickness).sqrt() - 0.675 * thickness
+    } else {
+        c
+    }
 }
