@@ -2,7 +2,7 @@
 //! probes (pogo-design defaults), then builds the mechanics with the plate model's
 //! element size at h, h/2, h/4 (h = the default grid), and prints the reported strain.
 //!
-//! usage: cargo run --release -p pogo-mechanics --example strain_study -- BOARD... [--refine 1,2,4]
+//! usage: cargo run --release -p pogo-mechanics --example strain_study -- BOARD... [--refine 1,2,4] [--supports]
 
 #![allow(clippy::print_stdout)] // a study program reports on stdout
 
@@ -12,9 +12,12 @@ use pogo_mechanics::{MechanicsConfig, build};
 fn main() {
     let mut boards = Vec::new();
     let mut refine = vec![1usize, 2, 4];
+    let mut list_supports = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
-        if a == "--refine" {
+        if a == "--supports" {
+            list_supports = true;
+        } else if a == "--refine" {
             let list = args.next().expect("--refine 1,2,4");
             refine = list
                 .split(',')
@@ -72,6 +75,19 @@ fn main() {
                     .strain_with_suggestions_ue
                     .map_or("-".into(), |e| format!("{e:.0}")),
             );
+            if list_supports {
+                for s in force.supports.iter().chain(&force.suggested_supports) {
+                    println!(
+                        "  {} {} {} ({:.1}, {:.1}) {:.1} N",
+                        s.kind,
+                        s.reason,
+                        s.side.as_str(),
+                        s.x,
+                        s.y,
+                        s.reaction_n
+                    );
+                }
+            }
         }
     }
 }

@@ -412,6 +412,9 @@ pub struct Solution {
     pub max_deflection_mm: f64,
     /// Per cell (`j * nx + i`) polynomial coefficients of the deflection.
     coef: Vec<[f64; 12]>,
+    /// The largest gauge readings at points at least a gauge apart, largest first:
+    /// (µε, x, y); empty without a gauge.
+    pub peaks: Vec<(f64, f64, f64)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -633,6 +636,15 @@ impl PlateModel {
     /// far). A tiny elastic foundation keeps a piece without supports from being
     /// singular.
     pub fn solve(&self) -> Result<(Factored, Solution), String> {
+        self.solve_prescribed(&[])
+    }
+
+    /// [`PlateModel::solve`] with DOFs held at given values (DOF, value): a submodel's
+    /// cut boundary.
+    fn solve_prescribed(
+        &self,
+        prescribed: &[(usize, f64)],
+    ) -> Result<(Factored, Solution), String> {
         let g = &self.grid;
         let el = &self.el;
         let n = self.dofs();
@@ -640,6 +652,11 @@ impl PlateModel {
             return Err("the board outline covers no grid cell".into());
         }
         let mut fixed = vec![false; n];
+        let mut value = vec![0.0; n];
+        for &(d, v) in prescribed {
+            fixed[d] = true;
+            value[d] = v;
+        }
         for &(node, what) in &self.fixes {
             let b = 3 * node;
             match what {
@@ -677,10 +694,18 @@ impl PlateModel {
         }
         let mut band = Band::new(n, bw);
         let diag_scale = el.k[0][0];
+        let mut f = vec![0.0; n];
         for (_, _, d) in &cells {
             for p in 0..12 {
                 if fixed[d[p]] {
                     continue;
+                }
+                if !prescribed.is_empty() {
+                    for q in 0..12 {
+                        if fixed[d[q]] {
+                            f[d[p]] -= el.k[p][q] * value[d[q]];
+                        }
+                    }
                 }
                 for q in p..12 {
                     if fixed[d[q]] {
@@ -712,7 +737,6 @@ impl PlateModel {
         for &d in &springs {
             band.add(d, d, diag_scale);
         }
-        let mut f = vec![0.0; n];
         for &(x, y, radius, force) in &self.loads {
             for (d, v) in self.spread(x, y, radius) {
                 f[d] += force * v;
@@ -720,7 +744,8 @@ impl PlateModel {
         }
         for k in 0..n {
             if fixed[k] {
-                f[k] = 0.0;
+                // The row holds only `diag_scale`: the solve returns the value.
+                f[k] = diag_scale * value[k];
             }
         }
         band.factor()
@@ -842,6 +867,106 @@ impl PlateModel {
         Some((0..12).map(|q| p[q] * c[q]).sum())
     }
 
+    /// Deflection and slopes (w, w_x, w_y) at (x, y) from the solution; None off the
+    /// board.
+    fn state_at(&self, sol: &Solution, x: f64, y: f64) -> Option<[f64; 3]> {
+        let (i, j) = self.grid.cell_at(x, y)?;
+        let (ox, oy) = self.grid.node_xy(i, j);
+        let c = &sol.coef[j * self.grid.nx + i];
+        let (lx, ly) = (x - ox, y - oy);
+        let dot = |p: [f64; 12]| (0..12).map(|q| p[q] * c[q]).sum::<f64>();
+        Some([
+            dot(poly(lx, ly)),
+            dot(poly_dx(lx, ly)),
+            dot(poly_dy(lx, ly)),
+        ])
+    }
+
+    /// The gauge reading at (x, y), µε, from a submodel: the square of half-side `half`
+    /// round (x, y), meshed with elements of at most `h_fine`, loaded with this model's
+    /// loads and with `supports` (x, y, radius, force on the plate N: known reactions,
+    /// spread like loads) inside it, its cut boundary held at this solution's deflection
+    /// and slopes. Resolves what elements larger than the gauge cannot (the pressure
+    /// under a push finger, a probe's load). None when the point is off the board.
+    pub fn zoom_gauge(
+        &self,
+        sol: &Solution,
+        supports: &[(f64, f64, f64, f64)],
+        (x, y): (f64, f64),
+        half: f64,
+        h_fine: f64,
+    ) -> Option<f64> {
+        if self.gauge_mm <= 0.0 {
+            return None;
+        }
+        let n = ((2.0 * half / h_fine).ceil() as usize).max(2);
+        let h = 2.0 * half / n as f64;
+        let (x0, y0) = (x - half, y - half);
+        let mut active = vec![false; n * n];
+        for j in 0..n {
+            for i in 0..n {
+                let (cx, cy) = (x0 + (i as f64 + 0.5) * h, y0 + (j as f64 + 0.5) * h);
+                active[j * n + i] = self.grid.cell_at(cx, cy).is_some();
+            }
+        }
+        let grid = Grid {
+            x0,
+            y0,
+            h,
+            nx: n,
+            ny: n,
+            active,
+        };
+        let mut sub = PlateModel::new(grid, self.material);
+        sub.set_gauge(self.gauge_mm);
+        if sub.dofs() == 0 {
+            return None;
+        }
+        let inside = |px: f64, py: f64, r: f64| {
+            px + r > x0 && px - r < x0 + 2.0 * half && py + r > y0 && py - r < y0 + 2.0 * half
+        };
+        for &(px, py, r, force) in self.loads.iter().chain(supports) {
+            if inside(px, py, r) {
+                sub.add_patch_load(px, py, r, force);
+            }
+        }
+        let mut prescribed = Vec::new();
+        for j in 0..=n {
+            for i in 0..=n {
+                if i != 0 && j != 0 && i != n && j != n {
+                    continue;
+                }
+                let Some(k) = sub.node(i, j) else { continue };
+                let (nx_, ny_) = sub.grid.node_xy(i, j);
+                // Just inside the box, so a node on a global element edge takes the
+                // element the box lies in.
+                let ex = nx_
+                    + if i == 0 {
+                        1e-9
+                    } else if i == n {
+                        -1e-9
+                    } else {
+                        0.0
+                    };
+                let ey = ny_
+                    + if j == 0 {
+                        1e-9
+                    } else if j == n {
+                        -1e-9
+                    } else {
+                        0.0
+                    };
+                if let Some(st) = self.state_at(sol, ex, ey) {
+                    for (q, v) in st.into_iter().enumerate() {
+                        prescribed.push((3 * k + q, v));
+                    }
+                }
+            }
+        }
+        let (_, subsol) = sub.solve_prescribed(&prescribed).ok()?;
+        sub.gauge_strain(&subsol, x, y, self.gauge_mm)
+    }
+
     fn evaluate(&self, u: Vec<f64>, support_centres: &[(f64, f64)]) -> Solution {
         let g = &self.grid;
         let el = &self.el;
@@ -889,14 +1014,23 @@ impl PlateModel {
             max_centre_strain_ue: max_e,
             max_deflection_mm: max_w,
             coef,
+            peaks: Vec::new(),
         };
         if self.gauge_mm > 0.0 {
-            // Gauge positions: every load and support centre (where the peaks are) and
-            // every element centre whose own strain is within reach of the peak.
+            // Gauge positions: every support centre, and every load and element centre
+            // in an element whose own strain is within reach of the peak.
             let threshold = 0.3 * max_e;
+            let mut cell_strain = vec![0.0; g.nx * g.ny];
+            for c in &sol.cells {
+                cell_strain[c.j * g.nx + c.i] = c.strain_ue;
+            }
             let points = self
                 .loads
                 .iter()
+                .filter(|l| {
+                    g.cell_at(l.0, l.1)
+                        .is_none_or(|(i, j)| cell_strain[j * g.nx + i] >= threshold)
+                })
                 .map(|l| (l.0, l.1))
                 .chain(support_centres.iter().copied())
                 .chain(
@@ -905,17 +1039,29 @@ impl PlateModel {
                         .filter(|c| c.strain_ue >= threshold)
                         .map(|c| g.cell_centre(c.i, c.j)),
                 );
-            let (mut best, mut best_at) = (0.0f64, at);
-            for (x, y) in points {
-                if let Some(e) = self.gauge_strain(&sol, x, y, self.gauge_mm)
-                    && e > best
+            let mut readings: Vec<(f64, f64, f64)> = points
+                .filter_map(|(x, y)| {
+                    self.gauge_strain(&sol, x, y, self.gauge_mm)
+                        .map(|e| (e, x, y))
+                })
+                .collect();
+            readings.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.total_cmp(&b.1)));
+            for r in readings {
+                if sol.peaks.len() == 4 {
+                    break;
+                }
+                if sol
+                    .peaks
+                    .iter()
+                    .all(|p| (p.1 - r.1).hypot(p.2 - r.2) >= self.gauge_mm)
                 {
-                    best = e;
-                    best_at = (x, y);
+                    sol.peaks.push(r);
                 }
             }
-            sol.max_strain_ue = best;
-            sol.max_strain_at = best_at;
+            if let Some(&(e, x, y)) = sol.peaks.first() {
+                sol.max_strain_ue = e;
+                sol.max_strain_at = (x, y);
+            }
         }
         sol
     }

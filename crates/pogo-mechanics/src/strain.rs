@@ -486,33 +486,67 @@ pub fn analyse(
         .zip(&reactions)
         .map(|(p, &r)| to_support(p, r))
         .collect();
-    summary.max_strain_ue = sol.max_strain_ue;
-    summary.max_strain_at = [sol.max_strain_at.0, sol.max_strain_at.1];
+    // Elements larger than half the gauge cannot resolve a finger's or a probe's
+    // pressure under the gauge: the largest readings are taken again from submodels
+    // (the square round each reading, elements of half a gauge, cut boundary from the
+    // board model).
+    let gauge = s.strain_gauge_mm;
+    let zoom = |sol: &crate::plate::Solution, supports: &[Placed], reactions: &[f64]| {
+        if gauge <= 0.0 || h <= gauge / 2.0 {
+            return (sol.max_strain_ue, sol.max_strain_at);
+        }
+        let known: Vec<(f64, f64, f64, f64)> = supports
+            .iter()
+            .zip(reactions)
+            .map(|(p, &r)| (p.x, p.y, tip_r, r))
+            .collect();
+        let half = gauge / 2.0 + h.max(2.0 * gauge);
+        sol.peaks
+            .iter()
+            .filter_map(|&(_, x, y)| {
+                model
+                    .zoom_gauge(sol, &known, (x, y), half, gauge / 2.0)
+                    .map(|e| (e, (x, y)))
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .unwrap_or((sol.max_strain_ue, sol.max_strain_at))
+    };
+    let all_supports =
+        |active: &[Placed]| -> Vec<Placed> { clamps.iter().chain(active).copied().collect() };
+    let (strain, at) = zoom(&sol, &all_supports(&active), &reactions);
+    // The suggestions are searched on the board model's readings, against the limit
+    // scaled as the submodel scaled the largest reading.
+    let scale = if sol.max_strain_ue > 0.0 {
+        strain / sol.max_strain_ue
+    } else {
+        1.0
+    };
+    summary.max_strain_ue = strain;
+    summary.max_strain_at = [at.0, at.1];
     summary.max_deflection_mm = sol.max_deflection_mm;
-    summary.exceeded = sol.max_strain_ue > s.strain_limit_ue;
+    summary.exceeded = strain > s.strain_limit_ue;
     if summary.exceeded {
-        let faces: Vec<Side> = if side_force[0] > 0.0 && side_force[1] > 0.0 {
-            vec![Side::Top, Side::Bottom]
-        } else {
-            vec![lid_face]
-        };
+        // Push fingers on the lid's face, and support posts (board stops) on the probe
+        // plate's face where the board sags away from the lid.
+        let faces = [Side::Top, Side::Bottom];
         let mut current = sol;
         let mut reactions = reactions;
         let mut tries = 0;
         let mut failures = 0;
         let mut excluded: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
         while active.iter().filter(|p| p.reason == "suggested").count() < s.max_suggested_supports
-            && current.max_strain_ue > s.strain_limit_ue
+            && current.max_strain_ue * scale > s.strain_limit_ue
             && tries < 2 * s.max_suggested_supports
         {
             tries += 1;
             let all_taken = |x: f64, y: f64| taken(&clamps, x, y) || taken(&active, x, y);
-            // Candidates: where the board deflects most towards a finger, and the free
-            // spots nearest the strain peak (one per quadrant round it).
-            let mut by_w: Option<Cand> = None;
-            let mut by_peak: [Option<Cand>; 4] = [None; 4];
+            // Candidates: the spots where the board moves most towards a finger (two,
+            // far apart), and on each face the free spots nearest the strain peak where
+            // the board moves towards that face (one per quadrant round it).
+            let mut by_w: Vec<Cand> = Vec::new();
+            let mut by_peak: [Option<Cand>; 8] = [None; 8];
             let (px, py) = current.max_strain_at;
-            for &face in &faces {
+            for (fi, &face) in faces.iter().enumerate() {
                 for c in &cand(face).nodes {
                     if all_taken(c.1, c.2) || excluded.contains(&c.0) {
                         continue;
@@ -520,14 +554,28 @@ pub fn analyse(
                     // A finger only presses: useful where the board moves towards it.
                     let w = model.deflection_at(&current, c.1, c.2).unwrap_or(0.0);
                     let w = if face == Side::Top { w } else { -w };
-                    if w > 0.0 && by_w.is_none_or(|b| w > b.0) {
-                        by_w = Some((w, c.0, c.1, c.2, face, c.3));
+                    if w <= 0.0 {
+                        continue;
                     }
+                    by_w.push((w, c.0, c.1, c.2, face, c.3));
                     let d = (c.1 - px).hypot(c.2 - py);
-                    let q = usize::from(c.1 >= px) + 2 * usize::from(c.2 >= py);
+                    let q = usize::from(c.1 >= px) + 2 * usize::from(c.2 >= py) + 4 * fi;
                     if by_peak[q].is_none_or(|b| d < b.0) {
                         by_peak[q] = Some((d, c.0, c.1, c.2, face, c.3));
                     }
+                }
+            }
+            by_w.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            let mut far_apart: Vec<Cand> = Vec::new();
+            for c in by_w {
+                if far_apart.len() == 2 {
+                    break;
+                }
+                if far_apart
+                    .iter()
+                    .all(|f| (f.2 - c.2).hypot(f.3 - c.3) >= 4.0 * spacing)
+                {
+                    far_apart.push(c);
                 }
             }
             let mut best: Option<Trial> = None;
@@ -541,7 +589,7 @@ pub fn analyse(
                 .flatten()
                 .filter(|b| b.0 <= near + 3.0 * spacing);
             let mut tried = Vec::new();
-            for (_, spot, x, y, face, node) in by_w.into_iter().chain(peak_cands) {
+            for (_, spot, x, y, face, node) in far_apart.into_iter().chain(peak_cands) {
                 tried.push(spot);
                 let mut ex = extra.clone();
                 ex.add_patch(x, y, tip_r);
@@ -552,7 +600,11 @@ pub fn analyse(
                     x,
                     y,
                     face,
-                    kind: "push_finger",
+                    kind: if face == lid_face {
+                        "push_finger"
+                    } else {
+                        "support_post"
+                    },
                     reason: "suggested",
                 });
                 let (sol2, r2) = settle(&mut ex, &mut act);
@@ -564,10 +616,10 @@ pub fn analyse(
                 break;
             };
             if !act.iter().any(|p| p.spot == best_spot)
-                || sol2.max_strain_ue >= current.max_strain_ue
+                || sol2.max_strain_ue >= 0.99 * current.max_strain_ue
             {
-                // None of them helps (or the best would only pull): never try them
-                // again, and give up after three such rounds.
+                // None of them helps by 1% (or the best would only pull): never try
+                // them again, and give up after three such rounds.
                 excluded.extend(tried);
                 failures += 1;
                 if failures >= 3 {
@@ -587,7 +639,8 @@ pub fn analyse(
             .map(|(p, &r)| to_support(p, r))
             .collect();
         if !suggested.is_empty() {
-            summary.strain_with_suggestions_ue = Some(current.max_strain_ue);
+            summary.strain_with_suggestions_ue =
+                Some(zoom(&current, &all_supports(&active), &reactions).0);
         }
         summary.suggested_supports = suggested;
     }
