@@ -21,8 +21,9 @@ if [ "$what" = all ] || [ "$what" = both ]; then
   "$STUDY" --refine 1 "${all[@]}"
 fi
 if [ "$what" = study ] || [ "$what" = both ]; then
-  "$STUDY" --refine 1,2,4 "$(first glasgow-c2-v9)" "$(first interf_u)" "$(first video-v9)"
+  # The design's own supports only (no suggestion search): the figure being studied.
+  "$STUDY" --refine 1,2,4 --no-suggestions "$(first glasgow-c2-v9)" "$(first interf_u)" "$(first video-v9)"
 fi
 if [ "$what" = panel ]; then
-  "$STUDY" --refine 1,2 "$(first video-panel-4x4)"
+  "$STUDY" --refine 1,2 --no-suggestions "$(first video-panel-4x4)"
 fi

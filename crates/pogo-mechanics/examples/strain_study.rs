@@ -2,7 +2,7 @@
 //! probes (pogo-design defaults), then builds the mechanics with the plate model's
 //! element size at h, h/2, h/4 (h = the default grid), and prints the reported strain.
 //!
-//! usage: cargo run --release -p pogo-mechanics --example strain_study -- BOARD... [--refine 1,2,4] [--supports]
+//! usage: cargo run --release -p pogo-mechanics --example strain_study -- BOARD... [--refine 1,2,4] [--supports] [--no-suggestions]
 
 #![allow(clippy::print_stdout)] // a study program reports on stdout
 
@@ -13,9 +13,12 @@ fn main() {
     let mut boards = Vec::new();
     let mut refine = vec![1usize, 2, 4];
     let mut list_supports = false;
+    let mut suggest = true;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
-        if a == "--supports" {
+        if a == "--no-suggestions" {
+            suggest = false;
+        } else if a == "--supports" {
             list_supports = true;
         } else if a == "--refine" {
             let list = args.next().expect("--refine 1,2,4");
@@ -44,6 +47,9 @@ fn main() {
             let mut cfg = MechanicsConfig::default();
             cfg.mechanics.strain_grid_cells *= f;
             cfg.mechanics.strain_min_element_mm /= f as f64;
+            if !suggest {
+                cfg.mechanics.max_suggested_supports = 0;
+            }
             let mut fx = designed.clone();
             let t = std::time::Instant::now();
             build(&mut fx, &cfg).unwrap_or_else(|e| panic!("{name}: {e}"));

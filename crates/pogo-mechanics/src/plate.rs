@@ -1607,4 +1607,27 @@ mod tests {
             assert!(w.abs() < 1e-9, "{w}");
         }
     }
+
+    #[test]
+    fn submodel_reading_on_a_coarse_plate_matches_navier() {
+        // Elements of 5 and 10 mm cannot resolve a 4 mm patch under a 3 mm gauge; the
+        // submodel (1.5 mm elements, cut boundary from the coarse solution) can.
+        let exact = navier_disk_gauge(
+            (60.0, 40.0),
+            (23.3, 17.1, 2.0, 20.0),
+            &FR4,
+            (23.3, 17.1, 3.0),
+            300,
+        );
+        for h in [5.0, 10.0] {
+            let (model, sol) = simply_supported_disk(h, 2.0);
+            let coarse = model.gauge_strain(&sol, 23.3, 17.1, 3.0).unwrap();
+            let zoomed = model
+                .zoom_gauge(&sol, &[], (23.3, 17.1), 1.5 + h.max(6.0), 1.5)
+                .unwrap();
+            eprintln!("h {h}: coarse {coarse:.1} µε, submodel {zoomed:.1} µε, Navier {exact:.1} µε");
+            assert!((zoomed / exact - 1.0).abs() < 0.03, "h {h}: {zoomed} vs {exact}");
+            assert!((coarse / exact - 1.0).abs() > 0.05, "h {h}: coarse {coarse}");
+        }
+    }
 }

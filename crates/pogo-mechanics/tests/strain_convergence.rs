@@ -1,0 +1,80 @@
+//! The board strain figure is a property of the board and its supports, not of the
+//! mesh: on real boards, halving the plate model's element size changes the reported
+//! strain by a few percent at most (it used to swing with the element: probe loads and
+//! push fingers were points, whose strain is log-singular). Suggested supports lower a
+//! high strain.
+
+use pogo_catalog::Catalog;
+use pogo_fixture::Fixture;
+use pogo_mechanics::{MechanicsConfig, build};
+use std::path::Path;
+
+fn designed(folder: &str, file: &str) -> Fixture {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/data/boards")
+        .join(folder)
+        .join(file);
+    let board = pogo_board::read_file(&path).unwrap_or_else(|e| panic!("{folder}: {e}"));
+    pogo_design::design(&board, &Catalog::builtin(), &Default::default())
+        .unwrap_or_else(|e| panic!("{folder}: {e}"))
+}
+
+/// Builds the mechanics with elements `1 / refine` of the default size: (element mm,
+/// strain µε, supports).
+fn strain(fx: &Fixture, refine: usize) -> (f64, f64, Vec<(f64, f64)>) {
+    let mut cfg = MechanicsConfig::default();
+    cfg.mechanics.strain_grid_cells *= refine;
+    cfg.mechanics.strain_min_element_mm /= refine as f64;
+    // The design's own supports only: the suggestions are a search on top.
+    cfg.mechanics.max_suggested_supports = 0;
+    let mut fx = fx.clone();
+    build(&mut fx, &cfg).unwrap();
+    let force = fx.force.unwrap();
+    let supports = force.supports.iter().map(|s| (s.x, s.y)).collect();
+    (force.model.element_mm, force.max_strain_ue, supports)
+}
+
+fn converges(folder: &str, file: &str, tolerance: f64) {
+    let fx = designed(folder, file);
+    let (h1, e1, s1) = strain(&fx, 1);
+    let (h2, e2, s2) = strain(&fx, 2);
+    eprintln!("{folder}: h {h1:.3} mm {e1:.0} µε, h {h2:.3} mm {e2:.0} µε");
+    assert!(e1 > 100.0, "{folder}: {e1}");
+    // The push fingers stand where the fixture puts them, whatever the mesh.
+    assert_eq!(s1, s2, "{folder}");
+    assert!(
+        (e2 / e1 - 1.0).abs() < tolerance,
+        "{folder}: {e1} µε at h = {h1} mm, {e2} µε at h = {h2} mm"
+    );
+}
+
+#[test]
+fn glasgow_strain_converges_with_element_size() {
+    // 1.11 and 0.56 mm elements: the board model resolves the gauge itself.
+    converges("glasgow-c2-v9", "glasgow.kicad_pcb", 0.02);
+}
+
+#[test]
+fn video_strain_converges_with_element_size() {
+    // 4.33 and 2.17 mm elements: the largest readings come from submodels.
+    converges("video-v9", "video.kicad_pcb.xz", 0.03);
+}
+
+#[test]
+fn suggested_supports_lower_a_high_strain() {
+    let mut fx = designed("interf_u", "interf_u.kicad_pcb");
+    build(&mut fx, &MechanicsConfig::default()).unwrap();
+    let force = fx.force.as_ref().unwrap();
+    let with = force.strain_with_suggestions_ue.unwrap();
+    eprintln!(
+        "interf_u: {:.0} µε, {} suggested supports -> {with:.0} µε",
+        force.max_strain_ue,
+        force.suggested_supports.len()
+    );
+    assert!(force.exceeded);
+    assert!(with < 0.7 * force.max_strain_ue, "{with} vs {}", force.max_strain_ue);
+    // Each suggested finger or post presses (supports only push).
+    for s in &force.suggested_supports {
+        assert!(s.reaction_n > 0.0, "{s:?}");
+    }
+}
