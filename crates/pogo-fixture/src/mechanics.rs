@@ -187,9 +187,13 @@ pub struct PlateModelInfo {
     pub youngs_modulus_gpa: f64,
     pub poisson_ratio: f64,
     pub thickness_mm: f64,
-    /// Element edge length (the strain is averaged over one element), mm.
+    /// Element edge length, mm.
     pub element_mm: f64,
     pub elements: usize,
+    /// Side of the square strain gauge `max_strain_ue` is read with, mm (0 in files
+    /// written before the gauge: their strain was an element-centre peak).
+    #[serde(default)]
+    pub gauge_mm: f64,
 }
 
 /// Interface channels: which probe goes to which connector pin.

@@ -5,14 +5,32 @@
 //! 12-term polynomial `1, x, y, x², xy, y², x³, x²y, xy², y³, x³y, xy³`. The element is
 //! non-conforming but passes the patch test and converges for rectangles (Zienkiewicz &
 //! Taylor, *The Finite Element Method*, vol. 2, ch. 4). Free edges need nothing (natural
-//! boundary conditions), supports fix `w` at a node.
+//! boundary conditions).
+//!
+//! Loads and supports have a size. A load is spread uniformly over a disk
+//! ([`PlateModel::add_patch_load`]; consistent nodal forces by a polar midpoint rule, so
+//! the same disk loads any mesh the same way). A support is a patch through which the
+//! plate is pushed with a uniform pressure of unknown total force, holding the mean
+//! deflection under it at zero ([`ExtraSupports::add_patch`]): a push finger's tip. In
+//! Kirchhoff theory the curvature under a point force grows like `ln(1/r)`: point loads
+//! and point supports make the peak strain grow without bound as the mesh is refined,
+//! patches do not.
+//!
+//! Strain is read the way a strain gauge reads it ([`PlateModel::set_gauge`]): the surface
+//! strain tensor averaged over a square of the gauge's size, then its largest principal
+//! value; the figure reported is the largest reading over gauge positions on every load,
+//! every support and every element of high strain. Where the elements are too large to
+//! resolve the pressure under the gauge, [`PlateModel::zoom_gauge`] reads it from a
+//! submodel: the square round the reading, fine elements, the same loads and the known
+//! support reactions, its cut boundary held at the board model's deflection and slopes.
 //!
 //! The global stiffness matrix is banded (nodes numbered along the grid's shorter
 //! direction first) and factored once by banded LDLᵀ; supports added afterwards are
-//! imposed by the capacitance (influence-function) method, one back-substitution each.
+//! imposed by the capacitance (influence-function) method, one back-substitution each. A
+//! free board's base system is made solvable by springs at a few anchor nodes
+//! ([`PlateModel::anchor`]), cancelled exactly when the supports are added.
 //!
-//! Units: mm, N, MPa (N/mm²). Strain is evaluated at element centres, so it is the mean
-//! over one element, like a strain gauge of that size.
+//! Units: mm, N, MPa (N/mm²).
 
 // Index loops read best in this numeric code.
 #![allow(clippy::needless_range_loop)]
@@ -1625,9 +1643,17 @@ mod tests {
             let zoomed = model
                 .zoom_gauge(&sol, &[], (23.3, 17.1), 1.5 + h.max(6.0), 1.5)
                 .unwrap();
-            eprintln!("h {h}: coarse {coarse:.1} µε, submodel {zoomed:.1} µε, Navier {exact:.1} µε");
-            assert!((zoomed / exact - 1.0).abs() < 0.03, "h {h}: {zoomed} vs {exact}");
-            assert!((coarse / exact - 1.0).abs() > 0.05, "h {h}: coarse {coarse}");
+            eprintln!(
+                "h {h}: coarse {coarse:.1} µε, submodel {zoomed:.1} µε, Navier {exact:.1} µε"
+            );
+            assert!(
+                (zoomed / exact - 1.0).abs() < 0.03,
+                "h {h}: {zoomed} vs {exact}"
+            );
+            assert!(
+                (coarse / exact - 1.0).abs() > 0.05,
+                "h {h}: coarse {coarse}"
+            );
         }
     }
 }

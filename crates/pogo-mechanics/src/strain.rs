@@ -1,17 +1,37 @@
 //! Board strain: the board as a Kirchhoff plate on its push fingers under the probe
 //! forces.
 //!
-//! The board outline is meshed with square ACM plate elements ([`crate::plate`]); each
-//! probe's force at its compression is a point load (bottom probes push towards the top
-//! face, top probes towards the bottom). Supports are point supports where push fingers
-//! (or, on the probed face, support posts) hold the board: one near each corner of every
-//! board piece and one opposite each cluster of probes (k-means, one cluster per
-//! `probes_per_push_finger` probes), each on a free spot of the face it presses (clear of
-//! that face's part courtyards, probes and tooling pins). The largest principal surface
-//! strain `ε = (t/2)·|κ|max` is compared with the limit (500 µε by default, the figure
-//! fixture builders commonly hold to for in-circuit test fixtures; see IPC/JEDEC-9704A
-//! for strain-gauge testing of boards). When it is exceeded, supports are suggested one
-//! at a time where the board deflects most, until the strain is within the limit.
+//! The board outline is meshed with square ACM plate elements ([`crate::plate`]). Each
+//! probe's force at its compression is spread over the disk it loads: the radius of the
+//! equivalent loaded area of thin-plate theory for its tip's contact circle
+//! ([`load_radius_mm`]; bottom probes push towards the top face, top probes towards the
+//! bottom). Supports are push fingers (or, on the probed face, support posts) pushing
+//! through their flat tips of `push_finger_diameter_mm` with a uniform pressure: one near
+//! each corner of every board piece (these hold both ways, a finger over a post) and one
+//! opposite each cluster of probes (k-means, one cluster per `probes_per_push_finger`
+//! probes), each on a free spot of the face it presses (a lattice of spots independent of
+//! the elements, clear of that face's part courtyards, probes and tooling pins). Cluster
+//! and suggested supports only press: one that would pull is left out.
+//!
+//! What the figure means: `max_strain_ue` is the largest reading a strain gauge of
+//! `strain_gauge_mm` x `strain_gauge_mm` (3 mm by default, a small rosette of the kind
+//! used for board strain testing, IPC/JEDEC-9704A) would give anywhere on the board: the
+//! surface strain `ε = (t/2)·κ` averaged over the gauge's square, then its largest
+//! principal value (absolute). It is a board property: it converges as the elements are
+//! refined (within 1-3% between h and h/2 on the shared boards, see the tests and
+//! BENCHMARKS.md), because neither loads nor supports are points any more and the
+//! gauge averages what is left of the concentration. When the elements are larger than
+//! half the gauge, the largest readings are taken again from submodels with elements of
+//! half a gauge ([`crate::plate::PlateModel::zoom_gauge`]). It is compared with the limit
+//! (500 µε by default, the figure fixture builders commonly hold to for in-circuit test
+//! fixtures). When it is exceeded, supports are suggested one at a time (push fingers
+//! where the board moves towards the lid, support posts where it sags towards the probe
+//! plate, near the peak first), while each lowers the strain by at least 1%.
+//!
+//! Not modelled: the probes' spring rate (forces are those at working travel, whatever
+//! the deflection), plate and lid compliance, parts' stiffening of the board, and the
+//! board's outline finer than one element (a panel's routing gaps and tabs vanish in
+//! elements of several millimetres).
 //!
 //! Material: E = 22 GPa and ν = 0.15 by default: typical of glass-epoxy FR-4 laminate in
 //! bending (datasheets give a flexural modulus of about 18-24 GPa along the weave, and a
@@ -261,6 +281,7 @@ pub fn analyse(
         thickness_mm: thickness,
         element_mm: h,
         elements,
+        gauge_mm: s.strain_gauge_mm,
     };
     if elements == 0 {
         return Err("the board outline covers no grid cell: board strain not computed".into());
