@@ -238,13 +238,28 @@ impl Region {
             return false;
         }
         let d = p - self.inner.0;
-        if d.dot(d) < self.inner.1 * self.inner.1 {
+        if d.dot(d) < self.inner_r2() {
             return true;
         }
         self.contains_exact(p)
     }
 
-    fn contains_exact(&self, p: Pt) -> bool {
+    /// Squared radius of the quick-accept disc (negative when there is none).
+    fn inner_r2(&self) -> f64 {
+        let r = self.inner.1;
+        if r > 0.0 { r * r } else { -1.0 }
+    }
+
+    /// The quick tests of [`Region::contains`], for callers that test many points at
+    /// once: the bounding box, the quick-accept disc's centre and squared radius
+    /// (negative when there is none). A point in the box and in the disc is inside;
+    /// one in the box and outside the disc needs [`Region::contains_exact`].
+    pub(crate) fn quick_tests(&self) -> ([f64; 4], Pt, f64) {
+        (self.bbox, self.inner.0, self.inner_r2())
+    }
+
+    /// Exact membership without the quick tests.
+    pub(crate) fn contains_exact(&self, p: Pt) -> bool {
         match &self.test {
             Test::Empty => false,
             Test::Convex(edges) => edges.iter().all(|&(a, n)| (p - a).dot(n) >= 0.0),

@@ -3,10 +3,10 @@
 
 use crate::geom::Pt;
 use crate::model::{Law, Model, ProbeModel, SharedSource};
+use crate::normal::{Xoshiro256PlusPlusX8, Ziggurat};
 use crate::prob::{Cov, normal_quantile, probability_in_region};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use rand_distr::StandardNormal;
 use rand_xoshiro::Xoshiro256PlusPlus;
 use rayon::prelude::*;
 
@@ -52,8 +52,19 @@ struct UniformAt {
 }
 
 /// Quadrature rule (weight, shift) over the uniform sources at a probe, given the
-/// smallest normal sigma they are smoothed by.
+/// smallest normal sigma they are smoothed by: the tensor rule when it has at most
+/// [`MAX_TENSOR_NODES`] nodes, else randomized quasi-Monte Carlo with 4096 points.
 fn uniform_rule(sources: &[UniformAt], sigma: f64, seed: u64) -> Vec<(f64, Pt)> {
+    tensor_rule(sources, sigma).unwrap_or_else(|| qmc_uniform(sources, 4096, seed, 1))
+}
+
+/// The most nodes of a tensor rule over uniform sources.
+const MAX_TENSOR_NODES: usize = 8192;
+
+/// Gauss-Legendre tensor rule (weight, shift) over the uniform sources, with nodes
+/// enough for the smallest normal sigma that smooths them; None when it would need
+/// more than [`MAX_TENSOR_NODES`] nodes.
+fn tensor_rule(sources: &[UniformAt], sigma: f64) -> Option<Vec<(f64, Pt)>> {
     let mut rule = vec![(1.0, Pt::default())];
     let mut total = 1usize;
     let mut groups: Vec<Vec<(f64, Pt)>> = Vec::new();
@@ -86,9 +97,8 @@ fn uniform_rule(sources: &[UniformAt], sigma: f64, seed: u64) -> Vec<(f64, Pt)> 
         total = total.saturating_mul(nodes.len());
         groups.push(nodes);
     }
-    if total > 8192 {
-        // Too many for a tensor rule: randomized quasi-Monte Carlo, 4096 points.
-        return qmc_uniform(sources, 4096, seed);
+    if total > MAX_TENSOR_NODES {
+        return None;
     }
     for g in groups {
         let mut next = Vec::with_capacity(rule.len() * g.len());
@@ -99,14 +109,16 @@ fn uniform_rule(sources: &[UniformAt], sigma: f64, seed: u64) -> Vec<(f64, Pt)> 
         }
         rule = next;
     }
-    rule
+    Some(rule)
 }
 
-fn qmc_uniform(sources: &[UniformAt], n: usize, seed: u64) -> Vec<(f64, Pt)> {
+/// Halton points `first..first + n` (equal weights 1/n) over the uniform sources,
+/// randomly shifted (Cranley-Patterson) by a shift drawn from `seed`.
+fn qmc_uniform(sources: &[UniformAt], n: usize, seed: u64, first: usize) -> Vec<(f64, Pt)> {
     let dims: usize = sources.iter().map(|s| s.cols.len()).sum();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let shift: Vec<f64> = (0..dims).map(|_| rng.r#gen::<f64>()).collect();
-    (1..=n)
+    (first..first + n)
         .map(|i| {
             let mut k = 0;
             let mut p = Pt::default();
@@ -203,6 +215,23 @@ pub(crate) fn tip_law(m: &Model, p: &ProbeModel) -> TipLaw {
     }
 }
 
+impl UniformAt {
+    /// The farthest the source can move the tip, mm (a bound: for a disc through two
+    /// columns, |c0 u0 + c1 u1| <= sqrt(|c0|^2 + |c1|^2) for |u| <= 1).
+    fn reach(&self) -> f64 {
+        self.size * self.cols.iter().map(|c| c.dot(*c)).sum::<f64>().sqrt()
+    }
+}
+
+/// The largest standard deviation of a covariance (its largest eigenvalue's root).
+fn max_sigma(c: &Cov) -> f64 {
+    let tr = c[0][0] + c[1][1];
+    let det = c[0][0] * c[1][1] - c[0][1] * c[1][0];
+    (tr / 2.0 + (tr * tr / 4.0 - det).max(0.0).sqrt())
+        .max(0.0)
+        .sqrt()
+}
+
 fn min_sigma(c: &Cov) -> f64 {
     let tr = c[0][0] + c[1][1];
     let det = c[0][0] * c[1][1] - c[0][1] * c[1][0];
@@ -212,19 +241,77 @@ fn min_sigma(c: &Cov) -> f64 {
 }
 
 /// Hit probability of a tip law on a probe's region.
+///
+/// With uniform sources the normal probability is averaged over them: by a tensor
+/// Gauss-Legendre rule when that is small enough, otherwise by randomized quasi-Monte
+/// Carlo whose error is controlled: [`RQMC_SHIFTS`] independent random shifts of a
+/// Halton sequence, the points doubled until the shifts' standard error is within
+/// [`rqmc_tolerance`] (a fifth of a 10^6-sample Monte Carlo's standard error) at two
+/// doublings running, or [`RQMC_MOST`] points per shift.
 pub(crate) fn hit_probability(p: &ProbeModel, law: &TipLaw, seed: u64) -> f64 {
     let centre = p.pos + law.mean;
+    let at =
+        |s: Pt| probability_in_region(&p.region, [centre.x + s.x, centre.y + s.y], &law.normal_cov);
     if law.uniform.is_empty() {
-        return probability_in_region(&p.region, [centre.x, centre.y], &law.normal_cov);
+        return at(Pt::default());
     }
-    let rule = uniform_rule(&law.uniform, min_sigma(&law.normal_cov), seed);
-    let sum: f64 = rule
-        .iter()
-        .map(|(w, s)| {
-            w * probability_in_region(&p.region, [centre.x + s.x, centre.y + s.y], &law.normal_cov)
-        })
-        .sum();
-    sum.clamp(0.0, 1.0)
+    // Far from the region's boundary (inside or outside) for every uniform shift, by
+    // nine normal sigmas: the shifts cannot matter above 1e-18.
+    let reach: f64 = law.uniform.iter().map(UniformAt::reach).sum();
+    let sigma_max = max_sigma(&law.normal_cov);
+    if p.region.margin(centre).abs() > reach + 9.0 * sigma_max {
+        return at(Pt::default());
+    }
+    if let Some(rule) = tensor_rule(&law.uniform, min_sigma(&law.normal_cov)) {
+        let sum: f64 = rule.iter().map(|(w, s)| w * at(*s)).sum();
+        return sum.clamp(0.0, 1.0);
+    }
+    rqmc_mean(&law.uniform, at, seed).0.clamp(0.0, 1.0)
+}
+
+/// Independent random shifts of the error-controlled quasi-Monte Carlo.
+const RQMC_SHIFTS: usize = 16;
+/// Points per shift: first and most.
+const RQMC_FIRST: usize = 256;
+const RQMC_MOST: usize = 16_384;
+
+/// The standard error the quasi-Monte Carlo of a hit probability `p` aims at: a
+/// fifth of the standard error of a 10^6-sample Monte Carlo of it, at least 1e-7
+/// (so a Monte Carlo cross-check's spread grows by at most 2%).
+fn rqmc_tolerance(p: f64) -> f64 {
+    (0.2 * (p * (1.0 - p) / 1e6).sqrt()).max(1e-7)
+}
+
+/// Mean of `f` over the uniform sources and its standard error, by randomized
+/// quasi-Monte Carlo with the points doubled until the error is within tolerance.
+fn rqmc_mean(sources: &[UniformAt], f: impl Fn(Pt) -> f64, seed: u64) -> (f64, f64) {
+    let mut sums = [0.0; RQMC_SHIFTS];
+    let mut n = 0;
+    let mut add = RQMC_FIRST;
+    // The shifts' spread is itself an estimate: stop when it is within tolerance
+    // twice running.
+    let mut within_before = false;
+    loop {
+        for (k, sum) in sums.iter_mut().enumerate() {
+            let shift_seed = seed.wrapping_mul(RQMC_SHIFTS as u64).wrapping_add(k as u64);
+            *sum += qmc_uniform(sources, add, shift_seed, n + 1)
+                .iter()
+                .map(|(_, s)| f(*s))
+                .sum::<f64>();
+        }
+        n += add;
+        let means: Vec<f64> = sums.iter().map(|s| s / n as f64).collect();
+        let mean = means.iter().sum::<f64>() / RQMC_SHIFTS as f64;
+        let var =
+            means.iter().map(|m| (m - mean) * (m - mean)).sum::<f64>() / (RQMC_SHIFTS - 1) as f64;
+        let se = (var / RQMC_SHIFTS as f64).sqrt();
+        let within = se <= rqmc_tolerance(mean);
+        if (within && within_before) || n >= RQMC_MOST {
+            return (mean, se);
+        }
+        within_before = within;
+        add = n;
+    }
 }
 
 /// Lower Cholesky factor of a 4x4 positive semi-definite matrix.
@@ -371,6 +458,7 @@ pub(crate) fn contact_yield(m: &Model, points: usize, seed: u64) -> (f64, f64) {
 pub(crate) struct Sampler<'a> {
     m: &'a Model,
     lz: [[f64; 4]; 4],
+    zig: Ziggurat,
 }
 
 impl<'a> Sampler<'a> {
@@ -378,6 +466,7 @@ impl<'a> Sampler<'a> {
         Sampler {
             m,
             lz: cholesky4(&m.z_cov()),
+            zig: Ziggurat::new(),
         }
     }
 
@@ -389,7 +478,9 @@ impl<'a> Sampler<'a> {
 
     /// One draw of the shared variables z.
     pub fn shared<R: Rng>(&self, rng: &mut R) -> [f64; 4] {
-        let xi: [f64; 4] = std::array::from_fn(|_| rng.sample(StandardNormal));
+        let (x0, x1) = self.zig.pair(rng);
+        let (x2, x3) = self.zig.pair(rng);
+        let xi = [x0, x1, x2, x3];
         let mut z = [0.0; 4];
         for a in 0..4 {
             z[a] = (0..4).map(|b| self.lz[a][b] * xi[b]).sum();
@@ -416,8 +507,7 @@ impl<'a> Sampler<'a> {
         for s in &p.local {
             match s.law {
                 Law::Normal => {
-                    let x: f64 = rng.sample(StandardNormal);
-                    let y: f64 = rng.sample(StandardNormal);
+                    let (x, y) = self.zig.pair(rng);
                     d = d + Pt::new(x, y) * s.size;
                 }
                 Law::Uniform => {
@@ -434,16 +524,97 @@ impl<'a> Sampler<'a> {
 const CHUNK: u64 = 1 << 16;
 
 /// Samples drawn, transformed and tested together (normals first, then the tests:
-/// the two loops stay tight and free of each other's branches).
+/// the loops stay tight, free of each other's branches, and vectorise).
 const BLOCK: usize = 512;
 
-/// The bulk generator of chunk `c` of probe `i`'s Monte Carlo: a Xoshiro256++ stream
-/// seeded from ChaCha8 (user seed, stream `(i << 24) | c`), so every chunk has its own
-/// independent stream and the result does not depend on the thread count.
-fn chunk_rng(seed: u64, i: usize, c: u64) -> Xoshiro256PlusPlus {
+/// The key stream of chunk `c` of probe `i`'s Monte Carlo: ChaCha8 on the user's seed,
+/// stream `(i << 24) | c`, so every chunk has its own independent random stream and
+/// the result does not depend on the thread count.
+fn chunk_key(seed: u64, i: usize, c: u64) -> ChaCha8Rng {
     let mut key = ChaCha8Rng::seed_from_u64(seed);
     key.set_stream(((i as u64) << 24) | c);
-    Xoshiro256PlusPlus::from_seed(key.r#gen())
+    key
+}
+
+/// What one chunk of an all-normal Monte Carlo needs: tip = centre + L (a, b) with
+/// a, b independent standard normals, L the lower Cholesky factor of the covariance.
+struct NormalChunk<'a> {
+    zig: &'a Ziggurat,
+    region: &'a crate::geom::Region,
+    centre: Pt,
+    l: [[f64; 2]; 2],
+}
+
+impl NormalChunk<'_> {
+    /// Hits among `n` samples drawn from the chunk's key stream.
+    fn hits(&self, key: &mut ChaCha8Rng, n: usize) -> u64 {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2 (checked just above), the only requirement of
+            // `hits_avx2`; it computes exactly what `hits_portable` does.
+            #[allow(unsafe_code)]
+            return unsafe { self.hits_avx2(key, n) };
+        }
+        self.hits_portable(key, n)
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn hits_avx2(&self, key: &mut ChaCha8Rng, n: usize) -> u64 {
+        self.hits_body(key, n)
+    }
+
+    fn hits_portable(&self, key: &mut ChaCha8Rng, n: usize) -> u64 {
+        self.hits_body(key, n)
+    }
+
+    /// The body, compiled once per instruction set. Integer and floating-point
+    /// operations only (no fused multiply-add), so every variant counts the same hits.
+    #[inline(always)]
+    fn hits_body(&self, key: &mut ChaCha8Rng, n: usize) -> u64 {
+        let mut wide = Xoshiro256PlusPlusX8::from_rng(key);
+        let mut spare = Xoshiro256PlusPlus::from_seed(key.r#gen());
+        let mut words = [0u64; BLOCK];
+        let mut a = [0.0f64; BLOCK];
+        let mut b = [0.0f64; BLOCK];
+        let (bbox, disc, disc_r2) = self.region.quick_tests();
+        let (c, l) = (self.centre, self.l);
+        let tip = |a: f64, b: f64| (c.x + l[0][0] * a, c.y + l[1][0] * a + l[1][1] * b);
+        // Region::contains split in two: the box and disc tests for every sample
+        // (branch-free), the exact test for the few in the box but not in the disc.
+        let quick = |x: f64, y: f64| {
+            let in_box = (x >= bbox[0]) & (x <= bbox[2]) & (y >= bbox[1]) & (y <= bbox[3]);
+            let (dx, dy) = (x - disc.x, y - disc.y);
+            (in_box, dx * dx + dy * dy < disc_r2)
+        };
+        let mut hits = 0u64;
+        let mut done = 0;
+        while done < n {
+            let k = BLOCK.min(n - done);
+            self.zig
+                .fill_pairs(&mut wide, &mut spare, &mut words, &mut a, &mut b);
+            let mut sure = 0u64;
+            let mut unsure = false;
+            for (&a, &b) in a[..k].iter().zip(&b[..k]) {
+                let (x, y) = tip(a, b);
+                let (in_box, in_disc) = quick(x, y);
+                sure += u64::from(in_box & in_disc);
+                unsure |= in_box & !in_disc;
+            }
+            hits += sure;
+            if unsure {
+                for (&a, &b) in a[..k].iter().zip(&b[..k]) {
+                    let (x, y) = tip(a, b);
+                    let (in_box, in_disc) = quick(x, y);
+                    if in_box && !in_disc && self.region.contains_exact(Pt::new(x, y)) {
+                        hits += 1;
+                    }
+                }
+            }
+            done += k;
+        }
+        hits
+    }
 }
 
 /// Monte Carlo hits of probe `i` out of `samples` (marginal: shared sources drawn
@@ -452,42 +623,28 @@ pub(crate) fn mc_probe(m: &Model, i: usize, law: &TipLaw, samples: u64, seed: u6
     let p = &m.probes[i];
     let chunks = samples.div_ceil(CHUNK);
     let sampler = Sampler::new(m);
+    let normal = NormalChunk {
+        zig: &sampler.zig,
+        region: &p.region,
+        centre: p.pos + law.mean,
+        l: crate::prob::cholesky(&law.normal_cov),
+    };
     let all_normal = law.uniform.is_empty();
-    let l = crate::prob::cholesky(&law.normal_cov);
-    let centre = p.pos + law.mean;
     let run = |c: u64| {
-        let mut rng = chunk_rng(seed, i, c);
+        let mut key = chunk_key(seed, i, c);
         let n = CHUNK.min(samples - c * CHUNK) as usize;
-        let mut hits = 0u64;
         if all_normal {
-            // Tip = centre + L (a, b) with a, b independent standard normals (ziggurat).
-            let mut ab = [0.0f64; 2 * BLOCK];
-            let mut done = 0;
-            while done < n {
-                let k = BLOCK.min(n - done);
-                for v in &mut ab[..2 * k] {
-                    *v = rng.sample(StandardNormal);
-                }
-                hits += ab[..2 * k]
-                    .chunks_exact(2)
-                    .map(|w| {
-                        let t = Pt::new(
-                            centre.x + l[0][0] * w[0],
-                            centre.y + l[1][0] * w[0] + l[1][1] * w[1],
-                        );
-                        p.region.contains(t) as u64
-                    })
-                    .sum::<u64>();
-                done += k;
-            }
+            normal.hits(&mut key, n)
         } else {
+            let mut rng = Xoshiro256PlusPlus::from_seed(key.r#gen());
+            let mut hits = 0u64;
             for _ in 0..n {
                 let z = sampler.shared(&mut rng);
                 let t = p.pos + p.mean + p.jz(&z) + sampler.local(p, &mut rng);
                 hits += p.region.contains(t) as u64;
             }
+            hits
         }
-        hits
     };
     (0..chunks).into_par_iter().map(run).sum()
 }

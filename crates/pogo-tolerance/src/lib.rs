@@ -27,6 +27,7 @@ mod config;
 mod geom;
 mod integrate;
 mod model;
+mod normal;
 mod prob;
 
 pub use config::{ToleranceConfig, check_model};
