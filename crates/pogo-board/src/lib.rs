@@ -12,6 +12,7 @@
 //! ```
 
 mod error;
+pub mod geometry;
 pub mod ipc356;
 pub mod kicad;
 pub mod model;

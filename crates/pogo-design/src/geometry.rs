@@ -2,27 +2,33 @@
 //! admits, distances to the board outline and to courtyards (rstar-indexed).
 
 use geo::{BooleanOps, BoundingRect, Contains, Coord, LineString, MultiPolygon, Polygon};
+use pogo_board::geometry::{
+    arc_chords, circle_ring, polygon_contains, polygon_edge_distance, rect_ring,
+};
 use pogo_board::{Board, Footprint, Pad, PadPrimitive, PadShape, PointMm, PolygonMm};
 use rstar::{AABB, RTree, RTreeObject, primitives::GeomWithData, primitives::Line as RLine};
 
 /// Largest distance between a true arc and its chords, mm.
 const CHORD_TOLERANCE_MM: f64 = 0.002;
 
+/// Chords for an arc: one when the arc is no larger than the chord tolerance.
 fn arc_steps(radius: f64, sweep_rad: f64) -> usize {
     if radius <= CHORD_TOLERANCE_MM {
         return 1;
     }
-    let step = 2.0 * (1.0 - CHORD_TOLERANCE_MM / radius).clamp(-1.0, 1.0).acos();
-    ((sweep_rad.abs() / step.max(1e-3)).ceil() as usize).clamp(2, 128)
+    arc_chords(radius, sweep_rad, CHORD_TOLERANCE_MM, 128)
 }
 
 /// Appends an arc around `c` from `a0` to `a1` (radians, y down as math angles).
 fn push_arc(out: &mut Vec<PointMm>, c: PointMm, r: f64, a0: f64, a1: f64) {
-    let n = arc_steps(r, a1 - a0);
-    for i in 0..=n {
-        let a = a0 + (a1 - a0) * i as f64 / n as f64;
-        out.push(PointMm::new(c.x + r * a.cos(), c.y + r * a.sin()));
-    }
+    let sweep = a1 - a0;
+    out.extend(pogo_board::geometry::arc_points(
+        c,
+        r,
+        a0,
+        sweep,
+        arc_steps(r, sweep),
+    ));
 }
 
 /// A rectangle of `w` x `h` centred on the origin with corner radius `r` (0 for sharp).
@@ -30,12 +36,7 @@ fn rounded_rect(w: f64, h: f64, r: f64) -> Vec<PointMm> {
     let (hw, hh) = (w / 2.0, h / 2.0);
     let r = r.clamp(0.0, hw.min(hh));
     if r <= 1e-9 {
-        return vec![
-            PointMm::new(-hw, -hh),
-            PointMm::new(hw, -hh),
-            PointMm::new(hw, hh),
-            PointMm::new(-hw, hh),
-        ];
+        return rect_ring(-hw, -hh, hw, hh);
     }
     use std::f64::consts::{FRAC_PI_2, PI};
     let mut out = Vec::new();
@@ -53,10 +54,7 @@ fn rounded_rect(w: f64, h: f64, r: f64) -> Vec<PointMm> {
 }
 
 fn circle(c: PointMm, r: f64) -> Vec<PointMm> {
-    let mut out = Vec::new();
-    push_arc(&mut out, c, r, 0.0, 2.0 * std::f64::consts::PI);
-    out.pop();
-    out
+    circle_ring(c, r, arc_steps(r, std::f64::consts::TAU))
 }
 
 /// A stroke of width `w` from `a` to `b` with round ends.
@@ -348,50 +346,14 @@ pub fn via_copper(centre: PointMm, diameter_mm: f64) -> PolygonMm {
     }
 }
 
-fn ring_contains(ring: &[PointMm], p: PointMm) -> bool {
-    let mut inside = false;
-    let n = ring.len();
-    let mut j = n.wrapping_sub(1);
-    for i in 0..n {
-        let (a, b) = (ring[i], ring[j]);
-        if (a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x {
-            inside = !inside;
-        }
-        j = i;
-    }
-    inside
-}
-
-fn segment_distance(p: PointMm, a: PointMm, b: PointMm) -> f64 {
-    let d = b - a;
-    let len2 = d.x * d.x + d.y * d.y;
-    let t = if len2 > 0.0 {
-        (((p.x - a.x) * d.x + (p.y - a.y) * d.y) / len2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    p.distance_mm(PointMm::new(a.x + t * d.x, a.y + t * d.y))
-}
-
-fn ring_distance(ring: &[PointMm], p: PointMm) -> f64 {
-    let n = ring.len();
-    (0..n)
-        .map(|i| segment_distance(p, ring[i], ring[(i + 1) % n]))
-        .fold(f64::INFINITY, f64::min)
-}
-
 /// Signed clearance of `p` in a set of polygons: the distance to the nearest edge when
 /// inside one of them (the radius of the largest circle centred on `p` that fits the
 /// copper), negative (minus the distance) when outside all.
 pub fn inscribed_radius(polys: &[PolygonMm], p: PointMm) -> f64 {
     let mut best = f64::NEG_INFINITY;
     for poly in polys {
-        let inside =
-            ring_contains(&poly.outer, p) && !poly.holes.iter().any(|h| ring_contains(h, p));
-        let mut d = ring_distance(&poly.outer, p);
-        for h in &poly.holes {
-            d = d.min(ring_distance(h, p));
-        }
+        let inside = polygon_contains(poly, p);
+        let d = polygon_edge_distance(poly, p);
         best = best.max(if inside { d } else { -d });
     }
     best
@@ -445,16 +407,6 @@ pub fn best_probe_point(polys: &[PolygonMm], hint: PointMm, search: bool) -> (Po
 /// Whether `p` lies inside (or on the edge of) any of `polys`.
 pub fn polygons_contain(polys: &[PolygonMm], p: PointMm) -> bool {
     inscribed_radius(polys, p) >= -1e-9
-}
-
-/// Distance from `p` to the boundary of one polygon, and whether `p` is inside.
-pub fn polygon_distance(poly: &PolygonMm, p: PointMm) -> (f64, bool) {
-    let inside = ring_contains(&poly.outer, p) && !poly.holes.iter().any(|h| ring_contains(h, p));
-    let mut d = ring_distance(&poly.outer, p);
-    for h in &poly.holes {
-        d = d.min(ring_distance(h, p));
-    }
-    (d, inside)
 }
 
 type Segment = GeomWithData<RLine<[f64; 2]>, ()>;
@@ -584,12 +536,7 @@ pub fn footprint_keepout(board: &Board, fp: &Footprint) -> Vec<PolygonMm> {
     }
     let boxed = |b: pogo_board::BoxMm| {
         vec![PolygonMm {
-            outer: vec![
-                PointMm::new(b.left, b.top),
-                PointMm::new(b.right, b.top),
-                PointMm::new(b.right, b.bottom),
-                PointMm::new(b.left, b.bottom),
-            ],
+            outer: rect_ring(b.left, b.top, b.right, b.bottom),
             holes: Vec::new(),
         }]
     };

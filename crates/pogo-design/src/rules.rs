@@ -4,6 +4,7 @@
 use crate::DesignError;
 use crate::config::{DesignConfig, SidesConfig};
 use crate::geometry::{KeepOut, KeepOutIndex, OutlineIndex, footprint_keepout};
+use pogo_board::geometry::{polygon_contains, polygon_edge_distance};
 use pogo_board::{Board, PadKind, PointMm, Side};
 use pogo_catalog::{Catalog, ProbeKind, TargetSuit, TipStyle};
 use pogo_fixture::{DesignRules, NetRequirement};
@@ -340,7 +341,7 @@ impl<'a> PlaceChecker<'a> {
             };
             let mut worst: Option<(f64, bool)> = None;
             for poly in &k.polygons {
-                let (d, inside) = crate::geometry::polygon_distance(poly, p);
+                let (d, inside) = (polygon_edge_distance(poly, p), polygon_contains(poly, p));
                 let bad = inside || d < need - 1e-9;
                 if bad && worst.is_none_or(|(wd, wi)| (inside && !wi) || (inside == wi && d < wd)) {
                     worst = Some((d, inside));

@@ -1,50 +1,17 @@
 //! Small plane geometry over the fixture's board summary (page mm, y down).
 
+use pogo_board::geometry::{bbox_of, polygon_contains, polygon_edge_distance, rect_ring};
 use pogo_board::{PointMm, PolygonMm};
 use pogo_fixture::{BoardSummary, PartOutline};
 
-fn in_ring(ring: &[PointMm], x: f64, y: f64) -> bool {
-    let mut inside = false;
-    let n = ring.len();
-    let mut j = n.wrapping_sub(1);
-    for i in 0..n {
-        let (a, b) = (ring[i], ring[j]);
-        if (a.y > y) != (b.y > y) && x < (b.x - a.x) * (y - a.y) / (b.y - a.y) + a.x {
-            inside = !inside;
-        }
-        j = i;
-    }
-    inside
-}
-
+/// Whether (x, y) lies in the polygon (inside its outer ring, outside its holes).
 pub fn in_polygon(p: &PolygonMm, x: f64, y: f64) -> bool {
-    in_ring(&p.outer, x, y) && !p.holes.iter().any(|h| in_ring(h, x, y))
-}
-
-fn seg_dist(x: f64, y: f64, a: PointMm, b: PointMm) -> f64 {
-    let (dx, dy) = (b.x - a.x, b.y - a.y);
-    let l2 = dx * dx + dy * dy;
-    let t = if l2 > 0.0 {
-        (((x - a.x) * dx + (y - a.y) * dy) / l2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    (x - a.x - t * dx).hypot(y - a.y - t * dy)
-}
-
-fn ring_dist(ring: &[PointMm], x: f64, y: f64) -> f64 {
-    let n = ring.len();
-    (0..n)
-        .map(|i| seg_dist(x, y, ring[i], ring[(i + 1) % n]))
-        .fold(f64::INFINITY, f64::min)
+    polygon_contains(p, PointMm::new(x, y))
 }
 
 /// Distance from (x, y) to the polygon's boundary (outer ring and holes).
 pub fn boundary_dist(p: &PolygonMm, x: f64, y: f64) -> f64 {
-    p.holes
-        .iter()
-        .map(|h| ring_dist(h, x, y))
-        .fold(ring_dist(&p.outer, x, y), f64::min)
+    polygon_edge_distance(p, PointMm::new(x, y))
 }
 
 /// The board's outline polygons; the bounding box as a rectangle when the board has no
@@ -58,12 +25,7 @@ pub fn outline(board: &BoardSummary) -> Vec<PolygonMm> {
         return Vec::new();
     }
     vec![PolygonMm {
-        outer: vec![
-            PointMm::new(l, t),
-            PointMm::new(r, t),
-            PointMm::new(r, b),
-            PointMm::new(l, b),
-        ],
+        outer: rect_ring(l, t, r, b),
         holes: Vec::new(),
     }]
 }
@@ -110,17 +72,7 @@ pub fn centroid(outline: &[PolygonMm]) -> Option<(f64, f64)> {
 
 /// Bounding box [l, t, r, b] of polygons.
 pub fn bbox(polys: &[PolygonMm]) -> Option<[f64; 4]> {
-    let mut b = [
-        f64::INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NEG_INFINITY,
-    ];
-    for p in polys {
-        for q in &p.outer {
-            b = [b[0].min(q.x), b[1].min(q.y), b[2].max(q.x), b[3].max(q.y)];
-        }
-    }
+    let b = bbox_of(polys.iter().flat_map(|p| p.outer.iter().copied()));
     (b[0] <= b[2] && b[1] <= b[3]).then_some(b)
 }
 
@@ -158,12 +110,7 @@ pub fn part_box(part: &PartOutline, grow: f64) -> [f64; 4] {
 
 pub fn rect(b: [f64; 4]) -> PolygonMm {
     PolygonMm {
-        outer: vec![
-            PointMm::new(b[0], b[1]),
-            PointMm::new(b[2], b[1]),
-            PointMm::new(b[2], b[3]),
-            PointMm::new(b[0], b[3]),
-        ],
+        outer: rect_ring(b[0], b[1], b[2], b[3]),
         holes: Vec::new(),
     }
 }

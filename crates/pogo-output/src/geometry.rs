@@ -1,22 +1,11 @@
-//! Small plane-geometry helpers shared by the writers (page frame, mm).
+//! Plane-geometry helpers of the writers (page frame, mm): ring cleaning and
+//! offsetting, circles and rounded rectangles as rings, ring contact. The general
+//! helpers (area, point in ring, distances) are [`pogo_board::geometry`]'s.
 
 use pogo_board::PointMm;
-
-/// Signed area of a closed ring (shoelace), mm². Positive when the ring runs
-/// counter-clockwise in a y-up frame (clockwise as drawn on the page, y down).
-pub fn signed_area(ring: &[PointMm]) -> f64 {
-    let n = ring.len();
-    if n < 3 {
-        return 0.0;
-    }
-    let mut twice = 0.0;
-    for i in 0..n {
-        let a = ring[i];
-        let b = ring[(i + 1) % n];
-        twice += a.x * b.y - b.x * a.y;
-    }
-    twice / 2.0
-}
+pub use pogo_board::geometry::signed_area;
+use pogo_board::geometry::{self, arc_chords, bbox_of, rect_ring, segment_distance};
+use std::f64::consts::TAU;
 
 /// Number of polygon sides for a circle of `radius` so that no chord is farther than
 /// `tolerance` from the arc (at least 16, a multiple of 4).
@@ -24,20 +13,13 @@ pub fn circle_segments(radius: f64, tolerance: f64) -> usize {
     if radius <= tolerance || tolerance <= 0.0 {
         return 16;
     }
-    let half_angle = (1.0 - tolerance / radius).clamp(-1.0, 1.0).acos();
-    let n = (std::f64::consts::PI / half_angle).ceil() as usize;
-    n.clamp(16, 720).div_ceil(4) * 4
+    arc_chords(radius, TAU, tolerance, 720).max(16).div_ceil(4) * 4
 }
 
 /// A circle as a ring of `segments` points on the circle, counter-clockwise in a y-up
 /// frame, starting at angle 0.
 pub fn circle_ring(cx: f64, cy: f64, radius: f64, segments: usize) -> Vec<PointMm> {
-    (0..segments)
-        .map(|i| {
-            let a = std::f64::consts::TAU * i as f64 / segments as f64;
-            PointMm::new(cx + radius * a.cos(), cy + radius * a.sin())
-        })
-        .collect()
+    geometry::circle_ring(PointMm::new(cx, cy), radius, segments)
 }
 
 /// Axis-aligned rectangle with rounded corners as a ring (counter-clockwise, y up);
@@ -55,12 +37,7 @@ pub fn rounded_rect(
         .min((bottom - top) / 2.0)
         .max(0.0);
     if r == 0.0 {
-        return vec![
-            PointMm::new(left, top),
-            PointMm::new(right, top),
-            PointMm::new(right, bottom),
-            PointMm::new(left, bottom),
-        ];
+        return rect_ring(left, top, right, bottom);
     }
     // Corner centres and start angles, going counter-clockwise in the y-up frame:
     // (min x, min y) -> (max x, min y) -> (max x, max y) -> (min x, max y).
@@ -124,57 +101,10 @@ fn cross(a: PointMm, b: PointMm, c: PointMm) -> f64 {
     (b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x)
 }
 
-/// Distance from point `p` to segment `a`-`b`.
-pub fn segment_distance(p: PointMm, a: PointMm, b: PointMm) -> f64 {
-    let (dx, dy) = (b.x - a.x, b.y - a.y);
-    let len2 = dx * dx + dy * dy;
-    let t = if len2 == 0.0 {
-        0.0
-    } else {
-        (((p.x - a.x) * dx + (p.y - a.y) * dy) / len2).clamp(0.0, 1.0)
-    };
-    let (qx, qy) = (a.x + t * dx, a.y + t * dy);
-    ((p.x - qx).powi(2) + (p.y - qy).powi(2)).sqrt()
-}
-
-/// Smallest distance from `p` to the edges of a closed ring.
-pub fn ring_distance(p: PointMm, ring: &[PointMm]) -> f64 {
-    let n = ring.len();
-    (0..n)
-        .map(|i| segment_distance(p, ring[i], ring[(i + 1) % n]))
-        .fold(f64::INFINITY, f64::min)
-}
-
-/// Even-odd point in ring test.
-pub fn point_in_ring(p: PointMm, ring: &[PointMm]) -> bool {
-    let n = ring.len();
-    let mut inside = false;
-    let mut j = n.wrapping_sub(1);
-    for i in 0..n {
-        let (a, b) = (ring[i], ring[j]);
-        if (a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x {
-            inside = !inside;
-        }
-        j = i;
-    }
-    inside
-}
-
 /// Whether two rings' edges cross or touch (closer than `gap`), by brute force over
 /// edge pairs that pass a bounding-box test.
 pub fn rings_touch(a: &[PointMm], b: &[PointMm], gap: f64) -> bool {
-    let bb = |r: &[PointMm]| {
-        r.iter().fold(
-            [
-                f64::INFINITY,
-                f64::INFINITY,
-                f64::NEG_INFINITY,
-                f64::NEG_INFINITY,
-            ],
-            |m, p| [m[0].min(p.x), m[1].min(p.y), m[2].max(p.x), m[3].max(p.y)],
-        )
-    };
-    let (ba, bb_) = (bb(a), bb(b));
+    let (ba, bb_) = (bbox_of(a.iter().copied()), bbox_of(b.iter().copied()));
     if ba[0] > bb_[2] + gap || bb_[0] > ba[2] + gap || ba[1] > bb_[3] + gap || bb_[1] > ba[3] + gap
     {
         return false;

@@ -11,10 +11,9 @@
 //! Coordinates stay in KiCad's page frame (mm, x right, y down); each writer maps
 //! them to its own frame.
 
-use crate::geometry::{
-    clean_ring, point_in_ring, ring_distance, rings_touch, rounded_rect, signed_area,
-};
+use crate::geometry::{clean_ring, rings_touch, rounded_rect};
 use crate::{OutputError, OutputOptions, Result};
+use pogo_board::geometry::{bbox_of, point_in_ring, rect_ring, ring_distance, signed_area};
 use pogo_board::{PointMm, Side};
 use pogo_fixture::Fixture;
 
@@ -464,17 +463,7 @@ fn cutout_blocker(
 /// Merges overlapping pockets into the bounding box of both (deepest depth), until no
 /// two overlap; order is kept (a merged pocket takes the place of the first).
 fn merge_pockets(mut list: Vec<(Vec<PointMm>, f64, String)>) -> Vec<(Vec<PointMm>, f64, String)> {
-    let bbox = |r: &[PointMm]| {
-        r.iter().fold(
-            [
-                f64::INFINITY,
-                f64::INFINITY,
-                f64::NEG_INFINITY,
-                f64::NEG_INFINITY,
-            ],
-            |m, p| [m[0].min(p.x), m[1].min(p.y), m[2].max(p.x), m[3].max(p.y)],
-        )
-    };
+    let bbox = |r: &[PointMm]| bbox_of(r.iter().copied());
     loop {
         let mut merged = false;
         'outer: for i in 0..list.len() {
@@ -492,7 +481,7 @@ fn merge_pockets(mut list: Vec<(Vec<PointMm>, f64, String)>) -> Vec<(Vec<PointMm
                         ba[2].max(bb[2]),
                         ba[3].max(bb[3]),
                     ];
-                    let ring = rounded_rect(u[0], u[1], u[2], u[3], 0.0, 1);
+                    let ring = rect_ring(u[0], u[1], u[2], u[3]);
                     let depth = list[i].1.max(list[j].1);
                     let reason = format!(
                         "{} and {}",

@@ -8,6 +8,10 @@
 //! the left) for the boundary integral.
 
 use pogo_board::PolygonMm;
+use pogo_board::geometry::{
+    PlanePoint, arc_chords, arc_points, bbox_of, circle_ring, point_in_ring, ring_distance,
+    segment_distance, signed_area,
+};
 use pogo_fixture::Target;
 
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -36,6 +40,17 @@ impl Pt {
     #[inline]
     pub fn left(self) -> Pt {
         Pt::new(-self.y, self.x)
+    }
+}
+
+impl PlanePoint for Pt {
+    #[inline]
+    fn xy(self) -> (f64, f64) {
+        (self.x, self.y)
+    }
+    #[inline]
+    fn from_xy(x: f64, y: f64) -> Self {
+        Pt::new(x, y)
     }
 }
 
@@ -128,7 +143,7 @@ impl Piece {
     /// Distance from p to the piece.
     pub fn distance(&self, p: Pt) -> f64 {
         match *self {
-            Piece::Segment { a, b } => dist_segment(p, a, b),
+            Piece::Segment { a, b } => segment_distance(p, a, b),
             Piece::Arc {
                 c,
                 radius,
@@ -153,17 +168,6 @@ impl Piece {
             }
         }
     }
-}
-
-fn dist_segment(p: Pt, a: Pt, b: Pt) -> f64 {
-    let d = b - a;
-    let l2 = d.dot(d);
-    let t = if l2 > 0.0 {
-        ((p - a).dot(d) / l2).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    (p - (a + d * t)).norm()
 }
 
 /// A hole in the exposed copper.
@@ -476,14 +480,6 @@ fn self_point(c: Pt, r: f64, ang: f64) -> Pt {
     Pt::new(c.x + r * co, c.y + r * s)
 }
 
-fn signed_area(ring: &[Pt]) -> f64 {
-    let n = ring.len();
-    (0..n)
-        .map(|i| ring[i].cross(ring[(i + 1) % n]))
-        .sum::<f64>()
-        * 0.5
-}
-
 /// Drops repeated and collinear points.
 fn clean_ring(mut ring: Vec<Pt>) -> Vec<Pt> {
     if ring.len() > 1 && (ring[0] - ring[ring.len() - 1]).norm() < 1e-9 {
@@ -539,30 +535,9 @@ fn as_circle(ring: &[Pt]) -> Option<(Pt, f64)> {
     (rmax - rmin <= 1e-4 * rmax.max(1e-6)).then_some((c, rmax))
 }
 
-fn point_in_ring(p: Pt, ring: &[Pt]) -> bool {
-    let n = ring.len();
-    let mut inside = false;
-    let mut j = n - 1;
-    for i in 0..n {
-        let (a, b) = (ring[i], ring[j]);
-        if (a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x {
-            inside = !inside;
-        }
-        j = i;
-    }
-    inside
-}
-
-fn dist_ring(p: Pt, ring: &[Pt]) -> f64 {
-    let n = ring.len();
-    (0..n)
-        .map(|i| dist_segment(p, ring[i], ring[(i + 1) % n]))
-        .fold(f64::INFINITY, f64::min)
-}
-
 /// The ring-semantics test: contact circle of `r` around p lies in this copper.
 fn copper_admits(c: &Copper, r: f64, p: Pt) -> bool {
-    if !point_in_ring(p, &c.outer) || dist_ring(p, &c.outer) < r {
+    if !point_in_ring(p, &c.outer) || ring_distance(p, &c.outer) < r {
         return false;
     }
     c.holes.iter().all(|h| match h {
@@ -572,25 +547,9 @@ fn copper_admits(c: &Copper, r: f64, p: Pt) -> bool {
         }
         Hole::Ring(ring) => {
             let dmax = ring.iter().map(|v| (p - *v).norm()).fold(0.0, f64::max);
-            dmax <= r || (!point_in_ring(p, ring) && dist_ring(p, ring) >= r)
+            dmax <= r || (!point_in_ring(p, ring) && ring_distance(p, ring) >= r)
         }
     })
-}
-
-fn bbox_of(points: impl Iterator<Item = Pt>) -> [f64; 4] {
-    let mut b = [
-        f64::INFINITY,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NEG_INFINITY,
-    ];
-    for p in points {
-        b[0] = b[0].min(p.x);
-        b[1] = b[1].min(p.y);
-        b[2] = b[2].max(p.x);
-        b[3] = b[3].max(p.y);
-    }
-    b
 }
 
 /// Erosion of a convex CCW polygon: intersection of its edges' half-planes moved in.
@@ -722,7 +681,7 @@ fn general_erode(copper: Vec<Copper>, r: f64) -> Region {
             ends.push(p.point_at(k as f64 / 8.0));
         }
     }
-    let mut bb = bbox_of(ends.into_iter());
+    let mut bb = bbox_of(ends);
     // Arcs bulge at most by their sagitta between the 9 sampled points.
     let slack = pieces
         .iter()
@@ -910,6 +869,9 @@ fn dedupe(pieces: &mut Vec<Piece>) {
     *pieces = kept;
 }
 
+/// Largest distance between a shape's true arc and its chords ([`shape_polygon`]), mm.
+const SHAPE_CHORD_MM: f64 = 1e-6;
+
 /// The pad outline from its shape figures (used when the target has no exposed
 /// polygons), absolute, flattened to chords within 1 nm.
 pub fn shape_polygon(t: &Target) -> PolygonMm {
@@ -921,11 +883,8 @@ pub fn shape_polygon(t: &Target) -> PolygonMm {
             out.push(c);
             return;
         }
-        let n = arc_steps(r, std::f64::consts::FRAC_PI_2);
-        for k in 0..=n {
-            let a = a0 + std::f64::consts::FRAC_PI_2 * k as f64 / n as f64;
-            out.push(Pt::new(c.x + r * a.cos(), c.y + r * a.sin()));
-        }
+        let n = arc_chords(r, std::f64::consts::FRAC_PI_2, SHAPE_CHORD_MM, 2000);
+        out.extend(arc_points(c, r, a0, std::f64::consts::FRAC_PI_2, n));
     };
     let rounded = |out: &mut Vec<Pt>, r: f64| {
         let r = r.min(hw).min(hh).max(0.0);
@@ -942,11 +901,8 @@ pub fn shape_polygon(t: &Target) -> PolygonMm {
     match t.shape.as_str() {
         "circle" => {
             let r = hw.max(hh);
-            let n = 4 * arc_steps(r, std::f64::consts::FRAC_PI_2);
-            for k in 0..n {
-                let a = std::f64::consts::TAU * k as f64 / n as f64;
-                local.push(Pt::new(r * a.cos(), r * a.sin()));
-            }
+            let n = 4 * arc_chords(r, std::f64::consts::FRAC_PI_2, SHAPE_CHORD_MM, 2000);
+            local = circle_ring(Pt::default(), r, n);
         }
         "oval" => rounded(&mut local, hw.min(hh)),
         "roundrect" => rounded(&mut local, t.corner_radius_mm),
@@ -963,12 +919,6 @@ pub fn shape_polygon(t: &Target) -> PolygonMm {
         outer,
         holes: Vec::new(),
     }
-}
-
-/// Chord count for an arc of radius r and angle a so the sagitta stays below 1 nm.
-fn arc_steps(r: f64, a: f64) -> usize {
-    let max_step = 2.0 * (1.0 - 1e-6 / r.max(1e-6)).clamp(-1.0, 1.0).acos();
-    ((a / max_step.max(1e-3)).ceil() as usize).clamp(2, 2000)
 }
 
 #[cfg(test)]

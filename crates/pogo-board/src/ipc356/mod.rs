@@ -33,6 +33,7 @@
 mod record;
 
 use crate::error::{BoardError, Result};
+use crate::geometry::{point_in_ring, signed_area};
 use crate::model::{
     AccessRecord, Board, BoxMm, Drill, Layer, Net, NetId, Outline, Pad, PadKind, PadShape, PointMm,
     PolygonMm, Side, SizeMm, SourceFormat, Via,
@@ -763,7 +764,7 @@ fn outline_from_paths(paths: Vec<Vec<PointMm>>) -> Option<Outline> {
             rings
                 .iter()
                 .enumerate()
-                .filter(|&(j, o)| j != i && contains(o, r[0]))
+                .filter(|&(j, o)| j != i && point_in_ring(r[0], o))
                 .count()
         })
         .collect();
@@ -783,8 +784,12 @@ fn outline_from_paths(paths: Vec<Vec<PointMm>>) -> Option<Outline> {
         if !depth[i].is_multiple_of(2) {
             let parent = polygons
                 .iter_mut()
-                .filter(|(j, p)| depth[*j] + 1 == depth[i] && contains(&p.outer, ring[0]))
-                .min_by(|a, b| ring_area(&a.1.outer).total_cmp(&ring_area(&b.1.outer)));
+                .filter(|(j, p)| depth[*j] + 1 == depth[i] && point_in_ring(ring[0], &p.outer))
+                .min_by(|a, b| {
+                    signed_area(&a.1.outer)
+                        .abs()
+                        .total_cmp(&signed_area(&b.1.outer).abs())
+                });
             if let Some((_, p)) = parent {
                 p.holes.push(ring.clone());
             }
@@ -795,31 +800,4 @@ fn outline_from_paths(paths: Vec<Vec<PointMm>>) -> Option<Outline> {
         open_chains,
         bbox,
     })
-}
-
-fn ring_area(ring: &[PointMm]) -> f64 {
-    let n = ring.len();
-    (0..n)
-        .map(|i| {
-            let (a, b) = (ring[i], ring[(i + 1) % n]);
-            a.x * b.y - b.x * a.y
-        })
-        .sum::<f64>()
-        .abs()
-        / 2.0
-}
-
-/// Even-odd point-in-polygon test.
-fn contains(ring: &[PointMm], p: PointMm) -> bool {
-    let n = ring.len();
-    let mut inside = false;
-    let mut j = n.wrapping_sub(1);
-    for i in 0..n {
-        let (a, b) = (ring[i], ring[j]);
-        if (a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x {
-            inside = !inside;
-        }
-        j = i;
-    }
-    inside
 }
