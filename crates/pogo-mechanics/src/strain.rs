@@ -47,9 +47,11 @@ use pogo_fixture::{Fixture, ForceSummary, PlateModelInfo, Support};
 /// [`spot_pitch_mm`] anchored at the board's top left corner (independent of the plate
 /// model's elements, so the supports do not move when the mesh is refined).
 struct Candidates {
-    /// (spot id, x, y, nearest model node)
-    nodes: Vec<(usize, f64, f64, usize)>,
+    nodes: Vec<Spot>,
 }
+
+/// A spot: (spot id, x, y, nearest model node).
+type Spot = (usize, f64, f64, usize);
 
 /// Pitch of the lattice of push finger spots, mm.
 fn spot_pitch_mm(longest: f64, s: &MechanicsSettings) -> f64 {
@@ -73,34 +75,73 @@ fn candidates(
         .filter(|p| p.side == face)
         .map(|p| (p, geom::part_box(p, r + s.push_finger_clearance_mm)))
         .collect();
-    let mut nodes = Vec::new();
     let nx = ((r_ - l) / pitch).floor() as usize;
     let ny = ((b - t) / pitch).floor() as usize;
+    // Spots blocked by probes, tooling pins and parts: marked from each obstacle's
+    // reach (no spot x obstacle scan).
+    let mut blocked = vec![false; (nx + 1) * (ny + 1)];
+    let span = |lo: f64, hi: f64, origin: f64, n: usize| {
+        let a = ((lo - origin) / pitch).ceil().max(0.0) as usize;
+        let z = ((hi - origin) / pitch).floor();
+        (
+            a,
+            if z < 0.0 {
+                None
+            } else {
+                Some((z as usize).min(n))
+            },
+        )
+    };
+    let block_disc = |blocked: &mut Vec<bool>, cx: f64, cy: f64, reach: f64| {
+        let (i0, i1) = span(cx - reach, cx + reach, l, nx);
+        let (j0, j1) = span(cy - reach, cy + reach, t, ny);
+        let (Some(i1), Some(j1)) = (i1, j1) else {
+            return;
+        };
+        for j in j0..=j1 {
+            for i in i0..=i1 {
+                let (x, y) = (l + i as f64 * pitch, t + j as f64 * pitch);
+                if (cx - x).hypot(cy - y) < reach {
+                    blocked[j * (nx + 1) + i] = true;
+                }
+            }
+        }
+    };
+    for p in fx.probes.iter().filter(|p| p.side == face) {
+        block_disc(&mut blocked, p.x, p.y, r + 0.5);
+    }
+    for tp in &fx.tooling {
+        block_disc(
+            &mut blocked,
+            tp.x,
+            tp.y,
+            r + tp.hole_diameter_mm.max(tp.diameter_mm) / 2.0 + 0.5,
+        );
+    }
+    for (p, bx) in &parts {
+        let (i0, i1) = span(bx[0], bx[2], l, nx);
+        let (j0, j1) = span(bx[1], bx[3], t, ny);
+        let (Some(i1), Some(j1)) = (i1, j1) else {
+            continue;
+        };
+        for j in j0..=j1 {
+            for i in i0..=i1 {
+                let k = j * (nx + 1) + i;
+                if !blocked[k] {
+                    let (x, y) = (l + i as f64 * pitch, t + j as f64 * pitch);
+                    blocked[k] = geom::part_dist(p, x, y) < r + s.push_finger_clearance_mm;
+                }
+            }
+        }
+    }
+    let mut nodes = Vec::new();
     for j in 0..=ny {
         for i in 0..=nx {
+            if blocked[j * (nx + 1) + i] {
+                continue;
+            }
             let (x, y) = (l + i as f64 * pitch, t + j as f64 * pitch);
             if !geom::on_board(outline, x, y, r + 0.5) {
-                continue;
-            }
-            if fx
-                .probes
-                .iter()
-                .any(|p| p.side == face && (p.x - x).hypot(p.y - y) < r + 0.5)
-            {
-                continue;
-            }
-            if fx.tooling.iter().any(|t| {
-                (t.x - x).hypot(t.y - y) < r + t.hole_diameter_mm.max(t.diameter_mm) / 2.0 + 0.5
-            }) {
-                continue;
-            }
-            if parts.iter().any(|(p, b)| {
-                x >= b[0]
-                    && x <= b[2]
-                    && y >= b[1]
-                    && y <= b[3]
-                    && geom::part_dist(p, x, y) < r + s.push_finger_clearance_mm
-            }) {
                 continue;
             }
             let Some((_, _, k)) = model.nearest_node(x, y) else {
@@ -111,6 +152,24 @@ fn candidates(
         }
     }
     Candidates { nodes }
+}
+
+/// The spot nearest to (cx, cy) that is not `taken` (the first of equals).
+fn nearest_free<'a>(
+    spots: impl Iterator<Item = &'a Spot>,
+    cx: f64,
+    cy: f64,
+    taken: impl Fn(&Spot) -> bool,
+) -> Option<&'a Spot> {
+    let mut best: Option<(f64, &Spot)> = None;
+    for c in spots {
+        let d2 = (c.1 - cx).powi(2) + (c.2 - cy).powi(2);
+        if best.is_some_and(|b| d2 >= b.0) || taken(c) {
+            continue;
+        }
+        best = Some((d2, c));
+    }
+    best.map(|b| b.1)
 }
 
 /// Connected pieces of the active grid: cell lists.
@@ -317,7 +376,9 @@ pub fn analyse(
     let spacing = s.push_finger_diameter_mm * 1.5;
     let mut placed: Vec<Placed> = Vec::new();
     let taken = |placed: &Vec<Placed>, x: f64, y: f64| {
-        placed.iter().any(|p| (p.x - x).hypot(p.y - y) < spacing)
+        placed
+            .iter()
+            .any(|p| (p.x - x).powi(2) + (p.y - y).powi(2) < spacing * spacing)
     };
     // Corner supports of every piece.
     for piece in pieces(&grid) {
@@ -339,21 +400,14 @@ pub fn analyse(
             pr = pr.max(x + h);
             pb = pb.max(y + h);
         }
-        let free: Vec<&(usize, f64, f64, usize)> = cand(lid_face)
+        let free: Vec<&Spot> = cand(lid_face)
             .nodes
             .iter()
             .filter(|c| in_piece.contains(&c.3))
             .collect();
         let before = placed.len();
         for &(cx, cy) in &[(pl, pt), (pr, pt), (pr, pb), (pl, pb)] {
-            let best = free
-                .iter()
-                .filter(|c| !taken(&placed, c.1, c.2))
-                .min_by(|a, b| {
-                    (a.1 - cx)
-                        .hypot(a.2 - cy)
-                        .total_cmp(&(b.1 - cx).hypot(b.2 - cy))
-                });
+            let best = nearest_free(free.iter().copied(), cx, cy, |c| taken(&placed, c.1, c.2));
             if let Some(c) = best {
                 placed.push(Placed {
                     node: c.3,
@@ -417,15 +471,9 @@ pub fn analyse(
         let k = pts.len().div_ceil(s.probes_per_push_finger.max(1)).min(64);
         let face = side.opposite();
         for (cx, cy) in clusters(&pts, k) {
-            let best = cand(face)
-                .nodes
-                .iter()
-                .filter(|c| !taken(&placed, c.1, c.2))
-                .min_by(|a, b| {
-                    (a.1 - cx)
-                        .hypot(a.2 - cy)
-                        .total_cmp(&(b.1 - cx).hypot(b.2 - cy))
-                });
+            let best = nearest_free(cand(face).nodes.iter(), cx, cy, |c| {
+                taken(&placed, c.1, c.2)
+            });
             if let Some(c) = best
                 && (c.1 - cx).hypot(c.2 - cy) <= longest / 4.0
             {
