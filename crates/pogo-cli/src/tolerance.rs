@@ -46,7 +46,7 @@ pub fn run(args: ToleranceArgs) -> miette::Result<ExitCode> {
     let mut fixture = Fixture::read(&args.fixture).into_diagnostic()?;
     let model = match &args.config {
         Some(path) => read_config(path)?
-            .resolve()
+            .resolve_for(&fixture)
             .map_err(|e| miette::miette!("{}: {e}", path.display()))?,
         None => match &fixture.tolerance {
             Some(t) => {

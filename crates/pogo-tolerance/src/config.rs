@@ -2,7 +2,7 @@
 
 use crate::ToleranceError;
 use crate::model::CONTRIBUTORS;
-use pogo_fixture::{PLATE_PROCESSES, ToleranceModel};
+use pogo_fixture::{Fixture, PLATE_PROCESSES, ToleranceModel};
 use serde::{Deserialize, Serialize};
 
 /// The `[tolerance]` table of `pogo.toml`. Every field is optional: an absent one
@@ -28,6 +28,8 @@ pub struct ToleranceConfig {
     pub receptacle_clearance_mm: Option<f64>,
     pub plate_drill_position_mm: Option<f64>,
     pub plate_scale_ppm: Option<f64>,
+    /// Tooling pin to hole clearance; absent: the fixture's own pins' (see
+    /// [`ToleranceConfig::resolve_for`]), else 0.05.
     pub tooling_pin_clearance_mm: Option<f64>,
     pub tooling_hole_position_mm: Option<f64>,
     pub pad_registration_mm: Option<f64>,
@@ -89,6 +91,31 @@ impl ToleranceConfig {
         check_model(&m)?;
         Ok(m)
     }
+
+    /// [`ToleranceConfig::resolve`] for a fixture: when `tooling_pin_clearance_mm` is
+    /// not given, it is the fixture's own, the largest of its tooling pins' hole
+    /// diameter minus pin diameter (the process default when it has no pins).
+    pub fn resolve_for(&self, fixture: &Fixture) -> Result<ToleranceModel, ToleranceError> {
+        let mut m = self.resolve()?;
+        if self.tooling_pin_clearance_mm.is_none()
+            && let Some(c) = tooling_pin_clearance_mm(fixture)
+        {
+            m.tooling_pin_clearance_mm = c;
+            check_model(&m)?;
+        }
+        Ok(m)
+    }
+}
+
+/// The largest diametral clearance of the fixture's tooling pins in their holes, mm;
+/// None when no pin records both diameters.
+pub fn tooling_pin_clearance_mm(fixture: &Fixture) -> Option<f64> {
+    fixture
+        .tooling
+        .iter()
+        .filter(|t| t.hole_diameter_mm > 0.0 && t.diameter_mm > 0.0)
+        .map(|t| (t.hole_diameter_mm - t.diameter_mm).max(0.0))
+        .reduce(f64::max)
 }
 
 /// Checks a model's figures (also used on a model read back from `fixture.json`).

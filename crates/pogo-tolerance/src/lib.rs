@@ -30,7 +30,7 @@ mod model;
 mod normal;
 mod prob;
 
-pub use config::{ToleranceConfig, check_model};
+pub use config::{ToleranceConfig, check_model, tooling_pin_clearance_mm};
 pub use geom::{Piece, Pt, Region, shape_polygon};
 pub use model::{CONTRIBUTORS, idi_pointing_accuracy_mm};
 pub use prob::{Cov, erf, erfc, probability_in_region};
@@ -68,8 +68,10 @@ pub type Result<T, E = ToleranceError> = std::result::Result<T, E>;
 /// Runs the analysis with the `[tolerance]` settings and writes the results into the
 /// fixture: per probe `hit_probability`, `tip_mean_offset_mm`, `tip_cov_mm2`,
 /// `tip_contact_radius_mm`, and the fixture's `tolerance` summary (also returned).
+/// The tooling pin clearance is the fixture's own unless the settings give one
+/// ([`ToleranceConfig::resolve_for`]).
 pub fn analyse(fixture: &mut Fixture, config: &ToleranceConfig) -> Result<ToleranceSummary> {
-    let model = config.resolve()?;
+    let model = config.resolve_for(fixture)?;
     analyse_with_model(fixture, &model)
 }
 
