@@ -657,8 +657,10 @@ pub(crate) fn mc_yield(m: &Model, insertions: u64, seed: u64) -> u64 {
     (0..chunks)
         .into_par_iter()
         .map(|c| {
-            let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5bd1_e995);
-            rng.set_stream(c);
+            // Own stream per chunk, as in mc_probe: ChaCha8 key, Xoshiro256++ bulk.
+            let mut key = ChaCha8Rng::seed_from_u64(seed ^ 0x5bd1_e995);
+            key.set_stream(c);
+            let mut rng = Xoshiro256PlusPlus::from_seed(key.r#gen());
             let n = chunk.min(insertions - c * chunk);
             let mut good = 0u64;
             for _ in 0..n {
