@@ -222,13 +222,19 @@ pub fn run_design(args: DesignArgs) -> miette::Result<ExitCode> {
     let mut fixture = design_fixture(&inputs)?;
     let mechanics = build_mechanics(&inputs, &mut fixture)?;
     analyse_tolerance(&inputs, &mut fixture)?;
-    std::fs::create_dir_all(&args.out)
-        .map_err(|e| miette::miette!("cannot create {}: {e}", args.out.display()))?;
-    let json_path = args.out.join("fixture.json");
-    pogo_fixture::write_atomic(&json_path, fixture.to_json().as_bytes()).into_diagnostic()?;
-    // Output files: drill, DXF, SVG, OpenSCAD, STL, wiring, BOM, report.
-    pogo_output::write_all(&fixture, &args.out, &pogo_output::OutputOptions::default())
+    // Every file (fixture.json, drill, DXF, SVG, OpenSCAD, STL, wiring, BOM, report) is
+    // rendered before the first is written: a failure leaves the directory untouched.
+    let mut files = pogo_output::render_all(&fixture, &pogo_output::OutputOptions::default())
         .into_diagnostic()?;
+    files.insert(
+        0,
+        pogo_output::OutputFile {
+            name: "fixture.json".to_string(),
+            bytes: fixture.to_json().into_bytes(),
+        },
+    );
+    let written = pogo_output::write_files(&files, &args.out).into_diagnostic()?;
+    let json_path = &written[0];
     let mut out = std::io::stdout().lock();
     write_summary(&mut out, &fixture).map_err(stdout_error)?;
     write_mechanics(&mut out, &fixture, &mechanics).map_err(stdout_error)?;

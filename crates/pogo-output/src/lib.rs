@@ -208,7 +208,12 @@ pub fn render_all(fixture: &Fixture, opts: &OutputOptions) -> Result<Vec<OutputF
 /// and returns their paths. Every file is rendered before the first one is written, and
 /// each is written atomically, so a bad fixture leaves the directory untouched.
 pub fn write_all(fixture: &Fixture, out_dir: &Path, opts: &OutputOptions) -> Result<Vec<PathBuf>> {
-    let files = render_all(fixture, opts)?;
+    write_files(&render_all(fixture, opts)?, out_dir)
+}
+
+/// Writes rendered files into `out_dir` (created when missing), each atomically, and
+/// returns their paths in the order given.
+pub fn write_files(files: &[OutputFile], out_dir: &Path) -> Result<Vec<PathBuf>> {
     std::fs::create_dir_all(out_dir).map_err(|source| OutputError::CreateDir {
         path: out_dir.display().to_string(),
         source,
