@@ -47,6 +47,9 @@ struct PendingPad {
 
 #[derive(Default)]
 struct Setup {
+    /// Default net class via drills from `(setup (via_drill) (uvia_drill))` (KiCad <= 5).
+    via_drill_nm: Option<i64>,
+    uvia_drill_nm: Option<i64>,
     via_tented_front: Option<bool>,
     via_tented_back: Option<bool>,
     vias_on_mask: Option<bool>,
@@ -72,6 +75,14 @@ struct Reader<'a> {
     via_tenting: Vec<(Option<bool>, Option<bool>)>,
     edges: Vec<Shape>,
     setup: Setup,
+    /// Layer names the file uses for KiCad's fixed layers, where they differ from the
+    /// canonical name: KiCad 4/5 copper layers named by the user (`(0 C1F signal)` is
+    /// `F.Cu`), and the translated technical layer names of format 3 files.
+    layer_alias: HashMap<String, String>,
+    /// KiCad <= 5 `(net_class NAME ...)` blocks: name -> (via drill, micro-via drill).
+    net_classes: HashMap<String, (Option<i64>, Option<i64>)>,
+    /// Vias that give no `(drill)` (KiCad <= 5: the net class's drill): their indices.
+    vias_without_drill: Vec<usize>,
 }
 
 fn is_num_token(lx: &Lexer, t: Token) -> bool {
@@ -97,6 +108,9 @@ impl<'a> Reader<'a> {
             via_tenting: Vec::new(),
             edges: Vec::new(),
             setup: Setup::default(),
+            layer_alias: HashMap::new(),
+            net_classes: HashMap::new(),
+            vias_without_drill: Vec::new(),
         }
     }
 
@@ -354,10 +368,12 @@ impl<'a> Reader<'a> {
                         String::new()
                     }
                 };
+                let name = self.net_name_as_kicad(name);
                 let id = self.net_named(&name);
                 self.net_by_num.insert(num, id);
                 Ok(())
             }
+            b"net_class" => self.net_class(o),
             b"footprint" | b"module" => self.footprint(o),
             b"via" => self.via(o),
             b"gr_line" | b"gr_arc" | b"gr_circle" | b"gr_rect" | b"gr_poly" | b"gr_curve" => {
@@ -373,6 +389,62 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// KiCad converts net names of files older than 20210606 from the old overbar
+    /// notation (`~RESET` or `~RESET~`) to the new one (`~{RESET}`).
+    fn net_name_as_kicad(&self, name: String) -> String {
+        if self.version < 20210606 && name.contains('~') {
+            convert_overbar(&name)
+        } else {
+            name
+        }
+    }
+
+    /// The canonical name of a layer as the file names it.
+    fn canonical_layer<'s>(&'s self, name: &'s str) -> &'s str {
+        if self.layer_alias.is_empty() {
+            return name;
+        }
+        self.layer_alias.get(name).map_or(name, |s| s.as_str())
+    }
+
+    /// KiCad <= 5 `(net_class NAME "description" (via_drill D) (uvia_drill D) (add_net N)
+    /// ...)`: the class's via drills, and the class of each net it lists.
+    fn net_class(&mut self, o: usize) -> Result<()> {
+        let name = self.text("a net class name")?.into_owned();
+        let mut drills = (None, None);
+        let mut members = Vec::new();
+        loop {
+            match self.item(o)? {
+                Item::End => break,
+                Item::Atom(_) => {}
+                Item::List(h @ (b"via_drill" | b"uvia_drill"), l) => {
+                    let d = self.nm("a via drill (mm)")?;
+                    self.finish(l)?;
+                    if h == b"via_drill" {
+                        drills.0 = Some(d);
+                    } else {
+                        drills.1 = Some(d);
+                    }
+                }
+                Item::List(b"add_net", l) => {
+                    if let Some(n) = self.atoms(l)?.first() {
+                        members.push(self.net_name_as_kicad(n.to_string()));
+                    }
+                }
+                Item::List(_, l) => self.skip(l)?,
+            }
+        }
+        for net in members {
+            if net.is_empty() {
+                continue;
+            }
+            let id = self.net_named(&net);
+            self.nets[id.0 as usize].class = Some(name.clone());
+        }
+        self.net_classes.insert(name, drills);
+        Ok(())
+    }
+
     fn net_named(&mut self, name: &str) -> NetId {
         if let Some(id) = self.net_by_name.get(name) {
             return *id;
@@ -386,10 +458,16 @@ impl<'a> Reader<'a> {
         id
     }
 
+    /// `(layers (0 "F.Cu" signal) ... (44 "Edge.Cuts" user))`. As KiCad does, the
+    /// leading copper layers (signal, power, mixed, jumper) are F.Cu, In1.Cu, ...,
+    /// B.Cu by their place in the list, whatever the file calls them (KiCad 4/5 files
+    /// name them freely, e.g. `(0 Top signal)`); other layers go by name, with the
+    /// translated names of format 3 files mapped to KiCad's.
     fn layers_list(&mut self, o: usize) -> Result<()> {
+        let first = self.layers.len();
         loop {
             match self.item(o)? {
-                Item::End => return Ok(()),
+                Item::End => break,
                 Item::Atom(_) => {}
                 Item::List(head, l) => {
                     let ordinal = std::str::from_utf8(head)
@@ -400,9 +478,6 @@ impl<'a> Reader<'a> {
                     let name = a.first().map(|s| s.to_string()).unwrap_or_default();
                     let kind = a.get(1).map(|s| s.to_string()).unwrap_or_default();
                     let user_name = a.get(2).filter(|s| *s != "hide").map(|s| s.to_string());
-                    if name.ends_with(".Cu") {
-                        self.copper.push(name.clone());
-                    }
                     self.layers.push(Layer {
                         ordinal,
                         name,
@@ -412,6 +487,39 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+        let layers = &mut self.layers[first..];
+        let n_cu = layers
+            .iter()
+            .take_while(|l| matches!(l.kind.as_str(), "signal" | "power" | "mixed" | "jumper"))
+            .count();
+        for (i, layer) in layers.iter_mut().enumerate() {
+            let canonical = if i < n_cu {
+                if i + 1 == n_cu && n_cu > 1 {
+                    "B.Cu".to_string()
+                } else if i == 0 {
+                    "F.Cu".to_string()
+                } else if is_inner_copper_name(&layer.name) {
+                    layer.name.clone()
+                } else {
+                    format!("In{i}.Cu")
+                }
+            } else {
+                match old_layer_name(&layer.name) {
+                    Some(c) => c.to_string(),
+                    None => continue,
+                }
+            };
+            if canonical != layer.name {
+                let file_name = std::mem::replace(&mut layer.name, canonical.clone());
+                if layer.user_name.is_none() {
+                    layer.user_name = Some(file_name.clone());
+                }
+                self.layer_alias.insert(file_name, canonical);
+            }
+        }
+        self.copper
+            .extend(layers[..n_cu].iter().map(|l| l.name.clone()));
+        Ok(())
     }
 
     fn setup_list(&mut self, o: usize) -> Result<()> {
@@ -420,6 +528,15 @@ impl<'a> Reader<'a> {
                 Item::End => return Ok(()),
                 Item::Atom(_) => {}
                 Item::List(b"stackup", s) => self.stackup(s)?,
+                Item::List(h @ (b"via_drill" | b"uvia_drill"), v) => {
+                    let d = self.nm("a via drill (mm)")?;
+                    self.finish(v)?;
+                    if h == b"via_drill" {
+                        self.setup.via_drill_nm = Some(d);
+                    } else {
+                        self.setup.uvia_drill_nm = Some(d);
+                    }
+                }
                 Item::List(b"tenting", t) => {
                     let a = self.atoms(t)?;
                     self.setup.via_tented_front = Some(a.iter().any(|s| s == "front"));
@@ -496,7 +613,7 @@ impl<'a> Reader<'a> {
                     }
                     b"layer" => {
                         let a = self.atoms(l)?;
-                        layer = a.first().map(|s| s.to_string());
+                        layer = a.first().map(|s| self.canonical_layer(s).to_string());
                     }
                     b"width" | b"stroke" => {
                         if let Some(w) = self.stroke_width(h, l)? {
@@ -608,7 +725,7 @@ impl<'a> Reader<'a> {
     fn via(&mut self, o: usize) -> Result<()> {
         let mut pos = None;
         let mut size = 0;
-        let mut drill = 0;
+        let mut drill = None;
         let mut layers: Vec<String> = Vec::new();
         let mut via_type = "through";
         let mut net = None;
@@ -628,11 +745,15 @@ impl<'a> Reader<'a> {
                         self.finish(l)?;
                     }
                     b"drill" => {
-                        drill = self.nm("a via drill (mm)")?;
+                        drill = Some(self.nm("a via drill (mm)")?);
                         self.finish(l)?;
                     }
                     b"layers" => {
-                        layers = self.atoms(l)?.into_iter().map(|s| s.into_owned()).collect()
+                        layers = self
+                            .atoms(l)?
+                            .iter()
+                            .map(|s| self.canonical_layer(s).to_string())
+                            .collect()
                     }
                     b"net" => net = self.net_ref(l)?,
                     b"tenting" => tent = self.via_tenting(l)?,
@@ -650,10 +771,13 @@ impl<'a> Reader<'a> {
         } else {
             via_type
         };
+        if drill.is_none() {
+            self.vias_without_drill.push(self.vias.len());
+        }
         self.vias.push(Via {
             position: pos.mm(),
             diameter_mm: geom::nm_to_mm(size),
-            drill_mm: geom::nm_to_mm(drill),
+            drill_mm: geom::nm_to_mm(drill.unwrap_or(0)),
             layers: (first, last),
             via_type: via_type.to_string(),
             net,
@@ -748,7 +872,9 @@ impl<'a> Reader<'a> {
                 Item::List(h, l) => match h {
                     b"layer" => {
                         let a = self.atoms(l)?;
-                        if a.first().is_some_and(|s| s.starts_with("B.")) {
+                        if a.first()
+                            .is_some_and(|s| self.canonical_layer(s).starts_with("B."))
+                        {
                             side = Side::Bottom;
                         }
                     }
@@ -1067,7 +1193,11 @@ impl<'a> Reader<'a> {
                     }
                     b"drill" => drill = Some(self.drill(l)?),
                     b"layers" => {
-                        layers = self.atoms(l)?.into_iter().map(|s| s.into_owned()).collect()
+                        layers = self
+                            .atoms(l)?
+                            .iter()
+                            .map(|s| self.canonical_layer(s).to_string())
+                            .collect()
                     }
                     b"roundrect_rratio" => {
                         rratio = self.number("a round-rect ratio")?;
@@ -1094,7 +1224,7 @@ impl<'a> Reader<'a> {
                         match a.first().map(|s| s.parse::<i64>()) {
                             Some(Ok(n)) => {
                                 net_num = Some(n);
-                                net_name = a.get(1).map(|s| s.to_string());
+                                net_name = a.get(1).map(|s| self.net_name_as_kicad(s.to_string()));
                             }
                             Some(Err(_)) => net_name = a.first().map(|s| s.to_string()),
                             None => {}
@@ -1320,6 +1450,29 @@ impl<'a> Reader<'a> {
             default_front_tented = !open;
             default_back_tented = !open;
         }
+        // KiCad <= 5 vias without a drill of their own take their net class's drill
+        // (KiCad's defaults 0.4 mm / 0.1 mm when nothing says).
+        let default_class = self.net_classes.get("Default").copied();
+        for &i in &self.vias_without_drill {
+            let via = &mut self.vias[i];
+            let class = via
+                .net
+                .and_then(|n| self.nets[n.0 as usize].class.as_deref())
+                .and_then(|c| self.net_classes.get(c).copied())
+                .or(default_class);
+            let drill = if via.via_type == "micro" {
+                class
+                    .map(|c| c.1)
+                    .unwrap_or(self.setup.uvia_drill_nm)
+                    .unwrap_or(100_000)
+            } else {
+                class
+                    .map(|c| c.0)
+                    .unwrap_or(self.setup.via_drill_nm)
+                    .unwrap_or(400_000)
+            };
+            via.drill_mm = geom::nm_to_mm(drill);
+        }
         for (via, (f, b)) in self.vias.iter_mut().zip(&self.via_tenting) {
             via.front_mask_open = !f.unwrap_or(default_front_tented);
             via.back_mask_open = !b.unwrap_or(default_back_tented);
@@ -1423,4 +1576,80 @@ fn bezier(p: &[Nm]) -> Vec<Nm> {
             Nm::new(x.round() as i64, y.round() as i64)
         })
         .collect()
+}
+
+/// KiCad's inner copper layer names, `In1.Cu` to `In30.Cu`.
+fn is_inner_copper_name(name: &str) -> bool {
+    name.strip_prefix("In")
+        .and_then(|s| s.strip_suffix(".Cu"))
+        .and_then(|n| n.parse::<u32>().ok())
+        .is_some_and(|n| (1..=30).contains(&n))
+}
+
+/// The translated technical layer names that format 3 files could carry (Italian,
+/// Polish, French), as KiCad maps them.
+fn old_layer_name(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "Adesivo.Retro" | "Kleju_Dolna" | "Dessous.Adhes" => "B.Adhes",
+        "Adesivo.Fronte" | "Kleju_Gorna" | "Dessus.Adhes" => "F.Adhes",
+        "Pasta.Retro" | "Pasty_Dolna" | "Dessous.Pate" => "B.Paste",
+        "Pasta.Fronte" | "Pasty_Gorna" | "Dessus.Pate" => "F.Paste",
+        "Serigrafia.Retro" | "Opisowa_Dolna" | "Dessous.SilkS" => "B.SilkS",
+        "Serigrafia.Fronte" | "Opisowa_Gorna" | "Dessus.SilkS" => "F.SilkS",
+        "Maschera.Retro" | "Maski_Dolna" | "Dessous.Masque" => "B.Mask",
+        "Maschera.Fronte" | "Maski_Gorna" | "Dessus.Masque" => "F.Mask",
+        "Grafica" | "Rysunkowa" | "Dessin.User" => "Dwgs.User",
+        "Commenti" | "Komentarzy" => "Cmts.User",
+        "Eco1" | "ECO1" => "Eco1.User",
+        "Eco2" | "ECO2" => "Eco2.User",
+        "Contorno.scheda" | "Krawedziowa" | "Contours.Ci" => "Edge.Cuts",
+        _ => return None,
+    })
+}
+
+/// KiCad's conversion of the old overbar notation (a `~` toggles the bar; a space, `}`
+/// or `)` ends it; `~~` is a tilde) to the new one (`~{...}`).
+fn convert_overbar(old: &str) -> String {
+    if old == "~" {
+        return old.to_string();
+    }
+    let chars: Vec<char> = old.chars().collect();
+    let mut out = String::with_capacity(old.len() + 4);
+    let mut in_bar = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '~' {
+            match chars.get(i + 1) {
+                Some('~') => {
+                    if chars.get(i + 2) == Some(&'{') {
+                        // KiCad writes "~~{}" here and goes on after the first '~'.
+                        out.push_str("~~{}");
+                        i += 1;
+                        continue;
+                    }
+                    out.push('~');
+                    i += 2;
+                    continue;
+                }
+                // Already the new notation (or a '{' under a bar): left as it is.
+                Some('{') => return old.to_string(),
+                _ => {
+                    out.push_str(if in_bar { "}" } else { "~{" });
+                    in_bar = !in_bar;
+                    i += 1;
+                    continue;
+                }
+            }
+        } else if matches!(c, ' ' | '}' | ')') && in_bar {
+            out.push('}');
+            in_bar = false;
+        }
+        out.push(c);
+        i += 1;
+    }
+    if in_bar {
+        out.push('}');
+    }
+    out
 }

@@ -1,0 +1,224 @@
+//! Small hand-written boards, each reproducing one construct that real boards carry
+//! and that once read wrongly. The expected values are what KiCad 6.0.11's own reader
+//! (`pcbnew.LoadBoard`, through `scripts/kicad_view.py`) reports for the same text.
+
+use pogo_board::{Board, Side, read_bytes};
+
+fn read(text: &str) -> Board {
+    read_bytes("t.kicad_pcb", text.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn pad<'b>(b: &'b Board, reference: &str, number: &str) -> &'b pogo_board::Pad {
+    b.pads
+        .iter()
+        .find(|p| p.reference == reference && p.number == number)
+        .unwrap_or_else(|| panic!("no pad {reference}.{number}"))
+}
+
+/// KiCad 5: copper layers named by the user, a bottom footprint on the renamed bottom
+/// layer, vias without a drill of their own (the net class gives it), old overbar nets.
+const KICAD5_NAMED_LAYERS: &str = r#"(kicad_pcb (version 20171130) (host pcbnew 5.1.9)
+  (general (thickness 1.2))
+  (layers
+    (0 Top signal)
+    (1 Ground power)
+    (2 Power power)
+    (31 Bottom signal)
+    (36 B.SilkS user)
+    (37 F.SilkS user)
+    (38 B.Mask user)
+    (39 F.Mask user)
+    (44 Edge.Cuts user)
+  )
+  (setup (via_size 0.6) (via_drill 0.3) (uvia_size 0.3) (uvia_drill 0.1))
+  (net 0 "")
+  (net 1 GND)
+  (net 2 ~RESET)
+  (net 3 "/~CS~ 2")
+  (net 4 VCC)
+  (net_class Default "This is the default net class."
+    (clearance 0.2) (via_dia 0.8) (via_drill 0.35) (uvia_dia 0.3) (uvia_drill 0.12)
+    (add_net "") (add_net GND) (add_net ~RESET) (add_net "/~CS~ 2"))
+  (net_class Power ""
+    (clearance 0.2) (via_dia 1.2) (via_drill 0.6) (uvia_dia 0.3) (uvia_drill 0.1)
+    (add_net VCC))
+  (module Test:Top (layer Top) (tedit 0) (tstamp 0)
+    (at 10 10)
+    (fp_text reference J1 (at 0 0) (layer F.SilkS) (effects (font (size 1 1) (thickness 0.15))))
+    (fp_text value J (at 0 0) (layer F.SilkS) (effects (font (size 1 1) (thickness 0.15))))
+    (pad 1 smd rect (at -1 0) (size 1 1) (layers Top F.Mask) (net 2 ~RESET))
+    (pad 2 thru_hole circle (at 1 0) (size 1.5 1.5) (drill 0.8) (layers *.Cu *.Mask) (net 3 "/~CS~ 2"))
+  )
+  (module Test:Bottom (layer Bottom) (tedit 0) (tstamp 0)
+    (at 20 10 180)
+    (fp_text reference J2 (at 0 0) (layer B.SilkS) (effects (font (size 1 1) (thickness 0.15)) (justify mirror)))
+    (fp_text value J (at 0 0) (layer B.SilkS) (effects (font (size 1 1) (thickness 0.15)) (justify mirror)))
+    (pad 1 smd rect (at -1 0 180) (size 1 2) (layers Bottom B.Mask) (net 1 GND))
+  )
+  (via (at 5 5) (size 0.8) (layers Top Bottom) (net 1))
+  (via (at 6 5) (size 1.2) (layers Top Bottom) (net 4))
+  (via (at 7 5) (size 0.8) (drill 0.25) (layers Top Bottom) (net 4))
+  (via micro (at 8 5) (size 0.3) (layers Top Ground) (net 1))
+  (gr_line (start 0 0) (end 30 0) (layer Edge.Cuts) (width 0.1))
+  (gr_line (start 30 0) (end 30 20) (layer Edge.Cuts) (width 0.1))
+  (gr_line (start 30 20) (end 0 20) (layer Edge.Cuts) (width 0.1))
+  (gr_line (start 0 20) (end 0 0) (layer Edge.Cuts) (width 0.1))
+)
+"#;
+
+#[test]
+fn kicad5_user_named_copper_layers_are_kicads_copper_layers() {
+    let b = read(KICAD5_NAMED_LAYERS);
+    // KiCad: J1.1 front copper + mask, J1.2 both sides, J2 (on "Bottom") a bottom part.
+    let p = pad(&b, "J1", "1");
+    assert!(p.front_copper && !p.back_copper && p.front_mask && !p.back_mask);
+    assert_eq!(p.layers, ["F.Cu", "F.Mask"]);
+    let p = pad(&b, "J1", "2");
+    assert!(p.front_copper && p.back_copper && p.front_mask && p.back_mask);
+    assert_eq!(
+        p.layers,
+        ["F.Cu", "In1.Cu", "In2.Cu", "B.Cu", "F.Mask", "B.Mask"]
+    );
+    let p = pad(&b, "J2", "1");
+    assert!(!p.front_copper && p.back_copper && !p.front_mask && p.back_mask);
+    assert_eq!((p.position.x, p.position.y), (21.0, 10.0));
+    let sides: Vec<Side> = b.footprints.iter().map(|f| f.side).collect();
+    assert_eq!(sides, [Side::Top, Side::Bottom]);
+    // The layer table says which canonical layer each user name is.
+    let names: Vec<(&str, Option<&str>)> = b
+        .layers
+        .iter()
+        .take(4)
+        .map(|l| (l.name.as_str(), l.user_name.as_deref()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("F.Cu", Some("Top")),
+            ("In1.Cu", Some("Ground")),
+            ("In2.Cu", Some("Power")),
+            ("B.Cu", Some("Bottom"))
+        ]
+    );
+    assert_eq!(b.vias[0].layers, ("F.Cu".to_string(), "B.Cu".to_string()));
+    assert_eq!(b.vias[3].layers, ("F.Cu".to_string(), "In1.Cu".to_string()));
+    assert_eq!(b.outline.as_ref().unwrap().polygons.len(), 1);
+    assert_eq!(b.thickness_mm, Some(1.2));
+}
+
+#[test]
+fn kicad5_via_without_drill_takes_its_net_class_drill() {
+    let b = read(KICAD5_NAMED_LAYERS);
+    let drills: Vec<(f64, &str)> = b
+        .vias
+        .iter()
+        .map(|v| (v.drill_mm, b.net_name(v.net)))
+        .collect();
+    // KiCad: GND in Default (0.35), VCC in Power (0.6), an own drill wins (0.25), a
+    // micro-via takes the class's micro-via drill (0.12).
+    assert_eq!(
+        drills,
+        [(0.35, "GND"), (0.6, "VCC"), (0.25, "VCC"), (0.12, "GND")]
+    );
+    let vcc = b.net_id("VCC").unwrap();
+    assert_eq!(b.nets[vcc.0 as usize].class.as_deref(), Some("Power"));
+    // Without net classes: the setup's default drill.
+    let start = KICAD5_NAMED_LAYERS.find("  (net_class Default").unwrap();
+    let end = KICAD5_NAMED_LAYERS.find("  (module Test:Top").unwrap();
+    let text = format!(
+        "{}{}",
+        &KICAD5_NAMED_LAYERS[..start],
+        &KICAD5_NAMED_LAYERS[end..]
+    );
+    let b = read(&text);
+    let drills: Vec<f64> = b.vias.iter().map(|v| v.drill_mm).collect();
+    assert_eq!(drills, [0.3, 0.3, 0.25, 0.1]);
+}
+
+#[test]
+fn old_overbar_net_names_read_as_kicad_converts_them() {
+    let b = read(KICAD5_NAMED_LAYERS);
+    assert_eq!(b.net_name(pad(&b, "J1", "1").net), "~{RESET}");
+    assert_eq!(b.net_name(pad(&b, "J1", "2").net), "/~{CS} 2");
+    // Every rule of KiCad's conversion, on pad nets checked against the net table.
+    let cases = [
+        ("~RESET", "~{RESET}"),
+        ("A~B~C", "A~{B}C"),
+        ("~~x", "~x"),
+        ("~~{x", "~~{x"),
+        ("a~{b}", "a~{b}"),
+        ("~A B", "~{A} B"),
+        ("~A)B", "~{A})B"),
+        ("x~", "x~{}"),
+        ("~A}b", "~{A}}b"),
+        ("é~ñ~z", "é~{ñ}z"),
+        ("~~~a", "~~{a}"),
+    ];
+    let nets: String = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (n, _))| format!("  (net {} \"{n}\")\n", i + 1))
+        .collect();
+    let pads: String = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (n, _))| {
+            format!(
+                "    (pad {} smd rect (at {i} 0) (size 0.5 0.5) (layers F.Cu F.Mask) (net {} \"{n}\"))\n",
+                i + 1,
+                i + 1
+            )
+        })
+        .collect();
+    let board = |version: &str| {
+        format!(
+            "(kicad_pcb (version {version}) (host pcbnew 5.1.9)\n  (layers (0 F.Cu signal) (31 B.Cu signal) (39 F.Mask user))\n  (net 0 \"\")\n{nets}  (module T:T (layer F.Cu) (at 0 0)\n    (fp_text reference U1 (at 0 0) (layer F.SilkS))\n{pads}  )\n)\n"
+        )
+    };
+    let b = read(&board("20171130"));
+    for (i, (old, new)) in cases.iter().enumerate() {
+        let p = pad(&b, "U1", &(i + 1).to_string());
+        assert_eq!(b.net_name(p.net), *new, "net {old:?}");
+    }
+    // From 20210606 on, names are kept as written.
+    let b = read(&board("20211014"));
+    for (i, (old, _)) in cases.iter().enumerate() {
+        let p = pad(&b, "U1", &(i + 1).to_string());
+        assert_eq!(b.net_name(p.net), *old);
+    }
+}
+
+#[test]
+fn format3_translated_layer_names_and_copper_order() {
+    // KiCad 3 files list the front copper as 15 and the back as 0; technical layers
+    // could carry translated names (here Italian).
+    let text = r#"(kicad_pcb (version 3) (host pcbnew "(2013-07-07 BZR 4022)-stable")
+  (general (thickness 1.6))
+  (layers
+    (15 Fronte signal)
+    (0 Retro signal)
+    (20 Serigrafia.Retro user)
+    (22 Maschera.Retro user)
+    (23 Maschera.Fronte user)
+    (28 Contorno.scheda user)
+  )
+  (net 0 "")
+  (net 1 GND)
+  (module T:T (layer Retro) (at 10 10 30)
+    (fp_text reference U1 (at 0 0) (layer Serigrafia.Retro) (effects (font (size 1 1) (thickness 0.15))))
+    (pad 1 smd rect (at 1 0 30) (size 0.5 0.8) (layers Retro Maschera.Retro) (net 1 GND))
+  )
+  (gr_circle (center 10 10) (end 20 10) (layer Contorno.scheda) (width 0.15))
+)
+"#;
+    let b = read(text);
+    // KiCad: U1 bottom, its pad on B.Cu with the B.Mask opened, at (10.866025, 9.5);
+    // outline box [-0.075, -0.075, 20.075, 20.075] with the line width.
+    assert_eq!(b.footprints[0].side, Side::Bottom);
+    let p = pad(&b, "U1", "1");
+    assert!(!p.front_copper && p.back_copper && !p.front_mask && p.back_mask);
+    assert!((p.position.x - 10.866025).abs() < 1e-6 && (p.position.y - 9.5).abs() < 1e-6);
+    let o = b.outline.as_ref().unwrap();
+    assert_eq!(o.polygons.len(), 1);
+    assert_eq!(o.bbox.as_array(), [-0.075, -0.075, 20.075, 20.075]);
+}
