@@ -72,7 +72,11 @@ fn suggested_supports_lower_a_high_strain() {
         force.suggested_supports.len()
     );
     assert!(force.exceeded);
-    assert!(with < 0.7 * force.max_strain_ue, "{with} vs {}", force.max_strain_ue);
+    assert!(
+        with < 0.7 * force.max_strain_ue,
+        "{with} vs {}",
+        force.max_strain_ue
+    );
     // Each suggested finger or post presses (supports only push).
     for s in &force.suggested_supports {
         assert!(s.reaction_n > 0.0, "{s:?}");
