@@ -246,24 +246,42 @@ pub const BUFFER_BYTES: usize = 1 << 20;
 /// Frames checked at once on the fast path.
 const BLOCK_FRAMES: usize = 1024;
 
-/// The smallest raw f32 value whose resistance is above the threshold.
+/// The smallest raw f32 value whose resistance is above the threshold
+/// (`f32::INFINITY` when no finite value is).
+///
+/// A bisection over the finite f32 values in order (32 steps whatever the scale: a
+/// walk one ulp at a time from `threshold / scale` never ends when the product
+/// underflows, as with a subnormal scale).
 fn f32_threshold(threshold: f64, scale: f64) -> f32 {
     let above = |t: f32| f64::from(t) * scale > threshold;
-    let mut t = (threshold / scale) as f32;
-    if !t.is_finite() {
-        t = if threshold / scale > 0.0 {
-            f32::MAX
+    // Ordered key of an f32: the integers run in the same order as the values
+    // (-0 just below +0); the map is its own inverse.
+    let key = |t: f32| {
+        let b = t.to_bits() as i32;
+        i64::from(b ^ ((((b >> 31) as u32) >> 1) as i32))
+    };
+    let value = |k: i64| {
+        let b = k as i32;
+        f32::from_bits((b ^ ((((b >> 31) as u32) >> 1) as i32)) as u32)
+    };
+    if !above(f32::MAX) {
+        return f32::INFINITY;
+    }
+    if above(f32::MIN) {
+        return f32::MIN;
+    }
+    // Invariant: value(lo) is not above, value(hi) is (multiplying by a positive
+    // scale keeps the order, so "above" is monotone in the raw value).
+    let (mut lo, mut hi) = (key(f32::MIN), key(f32::MAX));
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if above(value(mid)) {
+            hi = mid;
         } else {
-            f32::MIN
-        };
+            lo = mid;
+        }
     }
-    while !above(t) && t < f32::MAX {
-        t = t.next_up();
-    }
-    while t > f32::MIN && above(t.next_down()) {
-        t = t.next_down();
-    }
-    if above(t) { t } else { f32::INFINITY }
+    value(hi)
 }
 
 /// The smallest raw i16 count whose resistance is above the threshold
@@ -599,6 +617,9 @@ mod tests {
             (0.1, 0.3),
             (-1.0, 1.0),
             (1e30, 1e-10),
+            (0.0, 5.41117235979e-312),
+            (-1e-300, 1e-300),
+            (1e300, 1e300),
         ] {
             let t = f32_threshold(thr, scale);
             if t.is_finite() {

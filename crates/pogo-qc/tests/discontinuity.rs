@@ -278,3 +278,33 @@ fn empty_trace() {
     assert!(events.is_empty());
     assert_eq!(s.samples, 0);
 }
+
+/// Fuzz regression (qc_discontinuity): a subnormal scale made the f32 threshold
+/// search walk one ulp at a time from 0 (the product underflows to 0 for ~10^9 steps),
+/// hanging every binary scan, even an i16 one. Both encodings now finish and find the
+/// samples above a zero threshold.
+#[test]
+fn subnormal_scale_does_not_hang() {
+    let scale = 5.41117235979e-312;
+    for encoding in [Encoding::I16Le, Encoding::F32Le] {
+        let c = TraceConfig {
+            encoding,
+            channels: 1,
+            sample_rate_hz: 1.0,
+            scale_ohm_per_count: scale,
+            threshold_ohm: 0.0,
+            min_duration_s: 0.0,
+        };
+        let bytes: Vec<u8> = match encoding {
+            Encoding::I16Le => [0i16, 1, 1, 0, -3]
+                .iter()
+                .flat_map(|x| x.to_le_bytes())
+                .collect(),
+            _ => f32_bytes(&[0.0, 1.0, 1.0, 0.0, -3.0]),
+        };
+        let (events, s) = run(&bytes, c);
+        assert_eq!(s.samples, 5);
+        assert_eq!(events.len(), 1, "{encoding:?}: {events:?}");
+        assert_eq!((events[0].start_sample, events[0].duration_samples), (1, 2));
+    }
+}
