@@ -222,3 +222,95 @@ fn format3_translated_layer_names_and_copper_order() {
     assert_eq!(o.polygons.len(), 1);
     assert_eq!(o.bbox.as_array(), [-0.075, -0.075, 20.075, 20.075]);
 }
+
+/// Pads whose hole KiCad decides: a plated pad without a (drill), an unplated one
+/// without, an SMD or aperture pad that names one, a plated pad listing one copper layer.
+const PAD_HOLES: &str = r#"(kicad_pcb (version 20211014) (generator pcbnew)
+  (general (thickness 1.6))
+  (layers (0 "F.Cu" signal) (1 "In1.Cu" signal) (2 "In2.Cu" signal) (31 "B.Cu" signal) (38 "B.Mask" user) (39 "F.Mask" user) (44 "Edge.Cuts" user))
+  (net 0 "")
+  (footprint "T:T" (layer "F.Cu") (at 10 10)
+    (fp_text reference "U1" (at 0 0) (layer "F.SilkS") (effects (font (size 1 1) (thickness 0.15))))
+    (pad "1" thru_hole circle (at 0 0) (size 2 2) (drill 1) (layers "F.Cu" "F.Mask") (solder_mask_margin 0))
+    (pad "2" thru_hole circle (at 3 0) (size 2 2) (layers "*.Cu" "*.Mask"))
+    (pad "3" smd rect (at 6 0) (size 2 2) (drill 0.5) (layers "F.Cu" "F.Mask") (solder_mask_margin 0.05))
+    (pad "4" np_thru_hole circle (at 9 0) (size 2 2) (layers "*.Cu" "*.Mask"))
+    (pad "5" thru_hole oval (at 12 0) (size 2 3) (drill oval 1) (layers "*.Cu" "*.Mask"))
+    (pad "6" thru_hole rect (at 15 0) (size 2 3) (drill 1) (layers "B.Cu" "In1.Cu"))
+    (pad "7" connect rect (at 18 0) (size 2 3) (drill 1) (layers "F.Cu" "F.Mask"))
+  )
+)
+"#;
+
+#[test]
+fn pad_holes_and_copper_as_kicad_decides_them() {
+    let b = read(PAD_HOLES);
+    let drill = |i: usize| b.pads[i].drill.as_ref().map(|d| (d.size_mm.w, d.size_mm.h));
+    // KiCad 6.0.11: 1 mm; the 30 mil default; none; 30 mil; 1 x 1 (an oval drill with
+    // one size); 1 mm; none.
+    assert_eq!(drill(0), Some((1.0, 1.0)));
+    assert_eq!(drill(1), Some((0.762, 0.762)));
+    assert_eq!(drill(2), None);
+    assert_eq!(drill(3), Some((0.762, 0.762)));
+    assert_eq!(drill(4), Some((1.0, 1.0)));
+    assert_eq!(drill(6), None);
+    // KiCad 6 keeps a plated pad on the copper it lists.
+    let copper = |b: &Board, i: usize| (b.pads[i].front_copper, b.pads[i].back_copper);
+    assert_eq!(copper(&b, 0), (true, false));
+    assert_eq!(copper(&b, 5), (false, true));
+    // Before format 20240202 a zero mask margin means "inherit": no margin of its own.
+    assert_eq!(b.pads[0].mask_margin_mm, None);
+    assert_eq!(b.pads[2].mask_margin_mm, Some(0.05));
+
+    // The same pads in a KiCad 9 file, read by KiCad 9's rules (its parser source,
+    // `parsePAD`): a plated pad is on every copper layer, one without a (drill) has a
+    // 1 nm hole, and a zero mask margin is a margin.
+    let b = read(&PAD_HOLES.replace("(version 20211014)", "(version 20241229)"));
+    assert_eq!(copper(&b, 0), (true, true));
+    assert_eq!(
+        b.pads[0].layers,
+        ["F.Cu", "In1.Cu", "In2.Cu", "B.Cu", "F.Mask"]
+    );
+    assert_eq!(copper(&b, 5), (true, true));
+    let d = b.pads[1].drill.as_ref().unwrap();
+    assert_eq!((d.size_mm.w, d.size_mm.h), (0.000001, 0.000001));
+    assert_eq!(b.pads[3].drill.as_ref().map(|d| d.size_mm.w), Some(0.762));
+    assert_eq!(b.pads[0].mask_margin_mm, Some(0.0));
+}
+
+#[test]
+fn courtyard_box_takes_both_courtyard_layers() {
+    // KiCad 6.0.11 reports [8.376924, ...] for this top footprint: its F.CrtYd line and
+    // its B.CrtYd line, turned by 30 degrees, each grown by half its width.
+    let text = r#"(kicad_pcb (version 20211014) (generator pcbnew)
+  (general (thickness 1.6))
+  (layers (0 "F.Cu" signal) (31 "B.Cu" signal) (46 "B.CrtYd" user "B.Courtyard") (47 "F.CrtYd" user "F.Courtyard"))
+  (net 0 "")
+  (footprint "T:T" (layer "F.Cu") (at 10 10 30)
+    (fp_text reference "U1" (at 0 0) (layer "F.SilkS") (effects (font (size 1 1) (thickness 0.15))))
+    (fp_line (start -1 -1) (end 1 -1) (layer "F.CrtYd") (width 0.05))
+    (fp_line (start -3 2) (end 3 2) (layer "B.CrtYd") (width 0.05))
+    (pad "1" smd rect (at 0 0 30) (size 1 1) (layers "F.Cu" "F.Mask"))
+  )
+)
+"#;
+    let b = read(text);
+    let c = b.footprints[0].courtyard_bbox.unwrap();
+    let (s, co) = 30f64.to_radians().sin_cos();
+    // Line ends turned as KiCad turns them (y down), plus half the 0.05 mm width.
+    let ends = [(-1.0, -1.0), (1.0, -1.0), (-3.0, 2.0), (3.0, 2.0)]
+        .map(|(x, y): (f64, f64)| (10.0 + x * co + y * s, 10.0 - x * s + y * co));
+    let l = ends.iter().map(|e| e.0).fold(f64::INFINITY, f64::min) - 0.025;
+    let r = ends.iter().map(|e| e.0).fold(f64::NEG_INFINITY, f64::max) + 0.025;
+    let t = ends.iter().map(|e| e.1).fold(f64::INFINITY, f64::min) - 0.025;
+    assert!(
+        (c.left - 8.376924).abs() < 1e-6 && (c.left - l).abs() < 1e-6,
+        "{c:?}"
+    );
+    assert!(
+        (c.right - r).abs() < 1e-6 && (c.top - t).abs() < 1e-6,
+        "{c:?}"
+    );
+    // The courtyard polygons stay those of the footprint's own side.
+    assert!(b.footprints[0].courtyard.is_empty());
+}

@@ -30,6 +30,12 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Board> {
     r.board()
 }
 
+/// The newest format KiCad 6 reads (KiCad 6.0); newer files follow KiCad 7-9's rules.
+const KICAD6_VERSION: u32 = 20211014;
+
+/// KiCad's default pad hole, 30 mil, in nanometres.
+const DEFAULT_DRILL_NM: i64 = 762_000;
+
 /// One item inside a list.
 enum Item<'a> {
     /// A sub-list, its head keyword and the offset of its `(`.
@@ -953,7 +959,8 @@ impl<'a> Reader<'a> {
                         if let (Some(s), Some(layer)) = (shape, layer)
                             && (layer == "Edge.Cuts"
                                 || layer.ends_with(".CrtYd")
-                                || layer.ends_with(".Fab"))
+                                || layer.ends_with(".Fab")
+                                || layer.ends_with(".SilkS"))
                         {
                             graphics.push((s, layer));
                         }
@@ -998,6 +1005,12 @@ impl<'a> Reader<'a> {
             "B.CrtYd"
         };
         let fab_layer = if side == Side::Top { "F.Fab" } else { "B.Fab" };
+        let silk_layer = if side == Side::Top {
+            "F.SilkS"
+        } else {
+            "B.SilkS"
+        };
+        let mut silk = BoxNm::default();
         let mut crt_shapes = Vec::new();
         let mut fab_shapes = Vec::new();
         for (s, layer) in graphics {
@@ -1007,8 +1020,13 @@ impl<'a> Reader<'a> {
             } else if layer == crt_layer {
                 crt.merge(&s.bbox());
                 crt_shapes.push(s);
+            } else if layer.ends_with(".CrtYd") {
+                // KiCad's courtyard box takes both courtyard layers' graphics.
+                crt.merge(&s.bbox());
             } else if layer == fab_layer {
                 fab_shapes.push(s);
+            } else if layer == silk_layer {
+                silk.merge(&s.bbox());
             }
         }
         let courtyard = if crt_shapes.is_empty() {
@@ -1038,6 +1056,7 @@ impl<'a> Reader<'a> {
             courtyard,
             courtyard_bbox: (!crt.is_empty()).then(|| crt.mm()),
             fab,
+            silk_bbox: (!silk.is_empty()).then(|| silk.mm()),
             body_height_mm,
             pads: pad_start..self.pads.len(),
         });
@@ -1070,6 +1089,20 @@ impl<'a> Reader<'a> {
                 Item::List(_, l) => self.skip(l)?,
             }
         }
+    }
+
+    /// Puts a pad on every copper layer of the board (F.Cu first, B.Cu last), keeping its
+    /// other layers.
+    fn all_copper(&self, pad: &mut Pad) {
+        pad.front_copper = true;
+        pad.back_copper = true;
+        let copper: Vec<String> = if self.copper.is_empty() {
+            vec!["F.Cu".into(), "B.Cu".into()]
+        } else {
+            self.copper.clone()
+        };
+        let others = pad.layers.iter().filter(|l| !l.ends_with(".Cu")).cloned();
+        pad.layers = copper.into_iter().chain(others).collect();
     }
 
     fn layer_flags(&self, layers: &[String], pad: &mut Pad) {
@@ -1231,8 +1264,11 @@ impl<'a> Reader<'a> {
                         }
                     }
                     b"solder_mask_margin" => {
-                        mask_margin = Some(geom::nm_to_mm(self.nm("a mask margin (mm)")?));
+                        let m = self.nm("a mask margin (mm)")?;
                         self.finish(l)?;
+                        // Before format 20240202 a zero margin meant "inherit".
+                        mask_margin =
+                            (m != 0 || self.version > 20240201).then(|| geom::nm_to_mm(m));
                     }
                     b"property" => {
                         for a in self.atoms(l)? {
@@ -1286,6 +1322,29 @@ impl<'a> Reader<'a> {
                 primitives,
             },
         };
+        // KiCad's rules for the hole: SMD and aperture pads never have one; a plated pad
+        // without a (drill) has KiCad's default 30 mil hole (KiCad 6) or a 1 nm one (KiCad 7
+        // on: "drill size cannot be 0"); an unplated one the 30 mil default.
+        let default_drill = |nm: i64| Drill {
+            oblong: false,
+            size_mm: SizeMm {
+                w: geom::nm_to_mm(nm),
+                h: geom::nm_to_mm(nm),
+            },
+            offset_mm: PointMm::default(),
+        };
+        let drill = match kind {
+            PadKind::Smd | PadKind::Connect => None,
+            PadKind::ThruHole if drill.is_none() => {
+                Some(default_drill(if self.version <= KICAD6_VERSION {
+                    DEFAULT_DRILL_NM
+                } else {
+                    1
+                }))
+            }
+            PadKind::NpThruHole if drill.is_none() => Some(default_drill(DEFAULT_DRILL_NM)),
+            _ => drill,
+        };
         let drill = drill.filter(|d| d.size_mm.w > 0.0 || d.size_mm.h > 0.0);
         let mut pad = Pad {
             footprint: None,
@@ -1312,6 +1371,10 @@ impl<'a> Reader<'a> {
             test_point_property: testpoint,
         };
         self.layer_flags(&layers, &mut pad);
+        if kind == PadKind::ThruHole && self.version > KICAD6_VERSION {
+            // KiCad 7 on puts a plated hole's pad on every copper layer, whatever it lists.
+            self.all_copper(&mut pad);
+        }
         // KiCad clears the number of pads that cannot have one: NPTH holes and
         // aperture pads with no copper (older files could number them).
         let has_copper =
