@@ -208,6 +208,11 @@ pub struct Footprint {
     pub courtyard_bbox: Option<BoxMm>,
     /// Fabrication-layer outlines (F.Fab / B.Fab), absolute.
     pub fab: Vec<PolygonMm>,
+    /// Bounding box of the silkscreen graphics on the footprint's own side (F.SilkS /
+    /// B.SilkS, line width included), or `None` when it has none: the part body's extent
+    /// on older footprints drawn without a courtyard or fabrication outline.
+    #[serde(default)]
+    pub silk_bbox: Option<BoxMm>,
     /// Component body height above the board (mm), from a `Height` property or a 3D
     /// model offset where the file gives one; `None` when unknown.
     pub body_height_mm: Option<f64>,
