@@ -529,7 +529,9 @@ impl KeepOutIndex {
 }
 
 /// The courtyard a footprint presents to the fixture: its courtyard polygons, else its
-/// courtyard box, else its fabrication outline, else the box around its pads.
+/// courtyard box, else its fabrication outline, else the box around its pads (grown by
+/// IPC-7351B's nominal courtyard excess, 0.25 mm) and its own side's silkscreen (older
+/// footprints, e.g. KiCad 5-6 library parts, often outline the body only in silk).
 pub fn footprint_keepout(board: &Board, fp: &Footprint) -> Vec<PolygonMm> {
     if !fp.courtyard.is_empty() {
         return fp.courtyard.clone();
@@ -556,8 +558,27 @@ pub fn footprint_keepout(board: &Board, fp: &Footprint) -> Vec<PolygonMm> {
             }
         }
     }
+    if !b.is_empty() {
+        let e = COURTYARD_EXCESS_MM;
+        b = pogo_board::BoxMm {
+            left: b.left - e,
+            top: b.top - e,
+            right: b.right + e,
+            bottom: b.bottom + e,
+        };
+    }
+    if let Some(s) = fp.silk_bbox
+        && !s.is_empty()
+    {
+        b.include(PointMm::new(s.left, s.top));
+        b.include(PointMm::new(s.right, s.bottom));
+    }
     if b.is_empty() { Vec::new() } else { boxed(b) }
 }
+
+/// Courtyard excess round a part's pads where the footprint draws no courtyard:
+/// IPC-7351B's nominal density level (B), 0.25 mm.
+const COURTYARD_EXCESS_MM: f64 = 0.25;
 
 #[cfg(test)]
 mod tests {

@@ -849,7 +849,7 @@ pub fn board_summary(board: &Board) -> BoardSummary {
             side: f.side,
             x: nm(f.position.x),
             y: nm(f.position.y),
-            courtyard: f.courtyard.clone(),
+            courtyard: geometry::footprint_keepout(board, f),
             height_mm: f.body_height_mm,
         })
         .collect();

@@ -140,6 +140,7 @@ impl B {
                 bottom: at.1 + cy,
             }),
             fab: vec![],
+            silk_bbox: None,
             body_height_mm: height,
             pads: start..self.0.pads.len(),
         });
