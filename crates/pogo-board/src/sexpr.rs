@@ -199,23 +199,20 @@ impl<'a> Lexer<'a> {
         &self.src[t.start..t.end]
     }
 
-    /// The text of a symbol or string token (quotes removed, escapes resolved).
+    /// The text of a symbol or string token (quotes removed, escapes resolved). Bytes
+    /// that are not UTF-8 (text written by old tools in an 8-bit code page) are read as
+    /// Latin-1, as KiCad falls back to the locale's 8-bit conversion: the board still
+    /// reads, and names stay distinct.
     pub fn text(&self, t: Token) -> Result<Cow<'a, str>> {
         match t.kind {
-            Kind::Symbol => match std::str::from_utf8(self.bytes(t)) {
-                Ok(s) => Ok(Cow::Borrowed(s)),
-                Err(_) => Err(self.error_token(t, "UTF-8 text")),
-            },
+            Kind::Symbol => Ok(decode(self.bytes(t))),
             Kind::Str => {
                 let inner = &self.src[t.start + 1..t.end - 1];
-                let s = match std::str::from_utf8(inner) {
-                    Ok(s) => s,
-                    Err(_) => return Err(self.error_token(t, "UTF-8 text")),
-                };
+                let s = decode(inner);
                 if memchr::memchr(b'\\', inner).is_none() {
-                    Ok(Cow::Borrowed(s))
+                    Ok(s)
                 } else {
-                    Ok(Cow::Owned(unescape(s)))
+                    Ok(Cow::Owned(unescape(&s)))
                 }
             }
             _ => Err(self.error_token(t, "a name or a quoted string")),
@@ -300,6 +297,14 @@ fn next_structural(src: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// UTF-8 text as is; anything else byte by byte as Latin-1.
+fn decode(b: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(b) {
+        Ok(s) => Cow::Borrowed(s),
+        Err(_) => Cow::Owned(b.iter().map(|&c| c as char).collect()),
+    }
 }
 
 /// Resolves KiCad's string escapes: `\"`, `\\`, `\n`, `\r`, `\t`, and keeps any other

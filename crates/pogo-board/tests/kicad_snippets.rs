@@ -314,3 +314,35 @@ fn courtyard_box_takes_both_courtyard_layers() {
     // The courtyard polygons stay those of the footprint's own side.
     assert!(b.footprints[0].courtyard.is_empty());
 }
+
+#[test]
+fn text_that_is_not_utf8_reads_as_latin1() {
+    // Old tools could write names in an 8-bit code page (here Latin-1 "µ", byte 0xB5).
+    // KiCad loads such a board (its text falls back to the locale's conversion); so do
+    // we, reading the bytes as Latin-1 so that names stay distinct.
+    let mut text = Vec::new();
+    text.extend_from_slice(b"(kicad_pcb (version 20171130) (host pcbnew 4.0.7)\n  (layers (0 F.Cu signal) (31 B.Cu signal) (39 F.Mask user))\n  (net 0 \"\")\n  (net 1 \"I\xb5A\")\n");
+    text.extend_from_slice(b"  (module T:T (layer F.Cu) (at 0 0)\n    (fp_text reference U1 (at 0 0) (layer F.SilkS))\n    (fp_text value 10\xb5F (at 0 0) (layer F.SilkS))\n");
+    text.extend_from_slice(b"    (pad 1 smd rect (at 0 0) (size 0.5 0.5) (layers F.Cu F.Mask) (net 1 \"I\xb5A\")))\n)\n");
+    let b = read_bytes("t.kicad_pcb", &text).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(b.net_name(b.pads[0].net), "I\u{b5}A");
+    assert_eq!(b.footprints[0].value, "10\u{b5}F");
+}
+
+#[test]
+fn footprints_without_attributes_before_20200826_are_through_hole() {
+    // KiCad: a footprint of a file older than 20200826 whose (attr) sets nothing is a
+    // through-hole part; from 20200826 on, no attribute means none.
+    let board = |version: &str, attr: &str| {
+        format!(
+            "(kicad_pcb (version {version}) (host pcbnew 5.99)\n  (layers (0 F.Cu signal) (31 B.Cu signal))\n  (net 0 \"\")\n  (module T:T (layer F.Cu) (at 0 0) {attr}\n    (fp_text reference U1 (at 0 0) (layer F.SilkS))\n    (pad 1 smd rect (at 0 0) (size 0.5 0.5) (layers F.Cu)))\n)\n"
+        )
+    };
+    let attrs = |v: &str, a: &str| read(&board(v, a)).footprints[0].attributes;
+    assert!(attrs("20200724", "").through_hole);
+    assert!(attrs("20171130", "").through_hole);
+    assert!(!attrs("20171130", "(attr smd)").through_hole);
+    let virt = attrs("20171130", "(attr virtual)");
+    assert!(!virt.through_hole && virt.exclude_from_bom && virt.exclude_from_pos_files);
+    assert!(!attrs("20200829", "").through_hole);
+}

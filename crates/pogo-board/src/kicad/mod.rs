@@ -861,7 +861,6 @@ impl<'a> Reader<'a> {
         let mut pos = Nm::default();
         let mut angle = 0.0;
         let mut attributes = FootprintAttributes::default();
-        let mut attr_seen = false;
         let mut properties = BTreeMap::new();
         let mut pads: Vec<PendingPad> = Vec::new();
         let mut graphics: Vec<(Shape, String)> = Vec::new();
@@ -929,7 +928,6 @@ impl<'a> Reader<'a> {
                         }
                     }
                     b"attr" => {
-                        attr_seen = true;
                         for a in self.atoms(l)? {
                             match a.as_ref() {
                                 "smd" => attributes.smd = true,
@@ -971,7 +969,7 @@ impl<'a> Reader<'a> {
             }
             first = false;
         }
-        if !attr_seen && self.version < 20200000 {
+        if self.version < 20200826 && attributes == FootprintAttributes::default() {
             // KiCad 5 without (attr): a normal (through-hole) part.
             attributes.through_hole = true;
         }
