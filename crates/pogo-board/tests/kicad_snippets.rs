@@ -41,7 +41,7 @@ const KICAD5_NAMED_LAYERS: &str = r#"(kicad_pcb (version 20171130) (host pcbnew 
     (add_net "") (add_net GND) (add_net ~RESET) (add_net "/~CS~ 2"))
   (net_class Power ""
     (clearance 0.2) (via_dia 1.2) (via_drill 0.6) (uvia_dia 0.3) (uvia_drill 0.1)
-    (add_net VCC))
+    (add_net OLD_NET) (add_net VCC))
   (module Test:Top (layer Top) (tedit 0) (tstamp 0)
     (at 10 10)
     (fp_text reference J1 (at 0 0) (layer F.SilkS) (effects (font (size 1 1) (thickness 0.15))))
@@ -122,6 +122,9 @@ fn kicad5_via_without_drill_takes_its_net_class_drill() {
     );
     let vcc = b.net_id("VCC").unwrap();
     assert_eq!(b.nets[vcc.0 as usize].class.as_deref(), Some("Power"));
+    // A class may list a net the board no longer has: that makes no net.
+    assert_eq!(b.net_id("OLD_NET"), None);
+    assert_eq!(b.nets.len(), 5);
     // Without net classes: the setup's default drill.
     let start = KICAD5_NAMED_LAYERS.find("  (net_class Default").unwrap();
     let end = KICAD5_NAMED_LAYERS.find("  (module Test:Top").unwrap();

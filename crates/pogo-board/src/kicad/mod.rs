@@ -87,6 +87,8 @@ struct Reader<'a> {
     layer_alias: HashMap<String, String>,
     /// KiCad <= 5 `(net_class NAME ...)` blocks: name -> (via drill, micro-via drill).
     net_classes: HashMap<String, (Option<i64>, Option<i64>)>,
+    /// Net name -> its net class, from the `(add_net ...)` of those blocks.
+    net_class_of: HashMap<String, String>,
     /// Vias that give no `(drill)` (KiCad <= 5: the net class's drill): their indices.
     vias_without_drill: Vec<usize>,
 }
@@ -116,6 +118,7 @@ impl<'a> Reader<'a> {
             setup: Setup::default(),
             layer_alias: HashMap::new(),
             net_classes: HashMap::new(),
+            net_class_of: HashMap::new(),
             vias_without_drill: Vec::new(),
         }
     }
@@ -441,11 +444,9 @@ impl<'a> Reader<'a> {
             }
         }
         for net in members {
-            if net.is_empty() {
-                continue;
+            if !net.is_empty() {
+                self.net_class_of.insert(net, name.clone());
             }
-            let id = self.net_named(&net);
-            self.nets[id.0 as usize].class = Some(name.clone());
         }
         self.net_classes.insert(name, drills);
         Ok(())
@@ -1510,6 +1511,13 @@ impl<'a> Reader<'a> {
             let open = self.setup.vias_on_mask.unwrap_or(false);
             default_front_tented = !open;
             default_back_tented = !open;
+        }
+        if !self.net_class_of.is_empty() {
+            for net in &mut self.nets {
+                if let Some(c) = self.net_class_of.get(&net.name) {
+                    net.class = Some(c.clone());
+                }
+            }
         }
         // KiCad <= 5 vias without a drill of their own take their net class's drill
         // (KiCad's defaults 0.4 mm / 0.1 mm when nothing says).
