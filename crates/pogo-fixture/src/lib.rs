@@ -10,9 +10,12 @@
 //! Coordinates are KiCad page coordinates (mm, x right, y down), the same as
 //! `pogo board pads`.
 
+mod check;
 pub mod mechanics;
 pub mod tolerance;
 mod write;
+
+pub use check::MAX_FIGURE;
 
 pub use mechanics::*;
 pub use tolerance::*;
@@ -36,6 +39,15 @@ pub enum FixtureError {
     },
     #[error("{path}:{line}:{column}: not a pogo fixture: {message}")]
     Parse {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// A figure out of range (a hand-edited file): names the field, e.g.
+    /// `probes[3].target.w`.
+    #[error("{path}:{line}:{column}: {message}")]
+    Figure {
         path: String,
         line: usize,
         column: usize,
@@ -361,7 +373,14 @@ impl Fixture {
                 });
             }
         }
-        serde_json::from_str(text).map_err(to_err)
+        let fixture = serde_json::from_str(text).map_err(to_err)?;
+        check::check_figures(text).map_err(|(line, column, message)| FixtureError::Figure {
+            path: path.to_string(),
+            line,
+            column,
+            message,
+        })?;
+        Ok(fixture)
     }
 
     /// Pretty JSON text of the fixture (deterministic: fields in schema order).
