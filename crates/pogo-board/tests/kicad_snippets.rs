@@ -349,3 +349,39 @@ fn footprints_without_attributes_before_20200826_are_through_hole() {
     assert!(!virt.through_hole && virt.exclude_from_bom && virt.exclude_from_pos_files);
     assert!(!attrs("20200829", "").through_hole);
 }
+
+#[test]
+fn chamfered_and_zero_sized_pads_as_kicad_reads_them() {
+    let text = r#"(kicad_pcb (version 20211014) (generator pcbnew)
+  (layers (0 "F.Cu" signal) (31 "B.Cu" signal) (39 "F.Mask" user))
+  (net 0 "")
+  (footprint "T:T" (layer "F.Cu") (at 10 10)
+    (fp_text reference "U1" (at 0 0) (layer "F.SilkS") (effects (font (size 1 1) (thickness 0.15))))
+    (pad "1" smd rect (at 1 2) (size 0 1) (layers "F.Cu" "F.Mask"))
+    (pad "2" smd circle (at 3 2) (size 1 1) (layers "F.Cu" "F.Mask") (chamfer_ratio 0.25) (chamfer top_left))
+    (pad "3" smd rect (at 5 2) (size 1 1) (layers "F.Cu" "F.Mask") (chamfer_ratio 0) (chamfer bottom_left))
+    (pad "4" smd roundrect (at 7 2) (size 1 1) (layers "F.Cu" "F.Mask") (chamfer_ratio 0.2) (chamfer_ratio 0))
+    (pad "5" smd roundrect (at 9 2) (size 2 1) (layers "F.Cu" "F.Mask") (roundrect_rratio 0.2) (chamfer_ratio 0.3) (chamfer))
+    (pad "6" smd roundrect (at 11 2) (size 2 1) (layers "F.Cu" "F.Mask") (roundrect_rratio 0.2) (chamfer_ratio 0) (chamfer))
+  )
+)
+"#;
+    let b = read(text);
+    let shapes: Vec<&str> = b.pads.iter().map(|p| p.shape.kicad_name()).collect();
+    // KiCad 6.0.11: a positive chamfer ratio or a named corner makes a chamfered
+    // rectangle, whatever the shape word; neither leaves the shape as written.
+    assert_eq!(
+        shapes,
+        [
+            "rect",
+            "chamfered_rect",
+            "chamfered_rect",
+            "chamfered_rect",
+            "chamfered_rect",
+            "roundrect"
+        ]
+    );
+    // A zero-sized pad is pinned to 1 um x 1 um.
+    assert_eq!((b.pads[0].size_mm.w, b.pads[0].size_mm.h), (0.001, 0.001));
+    assert_eq!((b.pads[4].size_mm.w, b.pads[4].size_mm.h), (2.0, 1.0));
+}

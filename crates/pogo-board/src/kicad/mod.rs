@@ -1202,6 +1202,9 @@ impl<'a> Reader<'a> {
         let mut rratio = 0.25;
         let mut chamfer_ratio = 0.2;
         let mut chamfers = Chamfers::default();
+        // KiCad makes a pad a chamfered rectangle, whatever its shape word, as soon as a
+        // (chamfer_ratio R > 0) or a (chamfer ...) naming a corner comes.
+        let mut chamfered = false;
         let mut delta = Nm::default();
         let mut anchor_is_circle = true;
         let mut primitives = Vec::new();
@@ -1238,6 +1241,7 @@ impl<'a> Reader<'a> {
                     b"chamfer_ratio" => {
                         chamfer_ratio = self.number("a chamfer ratio")?;
                         self.finish(l)?;
+                        chamfered |= chamfer_ratio > 0.0;
                     }
                     b"chamfer" => {
                         for a in self.atoms(l)? {
@@ -1249,6 +1253,7 @@ impl<'a> Reader<'a> {
                                 _ => {}
                             }
                         }
+                        chamfered |= chamfers != Chamfers::default();
                     }
                     b"rect_delta" => delta = self.point_list(l)?,
                     b"net" => {
@@ -1295,13 +1300,8 @@ impl<'a> Reader<'a> {
         let Some(local) = local else {
             return Err(self.lx.error_at(o, 4, "an (at x y) in this pad", "none"));
         };
-        let any_chamfer = chamfers.top_left
-            || chamfers.top_right
-            || chamfers.bottom_left
-            || chamfers.bottom_right;
         let shape = match shape_name {
-            b"circle" => PadShape::Circle,
-            b"rect" | b"roundrect" if any_chamfer => PadShape::ChamferedRect {
+            _ if chamfered => PadShape::ChamferedRect {
                 chamfer_ratio,
                 chamfers,
                 round_ratio: if shape_name == b"roundrect" {
@@ -1310,6 +1310,7 @@ impl<'a> Reader<'a> {
                     0.0
                 },
             },
+            b"circle" => PadShape::Circle,
             b"rect" => PadShape::Rect,
             b"oval" => PadShape::Oval,
             b"trapezoid" => PadShape::Trapezoid {
@@ -1345,6 +1346,10 @@ impl<'a> Reader<'a> {
             _ => drill,
         };
         let drill = drill.filter(|d| d.size_mm.w > 0.0 || d.size_mm.h > 0.0);
+        // KiCad pins a pad of zero (or negative) size to 1 um x 1 um.
+        if size.0 <= 0 || size.1 <= 0 {
+            size = (1000, 1000);
+        }
         let mut pad = Pad {
             footprint: None,
             reference: String::new(),
