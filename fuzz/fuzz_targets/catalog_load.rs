@@ -31,7 +31,10 @@ fuzz_target!(|data: &[u8]| {
             let l = text.split('\n').nth(line - 1).unwrap_or("");
             assert!(column <= l.chars().count() + 1, "column {column} of `{l}`");
         }
-        Err(CatalogError::Invalid { .. }) => {}
+        Err(CatalogError::Invalid { at, .. }) => {
+            let (line, column) = at.expect("a bad figure names its line and column");
+            assert!(line >= 1 && line <= lines && column >= 1, "{line}:{column}");
+        }
         Err(e) => panic!("unexpected error kind: {e:?}"),
     }
 });

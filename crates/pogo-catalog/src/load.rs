@@ -28,10 +28,13 @@ pub enum CatalogError {
         column: usize,
         message: String,
     },
-    /// The file parses but a figure is not acceptable.
-    #[error("{path}: {what} `{id}`: {message}")]
+    /// The file parses but a figure is not acceptable. `at` is the 1-based line and
+    /// column of the field at fault (or of the entry's id) when the text is known
+    /// ([`Catalog::from_toml`]); a check made on merge has no text at hand.
+    #[error("{path}{}: {what} `{id}`: {message}", at.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default())]
     Invalid {
         path: String,
+        at: Option<(usize, usize)>,
         what: &'static str,
         id: String,
         message: String,
@@ -57,6 +60,39 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
     (line, before[start..].chars().count() + 1)
+}
+
+/// Where the entry `id` of kind `what` (class, part, receptacle) stands in catalog
+/// text: the field the message starts with (`spacing_mm 0 must be > 0`), else the
+/// entry's id; the last entry of that id (a duplicate is the second one).
+fn locate(text: &str, what: &str, id: &str, message: &str) -> Option<(usize, usize)> {
+    type Entry = std::collections::BTreeMap<String, toml::Spanned<toml::Value>>;
+    #[derive(Deserialize)]
+    struct Spans {
+        #[serde(default)]
+        classes: Vec<Entry>,
+        #[serde(default)]
+        parts: Vec<Entry>,
+        #[serde(default)]
+        receptacles: Vec<Entry>,
+    }
+    let spans: Spans = toml::from_str(text).ok()?;
+    let (list, key) = match what {
+        "class" => (&spans.classes, "name"),
+        "part" => (&spans.parts, "id"),
+        _ => (&spans.receptacles, "id"),
+    };
+    let entry = list
+        .iter()
+        .rev()
+        .find(|e| e.get(key).and_then(|v| v.get_ref().as_str()) == Some(id))?;
+    let field = message
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .trim_matches('`');
+    let span = entry.get(field).or_else(|| entry.get(key))?.span();
+    Some(line_column(text, span.start))
 }
 
 impl Catalog {
@@ -95,7 +131,22 @@ impl Catalog {
             parts: file.parts,
             receptacles: file.receptacles,
         };
-        catalog.validate_parts(path, None)?;
+        catalog.validate_parts(path, None).map_err(|e| match e {
+            CatalogError::Invalid {
+                path,
+                at: None,
+                what,
+                id,
+                message,
+            } => CatalogError::Invalid {
+                at: locate(text, what, &id, &message),
+                path,
+                what,
+                id,
+                message,
+            },
+            e => e,
+        })?;
         Ok(catalog)
     }
 
@@ -139,6 +190,7 @@ impl Catalog {
     fn validate_parts(&self, path: &str, whole: Option<()>) -> Result<(), CatalogError> {
         let bad = |what: &'static str, id: &str, message: String| CatalogError::Invalid {
             path: path.to_string(),
+            at: None,
             what,
             id: id.to_string(),
             message,
