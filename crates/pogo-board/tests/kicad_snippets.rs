@@ -385,3 +385,41 @@ fn chamfered_and_zero_sized_pads_as_kicad_reads_them() {
     assert_eq!((b.pads[0].size_mm.w, b.pads[0].size_mm.h), (0.001, 0.001));
     assert_eq!((b.pads[4].size_mm.w, b.pads[4].size_mm.h), (2.0, 1.0));
 }
+
+#[test]
+fn bezier_curves_box_as_kicad_boxes_them() {
+    // KiCad's bounding box of a Bezier curve holds its four control points (KiCad 6.0.11
+    // reports [9.95, 1.95, 30.05, 40.05] for this outline, and the courtyard box
+    // [18.06239, 27.398457, 21.93761, 32.601543]); the outline polygon follows the curve.
+    let text = r#"(kicad_pcb (version 20211014) (generator pcbnew)
+  (general (thickness 1.6))
+  (layers (0 "F.Cu" signal) (31 "B.Cu" signal) (44 "Edge.Cuts" user) (46 "B.CrtYd" user "B.Courtyard") (47 "F.CrtYd" user "F.Courtyard"))
+  (net 0 "")
+  (gr_curve (pts (xy 10 10) (xy 13 2) (xy 27 31) (xy 30 10)) (layer "Edge.Cuts") (width 0.1))
+  (gr_line (start 30 10) (end 30 40) (layer "Edge.Cuts") (width 0.1))
+  (gr_line (start 30 40) (end 10 40) (layer "Edge.Cuts") (width 0.1))
+  (gr_line (start 10 40) (end 10 10) (layer "Edge.Cuts") (width 0.1))
+  (footprint "T:T" (layer "F.Cu") (at 20 30 17)
+    (fp_text reference "U1" (at 0 0) (layer "F.SilkS") (effects (font (size 1 1) (thickness 0.15))))
+    (fp_curve (pts (xy -2 0) (xy -1 -3) (xy 1 3) (xy 2 0)) (layer "F.CrtYd") (width 0.05))
+    (pad "1" smd rect (at 0 0 17) (size 1 1) (layers "F.Cu" "F.Mask"))
+  )
+)
+"#;
+    let b = read(text);
+    let o = b.outline.as_ref().unwrap();
+    assert_eq!(o.bbox.as_array(), [9.95, 1.95, 30.05, 40.05]);
+    assert_eq!(o.polygons.len(), 1);
+    let top = o.polygons[0]
+        .outer
+        .iter()
+        .map(|p| p.y)
+        .fold(f64::INFINITY, f64::min);
+    assert!(
+        (8.0..9.0).contains(&top),
+        "the curve itself reaches y = {top}"
+    );
+    let c = b.footprints[0].courtyard_bbox.unwrap().as_array();
+    let k = [18.06239, 27.398457, 21.93761, 32.601543];
+    assert!(c.iter().zip(k).all(|(a, b)| (a - b).abs() < 1e-6), "{c:?}");
+}

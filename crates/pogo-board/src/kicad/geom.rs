@@ -271,9 +271,11 @@ pub enum Shape {
         pts: Vec<Nm>,
         width: i64,
     },
-    /// An open polyline (e.g. a Bezier curve's flattening).
+    /// An open polyline (e.g. a Bezier curve's flattening); `hull` are further points
+    /// KiCad's bounding box takes (a Bezier's control points).
     Path {
         pts: Vec<Nm>,
+        hull: Vec<Nm>,
         width: i64,
     },
 }
@@ -301,8 +303,14 @@ impl Shape {
                 b.include_f(center.x as f64 + radius, center.y as f64 + radius);
                 *width
             }
-            Shape::Poly { pts, width } | Shape::Path { pts, width } => {
+            Shape::Poly { pts, width } => {
                 for p in pts {
+                    b.include(*p);
+                }
+                *width
+            }
+            Shape::Path { pts, hull, width } => {
+                for p in pts.iter().chain(hull) {
                     b.include(*p);
                 }
                 *width

@@ -677,8 +677,10 @@ impl<'a> Reader<'a> {
                 _ => None,
             },
             b"poly" if pts.len() >= 2 => Some(Shape::Poly { pts, width }),
+            // KiCad's box of a Bezier curve holds its control points.
             b"curve" if pts.len() >= 2 => Some(Shape::Path {
                 pts: bezier(&pts),
+                hull: pts,
                 width,
             }),
             _ => None,
@@ -1488,7 +1490,7 @@ impl<'a> Reader<'a> {
                                 width_mm: w(width),
                                 filled,
                             },
-                            Shape::Poly { pts, width } | Shape::Path { pts, width } => {
+                            Shape::Poly { pts, width } | Shape::Path { pts, width, .. } => {
                                 PadPrimitive::Polygon {
                                     points: pts.into_iter().map(mm).collect(),
                                     width_mm: w(width),
@@ -1627,8 +1629,9 @@ fn place_shape(s: Shape, pos: Nm, angle: f64) -> Shape {
             pts: pts.into_iter().map(t).collect(),
             width,
         },
-        Shape::Path { pts, width } => Shape::Path {
+        Shape::Path { pts, hull, width } => Shape::Path {
             pts: pts.into_iter().map(t).collect(),
+            hull: hull.into_iter().map(t).collect(),
             width,
         },
     }
