@@ -142,11 +142,15 @@ pub struct Support {
     pub side: Side,
     /// `push_finger` or `support_post`.
     pub kind: String,
-    /// Why it is there: `corner`, `cluster`, `suggested`.
+    /// Why it is there: `corner`, `cluster`, `load_share` (added next to a finger that
+    /// carried more than `push_finger_max_load_n`), `suggested`.
     pub reason: String,
     /// Reaction force at this support from the plate model, N.
     #[serde(default)]
     pub reaction_n: f64,
+    /// Diameter of its flat tip, mm (0 in files written before it was recorded).
+    #[serde(default)]
+    pub tip_diameter_mm: f64,
 }
 
 /// Spring force and board strain.

@@ -2,7 +2,9 @@
 //! probes (pogo-design defaults), then builds the mechanics with the plate model's
 //! element size at h, h/2, h/4 (h = the default grid), and prints the reported strain.
 //!
-//! usage: cargo run --release -p pogo-mechanics --example strain_study -- BOARD... [--refine 1,2,4] [--supports] [--no-suggestions]
+//! usage: cargo run --release -p pogo-mechanics --example strain_study -- BOARD... [--refine 1,2,4] [--supports] [--no-suggestions] [--one-finger-size]
+//! (`--one-finger-size`: full-size push fingers only, no load sharing: the model before
+//! `push_finger_min_diameter_mm` and `push_finger_max_load_n`)
 
 #![allow(clippy::print_stdout)] // a study program reports on stdout
 
@@ -14,10 +16,13 @@ fn main() {
     let mut refine = vec![1usize, 2, 4];
     let mut list_supports = false;
     let mut suggest = true;
+    let mut one_size = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         if a == "--no-suggestions" {
             suggest = false;
+        } else if a == "--one-finger-size" {
+            one_size = true;
         } else if a == "--supports" {
             list_supports = true;
         } else if a == "--refine" {
@@ -32,7 +37,7 @@ fn main() {
     }
     let catalog = Catalog::builtin();
     println!(
-        "board | refine | element mm | elements | strain ue | at (x, y) | nearest probe mm | nearest support mm (N) | deflection mm | supports | suggested -> ue | s"
+        "board | refine | element mm | elements | strain ue | at (x, y) | nearest probe mm | nearest support mm (N) | deflection mm | supports | most N on one | suggested -> ue | s"
     );
     for path in &boards {
         let board = pogo_board::read_file(std::path::Path::new(path))
@@ -49,6 +54,10 @@ fn main() {
             cfg.mechanics.strain_min_element_mm /= f as f64;
             if !suggest {
                 cfg.mechanics.max_suggested_supports = 0;
+            }
+            if one_size {
+                cfg.mechanics.push_finger_min_diameter_mm = cfg.mechanics.push_finger_diameter_mm;
+                cfg.mechanics.push_finger_max_load_n = 0.0;
             }
             let mut fx = designed.clone();
             let t = std::time::Instant::now();
@@ -68,7 +77,7 @@ fn main() {
                 .min_by(|a, b| a.0.total_cmp(&b.0))
                 .unwrap_or((f64::NAN, f64::NAN));
             println!(
-                "{name} | {f} | {:.3} | {} | {:.0} | ({px:.1}, {py:.1}) | {probe:.1} | {:.1} ({:.1}) | {:.4} | {} | {} -> {} | {secs:.2}",
+                "{name} | {f} | {:.3} | {} | {:.0} | ({px:.1}, {py:.1}) | {probe:.1} | {:.1} ({:.1}) | {:.4} | {} | {:.1} | {} -> {} | {secs:.2}",
                 force.model.element_mm,
                 force.model.elements,
                 force.max_strain_ue,
@@ -76,6 +85,11 @@ fn main() {
                 support.1,
                 force.max_deflection_mm,
                 force.supports.len(),
+                force
+                    .supports
+                    .iter()
+                    .map(|s| s.reaction_n)
+                    .fold(0.0, f64::max),
                 force.suggested_supports.len(),
                 force
                     .strain_with_suggestions_ue

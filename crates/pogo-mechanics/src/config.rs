@@ -67,6 +67,16 @@ pub struct MechanicsSettings {
     /// Push finger tip diameter and clearance to parts, mm.
     pub push_finger_diameter_mm: f64,
     pub push_finger_clearance_mm: f64,
+    /// Smallest push finger tip, mm: where a `push_finger_diameter_mm` tip finds no room
+    /// (between parts), fingers 1 mm smaller at a time down to this one are used.
+    pub push_finger_min_diameter_mm: f64,
+    /// Most force one push finger (or support post) should carry, N. Where the plate
+    /// model gives one more, fingers are added on the free spots next to it to share
+    /// its load. Default 10 N: by thin-plate theory (Timoshenko & Woinowsky-Krieger §19,
+    /// a load over a 2 mm radius disk, 10 mm to the next support) 1.6 mm FR-4 reads
+    /// about 500 µε under a 20 N finger, so 10 N leaves half the usual strain limit to
+    /// the board's overall bending; it is also the load of about 7 probes at 1.5 N.
+    pub push_finger_max_load_n: f64,
     /// One cluster push finger per this many probes.
     pub probes_per_push_finger: usize,
     /// Most supports suggested when the strain limit is exceeded.
@@ -102,6 +112,8 @@ impl Default for MechanicsSettings {
             strain_gauge_mm: 3.0,
             push_finger_diameter_mm: 4.0,
             push_finger_clearance_mm: 0.5,
+            push_finger_min_diameter_mm: 2.0,
+            push_finger_max_load_n: 10.0,
             probes_per_push_finger: 12,
             max_suggested_supports: 24,
         }

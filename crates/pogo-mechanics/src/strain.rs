@@ -10,8 +10,12 @@
 //! each corner of every board piece (these hold both ways, a finger over a post) and one
 //! opposite each cluster of probes (k-means, one cluster per `probes_per_push_finger`
 //! probes), each on a free spot of the face it presses (a lattice of spots independent of
-//! the elements, clear of that face's part courtyards, probes and tooling pins). Cluster
-//! and suggested supports only press: one that would pull is left out.
+//! the elements, clear of that face's part courtyards, probes and tooling pins). Where a
+//! full-size tip finds no room, smaller tips (1 mm steps down to
+//! `push_finger_min_diameter_mm`) take the spots between parts. A support that carries
+//! more than `push_finger_max_load_n` gets load-sharing fingers on the free spots next
+//! to it. Cluster, load-sharing and suggested supports only press: one that would pull
+//! is left out.
 //!
 //! What the figure means: `max_strain_ue` is the largest reading a strain gauge of
 //! `strain_gauge_mm` x `strain_gauge_mm` (3 mm by default, a small rosette of the kind
@@ -45,17 +49,35 @@ use pogo_fixture::{Fixture, ForceSummary, PlateModelInfo, Support};
 
 /// Spots where a push finger may press, per face: a square lattice of pitch
 /// [`spot_pitch_mm`] anchored at the board's top left corner (independent of the plate
-/// model's elements, so the supports do not move when the mesh is refined).
+/// model's elements, so the supports do not move when the mesh is refined). Each spot
+/// takes the largest tip of [`finger_sizes_mm`] that clears everything there.
 struct Candidates {
     nodes: Vec<Spot>,
 }
 
-/// A spot: (spot id, x, y, nearest model node).
-type Spot = (usize, f64, f64, usize);
+/// A spot: (spot id, x, y, nearest model node, tip radius mm).
+type Spot = (usize, f64, f64, usize, f64);
 
 /// Pitch of the lattice of push finger spots, mm.
 fn spot_pitch_mm(longest: f64, s: &MechanicsSettings) -> f64 {
     (longest / 144.0).max(s.push_finger_diameter_mm / 4.0)
+}
+
+/// Push finger tip diameters, largest first: `push_finger_diameter_mm`, then 1 mm
+/// smaller at a time down to `push_finger_min_diameter_mm`.
+fn finger_sizes_mm(s: &MechanicsSettings) -> Vec<f64> {
+    let top = s.push_finger_diameter_mm;
+    let low = s.push_finger_min_diameter_mm.clamp(0.5, top.max(0.5));
+    let mut out = vec![top];
+    let mut d = top - 1.0;
+    while d >= low - 1e-9 && out.len() < 8 {
+        out.push(d);
+        d -= 1.0;
+    }
+    if (out[out.len() - 1] - low).abs() > 1e-9 && low < top {
+        out.push(low);
+    }
+    out
 }
 
 fn candidates(
@@ -67,19 +89,8 @@ fn candidates(
     (l, t, r_, b): (f64, f64, f64, f64),
 ) -> Candidates {
     let pitch = spot_pitch_mm((r_ - l).max(b - t), s);
-    let r = s.push_finger_diameter_mm / 2.0;
-    let parts: Vec<(&pogo_fixture::PartOutline, [f64; 4])> = fx
-        .board
-        .parts
-        .iter()
-        .filter(|p| p.side == face)
-        .map(|p| (p, geom::part_box(p, r + s.push_finger_clearance_mm)))
-        .collect();
     let nx = ((r_ - l) / pitch).floor() as usize;
     let ny = ((b - t) / pitch).floor() as usize;
-    // Spots blocked by probes, tooling pins and parts: marked from each obstacle's
-    // reach (no spot x obstacle scan).
-    let mut blocked = vec![false; (nx + 1) * (ny + 1)];
     let span = |lo: f64, hi: f64, origin: f64, n: usize| {
         let a = ((lo - origin) / pitch).ceil().max(0.0) as usize;
         let z = ((hi - origin) / pitch).floor();
@@ -107,29 +118,52 @@ fn candidates(
             }
         }
     };
-    for p in fx.probes.iter().filter(|p| p.side == face) {
-        block_disc(&mut blocked, p.x, p.y, r + 0.5);
-    }
-    for tp in &fx.tooling {
-        block_disc(
-            &mut blocked,
-            tp.x,
-            tp.y,
-            r + tp.hole_diameter_mm.max(tp.diameter_mm) / 2.0 + 0.5,
-        );
-    }
-    for (p, bx) in &parts {
-        let (i0, i1) = span(bx[0], bx[2], l, nx);
-        let (j0, j1) = span(bx[1], bx[3], t, ny);
-        let (Some(i1), Some(j1)) = (i1, j1) else {
-            continue;
-        };
-        for j in j0..=j1 {
-            for i in i0..=i1 {
+    let face_parts: Vec<&pogo_fixture::PartOutline> =
+        fx.board.parts.iter().filter(|p| p.side == face).collect();
+    // Each lattice spot's tip radius (0: none fits), largest tip first.
+    let mut tip = vec![0.0f64; (nx + 1) * (ny + 1)];
+    for d in finger_sizes_mm(s) {
+        let r = d / 2.0;
+        // Spots blocked by probes, tooling pins and parts: marked from each obstacle's
+        // reach (no spot x obstacle scan). Spots a larger tip took are skipped.
+        let mut blocked: Vec<bool> = tip.iter().map(|&r| r > 0.0).collect();
+        for p in fx.probes.iter().filter(|p| p.side == face) {
+            block_disc(&mut blocked, p.x, p.y, r + 0.5);
+        }
+        for tp in &fx.tooling {
+            block_disc(
+                &mut blocked,
+                tp.x,
+                tp.y,
+                r + tp.hole_diameter_mm.max(tp.diameter_mm) / 2.0 + 0.5,
+            );
+        }
+        for p in &face_parts {
+            let bx = geom::part_box(p, r + s.push_finger_clearance_mm);
+            let (i0, i1) = span(bx[0], bx[2], l, nx);
+            let (j0, j1) = span(bx[1], bx[3], t, ny);
+            let (Some(i1), Some(j1)) = (i1, j1) else {
+                continue;
+            };
+            for j in j0..=j1 {
+                for i in i0..=i1 {
+                    let k = j * (nx + 1) + i;
+                    if !blocked[k] {
+                        let (x, y) = (l + i as f64 * pitch, t + j as f64 * pitch);
+                        blocked[k] = geom::part_dist(p, x, y) < r + s.push_finger_clearance_mm;
+                    }
+                }
+            }
+        }
+        for j in 0..=ny {
+            for i in 0..=nx {
                 let k = j * (nx + 1) + i;
-                if !blocked[k] {
-                    let (x, y) = (l + i as f64 * pitch, t + j as f64 * pitch);
-                    blocked[k] = geom::part_dist(p, x, y) < r + s.push_finger_clearance_mm;
+                if blocked[k] {
+                    continue;
+                }
+                let (x, y) = (l + i as f64 * pitch, t + j as f64 * pitch);
+                if geom::on_board(outline, x, y, r + 0.5) {
+                    tip[k] = r;
                 }
             }
         }
@@ -137,18 +171,16 @@ fn candidates(
     let mut nodes = Vec::new();
     for j in 0..=ny {
         for i in 0..=nx {
-            if blocked[j * (nx + 1) + i] {
+            let r = tip[j * (nx + 1) + i];
+            if r <= 0.0 {
                 continue;
             }
             let (x, y) = (l + i as f64 * pitch, t + j as f64 * pitch);
-            if !geom::on_board(outline, x, y, r + 0.5) {
-                continue;
-            }
             let Some((_, _, k)) = model.nearest_node(x, y) else {
                 continue;
             };
             let id = 2 * (j * (nx + 1) + i) + usize::from(face == Side::Bottom);
-            nodes.push((id, x, y, k));
+            nodes.push((id, x, y, k, r));
         }
     }
     Candidates { nodes }
@@ -170,6 +202,34 @@ fn nearest_free<'a>(
         best = Some((d2, c));
     }
     best.map(|b| b.1)
+}
+
+/// The free spot for a finger near (cx, cy): the nearest spot with the full-size tip,
+/// unless a smaller tip's spot is closer by more than `spacing` (or there is none).
+fn pick_spot<'a, I>(
+    spots: I,
+    cx: f64,
+    cy: f64,
+    full_r: f64,
+    spacing: f64,
+    taken: impl Fn(&Spot) -> bool,
+) -> Option<&'a Spot>
+where
+    I: Iterator<Item = &'a Spot> + Clone,
+{
+    let full = nearest_free(
+        spots.clone().filter(|c| c.4 >= full_r - 1e-9),
+        cx,
+        cy,
+        &taken,
+    );
+    let any = nearest_free(spots, cx, cy, &taken);
+    let d = |c: &Spot| (c.1 - cx).hypot(c.2 - cy);
+    match (full, any) {
+        (Some(f), Some(a)) if d(f) > d(a) + spacing => Some(a),
+        (Some(f), _) => Some(f),
+        (None, a) => a,
+    }
 }
 
 /// Connected pieces of the active grid: cell lists.
@@ -262,8 +322,8 @@ fn clusters(points: &[(f64, f64, f64)], k: usize) -> Vec<(f64, f64)> {
     centres
 }
 
-/// A candidate spot: (score, spot id, x, y, face, nearest model node).
-type Cand = (f64, usize, f64, f64, Side, usize);
+/// A candidate spot: (score, spot id, x, y, face, nearest model node, tip radius).
+type Cand = (f64, usize, f64, f64, Side, usize, f64);
 /// A trial support: (max strain, spot id, supports, active fingers, solution, reactions).
 type Trial<'a> = (
     f64,
@@ -285,7 +345,12 @@ struct Placed {
     face: Side,
     kind: &'static str,
     reason: &'static str,
+    /// Radius of its flat tip, mm.
+    tip_r: f64,
 }
+
+/// Most fingers added to share loads ([`MechanicsSettings::push_finger_max_load_n`]).
+const MAX_LOAD_SHARE_FINGERS: usize = 64;
 
 /// Runs the plate model; `forces[i]` is probe i's force, N.
 pub fn analyse(
@@ -374,11 +439,14 @@ pub fn analyse(
         }
     };
     let spacing = s.push_finger_diameter_mm * 1.5;
+    let full_r = s.push_finger_diameter_mm / 2.0;
     let mut placed: Vec<Placed> = Vec::new();
-    let taken = |placed: &Vec<Placed>, x: f64, y: f64| {
-        placed
-            .iter()
-            .any(|p| (p.x - x).powi(2) + (p.y - y).powi(2) < spacing * spacing)
+    // Two fingers stand at least 1.5 x their tips' diameters apart (centre to centre).
+    let taken = |placed: &[Placed], x: f64, y: f64, r: f64| {
+        placed.iter().any(|p| {
+            let gap = 1.5 * (p.tip_r + r);
+            (p.x - x).powi(2) + (p.y - y).powi(2) < gap * gap
+        })
     };
     // Corner supports of every piece.
     for piece in pieces(&grid) {
@@ -407,7 +475,9 @@ pub fn analyse(
             .collect();
         let before = placed.len();
         for &(cx, cy) in &[(pl, pt), (pr, pt), (pr, pb), (pl, pb)] {
-            let best = nearest_free(free.iter().copied(), cx, cy, |c| taken(&placed, c.1, c.2));
+            let best = pick_spot(free.iter().copied(), cx, cy, full_r, spacing, |c| {
+                taken(&placed, c.1, c.2, c.4)
+            });
             if let Some(c) = best {
                 placed.push(Placed {
                     node: c.3,
@@ -417,6 +487,7 @@ pub fn analyse(
                     face: lid_face,
                     kind: "push_finger",
                     reason: "corner",
+                    tip_r: c.4,
                 });
             }
         }
@@ -451,6 +522,7 @@ pub fn analyse(
                         face: lid_face.opposite(),
                         kind: "support_post",
                         reason: "edge",
+                        tip_r: full_r,
                     });
                 }
             }
@@ -471,8 +543,8 @@ pub fn analyse(
         let k = pts.len().div_ceil(s.probes_per_push_finger.max(1)).min(64);
         let face = side.opposite();
         for (cx, cy) in clusters(&pts, k) {
-            let best = nearest_free(cand(face).nodes.iter(), cx, cy, |c| {
-                taken(&placed, c.1, c.2)
+            let best = pick_spot(cand(face).nodes.iter(), cx, cy, full_r, spacing, |c| {
+                taken(&placed, c.1, c.2, c.4)
             });
             if let Some(c) = best
                 && (c.1 - cx).hypot(c.2 - cy) <= longest / 4.0
@@ -485,6 +557,7 @@ pub fn analyse(
                     face,
                     kind: "push_finger",
                     reason: "cluster",
+                    tip_r: c.4,
                 });
             }
         }
@@ -497,7 +570,6 @@ pub fn analyse(
     // A push finger (or support post) pushes through its flat tip: a uniform pressure
     // over the tip's disk. The clamps anchor the base system (springs cancelled in every
     // solve) and come first among the supports, never removed.
-    let tip_r = s.push_finger_diameter_mm / 2.0;
     for p in &clamps {
         model.anchor(p.node);
     }
@@ -533,14 +605,77 @@ pub fn analyse(
     };
     let mut extra = ExtraSupports::new(&model, &fact);
     for p in &clamps {
-        extra.add_patch(p.x, p.y, tip_r);
+        extra.add_patch(p.x, p.y, p.tip_r);
     }
     let mut active: Vec<Placed> = Vec::new();
     for p in fingers {
-        extra.add_patch(p.x, p.y, tip_r);
+        extra.add_patch(p.x, p.y, p.tip_r);
         active.push(p);
     }
-    let (sol, reactions) = settle(&mut extra, &mut active);
+    let (mut sol, mut reactions) = settle(&mut extra, &mut active);
+    // Load sharing: a support that carries more than `push_finger_max_load_n` gets
+    // fingers on the free spots next to it (as many as its excess needs, nearest
+    // first, within four finger spacings), then the model is solved again; a few rounds.
+    let limit = s.push_finger_max_load_n;
+    if limit > 0.0 {
+        let mut tried: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+        let mut added = 0usize;
+        for _round in 0..6 {
+            let mut over: Vec<(Placed, f64)> = clamps
+                .iter()
+                .chain(&active)
+                .zip(&reactions)
+                .map(|(p, &r)| (*p, compressive(p, r)))
+                .filter(|x| x.1 > limit)
+                .collect();
+            over.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let mut new: Vec<Placed> = Vec::new();
+            for (p, load) in over {
+                let want = ((load / limit).ceil() as usize - 1).clamp(1, 4);
+                for _ in 0..want {
+                    if added >= MAX_LOAD_SHARE_FINGERS {
+                        break;
+                    }
+                    let busy = |c: &Spot| {
+                        tried.contains(&c.0)
+                            || taken(&clamps, c.1, c.2, c.4)
+                            || taken(&active, c.1, c.2, c.4)
+                            || taken(&new, c.1, c.2, c.4)
+                    };
+                    let Some(c) = nearest_free(cand(p.face).nodes.iter(), p.x, p.y, busy) else {
+                        break;
+                    };
+                    if (c.1 - p.x).hypot(c.2 - p.y) > 4.0 * spacing {
+                        break;
+                    }
+                    tried.insert(c.0);
+                    added += 1;
+                    new.push(Placed {
+                        node: c.3,
+                        spot: c.0,
+                        x: c.1,
+                        y: c.2,
+                        face: p.face,
+                        kind: if p.face == lid_face {
+                            "push_finger"
+                        } else {
+                            "support_post"
+                        },
+                        reason: "load_share",
+                        tip_r: c.4,
+                    });
+                }
+            }
+            if new.is_empty() {
+                break;
+            }
+            for p in new {
+                extra.add_patch(p.x, p.y, p.tip_r);
+                active.push(p);
+            }
+            (sol, reactions) = settle(&mut extra, &mut active);
+        }
+    }
     let to_support = |p: &Placed, force_on_plate: f64| Support {
         x: p.x,
         y: p.y,
@@ -548,6 +683,7 @@ pub fn analyse(
         kind: p.kind.into(),
         reason: p.reason.into(),
         reaction_n: compressive(p, force_on_plate),
+        tip_diameter_mm: 2.0 * p.tip_r,
     };
     summary.supports = clamps
         .iter()
@@ -567,7 +703,7 @@ pub fn analyse(
         let known: Vec<(f64, f64, f64, f64)> = supports
             .iter()
             .zip(reactions)
-            .map(|(p, &r)| (p.x, p.y, tip_r, r))
+            .map(|(p, &r)| (p.x, p.y, p.tip_r, r))
             .collect();
         let half = gauge / 2.0 + h.max(2.0 * gauge);
         sol.peaks
@@ -608,7 +744,8 @@ pub fn analyse(
             && tries < 2 * s.max_suggested_supports
         {
             tries += 1;
-            let all_taken = |x: f64, y: f64| taken(&clamps, x, y) || taken(&active, x, y);
+            let all_taken =
+                |x: f64, y: f64, r: f64| taken(&clamps, x, y, r) || taken(&active, x, y, r);
             // Candidates: the spots where the board moves most towards a finger (two,
             // far apart), and on each face the free spots nearest the strain peak where
             // the board moves towards that face (one per quadrant round it).
@@ -617,7 +754,7 @@ pub fn analyse(
             let (px, py) = current.max_strain_at;
             for (fi, &face) in faces.iter().enumerate() {
                 for c in &cand(face).nodes {
-                    if all_taken(c.1, c.2) || excluded.contains(&c.0) {
+                    if all_taken(c.1, c.2, c.4) || excluded.contains(&c.0) {
                         continue;
                     }
                     // A finger only presses: useful where the board moves towards it.
@@ -626,11 +763,11 @@ pub fn analyse(
                     if w <= 0.0 {
                         continue;
                     }
-                    by_w.push((w, c.0, c.1, c.2, face, c.3));
+                    by_w.push((w, c.0, c.1, c.2, face, c.3, c.4));
                     let d = (c.1 - px).hypot(c.2 - py);
                     let q = usize::from(c.1 >= px) + 2 * usize::from(c.2 >= py) + 4 * fi;
                     if by_peak[q].is_none_or(|b| d < b.0) {
-                        by_peak[q] = Some((d, c.0, c.1, c.2, face, c.3));
+                        by_peak[q] = Some((d, c.0, c.1, c.2, face, c.3, c.4));
                     }
                 }
             }
@@ -658,7 +795,7 @@ pub fn analyse(
                 .flatten()
                 .filter(|b| b.0 <= near + 3.0 * spacing);
             let mut tried = Vec::new();
-            for (_, spot, x, y, face, node) in far_apart.into_iter().chain(peak_cands) {
+            for (_, spot, x, y, face, node, tip_r) in far_apart.into_iter().chain(peak_cands) {
                 tried.push(spot);
                 let mut ex = extra.clone();
                 ex.add_patch(x, y, tip_r);
@@ -675,6 +812,7 @@ pub fn analyse(
                         "support_post"
                     },
                     reason: "suggested",
+                    tip_r,
                 });
                 let (sol2, r2) = settle(&mut ex, &mut act);
                 if best.as_ref().is_none_or(|b| sol2.max_strain_ue < b.0) {
@@ -728,5 +866,22 @@ pub fn load_radius_mm(contact_r: f64, thickness: f64) -> f64 {
         (1.6 * c * c + thickness * thickness).sqrt() - 0.675 * thickness
     } else {
         c
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finger_sizes_step_down_to_the_smallest() {
+        let mut s = MechanicsSettings::default();
+        assert_eq!(finger_sizes_mm(&s), vec![4.0, 3.0, 2.0]);
+        s.push_finger_min_diameter_mm = 2.5;
+        assert_eq!(finger_sizes_mm(&s), vec![4.0, 3.0, 2.5]);
+        s.push_finger_min_diameter_mm = 4.0;
+        assert_eq!(finger_sizes_mm(&s), vec![4.0]);
+        s.push_finger_min_diameter_mm = 9.0; // larger than the finger: the finger only
+        assert_eq!(finger_sizes_mm(&s), vec![4.0]);
     }
 }

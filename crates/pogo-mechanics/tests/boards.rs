@@ -39,6 +39,7 @@ fn every_board_travel_force_wiring_and_bom() {
     let cfg = MechanicsConfig::default();
     let tmp = tempfile::tempdir().unwrap();
     let mut dirs = Vec::new();
+    let mut strain: std::collections::BTreeMap<String, (f64, usize)> = Default::default();
     for path in boards() {
         let name = path
             .parent()
@@ -69,6 +70,7 @@ fn every_board_travel_force_wiring_and_bom() {
             fx.tooling.len(),
             fx.tooling_suggestions.len()
         );
+        strain.insert(name.clone(), (force.max_strain_ue, force.supports.len()));
         let mut sum: std::collections::BTreeMap<&str, f64> = Default::default();
         for p in &fx.probes {
             let f = p.working_travel_fraction.unwrap();
@@ -115,6 +117,22 @@ fn every_board_travel_force_wiring_and_bom() {
         )
         .unwrap();
         dirs.push(dir);
+    }
+    // The same design saved by different KiCad versions gives nearly the same fixture
+    // (KiCad 6's video has no courtyards on its sockets, KiCad 9's has: the keep-outs
+    // fall back to pads and silkscreen).
+    for (a, b) in [
+        ("video", "video-v9"),
+        ("glasgow-c2-v6", "glasgow-c2-v9"),
+        ("glasgow-c2-v8", "glasgow-c2-v9"),
+    ] {
+        let (sa, na) = strain[a];
+        let (sb, nb) = strain[b];
+        assert!(
+            (sa - sb).abs() <= 0.1 * sb,
+            "{a} {sa:.0} ue vs {b} {sb:.0} ue"
+        );
+        assert!(na.abs_diff(nb) * 5 <= nb, "{a} {na} supports vs {b} {nb}");
     }
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/check_wiring_bom.py");
     let out = Command::new("python3")

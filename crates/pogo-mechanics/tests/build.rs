@@ -238,8 +238,11 @@ fn push_fingers_balance_the_probe_forces_and_clear_parts() {
             .iter()
             .filter(|p| p.side == pogo_board::Side::Top)
         {
+            // Its tip (4 mm, or a smaller fallback down to 2 mm) and 0.5 mm clearance.
+            assert!((2.0..=4.0).contains(&s.tip_diameter_mm), "{s:?}");
             assert!(
-                pogo_mechanics::geom::part_dist(part, s.x, s.y) >= 2.5 - 1e-9,
+                pogo_mechanics::geom::part_dist(part, s.x, s.y)
+                    >= s.tip_diameter_mm / 2.0 + 0.5 - 1e-9,
                 "{s:?} on {}",
                 part.reference
             );
@@ -247,6 +250,51 @@ fn push_fingers_balance_the_probe_forces_and_clear_parts() {
     }
     assert_eq!(force.limit_ue, 500.0);
     assert_eq!(force.exceeded, force.max_strain_ue > 500.0);
+}
+
+#[test]
+fn fingers_share_a_load_above_the_per_finger_limit() {
+    // One cluster finger for all 40 probes: it carries far more than 10 N alone.
+    let mut cfg = MechanicsConfig::default();
+    cfg.mechanics.probes_per_push_finger = 1000;
+    cfg.mechanics.max_suggested_supports = 0;
+    cfg.mechanics.push_finger_max_load_n = 0.0; // off
+    let mut fx = fixture(&grid_spec());
+    build(&mut fx, &cfg).unwrap();
+    let most = |fx: &pogo_fixture::Fixture| {
+        let f = fx.force.as_ref().unwrap();
+        f.supports.iter().map(|s| s.reaction_n).fold(0.0, f64::max)
+    };
+    let alone = most(&fx);
+    let strain_alone = fx.force.as_ref().unwrap().max_strain_ue;
+    assert!(alone > 10.0, "{alone}");
+    cfg.mechanics.push_finger_max_load_n = 10.0;
+    let mut fx = fixture(&grid_spec());
+    build(&mut fx, &cfg).unwrap();
+    let force = fx.force.as_ref().unwrap();
+    let shared = force
+        .supports
+        .iter()
+        .filter(|s| s.reason == "load_share")
+        .count();
+    assert!(shared > 0);
+    let now = most(&fx);
+    assert!(now < alone, "{now} vs {alone}");
+    assert!(
+        force.max_strain_ue < strain_alone,
+        "{} vs {strain_alone}",
+        force.max_strain_ue
+    );
+    // Still in equilibrium, every finger pressing.
+    let reactions: f64 = force.supports.iter().map(|s| s.reaction_n).sum();
+    assert!((reactions - force.total_n["bottom"]).abs() < 1e-6 * force.total_n["bottom"]);
+    assert!(
+        force
+            .supports
+            .iter()
+            .filter(|s| s.reason != "corner")
+            .all(|s| s.reaction_n >= -1e-9)
+    );
 }
 
 #[test]

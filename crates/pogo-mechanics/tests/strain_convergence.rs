@@ -20,8 +20,8 @@ fn designed(folder: &str, file: &str) -> Fixture {
 }
 
 /// Builds the mechanics with elements `1 / refine` of the default size: (element mm,
-/// strain µε, supports).
-fn strain(fx: &Fixture, refine: usize) -> (f64, f64, Vec<(f64, f64)>) {
+/// strain µε, corner and cluster supports, load-sharing fingers).
+fn strain(fx: &Fixture, refine: usize) -> (f64, f64, Vec<(f64, f64)>, usize) {
     let mut cfg = MechanicsConfig::default();
     cfg.mechanics.strain_grid_cells *= refine;
     cfg.mechanics.strain_min_element_mm /= refine as f64;
@@ -30,18 +30,40 @@ fn strain(fx: &Fixture, refine: usize) -> (f64, f64, Vec<(f64, f64)>) {
     let mut fx = fx.clone();
     build(&mut fx, &cfg).unwrap();
     let force = fx.force.unwrap();
-    let supports = force.supports.iter().map(|s| (s.x, s.y)).collect();
-    (force.model.element_mm, force.max_strain_ue, supports)
+    let supports = force
+        .supports
+        .iter()
+        .filter(|s| s.reason != "load_share")
+        .map(|s| (s.x, s.y))
+        .collect();
+    let shared = force
+        .supports
+        .iter()
+        .filter(|s| s.reason == "load_share")
+        .count();
+    (
+        force.model.element_mm,
+        force.max_strain_ue,
+        supports,
+        shared,
+    )
 }
 
 fn converges(folder: &str, file: &str, tolerance: f64) {
     let fx = designed(folder, file);
-    let (h1, e1, s1) = strain(&fx, 1);
-    let (h2, e2, s2) = strain(&fx, 2);
+    let (h1, e1, s1, n1) = strain(&fx, 1);
+    let (h2, e2, s2, n2) = strain(&fx, 2);
     eprintln!("{folder}: h {h1:.3} mm {e1:.0} µε, h {h2:.3} mm {e2:.0} µε");
     assert!(e1 > 100.0, "{folder}: {e1}");
-    // The push fingers stand where the fixture puts them, whatever the mesh.
-    assert_eq!(s1, s2, "{folder}");
+    // The push fingers stand where the fixture puts them, whatever the mesh; the
+    // load-sharing ones follow the model's reactions (a finger near the limit may be
+    // added at one element size and not at the other).
+    // A pressing finger whose reaction is near zero may be left out (it would pull) at
+    // one size only: at most one differs.
+    let differ = s1.iter().filter(|p| !s2.contains(p)).count()
+        + s2.iter().filter(|p| !s1.contains(p)).count();
+    assert!(differ <= 1, "{folder}: {s1:?} vs {s2:?}");
+    assert!(n1.abs_diff(n2) * 10 <= n1.max(n2), "{folder}: {n1} vs {n2}");
     assert!(
         (e2 / e1 - 1.0).abs() < tolerance,
         "{folder}: {e1} µε at h = {h1} mm, {e2} µε at h = {h2} mm"
@@ -63,7 +85,12 @@ fn video_strain_converges_with_element_size() {
 #[test]
 fn suggested_supports_lower_a_high_strain() {
     let mut fx = designed("interf_u", "interf_u.kicad_pcb");
-    build(&mut fx, &MechanicsConfig::default()).unwrap();
+    // Full-size fingers only and no load sharing: 1019 µε, well above the limit (with
+    // both, the design's own fingers already bring it to 441 µε).
+    let mut cfg = MechanicsConfig::default();
+    cfg.mechanics.push_finger_min_diameter_mm = cfg.mechanics.push_finger_diameter_mm;
+    cfg.mechanics.push_finger_max_load_n = 0.0;
+    build(&mut fx, &cfg).unwrap();
     let force = fx.force.as_ref().unwrap();
     let with = force.strain_with_suggestions_ue.unwrap();
     eprintln!(
