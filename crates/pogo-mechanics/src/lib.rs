@@ -192,6 +192,27 @@ pub fn build_with_catalog(
             None => format!("board strain {:.0} µε exceeds the {:.0} µε limit and no further push finger lowers it", force.max_strain_ue, force.limit_ue),
         });
     }
+    let limit_n = s.push_finger_max_load_n;
+    let over: Vec<&pogo_fixture::Support> = force
+        .supports
+        .iter()
+        .filter(|p| limit_n > 0.0 && p.reaction_n > limit_n)
+        .collect();
+    if let Some(most) = over
+        .iter()
+        .max_by(|a, b| a.reaction_n.total_cmp(&b.reaction_n))
+    {
+        report.notes.push(format!(
+            "{} push finger{} carry more than {:.0} N with no free spot nearby to share it (most: {:.1} N at ({:.1}, {:.1}) mm, {} face)",
+            over.len(),
+            if over.len() == 1 { "" } else { "s" },
+            limit_n,
+            most.reaction_n,
+            most.x,
+            most.y,
+            most.side.as_str()
+        ));
+    }
     fx.force = Some(force);
     // Channels.
     let channels = channels::assign(&fx, &config.interface)?;

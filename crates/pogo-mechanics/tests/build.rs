@@ -270,8 +270,19 @@ fn fingers_share_a_load_above_the_per_finger_limit() {
     assert!(alone > 10.0, "{alone}");
     cfg.mechanics.push_finger_max_load_n = 10.0;
     let mut fx = fixture(&grid_spec());
-    build(&mut fx, &cfg).unwrap();
+    let report = build(&mut fx, &cfg).unwrap();
     let force = fx.force.as_ref().unwrap();
+    // A finger still above the limit (no free spot left near it) is named in a note.
+    let over = force.supports.iter().any(|s| s.reaction_n > 10.0);
+    assert_eq!(
+        report
+            .notes
+            .iter()
+            .any(|n| n.contains("carry more than 10 N")),
+        over,
+        "{:?}",
+        report.notes
+    );
     let shared = force
         .supports
         .iter()
