@@ -28,7 +28,7 @@ fuzz_target!(|data: &[u8]| {
             let lines = text.matches('\n').count() + 1;
             assert!(line >= 1 && line <= lines, "line {line} of {lines}");
             let l = text.split('\n').nth(line - 1).unwrap_or("");
-            assert!(column >= 1 && column <= l.len() + 1, "column {column} of `{l}`");
+            assert!(column >= 1 && column <= l.chars().count() + 1, "column {column} of `{l}`");
             // The report renders with its source span (as the CLI prints it).
             let _ = format!("{report:?}");
         }

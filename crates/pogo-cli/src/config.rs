@@ -93,7 +93,11 @@ pub fn parse(shown: &str, text: &str) -> miette::Result<PogoConfig> {
         let span = e.span().unwrap_or(0..0);
         let before = &text[..span.start.min(text.len())];
         let line = before.matches('\n').count() + 1;
-        let column = before.len() - before.rfind('\n').map(|i| i + 1).unwrap_or(0) + 1;
+        // Columns count characters, as editors show them (and as the catalog does).
+        let column = before[before.rfind('\n').map(|i| i + 1).unwrap_or(0)..]
+            .chars()
+            .count()
+            + 1;
         miette::Report::new(ConfigDiagnostic {
             path: shown.to_string(),
             line,
@@ -135,5 +139,14 @@ mod tests {
             text.starts_with("pogo.toml:3:1:") && text.contains("clases"),
             "{text}"
         );
+    }
+
+    /// The column counts characters, so a place after non-ASCII text on its line is
+    /// where an editor shows it (as in catalog errors).
+    #[test]
+    fn column_counts_characters() {
+        // `x` is the 13th character of its line (the 14th byte).
+        let err = parse("pogo.toml", "[design]\nsides = \"é\" x\n").unwrap_err();
+        assert!(err.to_string().starts_with("pogo.toml:2:13:"), "{err}");
     }
 }
