@@ -20,7 +20,12 @@ fuzz_target!(|data: &[u8]| {
             let mut all = Catalog::builtin();
             if all.merge(user, "fuzz.toml").is_ok() {
                 for p in &all.parts {
-                    assert!(all.class(&p.class).is_some(), "part {} class {}", p.id, p.class);
+                    assert!(
+                        all.class(&p.class).is_some(),
+                        "part {} class {}",
+                        p.id,
+                        p.class
+                    );
                     assert!(all.receptacle(&p.receptacle).is_some());
                 }
             }

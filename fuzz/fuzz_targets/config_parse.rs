@@ -21,14 +21,19 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(report) => {
             let msg = report.to_string();
-            let rest = msg.strip_prefix("pogo.toml:").expect("error names the file");
+            let rest = msg
+                .strip_prefix("pogo.toml:")
+                .expect("error names the file");
             let mut it = rest.splitn(3, ':');
             let line: usize = it.next().unwrap().parse().expect("a line number");
             let column: usize = it.next().unwrap().parse().expect("a column number");
             let lines = text.matches('\n').count() + 1;
             assert!(line >= 1 && line <= lines, "line {line} of {lines}");
             let l = text.split('\n').nth(line - 1).unwrap_or("");
-            assert!(column >= 1 && column <= l.chars().count() + 1, "column {column} of `{l}`");
+            assert!(
+                column >= 1 && column <= l.chars().count() + 1,
+                "column {column} of `{l}`"
+            );
             // The report renders with its source span (as the CLI prints it).
             let _ = format!("{report:?}");
         }

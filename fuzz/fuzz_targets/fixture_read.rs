@@ -21,7 +21,12 @@ fuzz_target!(|data: &[u8]| {
             assert!(line <= lines, "line {line} of {lines}");
             let _ = column;
         }
-        Err(FixtureError::Figure { line, column, message, .. }) => {
+        Err(FixtureError::Figure {
+            line,
+            column,
+            message,
+            ..
+        }) => {
             // A figure out of range: its line, column and field are named.
             let lines = text.matches('\n').count() + 1;
             assert!(line >= 1 && line <= lines && column >= 1, "{line}:{column}");

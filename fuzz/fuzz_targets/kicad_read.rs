@@ -20,7 +20,11 @@ fn check(data: &[u8], r: Result<pogo_board::Board, BoardError>) {
         Ok(board) => {
             for pad in &board.pads {
                 assert!(pad.position.x.is_finite() && pad.position.y.is_finite());
-                assert!((0.0..360.0).contains(&pad.rotation_deg), "{}", pad.rotation_deg);
+                assert!(
+                    (0.0..360.0).contains(&pad.rotation_deg),
+                    "{}",
+                    pad.rotation_deg
+                );
                 if let Some(net) = pad.net {
                     assert!((net.0 as usize) < board.nets.len());
                 }
@@ -30,7 +34,13 @@ fn check(data: &[u8], r: Result<pogo_board::Board, BoardError>) {
                 assert!(fp.rotation_deg > -180.0 && fp.rotation_deg <= 180.0);
             }
         }
-        Err(BoardError::Syntax { line, column, offset, len, .. }) => {
+        Err(BoardError::Syntax {
+            line,
+            column,
+            offset,
+            len,
+            ..
+        }) => {
             assert!(line >= 1 && column >= 1);
             assert!(offset <= data.len(), "offset {offset} past {}", data.len());
             assert!(offset + len <= data.len());

@@ -94,7 +94,11 @@ fuzz_target!(|input: &[u8]| {
     let summary = match r {
         Ok(s) => s,
         Err(QcError::Invalid(_)) => return,
-        Err(QcError::Truncated { leftover, frame_bytes, .. }) => {
+        Err(QcError::Truncated {
+            leftover,
+            frame_bytes,
+            ..
+        }) => {
             assert!(leftover > 0 && leftover < frame_bytes);
             assert_eq!(data.len() % frame_bytes, leftover);
             return;
@@ -156,6 +160,11 @@ fuzz_target!(|input: &[u8]| {
     for (a, b) in summary.per_channel.iter().zip(&s2.per_channel) {
         assert_eq!(a.events, b.events);
         assert!(same(a.time_in_events_s, b.time_in_events_s));
-        assert!(same(a.max_ohm, b.max_ohm), "max {} vs {}", a.max_ohm, b.max_ohm);
+        assert!(
+            same(a.max_ohm, b.max_ohm),
+            "max {} vs {}",
+            a.max_ohm,
+            b.max_ohm
+        );
     }
 });
