@@ -59,7 +59,7 @@ pub enum ToleranceError {
     },
     #[error("probe {probe} uses part `{part}`, which the fixture's parts list does not hold")]
     MissingPart { probe: String, part: String },
-    #[error("probe {probe}: {what} is not a finite number")]
+    #[error("probe {probe}: {what} is not a finite number within ±1e6 mm")]
     NotFinite { probe: String, what: &'static str },
 }
 
@@ -363,13 +363,26 @@ fn prepare(fixture: &Fixture, tm: &ToleranceModel) -> Result<Prepared> {
                 probe: p.id.clone(),
                 part: p.part.clone(),
             })?;
+        // The largest coordinate of the pad's exposed copper (0 when it has none).
+        let exposed = p
+            .target
+            .exposed
+            .iter()
+            .flat_map(|poly| poly.holes.iter().chain([&poly.outer]))
+            .flatten()
+            .map(|q| q.x.abs().max(q.y.abs()))
+            .fold(0.0, f64::max);
         for (what, v) in [
             ("x", p.x),
             ("y", p.y),
+            ("target place", p.target.x.abs() + p.target.y.abs()),
             ("target size", p.target.w + p.target.h),
+            ("exposed copper", exposed),
             ("tip_contact_radius_mm", part.tip_contact_radius_mm),
         ] {
-            if !v.is_finite() {
+            // Beyond a kilometre no figure is a real one (as fixture.json's reader
+            // holds), and a 1e300 mm pad would keep the integration busy for ever.
+            if !v.is_finite() || v.abs() > pogo_fixture::MAX_FIGURE {
                 return Err(ToleranceError::NotFinite {
                     probe: p.id.clone(),
                     what,
