@@ -1501,6 +1501,18 @@ mod tests {
         mat.thickness_mm / 2.0 * principal_abs(k) * 1e6
     }
 
+    /// Navier's series for the reference case of `simply_supported_disk`: the 3 mm
+    /// gauge reading on a 20 N load of the given disk radius, with `terms` terms.
+    fn navier_reference(radius: f64, terms: usize) -> f64 {
+        navier_disk_gauge(
+            (60.0, 40.0),
+            (23.3, 17.1, radius, 20.0),
+            &FR4,
+            (23.3, 17.1, 3.0),
+            terms,
+        )
+    }
+
     fn simply_supported_disk(h: f64, radius: f64) -> (PlateModel, Solution) {
         let (a, b) = (60.0, 40.0);
         let mut model = PlateModel::new(
@@ -1518,13 +1530,7 @@ mod tests {
     fn patch_load_gauge_strain_matches_navier_and_converges() {
         // A 20 N push finger's pressure (4 mm disk) on a simply supported 60 x 40 mm
         // plate, read by a 3 mm gauge centred on it, at h = 2, 1, 0.5 mm.
-        let exact = navier_disk_gauge(
-            (60.0, 40.0),
-            (23.3, 17.1, 2.0, 20.0),
-            &FR4,
-            (23.3, 17.1, 3.0),
-            300,
-        );
+        let exact = navier_reference(2.0, 300);
         let mut readings = Vec::new();
         for h in [2.0, 1.0, 0.5] {
             let (model, sol) = simply_supported_disk(h, 2.0);
@@ -1549,13 +1555,7 @@ mod tests {
             "{readings:?}"
         );
         // The series itself has converged (more terms change it by < 0.1%).
-        let more = navier_disk_gauge(
-            (60.0, 40.0),
-            (23.3, 17.1, 2.0, 20.0),
-            &FR4,
-            (23.3, 17.1, 3.0),
-            500,
-        );
+        let more = navier_reference(2.0, 500);
         assert!((more / exact - 1.0).abs() < 1e-3, "{more} vs {exact}");
     }
 
@@ -1574,13 +1574,7 @@ mod tests {
             centre[1] > 1.1 * centre[0] && centre[2] > 1.1 * centre[1],
             "{centre:?}"
         );
-        let exact = navier_disk_gauge(
-            (60.0, 40.0),
-            (23.3, 17.1, 0.0, 20.0),
-            &FR4,
-            (23.3, 17.1, 3.0),
-            300,
-        );
+        let exact = navier_reference(0.0, 300);
         eprintln!(
             "point load: element-centre peak h 2/1/0.5 mm {centre:?} µε; 3 mm gauge {gauge:?} µε, Navier {exact:.1} µε"
         );
@@ -1630,13 +1624,7 @@ mod tests {
     fn submodel_reading_on_a_coarse_plate_matches_navier() {
         // Elements of 5 and 10 mm cannot resolve a 4 mm patch under a 3 mm gauge; the
         // submodel (1.5 mm elements, cut boundary from the coarse solution) can.
-        let exact = navier_disk_gauge(
-            (60.0, 40.0),
-            (23.3, 17.1, 2.0, 20.0),
-            &FR4,
-            (23.3, 17.1, 3.0),
-            300,
-        );
+        let exact = navier_reference(2.0, 300);
         for h in [5.0, 10.0] {
             let (model, sol) = simply_supported_disk(h, 2.0);
             let coarse = model.gauge_strain(&sol, 23.3, 17.1, 3.0).unwrap();

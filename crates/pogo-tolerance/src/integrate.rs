@@ -223,21 +223,14 @@ impl UniformAt {
     }
 }
 
-/// The largest standard deviation of a covariance (its largest eigenvalue's root).
-fn max_sigma(c: &Cov) -> f64 {
+/// The smallest and largest standard deviations of a covariance (roots of its
+/// eigenvalues).
+fn sigma_range(c: &Cov) -> (f64, f64) {
     let tr = c[0][0] + c[1][1];
     let det = c[0][0] * c[1][1] - c[0][1] * c[1][0];
-    (tr / 2.0 + (tr * tr / 4.0 - det).max(0.0).sqrt())
-        .max(0.0)
-        .sqrt()
-}
-
-fn min_sigma(c: &Cov) -> f64 {
-    let tr = c[0][0] + c[1][1];
-    let det = c[0][0] * c[1][1] - c[0][1] * c[1][0];
-    (tr / 2.0 - (tr * tr / 4.0 - det).max(0.0).sqrt())
-        .max(0.0)
-        .sqrt()
+    let spread = (tr * tr / 4.0 - det).max(0.0).sqrt();
+    let root = |v: f64| v.max(0.0).sqrt();
+    (root(tr / 2.0 - spread), root(tr / 2.0 + spread))
 }
 
 /// Hit probability of a tip law on a probe's region.
@@ -258,11 +251,11 @@ pub(crate) fn hit_probability(p: &ProbeModel, law: &TipLaw, seed: u64) -> f64 {
     // Far from the region's boundary (inside or outside) for every uniform shift, by
     // nine normal sigmas: the shifts cannot matter above 1e-18.
     let reach: f64 = law.uniform.iter().map(UniformAt::reach).sum();
-    let sigma_max = max_sigma(&law.normal_cov);
+    let (sigma_min, sigma_max) = sigma_range(&law.normal_cov);
     if p.region.margin(centre).abs() > reach + 9.0 * sigma_max {
         return at(Pt::default());
     }
-    if let Some(rule) = tensor_rule(&law.uniform, min_sigma(&law.normal_cov)) {
+    if let Some(rule) = tensor_rule(&law.uniform, sigma_min) {
         let sum: f64 = rule.iter().map(|(w, s)| w * at(*s)).sum();
         return sum.clamp(0.0, 1.0);
     }
