@@ -86,10 +86,10 @@ pub struct Fixture {
     pub stackup: Option<Stackup>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_height_mm: Option<f64>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub tooling: Vec<ToolingPin>,
     /// Places to add tooling holes when the board has fewer than two usable ones.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub tooling_suggestions: Vec<ToolingSuggestion>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force: Option<ForceSummary>,
@@ -338,6 +338,16 @@ pub struct Violation {
     pub probes: Vec<String>,
     pub x: f64,
     pub y: f64,
+}
+
+/// The fixture service's default id of a fixture: `fx-` and the first 12 hex digits of
+/// the sha256 of its `fixture.json` bytes. A station computes it from the same file, so
+/// station and service agree without asking each other.
+pub fn fixture_id(fixture_json: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(fixture_json);
+    let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+    format!("fx-{hex}")
 }
 
 impl Fixture {

@@ -32,6 +32,7 @@ pub mod discontinuity;
 pub mod inspection;
 pub mod measurements;
 pub mod report;
+pub mod run;
 pub mod sampling;
 pub mod spc;
 pub mod units;
