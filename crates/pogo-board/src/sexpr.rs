@@ -163,7 +163,9 @@ impl<'a> Lexer<'a> {
     }
 
     /// Skips the rest of a list whose `(` has been consumed, through its matching `)`.
-    /// Depth is a counter, so any nesting depth is fine.
+    /// Depth is a counter, so any nesting depth is fine. Lists KiCad reads as numbers
+    /// (`at`, `xy`, `start`, `size`, `width`, ... see [`numeric_arity`]) are checked on the
+    /// way, so a malformed number refuses the file wherever it stands, as KiCad refuses it.
     pub fn skip_rest(&mut self, open_at: usize) -> Result<()> {
         let src = self.src;
         let mut depth = 1usize;
@@ -177,7 +179,7 @@ impl<'a> Lexer<'a> {
             match src[i] {
                 b'(' => {
                     depth += 1;
-                    i += 1;
+                    i = self.check_numeric_list(i + 1)?;
                 }
                 b')' => {
                     depth -= 1;
@@ -192,6 +194,47 @@ impl<'a> Lexer<'a> {
         }
         self.pos = src.len();
         Err(self.error_at(open_at, 1, "a ')' closing this list", "end of file"))
+    }
+
+    /// At `i`, just after a `(` being skipped: when the list's head is one KiCad reads
+    /// as numbers, checks its leading bare atoms are numbers. Returns where the skip goes
+    /// on (after the head).
+    #[inline]
+    fn check_numeric_list(&self, mut i: usize) -> Result<usize> {
+        let src = self.src;
+        let head_start = i;
+        while i < src.len() && CLASS[src[i] as usize] == 0 {
+            i += 1;
+        }
+        let arity = numeric_arity(&src[head_start..i]);
+        let after_head = i;
+        for _ in 0..arity {
+            while i < src.len() && CLASS[src[i] as usize] == 1 {
+                i += 1;
+            }
+            let start = i;
+            while i < src.len() && CLASS[src[i] as usize] == 0 {
+                i += 1;
+            }
+            if start == i {
+                break; // a sub-list, a string or the end: KiCad's parser says what it needs
+            }
+            if parse_number(&src[start..i]).is_none() {
+                let head = String::from_utf8_lossy(&src[head_start..after_head]);
+                let found = self.describe(Token {
+                    kind: Kind::Symbol,
+                    start,
+                    end: i,
+                });
+                return Err(self.error_at(
+                    start,
+                    i - start,
+                    &format!("a number in ({head} ...)"),
+                    &found,
+                ));
+            }
+        }
+        Ok(after_head)
     }
 
     /// The raw bytes of a token.
@@ -297,6 +340,18 @@ fn next_structural(src: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// How many leading atoms of a list with this head KiCad's parser reads as numbers
+/// (0 for heads it does not read as numbers).
+#[inline]
+fn numeric_arity(head: &[u8]) -> usize {
+    match head {
+        b"at" | b"xy" | b"start" | b"end" | b"mid" | b"center" | b"size" => 2,
+        b"xyz" => 3,
+        b"width" | b"thickness" | b"angle" => 1,
+        _ => 0,
+    }
 }
 
 /// UTF-8 text as is; anything else byte by byte as Latin-1.

@@ -27,10 +27,6 @@ use std::path::{Path, PathBuf};
 /// Half of 0.0001 inch, the netlist resolution, plus float slack.
 const TOL_MM: f64 = 0.00127 + 1e-9;
 
-fn boards_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/boards")
-}
-
 fn read_maybe_xz(path: &Path) -> String {
     let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut text = String::new();
@@ -416,12 +412,10 @@ fn check_board(dir: &Path) -> Option<Summary> {
 
 #[test]
 fn every_kicad_netlist_matches_kicads_view() {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(boards_dir())
-        .expect("../shared/data/boards")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
+    let dirs = pogo_testdata::board_folders("every_kicad_netlist_matches_kicads_view");
+    if dirs.is_empty() {
+        return;
+    }
     let mut checked = Vec::new();
     for dir in &dirs {
         if let Some(s) = check_board(dir) {

@@ -4,11 +4,17 @@
 use pogo_board::{BoardError, read_bytes};
 use std::path::Path;
 
-fn board_bytes(rel: &str) -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/boards")
-        .join(rel);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+/// A real board's bytes: the example board of the repository (`examples/...`) or a shared
+/// board (`FOLDER/FILE`, None when the shared data is absent).
+fn board_bytes(rel: &str) -> Option<Vec<u8>> {
+    let p = if rel.starts_with("examples/") {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(rel)
+    } else {
+        pogo_testdata::boards("every_prefix_of_a_real_board_is_an_error_not_a_panic")?.join(rel)
+    };
+    Some(std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
 }
 
 fn syntax(e: BoardError) -> (usize, usize, String, String) {
@@ -58,11 +64,14 @@ fn pad_net_name_must_agree_with_the_net_table() {
 #[test]
 fn every_prefix_of_a_real_board_is_an_error_not_a_panic() {
     for rel in [
+        "examples/pogo-demo/pogo-demo.kicad_pcb",
         "test_points-v9/test_points.kicad_pcb",
         "expansion-card-v5/Expansion_Card.kicad_pcb",
         "custom_pads_test/custom_pads_test.kicad_pcb",
     ] {
-        let bytes = board_bytes(rel);
+        let Some(bytes) = board_bytes(rel) else {
+            continue;
+        };
         let end = bytes.iter().rposition(|&c| c == b')').unwrap();
         // Many cut points: every byte of the first 2000, then a stride through the rest.
         let stride = (end / 3000).max(1);
@@ -94,12 +103,15 @@ fn truncated_file_says_which_list_is_unclosed() {
 
 #[test]
 fn unbalanced_parentheses() {
+    // KiCad stops reading at the board's closing ')': what follows is not the board.
     let extra = format!("{SMALL})");
-    let (line, column, expected, found) =
-        syntax(read_bytes("t.kicad_pcb", extra.as_bytes()).unwrap_err());
-    assert_eq!((line, column), (9, 1));
-    assert!(expected.contains("end of file"), "{expected}");
-    assert_eq!(found, "')'");
+    assert_eq!(
+        read_bytes("t.kicad_pcb", extra.as_bytes())
+            .unwrap()
+            .pads
+            .len(),
+        1
+    );
     let missing = SMALL.replacen("(size 1 1)", "(size 1 1", 1);
     assert!(read_bytes("t.kicad_pcb", missing.as_bytes()).is_err());
 }
@@ -144,9 +156,10 @@ fn nesting_100000_deep_is_an_error_not_a_stack_overflow() {
     let deep = format!("(kicad_pcb (version 20241229) {} ", "(x ".repeat(100_000));
     let r = read_bytes("t.kicad_pcb", deep.as_bytes());
     assert!(matches!(r, Err(BoardError::Syntax { .. })));
-    // Balanced deep nesting in an unknown list is skipped, whatever the depth.
+    // Balanced deep nesting inside a board item pogo does not model (a zone) is
+    // skipped, whatever the depth.
     let ok = format!(
-        "(kicad_pcb (version 20241229) {}{})",
+        "(kicad_pcb (version 20241229) (zone {}{}))",
         "(x ".repeat(100_000),
         ")".repeat(100_000)
     );
@@ -228,4 +241,66 @@ fn gzip_and_xz_are_read_by_content() {
     xz.write_all(SMALL.as_bytes()).unwrap();
     let xz = xz.finish().unwrap();
     assert_eq!(read_bytes("board.weird", &xz).unwrap().pads.len(), 1);
+}
+
+/// KiCad reads the board's own list and stops there: a KiCad 9 file with more lists
+/// after the board's closing parenthesis loads, and so it reads here.
+#[test]
+fn lists_after_the_boards_closing_parenthesis_are_not_read() {
+    let t = format!("{SMALL}(embedded_files (file (name \"x\")))\n(kicad_pcb (version 1))\n");
+    let b = read_bytes("t.kicad_pcb", t.as_bytes()).unwrap();
+    assert_eq!(b.pads.len(), 1);
+}
+
+/// A malformed number in a list pogo does not model (a footprint property's or a text's
+/// position) is refused as KiCad refuses it, at its line and column.
+#[test]
+fn a_malformed_number_in_a_skipped_list_is_refused_where_it_stands() {
+    let t = SMALL.replacen(
+        "(property \"Reference\" \"TP1\")",
+        "(property \"Reference\" \"TP1\" (at 12..5 x90))",
+        1,
+    );
+    let (line, column, expected, found) =
+        syntax(read_bytes("t.kicad_pcb", t.as_bytes()).unwrap_err());
+    let line6 = t.lines().nth(5).unwrap();
+    assert_eq!((line, column), (6, line6.find("12..5").unwrap() + 1));
+    assert!(expected.contains("number"), "{expected}");
+    assert_eq!(found, "`12..5`");
+    // Inside a board-level text, and the second number of a pair.
+    let t = SMALL.replacen(
+        "  (net 0 \"\")",
+        "  (gr_text \"hi\" (at 1 x90) (layer \"F.SilkS\"))\n  (net 0 \"\")",
+        1,
+    );
+    let (line, _, _, found) = syntax(read_bytes("t.kicad_pcb", t.as_bytes()).unwrap_err());
+    assert_eq!((line, found.as_str()), (3, "`x90`"));
+    // Keywords after the numbers KiCad reads stay fine.
+    let t = SMALL.replacen(
+        "(property \"Reference\" \"TP1\")",
+        "(property \"Reference\" \"TP1\" (at 0 -2 90 unlocked))",
+        1,
+    );
+    read_bytes("t.kicad_pcb", t.as_bytes()).unwrap();
+}
+
+/// KiCad refuses a board item it does not know ("Unknown token"), however deep the list
+/// nests; reading it stays fast (no recursion).
+#[test]
+fn an_unknown_board_item_is_refused_even_200000_deep() {
+    let deep = format!("{}{}", "(x ".repeat(200_000), ")".repeat(200_000));
+    let t = SMALL.replacen(
+        "  (net 0 \"\")",
+        &format!("  (mystery {deep})\n  (net 0 \"\")"),
+        1,
+    );
+    let start = std::time::Instant::now();
+    let (line, column, _, found) = syntax(read_bytes("t.kicad_pcb", t.as_bytes()).unwrap_err());
+    assert_eq!((line, column), (3, 4));
+    assert!(found.contains("mystery"), "{found}");
+    assert!(start.elapsed().as_secs() < 5);
+    // A bare word among the board's items is refused too.
+    let t = SMALL.replacen("  (net 0 \"\")", "  stray\n  (net 0 \"\")", 1);
+    let (line, column, ..) = syntax(read_bytes("t.kicad_pcb", t.as_bytes()).unwrap_err());
+    assert_eq!((line, column), (3, 3));
 }

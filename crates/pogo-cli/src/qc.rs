@@ -238,20 +238,29 @@ fn run_inspection_plan(a: InspectionPlanArgs) -> miette::Result<ExitCode> {
 
 fn run_evaluate(a: EvaluateArgs) -> miette::Result<ExitCode> {
     let shown = a.measurements.display().to_string();
-    let ms =
-        measurements::read_measurements(&shown, &read_text(&a.measurements)?).into_diagnostic()?;
+    let sheet = measurements::read_measurement_sheet(&shown, &read_text(&a.measurements)?)
+        .into_diagnostic()?;
     let fixture = match &a.fixture {
         Some(p) => Some(Fixture::read(p).into_diagnostic()?),
         None => None,
     };
     let limits = load_limits(a.limits.as_deref())?;
-    let e = measurements::evaluate(&ms, fixture.as_ref(), &limits);
+    let e = measurements::evaluate_sheet(&sheet, fixture.as_ref(), &limits);
     let text = match a.format {
         ReportFormat::Text => measurements::to_text(&e),
         ReportFormat::Json => json(&e),
         ReportFormat::Html => report::evaluation_html(&format!("Pin verification: {shown}"), &e),
     };
     emit(a.out.as_deref(), &text)?;
+    if !e.bad_rows.is_empty() {
+        // Every good row is judged above; the bad ones are bad input: exit 2.
+        let bad = pogo_qc::QcError::Rows {
+            path: shown,
+            errors: e.bad_rows.clone(),
+        };
+        eprintln!("{bad}\n(these rows were not judged; every other row was)");
+        return Ok(ExitCode::from(2));
+    }
     let failed = e.summary.fail > 0 || e.summary.set_checks_failed > 0;
     Ok(if failed {
         ExitCode::from(1)

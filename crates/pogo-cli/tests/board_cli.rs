@@ -1,7 +1,7 @@
 //! `pogo board info|pads` end to end: output on a real board, exit code 2 and a
 //! located message on a broken one.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn pogo(args: &[&str]) -> Output {
@@ -11,15 +11,16 @@ fn pogo(args: &[&str]) -> Output {
         .expect("pogo runs")
 }
 
-fn board(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/boards")
-        .join(rel)
+/// A shared board (`FOLDER/FILE`), or None (the test skips) without the shared data.
+fn board(rel: &str) -> Option<PathBuf> {
+    Some(pogo_testdata::boards(rel)?.join(rel))
 }
 
 #[test]
 fn info_json_on_a_real_board() {
-    let p = board("test_points-v9/test_points.kicad_pcb");
+    let Some(p) = board("test_points-v9/test_points.kicad_pcb") else {
+        return;
+    };
     let out = pogo(&["board", "info", p.to_str().unwrap(), "--format", "json"]);
     assert!(
         out.status.success(),
@@ -42,7 +43,9 @@ fn info_json_on_a_real_board() {
 
 #[test]
 fn pads_csv_and_json_list_every_pad() {
-    let p = board("expansion-card-v5/Expansion_Card.kicad_pcb");
+    let Some(p) = board("expansion-card-v5/Expansion_Card.kicad_pcb") else {
+        return;
+    };
     let out = pogo(&["board", "pads", p.to_str().unwrap(), "--format", "csv"]);
     assert!(out.status.success());
     let csv = String::from_utf8(out.stdout).unwrap();

@@ -4,10 +4,9 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn board(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/boards")
-        .join(rel)
+/// A shared board (`FOLDER/FILE`), or None (the test skips) without the shared data.
+fn board(rel: &str) -> Option<PathBuf> {
+    Some(pogo_testdata::boards(rel)?.join(rel))
 }
 
 fn pogo(args: &[&str]) -> (i32, String, String) {
@@ -29,7 +28,9 @@ fn s(p: &Path) -> &str {
 #[test]
 fn design_writes_fixture_json_and_prints_the_summary() {
     let dir = tempfile::tempdir().unwrap();
-    let b = board("test_points-v9/test_points.kicad_pcb");
+    let Some(b) = board("test_points-v9/test_points.kicad_pcb") else {
+        return;
+    };
     let (code, out, err) = pogo(&["design", s(&b), "--out", s(dir.path())]);
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("4 total, 4 testable, 4 probed"), "{out}");
@@ -66,15 +67,16 @@ fn design_writes_fixture_json_and_prints_the_summary() {
 
 #[test]
 fn check_exit_codes_and_json() {
-    let (code, out, _) = pogo(&["check", s(&board("test_points-v9/test_points.kicad_pcb"))]);
+    let (Some(tp), Some(hub)) = (
+        board("test_points-v9/test_points.kicad_pcb"),
+        board("StickHub/StickHub.kicad_pcb"),
+    ) else {
+        return;
+    };
+    let (code, out, _) = pogo(&["check", s(&tp)]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("PASS"));
-    let (code, out, _) = pogo(&[
-        "check",
-        s(&board("StickHub/StickHub.kicad_pcb")),
-        "--format",
-        "json",
-    ]);
+    let (code, out, _) = pogo(&["check", s(&hub), "--format", "json"]);
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["pass"], false);
@@ -94,7 +96,10 @@ fn check_exit_codes_and_json() {
 fn pogo_toml_beside_the_board_is_used_and_bad_ones_are_refused_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let b = dir.path().join("tp.kicad_pcb");
-    std::fs::copy(board("test_points-v9/test_points.kicad_pcb"), &b).unwrap();
+    let Some(tp) = board("test_points-v9/test_points.kicad_pcb") else {
+        return;
+    };
+    std::fs::copy(tp, &b).unwrap();
     std::fs::write(
         dir.path().join("pogo.toml"),
         "[design]\nsides = \"bottom\"\n",
@@ -138,4 +143,29 @@ fn pogo_toml_beside_the_board_is_used_and_bad_ones_are_refused_cleanly() {
     let (code, _, err) = pogo(&["check", s(&b), "--catalog", s(&cat)]);
     assert_eq!(code, 2);
     assert!(err.contains("60-80%") && err.contains("90.0%"), "{err}");
+}
+
+/// README's first command on the example board of the repository (runs on a fresh clone).
+#[test]
+fn design_of_the_example_board_writes_every_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let board = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/pogo-demo/pogo-demo.kicad_pcb");
+    let (code, out, err) = pogo(&["design", s(&board), "--out", s(dir.path())]);
+    assert!(code == 0 || code == 1, "{out}\n{err}");
+    let text = std::fs::read_to_string(dir.path().join("fixture.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert!(v["probes"].as_array().unwrap().len() > 10, "{out}");
+    // Every documented list is present, empty or not.
+    for key in [
+        "tooling",
+        "tooling_suggestions",
+        "unreachable",
+        "violations",
+    ] {
+        assert!(v[key].is_array(), "fixture.json lacks `{key}`");
+    }
+    for file in ["report.html", "wiring.csv", "bom.csv"] {
+        assert!(dir.path().join(file).is_file(), "{file} missing");
+    }
 }

@@ -195,11 +195,14 @@ fn evaluate_verdicts_and_outputs() {
     );
 }
 
+/// One bad row does not refuse the sheet: every good row is judged, each bad row is
+/// reported with its line and why (in the output and on stderr), none is judged, and
+/// the exit code says the input was bad.
 #[test]
-fn evaluate_bad_rows_exit_2_with_line_numbers_and_no_output() {
+fn evaluate_judges_good_rows_and_reports_each_bad_row() {
     let dir = tempfile::tempdir().unwrap();
     let m = dir.path().join("m.csv");
-    std::fs::write(&m, "pin,kind,value,unit\nP1,contact_resistance,12,mohm\nP1,contact_resistance,12,N\nP2,height,3,\n").unwrap();
+    std::fs::write(&m, "pin,kind,value,unit\nP1,contact_resistance,12,mohm\nP1,contact_resistance,12,N\nP2,height,3,\nP3,contact_resistance,80,mohm\n").unwrap();
     let out = dir.path().join("out.json");
     let o = pogo(&[
         "qc",
@@ -216,8 +219,51 @@ fn evaluate_bad_rows_exit_2_with_line_numbers_and_no_output() {
         e.contains("line 3") && e.contains("line 4") && e.contains("missing unit"),
         "{e}"
     );
-    assert!(!out.exists());
     assert!(!e.contains("panicked"));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let pins: Vec<&str> = v["pins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["pin"].as_str().unwrap())
+        .collect();
+    // P1's good row and P3 are judged; P2 has only a bad row and is not.
+    assert_eq!(pins, ["P1", "P3"], "{v}");
+    let bad: Vec<u64> = v["bad_rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(bad, [3, 4]);
+    let p1 = &v["pins"][0];
+    assert_eq!(p1["checks"].as_array().unwrap().len(), 1, "{p1}");
+}
+
+/// Line numbers are the same for CRLF and LF files (a bad unit on line 6 is line 6).
+#[test]
+fn evaluate_names_the_right_line_in_crlf_and_lf_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = [
+        "pin,kind,value,unit",
+        "# a comment",
+        "P1,contact_resistance,12,mohm",
+        "",
+        "P2,contact_resistance,14,mohm",
+        "P3,contact_resistance,14,furlong",
+    ];
+    for eol in ["\n", "\r\n"] {
+        let m = dir.path().join("m.csv");
+        std::fs::write(&m, rows.join(eol) + eol).unwrap();
+        let o = pogo(&["qc", "evaluate", m.to_str().unwrap()]);
+        assert_eq!(code(&o), 2);
+        let e = stderr(&o);
+        assert!(
+            e.contains("line 6") && !e.contains("line 5"),
+            "{eol:?}: {e}"
+        );
+    }
 }
 
 #[test]

@@ -271,7 +271,12 @@ fn bad_input_is_one_clear_error_with_exit_2() {
 /// independent numpy check from the reported mean, covariance and exposed copper.
 #[test]
 fn design_of_shared_boards_checked_by_monte_carlo_and_numpy() {
-    let boards = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/boards");
+    let Some(boards) =
+        pogo_testdata::boards("design_of_shared_boards_checked_by_monte_carlo_and_numpy")
+    else {
+        return;
+    };
+    let boards = boards.display();
     for board in [
         "test_points-v9/test_points.kicad_pcb",
         "bms-c1/bms-c1.kicad_pcb",

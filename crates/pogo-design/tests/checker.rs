@@ -9,14 +9,13 @@ use pogo_fixture::{Fixture, Probe, TargetKind};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
-fn boards_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/boards")
-}
-
+/// The example board of the repository, always; then every shared board when the
+/// shared data is there.
 fn board_files() -> Vec<(String, PathBuf)> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(boards_dir()).expect("shared boards beside the repo") {
-        let dir = entry.unwrap().path();
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/pogo-demo/pogo-demo.kicad_pcb");
+    let mut out = vec![("pogo-demo".to_string(), example)];
+    for dir in pogo_testdata::board_folders("checker (every shared board)") {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
         let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
             .unwrap()
@@ -498,10 +497,13 @@ fn run(config: &DesignConfig, label: &str) -> Vec<(String, usize, usize, usize)>
 #[test]
 fn every_probe_on_every_shared_board_obeys_every_rule() {
     let table = run(&DesignConfig::default(), "defaults");
-    assert_eq!(table.len(), 20, "all shared boards");
-    // Boards with test points or open vias get probes.
     let get = |n: &str| table.iter().find(|t| t.0 == n).unwrap().clone();
-    assert!(get("bms-c1").3 >= 25 && get("test_points-v9").3 == 4);
+    assert!(get("pogo-demo").3 > 0, "the example board gets probes");
+    if pogo_testdata::boards("every_probe_on_every_shared_board_obeys_every_rule").is_some() {
+        assert_eq!(table.len(), 21, "the example and all 20 shared boards");
+        // Boards with test points or open vias get probes.
+        assert!(get("bms-c1").3 >= 25 && get("test_points-v9").3 == 4);
+    }
     for (name, _, reachable, probed) in &table {
         eprintln!("{name}: reachable {reachable}, probed {probed}");
     }
@@ -526,7 +528,10 @@ fn component_pads_and_single_side_obey_every_rule() {
 #[test]
 fn design_is_deterministic() {
     let catalog = Catalog::builtin();
-    let path = boards_dir().join("glasgow-c2-v9/glasgow.kicad_pcb");
+    let Some(dir) = pogo_testdata::board_dir("glasgow-c2-v9", "design_is_deterministic") else {
+        return;
+    };
+    let path = dir.join("glasgow.kicad_pcb");
     let board = pogo_board::read_file(&path).unwrap();
     let config = DesignConfig {
         component_pads: true,

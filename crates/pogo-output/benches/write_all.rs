@@ -7,14 +7,13 @@
 //! (POGO_BENCH_BOARD=folder/file.kicad_pcb picks another board under shared/data/boards.)
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use std::path::Path;
 use std::time::Instant;
 
 fn fixture() -> pogo_fixture::Fixture {
     let rel = std::env::var("POGO_BENCH_BOARD")
         .unwrap_or_else(|_| "video-panel-4x4/video-panel-4x4.kicad_pcb.xz".to_string());
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/boards")
+    let path = pogo_testdata::boards("write_all benchmark")
+        .expect("the benchmark needs the shared boards (../shared or POGO_BOARDS)")
         .join(rel);
     let t = Instant::now();
     let board = pogo_board::read_file(&path).expect("board reads");

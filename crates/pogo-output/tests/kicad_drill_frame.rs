@@ -7,12 +7,10 @@ mod common;
 use pogo_output::{OutputOptions, render_all};
 use serde_json::{Value, json};
 
-fn boards_dir() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/boards")
-}
-
 fn check_board(folder: &str, drl: &str, probes_wanted: usize) {
-    let dir = boards_dir().join(folder);
+    let Some(dir) = pogo_testdata::board_dir(folder, "kicad_drill_frame") else {
+        return;
+    };
     let view: Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("kicad-view.json")).unwrap())
             .unwrap();

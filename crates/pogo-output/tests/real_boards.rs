@@ -7,28 +7,24 @@ mod common;
 use common::*;
 use pogo_output::{OutputOptions, write_all};
 use serde_json::json;
-use std::path::{Path, PathBuf};
 
-fn board_path(folder: &str, file: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/boards")
-        .join(folder)
-        .join(file)
-}
-
-fn design(folder: &str, file: &str) -> pogo_fixture::Fixture {
-    let board = pogo_board::read_file(&board_path(folder, file)).expect("board reads");
+/// The design of a shared board, or None (the test skips) without the shared data.
+fn design(folder: &str, file: &str) -> Option<pogo_fixture::Fixture> {
+    let path = pogo_testdata::board_dir(folder, "real_boards (fabrication files)")?.join(file);
+    let board = pogo_board::read_file(&path).expect("board reads");
     let catalog = pogo_catalog::Catalog::builtin();
     let mut fixture = pogo_design::design(&board, &catalog, &pogo_design::DesignConfig::default())
         .expect("design succeeds");
     pogo_mechanics::build(&mut fixture, &pogo_mechanics::MechanicsConfig::default())
         .expect("mechanics succeeds");
-    fixture
+    Some(fixture)
 }
 
 fn check(folder: &str, file: &str, compile_scad: bool) {
     let have_py = python_has("gerbonara") && python_has("ezdxf") && python_has("trimesh");
-    let fixture = design(folder, file);
+    let Some(fixture) = design(folder, file) else {
+        return;
+    };
     assert!(!fixture.probes.is_empty(), "{folder}: no probes designed");
     let dir = tempfile::tempdir().unwrap();
     let opts = OutputOptions::default();

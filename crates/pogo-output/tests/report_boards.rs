@@ -18,11 +18,9 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn shared_board(folder: &str, file: &str) -> PathBuf {
-    workspace()
-        .join("../shared/data/boards")
-        .join(folder)
-        .join(file)
+/// A shared board's file, or None (the test skips) without the shared data.
+fn shared_board(folder: &str, file: &str) -> Option<PathBuf> {
+    Some(pogo_testdata::board_dir(folder, "report_boards")?.join(file))
 }
 
 /// The whole `pogo design` pipeline through the libraries.
@@ -140,30 +138,60 @@ fn report_of_the_example_board() {
 
 #[test]
 fn report_of_bms_c1() {
-    check_board("bms-c1", &shared_board("bms-c1", "bms-c1.kicad_pcb"), false);
+    if let Some(p) = shared_board("bms-c1", "bms-c1.kicad_pcb") {
+        check_board("bms-c1", &p, false);
+    }
 }
 
 #[test]
 fn report_of_test_points_v9() {
-    check_board(
-        "test_points-v9",
-        &shared_board("test_points-v9", "test_points.kicad_pcb"),
-        false,
-    );
+    if let Some(p) = shared_board("test_points-v9", "test_points.kicad_pcb") {
+        check_board("test_points-v9", &p, false);
+    }
 }
 
 #[test]
 fn report_of_a_board_without_probes() {
     // Framework's expansion card: four nets, none reachable; the report still shows
     // the board, the unreachable nets and the mechanics that apply.
-    check_board(
-        "expansion-card-v5",
-        &shared_board("expansion-card-v5", "Expansion_Card.kicad_pcb"),
-        false,
-    );
+    if let Some(p) = shared_board("expansion-card-v5", "Expansion_Card.kicad_pcb") {
+        check_board("expansion-card-v5", &p, false);
+    }
 }
 
 #[test]
 fn report_of_a_wide_board() {
-    check_board("video", &shared_board("video", "video.kicad_pcb.xz"), false);
+    if let Some(p) = shared_board("video", "video.kicad_pcb.xz") {
+        check_board("video", &p, false);
+    }
+}
+
+/// The report judges board strain against the fixture's own limit (`strain_limit_ue`
+/// of pogo.toml) and the mechanics' verdict, never a fixed 500 µε: with a limit of
+/// 800 µε, a board at 600 µε is within it.
+#[test]
+fn report_judges_strain_against_the_fixtures_own_limit() {
+    let path = workspace().join("examples/pogo-demo/pogo-demo.kicad_pcb");
+    let board = pogo_board::read_file(&path).expect("board reads");
+    let catalog = pogo_catalog::Catalog::builtin();
+    let mut fixture = pogo_design::design(&board, &catalog, &Default::default()).unwrap();
+    let mut cfg = pogo_mechanics::MechanicsConfig::default();
+    cfg.mechanics.strain_limit_ue = 800.0;
+    pogo_mechanics::build(&mut fixture, &cfg).unwrap();
+    let force = fixture.force.as_mut().unwrap();
+    assert_eq!(force.limit_ue, 800.0);
+    force.max_strain_ue = 600.0;
+    force.exceeded = force.max_strain_ue > force.limit_ue;
+    let html = render_report(&fixture);
+    assert!(
+        html.contains("against a limit of 800 µε"),
+        "limit not shown"
+    );
+    assert!(html.contains("within limit") && !html.contains("exceeds the limit"));
+    // The same board over its limit.
+    let force = fixture.force.as_mut().unwrap();
+    force.max_strain_ue = 900.0;
+    force.exceeded = true;
+    let html = render_report(&fixture);
+    assert!(html.contains("exceeds the limit"));
 }

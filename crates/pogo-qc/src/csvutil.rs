@@ -30,7 +30,7 @@ pub(crate) fn read_table(path: &str, text: &str) -> Result<Table> {
         .from_reader(text.as_bytes());
     let headers: Vec<String> = rdr
         .headers()
-        .map_err(|e| csv_err(path, &e))?
+        .map_err(|e| csv_err(path, text, &e))?
         .iter()
         .map(|h| h.trim().to_string())
         .collect();
@@ -42,9 +42,13 @@ pub(crate) fn read_table(path: &str, text: &str) -> Result<Table> {
         });
     }
     let mut rows = Vec::new();
+    let mut lines = LineCounter::new(text);
     for rec in rdr.records() {
-        let rec = rec.map_err(|e| csv_err(path, &e))?;
-        let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        let rec = rec.map_err(|e| csv_err(path, text, &e))?;
+        let line = rec
+            .position()
+            .map(|p| lines.record_line_at(p.byte()))
+            .unwrap_or(0);
         if rec.len() == 1 && rec.get(0).is_some_and(|f| f.is_empty()) {
             continue;
         }
@@ -67,8 +71,71 @@ pub(crate) fn read_table(path: &str, text: &str) -> Result<Table> {
     Ok(Table { headers, rows })
 }
 
-fn csv_err(path: &str, e: &csv::Error) -> QcError {
-    let line = e.position().map(|p| p.line()).unwrap_or(0);
+/// 1-based line numbers of byte offsets, counting `\n` (so CRLF and LF files agree;
+/// the csv crate's own line count is off by one on CRLF files). Offsets asked in
+/// increasing order cost one pass over the text in all.
+pub(crate) struct LineCounter<'t> {
+    text: &'t [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl<'t> LineCounter<'t> {
+    pub(crate) fn new(text: &'t str) -> Self {
+        LineCounter {
+            text: text.as_bytes(),
+            pos: 0,
+            line: 1,
+        }
+    }
+
+    pub(crate) fn line_at(&mut self, offset: u64) -> u64 {
+        let end = (offset as usize).min(self.text.len());
+        if end < self.pos {
+            self.pos = 0;
+            self.line = 1;
+        }
+        self.line += memchr_count(&self.text[self.pos..end]);
+        self.pos = end;
+        self.line
+    }
+
+    /// The line of the record the csv crate places at `offset`: its position counts
+    /// from the blank and `#` comment lines it skipped before the record, so those are
+    /// passed over here.
+    pub(crate) fn record_line_at(&mut self, offset: u64) -> u64 {
+        self.line_at(offset);
+        loop {
+            let rest = &self.text[self.pos..];
+            let skip = if rest.starts_with(b"\n") {
+                1
+            } else if rest.starts_with(b"\r\n") {
+                2
+            } else if rest.starts_with(b"#") {
+                match rest.iter().position(|&b| b == b'\n') {
+                    Some(n) => n + 1,
+                    None => break,
+                }
+            } else {
+                break;
+            };
+            self.pos += skip;
+            self.line += 1;
+        }
+        self.line
+    }
+}
+
+fn memchr_count(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+fn line_at(text: &str, offset: u64) -> u64 {
+    LineCounter::new(text).line_at(offset)
+}
+
+fn csv_err(path: &str, text: &str, e: &csv::Error) -> QcError {
+    let line = e.position().map(|p| line_at(text, p.byte())).unwrap_or(0);
     let message = match e.kind() {
         csv::ErrorKind::Utf8 { .. } => "not valid UTF-8 text".to_string(),
         _ => e.to_string(),
@@ -89,5 +156,30 @@ pub(crate) fn parse_number(s: &str) -> std::result::Result<f64, String> {
         Ok(v) if v.is_finite() => Ok(v),
         Ok(_) => Err(format!("`{s}` is not a finite number")),
         Err(_) => Err(format!("`{s}` is not a number")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_lines_agree_for_crlf_and_lf() {
+        let rows = ["a,b", "# note", "1,2", "", "3,4", "5,6"];
+        for eol in ["\n", "\r\n"] {
+            let text = rows.join(eol) + eol;
+            let t = read_table("t.csv", &text).unwrap();
+            let lines: Vec<u64> = t.rows.iter().map(|r| r.0).collect();
+            assert_eq!(lines, [3, 5, 6], "{eol:?}");
+        }
+        // A record with too many fields names its own line in both.
+        for eol in ["\n", "\r\n"] {
+            let text = ["a,b", "1,2", "", "3,4,5"].join(eol);
+            match read_table("t.csv", &text) {
+                Err(QcError::Rows { errors, .. }) => assert_eq!(errors[0].line, 4, "{eol:?}"),
+                Err(other) => panic!("{other}"),
+                Ok(_) => panic!("accepted a row with three fields"),
+            }
+        }
     }
 }

@@ -102,7 +102,8 @@ pub struct RowError {
     pub message: String,
 }
 
-struct RowErrors<'a>(&'a [RowError]);
+/// Bad rows, one `  line N: column `c`: why` line each.
+pub(crate) struct RowErrors<'a>(pub(crate) &'a [RowError]);
 
 impl std::fmt::Display for RowErrors<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

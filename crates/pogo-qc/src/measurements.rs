@@ -138,10 +138,33 @@ pub struct Measurement {
     pub station: Option<String>,
 }
 
-/// Reads a measurement CSV. Every bad row (unknown kind, missing or non-numeric
-/// value, missing, unknown or wrong unit, bad cycle) is reported with its line
-/// number; any bad row makes the whole file an error.
+/// A measurement CSV as read: its good rows, and each bad row with its line and why.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct MeasurementSheet {
+    pub measurements: Vec<Measurement>,
+    /// Rows that could not be read (never judged).
+    pub bad_rows: Vec<RowError>,
+}
+
+/// Reads a measurement CSV, strictly: any bad row makes the whole file an error that
+/// lists every bad row with its line (see [`read_measurement_sheet`] to keep the good
+/// rows).
 pub fn read_measurements(path: &str, text: &str) -> Result<Vec<Measurement>> {
+    let sheet = read_measurement_sheet(path, text)?;
+    if !sheet.bad_rows.is_empty() {
+        return Err(QcError::Rows {
+            path: path.into(),
+            errors: sheet.bad_rows,
+        });
+    }
+    Ok(sheet.measurements)
+}
+
+/// Reads a measurement CSV, keeping every good row and reporting each bad row
+/// (unknown kind, missing or non-numeric value, missing, unknown or wrong unit, bad
+/// cycle) with its line number. Only a file that cannot be read as a table at all
+/// (no header, a missing column, broken CSV) is an error.
+pub fn read_measurement_sheet(path: &str, text: &str) -> Result<MeasurementSheet> {
     let table = crate::csvutil::read_table(path, text)?;
     let need = |name: &str| {
         table.column(name).ok_or_else(|| QcError::Csv {
@@ -275,13 +298,10 @@ pub fn read_measurements(path: &str, text: &str) -> Result<Vec<Measurement>> {
             station: text_col(c_station),
         });
     }
-    if !errors.is_empty() {
-        return Err(QcError::Rows {
-            path: path.into(),
-            errors,
-        });
-    }
-    Ok(out)
+    Ok(MeasurementSheet {
+        measurements: out,
+        bad_rows: errors,
+    })
 }
 
 // ---------------------------------------------------------------------------
@@ -613,6 +633,8 @@ pub struct Evaluation {
     pub not_measured: Vec<String>,
     /// Checks that could not be made (no limit known), pins not in the fixture.
     pub notes: Vec<String>,
+    /// Rows of the sheet that could not be read, with line and reason: not judged.
+    pub bad_rows: Vec<RowError>,
     /// Resistance readings per pin in order (for charts): (cycle or index, mOhm).
     #[serde(skip)]
     pub resistance_series: BTreeMap<String, Vec<(f64, f64)>>,
@@ -1334,10 +1356,23 @@ pub fn evaluate(
         set_checks,
         not_measured,
         notes,
+        bad_rows: Vec::new(),
         resistance_series,
         resistance_limits,
         heights,
     }
+}
+
+/// Judges the good rows of a sheet ([`evaluate`]) and carries its bad rows along, so
+/// the report lists them beside the verdicts; a bad row is never judged.
+pub fn evaluate_sheet(
+    sheet: &MeasurementSheet,
+    fixture: Option<&Fixture>,
+    limits: &Limits,
+) -> Evaluation {
+    let mut e = evaluate(&sheet.measurements, fixture, limits);
+    e.bad_rows = sheet.bad_rows.clone();
+    e
 }
 
 fn cycle_text(m: &Measurement) -> String {
@@ -1406,6 +1441,10 @@ pub fn to_text(e: &Evaluation) -> String {
         for r in &p.reasons {
             let _ = writeln!(s, "         - {r}");
         }
+    }
+    if !e.bad_rows.is_empty() {
+        let _ = writeln!(s, "{} bad row(s), not judged:", e.bad_rows.len());
+        let _ = writeln!(s, "{}", crate::RowErrors(&e.bad_rows));
     }
     if !e.set_checks.is_empty() {
         let _ = writeln!(s, "set checks:");

@@ -377,6 +377,23 @@ pub fn evaluation_html(title: &str, e: &Evaluation) -> String {
         s.marginal,
         s.fail
     );
+    if !e.bad_rows.is_empty() {
+        let _ = writeln!(
+            b,
+            "<h2>Rows not judged</h2>\n<p class=\"fail\">{} row(s) of the sheet could not be read; they were not judged.</p>\n<table><tr><th>line</th><th>column</th><th>why</th></tr>",
+            e.bad_rows.len()
+        );
+        for r in &e.bad_rows {
+            let _ = writeln!(
+                b,
+                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
+                r.line,
+                html_escape(r.column.as_deref().unwrap_or("")),
+                html_escape(&r.message)
+            );
+        }
+        let _ = writeln!(b, "</table>");
+    }
     if !e.resistance_series.is_empty() {
         let bars: Vec<(String, f64, Option<f64>, Verdict)> = e
             .resistance_series

@@ -112,10 +112,10 @@ fn numpy_agrees_on_made_up_pads() {
 /// reports them; every other pad, up to 40).
 #[test]
 fn numpy_agrees_on_a_shared_board() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../shared/data/boards/bms-c1/kicad-view.json"
-    );
+    let Some(dir) = pogo_testdata::board_dir("bms-c1", "numpy_agrees_on_a_shared_board") else {
+        return;
+    };
+    let path = dir.join("kicad-view.json");
     let view: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     let bbox: Vec<f64> = view["outline_bbox"]

@@ -33,6 +33,31 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Board> {
 /// The newest format KiCad 6 reads (KiCad 6.0); newer files follow KiCad 7-9's rules.
 const KICAD6_VERSION: u32 = 20211014;
 
+/// Board items KiCad's reader knows (KiCad 3 to 10) that pogo does not model: skipped,
+/// with their numbers checked. KiCad refuses any other item ("Unknown token").
+const KNOWN_TOP_LEVEL: &[&[u8]] = &[
+    b"paper",
+    b"page",
+    b"title_block",
+    b"property",
+    b"variants",
+    b"image",
+    b"barcode",
+    b"gr_text",
+    b"gr_text_box",
+    b"table",
+    b"dimension",
+    b"segment",
+    b"arc",
+    b"group",
+    b"generated",
+    b"zone",
+    b"target",
+    b"point",
+    b"embedded_fonts",
+    b"embedded_files",
+];
+
 /// KiCad's default pad hole, 30 mil, in nanometres.
 const DEFAULT_DRILL_NM: i64 = 762_000;
 
@@ -291,14 +316,12 @@ impl<'a> Reader<'a> {
         loop {
             match self.item(open)? {
                 Item::End => break,
-                Item::Atom(_) => {}
+                Item::Atom(a) => return Err(self.err(a, "'(' starting a board item")),
                 Item::List(head, o) => self.top_item(head, o)?,
             }
         }
-        let end = self.lx.next_token()?;
-        if end.kind != Kind::Eof {
-            return Err(self.err(end, "end of file after the board's closing ')'"));
-        }
+        // KiCad reads the board's list and nothing after it: lists that follow the
+        // closing ')' are not part of the board.
         if self.version == 0 {
             return Err(self
                 .lx
@@ -394,7 +417,13 @@ impl<'a> Reader<'a> {
                 }
                 Ok(())
             }
-            _ => self.skip(o),
+            _ if KNOWN_TOP_LEVEL.contains(&head) => self.skip(o),
+            _ => Err(self.lx.error_at(
+                self.lx.pos() - head.len(),
+                head.len().max(1),
+                "a board item KiCad knows (footprint, via, segment, zone, gr_line, ...)",
+                &format!("unknown token `{}`", String::from_utf8_lossy(head)),
+            )),
         }
     }
 

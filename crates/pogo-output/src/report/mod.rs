@@ -24,9 +24,6 @@ use std::io;
 
 const CSS: &str = include_str!("style.css");
 
-/// Board strain limit the strain card and the force section judge against, microstrain.
-pub const STRAIN_LIMIT_UE: f64 = 500.0;
-
 /// Lists longer than this are folded into a closed `<details>` element.
 const FOLD_ROWS: usize = 30;
 
@@ -650,13 +647,13 @@ fn summary(ctx: &Ctx, out: &mut String) {
         }),
         None => cards.push(missing_card("Contact yield")),
     }
-    match max_strain(ctx) {
+    match board_strain(ctx) {
         Some(s) => cards.push(Card {
             label: "Max board strain",
-            value: format!("{}<small> µε</small>", fmt(s, 0)),
-            detail: format!("limit {} µε", fmt(STRAIN_LIMIT_UE, 0)),
-            tone: if s <= STRAIN_LIMIT_UE { "good" } else { "bad" },
-            bar: Some((s / STRAIN_LIMIT_UE).min(1.0)),
+            value: format!("{}<small> µε</small>", fmt(s.max_ue, 0)),
+            detail: format!("limit {} µε", fmt(s.limit_ue, 0)),
+            tone: if s.exceeded { "bad" } else { "good" },
+            bar: Some(s.fraction_of_limit()),
         }),
         None => cards.push(missing_card("Max board strain")),
     }
@@ -761,8 +758,32 @@ fn contact_yield(ctx: &Ctx) -> Option<f64> {
     ctx.section("tolerance")?.get("contact_yield")?.as_f64()
 }
 
-fn max_strain(ctx: &Ctx) -> Option<f64> {
-    ctx.section("force")?.get("max_strain_ue")?.as_f64()
+/// The board strain the mechanics computed, and the fixture's own limit and verdict
+/// (`strain_limit_ue` of pogo.toml), read from the typed fixture.
+struct BoardStrain {
+    max_ue: f64,
+    limit_ue: f64,
+    exceeded: bool,
+}
+
+impl BoardStrain {
+    /// The strain as a fraction of the limit, 0 to 1, for the bars.
+    fn fraction_of_limit(&self) -> f64 {
+        if self.limit_ue > 0.0 {
+            (self.max_ue / self.limit_ue).clamp(0.0, 1.0)
+        } else {
+            1.0
+        }
+    }
+}
+
+fn board_strain(ctx: &Ctx) -> Option<BoardStrain> {
+    let force = ctx.f.force.as_ref()?;
+    Some(BoardStrain {
+        max_ue: force.max_strain_ue,
+        limit_ue: force.limit_ue,
+        exceeded: force.exceeded,
+    })
 }
 
 /// Total force per side from the force section (`total_n`: {side: N} or a number).
@@ -1315,13 +1336,13 @@ fn force(ctx: &Ctx, out: &mut String) {
         );
     }
     out.push_str("</tbody></table>\n");
-    if let Some(s) = max_strain(ctx) {
-        let ok = s <= STRAIN_LIMIT_UE;
+    if let Some(strain) = board_strain(ctx) {
+        let ok = !strain.exceeded;
         let _ = writeln!(
             out,
             "<p>Maximum board strain <b>{} µε</b> against a limit of {} µε: <span class=\"pill {}\">{}</span></p>",
-            fmt(s, 0),
-            fmt(STRAIN_LIMIT_UE, 0),
+            fmt(strain.max_ue, 0),
+            fmt(strain.limit_ue, 0),
             if ok { "good" } else { "bad" },
             if ok {
                 "within limit"
@@ -1332,7 +1353,7 @@ fn force(ctx: &Ctx, out: &mut String) {
         let _ = writeln!(
             out,
             "<div class=\"bar\" style=\"max-width:360px;height:10px\"><span style=\"width:{}%;background:{}\"></span></div>",
-            fmt((s / STRAIN_LIMIT_UE).clamp(0.0, 1.0) * 100.0, 1),
+            fmt(strain.fraction_of_limit() * 100.0, 1),
             if ok { "#1a7f37" } else { "#c0392b" }
         );
     }
