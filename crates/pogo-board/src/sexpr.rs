@@ -295,13 +295,7 @@ impl<'a> Lexer<'a> {
     /// An error at byte `offset`.
     pub fn error_at(&self, offset: usize, len: usize, expected: &str, found: &str) -> BoardError {
         let offset = offset.min(self.src.len());
-        let before = &self.src[..offset];
-        let line = memchr::memchr_iter(b'\n', before).count() + 1;
-        let line_start = memchr::memrchr(b'\n', before).map(|p| p + 1).unwrap_or(0);
-        let column = String::from_utf8_lossy(&before[line_start..])
-            .chars()
-            .count()
-            + 1;
+        let (line, column) = pogo_text::line_column(self.src, offset);
         let len = len.min(self.src.len() - offset);
         BoardError::Syntax {
             path: self.path.to_string(),

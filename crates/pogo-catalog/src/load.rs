@@ -53,13 +53,8 @@ struct CatalogFile {
     receptacles: Vec<Receptacle>,
 }
 
-/// 1-based line and column of a byte offset.
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    (line, before[start..].chars().count() + 1)
+    pogo_text::line_column(text.as_bytes(), offset)
 }
 
 /// Where the entry `id` of kind `what` (class, part, receptacle) stands in catalog

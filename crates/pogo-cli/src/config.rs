@@ -91,13 +91,7 @@ pub fn load(board: &Path, explicit: Option<&Path>) -> miette::Result<LoadedConfi
 pub fn parse(shown: &str, text: &str) -> miette::Result<PogoConfig> {
     toml::from_str::<PogoConfig>(text).map_err(|e| {
         let span = e.span().unwrap_or(0..0);
-        let before = &text[..span.start.min(text.len())];
-        let line = before.matches('\n').count() + 1;
-        // Columns count characters, as editors show them (and as the catalog does).
-        let column = before[before.rfind('\n').map(|i| i + 1).unwrap_or(0)..]
-            .chars()
-            .count()
-            + 1;
+        let (line, column) = pogo_text::line_column(text.as_bytes(), span.start);
         miette::Report::new(ConfigDiagnostic {
             path: shown.to_string(),
             line,

@@ -125,17 +125,9 @@ fn read_config(path: &Path) -> miette::Result<ToleranceConfig> {
     toml::from_str::<File>(&text)
         .map(|f| f.tolerance)
         .map_err(|e| {
-            let (line, column) = match e.span() {
-                Some(span) => {
-                    let before = &text[..span.start.min(text.len())];
-                    let line = before.matches('\n').count() + 1;
-                    (
-                        line,
-                        before.len() - before.rfind('\n').map(|i| i + 1).unwrap_or(0) + 1,
-                    )
-                }
-                None => (1, 1),
-            };
+            let (line, column) = e.span().map_or((1, 1), |span| {
+                pogo_text::line_column(text.as_bytes(), span.start)
+            });
             miette::miette!("{}:{line}:{column}: {}", path.display(), e.message())
         })
 }

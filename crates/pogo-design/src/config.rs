@@ -125,33 +125,7 @@ pub struct DesignConfig {
     pub locked: Vec<LockedProbe>,
 }
 
-/// Glob match with `*` (any run) and `?` (one character), case-sensitive.
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0, 0);
-    let (mut star, mut mark) = (None, 0);
-    while ti < t.len() {
-        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            pi += 1;
-            mark = ti;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    while pi < p.len() && p[pi] == '*' {
-        pi += 1;
-    }
-    pi == p.len()
-}
+pub use pogo_text::glob_match;
 
 /// Whether a pad `reference`.`number` matches a `REF` or `REF.PAD` pattern.
 pub fn pad_matches(pattern: &str, reference: &str, number: &str) -> bool {

@@ -14,14 +14,7 @@ use crate::config::{InterfaceConfig, glob_match};
 use pogo_fixture::{ChannelAssignment, Channels, Fixture, InterfaceConnector};
 use std::collections::BTreeMap;
 
-/// Natural order of probe ids (`P2` before `P10`).
-pub fn natural_key(id: &str) -> (String, u64, String) {
-    let split = id.find(|c: char| c.is_ascii_digit()).unwrap_or(id.len());
-    let (head, rest) = id.split_at(split);
-    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
-    let tail = rest[digits.len()..].to_string();
-    (head.to_string(), digits.parse().unwrap_or(0), tail)
-}
+pub use pogo_text::natural_key;
 
 pub fn assign(fx: &Fixture, cfg: &InterfaceConfig) -> Result<Channels, MechanicsError> {
     let n = fx.probes.len() as u32;

@@ -13,12 +13,7 @@ use pogo_board::PointMm;
 use pogo_fixture::Fixture;
 use std::fmt::Write as _;
 
-fn esc(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use pogo_text::html_escape as esc;
 
 fn ring_path(d: &mut String, ring: &[PointMm]) {
     for (i, p) in ring.iter().enumerate() {

@@ -475,17 +475,7 @@ impl Limits {
         let limits: Limits = toml::from_str(text).map_err(|e| {
             let (line, column) = e
                 .span()
-                .map(|s| {
-                    let before = &text[..s.start.min(text.len())];
-                    let line = before.matches('\n').count() + 1;
-                    let column = before
-                        .rsplit('\n')
-                        .next()
-                        .map(|l| l.chars().count())
-                        .unwrap_or(0)
-                        + 1;
-                    (line, column)
-                })
+                .map(|s| pogo_text::line_column(text.as_bytes(), s.start))
                 .unwrap_or((1, 1));
             QcError::Limits {
                 path: path.into(),
@@ -646,16 +636,7 @@ pub struct Evaluation {
     pub heights: BTreeMap<String, f64>,
 }
 
-/// Sort key so that `P2` comes before `P10`.
-pub fn natural_key(s: &str) -> (String, u64, String) {
-    let digits_at = s.find(|c: char| c.is_ascii_digit()).unwrap_or(s.len());
-    let (prefix, rest) = s.split_at(digits_at);
-    let end = rest
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(rest.len());
-    let n = rest[..end].parse::<u64>().unwrap_or(0);
-    (prefix.to_string(), n, rest[end..].to_string())
-}
+pub use pogo_text::natural_key;
 
 struct PinContext<'a> {
     part: Option<&'a pogo_catalog::ProbePart>,

@@ -135,22 +135,7 @@ fn board_name(file: &str) -> String {
 // Formatting helpers
 // ---------------------------------------------------------------------------------
 
-/// Escapes text for HTML element content and attribute values.
-pub(crate) fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => o.push('\u{fffd}'),
-            c => o.push(c),
-        }
-    }
-    o
-}
+pub(crate) use pogo_text::html_escape as esc;
 
 /// Fixed-point number without a negative zero.
 pub(crate) fn fmt(x: f64, decimals: usize) -> String {
@@ -401,16 +386,7 @@ fn not_computed(what: &str, out: &mut String) {
     );
 }
 
-/// Natural order of ids: `P2` before `P10`.
-fn natural_key(s: &str) -> (String, u64, String) {
-    let digits_at = s.find(|c: char| c.is_ascii_digit()).unwrap_or(s.len());
-    let (head, rest) = s.split_at(digits_at);
-    let end = rest
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(rest.len());
-    let n = rest[..end].parse().unwrap_or(0);
-    (head.to_string(), n, rest[end..].to_string())
-}
+use pogo_text::natural_key;
 
 pub(crate) fn class_colour(class: &str, all: &[String]) -> &'static str {
     match class {

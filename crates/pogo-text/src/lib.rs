@@ -1,0 +1,130 @@
+//! Small text helpers that every pogo crate shares, each with one home:
+//!
+//! - [`line_column`]: the 1-based line and column of a byte offset, the column counted
+//!   in characters as editors show it (every located error of pogo uses it);
+//! - [`natural_key`]: the sort key that puts probe `P2` before `P10`;
+//! - [`html_escape`]: text for HTML or SVG element content and attribute values;
+//! - [`glob_match`]: `*` and `?` patterns for nets and pads in `pogo.toml`.
+//!
+//! ```
+//! assert_eq!(pogo_text::line_column(b"ab\ncd", 4), (2, 2));
+//! let mut ids = vec!["P10", "P2"];
+//! ids.sort_by_key(|s| pogo_text::natural_key(s));
+//! assert_eq!(ids, ["P2", "P10"]);
+//! ```
+#![warn(missing_docs)]
+
+/// 1-based line and column of byte `offset` in `text` (clamped to its end). Lines
+/// are counted by `\n`, so CRLF and LF text agree; the column counts characters
+/// (bytes that are not UTF-8 count one each).
+pub fn line_column(text: &[u8], offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+    (line, column)
+}
+
+/// Sort key for natural order of ids: the text before the first digit run, that
+/// number, then the rest (`P2` < `P10` < `P10a`; `TP3` after every `P`).
+pub fn natural_key(id: &str) -> (String, u64, String) {
+    let digits_at = id.find(|c: char| c.is_ascii_digit()).unwrap_or(id.len());
+    let (head, rest) = id.split_at(digits_at);
+    let end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let number = rest[..end].parse().unwrap_or(0);
+    (head.to_string(), number, rest[end..].to_string())
+}
+
+/// Escapes text for HTML and SVG element content and attribute values (both quote
+/// kinds); control characters other than tab and newline, which XML forbids, become
+/// U+FFFD.
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether `text` matches a glob `pattern`: `*` any run of characters, `?` one
+/// character, anything else itself (case-sensitive, as KiCad net names are).
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            pi += 1;
+            mark = ti;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_and_column_count_lines_and_characters() {
+        assert_eq!(line_column(b"", 0), (1, 1));
+        assert_eq!(line_column(b"abc", 2), (1, 3));
+        assert_eq!(line_column(b"a\r\nb", 3), (2, 1));
+        assert_eq!(line_column("é\nµx".as_bytes(), 6), (2, 3));
+        assert_eq!(line_column(b"ab", 99), (1, 3));
+        assert_eq!(line_column(b"\xff\xfe!", 2), (1, 3));
+    }
+
+    #[test]
+    fn natural_order_of_probe_ids() {
+        let mut ids = vec!["P10", "P2", "TP1", "P1a", "P1", "X"];
+        ids.sort_by_key(|s| natural_key(s));
+        assert_eq!(ids, ["P1", "P1a", "P2", "P10", "TP1", "X"]);
+        assert_eq!(natural_key("P99999999999999999999").1, 0);
+    }
+
+    #[test]
+    fn escapes_markup_both_quotes_and_control_characters() {
+        assert_eq!(
+            html_escape("<a href=\"x\">R&D's</a>\u{1}\n"),
+            "&lt;a href=&quot;x&quot;&gt;R&amp;D&#39;s&lt;/a&gt;\u{fffd}\n"
+        );
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("GND*", "GND_A"));
+        assert!(glob_match("?V3", "3V3"));
+        assert!(glob_match("*", ""));
+        assert!(!glob_match("gnd", "GND"));
+        assert!(glob_match("a*b*c", "a-b-b-c"));
+        assert!(!glob_match("a*b", "a-c"));
+    }
+}
