@@ -294,6 +294,10 @@ fn far_arc(c: Pt, radius: f64, start: f64, sweep: f64, wh: &Whitener) -> f64 {
     let m = wh.mean;
     let in_disc = (m - c).dot(m - c) < radius * radius;
     let side = |p: Pt| (pb - pa).cross(p - pa);
+    if in_disc && side(m) == 0.0 {
+        // On the chord itself: the arc turns half a turn about it, its own way.
+        return 0.5 * sweep.signum();
+    }
     let between = in_disc && side(m) * side(pm) > 0.0;
     if between {
         chord + sweep.signum()
