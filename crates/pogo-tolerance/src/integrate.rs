@@ -414,6 +414,18 @@ impl Radial {
 /// shared variables (Halton points, `shifts` random shifts), exact conditional
 /// per-probe probabilities multiplied.
 pub(crate) fn contact_yield(m: &Model, points: usize, seed: u64) -> (f64, f64) {
+    contact_yield_and_head(m, points, points, seed).0
+}
+
+/// [`contact_yield`] with `points`, and the yield estimated from the head of the same
+/// run: the first `head` points (as [`contact_yield`] with `head` points draws them,
+/// the Halton points of each shift being the same), without evaluating them twice.
+pub(crate) fn contact_yield_and_head(
+    m: &Model,
+    points: usize,
+    head: usize,
+    seed: u64,
+) -> ((f64, f64), f64) {
     let shifts = 8usize;
     let per = (points / shifts).max(8);
     let lz = cholesky4(&m.z_cov());
@@ -543,7 +555,16 @@ pub(crate) fn contact_yield(m: &Model, points: usize, seed: u64) -> (f64, f64) {
     let y = means.iter().sum::<f64>() / means.len() as f64;
     let var =
         means.iter().map(|v| (v - y) * (v - y)).sum::<f64>() / (means.len() as f64 - 1.0).max(1.0);
-    (y.clamp(0.0, 1.0), (var / means.len() as f64).sqrt())
+    let head_per = (head / shifts).max(8).min(per);
+    let head_y = values
+        .chunks(per)
+        .map(|c| c[..head_per].iter().sum::<f64>() / head_per as f64)
+        .sum::<f64>()
+        / shifts as f64;
+    (
+        (y.clamp(0.0, 1.0), (var / means.len() as f64).sqrt()),
+        head_y.clamp(0.0, 1.0),
+    )
 }
 
 /// A sampler of every random source of the model.
