@@ -29,6 +29,10 @@ pub struct DesignArgs {
     /// Output folder (created when missing)
     #[arg(long)]
     pub out: PathBuf,
+    /// The fixture.json of an earlier revision of this board: keep every probe that can
+    /// stay in its hole and choose the rest (fewest new holes)
+    #[arg(long)]
+    pub reuse: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -52,14 +56,14 @@ pub struct CheckArgs {
 }
 
 /// Everything a design starts from.
-struct Inputs {
-    board: Board,
-    sha256: String,
-    catalog: Catalog,
-    config: LoadedConfig,
+pub(crate) struct Inputs {
+    pub(crate) board: Board,
+    pub(crate) sha256: String,
+    pub(crate) catalog: Catalog,
+    pub(crate) config: LoadedConfig,
 }
 
-fn load_inputs(
+pub(crate) fn load_inputs(
     board: &Path,
     config: Option<&Path>,
     catalog: Option<&Path>,
@@ -112,16 +116,21 @@ fn read_and_hash(path: &Path) -> miette::Result<(Board, String)> {
     }
 }
 
-/// Reads the board and designs its probe layout.
-fn design_fixture(inputs: &Inputs) -> miette::Result<Fixture> {
+/// Reads the board and designs its probe layout (reusing an earlier revision's
+/// fixture when given).
+fn design_fixture(inputs: &Inputs, reuse: Option<&Fixture>) -> miette::Result<Fixture> {
     let spinner = progress::spinner("choosing test points and probes");
+    let design = &inputs.config.config.design;
     let mut fixture =
-        pogo_design::design(&inputs.board, &inputs.catalog, &inputs.config.config.design).map_err(
-            |e| match &inputs.config.path {
-                Some(p) => miette::miette!("{}: {e}", p.display()),
-                None => miette::miette!("{e}"),
-            },
-        )?;
+        match reuse {
+            Some(old) => crate::diff::design_revision(inputs, old)?,
+            None => pogo_design::design(&inputs.board, &inputs.catalog, design).map_err(|e| {
+                match &inputs.config.path {
+                    Some(p) => miette::miette!("{}: {e}", p.display()),
+                    None => miette::miette!("{e}"),
+                }
+            })?,
+        };
     fixture.board.sha256 = inputs.sha256.clone();
     spinner.finish_and_clear();
     Ok(fixture)
@@ -218,8 +227,14 @@ fn write_mechanics(
 }
 
 pub fn run_design(args: DesignArgs) -> miette::Result<ExitCode> {
+    let reuse = args
+        .reuse
+        .as_deref()
+        .map(Fixture::read)
+        .transpose()
+        .into_diagnostic()?;
     let inputs = load_inputs(&args.board, args.config.as_deref(), args.catalog.as_deref())?;
-    let mut fixture = design_fixture(&inputs)?;
+    let mut fixture = design_fixture(&inputs, reuse.as_ref())?;
     let mechanics = build_mechanics(&inputs, &mut fixture)?;
     analyse_tolerance(&inputs, &mut fixture)?;
     // Every file (fixture.json, drill, DXF, SVG, OpenSCAD, STL, wiring, BOM, report) is
@@ -244,7 +259,7 @@ pub fn run_design(args: DesignArgs) -> miette::Result<ExitCode> {
 
 pub fn run_check(args: CheckArgs) -> miette::Result<ExitCode> {
     let inputs = load_inputs(&args.board, args.config.as_deref(), args.catalog.as_deref())?;
-    let fixture = design_fixture(&inputs)?;
+    let fixture = design_fixture(&inputs, None)?;
     let pass = fixture.coverage.nets_probed == fixture.coverage.nets_testable
         && fixture.unreachable.is_empty()
         && fixture.violations.is_empty();
@@ -291,7 +306,7 @@ pub fn run_check(args: CheckArgs) -> miette::Result<ExitCode> {
 
 /// An error writing to stdout; a closed pipe (`pogo check ... | head`) is not a
 /// failure (main maps it to success).
-fn stdout_error(e: std::io::Error) -> miette::Report {
+pub(crate) fn stdout_error(e: std::io::Error) -> miette::Report {
     if e.kind() == std::io::ErrorKind::BrokenPipe {
         std::process::exit(0);
     }

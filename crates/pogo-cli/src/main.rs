@@ -8,6 +8,7 @@ use std::process::ExitCode;
 mod board;
 mod config;
 mod design;
+mod diff;
 mod export;
 mod progress;
 mod qc;
@@ -31,6 +32,8 @@ enum Command {
     Board(board::BoardCommand),
     /// Design the fixture for a board: probes, mechanics, tolerance and every output file
     Design(design::DesignArgs),
+    /// Compare a fixture with a new revision of its board: probes kept, moved, added, removed
+    Diff(diff::DiffArgs),
     /// Design-for-test report alone; exit 0 when every testable net can be probed
     Check(design::CheckArgs),
     /// Regenerate every output file from a fixture.json
@@ -48,6 +51,7 @@ fn main() -> ExitCode {
         Command::Board(cmd) => board::run(cmd),
         Command::Design(args) => design::run_design(args),
         Command::Check(args) => design::run_check(args),
+        Command::Diff(args) => diff::run(args),
         Command::Export(args) => export::run(args),
         Command::Tolerance(args) => tolerance::run(args),
         Command::Qc(cmd) => qc::run(cmd),

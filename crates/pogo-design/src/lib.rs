@@ -16,6 +16,7 @@
 pub mod candidates;
 pub mod config;
 pub mod geometry;
+pub mod revision;
 pub mod rules;
 pub mod select;
 

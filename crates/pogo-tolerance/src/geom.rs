@@ -209,6 +209,18 @@ enum Test {
     Empty,
 }
 
+/// A rounded rectangle region: the points within `corner_radius_mm` of the rectangle
+/// `|x| <= inner_half_w_mm`, `|y| <= inner_half_h_mm` of its own frame.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RoundRectFrame {
+    pub centre: Pt,
+    /// Unit x axis of the frame (its y axis is `ux.left()`).
+    pub ux: Pt,
+    pub inner_half_w_mm: f64,
+    pub inner_half_h_mm: f64,
+    pub corner_radius_mm: f64,
+}
+
 /// The tip-centre region of one probe.
 #[derive(Debug, Clone)]
 pub struct Region {
@@ -301,6 +313,27 @@ impl Region {
 
     pub fn is_empty(&self) -> bool {
         self.pieces.is_empty()
+    }
+
+    /// The frame of a rounded-rectangle region (circle, rect, roundrect and oval pads):
+    /// centre, unit x axis, inner half sizes (the straight parts) and corner radius, mm.
+    pub(crate) fn round_rect_frame(&self) -> Option<RoundRectFrame> {
+        match self.test {
+            Test::RoundRect {
+                c,
+                ux,
+                ihw,
+                ihh,
+                cr,
+            } => Some(RoundRectFrame {
+                centre: c,
+                ux,
+                inner_half_w_mm: ihw,
+                inner_half_h_mm: ihh,
+                corner_radius_mm: cr,
+            }),
+            _ => None,
+        }
     }
 
     /// Area of the region, mm^2 (Green's theorem over the pieces).

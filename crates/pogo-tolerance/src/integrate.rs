@@ -4,7 +4,7 @@
 use crate::geom::Pt;
 use crate::model::{Law, Model, ProbeModel, SharedSource};
 use crate::normal::{Xoshiro256PlusPlusX8, Ziggurat};
-use crate::prob::{Cov, normal_quantile, probability_in_region};
+use crate::prob::{Cov, normal_quantile, probability_in_region, probability_isotropic};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -332,14 +332,100 @@ pub(crate) fn cholesky4(a: &[[f64; 4]; 4]) -> [[f64; 4]; 4] {
     l
 }
 
-/// A probe's law given the shared variables: local normal covariance and the
-/// quadrature rule over its local uniform sources.
-type Conditional = (Cov, Vec<(f64, Pt)>);
+/// A probe's law given the shared variables: local normal covariance, the
+/// quadrature rule over its local uniform sources and, for a round pad, its hit
+/// probability as a function of the distance from the pad centre.
+type Conditional = (Cov, Vec<(f64, Pt)>, Option<Radial>);
+
+/// Nodes of a [`Radial`] table.
+const RADIAL_NODES: usize = 48;
+
+/// The conditional hit probability of a round pad (a disc region) under an isotropic
+/// normal depends only on the distance d from the disc's centre: a Chebyshev
+/// interpolant of it over the distances the yield's points reach. Built only when
+/// it reproduces direct evaluations between its nodes to 1e-10 (the boundary
+/// integral's own accuracy).
+struct Radial {
+    centre: Pt,
+    lo: f64,
+    hi: f64,
+    coef: Vec<f64>,
+}
+
+impl Radial {
+    /// The table for a disc region over distances [lo, hi] (mm), or None when the
+    /// region is not a disc or the interpolant misses its checks.
+    fn build(region: &crate::geom::Region, sigma: f64, lo: f64, hi: f64) -> Option<Radial> {
+        let f = region.round_rect_frame()?;
+        if f.inner_half_w_mm != 0.0
+            || f.inner_half_h_mm != 0.0
+            || hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater)
+        {
+            return None;
+        }
+        let at = |d: f64| probability_isotropic(region, f.centre + Pt::new(d, 0.0), sigma);
+        let n = RADIAL_NODES;
+        let half = 0.5 * (hi - lo);
+        let mid = 0.5 * (hi + lo);
+        let theta = |k: usize| std::f64::consts::PI * (k as f64 + 0.5) / n as f64;
+        let values: Vec<f64> = (0..n).map(|k| at(mid + half * theta(k).cos())).collect();
+        let coef: Vec<f64> = (0..n)
+            .map(|j| {
+                let s: f64 = (0..n)
+                    .map(|k| values[k] * (j as f64 * theta(k)).cos())
+                    .sum();
+                s * 2.0 / n as f64
+            })
+            .collect();
+        let table = Radial {
+            centre: f.centre,
+            lo,
+            hi,
+            coef,
+        };
+        // Checks between the nodes, where an interpolant errs most.
+        for t in [0.013, 0.29, 0.5, 0.71, 0.987] {
+            let d = lo + (hi - lo) * t;
+            if (table.at_distance(d) - at(d)).abs() > 1e-10 {
+                return None;
+            }
+        }
+        Some(table)
+    }
+
+    /// Clenshaw's sum of the Chebyshev series at distance d (clamped to the table).
+    fn at_distance(&self, d: f64) -> f64 {
+        let x = ((2.0 * d - self.lo - self.hi) / (self.hi - self.lo)).clamp(-1.0, 1.0);
+        let (mut b1, mut b2) = (0.0, 0.0);
+        for &c in self.coef[1..].iter().rev() {
+            let b0 = 2.0 * x * b1 - b2 + c;
+            b2 = b1;
+            b1 = b0;
+        }
+        (x * b1 - b2 + 0.5 * self.coef[0]).clamp(0.0, 1.0)
+    }
+
+    fn at(&self, p: Pt) -> f64 {
+        self.at_distance((p - self.centre).norm())
+    }
+}
 
 /// Joint contact yield and its standard error by randomized quasi-Monte Carlo over the
 /// shared variables (Halton points, `shifts` random shifts), exact conditional
 /// per-probe probabilities multiplied.
 pub(crate) fn contact_yield(m: &Model, points: usize, seed: u64) -> (f64, f64) {
+    contact_yield_and_head(m, points, points, seed).0
+}
+
+/// [`contact_yield`] with `points`, and the yield estimated from the head of the same
+/// run: the first `head` points (as [`contact_yield`] with `head` points draws them,
+/// the Halton points of each shift being the same), without evaluating them twice.
+pub(crate) fn contact_yield_and_head(
+    m: &Model,
+    points: usize,
+    head: usize,
+    seed: u64,
+) -> ((f64, f64), f64) {
     let shifts = 8usize;
     let per = (points / shifts).max(8);
     let lz = cholesky4(&m.z_cov());
@@ -413,7 +499,27 @@ pub(crate) fn contact_yield(m: &Model, points: usize, seed: u64) -> (f64, f64) {
             } else {
                 uniform_rule(&uni_local, sigma, seed.wrapping_add(i as u64))
             };
-            Some((cov, rule))
+            let radial = p.region.round_rect_frame().and_then(|f| {
+                // Distances from the pad centre the points reach (rule shifts included).
+                let base = p.pos + p.mean - f.centre;
+                let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
+                for z in &zs {
+                    let d = (base + p.jz(z)).norm();
+                    lo = lo.min(d);
+                    hi = hi.max(d);
+                }
+                // Enough points to pay for the table's nodes and checks.
+                if zs.len() * rule.len() < 2 * RADIAL_NODES {
+                    return None;
+                }
+                Radial::build(
+                    &p.region,
+                    cov[0][0].sqrt(),
+                    (lo - reach_local).max(0.0),
+                    hi + reach_local + 1e-9,
+                )
+            });
+            Some((cov, rule, radial))
         })
         .collect();
     let active: Vec<usize> = (0..m.probes.len()).filter(|&i| cond[i].is_some()).collect();
@@ -423,12 +529,17 @@ pub(crate) fn contact_yield(m: &Model, points: usize, seed: u64) -> (f64, f64) {
             let mut prod = 1.0;
             for &i in &active {
                 let p = &m.probes[i];
-                let (cov, rule) = cond[i].as_ref().expect("active");
+                let (cov, rule, radial) = cond[i].as_ref().expect("active");
                 let c = p.pos + p.mean + p.jz(z);
-                let ph: f64 = rule
-                    .iter()
-                    .map(|(w, s)| w * probability_in_region(&p.region, [c.x + s.x, c.y + s.y], cov))
-                    .sum();
+                // The local law is isotropic: closed forms where the region allows.
+                let sigma = cov[0][0].sqrt();
+                let ph: f64 = match radial {
+                    Some(table) => rule.iter().map(|(w, s)| w * table.at(c + *s)).sum(),
+                    None => rule
+                        .iter()
+                        .map(|(w, s)| w * probability_isotropic(&p.region, c + *s, sigma))
+                        .sum(),
+                };
                 prod *= ph.clamp(0.0, 1.0);
                 if prod == 0.0 {
                     break;
@@ -444,7 +555,16 @@ pub(crate) fn contact_yield(m: &Model, points: usize, seed: u64) -> (f64, f64) {
     let y = means.iter().sum::<f64>() / means.len() as f64;
     let var =
         means.iter().map(|v| (v - y) * (v - y)).sum::<f64>() / (means.len() as f64 - 1.0).max(1.0);
-    (y.clamp(0.0, 1.0), (var / means.len() as f64).sqrt())
+    let head_per = (head / shifts).max(8).min(per);
+    let head_y = values
+        .chunks(per)
+        .map(|c| c[..head_per].iter().sum::<f64>() / head_per as f64)
+        .sum::<f64>()
+        / shifts as f64;
+    (
+        (y.clamp(0.0, 1.0), (var / means.len() as f64).sqrt()),
+        head_y.clamp(0.0, 1.0),
+    )
 }
 
 /// A sampler of every random source of the model.

@@ -92,10 +92,14 @@ pub fn analyse_with_model(fixture: &mut Fixture, tm: &ToleranceModel) -> Result<
         probe.tip_cov_mm2 = Some(r.cov.map(|row| row.map(|v| round_sig(v, 9))));
         probe.tip_contact_radius_mm = Some(r.contact_radius_mm);
     }
-    let (contact_yield, se) = if n == 0 {
-        (1.0, 0.0)
+    // Sensitivity uses a quarter of the points, base and halved on the same points
+    // (common random numbers): the difference is precise, the cost 9 x smaller. The
+    // base on those points is the head of the full run (the same Halton points).
+    let sens_points = (tm.yield_points / 4).max(64);
+    let ((contact_yield, se), base_small) = if n == 0 {
+        ((1.0, 0.0), 1.0)
     } else {
-        integrate::contact_yield(m, tm.yield_points, tm.seed)
+        integrate::contact_yield_and_head(m, tm.yield_points, sens_points, tm.seed)
     };
     // Sensitivity: each contributor halved, same quasi-random points.
     let variance_share = {
@@ -109,14 +113,6 @@ pub fn analyse_with_model(fixture: &mut Fixture, tm: &ToleranceModel) -> Result<
             }
         }
         s.map(|v| if n > 0 { v / n as f64 } else { 0.0 })
-    };
-    // Sensitivity uses a quarter of the points, base and halved on the same points
-    // (common random numbers): the difference is precise, the cost 9 x smaller.
-    let sens_points = (tm.yield_points / 4).max(64);
-    let base_small = if n == 0 {
-        contact_yield
-    } else {
-        integrate::contact_yield(m, sens_points, tm.seed).0
     };
     let uniform = model::uniform_flags(tm);
     let figures = contributor_figures(tm);

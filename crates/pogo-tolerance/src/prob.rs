@@ -29,9 +29,9 @@ pub(crate) fn cholesky(cov: &Cov) -> [[f64; 2]; 2] {
 /// Maps page points into the whitened frame of a normal (mean, cov).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Whitener {
-    mean: Pt,
+    pub(crate) mean: Pt,
     /// Inverse of the Cholesky factor (lower triangular).
-    inv: [[f64; 2]; 2],
+    pub(crate) inv: [[f64; 2]; 2],
 }
 
 impl Whitener {
@@ -74,8 +74,10 @@ fn g(s: f64) -> f64 {
     }
 }
 
-/// Beyond this whitened distance the density term vanishes in double precision.
-const FAR: f64 = 39.0;
+/// Beyond this whitened distance the density term vanishes in double precision:
+/// g(s) - 1/(2 pi s) = -exp(-s/2)/(2 pi s), and exp(-81/2) < 3e-18, so along any piece
+/// farther out the integral is the subtended angle over 2 pi to within 1e-18.
+const FAR: f64 = 9.0;
 
 /// P(X in region) for X ~ N(mean, cov), mean in page mm.
 pub fn probability_in_region(region: &Region, mean: [f64; 2], cov: &Cov) -> f64 {
@@ -90,6 +92,134 @@ pub fn probability_in_region(region: &Region, mean: [f64; 2], cov: &Cov) -> f64 
     total.clamp(0.0, 1.0)
 }
 
+/// P(X in region) for X ~ N(mean, sigma^2 I) (isotropic, page mm). Rounded
+/// rectangles (circle, rect, roundrect and oval pads) in closed form (products of
+/// normal interval probabilities) when no rounded corner is within reach of the
+/// normal; every other case by the boundary integral of [`probability_in_region`].
+pub(crate) fn probability_isotropic(region: &Region, mean: Pt, sigma: f64) -> f64 {
+    let sigma = sigma.max(MIN_VAR.sqrt());
+    if let Some(frame) = region.round_rect_frame()
+        && let Some(p) = round_rect_isotropic(&frame, mean, sigma)
+    {
+        return p;
+    }
+    let v = sigma * sigma;
+    probability_in_region(region, [mean.x, mean.y], &[[v, 0.0], [0.0, v]])
+}
+
+/// The standard normal's mass below and above `t`, from one erfc (each accurate in
+/// its own tail).
+#[derive(Clone, Copy)]
+struct Tails {
+    below: f64,
+    above: f64,
+    t: f64,
+}
+
+#[inline]
+fn tails(t: f64) -> Tails {
+    let e = 0.5 * erfc(t.abs() * std::f64::consts::FRAC_1_SQRT_2);
+    if t >= 0.0 {
+        Tails {
+            below: 1.0 - e,
+            above: e,
+            t,
+        }
+    } else {
+        Tails {
+            below: e,
+            above: 1.0 - e,
+            t,
+        }
+    }
+}
+
+/// P(lo <= Z <= hi) for Z standard normal, from the tails at lo and hi.
+#[inline]
+fn interval(lo: Tails, hi: Tails) -> f64 {
+    if lo.t >= 0.0 {
+        lo.above - hi.above
+    } else if hi.t <= 0.0 {
+        hi.below - lo.below
+    } else {
+        1.0 - lo.below - hi.above
+    }
+    .max(0.0)
+}
+
+/// Below this a corner square's probability is left out (the quarter disc in it has
+/// less).
+const NEGLIGIBLE: f64 = 1e-17;
+
+/// A rounded rectangle under an isotropic normal in closed form: the cross of two
+/// rectangles (inclusion-exclusion of three separable rectangles) when every corner
+/// square holds less than [`NEGLIGIBLE`] (the quarter disc in it has less), or 0 or 1
+/// when the mean is more than [`FAR`] sigmas from the boundary; None otherwise (the
+/// caller integrates).
+fn round_rect_isotropic(f: &crate::geom::RoundRectFrame, mean: Pt, sigma: f64) -> Option<f64> {
+    let d = mean - f.centre;
+    let (x0, y0) = (d.dot(f.ux) / sigma, d.dot(f.ux.left()) / sigma);
+    let (a, b, r) = (
+        f.inner_half_w_mm / sigma,
+        f.inner_half_h_mm / sigma,
+        f.corner_radius_mm / sigma,
+    );
+    if !(a.is_finite() && b.is_finite() && r.is_finite() && x0.is_finite() && y0.is_finite()) {
+        return None;
+    }
+    let (big_a, big_b) = (a + r, b + r);
+    // Tails at the eight edges of the cross, in standard units about the mean.
+    let [xa0, xa1, xb0, xb1] = [-big_a - x0, -a - x0, a - x0, big_a - x0].map(tails);
+    let [ya0, ya1, yb0, yb1] = [-big_b - y0, -b - y0, b - y0, big_b - y0].map(tails);
+    let (ix_in, iy_in) = (interval(xa1, xb0), interval(ya1, yb0));
+    let (ix_out, iy_out) = (interval(xa0, xb1), interval(ya0, yb1));
+    let cross = ix_out * iy_in + ix_in * iy_out - ix_in * iy_in;
+    if r <= 0.0 {
+        return Some(cross.clamp(0.0, 1.0));
+    }
+    // Farther than FAR sigmas from the boundary the answer is 0 or 1 to within 3e-18.
+    let (lx, ly) = (x0.abs() - a, y0.abs() - b);
+    let outside = if lx > 0.0 || ly > 0.0 {
+        lx.max(0.0).hypot(ly.max(0.0)) - r
+    } else {
+        lx.max(ly) - r
+    };
+    if outside <= -FAR {
+        return Some(1.0);
+    }
+    if outside >= FAR {
+        return Some(0.0);
+    }
+    let (right, left) = (interval(xb0, xb1), interval(xa0, xa1));
+    let (top, bottom) = (interval(yb0, yb1), interval(ya0, ya1));
+    // A corner square within reach: its quarter disc needs the boundary integral (of
+    // the whole outline: cheaper than the corner's own loop, whose radii run through
+    // the normal's bulk).
+    if [right * top, left * top, left * bottom, right * bottom]
+        .iter()
+        .any(|&sq| sq >= NEGLIGIBLE)
+    {
+        return None;
+    }
+    Some(cross.clamp(0.0, 1.0))
+}
+
+/// Smallest factor by which whitening stretches a length (1 / largest sigma).
+fn min_stretch(wh: &Whitener) -> f64 {
+    let [[a, _], [c, d]] = wh.inv;
+    let s = a * a + c * c + d * d;
+    let det = (a * d).abs();
+    ((s - (s * s - 4.0 * det * det).max(0.0).sqrt()) / 2.0)
+        .max(0.0)
+        .sqrt()
+}
+
+/// Subtended angle of the chord from wa to wb, over 2 pi (the 1/(2 pi s) part of g).
+#[inline]
+fn chord_angle(wa: Pt, wb: Pt) -> f64 {
+    wa.cross(wb).atan2(wa.dot(wb)) / std::f64::consts::TAU
+}
+
 fn piece_integral(piece: &Piece, wh: &Whitener) -> f64 {
     match *piece {
         Piece::Segment { a, b } => {
@@ -100,24 +230,28 @@ fn piece_integral(piece: &Piece, wh: &Whitener) -> f64 {
                 return 0.0;
             }
             let d = wb - wa;
-            let len = d.norm();
-            // Closest distance of the segment to the origin.
-            let t0 = if len > 0.0 {
-                (-(wa.dot(d)) / (len * len)).clamp(0.0, 1.0)
-            } else {
-                0.0
-            };
-            let closest = (wa + d * t0).norm();
-            if closest > FAR {
-                // Only the 1/(2 pi s) part remains: the subtended angle.
-                return cross.atan2(wa.dot(wb)) / std::f64::consts::TAU;
+            let len2 = d.dot(d);
+            // The part of the segment within FAR of the origin: |wa + t d|^2 <= FAR^2.
+            let half_b = wa.dot(d);
+            let disc = half_b * half_b - len2 * (wa.dot(wa) - FAR * FAR);
+            if len2 == 0.0 || disc <= 0.0 {
+                return chord_angle(wa, wb);
             }
+            let root = disc.sqrt();
+            let t0 = ((-half_b - root) / len2).max(0.0);
+            let t1 = ((-half_b + root) / len2).min(1.0);
+            if t0 >= t1 {
+                return chord_angle(wa, wb);
+            }
+            let (w0, w1) = (wa + d * t0, wa + d * t1);
+            // Outside [t0, t1] only the subtended angle remains.
+            let outer = chord_angle(wa, w0) + chord_angle(w1, wb);
             let f = |t: f64| {
                 let w = wa + d * t;
                 g(w.dot(w))
             };
-            let n = ((len / 6.0).ceil() as usize).clamp(1, 400);
-            cross * integrate(&f, n)
+            let n = ((len2.sqrt() * (t1 - t0) / 6.0).ceil() as usize).clamp(1, 400);
+            outer + cross * integrate_on(&f, t0, t1, n)
         }
         Piece::Arc {
             c,
@@ -125,6 +259,11 @@ fn piece_integral(piece: &Piece, wh: &Whitener) -> f64 {
             start,
             sweep,
         } => {
+            if sweep.abs() <= std::f64::consts::FRAC_PI_2 + 1e-9
+                && piece.distance(wh.mean) * min_stretch(wh) > FAR
+            {
+                return far_arc(c, radius, start, sweep, wh);
+            }
             let f = |t: f64| {
                 let ang = start + sweep * t;
                 let (s, co) = ang.sin_cos();
@@ -138,6 +277,32 @@ fn piece_integral(piece: &Piece, wh: &Whitener) -> f64 {
                 .clamp(1, 400);
             integrate(&f, n)
         }
+    }
+}
+
+/// An arc (sweep at most a quarter turn) farther than [`FAR`] from the mean: the
+/// change of the mean's bearing along it, over 2 pi. That is the chord's subtended
+/// angle, plus a whole turn when the mean lies between the arc and its chord (the
+/// loop arc + reversed chord winds round it once; whitening keeps orientation).
+fn far_arc(c: Pt, radius: f64, start: f64, sweep: f64, wh: &Whitener) -> f64 {
+    let at = |ang: f64| {
+        let (s, co) = ang.sin_cos();
+        Pt::new(c.x + radius * co, c.y + radius * s)
+    };
+    let (pa, pb, pm) = (at(start), at(start + sweep), at(start + sweep / 2.0));
+    let chord = chord_angle(wh.point(pa), wh.point(pb));
+    let m = wh.mean;
+    let in_disc = (m - c).dot(m - c) < radius * radius;
+    let side = |p: Pt| (pb - pa).cross(p - pa);
+    if in_disc && side(m) == 0.0 {
+        // On the chord itself: the arc turns half a turn about it, its own way.
+        return 0.5 * sweep.signum();
+    }
+    let between = in_disc && side(m) * side(pm) > 0.0;
+    if between {
+        chord + sweep.signum()
+    } else {
+        chord
     }
 }
 
@@ -201,11 +366,16 @@ fn adaptive(f: &dyn Fn(f64) -> f64, a: f64, b: f64, whole: (f64, f64), depth: u3
 
 /// Integral of f over [0, 1], starting from `n` equal panels.
 fn integrate(f: &dyn Fn(f64) -> f64, n: usize) -> f64 {
-    let step = 1.0 / n as f64;
+    integrate_on(f, 0.0, 1.0, n)
+}
+
+/// Integral of f over [lo, hi], starting from `n` equal panels.
+fn integrate_on(f: &dyn Fn(f64) -> f64, lo: f64, hi: f64, n: usize) -> f64 {
+    let step = (hi - lo) / n as f64;
     (0..n)
         .map(|i| {
-            let a = i as f64 * step;
-            let b = if i + 1 == n { 1.0 } else { a + step };
+            let a = lo + i as f64 * step;
+            let b = if i + 1 == n { hi } else { a + step };
             adaptive(f, a, b, gk15(f, a, b), 40)
         })
         .sum()
@@ -265,59 +435,18 @@ pub(crate) fn normal_quantile(p: f64) -> f64 {
     x - u / (1.0 + x * u / 2.0)
 }
 
-/// Complementary error function: Taylor series of erf below 2, Lentz's continued
-/// fraction above (relative error about 1e-14 or better).
+/// Complementary error function (musl's rational approximations through the `libm`
+/// crate: within an ulp, a few nanoseconds; the closed-form hit probabilities call it
+/// millions of times).
+#[inline]
 pub fn erfc(x: f64) -> f64 {
-    if x < 0.0 {
-        return 2.0 - erfc(-x);
-    }
-    if x < 2.0 {
-        return 1.0 - erf_series(x);
-    }
-    // erfc(x) = exp(-x^2)/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + ...)))).
-    let tiny = 1e-300;
-    let mut f = x;
-    let mut c = x;
-    let mut d = 0.0;
-    for k in 1..300 {
-        let a = k as f64 / 2.0;
-        d = x + a * d;
-        d = if d.abs() < tiny { tiny } else { d };
-        c = x + a / c;
-        c = if c.abs() < tiny { tiny } else { c };
-        d = 1.0 / d;
-        let delta = c * d;
-        f *= delta;
-        if (delta - 1.0).abs() < 1e-16 {
-            break;
-        }
-    }
-    (-x * x).exp() / (f * std::f64::consts::PI.sqrt())
-}
-
-fn erf_series(x: f64) -> f64 {
-    // erf x = 2/sqrt(pi) sum (-1)^n x^(2n+1) / (n! (2n+1)).
-    let x2 = x * x;
-    let mut term = x;
-    let mut sum = x;
-    for n in 1..200 {
-        term *= -x2 / n as f64;
-        let t = term / (2 * n + 1) as f64;
-        sum += t;
-        if t.abs() < 1e-17 * sum.abs() {
-            break;
-        }
-    }
-    sum * 2.0 / std::f64::consts::PI.sqrt()
+    libm::erfc(x)
 }
 
 /// Error function.
+#[inline]
 pub fn erf(x: f64) -> f64 {
-    if x.abs() < 2.0 {
-        erf_series(x)
-    } else {
-        1.0 - erfc(x)
-    }
+    libm::erf(x)
 }
 
 #[cfg(test)]
@@ -331,6 +460,92 @@ mod tests {
         assert!((erf(1.0) - 0.842_700_792_949_714_9).abs() < 1e-15);
         assert!((erfc(3.0) - 2.209_049_699_858_544e-5).abs() < 1e-19);
         assert!((erf(-1.0) + 0.842_700_792_949_714_9).abs() < 1e-15);
+    }
+
+    /// The boundary integral over every piece whole (no far-field shortcut, no
+    /// closed form), many panels: the reference the fast paths must match.
+    fn reference(region: &Region, mean: Pt, cov: &Cov) -> f64 {
+        let wh = Whitener::new(mean, cov);
+        let mut total = 0.0;
+        for piece in &region.pieces {
+            let f = |t: f64| {
+                let (p, dp) = match *piece {
+                    Piece::Segment { a, b } => (a + (b - a) * t, b - a),
+                    Piece::Arc {
+                        c,
+                        radius,
+                        start,
+                        sweep,
+                    } => {
+                        let (s, co) = (start + sweep * t).sin_cos();
+                        (
+                            Pt::new(c.x + radius * co, c.y + radius * s),
+                            Pt::new(-radius * sweep * s, radius * sweep * co),
+                        )
+                    }
+                };
+                let w = wh.point(p);
+                g(w.dot(w)) * w.cross(wh.vec(dp))
+            };
+            total += integrate(&f, 64);
+        }
+        total.clamp(0.0, 1.0)
+    }
+
+    /// Means spread over and around a region: inside, on the edges, near the
+    /// corners and far away.
+    fn means_around(region: &Region) -> Vec<Pt> {
+        let [l, t, r, b] = region.bbox;
+        let (w, h) = (r - l, b - t);
+        let mut out = Vec::new();
+        for i in 0..=12 {
+            for j in 0..=12 {
+                out.push(Pt::new(
+                    l - 0.3 * w + 1.6 * w * i as f64 / 12.0,
+                    t - 0.3 * h + 1.6 * h * j as f64 / 12.0 + 1e-3 * i as f64,
+                ));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn isotropic_closed_form_and_far_field_match_the_whole_integral() {
+        let shapes = [
+            // (half w, half h, corner radius, rotation, tip radius)
+            (0.6, 0.4, 0.0, 0.0, 0.05),
+            (0.6, 0.3, 0.1, 30.0, 0.05),
+            (0.5, 0.5, 0.5, 0.0, 0.1),
+            (0.9, 0.3, 0.3, 45.0, 0.05),
+            (1.2, 1.2, 1.2, 0.0, 0.05),
+        ];
+        let mut worst: f64 = 0.0;
+        for (hw, hh, cr, rot, tip) in shapes {
+            let region = Region::rounded_rect(Pt::new(10.0, 5.0), hw, hh, cr, rot, tip);
+            for sigma in [0.01, 0.03, 0.1] {
+                let v = sigma * sigma;
+                let cov = [[v, 0.0], [0.0, v]];
+                for m in means_around(&region) {
+                    let want = reference(&region, m, &cov);
+                    let iso = probability_isotropic(&region, m, sigma);
+                    let general = probability_in_region(&region, [m.x, m.y], &cov);
+                    worst = worst.max((iso - want).abs()).max((general - want).abs());
+                    assert!(
+                        (iso - want).abs() < 1e-10 && (general - want).abs() < 1e-10,
+                        "{hw} x {hh} r {cr} rot {rot}, sigma {sigma} at {m:?}: closed form {iso}, integral {general}, reference {want}"
+                    );
+                }
+            }
+        }
+        // An anisotropic normal through the far-field path of the boundary integral.
+        let region = Region::rounded_rect(Pt::new(0.0, 0.0), 1.0, 0.5, 0.4, 10.0, 0.05);
+        let cov = [[0.004, 0.0015], [0.0015, 0.001]];
+        for m in means_around(&region) {
+            let want = reference(&region, m, &cov);
+            let got = probability_in_region(&region, [m.x, m.y], &cov);
+            assert!((got - want).abs() < 1e-10, "at {m:?}: {got} vs {want}");
+        }
+        assert!(worst < 1e-10);
     }
 
     #[test]

@@ -329,3 +329,53 @@ fn rotation_about_the_datum_grows_with_distance() {
     }
     assert!(f.probes[1].hit_probability.unwrap() > f.probes[0].hit_probability.unwrap());
 }
+
+#[test]
+fn joint_yield_of_many_marginal_pads_of_every_kind_agrees_with_monte_carlo() {
+    // 160 marginal probes on rect, roundrect, oval and round pads, some off centre
+    // and rotated: the yield goes through the closed forms (crosses of rectangles),
+    // the round pads' distance tables and the boundary integral near corners.
+    let shapes = ["rect", "roundrect", "oval", "circle"];
+    let mut probes = Vec::new();
+    for i in 0..160 {
+        let x = 4.0 + (i % 16) as f64 * 6.0;
+        let y = 4.0 + (i / 16) as f64 * 5.0;
+        let shape = shapes[i % 4];
+        let w = 0.5 + 0.05 * (i % 7) as f64;
+        let h = if shape == "circle" { w } else { 0.75 * w };
+        let mut pad = Pad::shape(shape, x, y, w, h);
+        pad.rotation = (i % 8) as f64 * 22.5;
+        pad.corner_radius_mm = 0.2 * w;
+        let off = 0.02 * (i % 3) as f64;
+        probes.push(([x + off, y], "P75-SPEAR", pad));
+    }
+    let mut f = fixture(
+        &probes,
+        [0.0, 0.0, 100.0, 52.0],
+        &[[2.0, 2.0], [98.0, 50.0]],
+    );
+    let tm = ToleranceModel {
+        pad_registration_mm: 0.12,
+        tooling_hole_position_mm: 0.1,
+        yield_points: 1024,
+        ..ToleranceModel::default()
+    };
+    let s = analyse_with_model(&mut f, &tm).unwrap();
+    let marginal = f
+        .probes
+        .iter()
+        .filter(|p| p.hit_probability.is_some_and(|h| h < 0.9999))
+        .count();
+    assert!(marginal >= 60, "only {marginal} marginal probes");
+    assert!(s.contact_yield > 0.05 && s.contact_yield < 0.95, "{s:?}");
+    let mc = monte_carlo(&f, &tm, 0, 40_000, 11).unwrap().contact_yield;
+    let se = (mc.std_error.powi(2) + s.contact_yield_std_error.powi(2)).sqrt();
+    assert!(
+        (mc.contact_yield - s.contact_yield).abs() < 4.0 * se,
+        "yield {} ± {} vs MC {} ± {}",
+        s.contact_yield,
+        s.contact_yield_std_error,
+        mc.contact_yield,
+        mc.std_error
+    );
+}

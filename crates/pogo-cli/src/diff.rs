@@ -1,0 +1,75 @@
+//! `pogo diff FIXTURE.json NEW_BOARD`: what a fixture keeps, moves, adds and removes on
+//! a new revision of its board, and the plate and wiring work that costs
+//! (`pogo_design::revision`). Also the reuse design behind `pogo design --reuse`.
+
+use crate::design::{Format, Inputs, load_inputs, stdout_error};
+use clap::Args;
+use miette::IntoDiagnostic;
+use pogo_design::revision::{self, RevisionOptions};
+use pogo_fixture::Fixture;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct DiffArgs {
+    /// The fixture.json designed for an earlier revision of the board
+    pub fixture: PathBuf,
+    /// The new revision of the board (.kicad_pcb, .d356; plain, .gz or .xz)
+    pub board: PathBuf,
+    /// Engineer's intent (default: pogo.toml beside the board, when present)
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Extra probe catalog (TOML), added to the built-in one
+    #[arg(long)]
+    pub catalog: Option<PathBuf>,
+    /// A probe stays in its hole when its target moved at most this far, mm
+    #[arg(long, default_value_t = revision::DEFAULT_POSITION_TOLERANCE_MM)]
+    pub tolerance_mm: f64,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+}
+
+/// The design of the new revision reusing `old` (`pogo design --reuse`).
+pub(crate) fn design_revision(inputs: &Inputs, old: &Fixture) -> miette::Result<Fixture> {
+    revision::design_revision(
+        &inputs.board,
+        &inputs.catalog,
+        &inputs.config.config.design,
+        old,
+        &RevisionOptions::default(),
+    )
+    .map_err(|e| match &inputs.config.path {
+        Some(p) => miette::miette!("{}: {e}", p.display()),
+        None => miette::miette!("{e}"),
+    })
+}
+
+pub fn run(args: DiffArgs) -> miette::Result<ExitCode> {
+    let old = Fixture::read(&args.fixture).into_diagnostic()?;
+    let inputs = load_inputs(&args.board, args.config.as_deref(), args.catalog.as_deref())?;
+    let options = RevisionOptions {
+        position_tolerance_mm: args.tolerance_mm,
+    };
+    let (_, diff) = revision::diff_board(
+        &old,
+        &inputs.board,
+        &inputs.catalog,
+        &inputs.config.config.design,
+        &options,
+    )
+    .map_err(|e| miette::miette!("{e}"))?;
+    let text = match args.format {
+        Format::Json => {
+            let mut t = serde_json::to_string_pretty(&diff).into_diagnostic()?;
+            t.push('\n');
+            t
+        }
+        Format::Text => diff.to_text(),
+    };
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .map_err(stdout_error)?;
+    Ok(ExitCode::SUCCESS)
+}
