@@ -14,9 +14,9 @@ pub fn parse(list: &str) -> Result<Vec<u32>, String> {
         .transpose()?
         .unwrap_or(s)
         .trim();
-    let body = s
-        .strip_prefix('@')
-        .ok_or_else(|| format!("`{list}` is not a channel list (expected @CHANNEL[,CHANNEL|:CHANNEL]...)"))?;
+    let body = s.strip_prefix('@').ok_or_else(|| {
+        format!("`{list}` is not a channel list (expected @CHANNEL[,CHANNEL|:CHANNEL]...)")
+    })?;
     let mut out = Vec::new();
     for item in body.split(',') {
         let item = item.trim();

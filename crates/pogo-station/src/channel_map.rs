@@ -49,10 +49,7 @@ impl ChannelMap {
             .trim(csv::Trim::All)
             .flexible(true)
             .from_reader(text.as_bytes());
-        let headers = reader
-            .headers()
-            .map_err(|e| err(1, e.to_string()))?
-            .clone();
+        let headers = reader.headers().map_err(|e| err(1, e.to_string()))?.clone();
         let names: Vec<String> = headers.iter().map(|h| h.to_ascii_lowercase()).collect();
         if names != ["channel", "route"] {
             return Err(err(
@@ -67,9 +64,8 @@ impl ChannelMap {
         let mut routes = BTreeMap::new();
         let mut seen: BTreeMap<Vec<u32>, String> = BTreeMap::new();
         for record in reader.records() {
-            let record = record.map_err(|e| {
-                err(e.position().map_or(0, |p| p.line()), e.to_string())
-            })?;
+            let record =
+                record.map_err(|e| err(e.position().map_or(0, |p| p.line()), e.to_string()))?;
             let line = record.position().map_or(0, |p| p.line());
             if record.iter().all(str::is_empty) {
                 continue;
@@ -87,28 +83,43 @@ impl ChannelMap {
             if let Some(other) = seen.insert(key, channel.to_string()) {
                 return Err(err(
                     line,
-                    format!("route `{route}` of channel {channel} is already the route of channel {other}"),
+                    format!(
+                        "route `{route}` of channel {channel} is already the route of channel {other}"
+                    ),
                 ));
             }
-            let route = route.trim_start_matches('(').trim_end_matches(')').trim().to_string();
+            let route = route
+                .trim_start_matches('(')
+                .trim_end_matches(')')
+                .trim()
+                .to_string();
             if channel.eq_ignore_ascii_case("ref") {
                 if reference.replace(route).is_some() {
                     return Err(err(line, "a second `ref` row".into()));
                 }
                 continue;
             }
-            let n = channel.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                err(
-                    line,
-                    format!("`{channel}` is not a fixture channel (a whole number from 1, or `ref`)"),
-                )
-            })?;
+            let n = channel
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| {
+                    err(
+                        line,
+                        format!(
+                            "`{channel}` is not a fixture channel (a whole number from 1, or `ref`)"
+                        ),
+                    )
+                })?;
             if routes.insert(n, route).is_some() {
                 return Err(err(line, format!("channel {n} is listed twice")));
             }
         }
         let reference = reference.ok_or_else(|| {
-            err(0, "no `ref,ROUTE` row for the common return of the shorting plate".into())
+            err(
+                0,
+                "no `ref,ROUTE` row for the common return of the shorting plate".into(),
+            )
         })?;
         Ok(ChannelMap { reference, routes })
     }
@@ -181,7 +192,10 @@ mod tests {
     fn reads_rows_and_the_reference() {
         let m = ChannelMap::parse("m.csv", "channel,route\n1,@1001,1021\nref,\"@1020,1040\"\n");
         // An unquoted comma makes three fields: a clear error, not a silent half route.
-        assert!(matches!(m, Err(StationError::ChannelMap { line: 2, .. })), "{m:?}");
+        assert!(
+            matches!(m, Err(StationError::ChannelMap { line: 2, .. })),
+            "{m:?}"
+        );
         let m = ChannelMap::parse(
             "m.csv",
             "channel,route\n1,\"@1001,1021\"\n2,(@1002,1022)\nref,\"@1020,1040\"\n",

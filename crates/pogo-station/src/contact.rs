@@ -191,9 +191,10 @@ impl Bench {
     pub fn identities(&self) -> Vec<String> {
         let mut v = Vec::new();
         let show = |s: &Session| {
-            s.identity().map_or(format!("{}: (no *IDN?)", s.resource()), |i| {
-                format!("{}: {} {} s/n {}", s.resource(), i.maker, i.model, i.serial)
-            })
+            s.identity()
+                .map_or(format!("{}: (no *IDN?)", s.resource()), |i| {
+                    format!("{}: {} {} s/n {}", s.resource(), i.maker, i.model, i.serial)
+                })
         };
         v.push(show(&self.dmm));
         if let Switch::Unit(s, _) = &self.switch {
@@ -402,7 +403,11 @@ fn to_measurement(r: &ProbeReading, line: u64) -> Measurement {
         line,
         pin: r.probe.clone(),
         kind: Kind::ContactResistance,
-        value: if r.open { r.raw_ohm * 1000.0 } else { r.contact_mohm },
+        value: if r.open {
+            r.raw_ohm * 1000.0
+        } else {
+            r.contact_mohm
+        },
         value_as_written: value,
         unit_as_written: unit.into(),
         cycle: None,

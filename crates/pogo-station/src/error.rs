@@ -11,7 +11,9 @@ pub type Result<T, E = StationError> = std::result::Result<T, E>;
 #[non_exhaustive]
 pub enum StationError {
     /// A resource string that is none of the accepted forms.
-    #[error("resource `{resource}` does not parse: {reason} (expected TCPIP0::HOST::PORT::SOCKET, /dev/usbtmcN or ASRL/dev/ttyXXX::INSTR)")]
+    #[error(
+        "resource `{resource}` does not parse: {reason} (expected TCPIP0::HOST::PORT::SOCKET, /dev/usbtmcN or ASRL/dev/ttyXXX::INSTR)"
+    )]
     BadResource { resource: String, reason: String },
     /// A profile name that is not built in (and not a file).
     #[error("unknown instrument profile `{name}` (built in: {known}; or give a .toml file)")]
@@ -96,7 +98,9 @@ pub enum StationError {
     },
     /// A relay did not do what it was told (checked with `ROUT:CLOS?` before every
     /// reading, so that no reading is assigned to the wrong probe).
-    #[error("{resource}: route {route} for {what} is not {state} after the command (ROUT:CLOS? answered `{answer}`)")]
+    #[error(
+        "{resource}: route {route} for {what} is not {state} after the command (ROUT:CLOS? answered `{answer}`)"
+    )]
     Relay {
         resource: String,
         route: String,

@@ -366,7 +366,10 @@ mod tests {
         let cmds = p.dmm.unwrap().commands(Some(100.0), 10.0);
         let conf = cmds.iter().position(|c| c == "CONF:FRES").unwrap();
         let ocom = cmds.iter().position(|c| c == "FRES:OCOM ON").unwrap();
-        assert!(ocom > conf, "offset compensation must follow CONF: {cmds:?}");
+        assert!(
+            ocom > conf,
+            "offset compensation must follow CONF: {cmds:?}"
+        );
         assert!(cmds.contains(&"FRES:RANG 100".to_string()));
         assert!(cmds.contains(&"FRES:NPLC 10".to_string()));
         assert_eq!(Profile::load("mark-10").unwrap().write_terminator, "\r");

@@ -43,11 +43,10 @@ impl Resource {
                     if host.is_empty() || host.contains(char::is_whitespace) {
                         return Err(bad("empty or blank host"));
                     }
-                    let port = port
-                        .parse::<u16>()
-                        .ok()
-                        .filter(|p| *p > 0)
-                        .ok_or_else(|| bad(&format!("port `{port}` is not a number 1-65535")))?;
+                    let port =
+                        port.parse::<u16>().ok().filter(|p| *p > 0).ok_or_else(|| {
+                            bad(&format!("port `{port}` is not a number 1-65535"))
+                        })?;
                     Ok(Resource::Socket {
                         host: host.to_string(),
                         port,
@@ -67,7 +66,9 @@ impl Resource {
                 return Err(bad("a serial resource ends with ::INSTR"));
             };
             if !path.starts_with('/') || path.len() < 2 {
-                return Err(bad("a serial resource names a device path such as /dev/ttyUSB0"));
+                return Err(bad(
+                    "a serial resource names a device path such as /dev/ttyUSB0",
+                ));
             }
             Ok(Resource::Serial { path: path.into() })
         } else if s.starts_with("/dev/") && s.len() > 5 {
@@ -148,10 +149,7 @@ mod tests {
             "GPIB0::22::INSTR",
         ] {
             let e = Resource::parse(bad).unwrap_err();
-            assert!(
-                matches!(e, StationError::BadResource { .. }),
-                "{bad}: {e}"
-            );
+            assert!(matches!(e, StationError::BadResource { .. }), "{bad}: {e}");
         }
     }
 }

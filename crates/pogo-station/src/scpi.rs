@@ -217,7 +217,10 @@ mod tests {
 
     #[test]
     fn parses_idn_and_error_entries() {
-        let id = Identity::parse("Keysight Technologies,34465A,MY12345678,A.03.01-02.40-03.01-00.52-01-01").unwrap();
+        let id = Identity::parse(
+            "Keysight Technologies,34465A,MY12345678,A.03.01-02.40-03.01-00.52-01-01",
+        )
+        .unwrap();
         assert_eq!(id.model, "34465A");
         assert!(Identity::parse("34465A").is_none());
         assert_eq!(

@@ -156,9 +156,7 @@ impl Link {
         self.stream
             .write_all_bytes(&bytes)
             .map_err(|e| match e.kind() {
-                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => {
-                    LinkError::Timeout
-                }
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut => LinkError::Timeout,
                 _ => LinkError::Closed(e.to_string()),
             })
     }
