@@ -649,3 +649,143 @@ mod tests {
         assert_eq!(scpi_number(9.9e37), "+9.90000000E+37");
     }
 }
+
+/// A stand-in for the fixture service's `POST /api/v1/runs`, as documented: runs are
+/// keyed by uuid (201 when stored, 200 when the uuid is known already), 401 on a
+/// token other than the one given, 400 on a body that is not a valid run. It can be
+/// stopped and started again on the same port, keeping what it stored.
+pub struct ServiceStub {
+    port: u16,
+    token: String,
+    runs: Arc<Mutex<BTreeMap<uuid::Uuid, pogo_qc::run::Run>>>,
+    posts: Arc<Mutex<usize>>,
+    running: Option<(Arc<AtomicBool>, JoinHandle<()>)>,
+}
+
+impl ServiceStub {
+    /// Starts on a free port of 127.0.0.1.
+    pub fn start(token: &str) -> std::io::Result<ServiceStub> {
+        let mut s = ServiceStub {
+            port: 0,
+            token: token.into(),
+            runs: Arc::default(),
+            posts: Arc::default(),
+            running: None,
+        };
+        s.resume()?;
+        Ok(s)
+    }
+
+    /// The base URL (`http://127.0.0.1:PORT`).
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Stops answering (connections are refused) and waits for the server to end.
+    pub fn stop(&mut self) {
+        if let Some((stop, t)) = self.running.take() {
+            stop.store(true, Ordering::SeqCst);
+            let _ = t.join();
+        }
+    }
+
+    /// Starts again on the same port.
+    pub fn resume(&mut self) -> std::io::Result<()> {
+        self.stop();
+        let listener = TcpListener::bind(("127.0.0.1", self.port))?;
+        listener.set_nonblocking(true)?;
+        self.port = listener.local_addr()?.port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let (stop2, runs, posts, token) = (
+            Arc::clone(&stop),
+            Arc::clone(&self.runs),
+            Arc::clone(&self.posts),
+            self.token.clone(),
+        );
+        let t = std::thread::spawn(move || {
+            while !stop2.load(Ordering::SeqCst) {
+                match listener.accept() {
+                    Ok((s, _)) => {
+                        let _ = answer_http(s, &token, &runs, &posts);
+                    }
+                    Err(_) => std::thread::sleep(Duration::from_millis(2)),
+                }
+            }
+        });
+        self.running = Some((stop, t));
+        Ok(())
+    }
+
+    /// Runs stored, by uuid.
+    pub fn runs(&self) -> BTreeMap<uuid::Uuid, pogo_qc::run::Run> {
+        self.runs.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Posts received (stored, replayed or refused).
+    pub fn posts(&self) -> usize {
+        *self.posts.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Drop for ServiceStub {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn answer_http(
+    stream: TcpStream,
+    token: &str,
+    runs: &Mutex<BTreeMap<uuid::Uuid, pogo_qc::run::Run>>,
+    posts: &Mutex<usize>,
+) -> std::io::Result<()> {
+    stream.set_nonblocking(false)?;
+    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
+    let mut writer = stream.try_clone()?;
+    let mut reader = BufReader::new(stream);
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line)?;
+    let mut length = 0usize;
+    let mut auth = String::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h)? == 0 || h.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            match k.trim().to_ascii_lowercase().as_str() {
+                "content-length" => length = v.trim().parse().unwrap_or(0),
+                "authorization" => auth = v.trim().to_string(),
+                _ => {}
+            }
+        }
+    }
+    let mut body = vec![0u8; length.min(16 << 20)];
+    std::io::Read::read_exact(&mut reader, &mut body)?;
+    *posts.lock().unwrap_or_else(|e| e.into_inner()) += 1;
+    let (status, text) = if !request_line.starts_with("POST /api/v1/runs ") {
+        (404, "Not Found")
+    } else if auth != format!("Bearer {token}") {
+        (401, "Unauthorized")
+    } else {
+        match serde_json::from_slice::<pogo_qc::run::Run>(&body) {
+            Ok(run) if run.validate().is_ok() => {
+                let mut map = runs.lock().unwrap_or_else(|e| e.into_inner());
+                if map.contains_key(&run.uuid) {
+                    (200, "OK")
+                } else {
+                    map.insert(run.uuid, run);
+                    (201, "Created")
+                }
+            }
+            _ => (400, "Bad Request"),
+        }
+    };
+    let reply = format!("{{\"status\":{status}}}");
+    write!(
+        writer,
+        "HTTP/1.1 {status} {text}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{reply}",
+        reply.len()
+    )?;
+    writer.flush()
+}
