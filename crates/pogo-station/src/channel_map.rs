@@ -70,13 +70,17 @@ impl ChannelMap {
             if record.iter().all(str::is_empty) {
                 continue;
             }
-            if record.len() != 2 {
+            if record.len() < 2 {
                 return Err(err(
                     line,
-                    format!("{} fields, expected 2 (channel,route)", record.len()),
+                    format!("{} field, expected channel,route", record.len()),
                 ));
             }
-            let (channel, route) = (&record[0], &record[1]);
+            // A route's channel list has commas of its own: `1,@1001,1021` is channel 1
+            // on route `@1001,1021`, quoted or not.
+            let channel = &record[0];
+            let joined = record.iter().skip(1).collect::<Vec<_>>().join(",");
+            let route = joined.as_str();
             let channels = crate::channel_list::parse(route).map_err(|m| err(line, m))?;
             let mut key = channels.clone();
             key.sort_unstable();
@@ -190,12 +194,11 @@ mod tests {
 
     #[test]
     fn reads_rows_and_the_reference() {
-        let m = ChannelMap::parse("m.csv", "channel,route\n1,@1001,1021\nref,\"@1020,1040\"\n");
-        // An unquoted comma makes three fields: a clear error, not a silent half route.
-        assert!(
-            matches!(m, Err(StationError::ChannelMap { line: 2, .. })),
-            "{m:?}"
-        );
+        // The route's own commas need no quotes.
+        let m =
+            ChannelMap::parse("m.csv", "channel,route\n1,@1001,1021\nref,@1020,1040\n").unwrap();
+        assert_eq!(m.routes[&1], "@1001,1021");
+        assert_eq!(m.reference, "@1020,1040");
         let m = ChannelMap::parse(
             "m.csv",
             "channel,route\n1,\"@1001,1021\"\n2,(@1002,1022)\nref,\"@1020,1040\"\n",
