@@ -49,7 +49,7 @@ impl Default for MeterSettings {
 /// Where the switching commands go.
 enum Switch {
     /// A separate switch unit.
-    Unit(Session, SwitchProfile),
+    Unit(Box<Session>, SwitchProfile),
     /// The meter carries the switch card (Keithley 2700 style).
     InMeter(SwitchProfile),
 }
@@ -172,7 +172,7 @@ impl Bench {
             Switch::InMeter(sp)
         } else {
             let (r, p) = switch.expect("not same");
-            Switch::Unit(open_checked(r, p)?, sp)
+            Switch::Unit(Box::new(open_checked(r, p)?), sp)
         };
         let dmm_p = dmm_profile.dmm.clone().expect("checked above");
         match &mut switch {

@@ -525,10 +525,11 @@ fn reading(config: &SimConfig, closed: &BTreeSet<u32>) -> String {
     }
     for (&c, contact) in &config.contact_mohm {
         let (a, b) = switch_channels(c);
-        if closed.contains(&a) && closed.contains(&b) {
-            if let Some(r) = contact {
-                paths_mohm.push(r + config.reference_mohm);
-            }
+        if let Some(r) = contact
+            && closed.contains(&a)
+            && closed.contains(&b)
+        {
+            paths_mohm.push(r + config.reference_mohm);
         }
     }
     let ohm = if paths_mohm.is_empty() {
@@ -631,22 +632,6 @@ impl Drop for LineSim {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn headers_and_numbers_as_an_instrument_writes_them() {
-        assert_eq!(short_header("CONFigure:FRESistance"), "CONF:FRES");
-        assert_eq!(short_header(":SENSe:FRESistance:OCOMpensated"), "FRES:OCOM");
-        assert_eq!(short_header("syst:error?"), "SYST:ERR?");
-        assert_eq!(short_header("ROUTe:CLOSe?"), "ROUT:CLOS?");
-        assert_eq!(short_header("*idn?"), "*IDN?");
-        assert_eq!(scpi_number(0.0234567), "+2.34567000E-02");
-        assert_eq!(scpi_number(9.9e37), "+9.90000000E+37");
     }
 }
 
@@ -771,11 +756,12 @@ fn answer_http(
         match serde_json::from_slice::<pogo_qc::run::Run>(&body) {
             Ok(run) if run.validate().is_ok() => {
                 let mut map = runs.lock().unwrap_or_else(|e| e.into_inner());
-                if map.contains_key(&run.uuid) {
-                    (200, "OK")
-                } else {
-                    map.insert(run.uuid, run);
-                    (201, "Created")
+                match map.entry(run.uuid) {
+                    std::collections::btree_map::Entry::Occupied(_) => (200, "OK"),
+                    std::collections::btree_map::Entry::Vacant(v) => {
+                        v.insert(run);
+                        (201, "Created")
+                    }
                 }
             }
             _ => (400, "Bad Request"),
@@ -788,4 +774,20 @@ fn answer_http(
         reply.len()
     )?;
     writer.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_and_numbers_as_an_instrument_writes_them() {
+        assert_eq!(short_header("CONFigure:FRESistance"), "CONF:FRES");
+        assert_eq!(short_header(":SENSe:FRESistance:OCOMpensated"), "FRES:OCOM");
+        assert_eq!(short_header("syst:error?"), "SYST:ERR?");
+        assert_eq!(short_header("ROUTe:CLOSe?"), "ROUT:CLOS?");
+        assert_eq!(short_header("*idn?"), "*IDN?");
+        assert_eq!(scpi_number(0.0234567), "+2.34567000E-02");
+        assert_eq!(scpi_number(9.9e37), "+9.90000000E+37");
+    }
 }
