@@ -34,7 +34,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     let sim = Simulator::start(SimConfig {
         reference_mohm: 40.0,
-        contact_mohm: (1..=19).map(|c| (c, Some(5.0 + f64::from(c)))).collect::<BTreeMap<_, _>>(),
+        contact_mohm: (1..=19)
+            .map(|c| (c, Some(5.0 + f64::from(c))))
+            .collect::<BTreeMap<_, _>>(),
         reading_time: Duration::from_secs_f64(reading_ms / 1000.0),
     })?;
     let sw_profile = Profile::load("keysight-34980a")?;

@@ -225,13 +225,19 @@ impl Profile {
         Some(self.error_query.as_str()).filter(|s| !s.is_empty())
     }
 
-    /// True when `model` (from `*IDN?`) is one this profile is for.
+    /// True when `model` (from `*IDN?`) is one this profile is for. Keithley writes
+    /// `MODEL DMM6500`: the word `MODEL` is not part of the model.
     pub fn accepts_model(&self, model: &str) -> bool {
+        let m = model.trim();
+        let bare = m
+            .get(..6)
+            .filter(|p| p.eq_ignore_ascii_case("model "))
+            .map_or(m, |_| m[6..].trim());
         self.models.is_empty()
             || self
                 .models
                 .iter()
-                .any(|m| m.eq_ignore_ascii_case(model.trim()))
+                .any(|x| x.eq_ignore_ascii_case(m) || x.eq_ignore_ascii_case(bare))
     }
 }
 
@@ -373,6 +379,10 @@ mod tests {
         assert!(cmds.contains(&"FRES:RANG 100".to_string()));
         assert!(cmds.contains(&"FRES:NPLC 10".to_string()));
         assert_eq!(Profile::load("mark-10").unwrap().write_terminator, "\r");
+        let k = Profile::load("keithley-dmm6500").unwrap();
+        assert!(k.accepts_model("MODEL DMM6500"));
+        assert!(k.accepts_model("DAQ6510"));
+        assert!(!k.accepts_model("34465A"));
     }
 
     #[test]
