@@ -245,3 +245,41 @@ fn runs_made_while_the_service_is_down_arrive_once_when_it_is_back() {
             .is_none()
     );
 }
+
+#[test]
+fn force_prompts_pin_by_pin_and_writes_spring_force() {
+    use std::io::Write as _;
+    let gauge = LineSim::start("?", vec!["1.480 N".into(), "0.700 N".into()]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("force.csv");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pogo"))
+        .args([
+            "station",
+            "force",
+            &fixture().display().to_string(),
+            "--gauge",
+            &gauge.resource(),
+            "--pins",
+            "P1,P2,P3,P4",
+            "--out",
+            &csv.display().to_string(),
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read P1, skip P2, read P3, stop before P4.
+    child.stdin.take().unwrap().write_all(b"\ns\n\nq\n").unwrap();
+    let o = child.wait_with_output().unwrap();
+    // P3 (P75, 1.0 N nominal) at 0.7 N is below 0.8 N: exit 1.
+    assert_eq!(o.status.code(), Some(1), "{}{}", out(&o), err(&o));
+    assert_eq!(gauge.served(), 2);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2, "{text}");
+    assert!(rows[0].starts_with("P1,spring_force,1.48,N,"), "{text}");
+    assert!(rows[1].starts_with("P3,spring_force,0.7,N,"), "{text}");
+    let o2 = pogo(&["qc", "evaluate", &csv.display().to_string(), "--fixture", &fixture().display().to_string()]);
+    assert_eq!(o2.status.code(), Some(1), "{}", out(&o2));
+}
