@@ -270,7 +270,12 @@ fn force_prompts_pin_by_pin_and_writes_spring_force() {
         .spawn()
         .unwrap();
     // Read P1, skip P2, read P3, stop before P4.
-    child.stdin.take().unwrap().write_all(b"\ns\n\nq\n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"\ns\n\nq\n")
+        .unwrap();
     let o = child.wait_with_output().unwrap();
     // P3 (P75, 1.0 N nominal) at 0.7 N is below 0.8 N: exit 1.
     assert_eq!(o.status.code(), Some(1), "{}{}", out(&o), err(&o));
@@ -280,6 +285,12 @@ fn force_prompts_pin_by_pin_and_writes_spring_force() {
     assert_eq!(rows.len(), 2, "{text}");
     assert!(rows[0].starts_with("P1,spring_force,1.48,N,"), "{text}");
     assert!(rows[1].starts_with("P3,spring_force,0.7,N,"), "{text}");
-    let o2 = pogo(&["qc", "evaluate", &csv.display().to_string(), "--fixture", &fixture().display().to_string()]);
+    let o2 = pogo(&[
+        "qc",
+        "evaluate",
+        &csv.display().to_string(),
+        "--fixture",
+        &fixture().display().to_string(),
+    ]);
     assert_eq!(o2.status.code(), Some(1), "{}", out(&o2));
 }

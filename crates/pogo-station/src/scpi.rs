@@ -61,6 +61,9 @@ pub struct Session {
     resource: String,
     identity: Option<Identity>,
     error_query: Option<String>,
+    /// Set by a timeout, a dropped connection or garbage: a late reply could otherwise
+    /// be taken as the answer to the next query, so the session takes no more.
+    broken: Option<String>,
 }
 
 impl Session {
@@ -83,6 +86,7 @@ impl Session {
             resource: shown,
             identity: None,
             error_query: error_query.map(str::to_string),
+            broken: None,
         };
         if let Some(q) = identify {
             let reply = session.query(q)?;
@@ -112,7 +116,8 @@ impl Session {
         self.link.waited()
     }
 
-    fn link_error(&self, command: &str, e: LinkError) -> StationError {
+    fn link_error(&mut self, command: &str, e: LinkError) -> StationError {
+        self.broken = Some(command.to_string());
         match e {
             LinkError::Timeout => StationError::Timeout {
                 resource: self.resource.clone(),
@@ -133,8 +138,16 @@ impl Session {
         }
     }
 
-    /// Sends a command that has no reply.
+    /// Sends a command that has no reply. After a timeout, a dropped connection or
+    /// garbage the session refuses every command (reconnect to go on).
     pub fn write(&mut self, command: &str) -> Result<()> {
+        if let Some(at) = &self.broken {
+            return Err(StationError::Dropped {
+                resource: self.resource.clone(),
+                command: command.to_string(),
+                reason: format!("the session is out of step since the fault at `{at}`; reconnect"),
+            });
+        }
         self.link
             .send(command)
             .map_err(|e| self.link_error(command, e))
@@ -143,10 +156,10 @@ impl Session {
     /// Sends a query and reads its one-line reply.
     pub fn query(&mut self, command: &str) -> Result<String> {
         self.write(command)?;
-        self.link
-            .read_line()
-            .map(|s| s.trim().to_string())
-            .map_err(|e| self.link_error(command, e))
+        match self.link.read_line() {
+            Ok(s) => Ok(s.trim().to_string()),
+            Err(e) => Err(self.link_error(command, e)),
+        }
     }
 
     /// Sends a query whose reply is one number (a reading in the instrument's unit).

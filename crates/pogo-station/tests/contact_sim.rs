@@ -311,3 +311,32 @@ fn a_meter_that_is_not_the_profile_model_is_refused() {
     .unwrap();
     assert!(matches!(e, StationError::WrongInstrument { .. }), "{e}");
 }
+
+#[test]
+fn after_a_timeout_a_late_reply_is_never_taken_for_the_next_answer() {
+    use pogo_station::scpi::Session;
+    let s = sim();
+    s.inject(
+        Instrument::Dmm,
+        Fault::SlowReply {
+            header: "READ?".into(),
+            delay: Duration::from_millis(400),
+        },
+    );
+    let p = fast(Profile::load("keysight-34465a").unwrap());
+    let mut dmm = Session::open(
+        &Resource::parse(&s.dmm_resource()).unwrap(),
+        &p.link_settings(),
+        p.identify_query(),
+        p.error_queue_query(),
+    )
+    .unwrap();
+    assert!(matches!(
+        dmm.query("READ?"),
+        Err(StationError::Timeout { .. })
+    ));
+    std::thread::sleep(Duration::from_millis(300));
+    // The late reading is in the socket now; the next query must not return it.
+    let e = dmm.query("READ?").unwrap_err();
+    assert!(e.to_string().contains("out of step"), "{e}");
+}
