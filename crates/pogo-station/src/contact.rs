@@ -236,13 +236,26 @@ impl Bench {
         expect_state(s, &state, &cmd, route, what, false)
     }
 
-    /// Measures 4-wire resistance through a route (closed, read, opened), in ohm.
+    /// Measures 4-wire resistance through a route (closed, read, opened), in ohm. When
+    /// the close or the reading fails, the route is opened again as far as the switch
+    /// still listens, so no relay is left closed by a failed run.
     fn read_through(&mut self, route: &str, what: &str) -> Result<f64> {
-        self.close(route, what)?;
         let q = self.dmm_profile.measure.clone();
-        let ohm = self.dmm.query_number(&q)?;
-        self.open(route, what)?;
-        Ok(ohm)
+        let read = match self.close(route, what) {
+            Ok(()) => self.dmm.query_number(&q),
+            Err(e) => Err(e),
+        };
+        match read {
+            Ok(ohm) => {
+                self.open(route, what)?;
+                Ok(ohm)
+            }
+            Err(e) => {
+                let (s, p) = self.switch_session();
+                let _ = s.write(&with_route(&p.open, route));
+                Err(e)
+            }
+        }
     }
 
     /// Drains both error queues (after the run's commands).

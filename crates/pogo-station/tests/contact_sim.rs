@@ -169,6 +169,8 @@ fn a_relay_that_does_not_close_is_caught_before_any_reading() {
         .filter(|c| c.as_str() == "READ?")
         .count();
     assert_eq!(reads, 3);
+    // The half-closed route was opened again.
+    assert!(s.closed().is_empty(), "{:?}", s.closed());
 }
 
 #[test]
