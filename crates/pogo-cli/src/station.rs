@@ -258,6 +258,12 @@ fn run_measure(a: MeasureArgs) -> miette::Result<ExitCode> {
     let dmm_profile = profile(&a.dmm_profile, Job::Dmm, a.timeout_ms)?;
     let switch_profile = match &switch {
         Some(_) => Some(profile(&a.switch_profile, Job::Switch, a.timeout_ms)?),
+        None if dmm_profile.switch.is_none() => {
+            return Err(miette::miette!(
+                "meter profile `{}` has no switch card: give --switch RESOURCE (and --switch-profile)",
+                dmm_profile.name
+            ));
+        }
         None => None,
     };
     let meter = MeterSettings {

@@ -156,6 +156,12 @@ fn bad_input_is_exit_2_and_writes_nothing() {
         assert!(err(&o).contains(says), "{extra:?}: {}", err(&o));
         assert!(!csv.exists());
     }
+    // No switch for a meter without a card.
+    let o = pogo(&[
+        "station", "measure", &args[0], "--dmm", &args[1], "--out", &args[3],
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err(&o).contains("give --switch"), "{}", err(&o));
     // A resource string that does not parse, and a meter that does not answer.
     let mut bad = args.clone();
     bad[1] = "TCPIP0::127.0.0.1::port::SOCKET".into();
