@@ -12,6 +12,7 @@ mod diff;
 mod export;
 mod progress;
 mod qc;
+mod station;
 mod tolerance;
 
 #[derive(Parser)]
@@ -43,6 +44,9 @@ enum Command {
     /// Quality checks: inspection plans, measurement verdicts, lot sampling, SPC, vibration
     #[command(subcommand)]
     Qc(qc::QcCommand),
+    /// Test station: measure a fixture with real instruments, count lid closures, send runs
+    #[command(subcommand)]
+    Station(station::StationCommand),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
         Command::Export(args) => export::run(args),
         Command::Tolerance(args) => tolerance::run(args),
         Command::Qc(cmd) => qc::run(cmd),
+        Command::Station(cmd) => station::run(cmd),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,224 @@
+//! The channel map: which switch channels reach each fixture channel.
+//!
+//! A CSV with the header `channel,route`, one row per fixture channel (`route` is what
+//! goes inside the switch's channel list, e.g. `@1001,1021` for a 4-wire pair) and one
+//! row `ref,ROUTE` for the common return of the shorting plate. Built-in switch
+//! profiles give a default map for their card.
+
+use crate::profile::DefaultMap;
+use crate::{Result, StationError};
+use pogo_fixture::Fixture;
+use std::collections::BTreeMap;
+
+/// Routes of the fixture channels and of the common return.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChannelMap {
+    /// Route of the common return (shorting plate to the meter).
+    pub reference: String,
+    /// Route per fixture channel (1-based).
+    pub routes: BTreeMap<u32, String>,
+}
+
+/// One probe of the fixture and the route that reaches it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProbeRoute {
+    pub probe: String,
+    pub channel: u32,
+    pub route: String,
+}
+
+impl ChannelMap {
+    /// Reads a channel map file.
+    pub fn read(path: &std::path::Path) -> Result<ChannelMap> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| StationError::File {
+            path: shown.clone(),
+            source,
+        })?;
+        Self::parse(&shown, &text)
+    }
+
+    /// Parses channel map text; `path` names it in errors.
+    pub fn parse(path: &str, text: &str) -> Result<ChannelMap> {
+        let err = |line: u64, message: String| StationError::ChannelMap {
+            path: path.into(),
+            line,
+            message,
+        };
+        let mut reader = csv::ReaderBuilder::new()
+            .trim(csv::Trim::All)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let headers = reader.headers().map_err(|e| err(1, e.to_string()))?.clone();
+        let names: Vec<String> = headers.iter().map(|h| h.to_ascii_lowercase()).collect();
+        if names != ["channel", "route"] {
+            return Err(err(
+                1,
+                format!(
+                    "header is `{}`, expected `channel,route`",
+                    headers.iter().collect::<Vec<_>>().join(",")
+                ),
+            ));
+        }
+        let mut reference = None;
+        let mut routes = BTreeMap::new();
+        let mut seen: BTreeMap<Vec<u32>, String> = BTreeMap::new();
+        for record in reader.records() {
+            let record =
+                record.map_err(|e| err(e.position().map_or(0, |p| p.line()), e.to_string()))?;
+            let line = record.position().map_or(0, |p| p.line());
+            if record.iter().all(str::is_empty) {
+                continue;
+            }
+            if record.len() < 2 {
+                return Err(err(
+                    line,
+                    format!("{} field, expected channel,route", record.len()),
+                ));
+            }
+            // A route's channel list has commas of its own: `1,@1001,1021` is channel 1
+            // on route `@1001,1021`, quoted or not.
+            let channel = &record[0];
+            let joined = record.iter().skip(1).collect::<Vec<_>>().join(",");
+            let route = joined.as_str();
+            let channels = crate::channel_list::parse(route).map_err(|m| err(line, m))?;
+            let mut key = channels.clone();
+            key.sort_unstable();
+            if let Some(other) = seen.insert(key, channel.to_string()) {
+                return Err(err(
+                    line,
+                    format!(
+                        "route `{route}` of channel {channel} is already the route of channel {other}"
+                    ),
+                ));
+            }
+            let route = route
+                .trim_start_matches('(')
+                .trim_end_matches(')')
+                .trim()
+                .to_string();
+            if channel.eq_ignore_ascii_case("ref") {
+                if reference.replace(route).is_some() {
+                    return Err(err(line, "a second `ref` row".into()));
+                }
+                continue;
+            }
+            let n = channel
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| {
+                    err(
+                        line,
+                        format!(
+                            "`{channel}` is not a fixture channel (a whole number from 1, or `ref`)"
+                        ),
+                    )
+                })?;
+            if routes.insert(n, route).is_some() {
+                return Err(err(line, format!("channel {n} is listed twice")));
+            }
+        }
+        let reference = reference.ok_or_else(|| {
+            err(
+                0,
+                "no `ref,ROUTE` row for the common return of the shorting plate".into(),
+            )
+        })?;
+        Ok(ChannelMap { reference, routes })
+    }
+
+    /// The default map of a switch card.
+    pub fn from_default(d: &DefaultMap) -> ChannelMap {
+        let routes = (1..=d.channels)
+            .map(|c| {
+                let a = d.base + c;
+                let route = match d.pair_offset {
+                    Some(off) => format!("@{a},{}", a + off),
+                    None => format!("@{a}"),
+                };
+                (c, route)
+            })
+            .collect();
+        ChannelMap {
+            reference: d.reference.clone(),
+            routes,
+        }
+    }
+
+    /// The route of every probe of the fixture, in the fixture's probe order. Every
+    /// probe that has no channel, or whose channel the map misses, is listed in one
+    /// error.
+    pub fn route_probes(&self, fixture: &Fixture) -> Result<Vec<ProbeRoute>> {
+        let assigned: BTreeMap<&str, u32> = fixture
+            .channels
+            .iter()
+            .flat_map(|c| &c.assignments)
+            .map(|a| (a.probe.as_str(), a.channel))
+            .collect();
+        let mut out = Vec::new();
+        let mut problems = Vec::new();
+        for p in &fixture.probes {
+            let Some(channel) = assigned.get(p.id.as_str()).copied().or(p.channel) else {
+                problems.push(format!(
+                    "{} has no interface channel in fixture.json (design with the mechanics step)",
+                    p.id
+                ));
+                continue;
+            };
+            match self.routes.get(&channel) {
+                Some(route) => out.push(ProbeRoute {
+                    probe: p.id.clone(),
+                    channel,
+                    route: route.clone(),
+                }),
+                None => problems.push(format!(
+                    "{} is on channel {channel}, which the channel map does not list",
+                    p.id
+                )),
+            }
+        }
+        if out.is_empty() && problems.is_empty() {
+            problems.push("the fixture has no probes".into());
+        }
+        if !problems.is_empty() {
+            return Err(StationError::Unrouted { problems });
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_rows_and_the_reference() {
+        // The route's own commas need no quotes.
+        let m =
+            ChannelMap::parse("m.csv", "channel,route\n1,@1001,1021\nref,@1020,1040\n").unwrap();
+        assert_eq!(m.routes[&1], "@1001,1021");
+        assert_eq!(m.reference, "@1020,1040");
+        let m = ChannelMap::parse(
+            "m.csv",
+            "channel,route\n1,\"@1001,1021\"\n2,(@1002,1022)\nref,\"@1020,1040\"\n",
+        )
+        .unwrap();
+        assert_eq!(m.routes[&2], "@1002,1022");
+        assert_eq!(m.reference, "@1020,1040");
+    }
+
+    #[test]
+    fn refuses_duplicates_and_a_missing_reference() {
+        let dup = "channel,route\n1,@1001\n2,@1001\nref,@1020\n";
+        assert!(matches!(
+            ChannelMap::parse("m.csv", dup),
+            Err(StationError::ChannelMap { line: 3, .. })
+        ));
+        let noref = "channel,route\n1,@1001\n";
+        assert!(ChannelMap::parse("m.csv", noref).is_err());
+        let bad = "channel,route\nx,@1001\nref,@1020\n";
+        assert!(ChannelMap::parse("m.csv", bad).is_err());
+        assert!(ChannelMap::parse("m.csv", "chan,route\n").is_err());
+    }
+}
