@@ -46,7 +46,7 @@ use crate::config::MechanicsSettings;
 use crate::geom;
 use crate::plate::{ExtraSupports, Grid, Material, PlateModel};
 use pogo_board::{PolygonMm, Side};
-use pogo_fixture::{Fixture, ForceSummary, PlateModelInfo, Support};
+use pogo_fixture::{Fixture, ForceSummary, HeightSource, PartPress, PlateModelInfo, Support};
 
 /// Spots where a push finger may press, per face: a square lattice of pitch
 /// [`spot_pitch_mm`] anchored at the board's top left corner (independent of the plate
@@ -56,8 +56,9 @@ struct Candidates {
     nodes: Vec<Spot>,
 }
 
-/// A spot: (spot id, x, y, nearest model node, tip radius mm).
-type Spot = (usize, f64, f64, usize, f64);
+/// A spot: (spot id, x, y, nearest model node, tip radius mm, the part whose body it is
+/// on: an index into the board's parts).
+type Spot = (usize, f64, f64, usize, f64, Option<usize>);
 
 /// Pitch of the lattice of push finger spots, mm.
 fn spot_pitch_mm(longest: f64, s: &MechanicsSettings) -> f64 {
@@ -169,6 +170,32 @@ fn candidates(
             }
         }
     }
+    // Spots on sturdy part bodies, where the bare board had none.
+    let mut on_part: Vec<Option<usize>> = vec![None; tip.len()];
+    for (pi, p) in fx.board.parts.iter().enumerate() {
+        if !finger_may_press(p, face, s) {
+            continue;
+        }
+        for d in finger_sizes_mm(s) {
+            let r = d / 2.0;
+            let bx = geom::part_box(p, 0.0);
+            let (i0, i1) = span(bx[0], bx[2], l, nx);
+            let (j0, j1) = span(bx[1], bx[3], t, ny);
+            let (Some(i1), Some(j1)) = (i1, j1) else {
+                continue;
+            };
+            for j in j0..=j1 {
+                for i in i0..=i1 {
+                    let k = j * (nx + 1) + i;
+                    let (x, y) = (l + i as f64 * pitch, t + j as f64 * pitch);
+                    if tip[k] <= 0.0 && on_body(fx, pi, face, x, y, r, s) {
+                        tip[k] = r;
+                        on_part[k] = Some(pi);
+                    }
+                }
+            }
+        }
+    }
     let mut nodes = Vec::new();
     for j in 0..=ny {
         for i in 0..=nx {
@@ -181,10 +208,61 @@ fn candidates(
                 continue;
             };
             let id = 2 * (j * (nx + 1) + i) + usize::from(face == Side::Bottom);
-            nodes.push((id, x, y, k, r));
+            nodes.push((id, x, y, k, r, on_part[j * (nx + 1) + i]));
         }
     }
     Candidates { nodes }
+}
+
+/// Whether a push finger may press on this part's body from `face`: a connector,
+/// socket or shield on that face, of known height, not listed in `fragile_parts`.
+pub fn finger_may_press(p: &pogo_fixture::PartOutline, face: Side, s: &MechanicsSettings) -> bool {
+    s.part_body_fingers
+        && p.side == face
+        && p.body.is_sturdy()
+        && p.height_mm.is_some_and(|h| h > 0.0)
+        && !p.courtyard.is_empty()
+        && !s
+            .fragile_parts
+            .iter()
+            .any(|g| crate::config::glob_match(g, &p.reference))
+}
+
+/// Whether a finger tip of radius `r` at (x, y) lies on part `pi`'s body (inside its
+/// courtyard by `r` and the finger clearance) and clear of every other part, probe and
+/// tooling pin of that face.
+fn on_body(
+    fx: &Fixture,
+    pi: usize,
+    face: Side,
+    x: f64,
+    y: f64,
+    r: f64,
+    s: &MechanicsSettings,
+) -> bool {
+    let p = &fx.board.parts[pi];
+    let margin = r + s.push_finger_clearance_mm;
+    let inside = p
+        .courtyard
+        .iter()
+        .any(|c| geom::in_polygon(c, x, y) && geom::boundary_dist(c, x, y) >= margin);
+    inside
+        && fx.board.parts.iter().enumerate().all(|(qi, q)| {
+            qi == pi || q.side != face || {
+                let bx = geom::part_box(q, margin);
+                !(bx[0]..=bx[2]).contains(&x)
+                    || !(bx[1]..=bx[3]).contains(&y)
+                    || geom::part_dist(q, x, y) >= margin
+            }
+        })
+        && fx
+            .probes
+            .iter()
+            .filter(|q| q.side == face)
+            .all(|q| (q.x - x).hypot(q.y - y) >= r + 0.5)
+        && fx.tooling.iter().all(|tp| {
+            (tp.x - x).hypot(tp.y - y) >= r + tp.hole_diameter_mm.max(tp.diameter_mm) / 2.0 + 0.5
+        })
 }
 
 /// The spot nearest to (cx, cy) that is not `taken` (the first of equals).
@@ -323,8 +401,8 @@ fn clusters(points: &[(f64, f64, f64)], k: usize) -> Vec<(f64, f64)> {
     centres
 }
 
-/// A candidate spot: (score, spot id, x, y, face, nearest model node, tip radius).
-type Cand = (f64, usize, f64, f64, Side, usize, f64);
+/// A candidate spot: (score, spot id, x, y, face, nearest model node, tip radius, part).
+type Cand = (f64, usize, f64, f64, Side, usize, f64, Option<usize>);
 /// A trial support: (max strain, spot id, supports, active fingers, solution, reactions).
 type Trial<'a> = (
     f64,
@@ -346,6 +424,8 @@ struct Placed {
     reason: &'static str,
     /// Radius of its flat tip, mm.
     tip_r: f64,
+    /// The part whose body it presses (index into the board's parts), if any.
+    part: Option<usize>,
 }
 
 /// Most fingers added to share loads ([`MechanicsSettings::push_finger_max_load_n`]).
@@ -486,6 +566,7 @@ pub fn analyse(
                     kind: "push_finger",
                     reason: "corner",
                     tip_r: c.4,
+                    part: c.5,
                 });
             }
         }
@@ -520,6 +601,7 @@ pub fn analyse(
                         kind: "support_post",
                         reason: "edge",
                         tip_r: full_r,
+                        part: None,
                     });
                 }
             }
@@ -554,6 +636,7 @@ pub fn analyse(
                     kind: "push_finger",
                     reason: "cluster",
                     tip_r: c.4,
+                    part: c.5,
                 });
             }
         }
@@ -625,6 +708,7 @@ pub fn analyse(
                         },
                         reason: "load_share",
                         tip_r: c.4,
+                        part: c.5,
                     });
                 }
             }
@@ -646,6 +730,18 @@ pub fn analyse(
         reason: p.reason.into(),
         reaction_n: compressive(p, force_on_plate),
         tip_diameter_mm: 2.0 * p.tip_r,
+        on_part: p
+            .part
+            .and_then(|i| fx.board.parts.get(i))
+            .map(|part| PartPress {
+                reference: part.reference.clone(),
+                height_mm: part.height_mm.unwrap_or(0.0),
+                height_from: if s.part_heights_mm.contains_key(&part.reference) {
+                    HeightSource::PogoToml
+                } else {
+                    HeightSource::Board
+                },
+            }),
     };
     // The supports that touch (a switched-off one is not built).
     let touching = |extra: &ExtraSupports, all: &[Placed], reactions: &[f64]| {
@@ -734,11 +830,11 @@ pub fn analyse(
                     if w <= 0.0 {
                         continue;
                     }
-                    by_w.push((w, c.0, c.1, c.2, face, c.3, c.4));
+                    by_w.push((w, c.0, c.1, c.2, face, c.3, c.4, c.5));
                     let d = (c.1 - px).hypot(c.2 - py);
                     let q = usize::from(c.1 >= px) + 2 * usize::from(c.2 >= py) + 4 * fi;
                     if by_peak[q].is_none_or(|b| d < b.0) {
-                        by_peak[q] = Some((d, c.0, c.1, c.2, face, c.3, c.4));
+                        by_peak[q] = Some((d, c.0, c.1, c.2, face, c.3, c.4, c.5));
                     }
                 }
             }
@@ -766,7 +862,8 @@ pub fn analyse(
                 .flatten()
                 .filter(|b| b.0 <= near + 3.0 * spacing);
             let mut tried = Vec::new();
-            for (_, spot, x, y, face, node, tip_r) in far_apart.into_iter().chain(peak_cands) {
+            for (_, spot, x, y, face, node, tip_r, part) in far_apart.into_iter().chain(peak_cands)
+            {
                 tried.push(spot);
                 let mut ex = extra.clone();
                 ex.add_patch(x, y, tip_r);
@@ -783,6 +880,7 @@ pub fn analyse(
                     },
                     reason: "suggested",
                     tip_r,
+                    part,
                 });
                 let (sol2, r2) = settle(&model, &mut ex, &act);
                 if best.as_ref().is_none_or(|b| sol2.max_strain_ue < b.0) {
@@ -817,8 +915,94 @@ pub fn analyse(
             summary.strain_with_suggestions_ue = Some(zoom(&current, &touching_now).0);
         }
         summary.suggested_supports = suggested;
+        let still = summary.strain_with_suggestions_ue.unwrap_or(strain);
+        if still > s.strain_limit_ue {
+            let peak = summary.max_strain_at;
+            let supports: Vec<&Support> = summary
+                .supports
+                .iter()
+                .chain(&summary.suggested_supports)
+                .collect();
+            summary.over_limit = Some(over_limit(fx, forces, peak, &supports, lid_face, s));
+        }
     }
     Ok(summary)
+}
+
+/// Probes to move, and sturdy parts whose height would let a finger press them, when
+/// the strain stays over the limit.
+fn over_limit(
+    fx: &Fixture,
+    forces: &[f64],
+    [px, py]: [f64; 2],
+    supports: &[&Support],
+    lid_face: Side,
+    s: &MechanicsSettings,
+) -> pogo_fixture::StrainOverLimit {
+    let nearest_support_mm = supports
+        .iter()
+        .map(|p| (p.x - px).hypot(p.y - py))
+        .fold(f64::INFINITY, f64::min);
+    let radius_mm = nearest_support_mm.clamp(2.0 * s.strain_gauge_mm, 20.0);
+    // A peak on a support: the probes that support holds (those nearer to it than to
+    // any other support of their opposite face); elsewhere the probes round the peak.
+    let at_support = supports
+        .iter()
+        .filter(|p| (p.x - px).hypot(p.y - py) <= s.strain_gauge_mm)
+        .min_by(|a, b| {
+            (a.x - px)
+                .hypot(a.y - py)
+                .total_cmp(&(b.x - px).hypot(b.y - py))
+        });
+    let held_by = |x: f64, y: f64, face: Side| {
+        supports
+            .iter()
+            .filter(|p| p.side == face)
+            .min_by(|a, b| {
+                (a.x - x)
+                    .hypot(a.y - y)
+                    .total_cmp(&(b.x - x).hypot(b.y - y))
+            })
+            .copied()
+    };
+    let mut near: Vec<(f64, &str, f64)> = fx
+        .probes
+        .iter()
+        .zip(forces)
+        .map(|(p, &f)| ((p.x - px).hypot(p.y - py), p, f))
+        .filter(|(d, p, _)| match at_support {
+            Some(sp) => held_by(p.x, p.y, p.side.opposite()).is_some_and(|h| std::ptr::eq(h, *sp)),
+            None => *d <= radius_mm,
+        })
+        .map(|(d, p, f)| (d, p.id.as_str(), f))
+        .collect();
+    let radius_mm = near.iter().map(|x| x.0).fold(radius_mm, f64::max);
+    near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)));
+    let mut parts_without_height: Vec<String> = fx
+        .board
+        .parts
+        .iter()
+        .filter(|p| {
+            p.side == lid_face
+                && p.body.is_sturdy()
+                && p.height_mm.is_none()
+                && !p.courtyard.is_empty()
+        })
+        .map(|p| p.reference.clone())
+        .collect();
+    parts_without_height.sort();
+    parts_without_height.dedup();
+    pogo_fixture::StrainOverLimit {
+        probes_to_move: near.iter().map(|x| x.1.to_string()).collect(),
+        force_n: near.iter().map(|x| x.2).sum(),
+        radius_mm,
+        nearest_support_mm: if nearest_support_mm.is_finite() {
+            nearest_support_mm
+        } else {
+            0.0
+        },
+        parts_without_height,
+    }
 }
 
 /// The force a support presses the board with, N (negative: it would pull), from its
