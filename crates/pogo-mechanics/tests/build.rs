@@ -512,13 +512,25 @@ fn fingers_press_sturdy_part_bodies_of_known_height() {
     let mut fx = fixture(&spec);
     body(&mut fx);
     build(&mut fx, &cfg).unwrap();
-    assert!(fx.force.unwrap().supports.iter().all(|s| s.on_part.is_none()));
+    assert!(
+        fx.force
+            .unwrap()
+            .supports
+            .iter()
+            .all(|s| s.on_part.is_none())
+    );
     // A passive never, whatever its height.
     cfg.mechanics.fragile_parts.clear();
     let mut fx = fixture(&spec);
     fx.board.parts[0].body = pogo_fixture::PartBody::Passive;
     build(&mut fx, &cfg).unwrap();
-    assert!(fx.force.unwrap().supports.iter().all(|s| s.on_part.is_none()));
+    assert!(
+        fx.force
+            .unwrap()
+            .supports
+            .iter()
+            .all(|s| s.on_part.is_none())
+    );
     // A height for a part the board does not have is refused.
     cfg.mechanics.part_heights_mm.insert("J99".into(), 3.0);
     let err = build(&mut fixture(&spec), &cfg).unwrap_err();
