@@ -27,6 +27,10 @@ use std::fmt::Write;
 
 /// Annular ring added to the drill for a probe pad, mm (0.3 mm a side).
 const PAD_RING_MM: f64 = 0.6;
+/// Least annular ring of a probe pad (0.1 mm a side, KiCad's default minimum), mm:
+/// probes closer than the drill + this + 0.2 mm clearance (50 mil receptacles at
+/// 1.27 mm) cannot be soldered into a probe board and fail its DRC.
+const MIN_RING_MM: f64 = 0.2;
 /// Least copper between two probe pads, mm.
 const PAD_GAP_MM: f64 = 0.3;
 /// Interface connector pin pitch, pad and drill, mm (2.54 mm pin header).
@@ -127,7 +131,7 @@ pub fn pads(fixture: &Fixture, plate: &Plate) -> Vec<PlacedPad> {
             .fold(f64::INFINITY, f64::min);
         let pad = (drill + PAD_RING_MM)
             .min(nearest - PAD_GAP_MM)
-            .max(drill + 0.1);
+            .max(drill + MIN_RING_MM);
         let (x, y) = board_xy(plate, p.x, p.y);
         out.push(PlacedPad {
             reference: p.id.clone(),
@@ -460,12 +464,18 @@ fn property(
     );
 }
 
-/// A minimal KiCad 9 project: its name and the design rules the DRC checks against.
+/// A minimal KiCad 9 project: its name and the design rules the DRC checks against (the
+/// footprints are written into the board, not taken from a library: KiCad's library
+/// checks are off).
 fn pro_text(stem: &str) -> String {
     format!(
         r#"{{
   "board": {{
     "design_settings": {{
+      "rule_severities": {{
+        "lib_footprint_issues": "ignore",
+        "lib_footprint_mismatch": "ignore"
+      }},
       "rules": {{
         "min_clearance": 0.2,
         "min_copper_edge_clearance": 0.5,
