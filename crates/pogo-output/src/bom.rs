@@ -199,6 +199,33 @@ pub fn render(fixture: &Fixture) -> String {
             });
         }
     }
+    // The probe board of each probed side (probe_board.rs): an alternative to drilling
+    // the probe plate, the receptacles soldered in.
+    for side in [pogo_board::Side::Bottom, pogo_board::Side::Top] {
+        let ids: Vec<String> = fixture
+            .probes
+            .iter()
+            .filter(|p| p.side == side)
+            .map(|p| p.id.clone())
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let file = crate::probe_board::file_stem(fixture, side);
+        rows.push(Row {
+            category: "probe board",
+            id: format!("PROBE-BOARD-{}", side.as_str().to_uppercase()),
+            maker: "PCB house".into(),
+            part_number: format!("{file}.kicad_pcb"),
+            description: format!(
+                "2-layer 1.6 mm PCB from {file}.kicad_pcb (route the ratsnest first), {} receptacles soldered in, instead of drilling the {} probe plate",
+                ids.len(),
+                side.as_str()
+            ),
+            quantity: 1,
+            references: ids,
+        });
+    }
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(HEADER).expect("writing to memory");
     for (k, r) in rows.iter().enumerate() {

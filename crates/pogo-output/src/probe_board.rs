@@ -67,15 +67,10 @@ pub struct PlacedPad {
 
 /// The probe board of every plate, primary side first.
 pub fn render(fixture: &Fixture, plates: &[Plate], opts: &OutputOptions) -> Vec<ProbeBoard> {
-    let primary = primary_side(fixture);
     let mut out: Vec<ProbeBoard> = plates
         .iter()
         .map(|plate| {
-            let stem = if Some(plate.side) == primary {
-                "probe-board".to_string()
-            } else {
-                format!("probe-board-{}", plate.side.as_str())
-            };
+            let stem = file_stem(fixture, plate.side);
             let pads = pads(fixture, plate);
             ProbeBoard {
                 pcb: pcb_text(fixture, plate, &pads, opts),
@@ -86,6 +81,16 @@ pub fn render(fixture: &Fixture, plates: &[Plate], opts: &OutputOptions) -> Vec<
         .collect();
     out.sort_by_key(|b| b.stem != "probe-board");
     out
+}
+
+/// The file stem of `side`'s probe board: `probe-board` for the primary side (most
+/// probes), `probe-board-SIDE` for the other.
+pub fn file_stem(fixture: &Fixture, side: Side) -> String {
+    if primary_side(fixture) == Some(side) {
+        "probe-board".to_string()
+    } else {
+        format!("probe-board-{}", side.as_str())
+    }
 }
 
 /// The side with the most probes (bottom on a tie).
