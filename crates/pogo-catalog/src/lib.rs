@@ -148,9 +148,75 @@ pub struct Catalog {
     pub parts: Vec<ProbePart>,
     #[serde(default)]
     pub receptacles: Vec<Receptacle>,
+    /// Spring pins soldered into a probe board (through-hole or SMT pogo pins).
+    #[serde(default)]
+    pub soldered_pins: Vec<SolderedPin>,
+}
+
+/// How a soldered spring pin is fixed to the probe board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PinMounting {
+    /// A tail soldered in a plated hole.
+    ThroughHole,
+    /// Soldered on a surface pad (possibly with a locating peg in a hole).
+    Smt,
+}
+
+/// How sure a figure is (the shared reference's marks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sureness {
+    /// [M]: read on the maker's own page.
+    Maker,
+    /// [S]: quoted from a maker document by a third party: check before ordering.
+    Quoted,
+    /// [U]: seen in use, not confirmed.
+    SeenInUse,
+}
+
+/// A spring pin (pogo pin) soldered into a probe board instead of a probe in a
+/// receptacle. Figures the source does not give are absent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SolderedPin {
+    pub id: String,
+    pub maker: String,
+    /// The maker's order code, as the BOM names it.
+    pub order_code: String,
+    pub mounting: PinMounting,
+    /// Row pitch of strip pins, mm (absent for single pins).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pitch_mm: Option<f64>,
+    /// Solder pad diameter, mm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pad_diameter_mm: Option<f64>,
+    /// Hole: the tail's (through-hole) or the locating peg's (SMT), mm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hole_mm: Option<f64>,
+    /// Stroke, mm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stroke_mm: Option<f64>,
+    /// Spring force, N, at `force_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub force_n: Option<f64>,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub force_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_rating_a: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rated_life_cycles: Option<u64>,
+    /// Where the figures come from.
+    pub source: String,
+    pub sureness: Sureness,
 }
 
 impl Catalog {
+    /// A soldered pin by id.
+    pub fn soldered_pin(&self, id: &str) -> Option<&SolderedPin> {
+        self.soldered_pins.iter().find(|p| p.id == id)
+    }
+
     pub fn part(&self, id: &str) -> Option<&ProbePart> {
         self.parts.iter().find(|p| p.id == id)
     }

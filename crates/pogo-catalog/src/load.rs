@@ -51,6 +51,8 @@ struct CatalogFile {
     parts: Vec<ProbePart>,
     #[serde(default)]
     receptacles: Vec<Receptacle>,
+    #[serde(default)]
+    soldered_pins: Vec<crate::SolderedPin>,
 }
 
 fn line_column(text: &str, offset: usize) -> (usize, usize) {
@@ -125,6 +127,7 @@ impl Catalog {
             classes: file.classes,
             parts: file.parts,
             receptacles: file.receptacles,
+            soldered_pins: file.soldered_pins,
         };
         catalog.validate_parts(path, None).map_err(|e| match e {
             CatalogError::Invalid {
@@ -171,6 +174,7 @@ impl Catalog {
         merge_list(&mut self.classes, user.classes, |c| &c.name);
         merge_list(&mut self.parts, user.parts, |p| &p.id);
         merge_list(&mut self.receptacles, user.receptacles, |r| &r.id);
+        merge_list(&mut self.soldered_pins, user.soldered_pins, |r| &r.id);
         // Classes stay largest spacing first whatever the merge order.
         self.classes
             .sort_by(|a, b| b.spacing_mm.total_cmp(&a.spacing_mm));
@@ -208,6 +212,38 @@ impl Catalog {
                     &c.name,
                     format!("min_pad_mm {} must be > 0", c.min_pad_mm),
                 ));
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for p in &self.soldered_pins {
+            if !seen.insert(p.id.clone()) {
+                return Err(bad("soldered pin", &p.id, "defined twice".into()));
+            }
+            if p.source.trim().is_empty() || p.order_code.trim().is_empty() {
+                return Err(bad(
+                    "soldered pin",
+                    &p.id,
+                    "needs an order_code and a source".into(),
+                ));
+            }
+            let figures = [
+                ("pitch_mm", p.pitch_mm),
+                ("pad_diameter_mm", p.pad_diameter_mm),
+                ("hole_mm", p.hole_mm),
+                ("stroke_mm", p.stroke_mm),
+                ("force_n", p.force_n),
+                ("current_rating_a", p.current_rating_a),
+            ];
+            for (name, v) in figures {
+                if let Some(v) = v
+                    && !(v > 0.0 && v.is_finite())
+                {
+                    return Err(bad(
+                        "soldered pin",
+                        &p.id,
+                        format!("{name} {v} must be > 0"),
+                    ));
+                }
             }
         }
         let mut seen = BTreeSet::new();
@@ -560,6 +596,29 @@ mod tests {
             err.starts_with("user.toml:1:") && err.contains("partz"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn soldered_pins_of_the_reference_with_source_and_sureness() {
+        let c = Catalog::builtin();
+        let ids: Vec<&str> = c.soldered_pins.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(ids.len(), 5, "{ids:?}");
+        for maker in ["Mill-Max", "Harwin", "Preci-Dip"] {
+            assert!(c.soldered_pins.iter().any(|p| p.maker == maker), "{maker}");
+        }
+        let harwin = c.soldered_pin("HARWIN-P70-2200045").unwrap();
+        assert_eq!(harwin.order_code, "P70-2200045");
+        assert_eq!(harwin.mounting, crate::PinMounting::Smt);
+        assert_eq!(harwin.pad_diameter_mm, Some(2.2));
+        assert_eq!(harwin.hole_mm, Some(1.2));
+        assert_eq!(harwin.sureness, crate::Sureness::Quoted);
+        let unsure = c.soldered_pin("MILLMAX-0906").unwrap();
+        assert_eq!(unsure.sureness, crate::Sureness::SeenInUse);
+        assert_eq!(unsure.hole_mm, None);
+        // A pin without a source is refused.
+        let text = "[[soldered_pins]]\nid = \"X\"\nmaker = \"m\"\norder_code = \"1\"\nmounting = \"smt\"\nsource = \"\"\nsureness = \"maker\"\n";
+        let err = Catalog::from_toml("user.toml", text).unwrap_err();
+        assert!(err.to_string().contains("source"), "{err}");
     }
 
     #[test]

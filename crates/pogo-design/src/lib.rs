@@ -28,8 +28,8 @@ use geometry::{inscribed_radius, polygons_contain};
 use pogo_board::{Board, PadKind, PadShape, PointMm, Side, SourceFormat};
 use pogo_catalog::Catalog;
 use pogo_fixture::{
-    BoardHole, BoardSummary, Coverage, Fixture, PartOutline, Probe, SCHEMA, Target, TargetKind,
-    Unreachable, Violation,
+    BoardHole, BoardSummary, Coverage, Fixture, PartBody, PartOutline, Probe, SCHEMA, Target,
+    TargetKind, Unreachable, Violation,
 };
 use rules::{Block, PlaceChecker, choose_part, id};
 use std::collections::{BTreeMap, BTreeSet};
@@ -824,6 +824,54 @@ fn target_of(board: &Board, c: &Candidate, at: PointMm) -> Target {
     }
 }
 
+/// What kind of body a footprint has, from its library id, value and reference: small
+/// passives (R, C, L, D, FB prefixes or `Resistor`/`Capacitor`/`Inductor`/`Diode`
+/// libraries), sockets (`socket`, `simm`, `dimm`, `zif`, or a through-hole PLCC), shields
+/// (`shield`), connectors (`connector`, `header`, `dsub`, `usb`, `rj45`, or a J/CN/P
+/// reference); card-edge fingers, test points and anything else are `Other` (no finger
+/// presses it).
+pub fn part_body(board: &Board, f: &pogo_board::Footprint) -> PartBody {
+    let lib = f.lib_id.to_ascii_lowercase();
+    let value = f.value.to_ascii_lowercase();
+    let prefix: String = f
+        .reference
+        .chars()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .collect::<String>()
+        .to_ascii_uppercase();
+    let has = |words: &[&str]| words.iter().any(|w| lib.contains(w) || value.contains(w));
+    let through_hole = board.pads[f.pads.clone()]
+        .iter()
+        .any(|p| p.kind == PadKind::ThruHole);
+    if has(&["edge", "buspci", "testpoint", "test_point"]) {
+        // The board's own card-edge fingers or a test point: copper, not a body.
+        PartBody::Other
+    } else if has(&["resistor", "capacitor", "inductor", "diode", "ferrite"])
+        || ["R", "C", "L", "D", "FB", "RN"].contains(&prefix.as_str())
+    {
+        PartBody::Passive
+    } else if has(&["shield"]) {
+        PartBody::Shield
+    } else if has(&["socket", "simm", "sim72", "dimm", "zif"])
+        || (lib.contains("plcc") && through_hole)
+    {
+        PartBody::Socket
+    } else if has(&[
+        "connector",
+        "pinheader",
+        "pin_header",
+        "dsub",
+        "usb",
+        "rj45",
+        "idc",
+    ]) || ["J", "CN", "P"].contains(&prefix.as_str())
+    {
+        PartBody::Connector
+    } else {
+        PartBody::Other
+    }
+}
+
 /// The board facts `fixture.json` carries so it stands alone. `sha256` is left empty:
 /// the caller, who has the file's bytes, fills it.
 pub fn board_summary(board: &Board) -> BoardSummary {
@@ -852,6 +900,7 @@ pub fn board_summary(board: &Board) -> BoardSummary {
             y: nm(f.position.y),
             courtyard: geometry::footprint_keepout(board, f),
             height_mm: f.body_height_mm,
+            body: part_body(board, f),
         })
         .collect();
     let mut holes = Vec::new();

@@ -507,3 +507,36 @@ fn bad_intent_is_an_error() {
     };
     assert!(pogo_design::design(&b.0, &Catalog::builtin(), &config).is_err());
 }
+
+#[test]
+fn part_bodies_on_the_example_board() {
+    // Which bodies a push finger may press: the pin headers; never the passives.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples/pogo-demo/pogo-demo.kicad_pcb");
+    let board = pogo_board::read_file(&path).unwrap();
+    let summary = pogo_design::board_summary(&board);
+    let body = |r: &str| {
+        summary
+            .parts
+            .iter()
+            .find(|p| p.reference == r)
+            .unwrap_or_else(|| panic!("{r}"))
+            .body
+    };
+    use pogo_fixture::PartBody;
+    assert_eq!(body("J1"), PartBody::Connector);
+    assert_eq!(body("J2"), PartBody::Connector);
+    for r in ["R1", "C1", "C7", "D1"] {
+        assert_eq!(body(r), PartBody::Passive, "{r}");
+    }
+    for r in ["U1", "Q1", "TP1", "H1"] {
+        assert_eq!(body(r), PartBody::Other, "{r}");
+    }
+    let sturdy: Vec<&str> = summary
+        .parts
+        .iter()
+        .filter(|p| p.body.is_sturdy())
+        .map(|p| p.reference.as_str())
+        .collect();
+    assert_eq!(sturdy, ["J1", "J2"]);
+}

@@ -132,6 +132,43 @@ pub struct PartOutline {
     pub courtyard: Vec<PolygonMm>,
     /// Body height above the board, mm, when known.
     pub height_mm: Option<f64>,
+    /// What kind of body the part has: whether a push finger may press on it.
+    #[serde(default, skip_serializing_if = "PartBody::is_unclassified")]
+    pub body: PartBody,
+}
+
+/// The kind of body a part has, as far as a push finger is concerned: connectors,
+/// sockets and shields are sturdy enough to press on (the finger cut to the part's
+/// height); small passives never are; anything else is left alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartBody {
+    /// A connector housing (pin headers, D-sub, card edge sockets, ...).
+    Connector,
+    /// A socket for another part (IC, memory module, PLCC, ZIF).
+    Socket,
+    /// A metal shield can.
+    Shield,
+    /// A small passive (resistor, capacitor, inductor, diode, ferrite bead).
+    Passive,
+    /// Anything else (ICs, crystals, LEDs, ...), or not classified.
+    #[default]
+    Other,
+}
+
+impl PartBody {
+    /// Whether a push finger may press on a body of this kind.
+    pub fn is_sturdy(self) -> bool {
+        matches!(
+            self,
+            PartBody::Connector | PartBody::Socket | PartBody::Shield
+        )
+    }
+
+    /// `Other`, the default (not written to fixture.json).
+    pub fn is_unclassified(&self) -> bool {
+        *self == PartBody::Other
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -151,6 +151,31 @@ pub struct Support {
     /// Diameter of its flat tip, mm (0 in files written before it was recorded).
     #[serde(default)]
     pub tip_diameter_mm: f64,
+    /// The part whose body it presses (a connector, socket or shield), when it presses
+    /// a part rather than the bare board: the finger is shorter by the part's height.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_part: Option<PartPress>,
+}
+
+/// A push finger pressing on a part's body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartPress {
+    /// Reference of the part (`J3`).
+    pub reference: String,
+    /// The part's body height above the board the finger is cut to, mm.
+    pub height_mm: f64,
+    /// Where that height comes from.
+    pub height_from: HeightSource,
+}
+
+/// Where a part's height comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HeightSource {
+    /// The board file (a `Height` property or the 3D model).
+    Board,
+    /// `[mechanics.part_heights_mm]` in pogo.toml.
+    PogoToml,
 }
 
 /// Spring force and board strain.
@@ -181,6 +206,28 @@ pub struct ForceSummary {
     /// The plate model used: material, grid and figures.
     #[serde(default)]
     pub model: PlateModelInfo,
+    /// When the strain stays over the limit with every support pogo could place: what
+    /// to change (absent when within).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub over_limit: Option<StrainOverLimit>,
+}
+
+/// What to change when no support brings the board strain under the limit.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct StrainOverLimit {
+    /// Probes pressing within `radius_mm` of the strain peak, nearest first: moving them
+    /// (to test points nearer a support, or to the other side) or giving them lighter
+    /// springs lowers the peak.
+    pub probes_to_move: Vec<String>,
+    /// Their total spring force, N.
+    pub force_n: f64,
+    /// Radius round the peak the probes were taken from, mm.
+    pub radius_mm: f64,
+    /// Distance from the peak to the nearest support, mm.
+    pub nearest_support_mm: f64,
+    /// Sturdy parts (connectors, sockets, shields) on the pushed face whose height the
+    /// board does not give: with `[mechanics.part_heights_mm]` a finger may press them.
+    pub parts_without_height: Vec<String>,
 }
 
 /// What the strain figure rests on.

@@ -81,6 +81,15 @@ pub struct MechanicsSettings {
     pub probes_per_push_finger: usize,
     /// Most supports suggested when the strain limit is exceeded.
     pub max_suggested_supports: usize,
+    /// Push fingers may press on sturdy part bodies (connectors, sockets, shields) of
+    /// known height, cut to the part's height, where the bare board has no room.
+    pub part_body_fingers: bool,
+    /// References (or patterns, `*` and `?`) of parts no finger may press, however
+    /// sturdy their kind.
+    pub fragile_parts: Vec<String>,
+    /// Body heights above the board by reference, mm: they override the board file's
+    /// (`[mechanics.part_heights_mm]`, `J3 = 8.5`).
+    pub part_heights_mm: std::collections::BTreeMap<String, f64>,
 }
 
 impl Default for MechanicsSettings {
@@ -116,6 +125,9 @@ impl Default for MechanicsSettings {
             push_finger_max_load_n: 10.0,
             probes_per_push_finger: 12,
             max_suggested_supports: 24,
+            part_body_fingers: true,
+            fragile_parts: Vec::new(),
+            part_heights_mm: std::collections::BTreeMap::new(),
         }
     }
 }

@@ -110,6 +110,7 @@ pub fn build_with_catalog(
     let s = &config.mechanics;
     let mut fx = fixture.clone();
     let mut report = MechanicsReport::default();
+    apply_part_heights(&mut fx, s)?;
     let (stackup, states) = stackup::build(&mut fx, s, catalog)?;
     for (p, st) in fx.probes.iter_mut().zip(&states) {
         p.working_travel_fraction = Some(st.fraction);
@@ -192,6 +193,26 @@ pub fn build_with_catalog(
             None => format!("board strain {:.0} µε exceeds the {:.0} µε limit and no further push finger lowers it", force.max_strain_ue, force.limit_ue),
         });
     }
+    if let Some(o) = &force.over_limit {
+        report.notes.push(format!(
+            "board strain stays over the limit at ({:.1}, {:.1}) mm, {:.1} mm from the nearest support: move probe{} {} ({:.1} N within {:.1} mm of the peak) nearer a support or to the other side{}",
+            force.max_strain_at[0],
+            force.max_strain_at[1],
+            o.nearest_support_mm,
+            if o.probes_to_move.len() == 1 { "" } else { "s" },
+            if o.probes_to_move.is_empty() { "(none nearby)".to_string() } else { o.probes_to_move.join(", ") },
+            o.force_n,
+            o.radius_mm,
+            if o.parts_without_height.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; or give the heights of {} in [mechanics.part_heights_mm] so push fingers may press their bodies",
+                    o.parts_without_height.join(", ")
+                )
+            }
+        ));
+    }
     let limit_n = s.push_finger_max_load_n;
     let over: Vec<&pogo_fixture::Support> = force
         .supports
@@ -227,4 +248,35 @@ pub fn build_with_catalog(
     fx.channels = Some(channels);
     *fixture = fx;
     Ok(report)
+}
+
+/// Sets the body heights of `[mechanics.part_heights_mm]` on the board's parts (they
+/// override the board file's); a reference the board does not have is refused.
+fn apply_part_heights(fx: &mut Fixture, s: &MechanicsSettings) -> Result<()> {
+    for (reference, &h) in &s.part_heights_mm {
+        let field = || format!("mechanics.part_heights_mm.{reference}");
+        if !(h.is_finite() && h > 0.0) {
+            return Err(MechanicsError::Config {
+                field: field(),
+                message: format!("expected a positive height in mm, found {h}"),
+            });
+        }
+        let mut found = false;
+        for p in fx
+            .board
+            .parts
+            .iter_mut()
+            .filter(|p| &p.reference == reference)
+        {
+            p.height_mm = Some(h);
+            found = true;
+        }
+        if !found {
+            return Err(MechanicsError::Config {
+                field: field(),
+                message: format!("expected a part reference of the board; it has no {reference}"),
+            });
+        }
+    }
+    Ok(())
 }

@@ -1118,6 +1118,9 @@ pub struct ExtraSupports<'a> {
     groups: Vec<usize>,
     /// Centre of each support (gauge positions).
     centres: Vec<(f64, f64)>,
+    /// Whether each support takes part in the solve (a unilateral support that would
+    /// pull is switched off, and on again where the plate would move into it).
+    active: Vec<bool>,
 }
 
 impl<'a> ExtraSupports<'a> {
@@ -1128,7 +1131,21 @@ impl<'a> ExtraSupports<'a> {
             cons: Vec::new(),
             groups: Vec::new(),
             centres: Vec::new(),
+            active: Vec::new(),
         }
+    }
+
+    /// Switches the `idx`-th support on or off (an inactive one carries nothing and is
+    /// left out of [`ExtraSupports::solve`]; its reaction reads 0).
+    pub fn set_active(&mut self, idx: usize, on: bool) {
+        if let Some(a) = self.active.get_mut(idx) {
+            *a = on;
+        }
+    }
+
+    /// Whether the `idx`-th support takes part in the solve.
+    pub fn is_active(&self, idx: usize) -> bool {
+        self.active.get(idx).copied().unwrap_or(false)
     }
 
     /// Adds a point support at one node.
@@ -1161,6 +1178,7 @@ impl<'a> ExtraSupports<'a> {
             n += usize::from(self.push_constraint(vec![(3 * node, 1.0)]));
         }
         self.groups.push(n);
+        self.active.push(true);
         let g = &self.model.grid;
         let k = nodes.first().copied().unwrap_or(0);
         let ij = self.model.node_no.iter().position(|&q| q == k).unwrap_or(0);
@@ -1174,6 +1192,7 @@ impl<'a> ExtraSupports<'a> {
         let gv = self.model.spread(x, y, radius);
         let n = usize::from(self.push_constraint(gv));
         self.groups.push(n);
+        self.active.push(true);
         self.centres.push((x, y));
     }
 
@@ -1183,6 +1202,7 @@ impl<'a> ExtraSupports<'a> {
         let n = self.groups.remove(idx);
         self.cons.drain(start..start + n);
         self.centres.remove(idx);
+        self.active.remove(idx);
     }
 
     pub fn len(&self) -> usize {
@@ -1197,7 +1217,16 @@ impl<'a> ExtraSupports<'a> {
     /// springs cancelled), and each support's reaction (force on the plate, N, + towards
     /// the top face).
     pub fn solve(&self) -> (Solution, Vec<f64>) {
-        let m1 = self.cons.len();
+        // The constraints of the active supports only.
+        let mut on: Vec<&(std::rc::Rc<SparseVec>, std::rc::Rc<Vec<f64>>)> = Vec::new();
+        let mut k = 0;
+        for (&n, &act) in self.groups.iter().zip(&self.active) {
+            if act {
+                on.extend(&self.cons[k..k + n]);
+            }
+            k += n;
+        }
+        let m1 = on.len();
         let springs = &self.fact.springs;
         let m = m1 + springs.len();
         let u0 = &self.fact.base_u;
@@ -1205,8 +1234,8 @@ impl<'a> ExtraSupports<'a> {
         // Unknowns: the constraint forces λ (A u = f + Σ λ g) and the spring forces s
         // that cancel the anchors (A u = f + ... + Σ s e with eᵀu = s / k).
         let mut a = vec![vec![0.0; m + 1]; m];
-        for (r, (gr, _)) in self.cons.iter().enumerate() {
-            for (c, (_, col)) in self.cons.iter().enumerate() {
+        for (r, (gr, _)) in on.iter().map(|c| (&c.0, &c.1)).enumerate() {
+            for (c, (_, col)) in on.iter().map(|c| (&c.0, &c.1)).enumerate() {
                 a[r][c] = dot(gr, col);
             }
             for (c, (_, _, col)) in springs.iter().enumerate() {
@@ -1215,7 +1244,7 @@ impl<'a> ExtraSupports<'a> {
             a[r][m] = -dot(gr, u0);
         }
         for (r, &(dr, k, _)) in springs.iter().enumerate() {
-            for (c, (_, col)) in self.cons.iter().enumerate() {
+            for (c, (_, col)) in on.iter().map(|c| (&c.0, &c.1)).enumerate() {
                 a[m1 + r][c] = col[dr];
             }
             for (c, (_, _, col)) in springs.iter().enumerate() {
@@ -1226,8 +1255,7 @@ impl<'a> ExtraSupports<'a> {
         }
         let x = solve_dense(a);
         let mut u = u0.clone();
-        let cols = self
-            .cons
+        let cols = on
             .iter()
             .map(|c| c.1.as_slice())
             .chain(springs.iter().map(|s| s.2.as_slice()));
@@ -1240,9 +1268,13 @@ impl<'a> ExtraSupports<'a> {
         }
         let mut reactions = Vec::with_capacity(self.groups.len());
         let mut k = 0;
-        for &n in &self.groups {
-            reactions.push(x[k..k + n].iter().sum());
-            k += n;
+        for (&n, &act) in self.groups.iter().zip(&self.active) {
+            if act {
+                reactions.push(x[k..k + n].iter().sum());
+                k += n;
+            } else {
+                reactions.push(0.0);
+            }
         }
         (self.model.evaluate(u, &self.centres), reactions)
     }

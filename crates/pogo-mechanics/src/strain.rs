@@ -7,15 +7,16 @@
 //! ([`load_radius_mm`]; bottom probes push towards the top face, top probes towards the
 //! bottom). Supports are push fingers (or, on the probed face, support posts) pushing
 //! through their flat tips of `push_finger_diameter_mm` with a uniform pressure: one near
-//! each corner of every board piece (these hold both ways, a finger over a post) and one
+//! each corner of every board piece and one
 //! opposite each cluster of probes (k-means, one cluster per `probes_per_push_finger`
 //! probes), each on a free spot of the face it presses (a lattice of spots independent of
 //! the elements, clear of that face's part courtyards, probes and tooling pins). Where a
 //! full-size tip finds no room, smaller tips (1 mm steps down to
 //! `push_finger_min_diameter_mm`) take the spots between parts. A support that carries
 //! more than `push_finger_max_load_n` gets load-sharing fingers on the free spots next
-//! to it. Cluster, load-sharing and suggested supports only press: one that would pull
-//! is left out.
+//! to it. Every support only presses (unilateral contact): one that would pull is left
+//! out and the plate solved again, and one the board would move into is put back, until
+//! every reaction pushes ([`settle`]).
 //!
 //! What the figure means: `max_strain_ue` is the largest reading a strain gauge of
 //! `strain_gauge_mm` x `strain_gauge_mm` (3 mm by default, a small rosette of the kind
@@ -45,7 +46,7 @@ use crate::config::MechanicsSettings;
 use crate::geom;
 use crate::plate::{ExtraSupports, Grid, Material, PlateModel};
 use pogo_board::{PolygonMm, Side};
-use pogo_fixture::{Fixture, ForceSummary, PlateModelInfo, Support};
+use pogo_fixture::{Fixture, ForceSummary, HeightSource, PartPress, PlateModelInfo, Support};
 
 /// Spots where a push finger may press, per face: a square lattice of pitch
 /// [`spot_pitch_mm`] anchored at the board's top left corner (independent of the plate
@@ -55,8 +56,9 @@ struct Candidates {
     nodes: Vec<Spot>,
 }
 
-/// A spot: (spot id, x, y, nearest model node, tip radius mm).
-type Spot = (usize, f64, f64, usize, f64);
+/// A spot: (spot id, x, y, nearest model node, tip radius mm, the part whose body it is
+/// on: an index into the board's parts).
+type Spot = (usize, f64, f64, usize, f64, Option<usize>);
 
 /// Pitch of the lattice of push finger spots, mm.
 fn spot_pitch_mm(longest: f64, s: &MechanicsSettings) -> f64 {
@@ -168,6 +170,32 @@ fn candidates(
             }
         }
     }
+    // Spots on sturdy part bodies, where the bare board had none.
+    let mut on_part: Vec<Option<usize>> = vec![None; tip.len()];
+    for (pi, p) in fx.board.parts.iter().enumerate() {
+        if !finger_may_press(p, face, s) {
+            continue;
+        }
+        for d in finger_sizes_mm(s) {
+            let r = d / 2.0;
+            let bx = geom::part_box(p, 0.0);
+            let (i0, i1) = span(bx[0], bx[2], l, nx);
+            let (j0, j1) = span(bx[1], bx[3], t, ny);
+            let (Some(i1), Some(j1)) = (i1, j1) else {
+                continue;
+            };
+            for j in j0..=j1 {
+                for i in i0..=i1 {
+                    let k = j * (nx + 1) + i;
+                    let (x, y) = (l + i as f64 * pitch, t + j as f64 * pitch);
+                    if tip[k] <= 0.0 && on_body(fx, pi, face, x, y, r, s) {
+                        tip[k] = r;
+                        on_part[k] = Some(pi);
+                    }
+                }
+            }
+        }
+    }
     let mut nodes = Vec::new();
     for j in 0..=ny {
         for i in 0..=nx {
@@ -180,10 +208,61 @@ fn candidates(
                 continue;
             };
             let id = 2 * (j * (nx + 1) + i) + usize::from(face == Side::Bottom);
-            nodes.push((id, x, y, k, r));
+            nodes.push((id, x, y, k, r, on_part[j * (nx + 1) + i]));
         }
     }
     Candidates { nodes }
+}
+
+/// Whether a push finger may press on this part's body from `face`: a connector,
+/// socket or shield on that face, of known height, not listed in `fragile_parts`.
+pub fn finger_may_press(p: &pogo_fixture::PartOutline, face: Side, s: &MechanicsSettings) -> bool {
+    s.part_body_fingers
+        && p.side == face
+        && p.body.is_sturdy()
+        && p.height_mm.is_some_and(|h| h > 0.0)
+        && !p.courtyard.is_empty()
+        && !s
+            .fragile_parts
+            .iter()
+            .any(|g| crate::config::glob_match(g, &p.reference))
+}
+
+/// Whether a finger tip of radius `r` at (x, y) lies on part `pi`'s body (inside its
+/// courtyard by `r` and the finger clearance) and clear of every other part, probe and
+/// tooling pin of that face.
+fn on_body(
+    fx: &Fixture,
+    pi: usize,
+    face: Side,
+    x: f64,
+    y: f64,
+    r: f64,
+    s: &MechanicsSettings,
+) -> bool {
+    let p = &fx.board.parts[pi];
+    let margin = r + s.push_finger_clearance_mm;
+    let inside = p
+        .courtyard
+        .iter()
+        .any(|c| geom::in_polygon(c, x, y) && geom::boundary_dist(c, x, y) >= margin);
+    inside
+        && fx.board.parts.iter().enumerate().all(|(qi, q)| {
+            qi == pi || q.side != face || {
+                let bx = geom::part_box(q, margin);
+                !(bx[0]..=bx[2]).contains(&x)
+                    || !(bx[1]..=bx[3]).contains(&y)
+                    || geom::part_dist(q, x, y) >= margin
+            }
+        })
+        && fx
+            .probes
+            .iter()
+            .filter(|q| q.side == face)
+            .all(|q| (q.x - x).hypot(q.y - y) >= r + 0.5)
+        && fx.tooling.iter().all(|tp| {
+            (tp.x - x).hypot(tp.y - y) >= r + tp.hole_diameter_mm.max(tp.diameter_mm) / 2.0 + 0.5
+        })
 }
 
 /// The spot nearest to (cx, cy) that is not `taken` (the first of equals).
@@ -322,8 +401,8 @@ fn clusters(points: &[(f64, f64, f64)], k: usize) -> Vec<(f64, f64)> {
     centres
 }
 
-/// A candidate spot: (score, spot id, x, y, face, nearest model node, tip radius).
-type Cand = (f64, usize, f64, f64, Side, usize, f64);
+/// A candidate spot: (score, spot id, x, y, face, nearest model node, tip radius, part).
+type Cand = (f64, usize, f64, f64, Side, usize, f64, Option<usize>);
 /// A trial support: (max strain, spot id, supports, active fingers, solution, reactions).
 type Trial<'a> = (
     f64,
@@ -338,8 +417,6 @@ type Trial<'a> = (
 struct Placed {
     /// The model node nearest to it (anchors a clamp in the base system).
     node: usize,
-    /// Its spot id ([`Candidates`]; `usize::MAX` for an edge support post).
-    spot: usize,
     x: f64,
     y: f64,
     face: Side,
@@ -347,6 +424,8 @@ struct Placed {
     reason: &'static str,
     /// Radius of its flat tip, mm.
     tip_r: f64,
+    /// The part whose body it presses (index into the board's parts), if any.
+    part: Option<usize>,
 }
 
 /// Most fingers added to share loads ([`MechanicsSettings::push_finger_max_load_n`]).
@@ -481,13 +560,13 @@ pub fn analyse(
             if let Some(c) = best {
                 placed.push(Placed {
                     node: c.3,
-                    spot: c.0,
                     x: c.1,
                     y: c.2,
                     face: lid_face,
                     kind: "push_finger",
                     reason: "corner",
                     tip_r: c.4,
+                    part: c.5,
                 });
             }
         }
@@ -516,13 +595,13 @@ pub fn analyse(
                 if let Some((k, x, y)) = best {
                     placed.push(Placed {
                         node: k,
-                        spot: usize::MAX,
                         x,
                         y,
                         face: lid_face.opposite(),
                         kind: "support_post",
                         reason: "edge",
                         tip_r: full_r,
+                        part: None,
                     });
                 }
             }
@@ -551,68 +630,37 @@ pub fn analyse(
             {
                 placed.push(Placed {
                     node: c.3,
-                    spot: c.0,
                     x: c.1,
                     y: c.2,
                     face,
                     kind: "push_finger",
                     reason: "cluster",
                     tip_r: c.4,
+                    part: c.5,
                 });
             }
         }
     }
-    // Corner and edge supports are clamps (a push finger over a support post): they
-    // hold both ways and make the base system. Cluster and suggested push fingers only
-    // press: one that would pull is left out (active set, the hardest pull first).
-    let (clamps, fingers): (Vec<Placed>, Vec<Placed>) =
-        placed.into_iter().partition(|p| p.reason != "cluster");
-    // A push finger (or support post) pushes through its flat tip: a uniform pressure
-    // over the tip's disk. The clamps anchor the base system (springs cancelled in every
-    // solve) and come first among the supports, never removed.
-    for p in &clamps {
+    // Every support only pushes (unilateral contact): a push finger presses the board
+    // away from the lid, a support post holds it from the probe plate. The corner and
+    // edge supports anchor the base system (springs cancelled in every solve); then all
+    // supports go into one active set ([`settle`]): one that would pull is switched off,
+    // one the board would move into is switched on again, until every reaction pushes.
+    let mut all: Vec<Placed> = placed
+        .iter()
+        .filter(|p| p.reason != "cluster")
+        .copied()
+        .collect();
+    for p in &all {
         model.anchor(p.node);
     }
+    all.extend(placed.iter().filter(|p| p.reason == "cluster").copied());
     let (fact, _) = model.solve()?;
-    let compressive = |p: &Placed, force_on_plate: f64| {
-        if p.face == Side::Top {
-            -force_on_plate
-        } else {
-            force_on_plate
-        }
-    };
-    let n_clamps = clamps.len();
-    let settle = |extra: &mut ExtraSupports,
-                  active: &mut Vec<Placed>|
-     -> (crate::plate::Solution, Vec<f64>) {
-        loop {
-            let (sol, r) = extra.solve();
-            let worst = active
-                .iter()
-                .zip(&r[n_clamps..])
-                .enumerate()
-                .map(|(i, (p, &f))| (i, compressive(p, f)))
-                .filter(|x| x.1 < -1e-9)
-                .min_by(|a, b| a.1.total_cmp(&b.1));
-            match worst {
-                Some((i, _)) => {
-                    extra.remove(n_clamps + i);
-                    active.remove(i);
-                }
-                None => return (sol, r),
-            }
-        }
-    };
     let mut extra = ExtraSupports::new(&model, &fact);
-    for p in &clamps {
+    for p in &all {
         extra.add_patch(p.x, p.y, p.tip_r);
     }
-    let mut active: Vec<Placed> = Vec::new();
-    for p in fingers {
-        extra.add_patch(p.x, p.y, p.tip_r);
-        active.push(p);
-    }
-    let (mut sol, mut reactions) = settle(&mut extra, &mut active);
+    let (mut sol, mut reactions) = settle(&model, &mut extra, &all);
     // Load sharing: a support that carries more than `push_finger_max_load_n` gets
     // fingers on the free spots next to it (as many as its excess needs, nearest
     // first, within four finger spacings), then the model is solved again; a few rounds.
@@ -621,9 +669,8 @@ pub fn analyse(
         let mut tried: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
         let mut added = 0usize;
         for _round in 0..6 {
-            let mut over: Vec<(Placed, f64)> = clamps
+            let mut over: Vec<(Placed, f64)> = all
                 .iter()
-                .chain(&active)
                 .zip(&reactions)
                 .map(|(p, &r)| (*p, compressive(p, r)))
                 .filter(|x| x.1 > limit)
@@ -638,8 +685,7 @@ pub fn analyse(
                     }
                     let busy = |c: &Spot| {
                         tried.contains(&c.0)
-                            || taken(&clamps, c.1, c.2, c.4)
-                            || taken(&active, c.1, c.2, c.4)
+                            || taken(&all, c.1, c.2, c.4)
                             || taken(&new, c.1, c.2, c.4)
                     };
                     let Some(c) = nearest_free(cand(p.face).nodes.iter(), p.x, p.y, busy) else {
@@ -652,7 +698,6 @@ pub fn analyse(
                     added += 1;
                     new.push(Placed {
                         node: c.3,
-                        spot: c.0,
                         x: c.1,
                         y: c.2,
                         face: p.face,
@@ -663,6 +708,7 @@ pub fn analyse(
                         },
                         reason: "load_share",
                         tip_r: c.4,
+                        part: c.5,
                     });
                 }
             }
@@ -671,9 +717,9 @@ pub fn analyse(
             }
             for p in new {
                 extra.add_patch(p.x, p.y, p.tip_r);
-                active.push(p);
+                all.push(p);
             }
-            (sol, reactions) = settle(&mut extra, &mut active);
+            (sol, reactions) = settle(&model, &mut extra, &all);
         }
     }
     let to_support = |p: &Placed, force_on_plate: f64| Support {
@@ -684,26 +730,44 @@ pub fn analyse(
         reason: p.reason.into(),
         reaction_n: compressive(p, force_on_plate),
         tip_diameter_mm: 2.0 * p.tip_r,
+        on_part: p
+            .part
+            .and_then(|i| fx.board.parts.get(i))
+            .map(|part| PartPress {
+                reference: part.reference.clone(),
+                height_mm: part.height_mm.unwrap_or(0.0),
+                height_from: if s.part_heights_mm.contains_key(&part.reference) {
+                    HeightSource::PogoToml
+                } else {
+                    HeightSource::Board
+                },
+            }),
     };
-    summary.supports = clamps
+    // The supports that touch (a switched-off one is not built).
+    let touching = |extra: &ExtraSupports, all: &[Placed], reactions: &[f64]| {
+        all.iter()
+            .zip(reactions)
+            .enumerate()
+            .filter(|(i, _)| extra.is_active(*i))
+            .map(|(_, (p, &r))| (*p, r))
+            .collect::<Vec<(Placed, f64)>>()
+    };
+    summary.supports = touching(&extra, &all, &reactions)
         .iter()
-        .chain(&active)
-        .zip(&reactions)
-        .map(|(p, &r)| to_support(p, r))
+        .map(|(p, r)| to_support(p, *r))
         .collect();
     // Elements larger than half the gauge cannot resolve a finger's or a probe's
     // pressure under the gauge: the largest readings are taken again from submodels
     // (the square round each reading, elements of half a gauge, cut boundary from the
     // board model).
     let gauge = s.strain_gauge_mm;
-    let zoom = |sol: &crate::plate::Solution, supports: &[Placed], reactions: &[f64]| {
+    let zoom = |sol: &crate::plate::Solution, supports: &[(Placed, f64)]| {
         if gauge <= 0.0 || h <= gauge / 2.0 {
             return (sol.max_strain_ue, sol.max_strain_at);
         }
         let known: Vec<(f64, f64, f64, f64)> = supports
             .iter()
-            .zip(reactions)
-            .map(|(p, &r)| (p.x, p.y, p.tip_r, r))
+            .map(|(p, r)| (p.x, p.y, p.tip_r, *r))
             .collect();
         let half = gauge / 2.0 + h.max(2.0 * gauge);
         sol.peaks
@@ -716,9 +780,7 @@ pub fn analyse(
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .unwrap_or((sol.max_strain_ue, sol.max_strain_at))
     };
-    let all_supports =
-        |active: &[Placed]| -> Vec<Placed> { clamps.iter().chain(active).copied().collect() };
-    let (strain, at) = zoom(&sol, &all_supports(&active), &reactions);
+    let (strain, at) = zoom(&sol, &touching(&extra, &all, &reactions));
     // The suggestions are searched on the board model's readings, against the limit
     // scaled as the submodel scaled the largest reading.
     let scale = if sol.max_strain_ue > 0.0 {
@@ -739,13 +801,18 @@ pub fn analyse(
         let mut tries = 0;
         let mut failures = 0;
         let mut excluded: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
-        while active.iter().filter(|p| p.reason == "suggested").count() < s.max_suggested_supports
+        let suggested_count = |extra: &ExtraSupports, all: &[Placed]| {
+            all.iter()
+                .enumerate()
+                .filter(|(i, p)| p.reason == "suggested" && extra.is_active(*i))
+                .count()
+        };
+        while suggested_count(&extra, &all) < s.max_suggested_supports
             && current.max_strain_ue * scale > s.strain_limit_ue
             && tries < 2 * s.max_suggested_supports
         {
             tries += 1;
-            let all_taken =
-                |x: f64, y: f64, r: f64| taken(&clamps, x, y, r) || taken(&active, x, y, r);
+            let all_taken = |x: f64, y: f64, r: f64| taken(&all, x, y, r);
             // Candidates: the spots where the board moves most towards a finger (two,
             // far apart), and on each face the free spots nearest the strain peak where
             // the board moves towards that face (one per quadrant round it).
@@ -763,11 +830,11 @@ pub fn analyse(
                     if w <= 0.0 {
                         continue;
                     }
-                    by_w.push((w, c.0, c.1, c.2, face, c.3, c.4));
+                    by_w.push((w, c.0, c.1, c.2, face, c.3, c.4, c.5));
                     let d = (c.1 - px).hypot(c.2 - py);
                     let q = usize::from(c.1 >= px) + 2 * usize::from(c.2 >= py) + 4 * fi;
                     if by_peak[q].is_none_or(|b| d < b.0) {
-                        by_peak[q] = Some((d, c.0, c.1, c.2, face, c.3, c.4));
+                        by_peak[q] = Some((d, c.0, c.1, c.2, face, c.3, c.4, c.5));
                     }
                 }
             }
@@ -795,14 +862,14 @@ pub fn analyse(
                 .flatten()
                 .filter(|b| b.0 <= near + 3.0 * spacing);
             let mut tried = Vec::new();
-            for (_, spot, x, y, face, node, tip_r) in far_apart.into_iter().chain(peak_cands) {
+            for (_, spot, x, y, face, node, tip_r, part) in far_apart.into_iter().chain(peak_cands)
+            {
                 tried.push(spot);
                 let mut ex = extra.clone();
                 ex.add_patch(x, y, tip_r);
-                let mut act = active.clone();
+                let mut act = all.clone();
                 act.push(Placed {
                     node,
-                    spot,
                     x,
                     y,
                     face,
@@ -813,18 +880,17 @@ pub fn analyse(
                     },
                     reason: "suggested",
                     tip_r,
+                    part,
                 });
-                let (sol2, r2) = settle(&mut ex, &mut act);
+                let (sol2, r2) = settle(&model, &mut ex, &act);
                 if best.as_ref().is_none_or(|b| sol2.max_strain_ue < b.0) {
                     best = Some((sol2.max_strain_ue, spot, ex, act, sol2, r2));
                 }
             }
-            let Some((_, best_spot, ex, act, sol2, r2)) = best else {
+            let Some((_, _, ex, act, sol2, r2)) = best else {
                 break;
             };
-            if !act.iter().any(|p| p.spot == best_spot)
-                || sol2.max_strain_ue >= 0.99 * current.max_strain_ue
-            {
+            if !ex.is_active(act.len() - 1) || sol2.max_strain_ue >= 0.99 * current.max_strain_ue {
                 // None of them helps by 1% (or the best would only pull): never try
                 // them again, and give up after three such rounds.
                 excluded.extend(tried);
@@ -834,24 +900,178 @@ pub fn analyse(
                 }
                 continue;
             }
-            active = act;
+            all = act;
             extra = ex;
             current = sol2;
             reactions = r2;
         }
-        let suggested: Vec<Support> = active
+        let touching_now = touching(&extra, &all, &reactions);
+        let suggested: Vec<Support> = touching_now
             .iter()
-            .zip(&reactions[n_clamps..])
             .filter(|(p, _)| p.reason == "suggested")
-            .map(|(p, &r)| to_support(p, r))
+            .map(|(p, r)| to_support(p, *r))
             .collect();
         if !suggested.is_empty() {
-            summary.strain_with_suggestions_ue =
-                Some(zoom(&current, &all_supports(&active), &reactions).0);
+            summary.strain_with_suggestions_ue = Some(zoom(&current, &touching_now).0);
         }
         summary.suggested_supports = suggested;
+        let still = summary.strain_with_suggestions_ue.unwrap_or(strain);
+        if still > s.strain_limit_ue {
+            let peak = summary.max_strain_at;
+            let supports: Vec<&Support> = summary
+                .supports
+                .iter()
+                .chain(&summary.suggested_supports)
+                .collect();
+            summary.over_limit = Some(over_limit(fx, forces, peak, &supports, lid_face, s));
+        }
     }
     Ok(summary)
+}
+
+/// Probes to move, and sturdy parts whose height would let a finger press them, when
+/// the strain stays over the limit.
+fn over_limit(
+    fx: &Fixture,
+    forces: &[f64],
+    [px, py]: [f64; 2],
+    supports: &[&Support],
+    lid_face: Side,
+    s: &MechanicsSettings,
+) -> pogo_fixture::StrainOverLimit {
+    let nearest_support_mm = supports
+        .iter()
+        .map(|p| (p.x - px).hypot(p.y - py))
+        .fold(f64::INFINITY, f64::min);
+    let radius_mm = nearest_support_mm.clamp(2.0 * s.strain_gauge_mm, 20.0);
+    // A peak on a support: the probes that support holds (those nearer to it than to
+    // any other support of their opposite face); elsewhere the probes round the peak.
+    let at_support = supports
+        .iter()
+        .filter(|p| (p.x - px).hypot(p.y - py) <= s.strain_gauge_mm)
+        .min_by(|a, b| {
+            (a.x - px)
+                .hypot(a.y - py)
+                .total_cmp(&(b.x - px).hypot(b.y - py))
+        });
+    let held_by = |x: f64, y: f64, face: Side| {
+        supports
+            .iter()
+            .filter(|p| p.side == face)
+            .min_by(|a, b| {
+                (a.x - x)
+                    .hypot(a.y - y)
+                    .total_cmp(&(b.x - x).hypot(b.y - y))
+            })
+            .copied()
+    };
+    let mut near: Vec<(f64, &str, f64)> = fx
+        .probes
+        .iter()
+        .zip(forces)
+        .map(|(p, &f)| ((p.x - px).hypot(p.y - py), p, f))
+        .filter(|(d, p, _)| match at_support {
+            Some(sp) => held_by(p.x, p.y, p.side.opposite()).is_some_and(|h| std::ptr::eq(h, *sp)),
+            None => *d <= radius_mm,
+        })
+        .map(|(d, p, f)| (d, p.id.as_str(), f))
+        .collect();
+    let radius_mm = near.iter().map(|x| x.0).fold(radius_mm, f64::max);
+    near.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(b.1)));
+    let mut parts_without_height: Vec<String> = fx
+        .board
+        .parts
+        .iter()
+        .filter(|p| {
+            p.side == lid_face
+                && p.body.is_sturdy()
+                && p.height_mm.is_none()
+                && !p.courtyard.is_empty()
+        })
+        .map(|p| p.reference.clone())
+        .collect();
+    parts_without_height.sort();
+    parts_without_height.dedup();
+    pogo_fixture::StrainOverLimit {
+        probes_to_move: near.iter().map(|x| x.1.to_string()).collect(),
+        force_n: near.iter().map(|x| x.2).sum(),
+        radius_mm,
+        nearest_support_mm: if nearest_support_mm.is_finite() {
+            nearest_support_mm
+        } else {
+            0.0
+        },
+        parts_without_height,
+    }
+}
+
+/// The force a support presses the board with, N (negative: it would pull), from its
+/// reaction on the plate (+ towards the top face).
+fn compressive(p: &Placed, force_on_plate: f64) -> f64 {
+    if p.face == Side::Top {
+        -force_on_plate
+    } else {
+        force_on_plate
+    }
+}
+
+/// Most switches of the active set before [`settle`] stops (a cycle guard).
+const MAX_SETTLE_SWITCHES: usize = 400;
+
+/// Unilateral contact: solves the plate on the supports of `extra` (one per `all`),
+/// switching off the support that pulls hardest, or else switching on again the one the
+/// board moves into the most (deflection through its face at its centre), until every
+/// active support pushes and no inactive one is penetrated. A support is never switched
+/// off when fewer than three would remain (the board would not be held).
+fn settle(
+    model: &PlateModel,
+    extra: &mut ExtraSupports,
+    all: &[Placed],
+) -> (crate::plate::Solution, Vec<f64>) {
+    /// A reaction below this pulls, N.
+    const PULL_N: f64 = -1e-9;
+    /// A deflection beyond this through a support's face penetrates it, mm.
+    const PENETRATION_MM: f64 = 1e-9;
+    let mut switches = 0;
+    loop {
+        let (sol, r) = extra.solve();
+        if switches >= MAX_SETTLE_SWITCHES {
+            return (sol, r);
+        }
+        let active = (0..all.len()).filter(|&i| extra.is_active(i)).count();
+        let pulling = all
+            .iter()
+            .zip(&r)
+            .enumerate()
+            .filter(|(i, _)| extra.is_active(*i))
+            .map(|(i, (p, &f))| (i, compressive(p, f)))
+            .filter(|x| x.1 < PULL_N)
+            .min_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((i, _)) = pulling
+            && active > 3
+        {
+            extra.set_active(i, false);
+            switches += 1;
+            continue;
+        }
+        let penetrated = all
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !extra.is_active(*i))
+            .filter_map(|(i, p)| {
+                let w = model.deflection_at(&sol, p.x, p.y)?;
+                let into = if p.face == Side::Top { w } else { -w };
+                (into > PENETRATION_MM).then_some((i, into))
+            })
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        match penetrated {
+            Some((i, _)) => {
+                extra.set_active(i, true);
+                switches += 1;
+            }
+            None => return (sol, r),
+        }
+    }
 }
 
 /// Radius of the disk a probe's force is spread over, mm: the radius of the equivalent

@@ -138,28 +138,56 @@ pub fn render(fixture: &Fixture) -> String {
             .iter()
             .flat_map(|s| s.sides.iter())
             .find_map(|s| s.pressure_plate.as_ref().map(|p| p.push_finger_length_mm));
-        let mut kinds: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        // One line per kind and length: a finger pressing a part body is shorter by the
+        // part's height (in 0.01 mm, 0 on the bare board).
+        let mut kinds: BTreeMap<(&str, i64), Vec<String>> = BTreeMap::new();
         for s in &force.supports {
-            kinds.entry(s.kind.as_str()).or_default().push(format!(
-                "({:.2} {:.2} {})",
-                s.x,
-                s.y,
-                s.side.as_str()
-            ));
-        }
-        for (kind, refs) in kinds {
-            let (id, what) = match kind {
-                "push_finger" => ("PUSH-FINGER", "push finger on the pressure plate"),
-                "support_post" => ("SUPPORT-POST", "board support post on the probe plate"),
-                other => (other, other),
+            let on_part = s
+                .on_part
+                .as_ref()
+                .map_or(0, |p| (p.height_mm * 100.0).round() as i64);
+            let at = match &s.on_part {
+                Some(p) => format!(
+                    "({:.2} {:.2} {} on {})",
+                    s.x,
+                    s.y,
+                    s.side.as_str(),
+                    p.reference
+                ),
+                None => format!("({:.2} {:.2} {})", s.x, s.y, s.side.as_str()),
             };
+            kinds
+                .entry((s.kind.as_str(), on_part))
+                .or_default()
+                .push(at);
+        }
+        for ((kind, part_h), refs) in kinds {
+            let part_h_mm = part_h as f64 / 100.0;
+            let (id, what) = match kind {
+                "push_finger" if part_h > 0 => (
+                    format!("PUSH-FINGER-PART-{part_h_mm:.2}"),
+                    format!(
+                        "push finger on the pressure plate, pressing a part body {part_h_mm:.2} mm high"
+                    ),
+                ),
+                "push_finger" => (
+                    "PUSH-FINGER".to_string(),
+                    "push finger on the pressure plate".to_string(),
+                ),
+                "support_post" => (
+                    "SUPPORT-POST".to_string(),
+                    "board support post on the probe plate".to_string(),
+                ),
+                other => (other.to_string(), other.to_string()),
+            };
+            let finger_len = finger_len.map(|l| l - part_h_mm);
             rows.push(Row {
                 category: if kind == "push_finger" {
                     "push finger"
                 } else {
                     "support post"
                 },
-                id: id.into(),
+                id,
                 maker: "generic".into(),
                 part_number: String::new(),
                 description: match (kind, finger_len) {
@@ -170,6 +198,33 @@ pub fn render(fixture: &Fixture) -> String {
                 references: refs,
             });
         }
+    }
+    // The probe board of each probed side (probe_board.rs): an alternative to drilling
+    // the probe plate, the receptacles soldered in.
+    for side in [pogo_board::Side::Bottom, pogo_board::Side::Top] {
+        let ids: Vec<String> = fixture
+            .probes
+            .iter()
+            .filter(|p| p.side == side)
+            .map(|p| p.id.clone())
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let file = crate::probe_board::file_stem(fixture, side);
+        rows.push(Row {
+            category: "probe board",
+            id: format!("PROBE-BOARD-{}", side.as_str().to_uppercase()),
+            maker: "PCB house".into(),
+            part_number: format!("{file}.kicad_pcb"),
+            description: format!(
+                "2-layer 1.6 mm PCB from {file}.kicad_pcb (route the ratsnest first), {} receptacles soldered in, instead of drilling the {} probe plate",
+                ids.len(),
+                side.as_str()
+            ),
+            quantity: 1,
+            references: ids,
+        });
     }
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(HEADER).expect("writing to memory");

@@ -18,6 +18,7 @@ pub mod dxf;
 pub mod excellon;
 pub mod geometry;
 pub mod plate;
+pub mod probe_board;
 pub mod report;
 pub mod scad;
 pub mod stl;
@@ -194,14 +195,26 @@ pub fn render_all(fixture: &Fixture, opts: &OutputOptions) -> Result<Vec<OutputF
         "report.html".to_string(),
         Box::new(move || Ok(report::render_report(fixture).into_bytes())),
     ));
-    jobs.into_par_iter()
+    let mut files: Vec<OutputFile> = jobs
+        .into_par_iter()
         .map(|(name, render)| {
             Ok(OutputFile {
                 name,
                 bytes: render()?,
             })
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    for board in probe_board::render(fixture, plates, opts) {
+        files.push(OutputFile {
+            name: format!("{}.kicad_pcb", board.stem),
+            bytes: board.pcb.into_bytes(),
+        });
+        files.push(OutputFile {
+            name: format!("{}.kicad_pro", board.stem),
+            bytes: board.pro.into_bytes(),
+        });
+    }
+    Ok(files)
 }
 
 /// Writes every fabrication file of the fixture into `out_dir` (created when missing)

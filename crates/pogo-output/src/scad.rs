@@ -240,15 +240,16 @@ pub fn render(fixture: &Fixture, plates: &[Plate], opts: &OutputOptions) -> Stri
     ] {
         let _ = writeln!(
             s,
-            "{var} = [ // [X, Y, 1 = on the top face, 0 = bottom face]"
+            "{var} = [ // [X, Y, 1 = on the top face, 0 = bottom face, height of the part body it presses]"
         );
         for sp in supports.iter().filter(|sp| sp.kind == kind) {
             let _ = writeln!(
                 s,
-                "  [{}, {}, {}],",
+                "  [{}, {}, {}, {}],",
                 num(sp.x, 4),
                 num(-sp.y, 4),
-                if sp.side == Side::Top { 1 } else { 0 }
+                if sp.side == Side::Top { 1 } else { 0 },
+                num(sp.on_part.as_ref().map_or(0.0, |p| p.height_mm), 4)
             );
         }
         s.push_str("];\n");
@@ -378,11 +379,12 @@ module tooling(thickness, set_height) {
     translate([p[0], p[1], 0]) cylinder(d = p[2], h = thickness + set_height + tooling_pin_length);
 }
 
-// Posts (or push fingers) on the plate face, reaching the board face.
+// Posts (or push fingers) on the plate face, reaching the board face, or the top of
+// the part body they press (shorter by its height, s[3]).
 // on_top: 1 for the posts on the board's top face, 0 for the bottom face.
 module supports(list, on_top, thickness, length, d) {
   for (s = list) if (s[2] == on_top)
-    translate([s[0], s[1], thickness]) cylinder(d = d, h = length);
+    translate([s[0], s[1], thickness]) cylinder(d = d, h = length - s[3]);
 }
 
 module board() {

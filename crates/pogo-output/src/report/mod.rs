@@ -352,6 +352,7 @@ fn sub_heading(section: &str, key: &str) -> String {
         ("force", "model") => "Plate model of the board".to_string(),
         ("force", "supports") => "Supports and push fingers".to_string(),
         ("force", "suggested_supports") => "Suggested further supports".to_string(),
+        ("force", "over_limit") => "What to change (strain over the limit)".to_string(),
         ("stackup", "pressure_plate") => "Pressure plate (lid)".to_string(),
         ("stackup", "relief_pockets") => "Relief pockets in the probe plate".to_string(),
         _ => humanize(key),
@@ -1333,6 +1334,7 @@ fn force(ctx: &Ctx, out: &mut String) {
             if ok { "#1a7f37" } else { "#c0392b" }
         );
     }
+    over_limit(force, out);
     out.push_str("</div><div>\n");
     if let Some(o) = force.as_object() {
         let scalars: serde_json::Map<String, Value> = o
@@ -1370,6 +1372,48 @@ fn force(ctx: &Ctx, out: &mut String) {
         }
     }
     out.push_str("</div></div></section>\n");
+}
+
+/// When no support brings the strain under the limit: the probes to move and why, and
+/// the sturdy parts a finger could press if their height were given (`force.over_limit`).
+fn over_limit(force: &Value, out: &mut String) {
+    let Some(o) = force.get("over_limit") else {
+        return;
+    };
+    let list = |k: &str| -> Vec<String> {
+        o.get(k)
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(esc).collect())
+            .unwrap_or_default()
+    };
+    let num_of = |k: &str| o.get(k).and_then(Value::as_f64).unwrap_or(0.0);
+    let probes = list("probes_to_move");
+    let near = num_of("nearest_support_mm");
+    let at = if near < 3.0 {
+        "The peak is under a push finger that carries these probes' load alone (no free spot next to it)".to_string()
+    } else {
+        format!("The peak lies {} mm from the nearest support", fmt(near, 1))
+    };
+    let _ = writeln!(
+        out,
+        "<p><b>No support pogo can place brings the strain under the limit.</b> {at}: move probe{} <b>{}</b> ({} N within {} mm of the peak) nearer a support or to the other side, or give them lighter springs.</p>",
+        if probes.len() == 1 { "" } else { "s" },
+        if probes.is_empty() {
+            "(none nearby)".to_string()
+        } else {
+            probes.join(", ")
+        },
+        fmt(num_of("force_n"), 1),
+        fmt(num_of("radius_mm"), 1),
+    );
+    let parts = list("parts_without_height");
+    if !parts.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p>Push fingers may press the bodies of connectors, sockets and shields of known height. The board does not give the height of <b>{}</b>: measure them and set <code>[mechanics.part_heights_mm]</code> in pogo.toml.</p>",
+            parts.join(", ")
+        );
+    }
 }
 
 fn tolerance(ctx: &Ctx, out: &mut String) {

@@ -1,0 +1,515 @@
+//! The probe board: a KiCad 9 project (`probe-board.kicad_pcb` and
+//! `probe-board.kicad_pro`) to order from a PCB house instead of drilling a probe plate.
+//!
+//! One board per probed side, the same size as that side's probe plate
+//! ([`crate::plate`]): its outline on Edge.Cuts and its mounting and guide pin holes as
+//! non-plated holes. One footprint per probe (reference = probe id, shown on the
+//! silkscreen), a plated through hole for the probe's receptacle soldered in (drill =
+//! the receptacle's mounting drill, pad as large as the neighbours allow, up to the
+//! drill + 0.6 mm), its pad on the board net it probes. One interface connector per
+//! `channels.connectors` entry (2.54 mm pin header, pins = channels), each pin on the
+//! net of the probe `wiring.csv` assigns to it. Tracks are left to the engineer: the
+//! ratsnest shows every probe-to-connector connection.
+//!
+//! Positions: the probe board's front (F.Cu, where the receptacles stand) faces the
+//! board under test. For bottom-side probes it lies under the board face up, so a probe
+//! sits at the test point's page position; for top-side probes it hangs over the board
+//! face down, so its page position is the test point's mirrored about the plate's
+//! `mirror_x` (the front seen from the board). The primary side (most probes) is
+//! written as `probe-board.*`, the other as `probe-board-SIDE.*`.
+
+use crate::plate::{HoleKind, Plate};
+use crate::{OutputOptions, num};
+use pogo_board::Side;
+use pogo_fixture::Fixture;
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// Annular ring added to the drill for a probe pad, mm (0.3 mm a side).
+const PAD_RING_MM: f64 = 0.6;
+/// Least annular ring of a probe pad (0.1 mm a side, KiCad's default minimum), mm:
+/// probes closer than the drill + this + 0.2 mm clearance (50 mil receptacles at
+/// 1.27 mm) cannot be soldered into a probe board and fail its DRC.
+const MIN_RING_MM: f64 = 0.2;
+/// Least copper between two probe pads, mm.
+const PAD_GAP_MM: f64 = 0.3;
+/// Interface connector pin pitch, pad and drill, mm (2.54 mm pin header).
+const HEADER_PITCH_MM: f64 = 2.54;
+const HEADER_PAD_MM: f64 = 1.7;
+const HEADER_DRILL_MM: f64 = 1.0;
+
+/// The KiCad files of one probe board.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProbeBoard {
+    /// File stem: `probe-board` or `probe-board-top`.
+    pub stem: String,
+    /// The `.kicad_pcb` text.
+    pub pcb: String,
+    /// The `.kicad_pro` text.
+    pub pro: String,
+}
+
+/// A pad as written (footprint position and size), for the writers' own checks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedPad {
+    /// Footprint reference (`P3`, `J1`, `H1`).
+    pub reference: String,
+    /// Pad number within the footprint.
+    pub number: String,
+    /// Page position on the probe board, mm.
+    pub x: f64,
+    pub y: f64,
+    pub diameter_mm: f64,
+    pub drill_mm: f64,
+    /// Net name (empty: no net).
+    pub net: String,
+}
+
+/// The probe board of every plate, primary side first.
+pub fn render(fixture: &Fixture, plates: &[Plate], opts: &OutputOptions) -> Vec<ProbeBoard> {
+    let mut out: Vec<ProbeBoard> = plates
+        .iter()
+        .map(|plate| {
+            let stem = file_stem(fixture, plate.side);
+            let pads = pads(fixture, plate);
+            ProbeBoard {
+                pcb: pcb_text(fixture, plate, &pads, opts),
+                pro: pro_text(&stem),
+                stem,
+            }
+        })
+        .collect();
+    out.sort_by_key(|b| b.stem != "probe-board");
+    out
+}
+
+/// The file stem of `side`'s probe board: `probe-board` for the primary side (most
+/// probes), `probe-board-SIDE` for the other.
+pub fn file_stem(fixture: &Fixture, side: Side) -> String {
+    if primary_side(fixture) == Some(side) {
+        "probe-board".to_string()
+    } else {
+        format!("probe-board-{}", side.as_str())
+    }
+}
+
+/// The side with the most probes (bottom on a tie).
+fn primary_side(fixture: &Fixture) -> Option<Side> {
+    let count = |s: Side| fixture.probes.iter().filter(|p| p.side == s).count();
+    if fixture.probes.is_empty() {
+        None
+    } else if count(Side::Top) > count(Side::Bottom) {
+        Some(Side::Top)
+    } else {
+        Some(Side::Bottom)
+    }
+}
+
+/// Where a page position of the board under test lands on this side's probe board.
+fn board_xy(plate: &Plate, x: f64, y: f64) -> (f64, f64) {
+    match plate.side {
+        Side::Bottom => (x, y),
+        Side::Top => (2.0 * plate.mirror_x - x, y),
+    }
+}
+
+/// Every pad of the probe board: probes, interface connector pins, then holes.
+pub fn pads(fixture: &Fixture, plate: &Plate) -> Vec<PlacedPad> {
+    let probes: Vec<&pogo_fixture::Probe> = fixture
+        .probes
+        .iter()
+        .filter(|p| p.side == plate.side)
+        .collect();
+    let drill_of: BTreeMap<&str, f64> = plate
+        .holes
+        .iter()
+        .filter(|h| matches!(h.kind, HoleKind::Probe { .. }))
+        .map(|h| (h.label.as_str(), h.diameter_mm))
+        .collect();
+    let mut out = Vec::new();
+    for p in &probes {
+        let drill = drill_of.get(p.id.as_str()).copied().unwrap_or(1.0);
+        let nearest = probes
+            .iter()
+            .filter(|q| q.id != p.id)
+            .map(|q| (q.x - p.x).hypot(q.y - p.y))
+            .fold(f64::INFINITY, f64::min);
+        let pad = (drill + PAD_RING_MM)
+            .min(nearest - PAD_GAP_MM)
+            .max(drill + MIN_RING_MM);
+        let (x, y) = board_xy(plate, p.x, p.y);
+        out.push(PlacedPad {
+            reference: p.id.clone(),
+            number: "1".into(),
+            x,
+            y,
+            diameter_mm: pad,
+            drill_mm: drill,
+            net: p.net.clone(),
+        });
+    }
+    out.extend(connector_pads(fixture, plate));
+    for h in &plate.holes {
+        if matches!(h.kind, HoleKind::Probe { .. }) {
+            continue;
+        }
+        out.push(PlacedPad {
+            reference: h.label.clone(),
+            number: String::new(),
+            x: h.x,
+            y: h.y,
+            diameter_mm: h.diameter_mm,
+            drill_mm: h.diameter_mm,
+            net: String::new(),
+        });
+    }
+    out
+}
+
+/// Interface connector pins: one 2.54 mm header per connector, in rows along the
+/// plate's bottom edge (inside its margin, clear of the corner mounting holes).
+fn connector_pads(fixture: &Fixture, plate: &Plate) -> Vec<PlacedPad> {
+    let Some(ch) = &fixture.channels else {
+        return Vec::new();
+    };
+    let side_probes: BTreeMap<&str, &str> = fixture
+        .probes
+        .iter()
+        .filter(|p| p.side == plate.side)
+        .map(|p| (p.id.as_str(), p.net.as_str()))
+        .collect();
+    let net_of: BTreeMap<(&str, u32), &str> = ch
+        .assignments
+        .iter()
+        .filter_map(|a| {
+            side_probes
+                .get(a.probe.as_str())
+                .map(|net| ((a.connector.as_str(), a.pin), *net))
+        })
+        .collect();
+    let [l, _, r, b] = plate.bbox;
+    let inset = 14.0;
+    let per_row = (((r - l) - 2.0 * inset) / HEADER_PITCH_MM).floor().max(1.0) as u32;
+    let mut out = Vec::new();
+    let mut row = 0u32;
+    for c in &ch.connectors {
+        let used = c.pins.div_ceil(per_row);
+        for pin in 1..=c.pins {
+            let k = pin - 1;
+            let x = l + inset + (k % per_row) as f64 * HEADER_PITCH_MM;
+            let y = b - 3.0 - (row + k / per_row) as f64 * HEADER_PITCH_MM;
+            out.push(PlacedPad {
+                reference: c.name.clone(),
+                number: pin.to_string(),
+                x,
+                y,
+                diameter_mm: HEADER_PAD_MM,
+                drill_mm: HEADER_DRILL_MM,
+                net: net_of
+                    .get(&(c.name.as_str(), pin))
+                    .map(|n| n.to_string())
+                    .unwrap_or_default(),
+            });
+        }
+        row += used;
+    }
+    out
+}
+
+/// Deterministic UUIDs: the n-th item of the file.
+struct Uuids(u64);
+
+impl Uuids {
+    fn next(&mut self) -> String {
+        self.0 += 1;
+        format!("00000000-0000-4000-8000-{:012x}", self.0)
+    }
+}
+
+fn q(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn mm(v: f64) -> String {
+    num(v, 4)
+}
+
+const LAYERS: &str = r#"	(layers
+		(0 "F.Cu" signal)
+		(2 "B.Cu" signal)
+		(9 "F.Adhes" user "F.Adhesive")
+		(11 "B.Adhes" user "B.Adhesive")
+		(13 "F.Paste" user)
+		(15 "B.Paste" user)
+		(5 "F.SilkS" user "F.Silkscreen")
+		(7 "B.SilkS" user "B.Silkscreen")
+		(1 "F.Mask" user)
+		(3 "B.Mask" user)
+		(17 "Dwgs.User" user "User.Drawings")
+		(19 "Cmts.User" user "User.Comments")
+		(25 "Edge.Cuts" user)
+		(27 "Margin" user)
+		(31 "F.CrtYd" user "F.Courtyard")
+		(29 "B.CrtYd" user "B.Courtyard")
+		(35 "F.Fab" user)
+		(33 "B.Fab" user)
+	)
+"#;
+
+fn pcb_text(fixture: &Fixture, plate: &Plate, pads: &[PlacedPad], opts: &OutputOptions) -> String {
+    let _ = opts;
+    let mut ids = Uuids(0);
+    let mut s = String::new();
+    s.push_str(
+        "(kicad_pcb\n\t(version 20241229)\n\t(generator \"pogo\")\n\t(generator_version \"9.0\")\n",
+    );
+    s.push_str(
+        "\t(general\n\t\t(thickness 1.6)\n\t\t(legacy_teardrops no)\n\t)\n\t(paper \"A3\")\n",
+    );
+    let _ = writeln!(
+        s,
+        "\t(title_block\n\t\t(title {})\n\t\t(comment 1 {})\n\t)",
+        q(&format!(
+            "Probe board, {} side, for {}",
+            plate.side.as_str(),
+            fixture.board.file
+        )),
+        q("Written by pogo design: route the ratsnest, then order")
+    );
+    s.push_str(LAYERS);
+    s.push_str("\t(setup\n\t\t(pad_to_mask_clearance 0)\n\t\t(allow_soldermask_bridges_in_footprints no)\n\t\t(tenting front back)\n\t)\n");
+    // Nets: sorted names, numbered from 1.
+    let mut names: Vec<&str> = pads
+        .iter()
+        .map(|p| p.net.as_str())
+        .filter(|n| !n.is_empty())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let net_no: BTreeMap<&str, usize> =
+        names.iter().enumerate().map(|(i, n)| (*n, i + 1)).collect();
+    s.push_str("\t(net 0 \"\")\n");
+    for (i, n) in names.iter().enumerate() {
+        let _ = writeln!(s, "\t(net {} {})", i + 1, q(n));
+    }
+    // Footprints, one per reference, in pad order.
+    let mut order: Vec<&str> = Vec::new();
+    let mut by_ref: BTreeMap<&str, Vec<&PlacedPad>> = BTreeMap::new();
+    for p in pads {
+        if !by_ref.contains_key(p.reference.as_str()) {
+            order.push(&p.reference);
+        }
+        by_ref.entry(&p.reference).or_default().push(p);
+    }
+    for r in order {
+        let group = &by_ref[r];
+        footprint(&mut s, &mut ids, r, group, &net_no);
+    }
+    // Outline.
+    let ring = &plate.outline;
+    if ring.len() >= 3 {
+        s.push_str("\t(gr_poly\n\t\t(pts\n");
+        for p in ring {
+            let _ = writeln!(s, "\t\t\t(xy {} {})", mm(p.x), mm(p.y));
+        }
+        let _ = writeln!(
+            s,
+            "\t\t)\n\t\t(stroke\n\t\t\t(width 0.1)\n\t\t\t(type solid)\n\t\t)\n\t\t(fill no)\n\t\t(layer \"Edge.Cuts\")\n\t\t(uuid \"{}\")\n\t)",
+            ids.next()
+        );
+    }
+    s.push_str(")\n");
+    s
+}
+
+/// One footprint: a probe (one plated pad), a connector (its pins) or a hole.
+fn footprint(
+    s: &mut String,
+    ids: &mut Uuids,
+    reference: &str,
+    pads: &[&PlacedPad],
+    net_no: &BTreeMap<&str, usize>,
+) {
+    let (ox, oy) = (pads[0].x, pads[0].y);
+    let hole = pads[0].number.is_empty();
+    let connector = pads.len() > 1;
+    let lib = if hole {
+        "pogo:Hole_NPTH"
+    } else if connector {
+        "pogo:Interface_Header_2.54mm"
+    } else {
+        "pogo:Probe_Receptacle_THT"
+    };
+    let value = if hole {
+        format!("hole {} mm", num(pads[0].drill_mm, 3))
+    } else if connector {
+        format!("{} pins", pads.len())
+    } else {
+        format!("receptacle, drill {} mm", num(pads[0].drill_mm, 3))
+    };
+    let _ = writeln!(
+        s,
+        "\t(footprint {}\n\t\t(layer \"F.Cu\")\n\t\t(uuid \"{}\")\n\t\t(at {} {})",
+        q(lib),
+        ids.next(),
+        mm(ox),
+        mm(oy)
+    );
+    let label_dy = -(pads[0].diameter_mm / 2.0 + 0.7);
+    property(
+        s,
+        ids,
+        "Reference",
+        reference,
+        0.0,
+        label_dy,
+        "F.SilkS",
+        false,
+    );
+    property(s, ids, "Value", &value, 0.0, -label_dy, "F.Fab", true);
+    if hole {
+        let _ = writeln!(s, "\t\t(attr exclude_from_pos_files exclude_from_bom)");
+    } else {
+        let _ = writeln!(s, "\t\t(attr through_hole)");
+    }
+    // Courtyard: round each pad, never reaching past half the gap to a neighbour.
+    let (mut l, mut t, mut r, mut b) = (
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    );
+    for p in pads {
+        let h = p.diameter_mm / 2.0 + 0.1;
+        l = l.min(p.x - ox - h);
+        t = t.min(p.y - oy - h);
+        r = r.max(p.x - ox + h);
+        b = b.max(p.y - oy + h);
+    }
+    let _ = writeln!(
+        s,
+        "\t\t(fp_rect\n\t\t\t(start {} {})\n\t\t\t(end {} {})\n\t\t\t(stroke\n\t\t\t\t(width 0.05)\n\t\t\t\t(type solid)\n\t\t\t)\n\t\t\t(fill no)\n\t\t\t(layer \"F.CrtYd\")\n\t\t\t(uuid \"{}\")\n\t\t)",
+        mm(l),
+        mm(t),
+        mm(r),
+        mm(b),
+        ids.next()
+    );
+    for p in pads {
+        let (dx, dy) = (p.x - ox, p.y - oy);
+        if hole {
+            let _ = writeln!(
+                s,
+                "\t\t(pad \"\" np_thru_hole circle\n\t\t\t(at {} {})\n\t\t\t(size {} {})\n\t\t\t(drill {})\n\t\t\t(layers \"*.Cu\" \"*.Mask\")\n\t\t\t(uuid \"{}\")\n\t\t)",
+                mm(dx),
+                mm(dy),
+                mm(p.diameter_mm),
+                mm(p.diameter_mm),
+                mm(p.drill_mm),
+                ids.next()
+            );
+            continue;
+        }
+        let net = net_no
+            .get(p.net.as_str())
+            .map(|n| format!("\n\t\t\t(net {n} {})", q(&p.net)))
+            .unwrap_or_default();
+        let shape = if connector && p.number == "1" {
+            "rect"
+        } else {
+            "circle"
+        };
+        let _ = writeln!(
+            s,
+            "\t\t(pad {} thru_hole {shape}\n\t\t\t(at {} {})\n\t\t\t(size {} {})\n\t\t\t(drill {})\n\t\t\t(layers \"*.Cu\" \"*.Mask\")\n\t\t\t(remove_unused_layers no){net}\n\t\t\t(uuid \"{}\")\n\t\t)",
+            q(&p.number),
+            mm(dx),
+            mm(dy),
+            mm(p.diameter_mm),
+            mm(p.diameter_mm),
+            mm(p.drill_mm),
+            ids.next()
+        );
+    }
+    s.push_str("\t\t(embedded_fonts no)\n\t)\n");
+}
+
+#[allow(clippy::too_many_arguments)]
+fn property(
+    s: &mut String,
+    ids: &mut Uuids,
+    name: &str,
+    value: &str,
+    x: f64,
+    y: f64,
+    layer: &str,
+    hide: bool,
+) {
+    let _ = writeln!(
+        s,
+        "\t\t(property {} {}\n\t\t\t(at {} {} 0)\n\t\t\t(layer {}){}\n\t\t\t(uuid \"{}\")\n\t\t\t(effects\n\t\t\t\t(font\n\t\t\t\t\t(size 0.8 0.8)\n\t\t\t\t\t(thickness 0.12)\n\t\t\t\t)\n\t\t\t)\n\t\t)",
+        q(name),
+        q(value),
+        mm(x),
+        mm(y),
+        q(layer),
+        if hide { "\n\t\t\t(hide yes)" } else { "" },
+        ids.next()
+    );
+}
+
+/// A minimal KiCad 9 project: its name and the design rules the DRC checks against (the
+/// footprints are written into the board, not taken from a library: KiCad's library
+/// checks are off).
+fn pro_text(stem: &str) -> String {
+    format!(
+        r#"{{
+  "board": {{
+    "design_settings": {{
+      "rule_severities": {{
+        "lib_footprint_issues": "ignore",
+        "lib_footprint_mismatch": "ignore"
+      }},
+      "rules": {{
+        "min_clearance": 0.2,
+        "min_copper_edge_clearance": 0.5,
+        "min_hole_clearance": 0.25,
+        "min_hole_to_hole": 0.25,
+        "min_through_hole_diameter": 0.3,
+        "min_track_width": 0.2
+      }}
+    }}
+  }},
+  "meta": {{
+    "filename": "{stem}.kicad_pro",
+    "version": 3
+  }},
+  "net_settings": {{
+    "classes": [
+      {{
+        "clearance": 0.2,
+        "name": "Default",
+        "track_width": 0.25,
+        "via_diameter": 0.6,
+        "via_drill": 0.3
+      }}
+    ],
+    "meta": {{
+      "version": 4
+    }}
+  }}
+}}
+"#
+    )
+}

@@ -1,0 +1,228 @@
+//! The probe board (`probe-board.kicad_pcb` / `.kicad_pro`): read back by pogo's own
+//! KiCad reader on the example board and three shared boards (every probe one footprint
+//! at its test point, mirrored for the top side, on its net; the interface header pins
+//! on the nets wiring.csv gives them), and checked by KiCad 9's `kicad-cli pcb drc` when
+//! it is installed (scripts/ci-deps.d/kicad9.sh): no error besides unconnected items.
+
+use pogo_board::Side;
+use pogo_fixture::Fixture;
+use pogo_output::{OutputOptions, render_all};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn design(path: &Path) -> Fixture {
+    let board = pogo_board::read_file(path).expect("board reads");
+    let mut fx = pogo_design::design(
+        &board,
+        &pogo_catalog::Catalog::builtin(),
+        &pogo_design::DesignConfig::default(),
+    )
+    .expect("design succeeds");
+    pogo_mechanics::build(&mut fx, &pogo_mechanics::MechanicsConfig::default())
+        .expect("mechanics succeeds");
+    fx
+}
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/pogo-demo/pogo-demo.kicad_pcb")
+}
+
+/// Writes every output file into `dir`; returns the probe board files by name.
+fn probe_boards(fx: &Fixture, dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let files = render_all(fx, &OutputOptions::default()).unwrap();
+    pogo_output::write_files(&files, dir).unwrap();
+    files
+        .into_iter()
+        .filter(|f| f.name.starts_with("probe-board"))
+        .map(|f| (f.name, f.bytes))
+        .collect()
+}
+
+/// Reads a probe board back with pogo's reader and checks every probe and header pin.
+fn reads_back(fx: &Fixture, name: &str, bytes: &[u8], side: Side) {
+    let board = pogo_board::read_bytes(name, bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+    assert!(board.outline.is_some(), "{name}: no outline");
+    let plates = pogo_output::plates(fx, &OutputOptions::default()).unwrap();
+    let plate = plates.iter().find(|p| p.side == side).unwrap();
+    let probes: Vec<_> = fx.probes.iter().filter(|p| p.side == side).collect();
+    for p in &probes {
+        let fps: Vec<_> = board
+            .footprints
+            .iter()
+            .filter(|f| f.reference == p.id)
+            .collect();
+        assert_eq!(fps.len(), 1, "{name}: probe {}", p.id);
+        let pads = &board.pads[fps[0].pads.clone()];
+        assert_eq!(pads.len(), 1, "{name}: {}", p.id);
+        let pad = &pads[0];
+        let x = match side {
+            Side::Bottom => p.x,
+            Side::Top => 2.0 * plate.mirror_x - p.x,
+        };
+        assert!(
+            (pad.position.x - x).abs() < 1e-3 && (pad.position.y - p.y).abs() < 1e-3,
+            "{name}: {} at {:?}, expected ({x}, {})",
+            p.id,
+            pad.position,
+            p.y
+        );
+        assert_eq!(board.net_name(pad.net), p.net, "{name}: {}", p.id);
+        let drill = pad.drill.as_ref().expect("plated hole").size_mm.w;
+        let rid = p.receptacle.clone().unwrap();
+        let want = fx.receptacle(&rid).unwrap().mounting_drill_mm;
+        assert!(
+            (drill - want).abs() < 1e-3,
+            "{name}: {} drill {drill}",
+            p.id
+        );
+        assert!(pad.size_mm.w > drill, "{name}: {} pad", p.id);
+    }
+    // The header pins carry the channels of wiring.csv for this side's probes.
+    let channels = fx.channels.as_ref().unwrap();
+    let mut carried = 0;
+    for a in &channels.assignments {
+        let Some(p) = probes.iter().find(|p| p.id == a.probe) else {
+            continue;
+        };
+        let pin = board
+            .pads
+            .iter()
+            .find(|q| q.reference == a.connector && q.number == a.pin.to_string())
+            .unwrap_or_else(|| panic!("{name}: {} pin {}", a.connector, a.pin));
+        assert_eq!(board.net_name(pin.net), p.net);
+        carried += 1;
+    }
+    assert_eq!(carried, probes.len(), "{name}");
+}
+
+#[test]
+fn example_board_probe_boards_read_back() {
+    let fx = design(&example());
+    assert!(fx.probes.iter().any(|p| p.side == Side::Top));
+    let dir = tempfile::tempdir().unwrap();
+    let boards = probe_boards(&fx, dir.path());
+    let names: Vec<&str> = boards.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "probe-board-top.kicad_pcb",
+            "probe-board-top.kicad_pro",
+            "probe-board.kicad_pcb",
+            "probe-board.kicad_pro"
+        ]
+    );
+    reads_back(
+        &fx,
+        "probe-board.kicad_pcb",
+        &boards["probe-board.kicad_pcb"],
+        Side::Bottom,
+    );
+    reads_back(
+        &fx,
+        "probe-board-top.kicad_pcb",
+        &boards["probe-board-top.kicad_pcb"],
+        Side::Top,
+    );
+    let pro: serde_json::Value = serde_json::from_slice(&boards["probe-board.kicad_pro"]).unwrap();
+    assert_eq!(pro["meta"]["filename"], "probe-board.kicad_pro");
+    drc(dir.path(), "probe-board");
+    drc(dir.path(), "probe-board-top");
+}
+
+#[test]
+fn shared_boards_probe_boards_read_back_and_pass_drc() {
+    for folder in ["bms-c1", "interf_u", "pic_programmer", "tinytapeout-demo"] {
+        let Some(dir) = pogo_testdata::board_dir(folder, "probe board on shared boards") else {
+            return;
+        };
+        let path = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                let n = p.to_string_lossy();
+                n.ends_with(".kicad_pcb") || n.ends_with(".kicad_pcb.xz")
+            })
+            .min()
+            .unwrap();
+        let fx = design(&path);
+        let out = tempfile::tempdir().unwrap();
+        let boards = probe_boards(&fx, out.path());
+        let side = if fx.probes.iter().filter(|p| p.side == Side::Top).count()
+            > fx.probes.iter().filter(|p| p.side == Side::Bottom).count()
+        {
+            Side::Top
+        } else {
+            Side::Bottom
+        };
+        reads_back(&fx, folder, &boards["probe-board.kicad_pcb"], side);
+        drc(out.path(), "probe-board");
+    }
+}
+
+/// KiCad 9's command line: `POGO_KICAD_CLI`, or the copy get-kicad9.sh unpacks in
+/// /tmp/kicad9, when it runs.
+fn kicad_cli() -> Option<std::process::Command> {
+    let (bin, libs) = match std::env::var("POGO_KICAD_CLI") {
+        Ok(b) => (PathBuf::from(b), None),
+        Err(_) => (
+            PathBuf::from("/tmp/kicad9/usr/bin/kicad-cli"),
+            Some("/tmp/kicad9/usr/lib/x86_64-linux-gnu:/tmp/kicad9/usr/lib"),
+        ),
+    };
+    let make = || {
+        let mut c = std::process::Command::new(&bin);
+        if let Some(l) = libs {
+            c.env("LD_LIBRARY_PATH", l);
+        }
+        c
+    };
+    let ok = make()
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).starts_with('9'));
+    ok.then(make)
+}
+
+/// `kicad-cli pcb drc` on DIR/STEM.kicad_pcb: any error fails the test, and any warning
+/// but silkscreen ones (unconnected items are expected: tracks are left to route);
+/// skipped with a message when KiCad 9 is absent.
+fn drc(dir: &Path, stem: &str) {
+    let Some(mut cli) = kicad_cli() else {
+        eprintln!(
+            "SKIPPED kicad-cli drc of {stem}: KiCad 9 not installed (scripts/ci-deps.d/kicad9.sh)"
+        );
+        return;
+    };
+    let report = dir.join(format!("{stem}-drc.json"));
+    let out = cli
+        .args(["pcb", "drc", "--format", "json", "--severity-all", "-o"])
+        .arg(&report)
+        .arg(dir.join(format!("{stem}.kicad_pcb")))
+        .output()
+        .unwrap();
+    assert!(
+        report.exists(),
+        "kicad-cli drc: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let all = v["violations"].as_array().unwrap();
+    let errors: Vec<String> = all
+        .iter()
+        .filter(|x| x["severity"] == "error")
+        .map(|x| format!("{}: {} {}", x["type"], x["description"], x["items"]))
+        .collect();
+    assert!(errors.is_empty(), "{stem}: {errors:#?}");
+    // Warnings: only silkscreen labels touching copper (probe ids between pads at
+    // 2.54 mm pitch) are expected.
+    let other: Vec<&serde_json::Value> = all
+        .iter()
+        .filter(|x| x["type"] != "silk_over_copper" && x["type"] != "silk_overlap")
+        .collect();
+    assert!(other.is_empty(), "{stem}: {other:#?}");
+    eprintln!(
+        "{stem}: kicad-cli drc: 0 errors, {} silkscreen warnings, {} unconnected items",
+        all.len(),
+        v["unconnected_items"].as_array().map_or(0, Vec::len)
+    );
+}
