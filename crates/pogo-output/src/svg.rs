@@ -13,14 +13,14 @@ use pogo_board::PointMm;
 use pogo_fixture::Fixture;
 use std::fmt::Write as _;
 
-fn esc(text: &str) -> String {
+pub(crate) fn esc(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
 
-fn ring_path(d: &mut String, ring: &[PointMm]) {
+pub(crate) fn ring_path(d: &mut String, ring: &[PointMm]) {
     for (i, p) in ring.iter().enumerate() {
         let _ = write!(
             d,
