@@ -28,11 +28,11 @@ fn nest(f: &mut pogo_fixture::Fixture) {
     });
 }
 
-/// A 60 x 20 mm board with three spear-tip probes on 0.5 mm square pads: one at the
+/// A 60 x 20 mm board with three spear-tip probes on 0.3 mm square pads: one at the
 /// centre, two near the ends (where the board's turn adds to its shift).
 fn board() -> pogo_fixture::Fixture {
     let probes = [[30.0, 10.0], [3.0, 10.0], [57.0, 2.5]]
-        .map(|at| (at, "P100-SPEAR", Pad::shape("rect", at[0], at[1], 0.5, 0.5)));
+        .map(|at| (at, "P100-SPEAR", Pad::shape("rect", at[0], at[1], 0.3, 0.3)));
     fixture(&probes, [0.0, 0.0, 60.0, 20.0], &[])
 }
 
