@@ -68,7 +68,6 @@ fn monte_carlo(f: &pogo_fixture::Fixture, samples: usize) -> Vec<f64> {
     let mut rng = Rng(7);
     let mut hits = vec![0usize; f.probes.len()];
     let (a, b) = ((0.0, 10.0), (60.0, 10.0));
-    let span = 60.0;
     for _ in 0..samples {
         let mut end = || {
             let (dx, dy) = rng.disc(CLEARANCE_MM);
