@@ -59,11 +59,22 @@ pub fn plan(
         )));
     }
     let holes = usable_tooling_holes(board, rules);
-    let (kind, reason) = choose_kind(config.registration, &holes, board);
+    let (mut kind, mut reason) = choose_kind(config.registration, &holes, board);
     let closed = board
         .outline
         .as_ref()
         .is_some_and(|o| !o.polygons.is_empty());
+    if config.registration == RegistrationRequest::Auto
+        && kind == RegistrationKind::Nest
+        && !closed
+    {
+        // A netlist without an outline: no nest can be cut; places for tooling holes
+        // are suggested instead.
+        kind = RegistrationKind::ToolingPins;
+        reason = format!(
+            "{reason}; but the board file gives no closed outline to cut a nest to, so tooling pins in holes to add"
+        );
+    }
     if kind == RegistrationKind::Nest && !closed {
         return Err(DesignError::NoOutline {
             file: board.source_name.clone(),
