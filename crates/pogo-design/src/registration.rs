@@ -64,9 +64,7 @@ pub fn plan(
         .outline
         .as_ref()
         .is_some_and(|o| !o.polygons.is_empty());
-    if config.registration == RegistrationRequest::Auto
-        && kind == RegistrationKind::Nest
-        && !closed
+    if config.registration == RegistrationRequest::Auto && kind == RegistrationKind::Nest && !closed
     {
         // A netlist without an outline: no nest can be cut; places for tooling holes
         // are suggested instead.
