@@ -257,6 +257,11 @@ fn register(fx: &mut Fixture, s: &MechanicsSettings, report: &mut MechanicsRepor
                 "auto: fewer than two of the board's holes can take a tooling pin once the probes are placed ({}), so a nest cut to the outline holds it",
                 choice.note.unwrap_or_default()
             );
+            r.rules.push(pogo_fixture::KindRule {
+                rule: "nest_clearance".into(),
+                value_mm: r.clearance_mm,
+                why: "pocket = outline offset outward by this (the edge rule above was set for tooling pins: a probe hole that cuts the pocket wall is a nest_probe_hole violation)".into(),
+            });
         }
     }
     fx.tooling.clear();

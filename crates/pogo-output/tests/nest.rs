@@ -91,6 +91,15 @@ fn shared_boards_without_tooling_holes_get_a_true_nest() {
         for want in ["nest.dxf", "nest.svg", "nest.stl", "nest.scad"] {
             assert!(files.iter().any(|f| f.name == want), "{name}: no {want}");
         }
+        // The report names the choice, its reason and every rule with its value.
+        let report = &files
+            .iter()
+            .find(|f| f.name == "report.html")
+            .unwrap()
+            .bytes;
+        let report = String::from_utf8_lossy(report);
+        assert!(report.contains("Registration and edge rules"), "{name}");
+        assert!(report.contains("outline_clearance") && report.contains("nest_clearance"));
         if !have_py {
             continue;
         }
