@@ -273,6 +273,7 @@ pub fn run_check(args: CheckArgs) -> miette::Result<ExitCode> {
                 "unreachable": fixture.unreachable,
                 "violations": fixture.violations,
                 "rules": fixture.rules,
+                "registration": fixture.registration,
             });
             let mut text = serde_json::to_string_pretty(&report).into_diagnostic()?;
             text.push('\n');
@@ -335,5 +336,27 @@ fn write_summary(out: &mut impl Write, f: &Fixture) -> std::io::Result<()> {
     }
     writeln!(out, "unprobed   {} nets", f.unreachable.len())?;
     writeln!(out, "violations {}", f.violations.len())?;
+    write_registration(out, f)
+}
+
+/// The registration, its reason and the edge rules of the kind of fixture.
+fn write_registration(out: &mut impl Write, f: &Fixture) -> std::io::Result<()> {
+    let Some(r) = &f.registration else {
+        return Ok(());
+    };
+    writeln!(
+        out,
+        "registration {} ({} fixture): {}",
+        r.kind.as_str(),
+        r.fixture_kind.as_str(),
+        r.reason
+    )?;
+    for rule in &r.rules {
+        writeln!(
+            out,
+            "  rule {} = {:.2} mm: {}",
+            rule.rule, rule.value_mm, rule.why
+        )?;
+    }
     Ok(())
 }

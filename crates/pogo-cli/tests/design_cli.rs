@@ -62,7 +62,34 @@ fn design_writes_fixture_json_and_prints_the_summary() {
             assert!(p[k].is_string(), "{k}");
         }
     }
-    assert!(v["unreachable"].is_array() && v["rules"]["outline_clearance_mm"] == 2.0);
+    assert!(v["unreachable"].is_array() && v["rules"]["outline_clearance_mm"] == 1.15);
+}
+
+/// The test point board has no tooling holes: a nest, with the reason and the edge
+/// rule of a mechanical fixture in a nest, and the nest plate's files.
+#[test]
+fn a_board_without_tooling_holes_gets_a_nest() {
+    let dir = tempfile::tempdir().unwrap();
+    let b = board("test_points-v9/test_points.kicad_pcb");
+    if !b.exists() {
+        return;
+    }
+    let (code, out, err) = pogo(&["design", s(&b), "--out", s(dir.path())]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(
+        out.contains("registration nest (mechanical fixture): auto"),
+        "{out}"
+    );
+    assert!(out.contains("rule outline_clearance = 1.15 mm"), "{out}");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("fixture.json")).unwrap())
+            .unwrap();
+    assert_eq!(v["registration"]["kind"], "nest");
+    assert_eq!(v["registration"]["clearance_mm"], 0.1);
+    assert!(!v["registration"]["pocket"].as_array().unwrap().is_empty());
+    for f in ["nest.dxf", "nest.svg", "nest.stl", "nest.scad"] {
+        assert!(dir.path().join(f).is_file(), "no {f}");
+    }
 }
 
 #[test]
@@ -168,4 +195,46 @@ fn design_of_the_example_board_writes_every_output() {
     for file in ["report.html", "wiring.csv", "bom.csv"] {
         assert!(dir.path().join(file).is_file(), "{file} missing");
     }
+}
+
+/// A netlist without an outline, written beside a `pogo.toml`.
+fn netlist_with_config(dir: &Path, config: &str) -> PathBuf {
+    let board = dir.join("n.d356");
+    std::fs::write(
+        &board,
+        "P  CODE 00\nP  UNITS CUST 0\n317GND              VIA        MD0118PA00X+061909Y-040335X0197Y0000R000S3\n327GND              U1    -7          A02X+001000Y-002000X0300Y0600R090S1\n999\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("pogo.toml"), config).unwrap();
+    board
+}
+
+/// A nest asked for a board with no closed outline, or a negative nest clearance: one
+/// clear error, exit 2, and no file written.
+#[test]
+fn bad_nest_settings_exit_2_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let b = netlist_with_config(dir.path(), "[design]\nregistration = \"nest\"\n");
+    let (code, stdout, err) = pogo(&["design", s(&b), "--out", s(&out)]);
+    assert_eq!(code, 2, "{stdout}\n{err}");
+    // miette wraps the message: look for its words, not one line of it.
+    assert!(
+        err.contains("no closed") && err.contains("Edge.Cuts"),
+        "{err}"
+    );
+    assert!(!out.exists(), "files were written");
+    // With `auto`, the same netlist is registered by tooling pins in suggested holes.
+    std::fs::write(dir.path().join("pogo.toml"), "").unwrap();
+    let (code, stdout, err) = pogo(&["check", s(&b)]);
+    assert!(code == 0 || code == 1, "{stdout}\n{err}");
+    assert!(stdout.contains("registration tooling_pins"), "{stdout}");
+    let b = netlist_with_config(dir.path(), "[design]\nnest_clearance_mm = -0.1\n");
+    let (code, stdout, err) = pogo(&["design", s(&b), "--out", s(&out)]);
+    assert_eq!(code, 2, "{stdout}\n{err}");
+    assert!(
+        err.contains("nest_clearance_mm") && err.contains("-0.1"),
+        "{err}"
+    );
+    assert!(!out.exists(), "files were written");
 }

@@ -17,6 +17,12 @@
 //! net = "GND"                   # or net_class = "Power"
 //! probes = 2
 //!
+//! fixture_kind = "mechanical"   # or "vacuum", "programming_jig": decides the edge rules
+//! registration = "auto"         # or "tooling_pins", "nest"
+//! outline_edge = "routed"       # or "v_scored" (nest clearance 0.2 mm)
+//! nest_clearance_mm = 0.15      # nest pocket clearance (default 0.1 routed, 0.2 v_scored)
+//! outline_tolerance_mm = 0.1    # fab outline tolerance, plus/minus
+//!
 //! [[design.locked]]             # probe positions to keep on a revised board
 //! net = "/VCC"
 //! side = "bottom"
@@ -26,6 +32,7 @@
 //! ```
 
 use pogo_board::Side;
+use pogo_fixture::{FixtureKind, OutlineEdge, RegistrationRequest};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -123,6 +130,19 @@ pub struct DesignConfig {
     pub nets: Vec<NetRule>,
     #[serde(default)]
     pub locked: Vec<LockedProbe>,
+    /// `mechanical` (default), `vacuum` or `programming_jig`: decides the edge rules.
+    #[serde(default)]
+    pub fixture_kind: FixtureKind,
+    /// `auto` (default), `tooling_pins` or `nest`.
+    #[serde(default)]
+    pub registration: RegistrationRequest,
+    /// `routed` (default) or `v_scored`: sets the default nest clearance.
+    #[serde(default)]
+    pub outline_edge: OutlineEdge,
+    /// Nest pocket clearance round the outline, mm (default from `outline_edge`).
+    pub nest_clearance_mm: Option<f64>,
+    /// Fab tolerance of the board outline, plus/minus mm (default 0.1).
+    pub outline_tolerance_mm: Option<f64>,
 }
 
 pub use pogo_text::glob_match;

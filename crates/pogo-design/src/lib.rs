@@ -17,6 +17,7 @@ pub mod candidates;
 pub mod config;
 pub mod geometry;
 pub mod revision;
+pub mod registration;
 pub mod rules;
 pub mod select;
 
@@ -40,6 +41,11 @@ use std::collections::{BTreeMap, BTreeSet};
 pub enum DesignError {
     #[error("{0}")]
     Config(String),
+    /// A nest is cut to the board outline, and the board has none.
+    #[error(
+        "{file}: the board has no closed outline (Edge.Cuts), and a nest is cut to it ({why}); draw the outline, or set registration = \"tooling_pins\" in pogo.toml"
+    )]
+    NoOutline { file: String, why: String },
 }
 
 pub type Result<T, E = DesignError> = std::result::Result<T, E>;
@@ -76,6 +82,8 @@ fn nm(v: f64) -> f64 {
 /// Designs the probe layout of `board`.
 pub fn design(board: &Board, catalog: &Catalog, config: &DesignConfig) -> Result<Fixture> {
     let (mut rules, classes) = rules::effective_rules(catalog, config)?;
+    let plan = registration::plan(board, catalog, config, &rules)?;
+    rules.outline_clearance_mm = plan.outline_clearance_mm;
     for l in &config.locked {
         if let Some(part) = &l.part
             && catalog.part(part).is_none()
@@ -755,6 +763,7 @@ pub fn design(board: &Board, catalog: &Catalog, config: &DesignConfig) -> Result
         tooling_suggestions: Vec::new(),
         force: None,
         channels: None,
+        registration: Some(plan.registration),
         tolerance: None,
     })
 }

@@ -322,8 +322,9 @@ impl<'a> PlaceChecker<'a> {
                 out.push(Block {
                     rule: id::OUTLINE,
                     message: format!(
-                        "{d:.2} mm from the board outline ({:.2} required)",
-                        r.outline_clearance_mm
+                        "{d:.2} mm from the board outline ({:.2} required; relax design.rules.outline_clearance_mm to {:.2} mm to reach it, or choose the fixture kind or registration that needs less)",
+                        r.outline_clearance_mm,
+                        (d * 100.0).floor() / 100.0
                     ),
                     at: p,
                 });

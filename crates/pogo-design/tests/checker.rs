@@ -445,13 +445,18 @@ fn run(config: &DesignConfig, label: &str) -> Vec<(String, usize, usize, usize)>
         if config.rules == Default::default() {
             // The defaults, as written in fixture.json.
             let r = &fx.rules;
+            // The edge rule follows the kind of fixture and the registration
+            // (mechanical by default: the nest wall or the board's own tolerance).
+            let edge = fx
+                .registration
+                .as_ref()
+                .and_then(|reg| reg.rules.iter().find(|k| k.rule == "outline_clearance"))
+                .expect("the edge rule is recorded with its reason");
+            assert_eq!(r.outline_clearance_mm, edge.value_mm);
+            assert!([0.85, 1.15].contains(&r.outline_clearance_mm), "{edge:?}");
             assert_eq!(
-                (
-                    r.outline_clearance_mm,
-                    r.courtyard_clearance_mm,
-                    r.tall_courtyard_clearance_mm
-                ),
-                (2.0, 1.0, 2.5)
+                (r.courtyard_clearance_mm, r.tall_courtyard_clearance_mm),
+                (1.0, 2.5)
             );
             assert_eq!(
                 (

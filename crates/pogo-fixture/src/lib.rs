@@ -12,12 +12,14 @@
 
 mod check;
 pub mod mechanics;
+pub mod registration;
 pub mod tolerance;
 mod write;
 
 pub use check::MAX_FIGURE;
 
 pub use mechanics::*;
+pub use registration::*;
 pub use tolerance::*;
 pub use write::{write_atomic, write_atomic_with};
 
@@ -95,6 +97,11 @@ pub struct Fixture {
     pub force: Option<ForceSummary>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<Channels>,
+    // ---- registration (decided by pogo-design, the nest drawn by pogo-mechanics) ----
+    /// How the board is registered (tooling pins or a nest) and the edge rules of the
+    /// kind of fixture.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration: Option<Registration>,
     // ---- tolerance (filled by pogo-tolerance) ----
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerance: Option<ToleranceSummary>,

@@ -19,6 +19,8 @@
 pub mod channels;
 pub mod config;
 pub mod geom;
+pub mod nest;
+pub mod offset;
 pub mod plate;
 pub mod stackup;
 pub mod strain;
@@ -147,13 +149,8 @@ pub fn build_with_catalog(
         })
         .map(|st| st.set_height_mm);
     fx.stackup = Some(stackup);
-    // Tooling.
-    let choice = tooling::choose(&fx, s);
-    fx.tooling = choice.pins;
-    fx.tooling_suggestions = choice.suggestions;
-    if let Some(note) = choice.note {
-        report.notes.push(note);
-    }
+    // Registration: tooling pins, or a nest cut to the outline.
+    register(&mut fx, s, &mut report);
     // Force and strain.
     let forces: Vec<f64> = states.iter().map(|st| st.force_n).collect();
     let mut total_n: BTreeMap<String, f64> = BTreeMap::new();
@@ -279,4 +276,59 @@ fn apply_part_heights(fx: &mut Fixture, s: &MechanicsSettings) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Tooling pins in the board's holes, or the nest (`registration.kind`); an `auto`
+/// registration whose holes prove unusable once the probes are placed falls back to a
+/// nest.
+fn register(fx: &mut Fixture, s: &MechanicsSettings, report: &mut MechanicsReport) {
+    use pogo_fixture::{RegistrationKind, RegistrationRequest};
+    let nest = fx
+        .registration
+        .as_ref()
+        .is_some_and(|r| r.kind == RegistrationKind::Nest);
+    if !nest {
+        let choice = tooling::choose(fx, s);
+        let fall_back = choice.pins.len() < 2
+            && !fx.board.outline.is_empty()
+            && fx
+                .registration
+                .as_ref()
+                .is_some_and(|r| r.requested == RegistrationRequest::Auto);
+        if !fall_back {
+            fx.tooling = choice.pins;
+            fx.tooling_suggestions = choice.suggestions;
+            if let Some(note) = choice.note {
+                report.notes.push(note);
+            }
+            return;
+        }
+        if let Some(r) = fx.registration.as_mut() {
+            r.kind = RegistrationKind::Nest;
+            r.reason = format!(
+                "auto: fewer than two of the board's holes can take a tooling pin once the probes are placed ({}), so a nest cut to the outline holds it",
+                choice.note.unwrap_or_default()
+            );
+            r.rules.push(pogo_fixture::KindRule {
+                rule: "nest_clearance".into(),
+                value_mm: r.clearance_mm,
+                why: "pocket = outline offset outward by this (the edge rule above was set for tooling pins: a probe hole that cuts the pocket wall is a nest_probe_hole violation)".into(),
+            });
+        }
+    }
+    fx.tooling.clear();
+    fx.tooling_suggestions.clear();
+    nest::build(fx);
+    if let Some(n) = fx.registration.as_ref().and_then(|r| r.nest.as_ref()) {
+        report.notes.push(format!(
+            "nest: pocket {:.2} mm deep, {} probe clearance hole{}, {} relief{}, finger notch at ({:.1}, {:.1})",
+            n.pocket_depth_mm,
+            n.probe_holes.len(),
+            if n.probe_holes.len() == 1 { "" } else { "s" },
+            n.reliefs.len(),
+            if n.reliefs.len() == 1 { "" } else { "s" },
+            n.finger_notch[0],
+            n.finger_notch[1]
+        ));
+    }
 }

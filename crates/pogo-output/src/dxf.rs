@@ -89,17 +89,17 @@ pub fn cut_paths(plate: &Plate, kerf_mm: f64) -> CutPaths<'_> {
     }
 }
 
-fn pair(s: &mut String, code: u16, value: &str) {
+pub(crate) fn pair(s: &mut String, code: u16, value: &str) {
     let _ = writeln!(s, "{code:>3}\n{value}");
 }
 
-fn xy(s: &mut String, x: f64, y_page: f64) {
+pub(crate) fn xy(s: &mut String, x: f64, y_page: f64) {
     pair(s, 10, &num(x, 5));
     pair(s, 20, &num(-y_page, 5));
     pair(s, 30, "0.0");
 }
 
-fn polyline(s: &mut String, layer: &str, ring: &[PointMm]) {
+pub(crate) fn polyline(s: &mut String, layer: &str, ring: &[PointMm]) {
     pair(s, 0, "POLYLINE");
     pair(s, 8, layer);
     pair(s, 66, "1");

@@ -8,7 +8,8 @@
 //!   guide pin and mounting holes; optional laser kerf compensation);
 //! - `plate-SIDE.stl`: the plate as a watertight solid.
 //!
-//! and for the whole fixture `fixture.scad`, a parametric OpenSCAD model.
+//! and for the whole fixture `fixture.scad`, a parametric OpenSCAD model; with a nest
+//! registration, `nest.dxf`, `nest.svg`, `nest.stl` and `nest.scad` ([`nest`]).
 //!
 //! [`write_all`] renders every file in memory first, so a bad fixture fails before
 //! anything is written, then writes each file atomically (temporary file, then rename).
@@ -17,6 +18,7 @@ pub mod bom;
 pub mod dxf;
 pub mod excellon;
 pub mod geometry;
+pub mod nest;
 pub mod plate;
 pub mod probe_board;
 pub mod report;
@@ -176,6 +178,24 @@ pub fn render_all(fixture: &Fixture, opts: &OutputOptions) -> Result<Vec<OutputF
         jobs.push((
             format!("plate-{side}.stl"),
             Box::new(move || stl::render(plate, opts)),
+        ));
+    }
+    if let Some(n) = nest::nest_of(fixture) {
+        jobs.push((
+            "nest.dxf".to_string(),
+            Box::new(move || Ok(nest::render_dxf(fixture, n).into_bytes())),
+        ));
+        jobs.push((
+            "nest.svg".to_string(),
+            Box::new(move || Ok(nest::render_svg(fixture, n).into_bytes())),
+        ));
+        jobs.push((
+            "nest.stl".to_string(),
+            Box::new(move || nest::render_stl(n)),
+        ));
+        jobs.push((
+            "nest.scad".to_string(),
+            Box::new(move || Ok(nest::render_scad(fixture, n).into_bytes())),
         ));
     }
     let plates = &plates;

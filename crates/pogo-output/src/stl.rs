@@ -67,7 +67,7 @@ fn plate_rings(plate: &Plate, opts: &OutputOptions) -> (Vec<PointMm>, Vec<Vec<Po
 /// Triangulates a polygon (first ring outer, counter-clockwise; the others holes,
 /// clockwise) into counter-clockwise triangles indexing the rings' points in order,
 /// and checks that the triangles cover the polygon's area.
-fn triangulate(rings: &[Vec<PointMm>]) -> std::result::Result<Vec<[usize; 3]>, String> {
+pub(crate) fn triangulate(rings: &[Vec<PointMm>]) -> std::result::Result<Vec<[usize; 3]>, String> {
     let n: usize = rings.iter().map(Vec::len).sum();
     let (mx, my) = rings[0]
         .iter()
@@ -359,7 +359,7 @@ pub fn mesh(plate: &Plate, opts: &OutputOptions) -> Result<Mesh> {
 }
 
 /// Every directed edge must appear once, and its reverse once.
-fn check_closed(mesh: &Mesh) -> std::result::Result<(), String> {
+pub(crate) fn check_closed(mesh: &Mesh) -> std::result::Result<(), String> {
     // Directed edges as sorted keys: a count is the length of a key's run.
     let key = |a: u32, b: u32| (u64::from(a) << 32) | u64::from(b);
     let mut edges: Vec<u64> = mesh

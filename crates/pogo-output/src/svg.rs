@@ -13,9 +13,9 @@ use pogo_board::PointMm;
 use pogo_fixture::Fixture;
 use std::fmt::Write as _;
 
-use pogo_text::html_escape as esc;
+pub(crate) use pogo_text::html_escape as esc;
 
-fn ring_path(d: &mut String, ring: &[PointMm]) {
+pub(crate) fn ring_path(d: &mut String, ring: &[PointMm]) {
     for (i, p) in ring.iter().enumerate() {
         let _ = write!(
             d,

@@ -32,7 +32,7 @@ mod prob;
 
 pub use config::{ToleranceConfig, check_model, tooling_pin_clearance_mm};
 pub use geom::{Piece, Pt, Region, shape_polygon};
-pub use model::{CONTRIBUTORS, idi_pointing_accuracy_mm};
+pub use model::{CONTRIBUTORS, contributor_names, idi_pointing_accuracy_mm};
 pub use prob::{Cov, erf, erfc, probability_in_region};
 
 use model::Model;
@@ -114,10 +114,19 @@ pub fn analyse_with_model(fixture: &mut Fixture, tm: &ToleranceModel) -> Result<
         }
         s.map(|v| if n > 0 { v / n as f64 } else { 0.0 })
     };
-    let uniform = model::uniform_flags(tm);
-    let figures = contributor_figures(tm);
+    let mut uniform = model::uniform_flags(tm);
+    let mut figures = contributor_figures(tm);
+    if let Some(n) = model::nest_registration(fixture) {
+        uniform[4] = true;
+        figures[4] = format!(
+            "{} mm pocket clearance (uniform: the board lies where it dropped)",
+            fmt(n.clearance_mm)
+        );
+        figures[5] = format!("±{} mm board outline (fab)", fmt(n.outline_tolerance_mm));
+    }
+    let names = model::contributor_names(fixture);
     let mut sensitivity = Vec::with_capacity(8);
-    for (c, name) in CONTRIBUTORS.iter().enumerate() {
+    for (c, name) in names.iter().enumerate() {
         let max_offset = per.iter().map(|r| r.extents[c]).fold(0.0, f64::max);
         let yield_if_halved = if max_offset == 0.0 || n == 0 {
             contact_yield
@@ -178,7 +187,7 @@ pub fn analyse_with_model(fixture: &mut Fixture, tm: &ToleranceModel) -> Result<
                 margin_mm: round_sig(r.margin, 6),
                 worst_case_offset_mm: round_sig(r.worst_case, 6),
                 rss_offset_mm: round_sig(r.rss, 6),
-                dominant_contributor: CONTRIBUTORS[dom].to_string(),
+                dominant_contributor: names[dom].to_string(),
             }
         })
         .collect();
@@ -424,6 +433,12 @@ fn choose_datum(f: &Fixture) -> (ToleranceDatum, Option<(Pt, Pt)>) {
         }
         best.map(|b| (b.1, b.2))
     };
+    if model::nest_registration(f).is_some() {
+        return outline_box_datum(
+            f,
+            "nest: the board is located by its outline; the outline box centre, rotation over the box's longer side",
+        );
+    }
     let pins: Vec<Pt> = f.tooling.iter().map(|t| Pt::new(t.x, t.y)).collect();
     let npth: Vec<Pt> = f
         .board
@@ -470,6 +485,14 @@ fn choose_datum(f: &Fixture) -> (ToleranceDatum, Option<(Pt, Pt)>) {
             );
         }
     }
+    outline_box_datum(
+        f,
+        "no tooling pins or board holes: the outline box centre, with locating holes assumed at the ends of its longer side",
+    )
+}
+
+/// The outline box centre as the datum, the box's longer side as the locating span.
+fn outline_box_datum(f: &Fixture, source: &str) -> (ToleranceDatum, Option<(Pt, Pt)>) {
     let [l, t, r, b] = f.board.outline_bbox;
     let (l, t, r, b) = if [l, t, r, b].iter().all(|v| v.is_finite()) && r > l && b > t {
         (l, t, r, b)
@@ -494,7 +517,7 @@ fn choose_datum(f: &Fixture) -> (ToleranceDatum, Option<(Pt, Pt)>) {
             x: round_sig(c.x, 9),
             y: round_sig(c.y, 9),
             span_mm: round_sig((e - a).norm(), 9),
-            source: "no tooling pins or board holes: the outline box centre, with locating holes assumed at the ends of its longer side".into(),
+            source: source.to_string(),
         },
         Some((a, e)),
     )

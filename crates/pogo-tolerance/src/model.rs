@@ -4,7 +4,10 @@
 //!   d_i = mean_i + J_i z + sum of its own (local) planar sources,
 //! with z = (tx, ty, theta, s) the shared board shift, board rotation about the datum
 //! and plate scale, and J_i z = (tx - theta ry + s rx, ty + theta rx + s ry), (rx, ry)
-//! the probe's place relative to the datum. The signs are a convention: every source
+//! the probe's place relative to the datum. The locating contributors follow the
+//! registration: tooling pin clearance and hole position with guide pins; with a nest,
+//! the pocket clearance and the board's outline tolerance at the two ends of the
+//! board's longer side. The signs are a convention: every source
 //! is symmetric about zero.
 
 use crate::geom::{Pt, Region};
@@ -124,6 +127,25 @@ impl Model {
     }
 }
 
+/// The fixture's registration when it is a nest (the board located by its outline).
+pub(crate) fn nest_registration(fixture: &Fixture) -> Option<&pogo_fixture::Registration> {
+    fixture
+        .registration
+        .as_ref()
+        .filter(|r| r.kind == pogo_fixture::RegistrationKind::Nest)
+}
+
+/// Contributor ids as reported for this fixture: with a nest, the two locating
+/// contributors are the pocket clearance and the board's outline tolerance.
+pub fn contributor_names(fixture: &Fixture) -> [&'static str; 8] {
+    let mut names = CONTRIBUTORS;
+    if nest_registration(fixture).is_some() {
+        names[TOOLING_CLEARANCE] = "nest_clearance";
+        names[TOOLING_HOLE] = "outline_tolerance";
+    }
+    names
+}
+
 /// Which contributors are uniform.
 pub(crate) fn uniform_flags(model: &ToleranceModel) -> [bool; 8] {
     let mut f = [false; 8];
@@ -178,15 +200,43 @@ pub(crate) fn build(
             [0.0, 0.5, sign * v.y / span, 0.0],
         ]
     };
-    for (c, t) in [
-        (TOOLING_CLEARANCE, tm.tooling_pin_clearance_mm / 2.0),
-        (TOOLING_HOLE, tm.tooling_hole_position_mm),
-    ] {
+    // With a nest the board is located by its edge: each end of the locating span is
+    // anywhere within the pocket clearance (uniform over a disc of that radius: the
+    // board lies where it dropped) and off by the fab's outline tolerance (normal, 3
+    // sigma, or uniform when listed); so the board shifts by up to the clearance and
+    // turns by up to twice the clearance over its length.
+    let locating = match nest_registration(fixture) {
+        Some(n) => [
+            (
+                TOOLING_CLEARANCE,
+                Law::Uniform,
+                n.clearance_mm * scale[TOOLING_CLEARANCE],
+            ),
+            (
+                TOOLING_HOLE,
+                law(TOOLING_HOLE),
+                size(TOOLING_HOLE, n.outline_tolerance_mm),
+            ),
+        ],
+        None => [
+            (
+                TOOLING_CLEARANCE,
+                law(TOOLING_CLEARANCE),
+                size(TOOLING_CLEARANCE, tm.tooling_pin_clearance_mm / 2.0),
+            ),
+            (
+                TOOLING_HOLE,
+                law(TOOLING_HOLE),
+                size(TOOLING_HOLE, tm.tooling_hole_position_mm),
+            ),
+        ],
+    };
+    for (c, l, s) in locating {
         for sign in [-1.0, 1.0] {
             shared.push(SharedSource {
                 contributor: c,
-                law: law(c),
-                size: size(c, t),
+                law: l,
+                size: s,
                 cols: hole_cols(sign),
             });
         }

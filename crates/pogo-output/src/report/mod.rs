@@ -13,6 +13,7 @@
 //!
 //! Sections the fixture does not hold yet (mechanics, tolerance) read "not computed".
 
+mod registration;
 mod views;
 
 use pogo_board::Side;
@@ -52,6 +53,7 @@ pub fn render_report(fixture: &Fixture) -> String {
     coverage(&ctx, &mut out);
     unreachable(&ctx, &mut out);
     violations(&ctx, &mut out);
+    registration::section(&ctx, &mut out);
     stackup(&ctx, &mut out);
     force(&ctx, &mut out);
     tolerance(&ctx, &mut out);
