@@ -70,10 +70,9 @@ fn design_writes_fixture_json_and_prints_the_summary() {
 #[test]
 fn a_board_without_tooling_holes_gets_a_nest() {
     let dir = tempfile::tempdir().unwrap();
-    let b = board("test_points-v9/test_points.kicad_pcb");
-    if !b.exists() {
+    let Some(b) = board("test_points-v9/test_points.kicad_pcb") else {
         return;
-    }
+    };
     let (code, out, err) = pogo(&["design", s(&b), "--out", s(dir.path())]);
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(

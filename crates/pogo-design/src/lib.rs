@@ -16,8 +16,8 @@
 pub mod candidates;
 pub mod config;
 pub mod geometry;
-pub mod revision;
 pub mod registration;
+pub mod revision;
 pub mod rules;
 pub mod select;
 
