@@ -11,6 +11,7 @@ mod design;
 mod export;
 mod progress;
 mod qc;
+mod serve;
 mod tolerance;
 
 #[derive(Parser)]
@@ -40,6 +41,11 @@ enum Command {
     /// Quality checks: inspection plans, measurement verdicts, lot sampling, SPC, vibration
     #[command(subcommand)]
     Qc(qc::QcCommand),
+    /// The fixture service: registry, station uploads, probe wear, dashboard
+    Serve(serve::ServeArgs),
+    /// Test stations of the fixture service
+    #[command(subcommand)]
+    Station(serve::StationCommand),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +57,8 @@ fn main() -> ExitCode {
         Command::Export(args) => export::run(args),
         Command::Tolerance(args) => tolerance::run(args),
         Command::Qc(cmd) => qc::run(cmd),
+        Command::Serve(args) => serve::run_serve(args),
+        Command::Station(cmd) => serve::run_station(cmd),
     };
     match result {
         Ok(code) => code,

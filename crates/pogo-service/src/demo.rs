@@ -64,7 +64,9 @@ pub async fn fill(
     let fixture = db.register_fixture(DEMO_FIXTURE_JSON, None).await?.id;
     let station_name = "demo-station";
     // The token is not kept: the demo station posts through the library.
-    let _ = db.add_station(station_name, &[fixture.clone()]).await?;
+    let _ = db
+        .add_station(station_name, std::slice::from_ref(&fixture))
+        .await?;
     let station = db
         .stations()
         .await?

@@ -41,7 +41,10 @@ async fn setup(engine: Engine) -> Option<(TestDb, TestServer, Tokens, String)> {
         .await
         .unwrap()
         .id;
-    let station = db.add_station("ict-1", &[fixture.clone()]).await.unwrap();
+    let station = db
+        .add_station("ict-1", std::slice::from_ref(&fixture))
+        .await
+        .unwrap();
     let other_station = db.add_station("ict-2", &[other]).await.unwrap();
     assert!(
         db.add_station("ict-1", &[]).await.is_err(),

@@ -55,7 +55,7 @@ async fn load(engine: Engine) {
     let mut tokens = Vec::new();
     for k in 0..CLIENTS {
         tokens.push(
-            db.add_station(&format!("station-{k}"), &[fixture.clone()])
+            db.add_station(&format!("station-{k}"), std::slice::from_ref(&fixture))
                 .await
                 .unwrap(),
         );
