@@ -12,7 +12,7 @@ use pogo_service::{ProbeVerdict, ServiceConfig};
 fn browser_ready() -> bool {
     let ok = std::path::Path::new("/usr/bin/chromium").exists()
         && std::path::Path::new("/usr/bin/chromedriver").exists()
-        && std::process::Command::new("python3")
+        && std::process::Command::new("/usr/bin/python3")
             .args(["-c", "import selenium"])
             .status()
             .is_ok_and(|s| s.success());
@@ -73,7 +73,7 @@ async fn a_person_sees_the_fixture_and_records_maintenance() {
         demo.fixture.clone(),
         out.display().to_string(),
     ];
-    let output = tokio::process::Command::new("python3")
+    let output = tokio::process::Command::new("/usr/bin/python3")
         .args(&args)
         .output()
         .await
