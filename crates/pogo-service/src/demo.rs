@@ -137,6 +137,14 @@ pub async fn fill(
             let _: RunReceipt = db.ingest_run(&station, &run, config).await?;
             runs += 1;
         }
+        if (day + 1) % 10 == 0 {
+            let clean = crate::MaintenanceRequest {
+                kind: crate::MaintenanceKind::Clean,
+                probe: None,
+                note: Some("routine cleaning of every probe (demo)".into()),
+            };
+            db.record_maintenance(&fixture, &clean).await?;
+        }
     }
     Ok(Some(DemoSummary {
         fixture,

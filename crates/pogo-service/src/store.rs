@@ -688,6 +688,111 @@ impl Database {
         Ok((to_u64(runs), to_u64(readings)))
     }
 
+    /// Benchmark baseline: the run and reading rows of `runs` inserted the plain way, in
+    /// one transaction with multi-row INSERTs of 1000 readings (no judgement, no
+    /// counters), attributed to the first station. Returns the readings inserted.
+    pub async fn bulk_insert_rows(&self, runs: &[Run]) -> Result<u64> {
+        let _w = self.writer().await;
+        let mut tx = self.pool.begin().await?;
+        let station: i64 = sqlx::query("SELECT id FROM stations ORDER BY id LIMIT 1")
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        let mut rows: Vec<(i64, &pogo_qc::run::Reading)> = Vec::new();
+        for run in runs {
+            let id: i64 = sqlx::query(
+                "INSERT INTO runs (uuid, fixture_id, station_id, started_at, finished_at, actuations, \
+                 dut_serial, result, readings, body_sha256, received_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10) RETURNING id",
+            )
+            .bind(run.uuid.to_string())
+            .bind(&run.fixture)
+            .bind(station)
+            .bind(ts(run.started_at))
+            .bind(ts(run.finished_at))
+            .bind(to_i64(run.actuations)?)
+            .bind(run.dut_serial.clone())
+            .bind(run.result.map(|r| format!("{r:?}").to_lowercase()))
+            .bind(to_i64(run.readings.len() as u64)?)
+            .bind(ts(Utc::now()))
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+            rows.extend(run.readings.iter().map(|r| (id, r)));
+        }
+        for chunk in rows.chunks(1000) {
+            let mut sql = String::from(
+                "INSERT INTO readings (run_id, probe_id, kind, value, unit, canonical_value, verdict, \
+                 actuations_since_install) VALUES ",
+            );
+            for i in 0..chunk.len() {
+                let b = i * 6;
+                if i > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, NULL, 0)",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    b + 6
+                ));
+            }
+            let mut q = sqlx::query(&sql);
+            for (id, r) in chunk {
+                q = q
+                    .bind(*id)
+                    .bind(r.probe.clone())
+                    .bind(r.kind.name())
+                    .bind(r.value)
+                    .bind(r.unit.clone())
+                    .bind(r.value);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(rows.len() as u64)
+    }
+
+    /// Benchmark support: `count` more synthetic contact resistance readings of the
+    /// fixture's probes `P1`..`P19` under one new run, generated inside the database
+    /// (history for page timings; the kept counters are not changed).
+    pub async fn bulk_fill_readings(&self, fixture: &str, count: u64) -> Result<()> {
+        let _w = self.writer().await;
+        let mut tx = self.pool.begin().await?;
+        let station: i64 = sqlx::query("SELECT id FROM stations ORDER BY id LIMIT 1")
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get(0)?;
+        let now = ts(Utc::now());
+        let run: i64 = sqlx::query(
+            "INSERT INTO runs (uuid, fixture_id, station_id, started_at, finished_at, actuations, \
+             readings, body_sha256, received_at) VALUES ($1, $2, $3, $4, $4, 0, $5, '', $4) RETURNING id",
+        )
+        .bind(uuid::Uuid::new_v4().to_string())
+        .bind(fixture)
+        .bind(station)
+        .bind(&now)
+        .bind(to_i64(count)?)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
+        sqlx::query(
+            "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < $1) \
+             INSERT INTO readings (run_id, probe_id, kind, value, unit, canonical_value, verdict, \
+             actuations_since_install) SELECT $2, 'P' || (x % 19 + 1), 'contact_resistance', \
+             10.0 + (x % 50) / 10.0, 'mohm', 10.0 + (x % 50) / 10.0, 'pass', x / 19 FROM c",
+        )
+        .bind(to_i64(count)?)
+        .bind(run)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// True when the database checks clean (SQLite's `PRAGMA integrity_check`;
     /// PostgreSQL checks itself on start).
     pub async fn integrity_ok(&self) -> Result<bool> {
@@ -1092,13 +1197,15 @@ pub fn due_items(status: &FixtureStatus, config: &ServiceConfig) -> Vec<DueItem>
             );
         }
     }
-    items.sort_by(|a, b| {
-        (!a.overdue, a.action, &a.due_date, &a.probe).cmp(&(
-            !b.overdue,
-            b.action,
-            &b.due_date,
-            &b.probe,
-        ))
-    });
+    let key = |d: &DueItem| {
+        (
+            !d.overdue,
+            d.action,
+            d.due_date.clone(),
+            pogo_qc::measurements::natural_key(&d.probe),
+            d.probe.clone(),
+        )
+    };
+    items.sort_by_key(key);
     items
 }

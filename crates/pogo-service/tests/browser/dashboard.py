@@ -39,7 +39,11 @@ try:
     seen["map_dots"] = len(driver.find_elements(By.CSS_SELECTOR, "svg[aria-label='probe map'] circle"))
     seen["wear_charts"] = len(driver.find_elements(By.CSS_SELECTOR, "svg[aria-label^='wear of']"))
     seen["page_source_has_token"] = token in driver.page_source
+    # The whole page in one picture (the page itself needs no script).
+    height = driver.execute_script("return document.body.scrollHeight")
+    driver.set_window_size(1200, min(int(height) + 100, 12000))
     driver.save_screenshot(out + "/fixture.png")
+    driver.set_window_size(1200, 1600)
 
     Select(driver.find_element(By.NAME, "kind")).select_by_value("clean")
     Select(driver.find_element(By.NAME, "probe")).select_by_value("P3")
