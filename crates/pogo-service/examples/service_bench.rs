@@ -9,6 +9,9 @@
 //! `cargo run --release -p pogo-service --example service_bench -- [RUNS] [READINGS]`
 //! (defaults 10000 and 10000000).
 
+// A benchmark program reports on stdout.
+#![allow(clippy::print_stdout)]
+
 use pogo_qc::measurements::Kind;
 use pogo_qc::run::{Reading, Run, RunResult};
 use pogo_service::http::AppState;
