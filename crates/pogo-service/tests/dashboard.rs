@@ -120,10 +120,15 @@ async fn a_person_sees_the_fixture_and_records_maintenance() {
         .maintenance_log(Some(&demo.fixture), 10)
         .await
         .unwrap();
-    assert_eq!(log.len(), 1);
+    // Newest first: the form's event, then the demo's routine cleaning.
+    assert_eq!(log.len(), 2, "{log:?}");
     assert_eq!(
-        (log[0].kind.as_str(), log[0].probe.as_deref()),
-        ("clean", Some("P3"))
+        (
+            log[0].kind.as_str(),
+            log[0].probe.as_deref(),
+            log[0].note.as_str()
+        ),
+        ("clean", Some("P3"), "cleaned in the browser test")
     );
     for shot in ["index.png", "fixture.png", "after-maintenance.png"] {
         let len = std::fs::metadata(out.join(shot)).unwrap().len();
