@@ -12,6 +12,7 @@ mod diff;
 mod export;
 mod progress;
 mod qc;
+mod serve;
 mod station;
 mod tolerance;
 
@@ -47,6 +48,8 @@ enum Command {
     /// Test station: measure a fixture with real instruments, count lid closures, send runs
     #[command(subcommand)]
     Station(station::StationCommand),
+    /// The fixture service: registry, station uploads, probe wear, dashboard
+    Serve(serve::ServeArgs),
 }
 
 fn main() -> ExitCode {
@@ -60,6 +63,7 @@ fn main() -> ExitCode {
         Command::Tolerance(args) => tolerance::run(args),
         Command::Qc(cmd) => qc::run(cmd),
         Command::Station(cmd) => station::run(cmd),
+        Command::Serve(args) => serve::run_serve(args),
     };
     match result {
         Ok(code) => code,

@@ -32,6 +32,8 @@ pub enum StationCommand {
     Force(Box<ForceArgs>),
     /// Count lid closures with a lid switch
     Cycles(Box<CyclesArgs>),
+    /// Add a test station to the fixture service and print its token (shown once)
+    Add(crate::serve::StationAddArgs),
 }
 
 /// Sending runs to the fixture service (store and forward).
@@ -154,6 +156,7 @@ pub fn run(cmd: StationCommand) -> miette::Result<ExitCode> {
         StationCommand::Measure(a) => run_measure(*a),
         StationCommand::Force(a) => run_force(*a),
         StationCommand::Cycles(a) => run_cycles(*a),
+        StationCommand::Add(a) => crate::serve::run_station_add(a),
     }
 }
 

@@ -1,0 +1,215 @@
+//! `pogo serve` killed with SIGKILL in the middle of 16 stations' uploads and started
+//! again: every run that got a 2xx is there, the database opens clean, and the retries
+//! of the unacknowledged runs are stored once (counters equal the sums of the runs).
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+const CLIENTS: usize = 16;
+const RUNS: usize = 480;
+
+fn pogo() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_pogo"))
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `pogo serve` and waits for its "listening" line.
+fn serve(data: &Path, port: u16) -> Child {
+    let mut child = pogo()
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data"])
+        .arg(data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    loop {
+        let line = lines.next().expect("pogo serve printed nothing").unwrap();
+        let token = read_token_if_any(data);
+        assert!(
+            token.is_empty() || !line.contains(&token),
+            "a token was printed"
+        );
+        if line.contains("listening on http://") {
+            break;
+        }
+    }
+    child
+}
+
+fn read_token_if_any(data: &Path) -> String {
+    std::fs::read_to_string(data.join("admin-token"))
+        .map(|t| t.trim().to_string())
+        .unwrap_or_default()
+}
+
+fn run_body(i: usize, fixture: &str) -> String {
+    let readings: Vec<String> = (0..100)
+        .map(|k| {
+            format!(
+                r#"{{"probe":"P{}","kind":"contact_resistance","value":{},"unit":"mohm"}}"#,
+                1 + (i + k) % 19,
+                10.0 + (k % 7) as f64
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"uuid":"{}","fixture":"{fixture}","started_at":"2026-12-01T08:00:00Z","finished_at":"2026-12-01T08:00:30Z","actuations":{},"readings":[{}]}}"#,
+        uuid::Uuid::from_u64_pair(7, i as u64),
+        1 + i % 3,
+        readings.join(",")
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn acknowledged_runs_survive_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("pogo-data");
+    let port = free_port();
+    let mut server = serve(&data, port);
+    let base = format!("http://127.0.0.1:{port}");
+    let admin = read_token_if_any(&data);
+    assert_eq!(admin.len(), 64);
+
+    let fixture_json = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../pogo-service/demo/pogo-demo-fixture.json"
+    ))
+    .unwrap();
+    let c = reqwest::Client::new();
+    let r = c
+        .post(format!("{base}/api/v1/fixtures"))
+        .bearer_auth(&admin)
+        .body(fixture_json)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let fixture = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = pogo()
+        .args(["station", "add", "line-1", "--fixtures", &fixture, "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let station = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert_eq!(station.len(), 64);
+
+    // 16 clients post; the server is killed once 120 runs are acknowledged.
+    let acked = Arc::new(AtomicUsize::new(0));
+    let mut tasks = Vec::new();
+    for k in 0..CLIENTS {
+        let (c, base, station, fixture, acked) = (
+            c.clone(),
+            base.clone(),
+            station.clone(),
+            fixture.clone(),
+            acked.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut result = Vec::new();
+            for i in (k..RUNS).step_by(CLIENTS) {
+                let r = c
+                    .post(format!("{base}/api/v1/runs"))
+                    .bearer_auth(&station)
+                    .body(run_body(i, &fixture))
+                    .send()
+                    .await;
+                let ok = matches!(&r, Ok(r) if r.status().is_success());
+                if ok {
+                    acked.fetch_add(1, Ordering::SeqCst);
+                }
+                result.push((i, ok));
+            }
+            result
+        }));
+    }
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    while acked.load(Ordering::SeqCst) < 120 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+    server.kill().unwrap(); // SIGKILL
+    server.wait().unwrap();
+    let mut acknowledged = Vec::new();
+    let mut unacknowledged = Vec::new();
+    for t in tasks {
+        for (i, ok) in t.await.unwrap() {
+            if ok {
+                acknowledged.push(i)
+            } else {
+                unacknowledged.push(i)
+            }
+        }
+    }
+    assert!(acknowledged.len() >= 120, "{}", acknowledged.len());
+    assert!(
+        !unacknowledged.is_empty(),
+        "the kill came after the load ended"
+    );
+
+    // Start again: every acknowledged run is there (a replay answers 200), the
+    // unacknowledged ones are stored once on retry.
+    let mut server = serve(&data, port);
+    for &i in &acknowledged {
+        let r = c
+            .post(format!("{base}/api/v1/runs"))
+            .bearer_auth(&station)
+            .body(run_body(i, &fixture))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "acknowledged run {i} was lost");
+    }
+    for &i in &unacknowledged {
+        for _ in 0..2 {
+            let r = c
+                .post(format!("{base}/api/v1/runs"))
+                .bearer_auth(&station)
+                .body(run_body(i, &fixture))
+                .send()
+                .await
+                .unwrap();
+            assert!(r.status() == 200 || r.status() == 201, "{}", r.status());
+        }
+    }
+    let f: serde_json::Value = c
+        .get(format!("{base}/api/v1/fixtures/{fixture}"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let expected: u64 = (0..RUNS).map(|i| 1 + (i % 3) as u64).sum();
+    assert_eq!(f["actuations_total"], expected);
+    server.kill().unwrap();
+    server.wait().unwrap();
+
+    let db = pogo_service::Database::connect(&pogo_service::sqlite_url(&data), 1)
+        .await
+        .unwrap();
+    assert!(db.integrity_ok().await.unwrap(), "the database opens clean");
+    assert_eq!(
+        db.stored_counts().await.unwrap(),
+        (RUNS as u64, RUNS as u64 * 100)
+    );
+    db.close().await;
+}

@@ -1,0 +1,220 @@
+//! Benchmark of the fixture service on SQLite (not a test; see BENCHMARKS.md):
+//! 1. ingest over HTTP: 16 station clients post RUNS runs of 100 readings at once
+//!    (one request in flight per client); runs/s, readings/s, p50/p99 latency;
+//! 2. SQLite's own batched insert of the same run and reading rows in one process
+//!    (one transaction, multi-row INSERTs through the same pool), readings/s;
+//! 3. the fixture page and the due list (JSON and HTML) over HTTP with READINGS
+//!    stored readings (bulk-filled), median and worst of 20 requests.
+//!
+//! `cargo run --release -p pogo-service --example service_bench -- [RUNS] [READINGS]`
+//! (defaults 10000 and 10000000).
+
+// A benchmark program reports on stdout.
+#![allow(clippy::print_stdout)]
+
+use pogo_qc::measurements::Kind;
+use pogo_qc::run::{Reading, Run, RunResult};
+use pogo_service::http::AppState;
+use pogo_service::{Database, ServiceConfig};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const CLIENTS: usize = 16;
+
+fn make_run(i: usize, fixture: &str, probes: &[String]) -> Run {
+    let t =
+        chrono::Utc::now() - chrono::Duration::days(30) + chrono::Duration::seconds(i as i64 * 60);
+    Run {
+        uuid: uuid::Uuid::from_u64_pair(1, i as u64),
+        fixture: fixture.into(),
+        started_at: t,
+        finished_at: t + chrono::Duration::seconds(20),
+        actuations: 1,
+        dut_serial: Some(format!("SN-{i}")),
+        result: Some(RunResult::Pass),
+        readings: (0..100)
+            .map(|k| Reading {
+                probe: probes[(i + k) % probes.len()].clone(),
+                kind: Kind::ContactResistance,
+                value: 10.0 + ((i * 7 + k * 13) % 50) as f64 / 10.0,
+                unit: "mohm".into(),
+            })
+            .collect(),
+    }
+}
+
+async fn start(db: Database) -> (String, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let state = Arc::new(AppState {
+        db,
+        config: ServiceConfig::default(),
+    });
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(pogo_service::http::serve(listener, state, async {
+        let _ = rx.await;
+    }));
+    (base, tx)
+}
+
+fn pct(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
+    let runs = args.first().copied().unwrap_or(10_000);
+    let stored_readings = args.get(1).copied().unwrap_or(10_000_000);
+    let dir = tempfile::tempdir().unwrap();
+
+    // 1. HTTP ingest.
+    std::fs::create_dir_all(dir.path().join("http")).unwrap();
+    let db = Database::connect(&pogo_service::sqlite_url(&dir.path().join("http")), 16)
+        .await
+        .unwrap();
+    let fixture = db
+        .register_fixture(pogo_service::demo::DEMO_FIXTURE_JSON, None)
+        .await
+        .unwrap()
+        .id;
+    let mut tokens = Vec::new();
+    for k in 0..CLIENTS {
+        tokens.push(
+            db.add_station(&format!("s{k}"), std::slice::from_ref(&fixture))
+                .await
+                .unwrap(),
+        );
+    }
+    let probes: Vec<String> = db
+        .fixture_status(&fixture, &ServiceConfig::default(), chrono::Utc::now())
+        .await
+        .unwrap()
+        .probes
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    let bodies: Arc<Vec<String>> = Arc::new(
+        (0..runs)
+            .map(|i| serde_json::to_string(&make_run(i, &fixture, &probes)).unwrap())
+            .collect(),
+    );
+    let (base, stop) = start(db).await;
+    let t0 = Instant::now();
+    let mut tasks = Vec::new();
+    for (k, token) in tokens.into_iter().enumerate() {
+        let (bodies, url) = (bodies.clone(), format!("{base}/api/v1/runs"));
+        tasks.push(tokio::spawn(async move {
+            let c = reqwest::Client::new();
+            let mut lat = Vec::new();
+            for i in (k..bodies.len()).step_by(CLIENTS) {
+                let t = Instant::now();
+                let r = c
+                    .post(&url)
+                    .bearer_auth(&token)
+                    .body(bodies[i].clone())
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 201);
+                lat.push(t.elapsed());
+            }
+            lat
+        }));
+    }
+    let mut lat = Vec::new();
+    for t in tasks {
+        lat.extend(t.await.unwrap());
+    }
+    let http_s = t0.elapsed().as_secs_f64();
+    let _ = stop.send(());
+    lat.sort();
+    let http_rate = (runs * 100) as f64 / http_s;
+    println!(
+        "http ingest: {runs} runs x 100 readings from {CLIENTS} clients in {http_s:.2} s: {:.0} runs/s, {http_rate:.0} readings/s; latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        runs as f64 / http_s,
+        pct(&lat, 0.5),
+        pct(&lat, 0.99),
+        pct(&lat, 1.0)
+    );
+
+    // 2. SQLite's own batched insert of the same rows, one process, one transaction.
+    std::fs::create_dir_all(dir.path().join("batch")).unwrap();
+    let db = Database::connect(&pogo_service::sqlite_url(&dir.path().join("batch")), 1)
+        .await
+        .unwrap();
+    let fixture = db
+        .register_fixture(pogo_service::demo::DEMO_FIXTURE_JSON, None)
+        .await
+        .unwrap()
+        .id;
+    db.add_station("batch", &[]).await.unwrap();
+    let all: Vec<Run> = (0..runs).map(|i| make_run(i, &fixture, &probes)).collect();
+    let t0 = Instant::now();
+    let n = db.bulk_insert_rows(&all).await.unwrap();
+    let batch_s = t0.elapsed().as_secs_f64();
+    let batch_rate = n as f64 / batch_s;
+    println!(
+        "sqlite batched insert: {n} readings of {runs} runs in {batch_s:.2} s: {batch_rate:.0} readings/s; http/batched = {:.2}",
+        http_rate / batch_rate
+    );
+
+    // 3. Pages with many stored readings.
+    let extra = stored_readings.saturating_sub(n as usize);
+    let t0 = Instant::now();
+    db.bulk_fill_readings(&fixture, extra as u64).await.unwrap();
+    let (stored_runs, stored) = db.stored_counts().await.unwrap();
+    println!(
+        "filled to {stored} readings ({stored_runs} runs) in {:.1} s",
+        t0.elapsed().as_secs_f64()
+    );
+    let admin_dir = dir.path().join("batch");
+    db.ensure_admin_token(&admin_dir).await.unwrap();
+    let admin = std::fs::read_to_string(admin_dir.join("admin-token")).unwrap();
+    let admin = admin.trim().to_string();
+    let (base, stop) = start(db).await;
+    let c = reqwest::Client::new();
+    for (name, path, cookie) in [
+        (
+            "GET /api/v1/fixtures/{id}",
+            format!("/api/v1/fixtures/{fixture}"),
+            false,
+        ),
+        (
+            "GET /api/v1/fixtures/{id}/due",
+            format!("/api/v1/fixtures/{fixture}/due"),
+            false,
+        ),
+        (
+            "dashboard /fixtures/{id}",
+            format!("/fixtures/{fixture}"),
+            true,
+        ),
+    ] {
+        let mut times = Vec::new();
+        for _ in 0..20 {
+            let t = Instant::now();
+            let mut rq = c.get(format!("{base}{path}"));
+            rq = if cookie {
+                rq.header("cookie", format!("pogo_token={admin}"))
+            } else {
+                rq.bearer_auth(&admin)
+            };
+            let r = rq.send().await.unwrap();
+            assert_eq!(r.status(), 200);
+            let _ = r.bytes().await.unwrap();
+            times.push(t.elapsed());
+        }
+        times.sort();
+        println!(
+            "{name} with {stored} readings stored: median {:.1} ms, max {:.1} ms (20 requests)",
+            pct(&times, 0.5),
+            pct(&times, 1.0)
+        );
+    }
+    let _ = stop.send(());
+}
