@@ -1,0 +1,169 @@
+//! Store and forward against the real service: `pogo serve` is down while a station
+//! measures (the run waits on disk), comes back on the same port and data, and the
+//! station's next run sends both. Every run arrives exactly once: the service's
+//! lifetime actuations equal the runs made, and the queue is empty.
+
+use pogo_station::sim::{SimConfig, Simulator};
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+fn pogo() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_pogo"))
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `pogo serve` on `port` with its data in `data` and waits until it listens.
+fn serve(data: &Path, port: u16) -> Child {
+    let mut child = pogo()
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data"])
+        .arg(data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    loop {
+        let line = lines.next().expect("pogo serve printed nothing").unwrap();
+        if line.contains("listening on http://") {
+            break;
+        }
+    }
+    child
+}
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../pogo-station/tests/data/fixture_small.json")
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+/// One `pogo station measure` against the simulator, posting to `base`.
+fn measure(sim: &Simulator, dir: &Path, base: &str, token: &str) -> Output {
+    pogo()
+        .args(["station", "measure"])
+        .arg(fixture())
+        .args([
+            "--dmm",
+            &sim.dmm_resource(),
+            "--switch",
+            &sim.switch_resource(),
+        ])
+        .arg("--out")
+        .arg(dir.join("m.csv"))
+        .args(["--timeout-ms", "500", "--post", base, "--token", token])
+        .arg("--queue")
+        .arg(dir.join("queue"))
+        .output()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runs_made_while_the_real_service_is_down_arrive_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("pogo-data");
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = serve(&data, port);
+    let admin = std::fs::read_to_string(data.join("admin-token"))
+        .unwrap()
+        .trim()
+        .to_string();
+
+    // Register the fixture and a station that may use it.
+    let body = std::fs::read(fixture()).unwrap();
+    let c = reqwest::Client::new();
+    let r = c
+        .post(format!("{base}/api/v1/fixtures"))
+        .bearer_auth(&admin)
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let id = r.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        id,
+        pogo_fixture::fixture_id(&body),
+        "station and service agree"
+    );
+    let o = pogo()
+        .args(["station", "add", "bench-1", "--fixtures", &id, "--data"])
+        .arg(&data)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let token = String::from_utf8(o.stdout).unwrap().trim().to_string();
+
+    // The service goes down; the station measures anyway and keeps the run.
+    server.kill().unwrap();
+    server.wait().unwrap();
+    let sim = Simulator::start(SimConfig {
+        reference_mohm: 30.0,
+        contact_mohm: BTreeMap::from([
+            (1, Some(5.0)),
+            (2, Some(6.5)),
+            (3, Some(27.0)),
+            (4, Some(9.0)),
+            (5, Some(12.25)),
+        ]),
+        reading_time: Duration::ZERO,
+    })
+    .unwrap();
+    let o = measure(&sim, dir.path(), &base, &token);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("1 run(s) wait in"), "{}", text(&o));
+
+    // Back on the same port and data: the next run sends both, each once.
+    let mut server = serve(&data, port);
+    let o = measure(&sim, dir.path(), &base, &token);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(
+        text(&o).matches("stored by the service").count(),
+        2,
+        "{}",
+        text(&o)
+    );
+    let pending = dir.path().join("queue/pending");
+    assert!(std::fs::read_dir(&pending).unwrap().next().is_none());
+
+    let status: serde_json::Value = c
+        .get(format!("{base}/api/v1/fixtures/{id}"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["actuations_total"], 2, "{status}");
+    let p3 = status["probes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == "P3")
+        .unwrap_or_else(|| panic!("no P3 in {status}"));
+    // The planted 27 mOhm contact, the reference path subtracted by the station.
+    let r = p3["last_resistance_mohm"].as_f64().unwrap();
+    assert!((r - 27.0).abs() < 1e-6, "{p3}");
+    server.kill().unwrap();
+    server.wait().unwrap();
+}
