@@ -11,8 +11,10 @@
 //! # Ok::<(), pogo_board::BoardError>(())
 //! ```
 
+pub mod cam;
 mod error;
 pub mod geometry;
+pub mod ipc2581;
 pub mod ipc356;
 pub mod kicad;
 pub mod model;

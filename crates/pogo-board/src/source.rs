@@ -14,6 +14,7 @@ const XZ_MAGIC: &[u8] = &[0xfd, b'7', b'z', b'X', b'Z', 0x00];
 pub enum Detected {
     KicadPcb,
     Ipc356,
+    Ipc2581,
 }
 
 /// Reads a board file: KiCad `.kicad_pcb` or IPC-D-356(A), plain, gzip or xz.
@@ -71,6 +72,7 @@ pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Board> {
     let text: &[u8] = plain.as_deref().unwrap_or(bytes);
     match detect(name, text)? {
         Detected::KicadPcb => crate::kicad::read_bytes(name, text),
+        Detected::Ipc2581 => crate::ipc2581::read(name, text),
         Detected::Ipc356 => {
             let s = std::str::from_utf8(text).map_err(|e| BoardError::UnknownFormat {
                 path: name.to_string(),
@@ -127,6 +129,9 @@ pub fn detect(name: &str, text: &[u8]) -> Result<Detected> {
     }
     if t.is_empty() {
         return Err(unknown("the file is empty".into()));
+    }
+    if t[0] == b'<' && crate::ipc2581::looks_like_ipc2581(t) {
+        return Ok(Detected::Ipc2581);
     }
     if t[0] == b'(' {
         let mut head = &t[1..];

@@ -187,6 +187,10 @@ fn info(a: &InfoArgs) -> miette::Result<ExitCode> {
             )),
         ),
         SourceFormat::Ipc356 { .. } => ("ipc-d-356", None, None),
+        SourceFormat::Ipc2581 { revision, .. } => {
+            ("ipc-2581", None, Some(format!("revision {revision}")))
+        }
+        SourceFormat::OdbPlusPlus { .. } => ("odb++", None, None),
     };
     let bbox = board
         .outline
