@@ -18,6 +18,7 @@ pub mod ipc2581;
 pub mod ipc356;
 pub mod kicad;
 pub mod model;
+pub mod odb;
 pub mod sexpr;
 pub mod source;
 pub mod view;
