@@ -82,8 +82,11 @@ fn diagnose(path: &Path, e: BoardError) -> miette::Report {
         found,
     } = &e
     {
-        // Show only the lines around the error: the file may be 100 MB.
-        if let Some((snippet, at)) = snippet_around(path, *offset) {
+        // Show only the lines around the error: the file may be 100 MB. An error in a
+        // file inside an archive (ODB++) names that member: no snippet of the archive.
+        if *p == path.display().to_string()
+            && let Some((snippet, at)) = snippet_around(path, *offset)
+        {
             let len = (*len).min(snippet.len() - at);
             let span = SourceSpan::new(at.into(), len);
             return miette::Report::new(SyntaxDiagnostic {

@@ -213,13 +213,13 @@ fn footprints(doc: &Doc, roles: &[Role]) -> Vec<Footprint> {
 fn footprint_rotation(rotation_deg: f64, side: Side) -> f64 {
     normalize_deg(match side {
         Side::Top => rotation_deg,
-        Side::Bottom => 180.0 - rotation_deg,
+        Side::Bottom => 360.0 - rotation_deg,
     })
 }
 
 fn pad_rotation(rotation_deg: f64, mirror: bool) -> f64 {
     normalize_deg(if mirror {
-        180.0 - rotation_deg
+        360.0 - rotation_deg
     } else {
         rotation_deg
     })
@@ -228,7 +228,7 @@ fn pad_rotation(rotation_deg: f64, mirror: bool) -> f64 {
 fn normalize_deg(a: f64) -> f64 {
     let r = a.rem_euclid(360.0);
     let r = (r * 1e9).round() / 1e9;
-    if r >= 360.0 { 0.0 } else { r }
+    if r >= 360.0 { 0.0 } else { r + 0.0 }
 }
 
 /// A package-frame polygon placed on the board: mirrored (x negated) on the bottom,

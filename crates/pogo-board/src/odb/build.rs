@@ -30,7 +30,7 @@ fn page(p: PointMm) -> PointMm {
 fn normalize_deg(a: f64) -> f64 {
     let r = a.rem_euclid(360.0);
     let r = (r * 1e9).round() / 1e9;
-    if r >= 360.0 { 0.0 } else { r }
+    if r >= 360.0 { 0.0 } else { r + 0.0 }
 }
 
 pub(super) fn build(job: &Job) -> Result<Board> {
@@ -320,6 +320,17 @@ impl PadIndex {
             .get(&position_key(pin.at))
             .map(Vec::as_slice)
             .unwrap_or(&[]);
+        let drilled = here.iter().any(|&(li, pi)| {
+            let (role, f) = &layers[li];
+            *role == Role::Drill && hole_kind(f, &f.pads[pi].attrs) != HoleKind::Via
+        }) || self.slot_at(layers, pin.at).is_some();
+        // A surface pad is only on its component's side: an edge connector may have
+        // pads at the same place on both sides.
+        let on_this_side = |role: &Role| match role {
+            Role::Copper(s) => drilled || *s == Some(side),
+            Role::Mask(s) | Role::Paste(s) => drilled || *s == side,
+            _ => true,
+        };
         let (mut front, mut back, mut fm, mut bm, mut fp, mut bp) =
             (false, false, false, false, false, false);
         let mut copper: Option<(&records::PadRec, &CamShape, bool)> = None;
@@ -328,6 +339,9 @@ impl PadIndex {
         for &(li, pi) in here {
             let (role, f) = &layers[li];
             let rec = &f.pads[pi];
+            if !on_this_side(role) {
+                continue;
+            }
             match role {
                 Role::Copper(s) if !is_via_pad(f, &rec.attrs) => {
                     front |= *s == Some(Side::Top);
