@@ -239,7 +239,18 @@ fn info(a: &InfoArgs) -> miette::Result<ExitCode> {
                         s += &format!("generator:   {g}\n");
                     }
                 }
-                None => s += "format:      IPC-D-356 netlist\n",
+                None => {
+                    s += match &board.format {
+                        SourceFormat::Ipc2581 { revision, units } => {
+                            format!("format:      IPC-2581 revision {revision} ({units})\n")
+                        }
+                        SourceFormat::OdbPlusPlus { units } => {
+                            format!("format:      ODB++ job ({units})\n")
+                        }
+                        _ => "format:      IPC-D-356 netlist\n".to_string(),
+                    }
+                    .as_str()
+                }
             }
             if board.footprints_known {
                 s += &format!("footprints:  {}\n", board.footprints.len());

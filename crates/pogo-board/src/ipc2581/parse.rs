@@ -806,13 +806,10 @@ impl<'a> Parser<'a> {
         match tag {
             Tag::Entry => {
                 if let Some((id, shape)) = self.entry.take() {
-                    let shape = shape.ok_or_else(|| {
-                        self.error(
-                            self.at,
-                            format!("a primitive shape in dictionary entry \"{id}\""),
-                            "none",
-                        )
-                    })?;
+                    // An entry drawn only with lines and arcs (a figure) has no area.
+                    let shape = shape.unwrap_or(CamShape::Other {
+                        size: SizeMm::default(),
+                    });
                     let table = if self.dict_is_user {
                         &mut self.user
                     } else {
