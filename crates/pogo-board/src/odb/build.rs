@@ -27,6 +27,19 @@ fn page(p: PointMm) -> PointMm {
     PointMm::new(p.x, -p.y)
 }
 
+/// A package-frame ring placed on the board: mirrored (x negated) on the bottom, then
+/// turned clockwise by `angle_deg` (file frame, y up), moved, and put in page frame.
+fn place(points: &[PointMm], at: PointMm, angle_deg: f64, mirror: bool) -> Ring {
+    let (s, c) = (-angle_deg).to_radians().sin_cos();
+    points
+        .iter()
+        .map(|p| {
+            let x = if mirror { -p.x } else { p.x };
+            page(PointMm::new(at.x + x * c - p.y * s, at.y + x * s + p.y * c))
+        })
+        .collect()
+}
+
 fn normalize_deg(a: f64) -> f64 {
     let r = a.rem_euclid(360.0);
     let r = (r * 1e9).round() / 1e9;
@@ -79,9 +92,9 @@ pub(super) fn build(job: &Job) -> Result<Board> {
             layers.push((row.role, f));
         }
     }
-    let net_names = match job.text(&format!("{step_dir}/eda/data"))? {
-        Some(t) => records::net_names(&t),
-        None => Vec::new(),
+    let (net_names, packages) = match job.text(&format!("{step_dir}/eda/data"))? {
+        Some(t) => (records::net_names(&t), records::package_outlines(&t, units)),
+        None => (Vec::new(), Vec::new()),
     };
     let mut comps = Vec::new();
     for row in &rows {
@@ -121,6 +134,16 @@ pub(super) fn build(job: &Job) -> Result<Board> {
                 nets.id(net.map(String::as_str)),
             ));
         }
+        // The package outline (KiCad writes the courtyard there) placed on the board.
+        let courtyard: Vec<PolygonMm> = packages
+            .get(c.package)
+            .filter(|o| o.len() >= 3)
+            .map(|o| PolygonMm {
+                outer: place(o, c.at, c.angle_deg, *side == Side::Bottom),
+                holes: vec![],
+            })
+            .into_iter()
+            .collect();
         let value = c
             .properties
             .iter()
@@ -135,8 +158,12 @@ pub(super) fn build(job: &Job) -> Result<Board> {
             rotation_deg: normalize_deg(-c.angle_deg),
             attributes: FootprintAttributes::default(),
             properties: c.properties.iter().cloned().collect(),
-            courtyard: Vec::new(),
-            courtyard_bbox: None,
+            courtyard: courtyard.clone(),
+            courtyard_bbox: courtyard.first().map(|poly| {
+                let mut b = BoxMm::EMPTY;
+                poly.outer.iter().for_each(|p| b.include(*p));
+                b
+            }),
             fab: Vec::new(),
             silk_bbox: None,
             body_height_mm: None,

@@ -568,6 +568,8 @@ fn corners(digits: &str) -> Chamfers {
 /// A component and its pins (`CMP` and its `TOP` records).
 #[derive(Debug, Clone)]
 pub struct Cmp {
+    /// Index of its package in `eda/data` (`PKG` order).
+    pub package: usize,
     pub refdes: String,
     pub part: String,
     pub at: PointMm,
@@ -641,7 +643,9 @@ pub fn components(file: &str, text: &str, default: Units) -> Result<Vec<Cmp>, Bo
                 let refdes = words.get(6).ok_or_else(|| {
                     place.error(6, "a reference designator", "the end of the line")
                 })?;
+                let package = place.index(&words, 1, "package number")?;
                 out.push(Cmp {
+                    package,
                     refdes: refdes.to_string(),
                     part: words.get(7).unwrap_or(&"").to_string(),
                     at,
@@ -695,6 +699,98 @@ pub fn components(file: &str, text: &str, default: Units) -> Result<Vec<Cmp>, Bo
         }
     }
     Ok(out)
+}
+
+/// The outline of each `PKG` of `eda/data`, in `PKG` order (package frame, file
+/// units converted to mm): its first `CT`...`CE` contour or `RC`/`CR`/`SQ` record
+/// before the first `PIN`; empty when the package gives none.
+pub fn package_outlines(text: &str, default: Units) -> Vec<Vec<PointMm>> {
+    let mut units = default;
+    let mut out: Vec<Vec<PointMm>> = Vec::new();
+    let mut in_pins = false;
+    let mut contour: Option<Vec<PointMm>> = None;
+    for raw in text.lines() {
+        let words: Vec<&str> = raw
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .split_whitespace()
+            .collect();
+        let Some(&head) = words.first() else {
+            continue;
+        };
+        let s = units.coord_mm();
+        let num = |i: usize| {
+            words
+                .get(i)
+                .and_then(|w| w.parse::<f64>().ok())
+                .map(|v| v * s)
+        };
+        match head {
+            h if h.starts_with("UNITS=") => units = Units::parse(&h[6..]).unwrap_or(units),
+            "PKG" => {
+                out.push(Vec::new());
+                in_pins = false;
+                contour = None;
+            }
+            "PIN" => in_pins = true,
+            _ if in_pins || out.last().is_none_or(|o| !o.is_empty()) => {}
+            "OB" | "OS" => {
+                if let (Some(x), Some(y)) = (num(1), num(2)) {
+                    contour
+                        .get_or_insert_with(Vec::new)
+                        .push(PointMm::new(x, y));
+                }
+            }
+            "OC" => {
+                if let (Some(x), Some(y), Some(cx), Some(cy)) = (num(1), num(2), num(3), num(4)) {
+                    let pts = contour.get_or_insert_with(Vec::new);
+                    let end = PointMm::new(x, y);
+                    let start = *pts.last().unwrap_or(&end);
+                    let cw = matches!(words.get(5), Some(&"Y") | Some(&"y"));
+                    arc_points(pts, start, end, PointMm::new(cx, cy), cw);
+                }
+            }
+            "CE" => {
+                if let (Some(c), Some(last)) = (contour.take(), out.last_mut()) {
+                    *last = c;
+                }
+            }
+            "RC" => {
+                if let (Some(x), Some(y), Some(w), Some(h), Some(last)) =
+                    (num(1), num(2), num(3), num(4), out.last_mut())
+                {
+                    *last = vec![
+                        PointMm::new(x, y),
+                        PointMm::new(x + w, y),
+                        PointMm::new(x + w, y + h),
+                        PointMm::new(x, y + h),
+                    ];
+                }
+            }
+            "SQ" => {
+                if let (Some(x), Some(y), Some(h), Some(last)) =
+                    (num(1), num(2), num(3), out.last_mut())
+                {
+                    *last = vec![
+                        PointMm::new(x - h, y - h),
+                        PointMm::new(x + h, y - h),
+                        PointMm::new(x + h, y + h),
+                        PointMm::new(x - h, y + h),
+                    ];
+                }
+            }
+            "CR" => {
+                if let (Some(x), Some(y), Some(r), Some(last)) =
+                    (num(1), num(2), num(3), out.last_mut())
+                {
+                    *last = crate::geometry::circle_ring(PointMm::new(x, y), r, 64);
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Net names of `eda/data`, in `NET` order.
