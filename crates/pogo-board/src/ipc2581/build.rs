@@ -102,7 +102,10 @@ impl Nets {
     }
 }
 
-pub(super) fn build(path_name: &str, doc: Doc) -> Result<Board> {
+pub(super) fn build(path_name: &str, mut doc: Doc) -> Result<Board> {
+    if doc.written_by_kicad {
+        undo_kicad_renames(&mut doc);
+    }
     let roles = roles(&doc.layers);
     let mut nets = Nets {
         nets: Vec::new(),
@@ -320,10 +323,7 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
                 .shape
                 .cloned()
                 .unwrap_or(CamShape::Circle { diameter_mm: 0.0 });
-            let (comp, mut pin) = f.pin.clone().unwrap_or_default();
-            if doc.written_by_kicad {
-                kicad_pin_name(&mut pin, refs);
-            }
+            let (comp, pin) = f.pin.clone().unwrap_or_default();
             let kind = match drill {
                 Some((_, Plating::NonPlated)) => PadKind::NpThruHole,
                 Some(_) => PadKind::ThruHole,
@@ -339,7 +339,7 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
                 kind,
                 shape: shape.pad_shape(),
                 size_mm: shape.size(),
-                position: page(f.location),
+                position: page(anchor(doc, f)),
                 rotation_deg: pad_rotation(f.rotation_deg, f.mirror),
                 drill: drill.map(|(d, _)| d),
                 layers: a.layers.clone(),
@@ -357,19 +357,88 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
         .collect()
 }
 
-/// Undoes the two renamings of KiCad's IPC-2581 export: a pad without a number is
-/// written `PAD<n>` (its index in the footprint), and a pad number that is also a
-/// reference designator on the board (`D1`) gets `_1` appended to keep names unique.
-fn kicad_pin_name(pin: &mut String, refs: &HashMap<&str, usize>) {
-    if pin
-        .strip_prefix("PAD")
-        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-    {
-        pin.clear();
-    } else if let Some(base) = pin.strip_suffix("_1")
-        && refs.contains_key(base)
-    {
-        pin.truncate(base.len());
+/// The pad's anchor (file frame): its location, less the pad stack's hole offset
+/// turned with the pad, so a pad with an offset hole sits where KiCad puts it.
+fn anchor(doc: &Doc, f: &PadFeature) -> PointMm {
+    let Some(o) = f
+        .padstack
+        .as_ref()
+        .and_then(|ps| doc.padstack_hole_offsets.get(ps))
+    else {
+        return f.location;
+    };
+    let x = if f.mirror { -o.x } else { o.x };
+    let (s, c) = f.rotation_deg.to_radians().sin_cos();
+    PointMm::new(
+        f.location.x - (x * c - o.y * s),
+        f.location.y - (x * s + o.y * c),
+    )
+}
+
+/// Undoes the renamings of KiCad's IPC-2581 export, which keeps reference
+/// designators and pin names in one namespace: a pad without a number is written
+/// `PAD<n>` (its index in the footprint), and a name already used (a pin `D1` and a
+/// diode `D1`) gets `_1` appended, on the pin or on the component, whichever came
+/// second.
+fn undo_kicad_renames(doc: &mut Doc) {
+    use std::collections::HashSet;
+    let pins: HashSet<String> = doc
+        .pads
+        .iter()
+        .filter_map(|p| p.pin.as_ref().map(|(_, n)| n.clone()))
+        .collect();
+    let before: HashSet<String> = doc.components.iter().map(|c| c.refdes.clone()).collect();
+    let mut renamed: HashMap<String, String> = HashMap::new();
+    for c in &mut doc.components {
+        if let Some(base) = c.refdes.strip_suffix("_1")
+            && pins.contains(base)
+            && !before.contains(base)
+        {
+            renamed.insert(c.refdes.clone(), base.to_string());
+            c.refdes = base.to_string();
+        }
+    }
+    // A reference used by several footprints (`REF**`, `POLY`) is written `REF_1`,
+    // `REF_2`, ...: two or more such names and no plain one give the reference back.
+    let split = |r: &str| -> Option<(String, bool)> {
+        let (base, n) = r.rsplit_once('_')?;
+        (!base.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| (base.to_string(), true))
+    };
+    let mut bases: HashMap<String, usize> = HashMap::new();
+    for c in &doc.components {
+        if let Some((base, _)) = split(&c.refdes) {
+            *bases.entry(base).or_default() += 1;
+        }
+    }
+    let plain: HashSet<String> = doc.components.iter().map(|c| c.refdes.clone()).collect();
+    for c in &mut doc.components {
+        if let Some((base, _)) = split(&c.refdes)
+            && bases.get(&base).is_some_and(|&n| n >= 2)
+            && !plain.contains(&base)
+        {
+            renamed.insert(c.refdes.clone(), base.clone());
+            c.refdes = base;
+        }
+    }
+    let refs: HashSet<String> = doc.components.iter().map(|c| c.refdes.clone()).collect();
+    for p in &mut doc.pads {
+        let Some((comp, pin)) = p.pin.as_mut() else {
+            continue;
+        };
+        if let Some(n) = renamed.get(comp.as_str()) {
+            *comp = n.clone();
+        }
+        if pin
+            .strip_prefix("PAD")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            pin.clear();
+        } else if let Some(base) = pin.strip_suffix("_1")
+            && refs.contains(base)
+        {
+            pin.truncate(base.len());
+        }
     }
 }
 

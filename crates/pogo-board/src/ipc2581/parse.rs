@@ -113,6 +113,9 @@ pub(super) struct Doc {
     pub profile_cutouts: Vec<Vec<PointMm>>,
     /// Pad stack name -> its hole (diameter, plating).
     pub padstack_holes: HashMap<String, (f64, Plating)>,
+    /// Pad stack name -> where its hole is from the pad's location (pad frame), when
+    /// not at it: the pad's anchor (KiCad's pad position) is the hole.
+    pub padstack_hole_offsets: HashMap<String, PointMm>,
     /// Every `PadStackDef` name.
     pub padstacks: std::collections::HashSet<String>,
     pub packages: HashMap<String, PackageDef>,
@@ -540,6 +543,13 @@ impl<'a> Parser<'a> {
                 if let Some(ps) = self.padstack.clone() {
                     let d = self.number(e, "diameter", self.cad_scale)?;
                     let plating = self.plating(e)?;
+                    let x = self.number_opt(e, "x", self.cad_scale)?.unwrap_or(0.0);
+                    let y = self.number_opt(e, "y", self.cad_scale)?.unwrap_or(0.0);
+                    if x != 0.0 || y != 0.0 {
+                        self.doc
+                            .padstack_hole_offsets
+                            .insert(ps.clone(), PointMm::new(x, y));
+                    }
                     self.doc.padstack_holes.insert(ps, (d, plating));
                 }
             }
