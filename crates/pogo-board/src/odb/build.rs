@@ -114,6 +114,23 @@ pub(super) fn build(job: &Job) -> Result<Board> {
         }
         None => None,
     };
+    // KiCad's ODB++ export names a pad without a number `PAD<n>`; the board gives none.
+    let by_kicad = ["ODB_SOURCE", "SAVE_APP"]
+        .iter()
+        .any(|k| info.values.get(*k).is_some_and(|v| v.contains("KiCad")));
+    if by_kicad {
+        for (_, c) in &mut comps {
+            for pin in &mut c.pins {
+                let unnumbered = pin
+                    .name
+                    .strip_prefix("PAD")
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+                if unnumbered {
+                    pin.name.clear();
+                }
+            }
+        }
+    }
     let mut nets = Nets::default();
     let index = PadIndex::new(&layers);
     let mut footprints = Vec::new();
@@ -412,7 +429,6 @@ impl PadIndex {
             None => CamShape::Circle { diameter_mm: 0.0 },
         });
         let (rotation, mirror) = copper.map_or((0.0, false), |c| (c.0.angle_deg, c.0.mirror));
-        let _ = mirror;
         let kind = match &drill {
             Some((_, HoleKind::NonPlated)) => PadKind::NpThruHole,
             Some(_) => PadKind::ThruHole,
@@ -426,7 +442,9 @@ impl PadIndex {
             shape: shape.pad_shape(),
             size_mm: shape.size(),
             position: page(pin.at),
-            rotation_deg: normalize_deg(-rotation),
+            // Clockwise in the file; a mirrored (bottom) pad's angle is as seen from
+            // the bottom, so KiCad's counter-clockwise angle is the same number.
+            rotation_deg: normalize_deg(if mirror { rotation } else { -rotation }),
             drill: drill.map(|d| d.0),
             layers: Vec::new(),
             front_copper: front,
