@@ -379,7 +379,6 @@ impl PadIndex {
             (false, false, false, false, false, false);
         let mut copper: Option<(&records::PadRec, &CamShape, bool)> = None;
         let mut drill: Option<(Drill, HoleKind)> = None;
-        let mut names = Vec::new();
         for &(li, pi) in here {
             let (role, f) = &layers[li];
             let rec = &f.pads[pi];
@@ -416,7 +415,6 @@ impl PadIndex {
                 }
                 _ => {}
             }
-            names.push(li.to_string());
         }
         if drill.is_none() {
             drill = self.slot_at(layers, pin.at);
