@@ -314,3 +314,11 @@ fn odb_job_with_compressed_features_reads_the_same() {
         pogo_board::view::pad_rows(&b)
     );
 }
+
+/// Fuzz regression (odb_read): a symbol name with a multi-byte character after
+/// `rect<w>x<h>x` once sliced a string inside a character.
+#[test]
+fn odb_symbol_with_a_multibyte_character_does_not_panic() {
+    let shape = pogo_board::odb::symbol_shape("rect1000x500x\u{fffd}\u{fffd}", 0.001);
+    assert_eq!(shape.size().w, 1.0);
+}

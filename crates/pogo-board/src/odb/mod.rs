@@ -12,6 +12,12 @@ mod records;
 mod zip;
 
 use crate::error::{BoardError, Result};
+
+/// The shape of a standard ODB++ symbol name (`r`, `s`, `rect...`, `oval`, ...),
+/// sizes times `unit_mm` (0.001 for microns, 0.0254 for mils).
+pub fn symbol_shape(name: &str, unit_mm: f64) -> crate::cam::CamShape {
+    records::symbol(name, unit_mm)
+}
 use crate::model::Board;
 use std::collections::BTreeMap;
 use std::io::Read;

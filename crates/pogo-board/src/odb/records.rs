@@ -486,7 +486,11 @@ pub fn symbol(name: &str, s: f64) -> CamShape {
         if ok(&v, 2) {
             let size = size(v[0], v[1]);
             if let Some(p) = parts.get(2) {
-                let amount = p[1..].parse::<f64>().unwrap_or(0.0) * s;
+                let amount = p
+                    .get(1..)
+                    .and_then(|v| v.parse::<f64>().ok())
+                    .unwrap_or(0.0)
+                    * s;
                 let corners = parts.get(3).map_or(
                     Chamfers {
                         top_left: true,
