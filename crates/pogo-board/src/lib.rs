@@ -11,11 +11,14 @@
 //! # Ok::<(), pogo_board::BoardError>(())
 //! ```
 
+pub mod cam;
 mod error;
 pub mod geometry;
+pub mod ipc2581;
 pub mod ipc356;
 pub mod kicad;
 pub mod model;
+pub mod odb;
 pub mod sexpr;
 pub mod source;
 pub mod view;

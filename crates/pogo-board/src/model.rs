@@ -129,6 +129,12 @@ pub enum SourceFormat {
     },
     /// An IPC-D-356 / IPC-D-356A netlist.
     Ipc356 { units: String },
+    /// An IPC-2581 document; `revision` is its `revision` attribute (`B`, `C`),
+    /// `units` its `CadHeader` units (`MILLIMETER`, `INCH`, `MICRON`).
+    Ipc2581 { revision: String, units: String },
+    /// An ODB++ job (directory, `.tgz` or `.zip`); `units` of its `misc/info`
+    /// (`MM` or `INCH`, or `INCH` by default when the job has none).
+    OdbPlusPlus { units: String },
 }
 
 /// Index into [`Board::nets`].

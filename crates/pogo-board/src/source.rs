@@ -1,5 +1,6 @@
 //! Reading a board file: decompression (gzip, xz) by magic bytes, then the reader
-//! chosen by content (`(kicad_pcb` or IPC-D-356 records), not by file extension.
+//! chosen by content (`(kicad_pcb`, IPC-D-356 records, an `<IPC-2581>` root, a tar or
+//! zip archive holding an ODB++ job, or a job directory), not by file extension.
 
 use crate::error::{BoardError, Result};
 use crate::model::Board;
@@ -14,11 +15,15 @@ const XZ_MAGIC: &[u8] = &[0xfd, b'7', b'z', b'X', b'Z', 0x00];
 pub enum Detected {
     KicadPcb,
     Ipc356,
+    Ipc2581,
 }
 
 /// Reads a board file: KiCad `.kicad_pcb` or IPC-D-356(A), plain, gzip or xz.
 pub fn read_file(path: &Path) -> Result<Board> {
     let name = path.display().to_string();
+    if path.is_dir() {
+        return crate::odb::read_dir(path);
+    }
     let bytes = read_whole(path).map_err(|source| BoardError::Io {
         path: name.clone(),
         source,
@@ -69,8 +74,12 @@ fn read_whole(path: &Path) -> std::io::Result<Vec<u8>> {
 pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Board> {
     let plain = decompress(name, bytes)?;
     let text: &[u8] = plain.as_deref().unwrap_or(bytes);
+    if crate::odb::looks_like_archive(text) {
+        return crate::odb::read_archive(name, text);
+    }
     match detect(name, text)? {
         Detected::KicadPcb => crate::kicad::read_bytes(name, text),
+        Detected::Ipc2581 => crate::ipc2581::read(name, text),
         Detected::Ipc356 => {
             let s = std::str::from_utf8(text).map_err(|e| BoardError::UnknownFormat {
                 path: name.to_string(),
@@ -127,6 +136,9 @@ pub fn detect(name: &str, text: &[u8]) -> Result<Detected> {
     }
     if t.is_empty() {
         return Err(unknown("the file is empty".into()));
+    }
+    if t[0] == b'<' && crate::ipc2581::looks_like_ipc2581(t) {
+        return Ok(Detected::Ipc2581);
     }
     if t[0] == b'(' {
         let mut head = &t[1..];

@@ -82,8 +82,11 @@ fn diagnose(path: &Path, e: BoardError) -> miette::Report {
         found,
     } = &e
     {
-        // Show only the lines around the error: the file may be 100 MB.
-        if let Some((snippet, at)) = snippet_around(path, *offset) {
+        // Show only the lines around the error: the file may be 100 MB. An error in a
+        // file inside an archive (ODB++) names that member: no snippet of the archive.
+        if *p == path.display().to_string()
+            && let Some((snippet, at)) = snippet_around(path, *offset)
+        {
             let len = (*len).min(snippet.len() - at);
             let span = SourceSpan::new(at.into(), len);
             return miette::Report::new(SyntaxDiagnostic {
@@ -187,6 +190,10 @@ fn info(a: &InfoArgs) -> miette::Result<ExitCode> {
             )),
         ),
         SourceFormat::Ipc356 { .. } => ("ipc-d-356", None, None),
+        SourceFormat::Ipc2581 { revision, .. } => {
+            ("ipc-2581", None, Some(format!("revision {revision}")))
+        }
+        SourceFormat::OdbPlusPlus { .. } => ("odb++", None, None),
     };
     let bbox = board
         .outline
@@ -232,7 +239,18 @@ fn info(a: &InfoArgs) -> miette::Result<ExitCode> {
                         s += &format!("generator:   {g}\n");
                     }
                 }
-                None => s += "format:      IPC-D-356 netlist\n",
+                None => {
+                    s += match &board.format {
+                        SourceFormat::Ipc2581 { revision, units } => {
+                            format!("format:      IPC-2581 revision {revision} ({units})\n")
+                        }
+                        SourceFormat::OdbPlusPlus { units } => {
+                            format!("format:      ODB++ job ({units})\n")
+                        }
+                        _ => "format:      IPC-D-356 netlist\n".to_string(),
+                    }
+                    .as_str()
+                }
             }
             if board.footprints_known {
                 s += &format!("footprints:  {}\n", board.footprints.len());

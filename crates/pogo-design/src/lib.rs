@@ -887,6 +887,8 @@ pub fn board_summary(board: &Board) -> BoardSummary {
     let format = match &board.format {
         SourceFormat::KicadPcb { version, .. } => format!("kicad_pcb {version}"),
         SourceFormat::Ipc356 { units } => format!("ipc-d-356 {units}"),
+        SourceFormat::Ipc2581 { revision, units } => format!("ipc-2581 {revision} {units}"),
+        SourceFormat::OdbPlusPlus { units } => format!("odb++ {units}"),
     };
     let mut bbox = board.outline.as_ref().map(|o| o.bbox).unwrap_or_default();
     if bbox.is_empty() {

@@ -1,0 +1,606 @@
+//! From the parsed records to the board model: pads gathered across copper, mask and
+//! paste layers by component pin and place, drills from pad stacks, drill layers and
+//! slots, vias from drill layer holes, in KiCad's page frame (y negated).
+
+use super::parse::{Doc, LayerDef, PadFeature, Plating};
+use crate::cam::{CamShape, position_key, slot_extent};
+use crate::error::Result;
+use crate::model::*;
+use std::collections::HashMap;
+
+/// What a layer is to the board model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Copper(Option<Side>),
+    Mask(Side),
+    Paste(Side),
+    Drill,
+    Other,
+}
+
+fn side_of(l: &LayerDef) -> Option<Side> {
+    match l.side.as_str() {
+        "TOP" => Some(Side::Top),
+        "BOTTOM" => Some(Side::Bottom),
+        _ => None,
+    }
+}
+
+fn roles(layers: &[LayerDef]) -> Vec<Role> {
+    let copper = |f: &str| {
+        matches!(
+            f,
+            "CONDUCTOR" | "SIGNAL" | "PLANE" | "MIXED" | "CONDFILM" | "CONDFOIL"
+        )
+    };
+    let copper_idx: Vec<usize> = (0..layers.len())
+        .filter(|&i| copper(&layers[i].function))
+        .collect();
+    layers
+        .iter()
+        .enumerate()
+        .map(|(i, l)| match l.function.as_str() {
+            f if copper(f) => match side_of(l) {
+                Some(s) => Role::Copper(Some(s)),
+                None if l.side.is_empty() && copper_idx.first() == Some(&i) => {
+                    Role::Copper(Some(Side::Top))
+                }
+                None if l.side.is_empty() && copper_idx.last() == Some(&i) => {
+                    Role::Copper(Some(Side::Bottom))
+                }
+                None => Role::Copper(None),
+            },
+            "SOLDERMASK" => side_of(l).map_or(Role::Other, Role::Mask),
+            "SOLDERPASTE" => side_of(l).map_or(Role::Other, Role::Paste),
+            "DRILL" => Role::Drill,
+            _ => Role::Other,
+        })
+        .collect()
+}
+
+fn page(p: PointMm) -> PointMm {
+    PointMm::new(p.x, -p.y)
+}
+
+/// A pad's identity across layers: component, pin, place (nm) and pad stack.
+type PadKey<'d> = (&'d str, &'d str, (i64, i64), Option<&'d str>);
+
+/// One pad of a component pin, gathered over the layers it appears on.
+struct PadAcc<'d> {
+    first: &'d PadFeature,
+    shape: Option<&'d CamShape>,
+    shape_from_top: bool,
+    layers: Vec<String>,
+    front: bool,
+    back: bool,
+    front_mask: bool,
+    back_mask: bool,
+    front_paste: bool,
+    back_paste: bool,
+    net: Option<&'d str>,
+    test_point: bool,
+}
+
+struct Nets {
+    nets: Vec<Net>,
+    index: HashMap<String, NetId>,
+}
+
+impl Nets {
+    fn id(&mut self, name: Option<&str>) -> Option<NetId> {
+        let name = name?;
+        if let Some(id) = self.index.get(name) {
+            return Some(*id);
+        }
+        let id = NetId(self.nets.len() as u32);
+        self.nets.push(Net {
+            name: name.to_string(),
+            class: None,
+        });
+        self.index.insert(name.to_string(), id);
+        Some(id)
+    }
+}
+
+pub(super) fn build(path_name: &str, mut doc: Doc) -> Result<Board> {
+    if doc.written_by_kicad {
+        undo_kicad_renames(&mut doc);
+    }
+    let roles = roles(&doc.layers);
+    let mut nets = Nets {
+        nets: Vec::new(),
+        index: HashMap::new(),
+    };
+    let footprints = footprints(&doc, &roles);
+    let ref_index: HashMap<&str, usize> = footprints
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.reference.as_str(), i))
+        .collect();
+    let mut pads = pads(&doc, &roles, &ref_index, &mut nets);
+    pads.sort_by_key(|p| p.footprint.unwrap_or(usize::MAX));
+    let mut footprints = footprints;
+    let mut start = 0;
+    for (i, fp) in footprints.iter_mut().enumerate() {
+        let end = start
+            + pads[start..]
+                .iter()
+                .take_while(|p| p.footprint == Some(i))
+                .count();
+        fp.pads = start..end;
+        start = end;
+    }
+    let vias = vias(&doc, &roles, &mut nets);
+    let layers = doc
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(i, l)| Layer {
+            ordinal: i as i32,
+            name: l.name.clone(),
+            kind: match roles[i] {
+                Role::Copper(_) => "signal".into(),
+                _ => "user".into(),
+            },
+            user_name: None,
+        })
+        .collect();
+    Ok(Board {
+        source_name: path_name.to_string(),
+        format: SourceFormat::Ipc2581 {
+            revision: doc.revision.clone(),
+            units: doc.units.clone(),
+        },
+        thickness_mm: doc.thickness_mm,
+        outline: outline(&doc),
+        layers,
+        nets: nets.nets,
+        footprints_known: true,
+        footprints,
+        pads,
+        vias,
+        access_records: Vec::new(),
+    })
+}
+
+fn footprints(doc: &Doc, roles: &[Role]) -> Vec<Footprint> {
+    doc.components
+        .iter()
+        .map(|c| {
+            let layer_side = doc
+                .layers
+                .iter()
+                .position(|l| l.name == c.layer)
+                .and_then(|i| match roles[i] {
+                    Role::Copper(s) => s,
+                    _ => side_of(&doc.layers[i]),
+                });
+            let side = layer_side.unwrap_or(if c.mirror { Side::Bottom } else { Side::Top });
+            let package = doc.packages.get(&c.package);
+            let courtyard: Vec<PolygonMm> = package
+                .filter(|p| p.outline.len() >= 3)
+                .map(|p| PolygonMm {
+                    outer: place(&p.outline, c.location, c.rotation_deg, c.mirror),
+                    holes: vec![],
+                })
+                .into_iter()
+                .collect();
+            let courtyard_bbox = courtyard.first().map(|poly| {
+                let mut b = BoxMm::EMPTY;
+                poly.outer.iter().for_each(|p| b.include(*p));
+                b
+            });
+            Footprint {
+                reference: c.refdes.clone(),
+                value: c.part.clone(),
+                lib_id: c.package.clone(),
+                side,
+                position: page(c.location),
+                rotation_deg: footprint_rotation(c.rotation_deg, side),
+                attributes: FootprintAttributes::default(),
+                properties: Default::default(),
+                courtyard,
+                courtyard_bbox,
+                fab: Vec::new(),
+                silk_bbox: None,
+                body_height_mm: c.height_mm.or_else(|| package.and_then(|p| p.height_mm)),
+                pads: 0..0,
+            }
+        })
+        .collect()
+}
+
+/// KiCad's footprint orientation from the file's rotation: the same angle on top; on
+/// the bottom the file gives it as seen through the board (mirrored), so it turns
+/// the other way.
+fn footprint_rotation(rotation_deg: f64, side: Side) -> f64 {
+    normalize_deg(match side {
+        Side::Top => rotation_deg,
+        Side::Bottom => 360.0 - rotation_deg,
+    })
+}
+
+fn pad_rotation(rotation_deg: f64, mirror: bool) -> f64 {
+    normalize_deg(if mirror {
+        360.0 - rotation_deg
+    } else {
+        rotation_deg
+    })
+}
+
+fn normalize_deg(a: f64) -> f64 {
+    let r = a.rem_euclid(360.0);
+    let r = (r * 1e9).round() / 1e9;
+    if r >= 360.0 { 0.0 } else { r + 0.0 }
+}
+
+/// A package-frame polygon placed on the board: mirrored (x negated) on the bottom,
+/// rotated counter-clockwise (file frame, y up), moved, then put in page frame.
+fn place(points: &[PointMm], at: PointMm, rotation_deg: f64, mirror: bool) -> Ring {
+    let (s, c) = rotation_deg.to_radians().sin_cos();
+    points
+        .iter()
+        .map(|p| {
+            let x = if mirror { -p.x } else { p.x };
+            let (rx, ry) = (x * c - p.y * s, x * s + p.y * c);
+            page(PointMm::new(at.x + rx, at.y + ry))
+        })
+        .collect()
+}
+
+fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets) -> Vec<Pad> {
+    let mut accs: Vec<PadAcc<'_>> = Vec::new();
+    let mut index: HashMap<PadKey<'_>, usize> = HashMap::new();
+    for f in &doc.pads {
+        let Some((comp, pin)) = f.pin.as_ref() else {
+            continue;
+        };
+        let role = roles[f.layer];
+        if matches!(role, Role::Other | Role::Drill) {
+            continue;
+        }
+        let key = (
+            comp.as_str(),
+            pin.as_str(),
+            position_key(f.location),
+            f.padstack.as_deref(),
+        );
+        let i = *index.entry(key).or_insert_with(|| {
+            accs.push(PadAcc {
+                first: f,
+                shape: None,
+                shape_from_top: false,
+                layers: Vec::new(),
+                front: false,
+                back: false,
+                front_mask: false,
+                back_mask: false,
+                front_paste: false,
+                back_paste: false,
+                net: None,
+                test_point: false,
+            });
+            accs.len() - 1
+        });
+        let acc = &mut accs[i];
+        acc.layers.push(doc.layers[f.layer].name.clone());
+        acc.test_point |= f.test_point;
+        match role {
+            Role::Copper(side) => {
+                let top = side == Some(Side::Top);
+                if acc.shape.is_none() || (top && !acc.shape_from_top) {
+                    acc.shape = f.shape.as_ref();
+                    acc.shape_from_top = top;
+                    acc.first = f;
+                }
+                acc.front |= side == Some(Side::Top);
+                acc.back |= side == Some(Side::Bottom);
+                if acc.net.is_none() {
+                    acc.net = f.net.as_deref();
+                }
+            }
+            Role::Mask(Side::Top) => acc.front_mask = true,
+            Role::Mask(Side::Bottom) => acc.back_mask = true,
+            Role::Paste(Side::Top) => acc.front_paste = true,
+            Role::Paste(Side::Bottom) => acc.back_paste = true,
+            Role::Drill | Role::Other => {}
+        }
+        if acc.shape.is_none() {
+            acc.shape = f.shape.as_ref();
+        }
+    }
+    let holes = hole_index(doc);
+    let slots: Vec<(f64, f64, PointMm, Plating)> = doc
+        .slots
+        .iter()
+        .filter_map(|s| slot_extent(&s.outline).map(|(l, w, c)| (l, w, c, s.plating)))
+        .collect();
+    accs.iter()
+        .map(|a| {
+            let f = a.first;
+            let drill = drill_of(doc, f, &holes, &slots);
+            let shape = a
+                .shape
+                .cloned()
+                .unwrap_or(CamShape::Circle { diameter_mm: 0.0 });
+            let (comp, pin) = f.pin.clone().unwrap_or_default();
+            let kind = match drill {
+                Some((_, Plating::NonPlated)) => PadKind::NpThruHole,
+                Some(_) => PadKind::ThruHole,
+                None if !a.front_mask && !a.back_mask && !a.front_paste && !a.back_paste => {
+                    PadKind::Connect
+                }
+                None => PadKind::Smd,
+            };
+            Pad {
+                footprint: refs.get(comp.as_str()).copied(),
+                reference: comp,
+                number: pin,
+                kind,
+                shape: shape.pad_shape(),
+                size_mm: shape.size(),
+                position: page(anchor(doc, f)),
+                rotation_deg: pad_rotation(f.rotation_deg, f.mirror),
+                drill: drill.map(|(d, _)| d),
+                layers: a.layers.clone(),
+                front_copper: a.front,
+                back_copper: a.back,
+                front_mask: a.front_mask,
+                back_mask: a.back_mask,
+                front_paste: a.front_paste,
+                back_paste: a.back_paste,
+                mask_margin_mm: None,
+                net: nets.id(a.net),
+                test_point_property: a.test_point,
+            }
+        })
+        .collect()
+}
+
+/// The pad's anchor (file frame): its location, less the pad stack's hole offset
+/// turned with the pad, so a pad with an offset hole sits where KiCad puts it.
+fn anchor(doc: &Doc, f: &PadFeature) -> PointMm {
+    let Some(o) = f
+        .padstack
+        .as_ref()
+        .and_then(|ps| doc.padstack_hole_offsets.get(ps))
+    else {
+        return f.location;
+    };
+    let x = if f.mirror { -o.x } else { o.x };
+    let (s, c) = f.rotation_deg.to_radians().sin_cos();
+    PointMm::new(
+        f.location.x - (x * c - o.y * s),
+        f.location.y - (x * s + o.y * c),
+    )
+}
+
+/// Undoes the renamings of KiCad's IPC-2581 export, which keeps reference
+/// designators and pin names in one namespace: a pad without a number is written
+/// `PAD<n>` (its index in the footprint), and a name already used (a pin `D1` and a
+/// diode `D1`) gets `_1` appended, on the pin or on the component, whichever came
+/// second.
+fn undo_kicad_renames(doc: &mut Doc) {
+    use std::collections::HashSet;
+    let pins: HashSet<String> = doc
+        .pads
+        .iter()
+        .filter_map(|p| p.pin.as_ref().map(|(_, n)| n.clone()))
+        .collect();
+    let before: HashSet<String> = doc.components.iter().map(|c| c.refdes.clone()).collect();
+    let mut renamed: HashMap<String, String> = HashMap::new();
+    for c in &mut doc.components {
+        if let Some(base) = c.refdes.strip_suffix("_1")
+            && pins.contains(base)
+            && !before.contains(base)
+        {
+            renamed.insert(c.refdes.clone(), base.to_string());
+            c.refdes = base.to_string();
+        }
+    }
+    // A reference used by several footprints (`REF**`, `POLY`) is written `REF_1`,
+    // `REF_2`, ...: two or more such names and no plain one give the reference back.
+    let split = |r: &str| -> Option<(String, bool)> {
+        let (base, n) = r.rsplit_once('_')?;
+        (!base.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| (base.to_string(), true))
+    };
+    let mut bases: HashMap<String, usize> = HashMap::new();
+    for c in &doc.components {
+        if let Some((base, _)) = split(&c.refdes) {
+            *bases.entry(base).or_default() += 1;
+        }
+    }
+    let plain: HashSet<String> = doc.components.iter().map(|c| c.refdes.clone()).collect();
+    for c in &mut doc.components {
+        if let Some((base, _)) = split(&c.refdes)
+            && bases.get(&base).is_some_and(|&n| n >= 2)
+            && !plain.contains(&base)
+        {
+            renamed.insert(c.refdes.clone(), base.clone());
+            c.refdes = base;
+        }
+    }
+    let refs: HashSet<String> = doc.components.iter().map(|c| c.refdes.clone()).collect();
+    for p in &mut doc.pads {
+        let Some((comp, pin)) = p.pin.as_mut() else {
+            continue;
+        };
+        if let Some(n) = renamed.get(comp.as_str()) {
+            *comp = n.clone();
+        }
+        if pin
+            .strip_prefix("PAD")
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        {
+            pin.clear();
+        } else if let Some(base) = pin.strip_suffix("_1")
+            && refs.contains(base)
+        {
+            pin.truncate(base.len());
+        }
+    }
+}
+
+/// Plated and non-plated holes of drill layers by place.
+fn hole_index(doc: &Doc) -> HashMap<(i64, i64), (f64, Plating)> {
+    doc.holes
+        .iter()
+        .filter(|h| h.plating != Plating::Via)
+        .map(|h| (position_key(h.location), (h.diameter_mm, h.plating)))
+        .collect()
+}
+
+/// The pad's drill: its pad stack's hole, else a drill layer hole at its place, else a
+/// slot centred on it.
+fn drill_of(
+    doc: &Doc,
+    f: &PadFeature,
+    holes: &HashMap<(i64, i64), (f64, Plating)>,
+    slots: &[(f64, f64, PointMm, Plating)],
+) -> Option<(Drill, Plating)> {
+    let round = |d: f64, plating: Plating| {
+        let size_mm = SizeMm { w: d, h: d };
+        Some((
+            Drill {
+                oblong: false,
+                size_mm,
+                offset_mm: PointMm::default(),
+            },
+            plating,
+        ))
+    };
+    if let Some(&(d, plating)) = f
+        .padstack
+        .as_ref()
+        .and_then(|ps| doc.padstack_holes.get(ps))
+    {
+        return round(d, plating);
+    }
+    let stack_known = f
+        .padstack
+        .as_ref()
+        .is_some_and(|ps| doc.padstacks.contains(ps));
+    if !stack_known && let Some(&(d, plating)) = holes.get(&position_key(f.location)) {
+        return round(d, plating);
+    }
+    let slot = slots.iter().find(|s| s.2.distance_mm(f.location) < 0.002)?;
+    let (len, width) = (slot.0, slot.1);
+    // The slot's long side lies along the pad's own x or y depending on its rotation.
+    let size_mm = SizeMm { w: len, h: width };
+    Some((
+        Drill {
+            oblong: true,
+            size_mm,
+            offset_mm: PointMm::default(),
+        },
+        slot.3,
+    ))
+}
+
+fn vias(doc: &Doc, roles: &[Role], nets: &mut Nets) -> Vec<Via> {
+    let mut copper: HashMap<(i64, i64), f64> = HashMap::new();
+    let mut mask: HashMap<(i64, i64), (bool, bool)> = HashMap::new();
+    for f in doc.pads.iter().filter(|f| f.pin.is_none()) {
+        let key = position_key(f.location);
+        match roles[f.layer] {
+            Role::Copper(_) => {
+                let d = f.shape.as_ref().map_or(0.0, |s| s.size().w);
+                copper.entry(key).or_insert(d);
+            }
+            Role::Mask(side) => {
+                let m = mask.entry(key).or_default();
+                if side == Side::Top {
+                    m.0 = true;
+                } else {
+                    m.1 = true;
+                }
+            }
+            _ => {}
+        }
+    }
+    let copper_names: Vec<&str> = doc
+        .layers
+        .iter()
+        .zip(roles)
+        .filter(|(_, r)| matches!(r, Role::Copper(_)))
+        .map(|(l, _)| l.name.as_str())
+        .collect();
+    doc.holes
+        .iter()
+        .filter(|h| h.plating == Plating::Via)
+        .map(|h| {
+            let key = position_key(h.location);
+            let span = doc.layers[h.layer].span.clone().unwrap_or_else(|| {
+                let first = copper_names
+                    .first()
+                    .copied()
+                    .unwrap_or_default()
+                    .to_string();
+                let last = copper_names.last().copied().unwrap_or_default().to_string();
+                (first, last)
+            });
+            let through = copper_names.first() == Some(&span.0.as_str())
+                && copper_names.last() == Some(&span.1.as_str());
+            let (front_mask_open, back_mask_open) = mask.get(&key).copied().unwrap_or_default();
+            Via {
+                position: page(h.location),
+                diameter_mm: copper.get(&key).copied().unwrap_or(h.diameter_mm),
+                drill_mm: h.diameter_mm,
+                layers: span,
+                via_type: if through {
+                    "through".into()
+                } else {
+                    "blind".into()
+                },
+                net: nets.id(h.net.as_deref()),
+                front_mask_open,
+                back_mask_open,
+            }
+        })
+        .collect()
+}
+
+fn outline(doc: &Doc) -> Option<Outline> {
+    if doc.profile.is_empty() {
+        return None;
+    }
+    let ring = |pts: &Vec<PointMm>| -> Ring {
+        let mut r: Ring = pts.iter().map(|p| page(*p)).collect();
+        if r.len() > 1 && r.first() == r.last() {
+            r.pop();
+        }
+        r
+    };
+    let mut polygons: Vec<PolygonMm> = doc
+        .profile
+        .iter()
+        .map(|p| PolygonMm {
+            outer: ring(p),
+            holes: vec![],
+        })
+        .collect();
+    for cut in &doc.profile_cutouts {
+        let hole = ring(cut);
+        let Some(first) = hole.first().copied() else {
+            continue;
+        };
+        let owner = polygons
+            .iter()
+            .position(|poly| crate::geometry::point_in_ring(first, &poly.outer))
+            .unwrap_or(0);
+        polygons[owner].holes.push(hole);
+    }
+    let mut bbox = BoxMm::EMPTY;
+    for poly in &polygons {
+        poly.outer
+            .iter()
+            .chain(poly.holes.iter().flatten())
+            .for_each(|p| bbox.include(*p));
+    }
+    Some(Outline {
+        polygons,
+        open_chains: Vec::new(),
+        bbox,
+    })
+}

@@ -1,0 +1,27 @@
+//! IPC-2581 (revisions B and C) reader: one pass over the XML as a stream of events
+//! (quick-xml), keeping only what the board model needs, then the pads, vias,
+//! footprints and outline assembled in KiCad's page frame (y negated).
+//!
+//! What is read: units of the `CadHeader` and of each dictionary; the standard and
+//! user primitive dictionaries; `Layer` functions and sides (and drill layer spans);
+//! `Stackup@overallThickness`; the `Step`'s `Profile` (outline with cut-outs);
+//! `PadStackDef` holes; `Package` pins and heights; `Component` placement (`Xform`
+//! rotation and mirror, `Location`); `LayerFeature` sets with `Pad`, `Hole` and
+//! `SlotCavity`, their `net` and `testPoint`.
+
+mod build;
+mod parse;
+
+use crate::error::Result;
+use crate::model::Board;
+
+pub use parse::looks_like_ipc2581;
+
+/// The IPC-2581 namespace every revision uses.
+pub const NAMESPACE: &str = "http://webstds.ipc.org/2581";
+
+/// Reads an IPC-2581 document (UTF-8 XML text); `path_name` names it in errors.
+pub fn read(path_name: &str, text: &[u8]) -> Result<Board> {
+    let doc = parse::parse(path_name, text)?;
+    build::build(path_name, doc)
+}

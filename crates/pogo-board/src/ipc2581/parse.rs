@@ -1,0 +1,1023 @@
+//! The streaming pass: XML events to the few records the board model needs, every
+//! length converted to millimetres with the units in force (the `CadHeader`'s for
+//! step data, each dictionary's own for its entries). Coordinates stay in the file's
+//! frame (y up) here; `build` turns them into page coordinates.
+
+use super::NAMESPACE;
+use crate::cam::{CamShape, line_column};
+use crate::error::{BoardError, Result};
+use crate::model::{Chamfers, PointMm, SizeMm};
+use quick_xml::Reader;
+use quick_xml::events::{BytesStart, Event};
+use std::collections::HashMap;
+
+/// Whether `text` looks like an IPC-2581 document: an XML root `IPC-2581` (the
+/// namespace is checked by the reader, which names a wrong one).
+pub fn looks_like_ipc2581(text: &[u8]) -> bool {
+    let head = &text[..text.len().min(4096)];
+    memchr::memmem::find(head, b"<IPC-2581").is_some()
+        || memchr::memmem::find(head, b":IPC-2581").is_some()
+}
+
+/// Plating of a hole or slot as the file states it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Plating {
+    Plated,
+    NonPlated,
+    Via,
+}
+
+impl Plating {
+    fn parse(s: &str) -> Option<Plating> {
+        match s {
+            "PLATED" => Some(Plating::Plated),
+            "NONPLATED" => Some(Plating::NonPlated),
+            "VIA" => Some(Plating::Via),
+            _ => None,
+        }
+    }
+}
+
+/// A `Layer` of `CadData`.
+#[derive(Debug, Clone)]
+pub(super) struct LayerDef {
+    pub name: String,
+    pub function: String,
+    pub side: String,
+    /// Drill layers: the copper layers the holes run between.
+    pub span: Option<(String, String)>,
+}
+
+/// A `Component`.
+#[derive(Debug, Clone)]
+pub(super) struct ComponentDef {
+    pub refdes: String,
+    pub package: String,
+    pub part: String,
+    pub layer: String,
+    pub location: PointMm,
+    pub rotation_deg: f64,
+    pub mirror: bool,
+    pub height_mm: Option<f64>,
+}
+
+/// A `Package`: its height and the first outline polygon (package frame, y up).
+#[derive(Debug, Clone, Default)]
+pub(super) struct PackageDef {
+    pub height_mm: Option<f64>,
+    pub outline: Vec<PointMm>,
+}
+
+/// A `Pad` of a `LayerFeature` set.
+#[derive(Debug, Clone)]
+pub(super) struct PadFeature {
+    pub layer: usize,
+    pub net: Option<String>,
+    pub test_point: bool,
+    pub location: PointMm,
+    pub rotation_deg: f64,
+    pub mirror: bool,
+    pub shape: Option<CamShape>,
+    pub padstack: Option<String>,
+    pub pin: Option<(String, String)>,
+}
+
+/// A `Hole` of a `LayerFeature` set (a drill layer).
+#[derive(Debug, Clone)]
+pub(super) struct HoleFeature {
+    pub layer: usize,
+    pub net: Option<String>,
+    pub location: PointMm,
+    pub diameter_mm: f64,
+    pub plating: Plating,
+}
+
+/// A `SlotCavity`: its outline points, absolute (file frame).
+#[derive(Debug, Clone)]
+pub(super) struct SlotFeature {
+    pub plating: Plating,
+    pub outline: Vec<PointMm>,
+}
+
+/// Everything the board is built from.
+#[derive(Debug, Default)]
+pub(super) struct Doc {
+    pub revision: String,
+    pub units: String,
+    /// The file names KiCad as the software that wrote it (`SoftwarePackage`).
+    pub written_by_kicad: bool,
+    pub layers: Vec<LayerDef>,
+    pub thickness_mm: Option<f64>,
+    /// Profile polygon(s) and cut-outs, file frame.
+    pub profile: Vec<Vec<PointMm>>,
+    pub profile_cutouts: Vec<Vec<PointMm>>,
+    /// Pad stack name -> its hole (diameter, plating).
+    pub padstack_holes: HashMap<String, (f64, Plating)>,
+    /// Pad stack name -> where its hole is from the pad's location (pad frame), when
+    /// not at it: the pad's anchor (KiCad's pad position) is the hole.
+    pub padstack_hole_offsets: HashMap<String, PointMm>,
+    /// Every `PadStackDef` name.
+    pub padstacks: std::collections::HashSet<String>,
+    pub packages: HashMap<String, PackageDef>,
+    pub components: Vec<ComponentDef>,
+    pub pads: Vec<PadFeature>,
+    pub holes: Vec<HoleFeature>,
+    pub slots: Vec<SlotFeature>,
+}
+
+/// Element names the parser acts on; everything else is `Other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Tag {
+    Root,
+    CadHeader,
+    Dictionary,
+    Entry,
+    Layer,
+    Step,
+    Profile,
+    Polygon,
+    Cutout,
+    PadStackDef,
+    Package,
+    Outline,
+    Component,
+    LayerFeature,
+    Set,
+    Features,
+    Pad,
+    SlotCavity,
+    Other,
+}
+
+fn tag_of(name: &[u8]) -> Tag {
+    match name {
+        b"IPC-2581" => Tag::Root,
+        b"CadHeader" => Tag::CadHeader,
+        b"DictionaryStandard" | b"DictionaryUser" => Tag::Dictionary,
+        b"EntryStandard" | b"EntryUser" => Tag::Entry,
+        b"Layer" => Tag::Layer,
+        b"Step" => Tag::Step,
+        b"Profile" => Tag::Profile,
+        b"Polygon" => Tag::Polygon,
+        b"Cutout" => Tag::Cutout,
+        b"PadStackDef" => Tag::PadStackDef,
+        b"Package" => Tag::Package,
+        b"Outline" => Tag::Outline,
+        b"Component" => Tag::Component,
+        b"LayerFeature" => Tag::LayerFeature,
+        b"Set" => Tag::Set,
+        b"Features" => Tag::Features,
+        b"Pad" => Tag::Pad,
+        b"SlotCavity" => Tag::SlotCavity,
+        _ => Tag::Other,
+    }
+}
+
+/// Millimetres per unit of an IPC-2581 `units` attribute.
+fn unit_scale(units: &str) -> Option<f64> {
+    match units {
+        "MILLIMETER" => Some(1.0),
+        "INCH" => Some(25.4),
+        "MICRON" => Some(0.001),
+        _ => None,
+    }
+}
+
+/// Where a polygon being read will go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PolyTarget {
+    ProfileOuter,
+    ProfileCutout,
+    EntryContour,
+    PackageOutline,
+    Slot,
+}
+
+struct Parser<'a> {
+    name: &'a str,
+    text: &'a [u8],
+    doc: Doc,
+    stack: Vec<Tag>,
+    /// Byte offset of the element being handled (for errors).
+    at: usize,
+    cad_scale: f64,
+    dict_scale: f64,
+    dict_is_user: bool,
+    standard: HashMap<String, CamShape>,
+    user: HashMap<String, CamShape>,
+    entry: Option<(String, Option<CamShape>)>,
+    steps_seen: usize,
+    layer_feature: Option<usize>,
+    set_net: Option<String>,
+    set_test_point: bool,
+    pad: Option<PadFeature>,
+    component: Option<ComponentDef>,
+    package: Option<(String, PackageDef)>,
+    padstack: Option<String>,
+    slot: Option<SlotFeature>,
+    poly: Option<(PolyTarget, Vec<PointMm>)>,
+}
+
+pub(super) fn parse(name: &str, text: &[u8]) -> Result<Doc> {
+    let s = std::str::from_utf8(text).map_err(|e| {
+        let (line, column) = line_column(text, e.valid_up_to());
+        BoardError::Syntax {
+            path: name.to_string(),
+            line,
+            column,
+            offset: e.valid_up_to(),
+            len: 1,
+            expected: "UTF-8 text".into(),
+            found: "an invalid byte".into(),
+        }
+    })?;
+    let mut p = Parser {
+        name,
+        text,
+        doc: Doc::default(),
+        stack: Vec::new(),
+        at: 0,
+        cad_scale: 1.0,
+        dict_scale: 1.0,
+        dict_is_user: false,
+        standard: HashMap::new(),
+        user: HashMap::new(),
+        entry: None,
+        steps_seen: 0,
+        layer_feature: None,
+        set_net: None,
+        set_test_point: false,
+        pad: None,
+        component: None,
+        package: None,
+        padstack: None,
+        slot: None,
+        poly: None,
+    };
+    p.run(s)?;
+    Ok(p.doc)
+}
+
+impl<'a> Parser<'a> {
+    fn error(
+        &self,
+        offset: usize,
+        expected: impl Into<String>,
+        found: impl Into<String>,
+    ) -> BoardError {
+        let (line, column) = line_column(self.text, offset);
+        BoardError::Syntax {
+            path: self.name.to_string(),
+            line,
+            column,
+            offset,
+            len: 1,
+            expected: expected.into(),
+            found: found.into(),
+        }
+    }
+
+    fn run(&mut self, s: &str) -> Result<()> {
+        let mut reader = Reader::from_str(s);
+        reader.config_mut().check_end_names = true;
+        let mut seen_root = false;
+        loop {
+            let before = reader.buffer_position() as usize;
+            let event = reader.read_event().map_err(|e| {
+                let at = reader.error_position() as usize;
+                self.error(at, "well-formed XML", e.to_string())
+            })?;
+            self.at = skip_space(self.text, before);
+            match event {
+                Event::Start(e) => {
+                    let tag = self.open(&e, &mut seen_root)?;
+                    self.stack.push(tag);
+                }
+                Event::Empty(e) => {
+                    let tag = self.open(&e, &mut seen_root)?;
+                    self.stack.push(tag);
+                    self.close()?;
+                }
+                Event::End(_) => self.close()?,
+                Event::Eof => {
+                    if !seen_root {
+                        return Err(self.error(
+                            self.text.len(),
+                            "an <IPC-2581> root element",
+                            "the end of the file",
+                        ));
+                    }
+                    if let Some(open) = self.stack.last() {
+                        return Err(self.error(
+                            self.text.len(),
+                            format!("the end tag of <{open:?}> (the file ends early)"),
+                            "the end of the file",
+                        ));
+                    }
+                    return Ok(());
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn parent(&self) -> Tag {
+        self.stack.last().copied().unwrap_or(Tag::Other)
+    }
+
+    fn inside(&self, tag: Tag) -> bool {
+        self.stack.contains(&tag)
+    }
+
+    fn open(&mut self, e: &BytesStart<'_>, seen_root: &mut bool) -> Result<Tag> {
+        let local = e.local_name();
+        let name = local.as_ref().as_bytes();
+        let tag = tag_of(name);
+        if self.stack.is_empty() {
+            if *seen_root {
+                return Err(self.error(
+                    self.at,
+                    "the end of the file after </IPC-2581>",
+                    "another element",
+                ));
+            }
+            *seen_root = true;
+            if tag != Tag::Root {
+                return Err(self.error(
+                    self.at,
+                    "an <IPC-2581> root element",
+                    format!("<{}>", e.name().as_ref()),
+                ));
+            }
+            let ns = self.attr(e, "xmlns")?.unwrap_or_default();
+            let prefixed = self.namespace_of_prefix(e)?;
+            let ns = prefixed.unwrap_or(ns);
+            if ns != NAMESPACE {
+                return Err(self.error(
+                    self.at,
+                    format!("the IPC-2581 namespace \"{NAMESPACE}\""),
+                    if ns.is_empty() {
+                        "no namespace".to_string()
+                    } else {
+                        format!("\"{ns}\"")
+                    },
+                ));
+            }
+            self.doc.revision = self.attr(e, "revision")?.unwrap_or_default();
+            return Ok(tag);
+        }
+        if self.inside(Tag::Step) && self.steps_seen > 1 {
+            return Ok(Tag::Other);
+        }
+        match tag {
+            Tag::CadHeader => {
+                let units = self.required(e, "units")?;
+                self.cad_scale = self.scale(&units)?;
+                self.doc.units = units;
+            }
+            Tag::Dictionary => {
+                let units = self.attr(e, "units")?;
+                self.dict_scale = match units {
+                    Some(u) => self.scale(&u)?,
+                    None => 1.0,
+                };
+                self.dict_is_user = name == b"DictionaryUser".as_slice();
+            }
+            Tag::Entry => self.entry = Some((self.required(e, "id")?, None)),
+            Tag::Layer => self.open_layer(e)?,
+            Tag::Step => self.steps_seen += 1,
+            Tag::Polygon | Tag::Cutout => self.open_polygon(tag),
+            Tag::PadStackDef => {
+                let name = self.required(e, "name")?;
+                self.doc.padstacks.insert(name.clone());
+                self.padstack = Some(name);
+            }
+            Tag::Package if self.parent() == Tag::Step => {
+                let height = self.number_opt(e, "height", self.cad_scale)?;
+                let def = PackageDef {
+                    height_mm: height,
+                    outline: Vec::new(),
+                };
+                self.package = Some((self.required(e, "name")?, def));
+            }
+            Tag::Component if self.parent() == Tag::Step => self.open_component(e)?,
+            Tag::LayerFeature => {
+                let layer = self.required(e, "layerRef")?;
+                let index = self
+                    .doc
+                    .layers
+                    .iter()
+                    .position(|l| l.name == layer)
+                    .ok_or_else(|| {
+                        self.error(
+                            self.at,
+                            "a layerRef naming a <Layer> of CadData",
+                            format!("\"{layer}\""),
+                        )
+                    })?;
+                self.layer_feature = Some(index);
+            }
+            Tag::Set if self.parent() == Tag::LayerFeature => {
+                self.set_net = self
+                    .attr(e, "net")?
+                    .filter(|n| !n.is_empty() && n != "No Net");
+                self.set_test_point = self.attr(e, "testPoint")?.as_deref() == Some("true");
+            }
+            Tag::Pad if self.parent() == Tag::Set => self.open_pad(e)?,
+            Tag::SlotCavity if self.parent() == Tag::Set => {
+                let plating = self.plating(e)?;
+                self.slot = Some(SlotFeature {
+                    plating,
+                    outline: Vec::new(),
+                });
+            }
+            Tag::Other => self.open_other(e, name)?,
+            _ => {}
+        }
+        Ok(tag)
+    }
+
+    /// A prefixed root (`<x:IPC-2581 xmlns:x="...">`): the namespace bound to its prefix.
+    fn namespace_of_prefix(&self, e: &BytesStart<'_>) -> Result<Option<String>> {
+        let qname = e.name();
+        let Some(prefix) = qname.prefix() else {
+            return Ok(None);
+        };
+        let want = format!("xmlns:{}", prefix.as_ref());
+        for a in e.attributes() {
+            let a =
+                a.map_err(|err| self.error(self.at, "well-formed attributes", err.to_string()))?;
+            if a.key.as_ref() == want {
+                return Ok(Some(self.unescape(&a)?));
+            }
+        }
+        Ok(Some(String::new()))
+    }
+
+    fn open_layer(&mut self, e: &BytesStart<'_>) -> Result<()> {
+        let layer = LayerDef {
+            name: self.required(e, "name")?,
+            function: self.attr(e, "layerFunction")?.unwrap_or_default(),
+            side: self.attr(e, "side")?.unwrap_or_default(),
+            span: None,
+        };
+        self.doc.layers.push(layer);
+        Ok(())
+    }
+
+    fn open_component(&mut self, e: &BytesStart<'_>) -> Result<()> {
+        self.component = Some(ComponentDef {
+            refdes: self.required(e, "refDes")?,
+            package: self.attr(e, "packageRef")?.unwrap_or_default(),
+            part: self.attr(e, "part")?.unwrap_or_default(),
+            layer: self.required(e, "layerRef")?,
+            location: PointMm::default(),
+            rotation_deg: 0.0,
+            mirror: false,
+            height_mm: self.number_opt(e, "height", self.cad_scale)?,
+        });
+        Ok(())
+    }
+
+    fn open_pad(&mut self, e: &BytesStart<'_>) -> Result<()> {
+        let Some(layer) = self.layer_feature else {
+            return Ok(());
+        };
+        self.pad = Some(PadFeature {
+            layer,
+            net: self.set_net.clone(),
+            test_point: self.set_test_point,
+            location: PointMm::default(),
+            rotation_deg: 0.0,
+            mirror: false,
+            shape: None,
+            padstack: self.attr(e, "padstackDefRef")?,
+            pin: None,
+        });
+        Ok(())
+    }
+
+    fn open_polygon(&mut self, tag: Tag) {
+        let parent = self.parent();
+        let target = if self.inside(Tag::Profile) {
+            if tag == Tag::Cutout || self.inside(Tag::Cutout) {
+                Some(PolyTarget::ProfileCutout)
+            } else {
+                Some(PolyTarget::ProfileOuter)
+            }
+        } else if self.entry.is_some() && tag == Tag::Polygon {
+            Some(PolyTarget::EntryContour)
+        } else if parent == Tag::Outline
+            && self.package.is_some()
+            && self.stack.len() >= 2
+            && self.stack[self.stack.len() - 2] == Tag::Package
+        {
+            Some(PolyTarget::PackageOutline)
+        } else if self.slot.is_some() {
+            Some(PolyTarget::Slot)
+        } else {
+            None
+        };
+        match (tag, target) {
+            (Tag::Polygon, Some(t)) | (Tag::Cutout, Some(t @ PolyTarget::ProfileCutout)) => {
+                self.poly = Some((t, Vec::new()));
+            }
+            _ => {}
+        }
+    }
+
+    fn open_other(&mut self, e: &BytesStart<'_>, name: &[u8]) -> Result<()> {
+        let parent = self.parent();
+        match name {
+            b"Span" if parent == Tag::Layer => {
+                let from = self.required(e, "fromLayer")?;
+                let to = self.required(e, "toLayer")?;
+                if let Some(l) = self.doc.layers.last_mut() {
+                    l.span = Some((from, to));
+                }
+            }
+            b"Stackup" if self.doc.thickness_mm.is_none() => {
+                self.doc.thickness_mm = self.number_opt(e, "overallThickness", self.cad_scale)?;
+            }
+            b"PadstackHoleDef" => {
+                if let Some(ps) = self.padstack.clone() {
+                    let d = self.number(e, "diameter", self.cad_scale)?;
+                    let plating = self.plating(e)?;
+                    let x = self.number_opt(e, "x", self.cad_scale)?.unwrap_or(0.0);
+                    let y = self.number_opt(e, "y", self.cad_scale)?.unwrap_or(0.0);
+                    if x != 0.0 || y != 0.0 {
+                        self.doc
+                            .padstack_hole_offsets
+                            .insert(ps.clone(), PointMm::new(x, y));
+                    }
+                    self.doc.padstack_holes.insert(ps, (d, plating));
+                }
+            }
+            b"Xform" => self.xform(e, parent)?,
+            b"Location" => self.location(e, parent)?,
+            b"PinRef" if parent == Tag::Pad => {
+                let comp = self.attr(e, "componentRef")?.unwrap_or_default();
+                let pin = self.required(e, "pin")?;
+                if let Some(p) = self.pad.as_mut() {
+                    p.pin = Some((comp, pin));
+                }
+            }
+            b"StandardPrimitiveRef" | b"UserPrimitiveRef" if parent == Tag::Pad => {
+                let id = self.required(e, "id")?;
+                let table = if name == b"UserPrimitiveRef" {
+                    &self.user
+                } else {
+                    &self.standard
+                };
+                let shape = table.get(&id).cloned().ok_or_else(|| {
+                    let dict = if name == b"UserPrimitiveRef" {
+                        "DictionaryUser"
+                    } else {
+                        "DictionaryStandard"
+                    };
+                    self.error(
+                        self.at,
+                        format!("an id defined in {dict}"),
+                        format!("\"{id}\", which no entry defines"),
+                    )
+                })?;
+                if let Some(p) = self.pad.as_mut() {
+                    p.shape = Some(shape);
+                }
+            }
+            b"Hole" if parent == Tag::Set => self.hole(e)?,
+            b"SoftwarePackage" => {
+                self.doc.written_by_kicad |= self.attr(e, "name")?.as_deref() == Some("KiCad");
+            }
+            b"PolyBegin" | b"PolyStepSegment" => self.poly_point(e)?,
+            b"PolyStepCurve" => self.poly_curve(e)?,
+            _ => self.primitive(e, name)?,
+        }
+        Ok(())
+    }
+
+    fn xform(&mut self, e: &BytesStart<'_>, parent: Tag) -> Result<()> {
+        let rotation = self.number_opt(e, "rotation", 1.0)?.unwrap_or(0.0);
+        let mirror = self.attr(e, "mirror")?.as_deref() == Some("true");
+        match parent {
+            Tag::Pad => {
+                if let Some(p) = self.pad.as_mut() {
+                    (p.rotation_deg, p.mirror) = (rotation, mirror);
+                }
+            }
+            Tag::Component => {
+                if let Some(c) = self.component.as_mut() {
+                    (c.rotation_deg, c.mirror) = (rotation, mirror);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn location(&mut self, e: &BytesStart<'_>, parent: Tag) -> Result<()> {
+        if !matches!(parent, Tag::Pad | Tag::Component) {
+            return Ok(());
+        }
+        let p = PointMm::new(
+            self.number(e, "x", self.cad_scale)?,
+            self.number(e, "y", self.cad_scale)?,
+        );
+        match parent {
+            Tag::Pad => {
+                if let Some(pad) = self.pad.as_mut() {
+                    pad.location = p;
+                }
+            }
+            _ => {
+                if let Some(c) = self.component.as_mut() {
+                    c.location = p;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn hole(&mut self, e: &BytesStart<'_>) -> Result<()> {
+        let Some(layer) = self.layer_feature else {
+            return Ok(());
+        };
+        let hole = HoleFeature {
+            layer,
+            net: self.set_net.clone(),
+            location: PointMm::new(
+                self.number(e, "x", self.cad_scale)?,
+                self.number(e, "y", self.cad_scale)?,
+            ),
+            diameter_mm: self.number(e, "diameter", self.cad_scale)?,
+            plating: self.plating(e)?,
+        };
+        self.doc.holes.push(hole);
+        Ok(())
+    }
+
+    /// The scale for coordinates of the polygon being read.
+    fn poly_scale(&self) -> f64 {
+        match self.poly {
+            Some((PolyTarget::EntryContour, _)) => self.dict_scale,
+            _ => self.cad_scale,
+        }
+    }
+
+    fn poly_point(&mut self, e: &BytesStart<'_>) -> Result<()> {
+        if self.poly.is_none() {
+            return Ok(());
+        }
+        let s = self.poly_scale();
+        let p = PointMm::new(self.number(e, "x", s)?, self.number(e, "y", s)?);
+        if let Some((_, pts)) = self.poly.as_mut() {
+            pts.push(p);
+        }
+        Ok(())
+    }
+
+    /// An arc step: flattened to chords no farther than 1 um from the arc.
+    fn poly_curve(&mut self, e: &BytesStart<'_>) -> Result<()> {
+        if self.poly.is_none() {
+            return Ok(());
+        }
+        let s = self.poly_scale();
+        let end = PointMm::new(self.number(e, "x", s)?, self.number(e, "y", s)?);
+        let centre = PointMm::new(self.number(e, "centerX", s)?, self.number(e, "centerY", s)?);
+        let clockwise = self.attr(e, "clockwise")?.as_deref() == Some("true");
+        if let Some((_, pts)) = self.poly.as_mut() {
+            let start = pts.last().copied().unwrap_or(end);
+            arc_into(pts, start, end, centre, clockwise);
+        }
+        Ok(())
+    }
+
+    fn primitive(&mut self, e: &BytesStart<'_>, name: &[u8]) -> Result<()> {
+        let in_entry = self.entry.as_ref().is_some_and(|(_, s)| s.is_none());
+        let in_pad =
+            self.pad.as_ref().is_some_and(|p| p.shape.is_none()) && self.parent() == Tag::Pad;
+        if !in_entry && !in_pad {
+            return Ok(());
+        }
+        let scale = if in_entry {
+            self.dict_scale
+        } else {
+            self.cad_scale
+        };
+        let Some(shape) = self.shape(e, name, scale)? else {
+            return Ok(());
+        };
+        if in_entry {
+            if let Some((_, s)) = self.entry.as_mut() {
+                *s = Some(shape);
+            }
+        } else if let Some(p) = self.pad.as_mut() {
+            p.shape = Some(shape);
+        }
+        Ok(())
+    }
+
+    fn size(&self, e: &BytesStart<'_>, w: &str, h: &str, scale: f64) -> Result<SizeMm> {
+        Ok(SizeMm {
+            w: self.number(e, w, scale)?,
+            h: self.number(e, h, scale)?,
+        })
+    }
+
+    fn corners(&self, e: &BytesStart<'_>) -> Result<Chamfers> {
+        let flag = |n: &str| -> Result<Option<bool>> { Ok(self.attr(e, n)?.map(|v| v == "true")) };
+        let (ur, ul, lr, ll) = (
+            flag("upperRight")?,
+            flag("upperLeft")?,
+            flag("lowerRight")?,
+            flag("lowerLeft")?,
+        );
+        if ur.is_none() && ul.is_none() && lr.is_none() && ll.is_none() {
+            return Ok(Chamfers {
+                top_left: true,
+                top_right: true,
+                bottom_left: true,
+                bottom_right: true,
+            });
+        }
+        Ok(Chamfers {
+            top_left: ul.unwrap_or(false),
+            top_right: ur.unwrap_or(false),
+            bottom_left: ll.unwrap_or(false),
+            bottom_right: lr.unwrap_or(false),
+        })
+    }
+
+    /// A standard primitive element as a shape; `None` for elements that are not one
+    /// (a `Contour` is finished when its polygon closes).
+    fn shape(&self, e: &BytesStart<'_>, name: &[u8], s: f64) -> Result<Option<CamShape>> {
+        let square = |d: f64| SizeMm { w: d, h: d };
+        Ok(Some(match name {
+            b"Circle" => CamShape::Circle {
+                diameter_mm: self.number(e, "diameter", s)?,
+            },
+            b"RectCenter" => CamShape::Rect {
+                size: self.size(e, "width", "height", s)?,
+            },
+            b"RectRound" => CamShape::RoundRect {
+                size: self.size(e, "width", "height", s)?,
+                radius_mm: self.number(e, "radius", s)?,
+                corners: self.corners(e)?,
+            },
+            b"RectCham" => CamShape::ChamferedRect {
+                size: self.size(e, "width", "height", s)?,
+                chamfer_mm: self.number(e, "chamfer", s)?,
+                corners: self.corners(e)?,
+            },
+            b"RectCorner" => {
+                let (x0, y0) = (
+                    self.number(e, "lowerLeftX", s)?,
+                    self.number(e, "lowerLeftY", s)?,
+                );
+                let (x1, y1) = (
+                    self.number(e, "upperRightX", s)?,
+                    self.number(e, "upperRightY", s)?,
+                );
+                CamShape::Rect {
+                    size: SizeMm {
+                        w: (x1 - x0).abs(),
+                        h: (y1 - y0).abs(),
+                    },
+                }
+            }
+            b"Oval" => CamShape::Oval {
+                size: self.size(e, "width", "height", s)?,
+            },
+            b"Diamond" | b"Ellipse" => CamShape::Other {
+                size: self.size(e, "width", "height", s)?,
+            },
+            b"Triangle" => CamShape::Other {
+                size: self.size(e, "base", "height", s)?,
+            },
+            b"Hexagon" | b"Octagon" => CamShape::Other {
+                size: square(self.number(e, "length", s)?),
+            },
+            b"Donut" | b"Thermal" => CamShape::Other {
+                size: square(self.number(e, "outerDiameter", s)?),
+            },
+            b"Butterfly" | b"Moire" => {
+                let d = match self.number_opt(e, "diameter", s)? {
+                    Some(d) => d,
+                    None => self.number(e, "side", s)?,
+                };
+                CamShape::Other { size: square(d) }
+            }
+            _ => return Ok(None),
+        }))
+    }
+
+    fn close(&mut self) -> Result<()> {
+        let tag = self.stack.pop().unwrap_or(Tag::Other);
+        match tag {
+            Tag::Entry => {
+                if let Some((id, shape)) = self.entry.take() {
+                    // An entry drawn only with lines and arcs (a figure) has no area.
+                    let shape = shape.unwrap_or(CamShape::Other {
+                        size: SizeMm::default(),
+                    });
+                    let table = if self.dict_is_user {
+                        &mut self.user
+                    } else {
+                        &mut self.standard
+                    };
+                    table.insert(id, shape);
+                }
+            }
+            Tag::Polygon | Tag::Cutout => self.close_polygon(),
+            Tag::PadStackDef => self.padstack = None,
+            Tag::Package => {
+                if let Some((name, def)) = self.package.take() {
+                    self.doc.packages.insert(name, def);
+                }
+            }
+            Tag::Component => {
+                if let Some(c) = self.component.take() {
+                    self.doc.components.push(c);
+                }
+            }
+            Tag::LayerFeature => self.layer_feature = None,
+            Tag::Set => {
+                self.set_net = None;
+                self.set_test_point = false;
+            }
+            Tag::Pad => {
+                if let Some(p) = self.pad.take() {
+                    self.doc.pads.push(p);
+                }
+            }
+            Tag::SlotCavity => {
+                if let Some(s) = self.slot.take() {
+                    self.doc.slots.push(s);
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn close_polygon(&mut self) {
+        let Some((target, pts)) = self.poly.take() else {
+            return;
+        };
+        match target {
+            PolyTarget::ProfileOuter => self.doc.profile.push(pts),
+            PolyTarget::ProfileCutout => self.doc.profile_cutouts.push(pts),
+            PolyTarget::EntryContour => {
+                if let Some((_, s @ None)) = self.entry.as_mut() {
+                    let [x0, y0, x1, y1] = crate::geometry::bbox_of(pts.iter().copied());
+                    if x1 >= x0 {
+                        *s = Some(CamShape::Other {
+                            size: SizeMm {
+                                w: x1 - x0,
+                                h: y1 - y0,
+                            },
+                        });
+                    }
+                }
+            }
+            PolyTarget::PackageOutline => {
+                if let Some((_, def)) = self.package.as_mut()
+                    && def.outline.is_empty()
+                {
+                    def.outline = pts;
+                }
+            }
+            PolyTarget::Slot => {
+                if let Some(s) = self.slot.as_mut() {
+                    s.outline.extend(pts);
+                }
+            }
+        }
+    }
+
+    fn scale(&self, units: &str) -> Result<f64> {
+        unit_scale(units).ok_or_else(|| {
+            self.error(
+                self.at,
+                "units MILLIMETER, INCH or MICRON",
+                format!("\"{units}\""),
+            )
+        })
+    }
+
+    fn plating(&self, e: &BytesStart<'_>) -> Result<Plating> {
+        let v = self.required(e, "platingStatus")?;
+        Plating::parse(&v).ok_or_else(|| {
+            self.error(
+                self.at,
+                "platingStatus PLATED, NONPLATED or VIA",
+                format!("\"{v}\""),
+            )
+        })
+    }
+
+    fn unescape(&self, a: &quick_xml::events::attributes::Attribute<'_>) -> Result<String> {
+        let raw: &str = &a.value;
+        if !raw.contains(['&', '\t', '\r', '\n']) {
+            return Ok(raw.to_string());
+        }
+        a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map(|v| v.into_owned())
+            .map_err(|err| {
+                self.error(
+                    self.at,
+                    "an attribute value with valid escapes",
+                    err.to_string(),
+                )
+            })
+    }
+
+    fn attr(&self, e: &BytesStart<'_>, key: &str) -> Result<Option<String>> {
+        for a in e.attributes() {
+            let a =
+                a.map_err(|err| self.error(self.at, "well-formed attributes", err.to_string()))?;
+            let k = a.key.as_ref();
+            let matches = if key.contains(':') || key == "xmlns" {
+                k == key
+            } else {
+                a.key.local_name().as_ref() == key && !k.starts_with("xmlns")
+            };
+            if matches {
+                return Ok(Some(self.unescape(&a)?));
+            }
+        }
+        Ok(None)
+    }
+
+    fn required(&self, e: &BytesStart<'_>, key: &str) -> Result<String> {
+        self.attr(e, key)?.ok_or_else(|| {
+            self.error(
+                self.at,
+                format!("attribute {key} on <{}>", e.local_name().as_ref()),
+                "none",
+            )
+        })
+    }
+
+    fn number_opt(&self, e: &BytesStart<'_>, key: &str, scale: f64) -> Result<Option<f64>> {
+        let Some(v) = self.attr(e, key)? else {
+            return Ok(None);
+        };
+        match v.trim().parse::<f64>() {
+            Ok(n) if n.is_finite() => Ok(Some(n * scale)),
+            _ => Err(self.error(
+                self.at,
+                format!("a number for {key} on <{}>", e.local_name().as_ref()),
+                format!("\"{v}\""),
+            )),
+        }
+    }
+
+    fn number(&self, e: &BytesStart<'_>, key: &str, scale: f64) -> Result<f64> {
+        self.number_opt(e, key, scale)?.ok_or_else(|| {
+            self.error(
+                self.at,
+                format!("attribute {key} on <{}>", e.local_name().as_ref()),
+                "none",
+            )
+        })
+    }
+}
+
+fn skip_space(text: &[u8], mut i: usize) -> usize {
+    while i < text.len() && text[i].is_ascii_whitespace() {
+        i += 1;
+    }
+    i
+}
+
+/// Appends the points of an arc from `start` to `end` about `centre` (file frame,
+/// y up), `end` included.
+fn arc_into(
+    pts: &mut Vec<PointMm>,
+    start: PointMm,
+    end: PointMm,
+    centre: PointMm,
+    clockwise: bool,
+) {
+    let r = start.distance_mm(centre);
+    let a0 = (start.y - centre.y).atan2(start.x - centre.x);
+    let a1 = (end.y - centre.y).atan2(end.x - centre.x);
+    let tau = std::f64::consts::TAU;
+    let mut sweep = a1 - a0;
+    if clockwise {
+        while sweep >= 0.0 {
+            sweep -= tau;
+        }
+    } else {
+        while sweep <= 0.0 {
+            sweep += tau;
+        }
+    }
+    let chords = crate::geometry::arc_chords(r, sweep, 0.001, 720);
+    for i in 1..chords {
+        let a = a0 + sweep * i as f64 / chords as f64;
+        pts.push(PointMm::new(centre.x + r * a.cos(), centre.y + r * a.sin()));
+    }
+    pts.push(end);
+}

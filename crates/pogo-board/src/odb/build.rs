@@ -1,0 +1,575 @@
+//! From the job's files to the board model.
+
+use super::Job;
+use super::records::{self, Features, Units};
+use crate::cam::{CamShape, position_key};
+use crate::error::{BoardError, Result};
+use crate::model::*;
+use std::collections::HashMap;
+
+/// What a matrix row is to the board model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Copper(Option<Side>),
+    Mask(Side),
+    Paste(Side),
+    Drill,
+    Components(Side),
+    Other,
+}
+
+struct Row {
+    name: String,
+    role: Role,
+}
+
+fn page(p: PointMm) -> PointMm {
+    PointMm::new(p.x, -p.y)
+}
+
+/// A package-frame ring placed on the board: mirrored (x negated) on the bottom, then
+/// turned clockwise by `angle_deg` (file frame, y up), moved, and put in page frame.
+fn place(points: &[PointMm], at: PointMm, angle_deg: f64, mirror: bool) -> Ring {
+    let (s, c) = (-angle_deg).to_radians().sin_cos();
+    points
+        .iter()
+        .map(|p| {
+            let x = if mirror { -p.x } else { p.x };
+            page(PointMm::new(at.x + x * c - p.y * s, at.y + x * s + p.y * c))
+        })
+        .collect()
+}
+
+fn normalize_deg(a: f64) -> f64 {
+    let r = a.rem_euclid(360.0);
+    let r = (r * 1e9).round() / 1e9;
+    if r >= 360.0 { 0.0 } else { r + 0.0 }
+}
+
+pub(super) fn build(job: &Job) -> Result<Board> {
+    let info = match job.text("misc/info")? {
+        Some(t) => records::structured(&format!("{}: misc/info", job.name), &t)?,
+        None => Default::default(),
+    };
+    let units_word = info
+        .values
+        .get("UNITS")
+        .cloned()
+        .unwrap_or_else(|| "INCH".into());
+    let units = Units::parse(&units_word).unwrap_or(Units::Inch);
+    let matrix_name = format!("{}: matrix/matrix", job.name);
+    let matrix_text = job.text("matrix/matrix")?.unwrap_or_default();
+    let matrix = records::structured(&matrix_name, &matrix_text)?;
+    let step = matrix
+        .blocks
+        .iter()
+        .find(|(n, _)| n == "STEP")
+        .and_then(|(_, v)| v.get("NAME"))
+        .map(|s| s.to_ascii_lowercase())
+        .ok_or_else(|| BoardError::UnknownFormat {
+            path: job.name.clone(),
+            reason: "matrix/matrix names no STEP".into(),
+        })?;
+    let rows = rows(&matrix);
+    let step_dir = format!("steps/{step}");
+    let load = |row: &Row| -> Result<Option<Features>> {
+        let path = format!("{step_dir}/layers/{}/features", row.name);
+        match job.text(&path)? {
+            Some(t) => Ok(Some(records::features(
+                &format!("{}: {path}", job.name),
+                &t,
+                units,
+            )?)),
+            None => Ok(None),
+        }
+    };
+    let mut layers: Vec<(Role, Features)> = Vec::new();
+    for row in rows
+        .iter()
+        .filter(|r| !matches!(r.role, Role::Other | Role::Components(_)))
+    {
+        if let Some(f) = load(row)? {
+            layers.push((row.role, f));
+        }
+    }
+    let (net_names, packages) = match job.text(&format!("{step_dir}/eda/data"))? {
+        Some(t) => (records::net_names(&t), records::package_outlines(&t, units)),
+        None => (Vec::new(), Vec::new()),
+    };
+    let mut comps = Vec::new();
+    for row in &rows {
+        if let Role::Components(side) = row.role {
+            let path = format!("{step_dir}/layers/{}/components", row.name);
+            if let Some(t) = job.text(&path)? {
+                for c in records::components(&format!("{}: {path}", job.name), &t, units)? {
+                    comps.push((side, c));
+                }
+            }
+        }
+    }
+    let outline = match job.text(&format!("{step_dir}/profile"))? {
+        Some(t) => {
+            let f = records::features(&format!("{}: {step_dir}/profile", job.name), &t, units)?;
+            outline(&f)
+        }
+        None => None,
+    };
+    // KiCad's ODB++ export names a pad without a number `PAD<n>`; the board gives none.
+    let by_kicad = ["ODB_SOURCE", "SAVE_APP"]
+        .iter()
+        .any(|k| info.values.get(*k).is_some_and(|v| v.contains("KiCad")));
+    if by_kicad {
+        for (_, c) in &mut comps {
+            for pin in &mut c.pins {
+                let unnumbered = pin
+                    .name
+                    .strip_prefix("PAD")
+                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+                if unnumbered {
+                    pin.name.clear();
+                }
+            }
+        }
+    }
+    let mut nets = Nets::default();
+    let index = PadIndex::new(&layers);
+    let mut footprints = Vec::new();
+    let mut pads = Vec::new();
+    for (side, c) in &comps {
+        let start = pads.len();
+        for pin in &c.pins {
+            let net = pin
+                .net
+                .and_then(|n| net_names.get(n))
+                .filter(|n| *n != "$NONE$");
+            pads.push(index.pad(
+                &layers,
+                &c.refdes,
+                footprints.len(),
+                pin,
+                *side,
+                nets.id(net.map(String::as_str)),
+            ));
+        }
+        // The package outline (KiCad writes the courtyard there) placed on the board.
+        let courtyard: Vec<PolygonMm> = packages
+            .get(c.package)
+            .filter(|o| o.len() >= 3)
+            .map(|o| PolygonMm {
+                outer: place(o, c.at, c.angle_deg, *side == Side::Bottom),
+                holes: vec![],
+            })
+            .into_iter()
+            .collect();
+        let value = c
+            .properties
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("value"))
+            .map(|(_, v)| v.clone());
+        footprints.push(Footprint {
+            reference: c.refdes.clone(),
+            value: value.unwrap_or_default(),
+            lib_id: c.part.clone(),
+            side: *side,
+            position: page(c.at),
+            rotation_deg: normalize_deg(-c.angle_deg),
+            attributes: FootprintAttributes::default(),
+            properties: c.properties.iter().cloned().collect(),
+            courtyard: courtyard.clone(),
+            courtyard_bbox: courtyard.first().map(|poly| {
+                let mut b = BoxMm::EMPTY;
+                poly.outer.iter().for_each(|p| b.include(*p));
+                b
+            }),
+            fab: Vec::new(),
+            silk_bbox: None,
+            body_height_mm: None,
+            pads: start..pads.len(),
+        });
+    }
+    let vias = index.vias(&layers, &mut nets);
+    let board_layers = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| Layer {
+            ordinal: i as i32,
+            name: r.name.clone(),
+            kind: if matches!(r.role, Role::Copper(_)) {
+                "signal".into()
+            } else {
+                "user".into()
+            },
+            user_name: None,
+        })
+        .collect();
+    Ok(Board {
+        source_name: job.name.clone(),
+        format: SourceFormat::OdbPlusPlus { units: units_word },
+        thickness_mm: None,
+        outline,
+        layers: board_layers,
+        nets: nets.nets,
+        footprints_known: true,
+        footprints,
+        pads,
+        vias,
+        access_records: Vec::new(),
+    })
+}
+
+/// Matrix rows in ROW order with their roles: the first signal row is the top copper,
+/// the last the bottom; mask and paste rows above the first signal row are the top's.
+fn rows(matrix: &records::Structured) -> Vec<Row> {
+    let mut raw: Vec<(i64, String, String, String)> = matrix
+        .blocks
+        .iter()
+        .filter(|(n, _)| n == "LAYER")
+        .map(|(_, v)| {
+            let row = v
+                .get("ROW")
+                .and_then(|r| r.parse().ok())
+                .unwrap_or(i64::MAX);
+            let get = |k: &str| v.get(k).cloned().unwrap_or_default();
+            (
+                row,
+                get("NAME").to_ascii_lowercase(),
+                get("TYPE").to_ascii_uppercase(),
+                get("CONTEXT").to_ascii_uppercase(),
+            )
+        })
+        .collect();
+    raw.sort();
+    let is_signal = |t: &str| matches!(t, "SIGNAL" | "POWER_GROUND" | "MIXED");
+    let signal_rows: Vec<i64> = raw
+        .iter()
+        .filter(|r| r.3 == "BOARD" && is_signal(&r.2))
+        .map(|r| r.0)
+        .collect();
+    let (first, last) = (
+        signal_rows.first().copied().unwrap_or(0),
+        signal_rows.last().copied().unwrap_or(0),
+    );
+    let side_of = |row: i64| {
+        if row <= first {
+            Side::Top
+        } else {
+            Side::Bottom
+        }
+    };
+    raw.into_iter()
+        .map(|(row, name, ty, ctx)| {
+            let role = match ty.as_str() {
+                "COMPONENT" => Role::Components(if name.contains("bot") {
+                    Side::Bottom
+                } else {
+                    side_of(row)
+                }),
+                _ if ctx != "BOARD" => Role::Other,
+                t if is_signal(t) => Role::Copper(if row == first {
+                    Some(Side::Top)
+                } else if row == last {
+                    Some(Side::Bottom)
+                } else {
+                    None
+                }),
+                "SOLDER_MASK" => Role::Mask(side_of(row)),
+                "SOLDER_PASTE" => Role::Paste(side_of(row)),
+                "DRILL" => Role::Drill,
+                _ => Role::Other,
+            };
+            Row { name, role }
+        })
+        .collect()
+}
+
+#[derive(Default)]
+struct Nets {
+    nets: Vec<Net>,
+    index: HashMap<String, NetId>,
+}
+
+impl Nets {
+    fn id(&mut self, name: Option<&str>) -> Option<NetId> {
+        let name = name?;
+        if let Some(id) = self.index.get(name) {
+            return Some(*id);
+        }
+        let id = NetId(self.nets.len() as u32);
+        self.nets.push(Net {
+            name: name.to_string(),
+            class: None,
+        });
+        self.index.insert(name.to_string(), id);
+        Some(id)
+    }
+}
+
+/// `.pad_usage` option 1: a via pad.
+fn is_via_pad(f: &Features, attrs: &[(usize, String)]) -> bool {
+    f.attr(attrs, ".pad_usage") == Some("1")
+}
+
+/// Hole plating from a drill feature's `.drill` attribute (0 plated, 1 non-plated,
+/// 2 via), else from the layer's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HoleKind {
+    Plated,
+    NonPlated,
+    Via,
+}
+
+fn hole_kind(f: &Features, attrs: &[(usize, String)]) -> HoleKind {
+    match f.attr(attrs, ".drill") {
+        Some("1") | Some("non_plated") => HoleKind::NonPlated,
+        Some("2") | Some("via") => HoleKind::Via,
+        _ => HoleKind::Plated,
+    }
+}
+
+/// Pads of every layer by place: (layer index, pad record index).
+struct PadIndex {
+    by_place: HashMap<(i64, i64), Vec<(usize, usize)>>,
+    slots: Vec<(usize, usize)>,
+}
+
+impl PadIndex {
+    fn new(layers: &[(Role, Features)]) -> PadIndex {
+        let mut by_place: HashMap<(i64, i64), Vec<(usize, usize)>> = HashMap::new();
+        let mut slots = Vec::new();
+        for (li, (role, f)) in layers.iter().enumerate() {
+            for (pi, p) in f.pads.iter().enumerate() {
+                by_place
+                    .entry(position_key(p.at))
+                    .or_default()
+                    .push((li, pi));
+            }
+            if *role == Role::Drill {
+                slots.extend((0..f.lines.len()).map(|i| (li, i)));
+            }
+        }
+        PadIndex { by_place, slots }
+    }
+
+    fn pad(
+        &self,
+        layers: &[(Role, Features)],
+        refdes: &str,
+        footprint: usize,
+        pin: &records::Toeprint,
+        side: Side,
+        net: Option<NetId>,
+    ) -> Pad {
+        let here = self
+            .by_place
+            .get(&position_key(pin.at))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let drilled = here.iter().any(|&(li, pi)| {
+            let (role, f) = &layers[li];
+            *role == Role::Drill && hole_kind(f, &f.pads[pi].attrs) != HoleKind::Via
+        }) || self.slot_at(layers, pin.at).is_some();
+        // A surface pad is only on its component's side: an edge connector may have
+        // pads at the same place on both sides.
+        let on_this_side = |role: &Role| match role {
+            Role::Copper(s) => drilled || *s == Some(side),
+            Role::Mask(s) | Role::Paste(s) => drilled || *s == side,
+            _ => true,
+        };
+        let (mut front, mut back, mut fm, mut bm, mut fp, mut bp) =
+            (false, false, false, false, false, false);
+        let mut copper: Option<(&records::PadRec, &CamShape, bool)> = None;
+        let mut drill: Option<(Drill, HoleKind)> = None;
+        for &(li, pi) in here {
+            let (role, f) = &layers[li];
+            let rec = &f.pads[pi];
+            if !on_this_side(role) {
+                continue;
+            }
+            match role {
+                Role::Copper(s) if !is_via_pad(f, &rec.attrs) => {
+                    front |= *s == Some(Side::Top);
+                    back |= *s == Some(Side::Bottom);
+                    let on_side = *s == Some(side);
+                    if copper.is_none() || (on_side && !copper.is_some_and(|c| c.2)) {
+                        copper = Some((rec, &f.symbols[rec.symbol], on_side));
+                    }
+                }
+                Role::Mask(Side::Top) => fm = true,
+                Role::Mask(Side::Bottom) => bm = true,
+                Role::Paste(Side::Top) => fp = true,
+                Role::Paste(Side::Bottom) => bp = true,
+                Role::Drill => {
+                    let kind = hole_kind(f, &rec.attrs);
+                    if kind != HoleKind::Via {
+                        let d = f.symbols[rec.symbol].size().w;
+                        let size_mm = SizeMm { w: d, h: d };
+                        drill = Some((
+                            Drill {
+                                oblong: false,
+                                size_mm,
+                                offset_mm: PointMm::default(),
+                            },
+                            kind,
+                        ));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if drill.is_none() {
+            drill = self.slot_at(layers, pin.at);
+        }
+        let shape = copper.map(|c| c.1.clone()).unwrap_or_else(|| match &drill {
+            Some((d, _)) if d.oblong => CamShape::Oval { size: d.size_mm },
+            Some((d, _)) => CamShape::Circle {
+                diameter_mm: d.size_mm.w,
+            },
+            None => CamShape::Circle { diameter_mm: 0.0 },
+        });
+        let (rotation, mirror) = copper.map_or((0.0, false), |c| (c.0.angle_deg, c.0.mirror));
+        let kind = match &drill {
+            Some((_, HoleKind::NonPlated)) => PadKind::NpThruHole,
+            Some(_) => PadKind::ThruHole,
+            None => PadKind::Smd,
+        };
+        Pad {
+            footprint: Some(footprint),
+            reference: refdes.to_string(),
+            number: pin.name.clone(),
+            kind,
+            shape: shape.pad_shape(),
+            size_mm: shape.size(),
+            position: page(pin.at),
+            // Clockwise in the file; a mirrored (bottom) pad's angle is as seen from
+            // the bottom, so KiCad's counter-clockwise angle is the same number.
+            rotation_deg: normalize_deg(if mirror { rotation } else { -rotation }),
+            drill: drill.map(|d| d.0),
+            layers: Vec::new(),
+            front_copper: front,
+            back_copper: back,
+            front_mask: fm,
+            back_mask: bm,
+            front_paste: fp,
+            back_paste: bp,
+            mask_margin_mm: None,
+            net,
+            test_point_property: false,
+        }
+    }
+
+    /// A slot (a line in a drill layer) centred on `at`.
+    fn slot_at(&self, layers: &[(Role, Features)], at: PointMm) -> Option<(Drill, HoleKind)> {
+        self.slots.iter().find_map(|&(li, i)| {
+            let f = &layers[li].1;
+            let l = &f.lines[i];
+            let centre = PointMm::new((l.from.x + l.to.x) / 2.0, (l.from.y + l.to.y) / 2.0);
+            if centre.distance_mm(at) > 0.002 {
+                return None;
+            }
+            let w = f.symbols[l.symbol].size().w;
+            let len = l.from.distance_mm(l.to) + w;
+            let size_mm = SizeMm { w: len, h: w };
+            Some((
+                Drill {
+                    oblong: true,
+                    size_mm,
+                    offset_mm: PointMm::default(),
+                },
+                hole_kind(f, &l.attrs),
+            ))
+        })
+    }
+
+    fn vias(&self, layers: &[(Role, Features)], nets: &mut Nets) -> Vec<Via> {
+        let mut out = Vec::new();
+        for (role, f) in layers {
+            if *role != Role::Drill {
+                continue;
+            }
+            for rec in f
+                .pads
+                .iter()
+                .filter(|r| hole_kind(f, &r.attrs) == HoleKind::Via)
+            {
+                let here = self
+                    .by_place
+                    .get(&position_key(rec.at))
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                let drill = f.symbols[rec.symbol].size().w;
+                let mut diameter = drill;
+                let (mut fm, mut bm) = (false, false);
+                for &(li, pi) in here {
+                    let (r, lf) = &layers[li];
+                    match r {
+                        Role::Copper(_) if is_via_pad(lf, &lf.pads[pi].attrs) => {
+                            diameter = lf.symbols[lf.pads[pi].symbol].size().w;
+                        }
+                        Role::Mask(Side::Top) => fm = true,
+                        Role::Mask(Side::Bottom) => bm = true,
+                        _ => {}
+                    }
+                }
+                out.push(Via {
+                    position: page(rec.at),
+                    diameter_mm: diameter,
+                    drill_mm: drill,
+                    layers: (String::new(), String::new()),
+                    via_type: "through".into(),
+                    net: nets.id(None),
+                    front_mask_open: fm,
+                    back_mask_open: bm,
+                });
+            }
+        }
+        out
+    }
+}
+
+fn outline(f: &Features) -> Option<Outline> {
+    if f.contours.is_empty() {
+        return None;
+    }
+    let ring = |pts: &Vec<PointMm>| -> Ring {
+        let mut r: Ring = pts.iter().map(|p| page(*p)).collect();
+        if r.len() > 1 && r.first() == r.last() {
+            r.pop();
+        }
+        r
+    };
+    let mut polygons: Vec<PolygonMm> = f
+        .contours
+        .iter()
+        .filter(|(hole, _)| !hole)
+        .map(|(_, p)| PolygonMm {
+            outer: ring(p),
+            holes: vec![],
+        })
+        .collect();
+    if polygons.is_empty() {
+        return None;
+    }
+    for (_, cut) in f.contours.iter().filter(|(hole, _)| *hole) {
+        let hole = ring(cut);
+        let Some(first) = hole.first().copied() else {
+            continue;
+        };
+        let owner = polygons
+            .iter()
+            .position(|poly| crate::geometry::point_in_ring(first, &poly.outer))
+            .unwrap_or(0);
+        polygons[owner].holes.push(hole);
+    }
+    let mut bbox = BoxMm::EMPTY;
+    for poly in &polygons {
+        poly.outer
+            .iter()
+            .chain(poly.holes.iter().flatten())
+            .for_each(|p| bbox.include(*p));
+    }
+    Some(Outline {
+        polygons,
+        open_chains: Vec::new(),
+        bbox,
+    })
+}

@@ -1,0 +1,182 @@
+//! KiCad 9's own IPC-2581 and ODB++ exports of every shared board, read by pogo and
+//! checked against KiCad's view of the board (`kicad-view.json`): pads through the
+//! independent checker `shared/tools/compare_pads.py`, footprints and the outline box
+//! here. Where an export does not carry what KiCad knows (see `docs/cam-readers.md`),
+//! the figure asserted is what the file allows, as a floor that must not fall.
+
+use pogo_board::{Board, Side, view};
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+/// (board folder, IPC-2581 pads matched, ODB++ pads matched): pads KiCad's view has
+/// that the reader matches today. Boards not listed must match every pad.
+const FLOORS: &[(&str, usize, usize)] = &[
+    ("StickHub", 268, 264),
+    ("bms-c1", 953, 834),
+    ("complex_hierarchy", 156, 138),
+    ("custom_pads_test", 5, 5),
+    ("ecc83-pp_v2", 25, 25),
+    ("expansion-card-v5", 39, 28),
+    ("glasgow-c2-v6", 1115, 1110),
+    ("glasgow-c2-v7", 1114, 1110),
+    ("glasgow-c2-v8", 1114, 1110),
+    ("glasgow-c2-v9", 1114, 1110),
+    ("interf_u", 317, 317),
+    ("microwave", 0, 2),
+    ("pic_programmer", 239, 239),
+    ("tinytapeout-demo", 584, 601),
+    ("video", 1998, 1998),
+    ("video-v9", 1998, 1998),
+];
+
+fn export(dir: &Path, suffix: &str) -> Option<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.to_string_lossy().ends_with(suffix))
+}
+
+/// Runs compare_pads.py on the board's pads; returns (matched, total, extra).
+fn compare_pads(board: &Board, view_json: &Path, tag: &str) -> (usize, usize, usize) {
+    let tools = pogo_testdata::shared("tools", "cam_boards").expect("shared tools");
+    let out = std::env::temp_dir().join(format!("pogo-cam-{}-{tag}.json", std::process::id()));
+    std::fs::write(&out, serde_json::to_vec(&view::pad_rows(board)).unwrap()).unwrap();
+    let res = Command::new("python3")
+        .arg(tools.join("compare_pads.py"))
+        .arg(view_json)
+        .arg(&out)
+        .arg("--quiet")
+        .output()
+        .expect("python3 runs");
+    let _ = std::fs::remove_file(&out);
+    let text = String::from_utf8_lossy(&res.stdout);
+    let last = text.lines().last().unwrap_or_default().to_string();
+    // "matched M/N pads[, E extra]"
+    let nums: Vec<usize> = last
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse().unwrap())
+        .collect();
+    assert!(
+        nums.len() >= 2,
+        "{tag}: unexpected compare_pads output {text}"
+    );
+    (nums[0], nums[1], nums.get(2).copied().unwrap_or(0))
+}
+
+/// Footprints: every footprint of KiCad's view that the file names has its side and
+/// position (within 1 um) and rotation (within 0.01 degree, modulo 360).
+fn check_footprints(board: &Board, kv: &Value, tag: &str) {
+    let mut checked = 0;
+    for f in kv["footprints"].as_array().unwrap() {
+        let r = f["ref"].as_str().unwrap();
+        // A reference used twice (`REF**`) names no one footprint.
+        if kv["footprints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|g| g["ref"] == r)
+            .count()
+            > 1
+        {
+            checked += 1;
+            continue;
+        }
+        let Some(ours) = board.footprints.iter().find(|o| o.reference == r) else {
+            continue;
+        };
+        checked += 1;
+        let side = if f["side"] == "bottom" {
+            Side::Bottom
+        } else {
+            Side::Top
+        };
+        assert_eq!(ours.side, side, "{tag} {r} side");
+        let (x, y) = (f["x"].as_f64().unwrap(), f["y"].as_f64().unwrap());
+        assert!(
+            (ours.position.x - x).abs() <= 0.001 && (ours.position.y - y).abs() <= 0.001,
+            "{tag} {r}: at {:?}, KiCad ({x}, {y})",
+            ours.position
+        );
+        let d = (ours.rotation_deg - f["rotation"].as_f64().unwrap()).rem_euclid(360.0);
+        assert!(
+            d.min(360.0 - d) <= 0.01,
+            "{tag} {r}: rotation {} vs KiCad {}",
+            ours.rotation_deg,
+            f["rotation"]
+        );
+    }
+    let total = kv["footprints"].as_array().unwrap().len();
+    assert!(
+        checked * 10 >= total * 9,
+        "{tag}: only {checked} of {total} footprints found"
+    );
+}
+
+fn check_board(dir: &Path, file: &Path, kind: usize) -> (usize, usize, usize) {
+    let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+    let tag = format!("{name}-{}", if kind == 0 { "ipc2581" } else { "odb" });
+    let board = pogo_board::read_file(file).unwrap_or_else(|e| panic!("{tag}: {e}"));
+    let kv: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("kicad-view.json")).unwrap()).unwrap();
+    check_footprints(&board, &kv, &tag);
+    let bbox = board.outline.as_ref().expect("an outline").bbox.as_array();
+    let want: Vec<f64> = kv["outline_bbox"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    // KiCad's box includes half the Edge.Cuts stroke; the profile is the stroke's
+    // centre line (see docs/cam-readers.md), so the box agrees within that half-width.
+    for (a, b) in bbox.iter().zip(&want) {
+        assert!(
+            (a - b).abs() <= 0.2,
+            "{tag}: outline box {bbox:?}, KiCad {want:?}"
+        );
+    }
+    if kind == 0 {
+        let t = kv["thickness"].as_f64().unwrap();
+        let ours = board.thickness_mm.expect("IPC-2581 stackup thickness");
+        assert!(
+            (ours - t).abs() <= 0.001,
+            "{tag}: thickness {ours}, KiCad {t}"
+        );
+    }
+    compare_pads(&board, &dir.join("kicad-view.json"), &tag)
+}
+
+#[test]
+fn kicad9_exports_read_to_kicads_view() {
+    let mut seen = 0;
+    for dir in pogo_testdata::board_folders("kicad9_exports_read_to_kicads_view") {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        for (kind, suffix) in [(0, ".ipc2581.xml.xz"), (1, "-odb.tgz")] {
+            let Some(file) = export(&dir, suffix) else {
+                continue;
+            };
+            seen += 1;
+            let (matched, total, extra) = check_board(&dir, &file, kind);
+            match FLOORS.iter().find(|f| f.0 == name) {
+                Some(f) => {
+                    let floor = if kind == 0 { f.1 } else { f.2 };
+                    assert!(
+                        matched >= floor,
+                        "{name} {suffix}: matched {matched}/{total}, floor {floor}"
+                    );
+                }
+                None => assert!(
+                    matched == total && extra == 0,
+                    "{name} {suffix}: matched {matched}/{total}, {extra} extra"
+                ),
+            }
+        }
+    }
+    if seen > 0 {
+        assert!(
+            seen >= 38,
+            "expected both exports of 19 boards, found {seen}"
+        );
+    }
+}
