@@ -291,7 +291,11 @@ fn outline_cutout_courtyard_and_tooling_rules_block_with_reasons() {
         size_mm: SizeMm { w: 3.2, h: 3.2 },
         offset_mm: PointMm::default(),
     });
-    let f = b.design(&DesignConfig::default());
+    // The 2 mm edge rule set explicitly: with one hole the default registration is a
+    // nest, whose own edge rule (1.15 mm) would reach TP1.
+    let mut config = DesignConfig::default();
+    config.rules.outline_clearance_mm = Some(2.0);
+    let f = b.design(&config);
     assert_eq!(reason(&f, "EDGE").rule, "outline_clearance");
     let cut = reason(&f, "CUT");
     assert_eq!(cut.rule, "outline_clearance", "{cut:?}");
