@@ -1,4 +1,4 @@
-//! Every IPC-D-356 netlist KiCad exported for the boards in ../shared/data/boards reads
+//! Every IPC-D-356 netlist KiCad exported for the shared real boards (found through pogo-testdata) reads
 //! to the same test-access pads, vias and nets as KiCad's own view (kicad-view.json).
 //!
 //! What KiCad's exporter (pcbnew/exporters/export_d356.cpp) writes, and so what is

@@ -1,4 +1,4 @@
-//! Every real board under ../shared/data/boards against what KiCad itself reports
+//! Every real board of the shared data (found through pogo-testdata) against what KiCad itself reports
 //! (kicad-view.json): pads through the independent checker
 //! `../shared/tools/compare_pads.py`, and footprints, vias, nets, outline box and
 //! thickness here.

@@ -1,4 +1,4 @@
-//! On every real board in ../shared/data/boards: design the probes (pogo-design), build
+//! On every real board of the shared data (pogo-testdata): design the probes (pogo-design), build
 //! the mechanics, and check that every probe's working travel lies within 60-80% of its
 //! full travel, that the force totals equal the sum of the probes' forces, and that
 //! wiring.csv and bom.csv agree with fixture.json (independent Python reader).

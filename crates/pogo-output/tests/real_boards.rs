@@ -1,4 +1,4 @@
-//! Real boards from ../shared/data/boards: design the probe layout and mechanics with
+//! Real boards from the shared data (pogo-testdata): design the probe layout and mechanics with
 //! the library calls, write every fabrication file, and open them with the independent
 //! readers (gerbonara, ezdxf, trimesh; openscad on the smallest board).
 

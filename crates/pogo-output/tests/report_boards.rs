@@ -1,5 +1,5 @@
 //! report.html on real boards: the example board and boards from
-//! ../shared/data/boards, designed with the library calls (probe layout, mechanics,
+//! the shared data (pogo-testdata), designed with the library calls (probe layout, mechanics,
 //! positional tolerance), then checked: self-contained, well formed (Python's
 //! html.parser), every probe drawn in both views of its side, every unreachable net
 //! listed, the coverage figures shown, the same page as `write_all` writes, and a
