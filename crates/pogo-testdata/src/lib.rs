@@ -19,11 +19,17 @@
 //! assert!(boards.join("video").is_dir());
 //! ```
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-/// The workspace root (the folder holding the top `Cargo.toml`).
+/// The workspace root (the folder holding the top `Cargo.toml`). Read at run time from
+/// the test's own `CARGO_MANIFEST_DIR` (every crate sits at `crates/NAME`), so a test
+/// binary built from another checkout into a shared target dir still looks beside its
+/// own checkout; the path this crate was built at is the fallback.
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    let crate_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    crate_dir.join("../..")
 }
 
 /// Whether a missing shared folder fails the test (`POGO_REQUIRE_SHARED=1`, as CI sets).
