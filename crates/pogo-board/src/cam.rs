@@ -103,13 +103,87 @@ impl CamShape {
     }
 }
 
-/// Line and column (both 1-based, column in bytes) of `offset` in `text`.
-pub fn line_column(text: &[u8], offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = memchr::memchr_iter(b'\n', before).count() + 1;
-    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-    (line, offset - line_start + 1)
+pub use pogo_text::line_column;
+
+/// Appends the chords of a circular arc from `start` to `end` about `centre` (CAM frame,
+/// y up, within 1 um of the arc), `end` included; `start` itself is not pushed.
+pub fn arc_into(
+    pts: &mut Vec<PointMm>,
+    start: PointMm,
+    end: PointMm,
+    centre: PointMm,
+    clockwise: bool,
+) {
+    let r = start.distance_mm(centre);
+    let a0 = (start.y - centre.y).atan2(start.x - centre.x);
+    let a1 = (end.y - centre.y).atan2(end.x - centre.x);
+    let tau = std::f64::consts::TAU;
+    let mut sweep = a1 - a0;
+    if clockwise {
+        while sweep >= 0.0 {
+            sweep -= tau;
+        }
+    } else {
+        while sweep <= 0.0 {
+            sweep += tau;
+        }
+    }
+    let chords = crate::geometry::arc_chords(r, sweep, 0.001, 720);
+    for i in 1..chords {
+        let a = a0 + sweep * i as f64 / chords as f64;
+        pts.push(PointMm::new(centre.x + r * a.cos(), centre.y + r * a.sin()));
+    }
+    pts.push(end);
+}
+
+/// The board outline from a CAM file's profile (y up): each outer ring becomes a
+/// polygon in page coordinates (y negated, a repeated closing point dropped), and each
+/// cut-out goes into the outer ring that holds its first point. None without an outer ring.
+pub fn outline_from_profile<'r>(
+    outers: impl IntoIterator<Item = &'r [PointMm]>,
+    cutouts: impl IntoIterator<Item = &'r [PointMm]>,
+) -> Option<crate::model::Outline> {
+    use crate::model::{BoxMm, Outline, PolygonMm};
+    let ring = |pts: &[PointMm]| -> Vec<PointMm> {
+        let mut r: Vec<PointMm> = pts.iter().map(|p| PointMm::new(p.x, -p.y)).collect();
+        if r.len() > 1 && r.first() == r.last() {
+            r.pop();
+        }
+        r
+    };
+    let mut polygons: Vec<PolygonMm> = outers
+        .into_iter()
+        .map(|p| PolygonMm {
+            outer: ring(p),
+            holes: vec![],
+        })
+        .collect();
+    if polygons.is_empty() {
+        return None;
+    }
+    for cut in cutouts {
+        let hole = ring(cut);
+        let Some(first) = hole.first().copied() else {
+            continue;
+        };
+        let owner = polygons
+            .iter()
+            .position(|poly| crate::geometry::point_in_ring(first, &poly.outer))
+            .unwrap_or(0);
+        polygons[owner].holes.push(hole);
+    }
+    let mut bbox = BoxMm::EMPTY;
+    for poly in &polygons {
+        poly.outer
+            .iter()
+            .chain(poly.holes.iter().flatten())
+            .for_each(|p| bbox.include(*p));
+    }
+    Some(Outline {
+        polygons,
+        open_chains: Vec::new(),
+        bbox,
+    })
 }
 
 /// Key of a position at 1 nm, for matching pads, holes and mask openings that the

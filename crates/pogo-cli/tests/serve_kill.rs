@@ -2,56 +2,14 @@
 //! again: every run that got a 2xx is there, the database opens clean, and the retries
 //! of the unacknowledged runs are stored once (counters equal the sums of the runs).
 
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+mod serve_support;
+
+use serve_support::{free_port, pogo, read_token_if_any, serve};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 const CLIENTS: usize = 16;
 const RUNS: usize = 480;
-
-fn pogo() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_pogo"))
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Starts `pogo serve` and waits for its "listening" line.
-fn serve(data: &Path, port: u16) -> Child {
-    let mut child = pogo()
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data"])
-        .arg(data)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    loop {
-        let line = lines.next().expect("pogo serve printed nothing").unwrap();
-        let token = read_token_if_any(data);
-        assert!(
-            token.is_empty() || !line.contains(&token),
-            "a token was printed"
-        );
-        if line.contains("listening on http://") {
-            break;
-        }
-    }
-    child
-}
-
-fn read_token_if_any(data: &Path) -> String {
-    std::fs::read_to_string(data.join("admin-token"))
-        .map(|t| t.trim().to_string())
-        .unwrap_or_default()
-}
 
 fn run_body(i: usize, fixture: &str) -> String {
     let readings: Vec<String> = (0..100)

@@ -3,43 +3,14 @@
 //! station's next run sends both. Every run arrives exactly once: the service's
 //! lifetime actuations equal the runs made, and the queue is empty.
 
+mod serve_support;
+
 use pogo_station::sim::{SimConfig, Simulator};
+use serve_support::{free_port, pogo, read_token_if_any, serve};
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::Output;
 use std::time::Duration;
-
-fn pogo() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_pogo"))
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// Starts `pogo serve` on `port` with its data in `data` and waits until it listens.
-fn serve(data: &Path, port: u16) -> Child {
-    let mut child = pogo()
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data"])
-        .arg(data)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    loop {
-        let line = lines.next().expect("pogo serve printed nothing").unwrap();
-        if line.contains("listening on http://") {
-            break;
-        }
-    }
-    child
-}
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../pogo-station/tests/data/fixture_small.json")
@@ -80,10 +51,7 @@ async fn runs_made_while_the_real_service_is_down_arrive_once() {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mut server = serve(&data, port);
-    let admin = std::fs::read_to_string(data.join("admin-token"))
-        .unwrap()
-        .trim()
-        .to_string();
+    let admin = read_token_if_any(&data);
 
     // Register the fixture and a station that may use it.
     let body = std::fs::read(fixture()).unwrap();

@@ -562,45 +562,8 @@ fn vias(doc: &Doc, roles: &[Role], nets: &mut Nets) -> Vec<Via> {
 }
 
 fn outline(doc: &Doc) -> Option<Outline> {
-    if doc.profile.is_empty() {
-        return None;
-    }
-    let ring = |pts: &Vec<PointMm>| -> Ring {
-        let mut r: Ring = pts.iter().map(|p| page(*p)).collect();
-        if r.len() > 1 && r.first() == r.last() {
-            r.pop();
-        }
-        r
-    };
-    let mut polygons: Vec<PolygonMm> = doc
-        .profile
-        .iter()
-        .map(|p| PolygonMm {
-            outer: ring(p),
-            holes: vec![],
-        })
-        .collect();
-    for cut in &doc.profile_cutouts {
-        let hole = ring(cut);
-        let Some(first) = hole.first().copied() else {
-            continue;
-        };
-        let owner = polygons
-            .iter()
-            .position(|poly| crate::geometry::point_in_ring(first, &poly.outer))
-            .unwrap_or(0);
-        polygons[owner].holes.push(hole);
-    }
-    let mut bbox = BoxMm::EMPTY;
-    for poly in &polygons {
-        poly.outer
-            .iter()
-            .chain(poly.holes.iter().flatten())
-            .for_each(|p| bbox.include(*p));
-    }
-    Some(Outline {
-        polygons,
-        open_chains: Vec::new(),
-        bbox,
-    })
+    crate::cam::outline_from_profile(
+        doc.profile.iter().map(Vec::as_slice),
+        doc.profile_cutouts.iter().map(Vec::as_slice),
+    )
 }

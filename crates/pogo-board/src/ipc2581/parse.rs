@@ -687,7 +687,7 @@ impl<'a> Parser<'a> {
         let clockwise = self.attr(e, "clockwise")?.as_deref() == Some("true");
         if let Some((_, pts)) = self.poly.as_mut() {
             let start = pts.last().copied().unwrap_or(end);
-            arc_into(pts, start, end, centre, clockwise);
+            crate::cam::arc_into(pts, start, end, centre, clockwise);
         }
         Ok(())
     }
@@ -989,35 +989,4 @@ fn skip_space(text: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
-}
-
-/// Appends the points of an arc from `start` to `end` about `centre` (file frame,
-/// y up), `end` included.
-fn arc_into(
-    pts: &mut Vec<PointMm>,
-    start: PointMm,
-    end: PointMm,
-    centre: PointMm,
-    clockwise: bool,
-) {
-    let r = start.distance_mm(centre);
-    let a0 = (start.y - centre.y).atan2(start.x - centre.x);
-    let a1 = (end.y - centre.y).atan2(end.x - centre.x);
-    let tau = std::f64::consts::TAU;
-    let mut sweep = a1 - a0;
-    if clockwise {
-        while sweep >= 0.0 {
-            sweep -= tau;
-        }
-    } else {
-        while sweep <= 0.0 {
-            sweep += tau;
-        }
-    }
-    let chords = crate::geometry::arc_chords(r, sweep, 0.001, 720);
-    for i in 1..chords {
-        let a = a0 + sweep * i as f64 / chords as f64;
-        pts.push(PointMm::new(centre.x + r * a.cos(), centre.y + r * a.sin()));
-    }
-    pts.push(end);
 }

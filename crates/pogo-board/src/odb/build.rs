@@ -527,49 +527,14 @@ impl PadIndex {
 }
 
 fn outline(f: &Features) -> Option<Outline> {
-    if f.contours.is_empty() {
-        return None;
-    }
-    let ring = |pts: &Vec<PointMm>| -> Ring {
-        let mut r: Ring = pts.iter().map(|p| page(*p)).collect();
-        if r.len() > 1 && r.first() == r.last() {
-            r.pop();
-        }
-        r
-    };
-    let mut polygons: Vec<PolygonMm> = f
-        .contours
-        .iter()
-        .filter(|(hole, _)| !hole)
-        .map(|(_, p)| PolygonMm {
-            outer: ring(p),
-            holes: vec![],
-        })
-        .collect();
-    if polygons.is_empty() {
-        return None;
-    }
-    for (_, cut) in f.contours.iter().filter(|(hole, _)| *hole) {
-        let hole = ring(cut);
-        let Some(first) = hole.first().copied() else {
-            continue;
-        };
-        let owner = polygons
+    crate::cam::outline_from_profile(
+        f.contours
             .iter()
-            .position(|poly| crate::geometry::point_in_ring(first, &poly.outer))
-            .unwrap_or(0);
-        polygons[owner].holes.push(hole);
-    }
-    let mut bbox = BoxMm::EMPTY;
-    for poly in &polygons {
-        poly.outer
+            .filter(|(hole, _)| !hole)
+            .map(|(_, p)| p.as_slice()),
+        f.contours
             .iter()
-            .chain(poly.holes.iter().flatten())
-            .for_each(|p| bbox.include(*p));
-    }
-    Some(Outline {
-        polygons,
-        open_chains: Vec::new(),
-        bbox,
-    })
+            .filter(|(hole, _)| *hole)
+            .map(|(_, p)| p.as_slice()),
+    )
 }

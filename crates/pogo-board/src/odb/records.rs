@@ -354,7 +354,7 @@ pub fn features(file: &str, text: &str, default: Units) -> Result<Features, Boar
                 match contour.as_mut() {
                     Some((_, pts)) => {
                         let start = *pts.last().unwrap_or(&end);
-                        arc_points(pts, start, end, centre, cw);
+                        crate::cam::arc_into(pts, start, end, centre, cw);
                     }
                     None => return Err(place.error(0, "OB starting a contour before OC", "OC")),
                 }
@@ -433,35 +433,6 @@ fn check_polarity(place: &Place<'_>, words: &[&str], i: usize) -> Result<(), Boa
             w.map_or("the end of the line".into(), |w| format!("`{w}`")),
         )),
     }
-}
-
-fn arc_points(
-    pts: &mut Vec<PointMm>,
-    start: PointMm,
-    end: PointMm,
-    centre: PointMm,
-    clockwise: bool,
-) {
-    let r = start.distance_mm(centre);
-    let a0 = (start.y - centre.y).atan2(start.x - centre.x);
-    let a1 = (end.y - centre.y).atan2(end.x - centre.x);
-    let tau = std::f64::consts::TAU;
-    let mut sweep = a1 - a0;
-    if clockwise {
-        while sweep >= 0.0 {
-            sweep -= tau;
-        }
-    } else {
-        while sweep <= 0.0 {
-            sweep += tau;
-        }
-    }
-    let chords = crate::geometry::arc_chords(r, sweep, 0.001, 720);
-    for i in 1..chords {
-        let a = a0 + sweep * i as f64 / chords as f64;
-        pts.push(PointMm::new(centre.x + r * a.cos(), centre.y + r * a.sin()));
-    }
-    pts.push(end);
 }
 
 /// A standard symbol name as a shape (sizes times `s` mm); a user symbol or one
@@ -752,7 +723,7 @@ pub fn package_outlines(text: &str, default: Units) -> Vec<Vec<PointMm>> {
                     let end = PointMm::new(x, y);
                     let start = *pts.last().unwrap_or(&end);
                     let cw = matches!(words.get(5), Some(&"Y") | Some(&"y"));
-                    arc_points(pts, start, end, PointMm::new(cx, cy), cw);
+                    crate::cam::arc_into(pts, start, end, PointMm::new(cx, cy), cw);
                 }
             }
             "CE" => {

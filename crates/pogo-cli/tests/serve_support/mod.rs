@@ -1,0 +1,48 @@
+//! Shared by the tests that run `pogo serve`: the binary, a free port, a started
+//! server, its admin token.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+pub fn pogo() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_pogo"))
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Starts `pogo serve` and waits for its "listening" line.
+pub fn serve(data: &Path, port: u16) -> Child {
+    let mut child = pogo()
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--data"])
+        .arg(data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    loop {
+        let line = lines.next().expect("pogo serve printed nothing").unwrap();
+        let token = read_token_if_any(data);
+        assert!(
+            token.is_empty() || !line.contains(&token),
+            "a token was printed"
+        );
+        if line.contains("listening on http://") {
+            break;
+        }
+    }
+    child
+}
+
+pub fn read_token_if_any(data: &Path) -> String {
+    std::fs::read_to_string(data.join("admin-token"))
+        .map(|t| t.trim().to_string())
+        .unwrap_or_default()
+}
