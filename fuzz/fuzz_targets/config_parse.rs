@@ -1,12 +1,7 @@
-//! Fuzz `pogo.toml` parsing: the CLI's own `config::parse` (the module file is
-//! compiled in here, the binary crate has no library), then the settings it holds
-//! resolved the way the commands resolve them. An error names file:line:column
-//! inside the text; never a panic or a hang.
+//! Fuzz `pogo.toml` parsing: `pogo_config::parse` (what the CLI reads it with), then
+//! the settings it holds resolved the way the commands resolve them. An error names
+//! file:line:column inside the text; never a panic or a hang.
 #![no_main]
-
-#[allow(dead_code)]
-#[path = "../../crates/pogo-cli/src/config.rs"]
-mod config;
 
 use libfuzzer_sys::fuzz_target;
 
@@ -14,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    match config::parse("pogo.toml", text) {
+    match pogo_config::parse("pogo.toml", text) {
         Ok(c) => {
             let _ = c.tolerance.resolve();
             let _ = pogo_design::config::glob_match("*", "x");
@@ -34,7 +29,6 @@ fuzz_target!(|data: &[u8]| {
                 column >= 1 && column <= l.chars().count() + 1,
                 "column {column} of `{l}`"
             );
-            // The report renders with its source span (as the CLI prints it).
             let _ = format!("{report:?}");
         }
     }

@@ -142,10 +142,7 @@ fn build_mechanics(
     fixture: &mut Fixture,
 ) -> miette::Result<pogo_mechanics::MechanicsReport> {
     let spinner = progress::spinner("stack-up, tooling pins, board strain, channels");
-    let config = pogo_mechanics::MechanicsConfig {
-        mechanics: inputs.config.config.mechanics.clone(),
-        interface: inputs.config.config.interface.clone(),
-    };
+    let config = inputs.config.config.mechanics_config();
     let report =
         pogo_mechanics::build_with_catalog(fixture, &config, &inputs.catalog).map_err(|e| {
             match &inputs.config.path {
@@ -193,7 +190,7 @@ fn write_mechanics(
         let totals: Vec<String> = force
             .total_n
             .iter()
-            .map(|(s, n)| format!("{n:.1} N {s}"))
+            .map(|(s, n)| format!("{n:.1} N {}", s.as_str()))
             .collect();
         writeln!(
             out,
@@ -331,7 +328,10 @@ fn write_summary(out: &mut impl Write, f: &Fixture) -> std::io::Result<()> {
         sides.join(" + ")
     )?;
     for (class, by_side) in &c.probes_by_class {
-        let parts: Vec<String> = by_side.iter().map(|(s, n)| format!("{n} {s}")).collect();
+        let parts: Vec<String> = by_side
+            .iter()
+            .map(|(s, n)| format!("{n} {}", s.as_str()))
+            .collect();
         writeln!(out, "  {class:<8} {}", parts.join(", "))?;
     }
     writeln!(out, "unprobed   {} nets", f.unreachable.len())?;

@@ -8,8 +8,7 @@ use crate::progress;
 use clap::{Args, ValueEnum};
 use miette::IntoDiagnostic;
 use pogo_fixture::{Fixture, ToleranceModel, ToleranceSummary};
-use pogo_tolerance::{MonteCarlo, ToleranceConfig};
-use serde::Deserialize;
+use pogo_tolerance::MonteCarlo;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -45,7 +44,8 @@ pub enum Format {
 pub fn run(args: ToleranceArgs) -> miette::Result<ExitCode> {
     let mut fixture = Fixture::read(&args.fixture).into_diagnostic()?;
     let model = match &args.config {
-        Some(path) => read_config(path)?
+        Some(path) => crate::config::read(path)?
+            .tolerance
             .resolve_for(&fixture)
             .map_err(|e| miette::miette!("{}: {e}", path.display()))?,
         None => match &fixture.tolerance {
@@ -109,27 +109,6 @@ pub fn run(args: ToleranceArgs) -> miette::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-/// The `[tolerance]` table of a pogo.toml (other tables are not read here).
-fn read_config(path: &Path) -> miette::Result<ToleranceConfig> {
-    #[derive(Deserialize)]
-    struct File {
-        #[serde(default)]
-        tolerance: ToleranceConfig,
-        #[serde(flatten)]
-        _rest: toml::Table,
-    }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| miette::miette!("cannot read {}: {e}", path.display()))?;
-    toml::from_str::<File>(&text)
-        .map(|f| f.tolerance)
-        .map_err(|e| {
-            let (line, column) = e.span().map_or((1, 1), |span| {
-                pogo_text::line_column(text.as_bytes(), span.start)
-            });
-            miette::miette!("{}:{line}:{column}: {}", path.display(), e.message())
-        })
 }
 
 fn json_report(

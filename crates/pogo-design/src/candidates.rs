@@ -9,39 +9,124 @@ use crate::geometry::{
 };
 use crate::rules::{TipTarget, is_test_point};
 use pogo_board::{Board, PadKind, PadShape, PointMm, PolygonMm, Side};
-use pogo_fixture::{DesignRules, TargetKind};
+use pogo_fixture::{DesignRules, TargetKind, TargetOrigin};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone)]
-pub struct Candidate {
-    pub kind: TargetKind,
-    pub pad: Option<usize>,
-    pub via: Option<usize>,
-    pub reference: String,
-    pub number: Option<String>,
-    /// Index into `Board::nets`.
-    pub net: usize,
-    pub side: Side,
-    /// `test_point`, `through_hole`, `via`, `component_pad`, `forced`.
-    pub origin: &'static str,
-    /// Probe place and the radius of the largest circle there inside `exposed`.
-    pub pos: PointMm,
-    pub radius_mm: f64,
-    pub exposed: Vec<PolygonMm>,
-    pub tip_target: TipTarget,
-    pub footprint: Option<usize>,
-    pub forced: bool,
-    pub drill_mm: Option<f64>,
+/// The board item a candidate probes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CandidateSource {
+    /// Index into `Board::pads`.
+    Pad(usize),
+    /// Index into `Board::vias`.
+    Via(usize),
 }
 
-/// Why pads and vias of a net are not candidates: reason -> count.
-pub type Exclusions = BTreeMap<usize, BTreeMap<String, usize>>;
+/// A place a probe may land: one pad or via seen from one side.
+#[derive(Debug, Clone)]
+pub(crate) struct Candidate {
+    /// The pad or via.
+    pub(crate) source: CandidateSource,
+    /// Footprint reference (empty for a via).
+    pub(crate) reference: String,
+    /// Pad number (`None` for a via).
+    pub(crate) number: Option<String>,
+    /// Index into `Board::nets`.
+    pub(crate) net: usize,
+    /// The side the probe touches.
+    pub(crate) side: Side,
+    /// Why it is a candidate.
+    pub(crate) origin: TargetOrigin,
+    /// Probe place.
+    pub(crate) pos: PointMm,
+    /// The radius of the largest circle at `pos` inside `exposed`, mm.
+    pub(crate) radius_mm: f64,
+    /// The copper where the mask is open on `side`.
+    pub(crate) exposed: Vec<PolygonMm>,
+    /// What the tip lands on.
+    pub(crate) tip_target: TipTarget,
+    /// Index into `Board::footprints` of the pad's footprint.
+    pub(crate) footprint: Option<usize>,
+    /// A pad `forced` in pogo.toml.
+    pub(crate) forced: bool,
+    /// Plated hole diameter, mm.
+    pub(crate) drill_mm: Option<f64>,
+}
 
-fn exclude(ex: &mut Exclusions, net: usize, why: &str) {
-    *ex.entry(net)
-        .or_default()
-        .entry(why.to_string())
-        .or_default() += 1;
+impl Candidate {
+    /// Pad or via.
+    pub(crate) fn kind(&self) -> TargetKind {
+        match self.source {
+            CandidateSource::Pad(_) => TargetKind::Pad,
+            CandidateSource::Via(_) => TargetKind::Via,
+        }
+    }
+
+    /// The index into `Board::pads`, when the candidate is a pad.
+    pub(crate) fn pad(&self) -> Option<usize> {
+        match self.source {
+            CandidateSource::Pad(i) => Some(i),
+            CandidateSource::Via(_) => None,
+        }
+    }
+}
+
+/// Why pads or vias of a net are not candidates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Exclusion {
+    /// Matched by `forbidden` in pogo.toml.
+    Forbidden,
+    /// Through-hole pads while `through_hole_pads = false`.
+    ThroughHolePadsOff,
+    /// Component SMD pads while `component_pads = false`.
+    ComponentPadsOff,
+    /// Pads on no outer copper layer.
+    NoOuterCopper,
+    /// Through-hole pads whose mask is closed on the side opposite their component.
+    ThroughHoleUnderMask,
+    /// Pads under solder mask.
+    UnderMask,
+    /// Vias while `vias = false`.
+    ViasOff,
+    /// Vias tented on both sides.
+    TentedVia,
+}
+
+impl Exclusion {
+    /// The reason in words, as counted in an unreachable net's reason.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Exclusion::Forbidden => "pads forbidden in pogo.toml",
+            Exclusion::ThroughHolePadsOff => "through-hole pads (through_hole_pads off)",
+            Exclusion::ComponentPadsOff => "SMD pads of components (component_pads off)",
+            Exclusion::NoOuterCopper => "pads on no outer copper layer",
+            Exclusion::ThroughHoleUnderMask => {
+                "through-hole pads under solder mask on the side opposite their component"
+            }
+            Exclusion::UnderMask => "pads under solder mask",
+            Exclusion::ViasOff => "vias (vias off)",
+            Exclusion::TentedVia => "tented vias",
+        }
+    }
+}
+
+impl PartialOrd for Exclusion {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Ordered by the words (the order the reasons are listed in).
+impl Ord for Exclusion {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+/// Why pads and vias of a net are not candidates: net -> reason -> count.
+pub(crate) type Exclusions = BTreeMap<usize, BTreeMap<Exclusion, usize>>;
+
+fn exclude(ex: &mut Exclusions, net: usize, why: Exclusion) {
+    *ex.entry(net).or_default().entry(why).or_default() += 1;
 }
 
 fn sides_open(front: (bool, bool), back: (bool, bool)) -> Vec<Side> {
@@ -56,7 +141,7 @@ fn sides_open(front: (bool, bool), back: (bool, bool)) -> Vec<Side> {
 }
 
 /// All candidates of the board (on every side: the allowed sides are applied later).
-pub fn enumerate(board: &Board, rules: &DesignRules) -> (Vec<Candidate>, Exclusions) {
+pub(crate) fn enumerate(board: &Board, rules: &DesignRules) -> (Vec<Candidate>, Exclusions) {
     let mut out = Vec::new();
     let mut ex = Exclusions::new();
     let tp_fp: Vec<bool> = board
@@ -83,7 +168,7 @@ pub fn enumerate(board: &Board, rules: &DesignRules) -> (Vec<Candidate>, Exclusi
                 .iter()
                 .any(|p| pad_matches(p, &pad.reference, &pad.number))
         {
-            exclude(&mut ex, net, "pads forbidden in pogo.toml");
+            exclude(&mut ex, net, Exclusion::Forbidden);
             continue;
         }
         let is_tp = pad
@@ -95,17 +180,17 @@ pub fn enumerate(board: &Board, rules: &DesignRules) -> (Vec<Candidate>, Exclusi
             (pad.front_copper, pad.front_mask),
             (pad.back_copper, pad.back_mask),
         );
-        let (origin, sides, tip_target): (&'static str, Vec<Side>, TipTarget) = if is_tp {
+        let (origin, sides, tip_target): (TargetOrigin, Vec<Side>, TipTarget) = if is_tp {
             let t = match (&pad.drill, thru) {
                 (Some(d), true) => TipTarget::Hole {
                     drill_mm: d.size_mm.w.min(d.size_mm.h),
                 },
                 _ => TipTarget::FlatPad,
             };
-            ("test_point", open, t)
+            (TargetOrigin::TestPoint, open, t)
         } else if thru {
             if !rules.probe_through_hole_pads && !forced {
-                exclude(&mut ex, net, "through-hole pads (through_hole_pads off)");
+                exclude(&mut ex, net, Exclusion::ThroughHolePadsOff);
                 continue;
             }
             let probe_side = fp.map(|f| f.side.opposite());
@@ -114,7 +199,7 @@ pub fn enumerate(board: &Board, rules: &DesignRules) -> (Vec<Candidate>, Exclusi
                 .copied()
                 .filter(|s| probe_side.is_none_or(|ps| ps == *s))
                 .collect();
-            ("through_hole", sides, TipTarget::Lead)
+            (TargetOrigin::ThroughHole, sides, TipTarget::Lead)
         } else if rules.probe_component_pads || forced {
             let own = fp.map(|f| f.side);
             let sides: Vec<Side> = open
@@ -122,9 +207,9 @@ pub fn enumerate(board: &Board, rules: &DesignRules) -> (Vec<Candidate>, Exclusi
                 .copied()
                 .filter(|s| own.is_none_or(|o| o == *s))
                 .collect();
-            ("component_pad", sides, TipTarget::FlatPad)
+            (TargetOrigin::ComponentPad, sides, TipTarget::FlatPad)
         } else {
-            exclude(&mut ex, net, "SMD pads of components (component_pads off)");
+            exclude(&mut ex, net, Exclusion::ComponentPadsOff);
             continue;
         };
         let mut sides = sides;
@@ -132,7 +217,7 @@ pub fn enumerate(board: &Board, rules: &DesignRules) -> (Vec<Candidate>, Exclusi
         if sides.is_empty() {
             if forced {
                 // A forced pad is probed even under the mask (reported as a violation).
-                origin = "forced";
+                origin = TargetOrigin::Forced;
                 if pad.front_copper {
                     sides.push(Side::Top);
                 }
@@ -141,18 +226,18 @@ pub fn enumerate(board: &Board, rules: &DesignRules) -> (Vec<Candidate>, Exclusi
                 }
             } else {
                 let why = if !(pad.front_copper || pad.back_copper) {
-                    "pads on no outer copper layer"
+                    Exclusion::NoOuterCopper
                 } else if thru {
-                    "through-hole pads under solder mask on the side opposite their component"
+                    Exclusion::ThroughHoleUnderMask
                 } else {
-                    "pads under solder mask"
+                    Exclusion::UnderMask
                 };
                 exclude(&mut ex, net, why);
                 continue;
             }
         }
         if forced {
-            origin = "forced";
+            origin = TargetOrigin::Forced;
         }
         let inset = (-pad.mask_margin_mm.unwrap_or(0.0)).max(0.0);
         let exposed = pad_copper(pad, inset);
@@ -164,9 +249,7 @@ pub fn enumerate(board: &Board, rules: &DesignRules) -> (Vec<Candidate>, Exclusi
         };
         for side in sides {
             out.push(Candidate {
-                kind: TargetKind::Pad,
-                pad: Some(pi),
-                via: None,
+                source: CandidateSource::Pad(pi),
                 reference: pad.reference.clone(),
                 number: Some(pad.number.clone()),
                 net,
@@ -190,7 +273,7 @@ pub fn enumerate(board: &Board, rules: &DesignRules) -> (Vec<Candidate>, Exclusi
             continue;
         }
         if !rules.probe_vias {
-            exclude(&mut ex, net, "vias (vias off)");
+            exclude(&mut ex, net, Exclusion::ViasOff);
             continue;
         }
         let on = |l: &str| via.layers.0 == l || via.layers.1 == l;
@@ -199,20 +282,18 @@ pub fn enumerate(board: &Board, rules: &DesignRules) -> (Vec<Candidate>, Exclusi
             (on("B.Cu"), via.back_mask_open),
         );
         if sides.is_empty() {
-            exclude(&mut ex, net, "tented vias");
+            exclude(&mut ex, net, Exclusion::TentedVia);
             continue;
         }
         let exposed = vec![via_copper(via.position, via.diameter_mm)];
         for side in sides {
             out.push(Candidate {
-                kind: TargetKind::Via,
-                pad: None,
-                via: Some(vi),
+                source: CandidateSource::Via(vi),
                 reference: String::new(),
                 number: None,
                 net,
                 side,
-                origin: "via",
+                origin: TargetOrigin::Via,
                 pos: via.position,
                 radius_mm: via.diameter_mm / 2.0,
                 exposed: exposed.clone(),

@@ -36,19 +36,61 @@ use pogo_fixture::{FixtureKind, OutlineEdge, RegistrationRequest};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// `"top"`, `"bottom"` or `"both"`: the sides named by one word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SideChoice {
+    /// Only the top side.
+    Top,
+    /// Only the bottom side.
+    Bottom,
+    /// Both sides, the side reaching more nets first.
+    Both,
+}
+
 /// Which sides the fixture may probe, in order of preference.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum SidesConfig {
     /// `"top"`, `"bottom"` or `"both"` (both: the side reaching more nets first).
-    One(String),
+    One(SideChoice),
     /// An explicit preference order, e.g. `["bottom", "top"]`.
     List(Vec<Side>),
 }
 
 impl Default for SidesConfig {
     fn default() -> Self {
-        SidesConfig::One("both".into())
+        SidesConfig::One(SideChoice::Both)
+    }
+}
+
+impl<'de> Deserialize<'de> for SidesConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SidesConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("\"top\", \"bottom\", \"both\" or a list of sides")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<SidesConfig, E> {
+                match v {
+                    "top" => Ok(SidesConfig::One(SideChoice::Top)),
+                    "bottom" => Ok(SidesConfig::One(SideChoice::Bottom)),
+                    "both" => Ok(SidesConfig::One(SideChoice::Both)),
+                    other => Err(E::custom(format!(
+                        "design.sides: `{other}` is not one of \"top\", \"bottom\", \"both\" or a list"
+                    ))),
+                }
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                seq: A,
+            ) -> Result<SidesConfig, A::Error> {
+                Vec::<Side>::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))
+                    .map(SidesConfig::List)
+            }
+        }
+        d.deserialize_any(Visitor)
     }
 }
 
@@ -56,12 +98,19 @@ impl Default for SidesConfig {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RuleOverrides {
+    /// Probe centre to board outline, mm (default 2).
     pub outline_clearance_mm: Option<f64>,
+    /// Probe centre to another part's courtyard, mm (default 1).
     pub courtyard_clearance_mm: Option<f64>,
+    /// The same for tall parts, mm (default 2.5).
     pub tall_courtyard_clearance_mm: Option<f64>,
+    /// Parts taller than this are tall, mm (default 3).
     pub tall_part_height_mm: Option<f64>,
+    /// Probe centre to tooling hole edge, mm (default 2.54).
     pub tooling_hole_clearance_mm: Option<f64>,
+    /// Smallest hole counted as a tooling hole, mm (default 2).
     pub tooling_hole_min_diameter_mm: Option<f64>,
+    /// Largest via drill a flat tip bridges, as a fraction of the tip diameter (default 0.75).
     pub via_drill_max_tip_fraction: Option<f64>,
     /// Count parts of unknown height with through-hole leads as tall.
     pub unknown_tht_part_is_tall: Option<bool>,
@@ -83,6 +132,7 @@ pub struct NetRule {
     pub net: Option<String>,
     /// KiCad net class name (where the board file gives net classes).
     pub net_class: Option<String>,
+    /// Probes each such net needs.
     pub probes: u32,
 }
 
@@ -90,9 +140,13 @@ pub struct NetRule {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LockedProbe {
+    /// The probe's net.
     pub net: String,
+    /// The side it touches.
     pub side: Side,
+    /// Probe centre, mm.
     pub x: f64,
+    /// Probe centre y, mm.
     pub y: f64,
     /// Catalog part id; the best fitting part when absent.
     pub part: Option<String>,
@@ -102,6 +156,7 @@ pub struct LockedProbe {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DesignConfig {
+    /// Sides the fixture may probe (`both` by default).
     #[serde(default)]
     pub sides: SidesConfig,
     /// Probe classes allowed; empty means every class of the catalog.
@@ -123,11 +178,13 @@ pub struct DesignConfig {
     /// Pads never probed (`REF` or `REF.PAD`, globs).
     #[serde(default)]
     pub forbidden: Vec<String>,
+    /// Overrides of the default rules.
     #[serde(default)]
     pub rules: RuleOverrides,
     /// Per-net requirements; the first matching entry wins.
     #[serde(default)]
     pub nets: Vec<NetRule>,
+    /// Probes to keep where they are (a revised board).
     #[serde(default)]
     pub locked: Vec<LockedProbe>,
     /// `mechanical` (default), `vacuum` or `programming_jig`: decides the edge rules.
@@ -192,6 +249,10 @@ mod tests {
         "#;
         let c: DesignConfig = toml::from_str(text).unwrap();
         assert_eq!(c.sides, SidesConfig::List(vec![Side::Bottom, Side::Top]));
+        let one: DesignConfig = toml::from_str("sides = \"bottom\"").unwrap();
+        assert_eq!(one.sides, SidesConfig::One(SideChoice::Bottom));
+        let err = toml::from_str::<DesignConfig>("sides = \"left\"").unwrap_err();
+        assert!(err.to_string().contains("`left` is not one of"), "{err}");
         assert_eq!(c.rules.outline_clearance_mm, Some(3.0));
         assert_eq!(c.rules.spacing_mm["P75"], 2.0);
         assert_eq!(c.nets[0].probes, 2);

@@ -316,7 +316,7 @@ fn arc_points(s: PointMm, m: PointMm, e: PointMm) -> Vec<PointMm> {
 }
 
 /// Absolute copper polygons of a pad (page frame), shrunk by `inset_mm`.
-pub fn pad_copper(pad: &Pad, inset_mm: f64) -> Vec<PolygonMm> {
+pub(crate) fn pad_copper(pad: &Pad, inset_mm: f64) -> Vec<PolygonMm> {
     let offset = pad.drill.as_ref().map(|d| d.offset_mm).unwrap_or_default();
     let place = |p: PointMm| pad.position + (p + offset).rotated_deg(pad.rotation_deg);
     local_copper(pad, inset_mm)
@@ -333,13 +333,13 @@ pub fn pad_copper(pad: &Pad, inset_mm: f64) -> Vec<PolygonMm> {
 }
 
 /// The centre of the pad's shape (its hole centre plus any drill offset), page frame.
-pub fn pad_shape_centre(pad: &Pad) -> PointMm {
+pub(crate) fn pad_shape_centre(pad: &Pad) -> PointMm {
     let offset = pad.drill.as_ref().map(|d| d.offset_mm).unwrap_or_default();
     pad.position + offset.rotated_deg(pad.rotation_deg)
 }
 
 /// Absolute polygon of a via's copper land.
-pub fn via_copper(centre: PointMm, diameter_mm: f64) -> PolygonMm {
+pub(crate) fn via_copper(centre: PointMm, diameter_mm: f64) -> PolygonMm {
     PolygonMm {
         outer: circle(centre, diameter_mm / 2.0),
         holes: Vec::new(),
@@ -349,7 +349,7 @@ pub fn via_copper(centre: PointMm, diameter_mm: f64) -> PolygonMm {
 /// Signed clearance of `p` in a set of polygons: the distance to the nearest edge when
 /// inside one of them (the radius of the largest circle centred on `p` that fits the
 /// copper), negative (minus the distance) when outside all.
-pub fn inscribed_radius(polys: &[PolygonMm], p: PointMm) -> f64 {
+pub(crate) fn inscribed_radius(polys: &[PolygonMm], p: PointMm) -> f64 {
     let mut best = f64::NEG_INFINITY;
     for poly in polys {
         let inside = polygon_contains(poly, p);
@@ -362,7 +362,7 @@ pub fn inscribed_radius(polys: &[PolygonMm], p: PointMm) -> f64 {
 /// The point of `polys` farthest inside (pole of inaccessibility, found by a grid
 /// search refined three times around the best point), with its radius. Starts from
 /// `hint` (the shape centre), which wins ties.
-pub fn best_probe_point(polys: &[PolygonMm], hint: PointMm, search: bool) -> (PointMm, f64) {
+pub(crate) fn best_probe_point(polys: &[PolygonMm], hint: PointMm, search: bool) -> (PointMm, f64) {
     let mut best = (hint, inscribed_radius(polys, hint));
     if !search {
         return best;
@@ -405,20 +405,20 @@ pub fn best_probe_point(polys: &[PolygonMm], hint: PointMm, search: bool) -> (Po
 }
 
 /// Whether `p` lies inside (or on the edge of) any of `polys`.
-pub fn polygons_contain(polys: &[PolygonMm], p: PointMm) -> bool {
+pub(crate) fn polygons_contain(polys: &[PolygonMm], p: PointMm) -> bool {
     inscribed_radius(polys, p) >= -1e-9
 }
 
 type Segment = GeomWithData<RLine<[f64; 2]>, ()>;
 
 /// The board outline (every piece, cut-outs included) indexed for distance queries.
-pub struct OutlineIndex {
+pub(crate) struct OutlineIndex {
     segments: RTree<Segment>,
     polygons: Vec<(Polygon<f64>, geo::Rect<f64>)>,
 }
 
 impl OutlineIndex {
-    pub fn new(polys: &[PolygonMm]) -> Self {
+    pub(crate) fn new(polys: &[PolygonMm]) -> Self {
         let mut segs = Vec::new();
         let mut polygons = Vec::new();
         for poly in polys {
@@ -442,13 +442,13 @@ impl OutlineIndex {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.polygons.is_empty()
     }
 
     /// Distance from `p` to the nearest outline edge, and whether `p` lies on the board
     /// (inside a piece and outside its cut-outs).
-    pub fn distance(&self, p: PointMm) -> (f64, bool) {
+    pub(crate) fn distance(&self, p: PointMm) -> (f64, bool) {
         use rstar::PointDistance;
         let d = self
             .segments
@@ -468,11 +468,11 @@ impl OutlineIndex {
 }
 
 /// One keep-out: a part's courtyard on one side.
-pub struct KeepOut {
-    pub footprint: usize,
-    pub polygons: Vec<PolygonMm>,
-    pub tall: bool,
-    pub height_mm: Option<f64>,
+pub(crate) struct KeepOut {
+    pub(crate) footprint: usize,
+    pub(crate) polygons: Vec<PolygonMm>,
+    pub(crate) tall: bool,
+    pub(crate) height_mm: Option<f64>,
 }
 
 struct KeepOutBox {
@@ -488,13 +488,13 @@ impl RTreeObject for KeepOutBox {
 }
 
 /// Courtyards of one side, indexed.
-pub struct KeepOutIndex {
-    pub items: Vec<KeepOut>,
+pub(crate) struct KeepOutIndex {
+    pub(crate) items: Vec<KeepOut>,
     tree: RTree<KeepOutBox>,
 }
 
 impl KeepOutIndex {
-    pub fn new(items: Vec<KeepOut>) -> Self {
+    pub(crate) fn new(items: Vec<KeepOut>) -> Self {
         let boxes = items
             .iter()
             .enumerate()
@@ -516,7 +516,7 @@ impl KeepOutIndex {
     }
 
     /// Keep-outs whose box comes within `reach` of `p`.
-    pub fn near(&self, p: PointMm, reach: f64) -> impl Iterator<Item = &KeepOut> {
+    pub(crate) fn near(&self, p: PointMm, reach: f64) -> impl Iterator<Item = &KeepOut> {
         let env = AABB::from_corners([p.x - reach, p.y - reach], [p.x + reach, p.y + reach]);
         let mut hits: Vec<usize> = self
             .tree
@@ -532,7 +532,7 @@ impl KeepOutIndex {
 /// courtyard box, else its fabrication outline, else the box around its pads (grown by
 /// IPC-7351B's nominal courtyard excess, 0.25 mm) and its own side's silkscreen (older
 /// footprints, e.g. KiCad 5-6 library parts, often outline the body only in silk).
-pub fn footprint_keepout(board: &Board, fp: &Footprint) -> Vec<PolygonMm> {
+pub(crate) fn footprint_keepout(board: &Board, fp: &Footprint) -> Vec<PolygonMm> {
     if !fp.courtyard.is_empty() {
         return fp.courtyard.clone();
     }

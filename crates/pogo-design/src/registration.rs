@@ -14,29 +14,29 @@ use crate::config::DesignConfig;
 use pogo_board::{Board, PadKind, PointMm};
 use pogo_catalog::Catalog;
 use pogo_fixture::{
-    DesignRules, FixtureKind, KindRule, Registration, RegistrationKind, RegistrationRequest,
+    DesignRules, FixtureKind, KindRule, Registration, RegistrationKind, RegistrationRequest, RuleId,
 };
 
 /// Vacuum gasket edge rule: 0.125 in (IPC TechNet DFT figures, for the vacuum seal).
-pub const VACUUM_EDGE_MM: f64 = 3.175;
+pub(crate) const VACUUM_EDGE_MM: f64 = 3.175;
 /// Default fab tolerance of the board outline, plus/minus mm (pcbbaltic, rfessentials
 /// precision routing).
-pub const DEFAULT_OUTLINE_TOLERANCE_MM: f64 = 0.1;
+pub(crate) const DEFAULT_OUTLINE_TOLERANCE_MM: f64 = 0.1;
 /// A probe clearance hole through the nest is the tip diameter plus this, mm.
-pub const NEST_HOLE_MARGIN_MM: f64 = 1.0;
+pub(crate) const NEST_HOLE_MARGIN_MM: f64 = 1.0;
 /// Largest hole a tooling pin goes in, mm (the mechanics' default `tooling_max_hole_mm`).
-pub const TOOLING_MAX_HOLE_MM: f64 = 6.5;
+pub(crate) const TOOLING_MAX_HOLE_MM: f64 = 6.5;
 
 /// The registration decided before the probes are chosen, with the edge rule value it
 /// implies (`None` when `pogo.toml` sets `outline_clearance_mm` itself).
 #[derive(Debug, Clone, PartialEq)]
-pub struct RegistrationPlan {
-    pub registration: Registration,
-    pub outline_clearance_mm: f64,
+pub(crate) struct RegistrationPlan {
+    pub(crate) registration: Registration,
+    pub(crate) outline_clearance_mm: f64,
 }
 
 /// Checks the registration settings and decides the registration.
-pub fn plan(
+pub(crate) fn plan(
     board: &Board,
     catalog: &Catalog,
     config: &DesignConfig,
@@ -91,7 +91,7 @@ pub fn plan(
     let outline_clearance_mm = match config.rules.outline_clearance_mm {
         Some(v) => {
             kind_rules.push(KindRule {
-                rule: "outline_clearance".into(),
+                rule: RuleId::OutlineClearance,
                 value_mm: v,
                 why: format!(
                     "set by design.rules.outline_clearance_mm in pogo.toml (this kind alone would need {:.2} mm: {})",
@@ -109,7 +109,7 @@ pub fn plan(
     match kind {
         RegistrationKind::Nest => {
             kind_rules.push(KindRule {
-                rule: "nest_clearance".into(),
+                rule: RuleId::NestClearance,
                 value_mm: clearance_mm,
                 why: if config.nest_clearance_mm.is_some() {
                     "pocket = outline offset outward by design.nest_clearance_mm".into()
@@ -124,19 +124,19 @@ pub fn plan(
                 },
             });
             kind_rules.push(KindRule {
-                rule: "nest_probe_hole".into(),
+                rule: RuleId::NestProbeHole,
                 value_mm: tip_max_mm + NEST_HOLE_MARGIN_MM,
                 why: "a probe passing through the nest gets a hole of its tip diameter + 1 mm (FixturFab), which must not cut the pocket wall; the largest tip allowed is shown".into(),
             });
         }
         RegistrationKind::ToolingPins => kind_rules.push(KindRule {
-            rule: "tooling_hole_clearance".into(),
+            rule: RuleId::ToolingHoleClearance,
             value_mm: rules.tooling_hole_clearance_mm,
             why: "probe centre to a tooling hole's edge: the guide pin and its hole keep the probe's tip and receptacle clear (FixturFab: guide pin to pad >= 2.54 mm + r)".into(),
         }),
     }
     kind_rules.push(KindRule {
-        rule: "outline_tolerance".into(),
+        rule: RuleId::OutlineTolerance,
         value_mm: outline_tolerance_mm,
         why: "fab tolerance of the routed outline (pcbbaltic, rfessentials: +/-0.10 mm precision): the board's real edge may lie this far from the drawn one".into(),
     });
@@ -158,7 +158,7 @@ pub fn plan(
 }
 
 /// The edge rule of a kind of fixture with a registration.
-pub fn edge_rule(
+pub(crate) fn edge_rule(
     fixture_kind: FixtureKind,
     kind: RegistrationKind,
     clearance_mm: f64,
@@ -169,19 +169,19 @@ pub fn edge_rule(
     let own = outline_tolerance_mm + tip_max_mm / 2.0;
     match (fixture_kind, kind) {
         (FixtureKind::Vacuum, RegistrationKind::Nest) => KindRule {
-            rule: "outline_clearance".into(),
+            rule: RuleId::OutlineClearance,
             value_mm: VACUUM_EDGE_MM.max(nest_wall),
             why: format!(
                 "vacuum fixture: the gasket seals round the board edge, 0.125 in (3.2 mm) kept free (IPC TechNet, TRI DFT figures: for the vacuum seal); the nest's probe holes ({nest_wall:.2} mm) fit inside it"
             ),
         },
         (FixtureKind::Vacuum, RegistrationKind::ToolingPins) => KindRule {
-            rule: "outline_clearance".into(),
+            rule: RuleId::OutlineClearance,
             value_mm: VACUUM_EDGE_MM.max(own),
             why: "vacuum fixture: the gasket seals round the board edge, 0.125 in (3.2 mm) kept free (IPC TechNet, TRI DFT figures: for the vacuum seal)".into(),
         },
         (k, RegistrationKind::Nest) => KindRule {
-            rule: "outline_clearance".into(),
+            rule: RuleId::OutlineClearance,
             value_mm: nest_wall,
             why: format!(
                 "{} fixture in a nest: no gasket, so no vacuum edge rule; a probe's clearance hole (tip {tip_max_mm:.2} mm + 1 mm) must stay inside the pocket, whose wall is {clearance_mm:.2} mm outside the outline: centre at least {:.2} - {clearance_mm:.2} mm from the edge",
@@ -190,7 +190,7 @@ pub fn edge_rule(
             ),
         },
         (k, RegistrationKind::ToolingPins) => KindRule {
-            rule: "outline_clearance".into(),
+            rule: RuleId::OutlineClearance,
             value_mm: own,
             why: format!(
                 "{} fixture on tooling pins: no gasket and no nest wall; the board's own outline tolerance (±{outline_tolerance_mm:.2} mm) plus the largest tip radius ({:.2} mm) keeps the whole tip on the board wherever the fab put the edge",
@@ -202,7 +202,7 @@ pub fn edge_rule(
 }
 
 /// The largest tip diameter of the catalog parts in the allowed classes, mm.
-pub fn largest_tip_mm(catalog: &Catalog, classes: &[String]) -> f64 {
+pub(crate) fn largest_tip_mm(catalog: &Catalog, classes: &[String]) -> f64 {
     catalog
         .parts
         .iter()
@@ -215,7 +215,7 @@ pub fn largest_tip_mm(catalog: &Catalog, classes: &[String]) -> f64 {
 /// Non-plated holes a tooling pin could go in (tooling pin sizes, inside the outline's
 /// box), before the probes are placed: the probes keep `tooling_hole_clearance_mm` from
 /// them, so the probes cannot take them later.
-pub fn usable_tooling_holes(board: &Board, rules: &DesignRules) -> Vec<(PointMm, f64)> {
+pub(crate) fn usable_tooling_holes(board: &Board, rules: &DesignRules) -> Vec<(PointMm, f64)> {
     let bbox = board.outline.as_ref().map(|o| o.bbox.as_array());
     let mut out: Vec<(PointMm, f64)> = board
         .pads

@@ -52,25 +52,37 @@ pub enum RevisionError {
         "the fixture for `{fixture_board}` has nothing in common with `{board}`: none of its {probes} probes finds its pad (same ref, pad number and net) or via (same net within {tolerance_mm} mm) on the new board; expected a fixture designed for an earlier revision of this board"
     )]
     NothingInCommon {
+        /// The board the fixture was designed for.
         fixture_board: String,
+        /// The new board.
         board: String,
+        /// Probes of the old fixture.
         probes: usize,
+        /// The position tolerance, mm.
         tolerance_mm: f64,
     },
     /// The tolerance is not a finite number of at least 0 mm.
     #[error("position tolerance {value} mm is out of range (expected a finite number >= 0)")]
-    BadTolerance { value: f64 },
+    BadTolerance {
+        /// The tolerance given, mm.
+        value: f64,
+    },
+    /// The new design failed.
     #[error(transparent)]
     Design(#[from] DesignError),
 }
 
+/// The result of a revision design or comparison.
 pub type Result<T, E = RevisionError> = std::result::Result<T, E>;
 
 /// One probe in a revision comparison: its id, net and target.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProbeChange {
+    /// Probe id (on the revision it belongs to).
     pub id: String,
+    /// Its net.
     pub net: String,
+    /// The side it touches.
     pub side: Side,
     /// `pad` or `via`.
     pub kind: TargetKind,
@@ -81,6 +93,7 @@ pub struct ProbeChange {
     pub number: Option<String>,
     /// Probe centre on the revision it belongs to (the old one for a removed probe).
     pub x: f64,
+    /// Probe centre y, mm.
     pub y: f64,
     /// Where a moved probe was on the old revision.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -93,22 +106,32 @@ pub struct ProbeChange {
 /// A probe hole of the probe plate to plug or drill.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PlateHole {
+    /// The probe the hole is for.
     pub probe: String,
+    /// The probe plate side.
     pub side: Side,
+    /// Hole centre, mm.
     pub x: f64,
+    /// Hole centre y, mm.
     pub y: f64,
     /// Probe class and catalog part the hole is for.
     pub class: String,
+    /// Catalog part id.
     pub part: String,
 }
 
 /// A receptacle pulled from one hole and pressed into another.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReceptacleMove {
+    /// The probe.
     pub probe: String,
+    /// The probe plate side.
     pub side: Side,
+    /// Old hole centre, [x, y] mm.
     pub from: [f64; 2],
+    /// New hole centre, [x, y] mm.
     pub to: [f64; 2],
+    /// How far it moves, mm.
     pub distance_mm: f64,
 }
 
@@ -119,6 +142,7 @@ pub struct PlateRework {
     pub holes_to_plug: Vec<PlateHole>,
     /// New holes (added probes, and moved probes' new holes).
     pub holes_to_drill: Vec<PlateHole>,
+    /// Receptacles of moved probes.
     pub receptacles_to_move: Vec<ReceptacleMove>,
 }
 
@@ -139,9 +163,13 @@ pub enum WireChange {
 /// One wiring change.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rewire {
+    /// The probe.
     pub probe: String,
+    /// What to do.
     pub change: WireChange,
+    /// The net the wire serves afterwards.
     pub net: String,
+    /// The net it served before, when that changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_net: Option<String>,
 }
@@ -151,19 +179,28 @@ pub struct Rewire {
 pub struct RevisionDiff {
     /// Board file the old fixture was designed for, and the new board's.
     pub fixture_board: String,
+    /// The new board's file.
     pub board: String,
+    /// How far a target may have moved and keep its hole, mm.
     pub position_tolerance_mm: f64,
     /// True when every probe stays and none is added.
     pub no_change: bool,
+    /// Probes that stay in their holes.
     pub kept: Vec<ProbeChange>,
+    /// Probes whose target moved: a new hole.
     pub moved: Vec<ProbeChange>,
+    /// New probes.
     pub added: Vec<ProbeChange>,
+    /// Probes no longer needed.
     pub removed: Vec<ProbeChange>,
+    /// The plate work.
     pub plate: PlateRework,
+    /// The wiring work.
     pub rewiring: Vec<Rewire>,
     /// Nets the old fixture probed or reported unreachable that the new design does not
     /// have (testable nets the new revision lost), and the reverse.
     pub nets_lost: Vec<String>,
+    /// Testable nets the new revision gained.
     pub nets_gained: Vec<String>,
 }
 

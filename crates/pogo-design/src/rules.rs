@@ -2,62 +2,40 @@
 //! the single-probe checks at a place, and the choice of a catalog part for a target.
 
 use crate::DesignError;
-use crate::config::{DesignConfig, SidesConfig};
+use crate::config::{DesignConfig, SideChoice, SidesConfig};
 use crate::geometry::{KeepOut, KeepOutIndex, OutlineIndex, footprint_keepout};
 use pogo_board::geometry::{polygon_contains, polygon_edge_distance};
 use pogo_board::{Board, PadKind, PointMm, Side};
 use pogo_catalog::{Catalog, ProbeKind, TargetSuit, TipStyle};
-use pogo_fixture::{DesignRules, NetRequirement};
-
-/// Rule ids, as named in violations and unreachable reasons.
-pub mod id {
-    pub const SPACING: &str = "spacing";
-    pub const OUTLINE: &str = "outline_clearance";
-    pub const COURTYARD: &str = "courtyard_clearance";
-    pub const TOOLING: &str = "tooling_hole_clearance";
-    pub const MIN_PAD: &str = "min_pad";
-    pub const VIA_DRILL: &str = "via_drill";
-    pub const TIP: &str = "tip";
-    pub const NO_CANDIDATE: &str = "no_candidate";
-    pub const SIDE: &str = "side";
-    pub const LOCKED_LOST: &str = "locked_probe_lost";
-    pub const MASK: &str = "mask_closed";
-}
+use pogo_fixture::{DesignRules, NetRequirement, RuleId};
 
 /// One allowed probe class with its effective figures.
 #[derive(Debug, Clone)]
-pub struct ClassRule {
-    pub name: String,
-    pub spacing_mm: f64,
-    pub min_pad_mm: f64,
+pub(crate) struct ClassRule {
+    pub(crate) name: String,
+    pub(crate) spacing_mm: f64,
+    pub(crate) min_pad_mm: f64,
 }
 
 /// Defaults of the rules the issue names.
-pub const DEFAULT_OUTLINE_CLEARANCE_MM: f64 = 2.0;
-pub const DEFAULT_COURTYARD_CLEARANCE_MM: f64 = 1.0;
-pub const DEFAULT_TALL_COURTYARD_CLEARANCE_MM: f64 = 2.5;
-pub const DEFAULT_TALL_PART_HEIGHT_MM: f64 = 3.0;
-pub const DEFAULT_TOOLING_HOLE_CLEARANCE_MM: f64 = 2.54;
-pub const DEFAULT_TOOLING_HOLE_MIN_DIAMETER_MM: f64 = 2.0;
-pub const DEFAULT_VIA_DRILL_MAX_TIP_FRACTION: f64 = 0.75;
+pub(crate) const DEFAULT_OUTLINE_CLEARANCE_MM: f64 = 2.0;
+pub(crate) const DEFAULT_COURTYARD_CLEARANCE_MM: f64 = 1.0;
+pub(crate) const DEFAULT_TALL_COURTYARD_CLEARANCE_MM: f64 = 2.5;
+pub(crate) const DEFAULT_TALL_PART_HEIGHT_MM: f64 = 3.0;
+pub(crate) const DEFAULT_TOOLING_HOLE_CLEARANCE_MM: f64 = 2.54;
+pub(crate) const DEFAULT_TOOLING_HOLE_MIN_DIAMETER_MM: f64 = 2.0;
+pub(crate) const DEFAULT_VIA_DRILL_MAX_TIP_FRACTION: f64 = 0.75;
 
 /// Effective rules and classes (largest first) from the catalog and the config.
-pub fn effective_rules(
+pub(crate) fn effective_rules(
     catalog: &Catalog,
     config: &DesignConfig,
 ) -> Result<(DesignRules, Vec<ClassRule>), DesignError> {
     let o = &config.rules;
     let sides = match &config.sides {
-        SidesConfig::One(s) => match s.as_str() {
-            "top" => vec![Side::Top],
-            "bottom" => vec![Side::Bottom],
-            "both" => vec![Side::Top, Side::Bottom],
-            other => {
-                return Err(DesignError::Config(format!(
-                    "design.sides: `{other}` is not one of \"top\", \"bottom\", \"both\" or a list"
-                )));
-            }
-        },
+        SidesConfig::One(SideChoice::Top) => vec![Side::Top],
+        SidesConfig::One(SideChoice::Bottom) => vec![Side::Bottom],
+        SidesConfig::One(SideChoice::Both) => vec![Side::Top, Side::Bottom],
         SidesConfig::List(l) => {
             let mut v = Vec::new();
             for s in l {
@@ -202,23 +180,23 @@ pub fn effective_rules(
 
 /// A rule that stops a probe at a place.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Block {
-    pub rule: &'static str,
-    pub message: String,
-    pub at: PointMm,
+pub(crate) struct Block {
+    pub(crate) rule: RuleId,
+    pub(crate) message: String,
+    pub(crate) at: PointMm,
 }
 
 /// A tooling hole (non-plated hole or mounting hole large enough for a tooling pin).
 #[derive(Debug, Clone)]
-pub struct ToolingHole {
-    pub centre: PointMm,
-    pub diameter_mm: f64,
-    pub reference: String,
+pub(crate) struct ToolingHole {
+    pub(crate) centre: PointMm,
+    pub(crate) diameter_mm: f64,
+    pub(crate) reference: String,
 }
 
 /// Whether a footprint is a test point: reference `TP<digit>...`, a library name
 /// containing `TestPoint`, or a pad with KiCad's test point property.
-pub fn is_test_point(board: &Board, fp: &pogo_board::Footprint) -> bool {
+pub(crate) fn is_test_point(board: &Board, fp: &pogo_board::Footprint) -> bool {
     let r = fp.reference.as_bytes();
     (r.len() > 2 && r.starts_with(b"TP") && r[2].is_ascii_digit())
         || fp.lib_id.to_ascii_lowercase().contains("testpoint")
@@ -228,7 +206,7 @@ pub fn is_test_point(board: &Board, fp: &pogo_board::Footprint) -> bool {
 }
 
 /// The board's tooling holes under the rules.
-pub fn tooling_holes(board: &Board, rules: &DesignRules) -> Vec<ToolingHole> {
+pub(crate) fn tooling_holes(board: &Board, rules: &DesignRules) -> Vec<ToolingHole> {
     let mut out = Vec::new();
     for pad in &board.pads {
         let Some(drill) = &pad.drill else { continue };
@@ -251,12 +229,12 @@ pub fn tooling_holes(board: &Board, rules: &DesignRules) -> Vec<ToolingHole> {
 }
 
 /// Everything the single-probe checks need, built once per board.
-pub struct PlaceChecker<'a> {
-    pub board: &'a Board,
-    pub rules: &'a DesignRules,
-    pub outline: OutlineIndex,
-    pub keepouts: [KeepOutIndex; 2],
-    pub tooling: Vec<ToolingHole>,
+pub(crate) struct PlaceChecker<'a> {
+    pub(crate) board: &'a Board,
+    pub(crate) rules: &'a DesignRules,
+    pub(crate) outline: OutlineIndex,
+    pub(crate) keepouts: [KeepOutIndex; 2],
+    pub(crate) tooling: Vec<ToolingHole>,
 }
 
 fn side_index(s: Side) -> usize {
@@ -267,7 +245,7 @@ fn side_index(s: Side) -> usize {
 }
 
 impl<'a> PlaceChecker<'a> {
-    pub fn new(board: &'a Board, rules: &'a DesignRules) -> Self {
+    pub(crate) fn new(board: &'a Board, rules: &'a DesignRules) -> Self {
         let outline = OutlineIndex::new(
             board
                 .outline
@@ -307,20 +285,20 @@ impl<'a> PlaceChecker<'a> {
 
     /// Every class-independent rule a probe at `p` on `side` breaks (`own` is the
     /// target's footprint, whose courtyard does not count).
-    pub fn check(&self, p: PointMm, side: Side, own: Option<usize>) -> Vec<Block> {
+    pub(crate) fn check(&self, p: PointMm, side: Side, own: Option<usize>) -> Vec<Block> {
         let r = self.rules;
         let mut out = Vec::new();
         if !self.outline.is_empty() {
             let (d, inside) = self.outline.distance(p);
             if !inside {
                 out.push(Block {
-                    rule: id::OUTLINE,
+                    rule: RuleId::OutlineClearance,
                     message: "off the board outline".into(),
                     at: p,
                 });
             } else if d < r.outline_clearance_mm - 1e-9 {
                 out.push(Block {
-                    rule: id::OUTLINE,
+                    rule: RuleId::OutlineClearance,
                     message: format!(
                         "{d:.2} mm from the board outline ({:.2} required; relax design.rules.outline_clearance_mm to {:.2} mm to reach it, or choose the fixture kind or registration that needs less)",
                         r.outline_clearance_mm,
@@ -367,7 +345,7 @@ impl<'a> PlaceChecker<'a> {
                     )
                 };
                 out.push(Block {
-                    rule: id::COURTYARD,
+                    rule: RuleId::CourtyardClearance,
                     message,
                     at: p,
                 });
@@ -383,7 +361,7 @@ impl<'a> PlaceChecker<'a> {
                     format!("tooling hole {}", h.reference)
                 };
                 out.push(Block {
-                    rule: id::TOOLING,
+                    rule: RuleId::ToolingHoleClearance,
                     message: format!(
                         "{d:.2} mm from the centre of {name} (diameter {:.2}; {need:.2} required)",
                         h.diameter_mm
@@ -398,7 +376,7 @@ impl<'a> PlaceChecker<'a> {
 
 /// What a probe lands on, as far as the tip is concerned.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum TipTarget {
+pub(crate) enum TipTarget {
     /// A flat pad (SMD, test point pad).
     FlatPad,
     /// An open plated hole (via, unpopulated through-hole test point) of this drill.
@@ -409,12 +387,12 @@ pub enum TipTarget {
 
 /// The first catalog part of `class` fit for the target (contact probes only), or
 /// the rule that stops every part of the class.
-pub fn choose_part(
+pub(crate) fn choose_part(
     catalog: &Catalog,
     class: &str,
     target: TipTarget,
     rules: &DesignRules,
-) -> Result<usize, (&'static str, String)> {
+) -> Result<usize, (RuleId, String)> {
     let contact = |p: &&pogo_catalog::ProbePart| p.class == class && p.kind == ProbeKind::Contact;
     let parts: Vec<(usize, &pogo_catalog::ProbePart)> = catalog
         .parts
@@ -424,7 +402,7 @@ pub fn choose_part(
         .collect();
     if parts.is_empty() {
         return Err((
-            id::TIP,
+            RuleId::Tip,
             format!("no contact probe of class {class} in the catalog"),
         ));
     }
@@ -433,12 +411,15 @@ pub fn choose_part(
             .iter()
             .find(|(_, p)| p.suits.contains(&TargetSuit::FlatPad))
             .map(|(i, _)| *i)
-            .ok_or((id::TIP, format!("no {class} tip suits a flat pad"))),
+            .ok_or((RuleId::Tip, format!("no {class} tip suits a flat pad"))),
         TipTarget::Lead => parts
             .iter()
             .find(|(_, p)| p.suits.contains(&TargetSuit::ThroughHoleLead))
             .map(|(i, _)| *i)
-            .ok_or((id::TIP, format!("no {class} tip suits a through-hole lead"))),
+            .ok_or((
+                RuleId::Tip,
+                format!("no {class} tip suits a through-hole lead"),
+            )),
         TipTarget::Hole { drill_mm } => {
             let made_for = parts.iter().find(|(_, p)| {
                 matches!(p.tip, TipStyle::Cup | TipStyle::Crown)
@@ -459,7 +440,7 @@ pub fn choose_part(
                 .map(|(_, p)| p.tip_diameter_mm)
                 .fold(0.0, f64::max);
             Err((
-                id::VIA_DRILL,
+                RuleId::ViaDrill,
                 format!(
                     "hole {drill_mm:.2} mm is more than {:.0}% of the widest {class} tip ({widest:.2} mm) and no {class} cup/crown tip is made for holes",
                     rules.via_drill_max_tip_fraction * 100.0

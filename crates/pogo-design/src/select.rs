@@ -23,21 +23,21 @@ use pogo_board::PointMm;
 use rstar::{RTree, primitives::GeomWithData};
 
 /// Components up to this many options are solved exactly.
-pub const EXACT_COMPONENT_MAX: usize = 28;
+pub(crate) const EXACT_COMPONENT_MAX: usize = 28;
 const NODE_LIMIT: usize = 200_000;
 
 #[derive(Debug, Clone)]
-pub struct Opt {
-    pub cand: usize,
-    pub net: usize,
+pub(crate) struct Opt {
+    pub(crate) cand: usize,
+    pub(crate) net: usize,
     /// Class rank: 0 for the largest class allowed.
-    pub rank: u8,
-    pub pos: PointMm,
-    pub spacing_mm: f64,
+    pub(crate) rank: u8,
+    pub(crate) pos: PointMm,
+    pub(crate) spacing_mm: f64,
 }
 
 /// Adjacency lists of the conflict graph (sorted, no duplicates).
-pub fn conflict_graph(opts: &[Opt]) -> Vec<Vec<u32>> {
+pub(crate) fn conflict_graph(opts: &[Opt]) -> Vec<Vec<u32>> {
     let max_spacing = opts.iter().map(|o| o.spacing_mm).fold(0.0, f64::max);
     let tree: RTree<GeomWithData<[f64; 2], u32>> = RTree::bulk_load(
         opts.iter()
@@ -67,7 +67,7 @@ pub fn conflict_graph(opts: &[Opt]) -> Vec<Vec<u32>> {
 }
 
 /// Two probes conflict when closer than the larger spacing of the two (1 nm slack).
-pub fn conflicts(a: PointMm, sa: f64, b: PointMm, sb: f64) -> bool {
+pub(crate) fn conflicts(a: PointMm, sa: f64, b: PointMm, sb: f64) -> bool {
     a.distance_mm(b) < sa.max(sb) - 1e-6
 }
 
@@ -101,7 +101,7 @@ impl State<'_> {
 
 /// Chooses options; `need[net]` is the number of probes each net still needs (updated).
 /// Returns the chosen option indices, sorted.
-pub fn select(opts: &[Opt], adj: &[Vec<u32>], need: &mut [u32]) -> Vec<usize> {
+pub(crate) fn select(opts: &[Opt], adj: &[Vec<u32>], need: &mut [u32]) -> Vec<usize> {
     let n_nets = need.len();
     let degree: Vec<usize> = (0..opts.len())
         .map(|i| {

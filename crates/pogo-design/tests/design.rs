@@ -3,8 +3,8 @@
 use pogo_board::*;
 use pogo_catalog::Catalog;
 use pogo_design::DesignConfig;
-use pogo_design::config::{LockedProbe, NetRule, SidesConfig};
-use pogo_fixture::{Fixture, TargetKind};
+use pogo_design::config::{LockedProbe, NetRule, SideChoice, SidesConfig};
+use pogo_fixture::{Fixture, RuleId, TargetKind};
 
 fn rect(l: f64, t: f64, r: f64, b: f64) -> Vec<PointMm> {
     vec![
@@ -246,7 +246,7 @@ fn close_test_points_step_down_a_class_and_spacing_losers_are_named() {
     let f = b.design(&config);
     assert_eq!(f.coverage.nets_probed, 2);
     let u = reason(&f, "B");
-    assert_eq!(u.rule, "spacing");
+    assert_eq!(u.rule, RuleId::Spacing);
     assert!(
         u.conflict_net.is_some() && u.reason.contains("2.54 required"),
         "{u:?}"
@@ -296,21 +296,21 @@ fn outline_cutout_courtyard_and_tooling_rules_block_with_reasons() {
     let mut config = DesignConfig::default();
     config.rules.outline_clearance_mm = Some(2.0);
     let f = b.design(&config);
-    assert_eq!(reason(&f, "EDGE").rule, "outline_clearance");
+    assert_eq!(reason(&f, "EDGE").rule, RuleId::OutlineClearance);
     let cut = reason(&f, "CUT");
-    assert_eq!(cut.rule, "outline_clearance", "{cut:?}");
+    assert_eq!(cut.rule, RuleId::OutlineClearance, "{cut:?}");
     assert!(
         cut.reason.contains("1.50 mm from the board outline"),
         "{cut:?}"
     );
     let tall = reason(&f, "TALL");
-    assert_eq!(tall.rule, "courtyard_clearance");
+    assert_eq!(tall.rule, RuleId::CourtyardClearance);
     assert!(
         tall.reason.contains("C1") && tall.reason.contains("2.50 required"),
         "{tall:?}"
     );
     let tool = reason(&f, "TOOL");
-    assert_eq!(tool.rule, "tooling_hole_clearance", "{tool:?}");
+    assert_eq!(tool.rule, RuleId::ToolingHoleClearance, "{tool:?}");
     assert_eq!(f.board.holes.len(), 1);
     // A short part at the same place lets TP3 through (2.0 >= 1.0 mm).
     b.0.footprints
@@ -355,7 +355,7 @@ fn one_side_preferred_and_through_hole_pads_probed_opposite() {
     b.load("R3", "D", 40.0, 60.0);
     b.tp("TP4", "D", Side::Bottom, 70.0, 20.0, 1.5);
     let bottom = DesignConfig {
-        sides: SidesConfig::One("bottom".into()),
+        sides: SidesConfig::One(SideChoice::Bottom),
         ..Default::default()
     };
     let f = b.design(&bottom);
@@ -364,7 +364,7 @@ fn one_side_preferred_and_through_hole_pads_probed_opposite() {
     let c = probes_of(&f, "C");
     assert_eq!(c.len(), 1);
     assert_eq!(c[0].target.reference, "J1");
-    assert_eq!(reason(&f, "B").rule, "side");
+    assert_eq!(reason(&f, "B").rule, RuleId::Side);
     // Both sides: the bottom reaches more nets (A, C, D) and is preferred; B alone goes top.
     let f = b.design(&DesignConfig::default());
     assert_eq!(f.rules.sides, vec![Side::Bottom, Side::Top]);
@@ -376,7 +376,7 @@ fn one_side_preferred_and_through_hole_pads_probed_opposite() {
         .map(|p| p.net.as_str())
         .collect();
     assert_eq!(top, ["B"]);
-    assert_eq!(f.coverage.probes_by_class["P100"]["bottom"], 3);
+    assert_eq!(f.coverage.probes_by_class["P100"][Side::Bottom], 3);
 }
 
 #[test]
@@ -439,14 +439,16 @@ fn intent_no_probe_per_net_forced_forbidden_and_locked() {
     let lost: Vec<_> = f
         .violations
         .iter()
-        .filter(|v| v.rule == "locked_probe_lost")
+        .filter(|v| v.rule == RuleId::LockedProbeLost)
         .collect();
     assert_eq!(lost.len(), 1, "{:?}", f.violations);
     // The forced component pad is 0.8 mm: too small for P100/P75 but P50 fits.
     assert_eq!(forced.class, "P50");
     // The forced pad sits inside R3's own courtyard only: no courtyard violation.
     assert!(
-        f.violations.iter().all(|v| v.rule != "courtyard_clearance"),
+        f.violations
+            .iter()
+            .all(|v| v.rule != RuleId::CourtyardClearance),
         "{:?}",
         f.violations
     );
@@ -483,7 +485,7 @@ fn vias_need_a_tip_that_bridges_or_is_made_for_the_hole() {
         (small[0].side, small[0].target.kind),
         (Side::Bottom, TargetKind::Via)
     );
-    assert_eq!(reason(&f, "BIG").rule, "via_drill");
+    assert_eq!(reason(&f, "BIG").rule, RuleId::ViaDrill);
     // With the built-in crown/cup tips made for holes, the big via is probed too.
     let f = b.design(&DesignConfig::default());
     let big = probes_of(&f, "BIG");
@@ -506,7 +508,7 @@ fn bad_intent_is_an_error() {
         .to_string();
     assert!(err.contains("P200") && err.contains("P100"), "{err}");
     let config = DesignConfig {
-        sides: SidesConfig::One("left".into()),
+        sides: SidesConfig::List(vec![]),
         ..Default::default()
     };
     assert!(pogo_design::design(&b.0, &Catalog::builtin(), &config).is_err());

@@ -10,9 +10,43 @@
 //! Coordinates are KiCad page coordinates (mm, x right, y down), the same as
 //! `pogo board pads`.
 
+#![warn(missing_docs)]
+
+/// `ALL`, `as_str` (the name in `fixture.json`) and `Display` for an enum of unit
+/// variants whose serde names are these strings (a test checks that they agree).
+macro_rules! json_names {
+    ($ty:ident { $($variant:ident => $name:literal),* $(,)? }) => {
+        impl $ty {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$ty] = &[$($ty::$variant),*];
+
+            /// The name as written in `fixture.json`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name),*
+                }
+            }
+        }
+
+        impl std::fmt::Display for $ty {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.pad(self.as_str())
+            }
+        }
+    };
+}
+
 mod check;
+/// The mechanics sections (stack-up, tooling, force and strain, channels).
 pub mod mechanics;
+/// The registration section (tooling pins or a nest) and the nest plate.
 pub mod registration;
+mod rule;
+mod side;
+mod target;
+/// Typed fixtures for tests ([`test_support::FixtureBuilder`]).
+pub mod test_support;
+/// The positional tolerance section.
 pub mod tolerance;
 mod write;
 
@@ -20,6 +54,9 @@ pub use check::MAX_FIGURE;
 
 pub use mechanics::*;
 pub use registration::*;
+pub use rule::RuleId;
+pub use side::BySide;
+pub use target::{Target, TargetKind, TargetOrigin, TargetShape};
 pub use tolerance::*;
 pub use write::{write_atomic, write_atomic_with};
 
@@ -30,71 +67,106 @@ use serde::{Deserialize, Serialize};
 /// Schema id written to `fixture.json`; bump the number on incompatible change.
 pub const SCHEMA: &str = "pogo.fixture/1";
 
+/// Why a `fixture.json` could not be read or written.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum FixtureError {
+    /// The file could not be read.
     #[error("cannot read {path}")]
     Read {
+        /// The file.
         path: String,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },
+    /// The text is not JSON of the fixture schema.
     #[error("{path}:{line}:{column}: not a pogo fixture: {message}")]
     Parse {
+        /// The file.
         path: String,
+        /// 1-based line.
         line: usize,
+        /// 1-based column.
         column: usize,
+        /// What the JSON reader says.
         message: String,
     },
     /// A figure out of range (a hand-edited file): names the field, e.g.
     /// `probes[3].target.w`.
     #[error("{path}:{line}:{column}: {message}")]
     Figure {
+        /// The file.
         path: String,
+        /// 1-based line.
         line: usize,
+        /// 1-based column.
         column: usize,
+        /// The field and what is wrong with its figure.
         message: String,
     },
+    /// The file is of another schema (or another version of it).
     #[error("{path}: schema `{found}` is not supported (expected `{SCHEMA}`)")]
-    Schema { path: String, found: String },
+    Schema {
+        /// The file.
+        path: String,
+        /// The schema it names (`(none)` when it names none).
+        found: String,
+    },
+    /// The file could not be written.
     #[error("cannot write {path}")]
     Write {
+        /// The file.
         path: String,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },
 }
 
+/// The result of reading or writing a fixture.
 pub type Result<T, E = FixtureError> = std::result::Result<T, E>;
 
 /// The whole fixture, as in `fixture.json`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Fixture {
+    /// The schema id, [`SCHEMA`].
     pub schema: String,
     /// `pogo X.Y.Z` that wrote the file.
     pub generator: String,
+    /// The board the fixture was designed for.
     pub board: BoardSummary,
     /// The effective design rules (defaults with `pogo.toml` applied).
     pub rules: DesignRules,
+    /// The probes, `P1`, `P2`, ... sorted by side, then y, then x.
     pub probes: Vec<Probe>,
     /// Catalog parts and receptacles used by the probes (so the file stands alone).
     pub parts: Vec<ProbePart>,
+    /// The receptacles of those parts.
     pub receptacles: Vec<Receptacle>,
+    /// Nets probed against nets testable and reachable.
     pub coverage: Coverage,
+    /// Testable nets left without (enough) probes, with the reason.
     pub unreachable: Vec<Unreachable>,
+    /// Rules broken by forced or locked probes (and nest probe holes).
     pub violations: Vec<Violation>,
     // ---- mechanics (filled by pogo-mechanics) ----
+    /// The stack-up per probed side.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stackup: Option<Stackup>,
+    /// Set height of the first probed side, mm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set_height_mm: Option<f64>,
+    /// The guide pins in the board's tooling holes (empty with a nest).
     #[serde(default)]
     pub tooling: Vec<ToolingPin>,
     /// Places to add tooling holes when the board has fewer than two usable ones.
     #[serde(default)]
     pub tooling_suggestions: Vec<ToolingSuggestion>,
+    /// Spring forces, board strain and the supports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force: Option<ForceSummary>,
+    /// Which probe goes to which interface connector pin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<Channels>,
     // ---- registration (decided by pogo-design, the nest drawn by pogo-mechanics) ----
@@ -103,6 +175,7 @@ pub struct Fixture {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration: Option<Registration>,
     // ---- tolerance (filled by pogo-tolerance) ----
+    /// Hit probabilities, contact yield and sensitivity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerance: Option<ToleranceSummary>,
 }
@@ -119,6 +192,7 @@ pub struct BoardSummary {
     pub format: String,
     /// [left, top, right, bottom], mm.
     pub outline_bbox: [f64; 4],
+    /// Board thickness, mm (1.6 when the file does not say).
     pub thickness_mm: f64,
     /// The real outline, cut-outs included (empty when the source has none).
     pub outline: Vec<PolygonMm>,
@@ -129,11 +203,16 @@ pub struct BoardSummary {
     pub holes: Vec<BoardHole>,
 }
 
+/// A part of the board as the fixture sees it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PartOutline {
+    /// Reference designator (`U3`).
     pub reference: String,
+    /// The side the part sits on.
     pub side: Side,
+    /// Part position, mm.
     pub x: f64,
+    /// Part position y, mm.
     pub y: f64,
     /// Courtyard polygons (absolute); empty when the part has none.
     pub courtyard: Vec<PolygonMm>,
@@ -178,11 +257,16 @@ impl PartBody {
     }
 }
 
+/// A drilled hole of the board (non-plated or a mounting hole).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BoardHole {
+    /// Hole centre, mm.
     pub x: f64,
+    /// Hole centre y, mm.
     pub y: f64,
+    /// Drill diameter (the smaller size of a slot), mm.
     pub diameter_mm: f64,
+    /// Whether the hole is plated (a mounting hole).
     pub plated: bool,
     /// Reference of the footprint the hole belongs to (`MH1`), or empty.
     pub reference: String,
@@ -201,6 +285,7 @@ pub struct DesignRules {
     pub courtyard_clearance_mm: f64,
     /// The same for parts taller than `tall_part_height_mm`.
     pub tall_courtyard_clearance_mm: f64,
+    /// Parts taller than this are tall, mm.
     pub tall_part_height_mm: f64,
     /// Minimum probe centre to tooling hole edge (added to the hole radius).
     pub tooling_hole_clearance_mm: f64,
@@ -240,10 +325,12 @@ pub struct DesignRules {
     /// Pads always probed / never probed (`REF` or `REF.PAD`, globs).
     #[serde(default)]
     pub forced: Vec<String>,
+    /// Pads never probed (`REF` or `REF.PAD`, globs).
     #[serde(default)]
     pub forbidden: Vec<String>,
 }
 
+/// How many probes the nets a pattern (or net class) names need.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NetRequirement {
     /// Net name or glob pattern (`*` and `?`); empty when `net_class` selects.
@@ -251,6 +338,7 @@ pub struct NetRequirement {
     /// KiCad net class the requirement applies to, when given by class.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub net_class: Option<String>,
+    /// Probes required on each such net.
     pub probes: u32,
 }
 
@@ -259,87 +347,54 @@ pub struct NetRequirement {
 pub struct Probe {
     /// `P1`, `P2`, ... in a stable order.
     pub id: String,
+    /// The net the probe tests.
     pub net: String,
     /// The board side the probe touches.
     pub side: Side,
     /// Probe centre, page coordinates (mm, y down).
     pub x: f64,
+    /// Probe centre y, mm.
     pub y: f64,
+    /// The pad or via it lands on.
     pub target: Target,
     /// Probe class (`P100` ...) and catalog part id.
     pub class: String,
+    /// Catalog part id.
     pub part: String,
+    /// The part's tip style.
     pub tip: pogo_catalog::TipStyle,
     /// True when the engineer locked or forced this probe in `pogo.toml`.
     #[serde(default)]
     pub locked: bool,
     // ---- mechanics ----
+    /// Compression at the closed fixture as a fraction of full travel.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub working_travel_fraction: Option<f64>,
+    /// Spring force at that compression, N.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_n: Option<f64>,
+    /// Receptacle part id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub receptacle: Option<String>,
+    /// Interface channel, 1-based.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channel: Option<u32>,
     // ---- tolerance ----
+    /// Probability that the tip lands fully on its pad.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hit_probability: Option<f64>,
+    /// Mean tip offset from the nominal place, [x, y] mm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tip_mean_offset_mm: Option<[f64; 2]>,
+    /// Covariance of the tip position, mm².
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tip_cov_mm2: Option<[[f64; 2]; 2]>,
+    /// Radius of the tip's contact disk, mm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tip_contact_radius_mm: Option<f64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TargetKind {
-    Pad,
-    Via,
-}
-
-/// What a probe lands on, with the exposed copper it may touch.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Target {
-    pub kind: TargetKind,
-    /// Footprint reference (empty for a via).
-    #[serde(rename = "ref")]
-    pub reference: String,
-    /// Pad number, `null` for a via.
-    pub number: Option<String>,
-    /// Centre of the target (pad position or via centre), mm.
-    pub x: f64,
-    pub y: f64,
-    /// KiCad pad shape name (`circle`, `rect`, `oval`, `roundrect`, ...; `circle` for a via).
-    pub shape: String,
-    /// Size before rotation, absolute rotation (deg), mm.
-    pub w: f64,
-    pub h: f64,
-    pub rotation: f64,
-    /// Corner radius for rounded rectangles, mm (0 otherwise).
-    #[serde(default)]
-    pub corner_radius_mm: f64,
-    /// Plated hole diameter for vias and through-hole pads, mm.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub drill_mm: Option<f64>,
-    /// Why this is a candidate: `test_point`, `through_hole` (probed opposite its
-    /// component, lead in the hole), `via`, `component_pad`, `forced`.
-    #[serde(default)]
-    pub origin: String,
-    /// Radius of the largest circle centred on the probe that fits in `exposed`, mm.
-    #[serde(default)]
-    pub inscribed_radius_mm: f64,
-    /// The exposed copper the tip may touch (copper where the mask is open on the
-    /// probed side), absolute page coordinates: the polygon every independent check
-    /// uses. A plated hole in it (via, through-hole pad) is not cut out: the design
-    /// rules only allow a hole the tip bridges (drill <= 75% of the tip diameter) or
-    /// one the tip is made for (cup/crown on a via, a tip for leads on a soldered
-    /// through-hole pad, whose hole is filled by lead and solder).
-    pub exposed: Vec<PolygonMm>,
-}
-
+/// How many nets the probes reach.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Coverage {
     /// Nets on the board with at least one pad or via.
@@ -352,20 +407,21 @@ pub struct Coverage {
     /// single-probe rule (before spacing conflicts between probes).
     pub nets_reachable: usize,
     /// Probes per class and side, e.g. `{"P100": {"top": 12}}`.
-    pub probes_by_class:
-        std::collections::BTreeMap<String, std::collections::BTreeMap<String, usize>>,
+    pub probes_by_class: std::collections::BTreeMap<String, BySide<usize>>,
 }
 
 /// A testable net that got no probe, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Unreachable {
+    /// The net.
     pub net: String,
     /// Human-readable reason naming the rule and place, e.g.
     /// `every candidate blocked by outline_clearance at (101.20, 55.00)`.
     pub reason: String,
     /// Rule id when a rule blocked it (`no_candidate`, `outline_clearance`,
     /// `courtyard_clearance`, `spacing`, ...).
-    pub rule: String,
+    pub rule: RuleId,
+    /// Where the reason applies (a candidate or the first pad), [x, y] mm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub at: Option<[f64; 2]>,
     /// The net that won a spacing conflict, when that is the reason.
@@ -377,10 +433,15 @@ pub struct Unreachable {
 /// selector itself never does).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Violation {
-    pub rule: String,
+    /// The rule broken.
+    pub rule: RuleId,
+    /// What is wrong, in words.
     pub message: String,
+    /// The probes involved.
     pub probes: Vec<String>,
+    /// Where, mm.
     pub x: f64,
+    /// Where, y, mm.
     pub y: f64,
 }
 
@@ -444,11 +505,41 @@ impl Fixture {
         s
     }
 
+    /// The fixture's part of id `id`.
     pub fn part(&self, id: &str) -> Option<&ProbePart> {
         self.parts.iter().find(|p| p.id == id)
     }
 
+    /// The fixture's receptacle of id `id`.
     pub fn receptacle(&self, id: &str) -> Option<&Receptacle> {
         self.receptacles.iter().find(|r| r.id == id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names_agree<T: Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug>(
+        all: &[T],
+        name: impl Fn(&T) -> &'static str,
+    ) {
+        for v in all {
+            let json = serde_json::to_string(v).unwrap();
+            assert_eq!(json, format!("\"{}\"", name(v)));
+            assert_eq!(&serde_json::from_str::<T>(&json).unwrap(), v);
+        }
+    }
+
+    /// Each closed set's `as_str` is its JSON name, both ways.
+    #[test]
+    fn json_names_are_the_serde_names() {
+        names_agree(RuleId::ALL, |v| v.as_str());
+        names_agree(TargetShape::ALL, |v| v.as_str());
+        names_agree(TargetOrigin::ALL, |v| v.as_str());
+        names_agree(SupportKind::ALL, |v| v.as_str());
+        names_agree(SupportReason::ALL, |v| v.as_str());
+        assert!(serde_json::from_str::<RuleId>("\"spacingg\"").is_err());
+        assert!(serde_json::from_str::<TargetShape>("\"hexagon\"").is_err());
     }
 }

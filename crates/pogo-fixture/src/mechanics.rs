@@ -10,7 +10,6 @@
 
 use pogo_board::{PolygonMm, Side};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// Stack-up of the fixture: one entry per probed side.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -21,6 +20,7 @@ pub struct Stackup {
     /// True when the fixture closes in two stages (dual-level contact).
     #[serde(default)]
     pub dual_level: bool,
+    /// One stack-up per probed side.
     pub sides: Vec<SideStackup>,
 }
 
@@ -44,7 +44,9 @@ pub struct SideStackup {
     /// Tallest part on the probed side (faces the probe plate), its height and
     /// the clearance kept between it and the plate, mm.
     pub tallest_part: String,
+    /// Its height, mm.
     pub tallest_part_height_mm: f64,
+    /// Clearance kept between the tallest part and the plate, mm.
     pub part_clearance_mm: f64,
     /// Pockets milled into the probe plate for parts taller than the set height
     /// minus the clearance.
@@ -65,20 +67,25 @@ pub struct SideStackup {
 /// A relief pocket in the probe plate under a tall part.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ReliefPocket {
+    /// The part the pocket clears.
     pub reference: String,
     /// Pocket outline: the part's courtyard (or a box round its centre) grown by the
     /// clearance, absolute page coordinates.
     pub outline: Vec<PolygonMm>,
     /// Depth below the plate top face, mm (equal to the plate thickness: cut through).
     pub depth_mm: f64,
+    /// Whether the pocket goes through the plate.
     pub through: bool,
 }
 
 /// The lid side of a single-sided fixture.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PressurePlate {
+    /// Lid plate thickness, mm.
     pub thickness_mm: f64,
+    /// Tallest part on the lid face.
     pub tallest_part: String,
+    /// Its height, mm.
     pub tallest_part_height_mm: f64,
     /// Push finger length: board face to lid face, mm (tallest part + clearance).
     pub push_finger_length_mm: f64,
@@ -87,11 +94,14 @@ pub struct PressurePlate {
 /// One probe part's level in the stack-up.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProbeLevel {
+    /// Catalog part id.
     pub part: String,
+    /// Its receptacle id.
     pub receptacle: String,
     /// `1` for probes that touch in the first stage of a dual-level fixture (long
     /// travel), `2` for the final stage; `1` everywhere in a single-stage fixture.
     pub stage: u8,
+    /// Probes of this part on the side.
     pub probes: usize,
     /// Receptacle collar below the plate top face (catalog seating depth, or the
     /// press depth chosen to level this part), mm.
@@ -100,7 +110,9 @@ pub struct ProbeLevel {
     pub tip_height_mm: f64,
     /// Compression at the closed position, mm, and as a fraction of full travel.
     pub compression_mm: f64,
+    /// Compression as a fraction of full travel.
     pub working_travel_fraction: f64,
+    /// Full travel of the part, mm.
     pub full_travel_mm: f64,
     /// Spring force of one probe at that compression, N.
     pub force_n: f64,
@@ -112,7 +124,9 @@ pub struct ProbeLevel {
 /// A guide (tooling) pin: a pin in the probe plate that enters a board hole.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ToolingPin {
+    /// Pin centre, mm.
     pub x: f64,
+    /// Pin centre y, mm.
     pub y: f64,
     /// Pin diameter (hole diameter minus the fit clearance), mm.
     pub diameter_mm: f64,
@@ -127,24 +141,29 @@ pub struct ToolingPin {
 /// A place where a tooling hole could be added to the board (when it has none usable).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ToolingSuggestion {
+    /// Suggested hole centre, mm.
     pub x: f64,
+    /// Suggested hole centre y, mm.
     pub y: f64,
+    /// Suggested hole diameter, mm.
     pub diameter_mm: f64,
+    /// Why there, in words.
     pub reason: String,
 }
 
 /// Push finger (on the lid, pressing the face opposite the probes) or support post.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Support {
+    /// Support centre, mm.
     pub x: f64,
+    /// Support centre y, mm.
     pub y: f64,
     /// The board face it touches.
     pub side: Side,
-    /// `push_finger` or `support_post`.
-    pub kind: String,
-    /// Why it is there: `corner`, `cluster`, `load_share` (added next to a finger that
-    /// carried more than `push_finger_max_load_n`), `suggested`.
-    pub reason: String,
+    /// Push finger or support post.
+    pub kind: SupportKind,
+    /// Why it is there.
+    pub reason: SupportReason,
     /// Reaction force at this support from the plate model, N.
     #[serde(default)]
     pub reaction_n: f64,
@@ -156,6 +175,45 @@ pub struct Support {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_part: Option<PartPress>,
 }
+
+/// What a support is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SupportKind {
+    /// A finger on the lid pressing the face opposite the probes (`push_finger`).
+    PushFinger,
+    /// A post under the probed face, beside the probes (`support_post`).
+    SupportPost,
+}
+
+json_names!(SupportKind {
+    PushFinger => "push_finger",
+    SupportPost => "support_post",
+});
+
+/// Why a support is where it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SupportReason {
+    /// Near a corner of the board.
+    Corner,
+    /// Along an edge of the board.
+    Edge,
+    /// Over a cluster of probes.
+    Cluster,
+    /// Added next to a finger that carried more than `push_finger_max_load_n`.
+    LoadShare,
+    /// Suggested to bring the strain under the limit.
+    Suggested,
+}
+
+json_names!(SupportReason {
+    Corner => "corner",
+    Edge => "edge",
+    Cluster => "cluster",
+    LoadShare => "load_share",
+    Suggested => "suggested",
+});
 
 /// A push finger pressing on a part's body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -182,7 +240,7 @@ pub enum HeightSource {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ForceSummary {
     /// Total spring force at working travel per side, N (`{"bottom": 40.0}`).
-    pub total_n: BTreeMap<String, f64>,
+    pub total_n: crate::BySide<f64>,
     /// Largest principal surface strain of the board (plate model), microstrain.
     pub max_strain_ue: f64,
     /// Where it occurs (page mm).
@@ -193,6 +251,7 @@ pub struct ForceSummary {
     pub max_deflection_mm: f64,
     /// Strain limit, microstrain (500 by default).
     pub limit_ue: f64,
+    /// Whether `max_strain_ue` exceeds `limit_ue`.
     pub exceeded: bool,
     /// Push fingers and support posts of the design.
     #[serde(default)]
@@ -235,11 +294,15 @@ pub struct StrainOverLimit {
 pub struct PlateModelInfo {
     /// `kirchhoff plate, ACM rectangles`.
     pub method: String,
+    /// Young's modulus of the board, GPa.
     pub youngs_modulus_gpa: f64,
+    /// Poisson's ratio of the board.
     pub poisson_ratio: f64,
+    /// Board thickness in the model, mm.
     pub thickness_mm: f64,
     /// Element edge length, mm.
     pub element_mm: f64,
+    /// Number of elements.
     pub elements: usize,
     /// Side of the square strain gauge `max_strain_ue` is read with, mm (0 in files
     /// written before the gauge: their strain was an element-centre peak).
@@ -256,6 +319,7 @@ pub struct Channels {
     /// of the board as drawn).
     #[serde(default)]
     pub edge: String,
+    /// The interface connectors, in channel order.
     #[serde(default)]
     pub connectors: Vec<InterfaceConnector>,
     /// One per probe, in channel order.
@@ -266,25 +330,33 @@ pub struct Channels {
     pub total_wire_mm: f64,
 }
 
+/// An interface connector the probe wires go to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InterfaceConnector {
+    /// Connector name (`J1`).
     pub name: String,
     /// Channels it carries: `first_channel ..= first_channel + pins - 1`.
     pub first_channel: u32,
+    /// Number of pins.
     pub pins: u32,
 }
 
+/// The interface pin of one probe.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChannelAssignment {
     /// Interface channel, 1-based.
     pub channel: u32,
+    /// The connector.
     pub connector: String,
     /// Pin of that connector, 1-based.
     pub pin: u32,
+    /// The probe id.
     pub probe: String,
+    /// The probe's net.
     pub net: String,
     /// Connector group the net belongs to (configured), or empty.
     #[serde(default)]
     pub group: String,
+    /// Straight-line wire length, probe to pin, mm.
     pub wire_length_mm: f64,
 }

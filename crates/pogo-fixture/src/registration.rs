@@ -17,7 +17,9 @@ pub enum RegistrationRequest {
     /// rotation, else a nest.
     #[default]
     Auto,
+    /// Guide pins in the board's tooling holes.
     ToolingPins,
+    /// A nest cut to the board outline.
     Nest,
 }
 
@@ -32,6 +34,7 @@ pub enum RegistrationKind {
 }
 
 impl RegistrationKind {
+    /// The name as written in `fixture.json`.
     pub fn as_str(self) -> &'static str {
         match self {
             RegistrationKind::ToolingPins => "tooling_pins",
@@ -55,6 +58,7 @@ pub enum FixtureKind {
 }
 
 impl FixtureKind {
+    /// The name as written in `fixture.json`.
     pub fn as_str(self) -> &'static str {
         match self {
             FixtureKind::Mechanical => "mechanical",
@@ -69,8 +73,10 @@ impl FixtureKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutlineEdge {
+    /// A routed (milled) edge.
     #[default]
     Routed,
+    /// A V-scored edge (broken out of a panel).
     VScored,
 }
 
@@ -89,8 +95,8 @@ impl OutlineEdge {
 /// applies to this kind of fixture.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct KindRule {
-    /// Rule id (`outline_clearance`, `nest_clearance_hole`, ...).
-    pub rule: String,
+    /// Rule id (`outline_clearance`, `nest_clearance`, ...).
+    pub rule: crate::RuleId,
     /// The figure, mm.
     pub value_mm: f64,
     /// Why it applies (and with which value) to this kind of fixture.
@@ -106,7 +112,9 @@ pub struct Registration {
     pub requested: RegistrationRequest,
     /// Why this registration, in words.
     pub reason: String,
+    /// How the board is held down on the probes.
     pub fixture_kind: FixtureKind,
+    /// How the board edge was cut.
     pub outline_edge: OutlineEdge,
     /// Nest pocket clearance: the outline is offset outward by this much, mm (the
     /// clearance a nest would have when the kind is `tooling_pins`).
@@ -131,20 +139,33 @@ pub struct Registration {
 pub struct NestHole {
     /// The probe that passes through it.
     pub probe: String,
+    /// Hole centre, mm.
     pub x: f64,
+    /// Hole centre y, mm.
     pub y: f64,
+    /// Hole diameter, mm.
     pub diameter_mm: f64,
 }
 
 /// A relief cut into the nest for a part.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NestRelief {
+    /// The part it clears.
     pub reference: String,
-    /// `overhang` (the part hangs over the board outline: the pocket is widened round
-    /// it) or `ledge` (a part on the nest face sits over the support ledge: cut through).
-    pub kind: String,
+    /// Why the relief is cut.
+    pub kind: NestReliefKind,
     /// The relief area, page coordinates.
     pub area: Vec<PolygonMm>,
+}
+
+/// Why a relief is cut into the nest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NestReliefKind {
+    /// The part hangs over the board outline: the pocket is widened round it.
+    Overhang,
+    /// A part on the nest face sits over the support ledge: cut through.
+    Ledge,
 }
 
 /// The nest plate: a plate whose top face has the pocket the board drops into, with a
@@ -157,6 +178,7 @@ pub struct Nest {
     pub side: Side,
     /// Plate outline, closed ring.
     pub plate_outline: Vec<PointMm>,
+    /// Plate thickness, mm.
     pub thickness_mm: f64,
     /// Pocket depth: the board thickness.
     pub pocket_depth_mm: f64,
@@ -172,6 +194,7 @@ pub struct Nest {
     pub opening: Vec<PolygonMm>,
     /// Probe clearance holes through the ledge.
     pub probe_holes: Vec<NestHole>,
+    /// Reliefs for parts (overhanging the outline or over the ledge).
     pub reliefs: Vec<NestRelief>,
     /// Centre of the finger notch (on the pocket wall) and its radius, mm.
     pub finger_notch: [f64; 3],

@@ -68,9 +68,11 @@ pub struct ToleranceModel {
     pub pad_registration_mm: f64,
     /// In-plane coefficients of thermal expansion, ppm/K.
     pub board_cte_ppm_per_k: f64,
+    /// Plate coefficient of thermal expansion, ppm/K.
     pub plate_cte_ppm_per_k: f64,
     /// Temperatures of board and plate above the temperature the plate was drilled at, K.
     pub board_delta_t_k: f64,
+    /// Plate temperature above its drilling temperature, K.
     pub plate_delta_t_k: f64,
     /// Contributors whose figure is the half-width of a uniform law instead of 3 sigma
     /// of a normal one (ids as in [`Sensitivity::contributor`]).
@@ -85,7 +87,9 @@ pub struct ToleranceModel {
 /// The reference point of the rotation, scale and thermal terms.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ToleranceDatum {
+    /// Datum, mm.
     pub x: f64,
+    /// Datum y, mm.
     pub y: f64,
     /// Distance between the two locating holes, mm (rotation = differential shift / span).
     pub span_mm: f64,
@@ -121,13 +125,18 @@ pub struct Sensitivity {
 /// A probe with a low hit probability.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct WeakProbe {
+    /// Probe id.
     pub id: String,
+    /// Its net.
     pub net: String,
+    /// Probability that its tip lands fully on the pad.
     pub hit_probability: f64,
     /// Distance from the tip's mean place to the edge of the region its centre may
     /// occupy (pad eroded by the contact radius), mm; negative when outside.
     pub margin_mm: f64,
+    /// Worst-case radial tip offset, mm.
     pub worst_case_offset_mm: f64,
+    /// Root-sum-square radial tip offset, mm.
     pub rss_offset_mm: f64,
     /// The contributor with the largest variance share at this probe.
     pub dominant_contributor: String,
@@ -138,6 +147,7 @@ pub struct WeakProbe {
 pub struct OffsetStack {
     /// Largest radial tip offset over the probes, mm, and the probe where it occurs.
     pub max_offset_mm: f64,
+    /// The probe where it occurs.
     pub probe: String,
     /// Probes whose offset exceeds their margin (would miss under this stack).
     pub probes_failing: usize,
@@ -148,8 +158,11 @@ pub struct OffsetStack {
 pub struct MonteCarloYield {
     /// Insertions simulated (every probe sampled on each).
     pub insertions: u64,
+    /// Seed of the sampler.
     pub seed: u64,
+    /// Share of the samples where every probe hit.
     pub contact_yield: f64,
+    /// Standard error of that share.
     pub std_error: f64,
 }
 

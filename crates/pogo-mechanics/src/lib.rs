@@ -153,9 +153,9 @@ pub fn build_with_catalog(
     register(&mut fx, s, &mut report);
     // Force and strain.
     let forces: Vec<f64> = states.iter().map(|st| st.force_n).collect();
-    let mut total_n: BTreeMap<String, f64> = BTreeMap::new();
+    let mut total_n = pogo_fixture::BySide::default();
     for (p, f) in fx.probes.iter().zip(&forces) {
-        *total_n.entry(p.side.as_str().to_string()).or_default() += f;
+        *total_n.entry(p.side) += f;
     }
     let mut force = if fx.probes.is_empty() {
         pogo_fixture::ForceSummary {
@@ -310,7 +310,7 @@ fn register(fx: &mut Fixture, s: &MechanicsSettings, report: &mut MechanicsRepor
                 choice.note.unwrap_or_default()
             );
             r.rules.push(pogo_fixture::KindRule {
-                rule: "nest_clearance".into(),
+                rule: pogo_fixture::RuleId::NestClearance,
                 value_mm: r.clearance_mm,
                 why: "pocket = outline offset outward by this (the edge rule above was set for tooling pins: a probe hole that cuts the pocket wall is a nest_probe_hole violation)".into(),
             });

@@ -14,7 +14,9 @@
 use crate::offset;
 use pogo_board::geometry::{bbox_of, polygon_contains, polygon_edge_distance, rect_ring};
 use pogo_board::{PointMm, PolygonMm, Side};
-use pogo_fixture::{Fixture, Nest, NestHole, NestRelief, RegistrationKind, Violation};
+use pogo_fixture::{
+    Fixture, Nest, NestHole, NestRelief, NestReliefKind, RegistrationKind, RuleId, Violation,
+};
 
 /// Width of the support ledge from the board edge inward, mm.
 pub const LEDGE_WIDTH_MM: f64 = 2.0;
@@ -80,7 +82,7 @@ pub fn build(fx: &mut Fixture) {
         let wall = distance_to_edge(&pocket, at);
         if !wall.is_some_and(|(d, inside)| inside && d >= r - 1e-9) {
             violations.push(Violation {
-                rule: "nest_probe_hole".into(),
+                rule: RuleId::NestProbeHole,
                 message: format!(
                     "probe {}'s {:.2} mm clearance hole cuts the nest's pocket wall ({:.2} mm from the centre)",
                     p.id,
@@ -106,7 +108,7 @@ pub fn build(fx: &mut Fixture) {
         if outside > 1e-3 {
             reliefs.push(NestRelief {
                 reference: part.reference.clone(),
-                kind: "overhang".into(),
+                kind: NestReliefKind::Overhang,
                 area: offset::offset(&part.courtyard, clearance.max(RELIEF_CLEARANCE_MM)),
             });
         }
@@ -117,7 +119,7 @@ pub fn build(fx: &mut Fixture) {
             if over_ledge > 1e-3 {
                 reliefs.push(NestRelief {
                     reference: part.reference.clone(),
-                    kind: "ledge".into(),
+                    kind: NestReliefKind::Ledge,
                     area: grown,
                 });
             }
@@ -127,12 +129,15 @@ pub fn build(fx: &mut Fixture) {
     let notch_r = FINGER_NOTCH_MM.min((r - l).min(b - t) / 4.0).max(1.0);
     let notch = finger_notch(&outline, [l, t, r, b]);
     let mut cut_parts: Vec<PolygonMm> = pocket.clone();
-    for rel in reliefs.iter().filter(|r| r.kind == "overhang") {
+    for rel in reliefs
+        .iter()
+        .filter(|r| r.kind == NestReliefKind::Overhang)
+    {
         cut_parts.extend(rel.area.iter().cloned());
     }
     let cut = offset::union(&cut_parts, &[(notch.x, notch.y, notch_r)]);
     let mut open_parts = inner.clone();
-    for rel in reliefs.iter().filter(|r| r.kind == "ledge") {
+    for rel in reliefs.iter().filter(|r| r.kind == NestReliefKind::Ledge) {
         open_parts.extend(rel.area.iter().cloned());
     }
     let circles: Vec<(f64, f64, f64)> = probe_holes

@@ -46,7 +46,10 @@ use crate::config::MechanicsSettings;
 use crate::geom;
 use crate::plate::{ExtraSupports, Grid, Material, PlateModel};
 use pogo_board::{PolygonMm, Side};
-use pogo_fixture::{Fixture, ForceSummary, HeightSource, PartPress, PlateModelInfo, Support};
+use pogo_fixture::{
+    Fixture, ForceSummary, HeightSource, PartPress, PlateModelInfo, Support, SupportKind,
+    SupportReason,
+};
 
 /// Spots where a push finger may press, per face: a square lattice of pitch
 /// [`spot_pitch_mm`] anchored at the board's top left corner (independent of the plate
@@ -420,8 +423,8 @@ struct Placed {
     x: f64,
     y: f64,
     face: Side,
-    kind: &'static str,
-    reason: &'static str,
+    kind: SupportKind,
+    reason: SupportReason,
     /// Radius of its flat tip, mm.
     tip_r: f64,
     /// The part whose body it presses (index into the board's parts), if any.
@@ -563,8 +566,8 @@ pub fn analyse(
                     x: c.1,
                     y: c.2,
                     face: lid_face,
-                    kind: "push_finger",
-                    reason: "corner",
+                    kind: SupportKind::PushFinger,
+                    reason: SupportReason::Corner,
                     tip_r: c.4,
                     part: c.5,
                 });
@@ -598,8 +601,8 @@ pub fn analyse(
                         x,
                         y,
                         face: lid_face.opposite(),
-                        kind: "support_post",
-                        reason: "edge",
+                        kind: SupportKind::SupportPost,
+                        reason: SupportReason::Edge,
                         tip_r: full_r,
                         part: None,
                     });
@@ -633,8 +636,8 @@ pub fn analyse(
                     x: c.1,
                     y: c.2,
                     face,
-                    kind: "push_finger",
-                    reason: "cluster",
+                    kind: SupportKind::PushFinger,
+                    reason: SupportReason::Cluster,
                     tip_r: c.4,
                     part: c.5,
                 });
@@ -648,13 +651,18 @@ pub fn analyse(
     // one the board would move into is switched on again, until every reaction pushes.
     let mut all: Vec<Placed> = placed
         .iter()
-        .filter(|p| p.reason != "cluster")
+        .filter(|p| p.reason != SupportReason::Cluster)
         .copied()
         .collect();
     for p in &all {
         model.anchor(p.node);
     }
-    all.extend(placed.iter().filter(|p| p.reason == "cluster").copied());
+    all.extend(
+        placed
+            .iter()
+            .filter(|p| p.reason == SupportReason::Cluster)
+            .copied(),
+    );
     let (fact, _) = model.solve()?;
     let mut extra = ExtraSupports::new(&model, &fact);
     for p in &all {
@@ -702,11 +710,11 @@ pub fn analyse(
                         y: c.2,
                         face: p.face,
                         kind: if p.face == lid_face {
-                            "push_finger"
+                            SupportKind::PushFinger
                         } else {
-                            "support_post"
+                            SupportKind::SupportPost
                         },
-                        reason: "load_share",
+                        reason: SupportReason::LoadShare,
                         tip_r: c.4,
                         part: c.5,
                     });
@@ -726,8 +734,8 @@ pub fn analyse(
         x: p.x,
         y: p.y,
         side: p.face,
-        kind: p.kind.into(),
-        reason: p.reason.into(),
+        kind: p.kind,
+        reason: p.reason,
         reaction_n: compressive(p, force_on_plate),
         tip_diameter_mm: 2.0 * p.tip_r,
         on_part: p
@@ -804,7 +812,7 @@ pub fn analyse(
         let suggested_count = |extra: &ExtraSupports, all: &[Placed]| {
             all.iter()
                 .enumerate()
-                .filter(|(i, p)| p.reason == "suggested" && extra.is_active(*i))
+                .filter(|(i, p)| p.reason == SupportReason::Suggested && extra.is_active(*i))
                 .count()
         };
         while suggested_count(&extra, &all) < s.max_suggested_supports
@@ -874,11 +882,11 @@ pub fn analyse(
                     y,
                     face,
                     kind: if face == lid_face {
-                        "push_finger"
+                        SupportKind::PushFinger
                     } else {
-                        "support_post"
+                        SupportKind::SupportPost
                     },
-                    reason: "suggested",
+                    reason: SupportReason::Suggested,
                     tip_r,
                     part,
                 });
@@ -908,7 +916,7 @@ pub fn analyse(
         let touching_now = touching(&extra, &all, &reactions);
         let suggested: Vec<Support> = touching_now
             .iter()
-            .filter(|(p, _)| p.reason == "suggested")
+            .filter(|(p, _)| p.reason == SupportReason::Suggested)
             .map(|(p, r)| to_support(p, *r))
             .collect();
         if !suggested.is_empty() {

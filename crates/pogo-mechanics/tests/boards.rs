@@ -94,10 +94,11 @@ fn every_board_travel_force_wiring_and_bom() {
         }
         let force = fx.force.as_ref().unwrap();
         assert_eq!(force.total_n.len(), sum.len(), "{name}");
-        for (side, total) in &force.total_n {
+        for (side, total) in force.total_n.iter() {
             assert!(
                 (total - sum[side.as_str()]).abs() < 1e-9,
-                "{name} {side}: {total} vs {}",
+                "{name} {}: {total} vs {}",
+                side.as_str(),
                 sum[side.as_str()]
             );
         }

@@ -4,7 +4,9 @@
 mod common;
 
 use common::{fixture, grid_spec};
+use pogo_board::Side;
 use pogo_catalog::Catalog;
+use pogo_fixture::SupportReason;
 use pogo_mechanics::{MechanicsConfig, MechanicsError, build, build_with_catalog};
 use std::collections::BTreeMap;
 
@@ -27,7 +29,7 @@ fn every_probe_at_working_travel_and_force_is_the_sum_of_spring_forces() {
     }
     let force = fx.force.as_ref().unwrap();
     assert_eq!(force.total_n.len(), 1);
-    assert!((force.total_n["bottom"] - expected_total).abs() < 1e-9);
+    assert!((force.total_n[Side::Bottom] - expected_total).abs() < 1e-9);
     let st = &fx.stackup.as_ref().unwrap().sides[0];
     // P100: 33 - 25.4 = 7.6 mm free; at 4.23 mm working travel the set height is 3.37 mm.
     assert!(
@@ -222,12 +224,22 @@ fn push_fingers_balance_the_probe_forces_and_clear_parts() {
     build(&mut fx, &MechanicsConfig::default()).unwrap();
     let force = fx.force.as_ref().unwrap();
     assert!(force.max_strain_ue > 0.0);
-    assert!(force.supports.iter().any(|s| s.reason == "corner"));
-    assert!(force.supports.iter().any(|s| s.reason == "cluster"));
+    assert!(
+        force
+            .supports
+            .iter()
+            .any(|s| s.reason == SupportReason::Corner)
+    );
+    assert!(
+        force
+            .supports
+            .iter()
+            .any(|s| s.reason == SupportReason::Cluster)
+    );
     // Equilibrium: the fingers on the top face take the whole upward probe force.
     let reactions: f64 = force.supports.iter().map(|s| s.reaction_n).sum();
     assert!(
-        (reactions - force.total_n["bottom"]).abs() < 1e-6 * force.total_n["bottom"],
+        (reactions - force.total_n[Side::Bottom]).abs() < 1e-6 * force.total_n[Side::Bottom],
         "{reactions}"
     );
     for s in &force.supports {
@@ -286,7 +298,7 @@ fn fingers_share_a_load_above_the_per_finger_limit() {
     let shared = force
         .supports
         .iter()
-        .filter(|s| s.reason == "load_share")
+        .filter(|s| s.reason == SupportReason::LoadShare)
         .count();
     assert!(shared > 0);
     let now = most(&fx);
@@ -298,7 +310,7 @@ fn fingers_share_a_load_above_the_per_finger_limit() {
     );
     // Still in equilibrium, every finger pressing.
     let reactions: f64 = force.supports.iter().map(|s| s.reaction_n).sum();
-    assert!((reactions - force.total_n["bottom"]).abs() < 1e-6 * force.total_n["bottom"]);
+    assert!((reactions - force.total_n[Side::Bottom]).abs() < 1e-6 * force.total_n[Side::Bottom]);
     assert!(force.supports.iter().all(|s| s.reaction_n >= -1e-9));
 }
 
@@ -444,10 +456,10 @@ fn no_support_pulls_the_board() {
             .map(|s| s.reaction_n)
             .sum()
     };
-    let net_up = force.total_n["bottom"] - force.total_n["top"];
+    let net_up = force.total_n[Side::Bottom] - force.total_n[Side::Top];
     let held = on(pogo_board::Side::Top) - on(pogo_board::Side::Bottom);
     assert!(
-        (held - net_up).abs() < 1e-6 * force.total_n["bottom"],
+        (held - net_up).abs() < 1e-6 * force.total_n[Side::Bottom],
         "{held} vs {net_up}"
     );
 }

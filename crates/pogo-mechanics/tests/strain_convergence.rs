@@ -5,7 +5,7 @@
 //! high strain.
 
 use pogo_catalog::Catalog;
-use pogo_fixture::Fixture;
+use pogo_fixture::{Fixture, SupportReason};
 use pogo_mechanics::{MechanicsConfig, build};
 
 /// The design of a shared board, or None (the test skips) without the shared data.
@@ -32,13 +32,13 @@ fn strain(fx: &Fixture, refine: usize) -> (f64, f64, Vec<(f64, f64)>, usize) {
     let supports = force
         .supports
         .iter()
-        .filter(|s| s.reason != "load_share")
+        .filter(|s| s.reason != SupportReason::LoadShare)
         .map(|s| (s.x, s.y))
         .collect();
     let shared = force
         .supports
         .iter()
-        .filter(|s| s.reason == "load_share")
+        .filter(|s| s.reason == SupportReason::LoadShare)
         .count();
     (
         force.model.element_mm,

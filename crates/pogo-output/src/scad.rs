@@ -242,7 +242,7 @@ pub fn render(fixture: &Fixture, plates: &[Plate], opts: &OutputOptions) -> Stri
             s,
             "{var} = [ // [X, Y, 1 = on the top face, 0 = bottom face, height of the part body it presses]"
         );
-        for sp in supports.iter().filter(|sp| sp.kind == kind) {
+        for sp in supports.iter().filter(|sp| sp.kind.as_str() == kind) {
             let _ = writeln!(
                 s,
                 "  [{}, {}, {}, {}],",

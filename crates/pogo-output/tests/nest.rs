@@ -10,7 +10,7 @@ use common::python_has;
 use pogo_board::*;
 use pogo_catalog::Catalog;
 use pogo_design::DesignConfig;
-use pogo_fixture::{Fixture, RegistrationKind, RegistrationRequest};
+use pogo_fixture::{Fixture, RegistrationKind, RegistrationRequest, RuleId};
 use std::path::{Path, PathBuf};
 
 fn board_file(dir: &Path) -> Option<PathBuf> {
@@ -27,9 +27,12 @@ fn board_file(dir: &Path) -> Option<PathBuf> {
 }
 
 fn designed(board: &Board, config: &DesignConfig) -> Fixture {
-    let mut f = pogo_design::design(board, &Catalog::builtin(), config).expect("design");
-    pogo_mechanics::build(&mut f, &pogo_mechanics::MechanicsConfig::default()).expect("mechanics");
-    f
+    let config = pogo_config::PogoConfig {
+        design: config.clone(),
+        ..Default::default()
+    };
+    let stage = pogo_config::pipeline::Stage::Mechanics;
+    pogo_config::pipeline::run(board, &Catalog::builtin(), &config, stage).expect("design")
 }
 
 /// Every shared board (the 120 MB panel aside) without usable tooling holes: the nest
@@ -82,7 +85,7 @@ fn shared_boards_without_tooling_holes_get_a_true_nest() {
             !fixture
                 .violations
                 .iter()
-                .any(|v| v.rule == "nest_probe_hole"),
+                .any(|v| v.rule == RuleId::NestProbeHole),
             "{name}: a probe clearance hole cuts the pocket wall"
         );
         assert!((nest.pocket_depth_mm - fixture.board.thickness_mm).abs() < 1e-9);
@@ -308,7 +311,7 @@ fn usb_stick_pads_near_the_edge_are_probed_with_defaults() {
     let edge = reg
         .rules
         .iter()
-        .find(|r| r.rule == "outline_clearance")
+        .find(|r| r.rule == RuleId::OutlineClearance)
         .unwrap();
     assert!(
         edge.value_mm < 1.45 && edge.why.contains("nest"),
@@ -326,7 +329,7 @@ fn usb_stick_pads_near_the_edge_are_probed_with_defaults() {
     let u = v
         .unreachable
         .iter()
-        .find(|u| u.rule == "outline_clearance")
+        .find(|u| u.rule == RuleId::OutlineClearance)
         .unwrap();
     assert!(u.reason.contains("relax"), "{}", u.reason);
 }

@@ -5,6 +5,7 @@
 //! it is installed (scripts/ci-deps.d/kicad9.sh): no error besides unconnected items.
 
 use pogo_board::Side;
+use pogo_config::pipeline::{Stage, run};
 use pogo_fixture::Fixture;
 use pogo_output::{OutputOptions, render_all};
 use std::collections::BTreeMap;
@@ -12,15 +13,8 @@ use std::path::{Path, PathBuf};
 
 fn design(path: &Path) -> Fixture {
     let board = pogo_board::read_file(path).expect("board reads");
-    let mut fx = pogo_design::design(
-        &board,
-        &pogo_catalog::Catalog::builtin(),
-        &pogo_design::DesignConfig::default(),
-    )
-    .expect("design succeeds");
-    pogo_mechanics::build(&mut fx, &pogo_mechanics::MechanicsConfig::default())
-        .expect("mechanics succeeds");
-    fx
+    let (catalog, config) = (pogo_catalog::Catalog::builtin(), Default::default());
+    run(&board, &catalog, &config, Stage::Mechanics).expect("design and mechanics succeed")
 }
 
 fn example() -> PathBuf {

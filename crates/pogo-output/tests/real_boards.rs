@@ -5,6 +5,7 @@
 mod common;
 
 use common::*;
+use pogo_config::pipeline::{Stage, run};
 use pogo_output::{OutputOptions, write_all};
 use serde_json::json;
 
@@ -13,11 +14,8 @@ fn design(folder: &str, file: &str) -> Option<pogo_fixture::Fixture> {
     let path = pogo_testdata::board_dir(folder, "real_boards (fabrication files)")?.join(file);
     let board = pogo_board::read_file(&path).expect("board reads");
     let catalog = pogo_catalog::Catalog::builtin();
-    let mut fixture = pogo_design::design(&board, &catalog, &pogo_design::DesignConfig::default())
-        .expect("design succeeds");
-    pogo_mechanics::build(&mut fixture, &pogo_mechanics::MechanicsConfig::default())
-        .expect("mechanics succeeds");
-    Some(fixture)
+    let config = pogo_config::PogoConfig::default();
+    Some(run(&board, &catalog, &config, Stage::Mechanics).expect("design and mechanics succeed"))
 }
 
 fn check(folder: &str, file: &str, compile_scad: bool) {

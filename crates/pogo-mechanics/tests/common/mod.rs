@@ -1,9 +1,10 @@
 //! A synthetic fixture for tests: a 100 x 80 mm board, probes on a grid.
 #![allow(dead_code)]
 
+use pogo_board::Side;
 use pogo_catalog::Catalog;
 use pogo_fixture::Fixture;
-use serde_json::{Value, json};
+use pogo_fixture::test_support::FixtureBuilder;
 
 pub struct Spec {
     pub probes: Vec<(f64, f64, &'static str, &'static str, &'static str)>, // x, y, side, part, net
@@ -12,70 +13,27 @@ pub struct Spec {
     pub outline: [f64; 4],
 }
 
-fn rect(b: [f64; 4]) -> Value {
-    json!({"outer": [{"x": b[0], "y": b[1]}, {"x": b[2], "y": b[1]}, {"x": b[2], "y": b[3]}, {"x": b[0], "y": b[3]}], "holes": []})
+fn side(name: &str) -> Side {
+    match name {
+        "top" => Side::Top,
+        "bottom" => Side::Bottom,
+        other => panic!("side {other}"),
+    }
 }
 
 pub fn fixture(spec: &Spec) -> Fixture {
     let catalog = Catalog::builtin();
-    let mut part_ids: Vec<&str> = spec.probes.iter().map(|p| p.3).collect();
-    part_ids.sort();
-    part_ids.dedup();
-    let parts: Vec<Value> = part_ids
-        .iter()
-        .map(|id| serde_json::to_value(catalog.part(id).unwrap()).unwrap())
-        .collect();
-    let mut rec_ids: Vec<String> = part_ids
-        .iter()
-        .map(|id| catalog.part(id).unwrap().receptacle.clone())
-        .collect();
-    rec_ids.sort();
-    rec_ids.dedup();
-    let recs: Vec<Value> = rec_ids
-        .iter()
-        .map(|id| serde_json::to_value(catalog.receptacle(id).unwrap()).unwrap())
-        .collect();
-    let probes: Vec<Value> = spec
-        .probes
-        .iter()
-        .enumerate()
-        .map(|(i, &(x, y, side, part, net))| {
-            let p = catalog.part(part).unwrap();
-            json!({
-                "id": format!("P{}", i + 1), "net": net, "side": side, "x": x, "y": y,
-                "target": {"kind": "pad", "ref": format!("TP{}", i + 1), "number": "1", "x": x, "y": y,
-                           "shape": "circle", "w": 1.5, "h": 1.5, "rotation": 0.0, "exposed": []},
-                "class": p.class, "part": part, "tip": p.tip,
-            })
-        })
-        .collect();
-    let board_parts: Vec<Value> = spec
-        .parts
-        .iter()
-        .map(|&(r, side, b, h)| {
-            json!({"reference": r, "side": side, "x": (b[0] + b[2]) / 2.0, "y": (b[1] + b[3]) / 2.0,
-                   "courtyard": [rect(b)], "height_mm": h})
-        })
-        .collect();
-    let holes: Vec<Value> = spec
-        .holes
-        .iter()
-        .map(|&(x, y, d, plated, r)| json!({"x": x, "y": y, "diameter_mm": d, "plated": plated, "reference": r}))
-        .collect();
-    let v = json!({
-        "schema": pogo_fixture::SCHEMA,
-        "generator": "test",
-        "board": {"file": "t.kicad_pcb", "sha256": "", "format": "test", "outline_bbox": spec.outline,
-                  "thickness_mm": 1.6, "outline": [rect(spec.outline)], "parts": board_parts, "holes": holes},
-        "rules": {"sides": ["bottom"], "classes": ["P100", "P75"], "outline_clearance_mm": 1.0,
-                  "courtyard_clearance_mm": 0.5, "tall_courtyard_clearance_mm": 1.5, "tall_part_height_mm": 5.0,
-                  "tooling_hole_clearance_mm": 3.0, "via_drill_max_tip_fraction": 0.75,
-                  "probe_component_pads": false, "no_probe_nets": [], "probes_per_net": []},
-        "probes": probes, "parts": parts, "receptacles": recs,
-        "coverage": {"nets_total": 0, "nets_testable": 0, "nets_probed": 0, "nets_reachable": 0, "probes_by_class": {}},
-        "unreachable": [], "violations": [],
-    });
-    serde_json::from_value(v).unwrap()
+    let mut b = FixtureBuilder::new(spec.outline);
+    for &(x, y, s, part, net) in &spec.probes {
+        b = b.probe(&catalog, part, net, side(s), x, y);
+    }
+    for &(x, y, d, plated, r) in &spec.holes {
+        b = b.hole(x, y, d, plated, r);
+    }
+    for &(r, s, courtyard, h) in &spec.parts {
+        b = b.part(r, side(s), courtyard, h);
+    }
+    b.build()
 }
 
 /// 8 x 5 probes on the bottom, P100 and P75 mixed, nets N1..N20 (two probes each).

@@ -990,14 +990,10 @@ fn coverage(ctx: &Ctx, out: &mut String) {
     );
     out.push_str("</tbody></table>\n</div><div>\n");
     // Probes per class and side (from the coverage record, else counted).
-    let mut matrix: BTreeMap<String, BTreeMap<String, usize>> = c.probes_by_class.clone();
+    let mut matrix: BTreeMap<String, pogo_fixture::BySide<usize>> = c.probes_by_class.clone();
     if matrix.is_empty() {
         for p in &f.probes {
-            *matrix
-                .entry(p.class.clone())
-                .or_default()
-                .entry(p.side.as_str().to_string())
-                .or_default() += 1;
+            *matrix.entry(p.class.clone()).or_default().entry(p.side) += 1;
         }
     }
     let all = classes(f);
@@ -1012,8 +1008,8 @@ fn coverage(ctx: &Ctx, out: &mut String) {
     let (mut tt, mut tb) = (0, 0);
     for k in order {
         let m = &matrix[k];
-        let t = m.get("top").copied().unwrap_or(0);
-        let b = m.get("bottom").copied().unwrap_or(0);
+        let t = m.get(Side::Top).copied().unwrap_or(0);
+        let b = m.get(Side::Bottom).copied().unwrap_or(0);
         tt += t;
         tb += b;
         let _ = writeln!(
@@ -1155,7 +1151,7 @@ fn unreachable(ctx: &Ctx, out: &mut String) {
             out,
             "<tr><td class=\"mono\">{}</td><td><span class=\"pill\">{}</span></td><td>{}</td><td class=\"num\">{}</td><td class=\"mono\">{}</td></tr>",
             esc(&u.net),
-            esc(&u.rule),
+            esc(u.rule.as_str()),
             esc(&u.reason),
             at_text(u.at),
             esc(u.conflict_net.as_deref().unwrap_or(""))
@@ -1179,7 +1175,7 @@ fn violations(ctx: &Ctx, out: &mut String) {
         let _ = writeln!(
             out,
             "<tr><td><span class=\"pill bad\">{}</span></td><td>{}</td><td class=\"mono\">{}</td><td class=\"num\">{}</td></tr>",
-            esc(&v.rule),
+            esc(v.rule.as_str()),
             esc(&v.message),
             esc(&v.probes.join(", ")),
             at_text(Some([v.x, v.y]))
@@ -1650,13 +1646,13 @@ fn sensitivity_table(rows: &[&Value], out: &mut String) {
 fn target_text(p: &Probe) -> String {
     let t = &p.target;
     match t.kind {
-        pogo_fixture::TargetKind::Via => format!("via {}", esc(&t.shape)),
+        pogo_fixture::TargetKind::Via => format!("via {}", esc(t.shape.as_str())),
         pogo_fixture::TargetKind::Pad => format!(
             "{}{}{} <span class=\"muted\">{} {}×{}</span>",
             esc(&t.reference),
             if t.number.is_some() { "." } else { "" },
             esc(t.number.as_deref().unwrap_or("")),
-            esc(&t.shape),
+            esc(t.shape.as_str()),
             fmt(t.w, 2),
             fmt(t.h, 2)
         ),

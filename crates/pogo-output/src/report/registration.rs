@@ -40,7 +40,7 @@ pub(super) fn section(ctx: &Ctx, out: &mut String) {
         let _ = writeln!(
             out,
             "<tr><td class=\"mono\">{}</td><td class=\"num\">{:.2}</td><td>{}</td></tr>",
-            esc(&rule.rule),
+            esc(rule.rule.as_str()),
             rule.value_mm,
             esc(&rule.why)
         );

@@ -632,7 +632,7 @@ pub(super) fn board_view(
                 "<circle cx=\"{}\" cy=\"{}\" r=\"9\" fill=\"none\" stroke=\"#c0392b\" stroke-width=\"2\"><title>{}: {}</title></circle>",
                 fmt(x, 2),
                 fmt(y, 2),
-                esc(&v.rule),
+                esc(v.rule.as_str()),
                 esc(&v.message)
             );
         }
