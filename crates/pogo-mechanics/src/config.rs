@@ -90,6 +90,48 @@ pub struct MechanicsSettings {
     /// Body heights above the board by reference, mm: they override the board file's
     /// (`[mechanics.part_heights_mm]`, `J3 = 8.5`).
     pub part_heights_mm: std::collections::BTreeMap<String, f64>,
+    /// The nest plate (`[mechanics.nest]`), for boards registered by their outline.
+    pub nest: NestSettings,
+}
+
+/// The `[mechanics.nest]` table: how the nest plate is drawn (its pocket clearance is
+/// the registration's, `[design]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NestSettings {
+    /// Width of the support ledge the board rests on, from the board edge inward, mm
+    /// (2 mm: room for the board's edge clearance of parts, pogo's own choice).
+    pub ledge_width_mm: f64,
+    /// 45 degree lead-in chamfer round the pocket's top edge, mm (at most half the
+    /// board thickness; FixturFab "Cradles": chamfered edges as a lead-in).
+    pub lead_in_chamfer_mm: f64,
+    /// Least nest plate thickness, mm (FixturFab "Cradles": about 10 mm); at least the
+    /// board thickness + 3 mm whatever this says.
+    pub thickness_mm: f64,
+    /// Plate margin round the pocket and its reliefs, mm.
+    pub margin_mm: f64,
+    /// Finger notch radius, mm (at most a quarter of the board's shorter side, at least
+    /// 1 mm).
+    pub finger_notch_mm: f64,
+    /// Clearance round a part's courtyard in a relief, mm.
+    pub relief_clearance_mm: f64,
+    /// Material kept between the through opening and the pocket wall, mm (so the ledge
+    /// never ends in a knife edge).
+    pub min_wall_gap_mm: f64,
+}
+
+impl Default for NestSettings {
+    fn default() -> Self {
+        Self {
+            ledge_width_mm: 2.0,
+            lead_in_chamfer_mm: 0.5,
+            thickness_mm: 10.0,
+            margin_mm: 10.0,
+            finger_notch_mm: 8.0,
+            relief_clearance_mm: 0.5,
+            min_wall_gap_mm: 0.05,
+        }
+    }
 }
 
 impl Default for MechanicsSettings {
@@ -128,6 +170,7 @@ impl Default for MechanicsSettings {
             part_body_fingers: true,
             fragile_parts: Vec::new(),
             part_heights_mm: std::collections::BTreeMap::new(),
+            nest: NestSettings::default(),
         }
     }
 }
@@ -198,6 +241,11 @@ mod tests {
         assert_eq!(c.interface.connector_pins, 40);
         assert_eq!(c.interface.groups[0].nets, vec!["USB_*".to_string()]);
         assert!(toml::from_str::<MechanicsConfig>("[mechanics]\nplate = 3\n").is_err());
+        let c: MechanicsConfig =
+            toml::from_str("[mechanics.nest]\nledge_width_mm = 3.5\n").unwrap();
+        assert_eq!(c.mechanics.nest.ledge_width_mm, 3.5);
+        assert_eq!(c.mechanics.nest.thickness_mm, 10.0);
+        assert!(toml::from_str::<MechanicsConfig>("[mechanics.nest]\nledge = 3\n").is_err());
     }
 
     #[test]

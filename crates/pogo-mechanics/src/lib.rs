@@ -26,7 +26,7 @@ pub mod stackup;
 pub mod strain;
 pub mod tooling;
 
-pub use config::{InterfaceConfig, MechanicsConfig, MechanicsSettings, NetGroup};
+pub use config::{InterfaceConfig, MechanicsConfig, MechanicsSettings, NestSettings, NetGroup};
 pub use stackup::{MAX_FRACTION, MIN_FRACTION};
 
 use pogo_catalog::Catalog;
@@ -318,7 +318,7 @@ fn register(fx: &mut Fixture, s: &MechanicsSettings, report: &mut MechanicsRepor
     }
     fx.tooling.clear();
     fx.tooling_suggestions.clear();
-    nest::build(fx);
+    nest::build(fx, &s.nest);
     if let Some(n) = fx.registration.as_ref().and_then(|r| r.nest.as_ref()) {
         report.notes.push(format!(
             "nest: pocket {:.2} mm deep, {} probe clearance hole{}, {} relief{}, finger notch at ({:.1}, {:.1})",

@@ -11,6 +11,7 @@
 //! round it at pocket depth, and a finger notch in the pocket wall lets a finger lift
 //! the board out.
 
+use crate::NestSettings;
 use crate::offset;
 use pogo_board::geometry::{bbox_of, polygon_contains, polygon_edge_distance, rect_ring};
 use pogo_board::{PointMm, PolygonMm, Side};
@@ -18,21 +19,6 @@ use pogo_fixture::{
     Fixture, Nest, NestHole, NestRelief, NestReliefKind, RegistrationKind, RuleId, Violation,
 };
 
-/// Width of the support ledge from the board edge inward, mm.
-pub const LEDGE_WIDTH_MM: f64 = 2.0;
-/// Lead-in chamfer round the pocket's top edge, mm.
-pub const LEAD_IN_CHAMFER_MM: f64 = 0.5;
-/// Least nest plate thickness, mm (FixturFab cradles: about 10 mm).
-pub const NEST_THICKNESS_MM: f64 = 10.0;
-/// Plate margin round the pocket, mm.
-pub const NEST_MARGIN_MM: f64 = 10.0;
-/// Finger notch radius, mm (at most a quarter of the board's shorter side).
-pub const FINGER_NOTCH_MM: f64 = 8.0;
-/// Clearance round a part's courtyard in a relief, mm.
-pub const RELIEF_CLEARANCE_MM: f64 = 0.5;
-/// Material kept between the through opening and the pocket wall, mm (so the ledge
-/// never has a knife edge).
-pub const MIN_WALL_GAP_MM: f64 = 0.05;
 /// A probe clearance hole is the tip diameter plus this, mm (FixturFab "Cradles").
 pub const NEST_HOLE_MARGIN_MM: f64 = 1.0;
 
@@ -50,8 +36,10 @@ pub fn nest_side(fx: &Fixture) -> Side {
 /// Draws the nest when the fixture is registered by one: fills `registration.pocket`
 /// and `registration.nest`, and adds a `nest_probe_hole` violation for every probe
 /// whose clearance hole would cut the pocket wall (only forced or locked probes, or
-/// an `outline_clearance_mm` set below the nest's need, can do that).
-pub fn build(fx: &mut Fixture) {
+/// an `outline_clearance_mm` set below the nest's need, can do that). The plate's
+/// figures (ledge, chamfer, thickness, margin, notch, relief clearance, wall gap)
+/// come from `settings` (`[mechanics.nest]`).
+pub fn build(fx: &mut Fixture, settings: &NestSettings) {
     let Some(reg) = fx.registration.as_ref() else {
         return;
     };
@@ -70,7 +58,7 @@ pub fn build(fx: &mut Fixture) {
         let r = (tip + NEST_HOLE_MARGIN_MM) / 2.0;
         let at = PointMm::new(p.x, p.y);
         let edge = distance_to_edge(&outline, at);
-        if edge.is_some_and(|(d, inside)| inside && d >= LEDGE_WIDTH_MM + r) {
+        if edge.is_some_and(|(d, inside)| inside && d >= settings.ledge_width_mm + r) {
             continue;
         }
         probe_holes.push(NestHole {
@@ -97,7 +85,7 @@ pub fn build(fx: &mut Fixture) {
     }
     // Parts: over the ledge on the nest face (through relief), or over the outline
     // (relief round them at pocket depth).
-    let inner = offset::offset(&outline, -LEDGE_WIDTH_MM);
+    let inner = offset::offset(&outline, -settings.ledge_width_mm);
     let mut reliefs = Vec::new();
     for part in &fx.board.parts {
         if part.courtyard.is_empty() {
@@ -109,11 +97,11 @@ pub fn build(fx: &mut Fixture) {
             reliefs.push(NestRelief {
                 reference: part.reference.clone(),
                 kind: NestReliefKind::Overhang,
-                area: offset::offset(&part.courtyard, clearance.max(RELIEF_CLEARANCE_MM)),
+                area: offset::offset(&part.courtyard, clearance.max(settings.relief_clearance_mm)),
             });
         }
         if part.side == side {
-            let grown = offset::offset(&part.courtyard, RELIEF_CLEARANCE_MM);
+            let grown = offset::offset(&part.courtyard, settings.relief_clearance_mm);
             let over_ledge =
                 offset::area_mm2(&grown) - offset::area_mm2(&offset::intersection(&grown, &inner));
             if over_ledge > 1e-3 {
@@ -126,7 +114,10 @@ pub fn build(fx: &mut Fixture) {
         }
     }
     let [l, t, r, b] = bbox_of(pocket.iter().flat_map(|p| p.outer.iter().copied()));
-    let notch_r = FINGER_NOTCH_MM.min((r - l).min(b - t) / 4.0).max(1.0);
+    let notch_r = settings
+        .finger_notch_mm
+        .min((r - l).min(b - t) / 4.0)
+        .max(1.0);
     let notch = finger_notch(&outline, [l, t, r, b]);
     let mut cut_parts: Vec<PolygonMm> = pocket.clone();
     for rel in reliefs
@@ -146,22 +137,22 @@ pub fn build(fx: &mut Fixture) {
         .collect();
     let opening = offset::intersection(
         &offset::union(&open_parts, &circles),
-        &offset::offset(&pocket, -MIN_WALL_GAP_MM),
+        &offset::offset(&pocket, -settings.min_wall_gap_mm),
     );
     let [cl, ct, cr, cb] = bbox_of(cut.iter().flat_map(|p| p.outer.iter().copied()));
-    let thickness = NEST_THICKNESS_MM.max(fx.board.thickness_mm + 3.0);
+    let thickness = settings.thickness_mm.max(fx.board.thickness_mm + 3.0);
     let nest = Nest {
         side,
         plate_outline: rect_ring(
-            cl - NEST_MARGIN_MM,
-            ct - NEST_MARGIN_MM,
-            cr + NEST_MARGIN_MM,
-            cb + NEST_MARGIN_MM,
+            cl - settings.margin_mm,
+            ct - settings.margin_mm,
+            cr + settings.margin_mm,
+            cb + settings.margin_mm,
         ),
         thickness_mm: thickness,
         pocket_depth_mm: fx.board.thickness_mm,
-        lead_in_chamfer_mm: LEAD_IN_CHAMFER_MM.min(fx.board.thickness_mm / 2.0),
-        ledge_width_mm: LEDGE_WIDTH_MM,
+        lead_in_chamfer_mm: settings.lead_in_chamfer_mm.min(fx.board.thickness_mm / 2.0),
+        ledge_width_mm: settings.ledge_width_mm,
         cut,
         opening,
         probe_holes,
@@ -213,4 +204,72 @@ fn finger_notch(outline: &[PolygonMm], [l, t, r, b]: [f64; 4]) -> PointMm {
         }
     }
     best.1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 60 x 40 mm board registered by a nest, no probes.
+    fn nested_board() -> Fixture {
+        let text = serde_json::json!({
+            "schema": pogo_fixture::SCHEMA, "generator": "test",
+            "board": {"file": "t", "sha256": "0", "format": "kicad", "outline_bbox": [0.0, 0.0, 60.0, 40.0],
+                      "thickness_mm": 1.6, "parts": [], "holes": [],
+                      "outline": [{"outer": [{"x": 0.0, "y": 0.0}, {"x": 60.0, "y": 0.0},
+                                             {"x": 60.0, "y": 40.0}, {"x": 0.0, "y": 40.0}], "holes": []}]},
+            "rules": {"sides": ["bottom"], "classes": ["P100"], "outline_clearance_mm": 1.0, "courtyard_clearance_mm": 0.5,
+                      "tall_courtyard_clearance_mm": 2.0, "tall_part_height_mm": 5.0, "tooling_hole_clearance_mm": 1.0,
+                      "via_drill_max_tip_fraction": 0.5, "probe_component_pads": false, "no_probe_nets": [], "probes_per_net": []},
+            "probes": [], "parts": [], "receptacles": [],
+            "coverage": {"nets_total": 0, "nets_testable": 0, "nets_probed": 0, "nets_reachable": 0, "probes_by_class": {}},
+            "unreachable": [], "violations": [],
+            "registration": {"kind": "nest", "requested": "nest", "reason": "test", "fixture_kind": "mechanical",
+                             "outline_edge": "routed", "clearance_mm": 0.1, "outline_tolerance_mm": 0.1}
+        })
+        .to_string();
+        Fixture::from_json("test", &text).expect("fixture")
+    }
+
+    fn nest_with(settings: &NestSettings) -> Nest {
+        let mut fx = nested_board();
+        build(&mut fx, settings);
+        fx.registration.and_then(|r| r.nest).expect("a nest")
+    }
+
+    #[test]
+    fn nest_settings_change_the_nest() {
+        let base = nest_with(&NestSettings::default());
+        assert_eq!(base.ledge_width_mm, 2.0);
+        assert_eq!(base.thickness_mm, 10.0);
+        assert_eq!(base.lead_in_chamfer_mm, 0.5);
+        assert_eq!(base.finger_notch[2], 8.0);
+        let changed = nest_with(&NestSettings {
+            ledge_width_mm: 4.0,
+            lead_in_chamfer_mm: 0.3,
+            thickness_mm: 15.0,
+            margin_mm: 5.0,
+            finger_notch_mm: 6.0,
+            relief_clearance_mm: 1.0,
+            min_wall_gap_mm: 0.1,
+        });
+        assert_eq!(changed.ledge_width_mm, 4.0);
+        assert_eq!(changed.thickness_mm, 15.0);
+        assert_eq!(changed.lead_in_chamfer_mm, 0.3);
+        assert_eq!(changed.finger_notch[2], 6.0);
+        // The through opening is the outline shrunk by the ledge: (60 - 2w) x (40 - 2w).
+        let area = |n: &Nest| offset::area_mm2(&n.opening);
+        assert!((area(&base) - 56.0 * 36.0).abs() < 0.5, "{}", area(&base));
+        assert!(
+            (area(&changed) - 52.0 * 32.0).abs() < 0.5,
+            "{}",
+            area(&changed)
+        );
+        // The plate is the cut's box plus the margin each side.
+        let width = |n: &Nest| {
+            let xs = n.plate_outline.iter().map(|p| p.x);
+            xs.clone().fold(f64::MIN, f64::max) - xs.fold(f64::MAX, f64::min)
+        };
+        assert!((width(&base) - width(&changed) - 10.0).abs() < 1e-9);
+    }
 }

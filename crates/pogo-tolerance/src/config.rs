@@ -25,22 +25,32 @@ pub struct ToleranceConfig {
     pub plate_process: Option<String>,
     /// Multiplier on the IDI pointing accuracy of each probe part (1.0).
     pub pointing_scale: Option<f64>,
+    /// Receptacle to plate-hole clearance, diametral, mm (0.02).
     pub receptacle_clearance_mm: Option<f64>,
+    /// Plate drill position tolerance, mm (by process: cnc 0.025, laser 0.05, print3d 0.10).
     pub plate_drill_position_mm: Option<f64>,
+    /// Plate scale error, ppm (by process: cnc 50, laser 300, print3d 2000).
     pub plate_scale_ppm: Option<f64>,
     /// Tooling pin to hole clearance; absent: the fixture's own pins' (see
     /// [`ToleranceConfig::resolve_for`]), else 0.05.
     pub tooling_pin_clearance_mm: Option<f64>,
+    /// Board tooling hole position tolerance, mm (0.075).
     pub tooling_hole_position_mm: Option<f64>,
+    /// Copper (pads) registered against the drilled holes, mm (0.075).
     pub pad_registration_mm: Option<f64>,
+    /// Board thermal expansion, ppm/K (16).
     pub board_cte_ppm_per_k: Option<f64>,
+    /// Plate thermal expansion, ppm/K (by process: cnc 14, laser 70, print3d 68).
     pub plate_cte_ppm_per_k: Option<f64>,
+    /// Board temperature above the plate's reference, K (5).
     pub board_delta_t_k: Option<f64>,
+    /// Plate temperature above its reference, K (0).
     pub plate_delta_t_k: Option<f64>,
     /// Contributors taken as uniform (`pointing`, `tooling_pin_clearance`, ...).
     pub uniform: Option<Vec<String>>,
     /// Quasi-Monte Carlo points for the joint yield (1024).
     pub yield_points: Option<usize>,
+    /// Seed of the quasi-Monte Carlo's random shifts (1).
     pub seed: Option<u64>,
 }
 

@@ -14,20 +14,26 @@ use pogo_board::geometry::{
 };
 use pogo_fixture::Target;
 
+/// A point or vector, mm (page frame, as `fixture.json`).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Pt {
+    /// x, mm.
     pub x: f64,
+    /// y, mm.
     pub y: f64,
 }
 
 impl Pt {
+    /// The point (x, y).
     pub const fn new(x: f64, y: f64) -> Self {
         Pt { x, y }
     }
+    /// Dot product.
     #[inline]
     pub fn dot(self, o: Pt) -> f64 {
         self.x * o.x + self.y * o.y
     }
+    /// Cross product (z of the 3-D one): positive when `o` turns left of `self`.
     #[inline]
     pub fn cross(self, o: Pt) -> f64 {
         self.x * o.y - self.y * o.x
@@ -79,15 +85,22 @@ impl std::ops::Mul<f64> for Pt {
 /// An oriented boundary piece; the region lies on its left (numeric x-y frame).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Piece {
+    /// The straight piece from `a` to `b`.
     Segment {
+        /// Start, mm.
         a: Pt,
+        /// End, mm.
         b: Pt,
     },
     /// Arc of a circle from angle `start` through the signed `sweep` (radians).
     Arc {
+        /// Centre, mm.
         c: Pt,
+        /// Radius, mm.
         radius: f64,
+        /// Angle of the start point, radians.
         start: f64,
+        /// Signed angle swept (positive: counter-clockwise in the numeric frame).
         sweep: f64,
     },
 }
@@ -224,6 +237,7 @@ pub(crate) struct RoundRectFrame {
 /// The tip-centre region of one probe.
 #[derive(Debug, Clone)]
 pub struct Region {
+    /// The boundary, oriented with the region on its left.
     pub pieces: Vec<Piece>,
     test: Test,
     /// Bounding box [min x, min y, max x, max y] (empty region: inverted).
@@ -311,6 +325,7 @@ impl Region {
         if self.contains_exact(p) { d } else { -d }
     }
 
+    /// True when the region has no boundary (no place the tip centre may land).
     pub fn is_empty(&self) -> bool {
         self.pieces.is_empty()
     }

@@ -166,7 +166,7 @@ pub(crate) struct TipLaw {
 
 impl TipLaw {
     /// Full covariance (uniform sources included), mm^2.
-    pub fn total_cov(&self) -> Cov {
+    pub(crate) fn total_cov(&self) -> Cov {
         let mut c = self.normal_cov;
         for u in &self.uniform {
             let v = crate::model::uniform_var(u.size, u.cols.len() == 2);
@@ -575,7 +575,7 @@ pub(crate) struct Sampler<'a> {
 }
 
 impl<'a> Sampler<'a> {
-    pub fn new(m: &'a Model) -> Self {
+    pub(crate) fn new(m: &'a Model) -> Self {
         Sampler {
             m,
             lz: cholesky4(&m.z_cov()),
@@ -590,7 +590,7 @@ impl<'a> Sampler<'a> {
     }
 
     /// One draw of the shared variables z.
-    pub fn shared<R: Rng>(&self, rng: &mut R) -> [f64; 4] {
+    pub(crate) fn shared<R: Rng>(&self, rng: &mut R) -> [f64; 4] {
         let (x0, x1) = self.zig.pair(rng);
         let (x2, x3) = self.zig.pair(rng);
         let xi = [x0, x1, x2, x3];
@@ -615,7 +615,7 @@ impl<'a> Sampler<'a> {
     }
 
     /// One draw of a probe's local offset.
-    pub fn local<R: Rng>(&self, p: &ProbeModel, rng: &mut R) -> Pt {
+    pub(crate) fn local<R: Rng>(&self, p: &ProbeModel, rng: &mut R) -> Pt {
         let mut d = Pt::default();
         for s in &p.local {
             match s.law {

@@ -20,6 +20,7 @@
 //! # Ok(()) }
 //! ```
 
+#![warn(missing_docs)]
 // Small fixed-size matrix code reads best with explicit indices.
 #![allow(clippy::needless_range_loop)]
 
@@ -42,27 +43,57 @@ use pogo_fixture::{
 };
 use rayon::prelude::*;
 
+/// Bad `[tolerance]` settings or a fixture the analysis cannot read.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ToleranceError {
+    /// `plate_process` is not `cnc`, `laser` or `print3d`.
     #[error("[tolerance] plate_process `{found}` is not known (expected one of {expected})")]
-    UnknownProcess { found: String, expected: String },
+    UnknownProcess {
+        /// What the settings said.
+        found: String,
+        /// The known processes.
+        expected: String,
+    },
+    /// `uniform` names something that is not a contributor.
     #[error(
         "[tolerance] uniform names `{found}`, which is not a contributor (expected one of {expected})"
     )]
-    UnknownContributor { found: String, expected: String },
+    UnknownContributor {
+        /// The name given.
+        found: String,
+        /// The contributors' names.
+        expected: String,
+    },
+    /// A figure out of its range (negative, not finite, too many points...).
     #[error("[tolerance] {name} = {value} is out of range (expected {expected})")]
     BadValue {
+        /// The setting.
         name: &'static str,
+        /// Its value.
         value: f64,
+        /// The range it must lie in.
         expected: &'static str,
     },
+    /// A probe's part is not in the fixture's `parts`.
     #[error("probe {probe} uses part `{part}`, which the fixture's parts list does not hold")]
-    MissingPart { probe: String, part: String },
+    MissingPart {
+        /// The probe's id.
+        probe: String,
+        /// The part it names.
+        part: String,
+    },
+    /// A probe's place or its pad's figures are not finite (or absurdly large).
     #[error("probe {probe}: {what} is not a finite number within ±1e6 mm")]
-    NotFinite { probe: String, what: &'static str },
+    NotFinite {
+        /// The probe's id.
+        probe: String,
+        /// Which figure.
+        what: &'static str,
+    },
 }
 
+/// The crate's result, [`ToleranceError`] by default.
 pub type Result<T, E = ToleranceError> = std::result::Result<T, E>;
 
 /// Runs the analysis with the `[tolerance]` settings and writes the results into the
@@ -230,10 +261,15 @@ pub fn analyse_with_model(fixture: &mut Fixture, tm: &ToleranceModel) -> Result<
 /// Monte Carlo cross-check of one probe.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProbeMonteCarlo {
+    /// The probe's id.
     pub id: String,
+    /// Its analytic hit probability.
     pub analytic: f64,
+    /// Samples whose tip landed on the pad.
     pub hits: u64,
+    /// Samples drawn.
     pub samples: u64,
+    /// hits / samples.
     pub estimate: f64,
     /// Standard error of `estimate` (binomial, see [`mc_z`]).
     pub std_error: f64,
@@ -245,7 +281,9 @@ pub struct ProbeMonteCarlo {
 /// seeded (ChaCha8 streams; the result does not depend on the thread count).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MonteCarlo {
+    /// One cross-check per probe, in the fixture's order.
     pub probes: Vec<ProbeMonteCarlo>,
+    /// The whole insertions: how many touched every pad.
     pub contact_yield: MonteCarloYield,
 }
 

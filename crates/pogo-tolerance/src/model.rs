@@ -87,14 +87,14 @@ pub(crate) struct ProbeModel {
 impl ProbeModel {
     /// The 2x4 map from z to the tip offset at this probe.
     #[inline]
-    pub fn jz(&self, z: &[f64; 4]) -> Pt {
+    pub(crate) fn jz(&self, z: &[f64; 4]) -> Pt {
         Pt::new(
             z[0] - z[2] * self.rel.y + z[3] * self.rel.x,
             z[1] + z[2] * self.rel.x + z[3] * self.rel.y,
         )
     }
     /// Variance (per axis) of the local normal sources.
-    pub fn local_normal_var(&self) -> f64 {
+    pub(crate) fn local_normal_var(&self) -> f64 {
         self.local
             .iter()
             .filter(|s| s.law == Law::Normal)
@@ -111,7 +111,7 @@ pub(crate) struct Model {
 
 impl Model {
     /// Covariance of z from the shared normal sources.
-    pub fn z_cov(&self) -> [[f64; 4]; 4] {
+    pub(crate) fn z_cov(&self) -> [[f64; 4]; 4] {
         let mut c = [[0.0; 4]; 4];
         for s in self.shared.iter().filter(|s| s.law == Law::Normal) {
             let v = s.size * s.size;

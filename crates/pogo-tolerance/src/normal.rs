@@ -49,7 +49,7 @@ pub(crate) struct Ziggurat {
 }
 
 impl Ziggurat {
-    pub fn new() -> Ziggurat {
+    pub(crate) fn new() -> Ziggurat {
         let mut x = [0.0; LAYERS + 1];
         let mut f = [0.0; LAYERS + 1];
         x[0] = V / density(R);
@@ -98,7 +98,7 @@ impl Ziggurat {
 
     /// One deviate from a 32-bit word (slow paths draw more words from `rng`).
     #[inline(always)]
-    pub fn deviate<G: RngCore>(&self, w: u32, rng: &mut G) -> f64 {
+    pub(crate) fn deviate<G: RngCore>(&self, w: u32, rng: &mut G) -> f64 {
         match self.fast(w) {
             (x, true) => x,
             _ => self.slow(w, rng),
@@ -109,7 +109,7 @@ impl Ziggurat {
     /// word k, the words drawn from `rng` (their count a multiple of [`LANES`]); the
     /// few rejected draws are redone with words from `spare`.
     #[inline(always)]
-    pub fn fill_pairs<G: RngCore>(
+    pub(crate) fn fill_pairs<G: RngCore>(
         &self,
         rng: &mut Xoshiro256PlusPlusX8,
         spare: &mut G,
@@ -158,7 +158,7 @@ impl Ziggurat {
 
     /// Two deviates from one 64-bit word.
     #[inline(always)]
-    pub fn pair<G: RngCore>(&self, rng: &mut G) -> (f64, f64) {
+    pub(crate) fn pair<G: RngCore>(&self, rng: &mut G) -> (f64, f64) {
         let w = rng.next_u64();
         let a = self.deviate(w as u32, rng);
         let b = self.deviate((w >> 32) as u32, rng);
@@ -236,7 +236,7 @@ pub(crate) struct Xoshiro256PlusPlusX8 {
 impl Xoshiro256PlusPlusX8 {
     /// Seeds every lane with four words from `seeder` (an all-zero state, which
     /// Xoshiro cannot leave, is drawn again).
-    pub fn from_rng<G: RngCore>(seeder: &mut G) -> Self {
+    pub(crate) fn from_rng<G: RngCore>(seeder: &mut G) -> Self {
         let mut s = [[0u64; LANES]; 4];
         for j in 0..LANES {
             while (0..4).all(|k| s[k][j] == 0) {
@@ -250,7 +250,7 @@ impl Xoshiro256PlusPlusX8 {
 
     /// The next word of every lane, into `out` (LANES long).
     #[inline(always)]
-    pub fn fill(&mut self, out: &mut [u64]) {
+    pub(crate) fn fill(&mut self, out: &mut [u64]) {
         let [s0, s1, s2, s3] = &mut self.s;
         for j in 0..LANES {
             out[j] = s0[j]

@@ -54,6 +54,11 @@ impl Whitener {
     pub(crate) fn point(&self, p: Pt) -> Pt {
         self.vec(p - self.mean)
     }
+    /// The whitening's scale when it is a pure scaling (an isotropic normal), else None.
+    pub(crate) fn isotropic_scale(&self) -> Option<f64> {
+        let [[a, _], [c, d]] = self.inv;
+        (c == 0.0 && a == d).then_some(a)
+    }
     /// Largest factor by which whitening stretches a length (1 / smallest sigma).
     pub(crate) fn max_stretch(&self) -> f64 {
         // Largest singular value of the 2x2 inverse factor.
@@ -118,7 +123,12 @@ struct Tails {
 
 #[inline]
 fn tails(t: f64) -> Tails {
-    let e = 0.5 * erfc(t.abs() * std::f64::consts::FRAC_1_SQRT_2);
+    // Beyond FAR the tail is below 1.2e-19: left out, with its error function.
+    let e = if t.abs() > FAR {
+        0.0
+    } else {
+        0.5 * erfc(t.abs() * std::f64::consts::FRAC_1_SQRT_2)
+    };
     if t >= 0.0 {
         Tails {
             below: 1.0 - e,
@@ -167,17 +177,8 @@ fn round_rect_isotropic(f: &crate::geom::RoundRectFrame, mean: Pt, sigma: f64) -
     if !(a.is_finite() && b.is_finite() && r.is_finite() && x0.is_finite() && y0.is_finite()) {
         return None;
     }
-    let (big_a, big_b) = (a + r, b + r);
-    // Tails at the eight edges of the cross, in standard units about the mean.
-    let [xa0, xa1, xb0, xb1] = [-big_a - x0, -a - x0, a - x0, big_a - x0].map(tails);
-    let [ya0, ya1, yb0, yb1] = [-big_b - y0, -b - y0, b - y0, big_b - y0].map(tails);
-    let (ix_in, iy_in) = (interval(xa1, xb0), interval(ya1, yb0));
-    let (ix_out, iy_out) = (interval(xa0, xb1), interval(ya0, yb1));
-    let cross = ix_out * iy_in + ix_in * iy_out - ix_in * iy_in;
-    if r <= 0.0 {
-        return Some(cross.clamp(0.0, 1.0));
-    }
-    // Farther than FAR sigmas from the boundary the answer is 0 or 1 to within 3e-18.
+    // Farther than FAR sigmas from the boundary the answer is 0 or 1 to within 3e-18
+    // (checked first: no error function is needed then).
     let (lx, ly) = (x0.abs() - a, y0.abs() - b);
     let outside = if lx > 0.0 || ly > 0.0 {
         lx.max(0.0).hypot(ly.max(0.0)) - r
@@ -189,6 +190,16 @@ fn round_rect_isotropic(f: &crate::geom::RoundRectFrame, mean: Pt, sigma: f64) -
     }
     if outside >= FAR {
         return Some(0.0);
+    }
+    let (big_a, big_b) = (a + r, b + r);
+    // Tails at the eight edges of the cross, in standard units about the mean.
+    let [xa0, xa1, xb0, xb1] = [-big_a - x0, -a - x0, a - x0, big_a - x0].map(tails);
+    let [ya0, ya1, yb0, yb1] = [-big_b - y0, -b - y0, b - y0, big_b - y0].map(tails);
+    let (ix_in, iy_in) = (interval(xa1, xb0), interval(ya1, yb0));
+    let (ix_out, iy_out) = (interval(xa0, xb1), interval(ya0, yb1));
+    let cross = ix_out * iy_in + ix_in * iy_out - ix_in * iy_in;
+    if r <= 0.0 {
+        return Some(cross.clamp(0.0, 1.0));
     }
     let (right, left) = (interval(xb0, xb1), interval(xa0, xa1));
     let (top, bottom) = (interval(yb0, yb1), interval(ya0, ya1));
@@ -250,7 +261,7 @@ fn piece_integral(piece: &Piece, wh: &Whitener) -> f64 {
                 let w = wa + d * t;
                 g(w.dot(w))
             };
-            let n = ((len2.sqrt() * (t1 - t0) / 6.0).ceil() as usize).clamp(1, 400);
+            let n = ((len2.sqrt() * (t1 - t0) / PANEL).ceil() as usize).clamp(1, 400);
             outer + cross * integrate_on(&f, t0, t1, n)
         }
         Piece::Arc {
@@ -259,25 +270,72 @@ fn piece_integral(piece: &Piece, wh: &Whitener) -> f64 {
             start,
             sweep,
         } => {
-            if sweep.abs() <= std::f64::consts::FRAC_PI_2 + 1e-9
-                && piece.distance(wh.mean) * min_stretch(wh) > FAR
-            {
+            let quarter = sweep.abs() <= std::f64::consts::FRAC_PI_2 + 1e-9;
+            if quarter && piece.distance(wh.mean) * min_stretch(wh) > FAR {
                 return far_arc(c, radius, start, sweep, wh);
             }
-            let f = |t: f64| {
-                let ang = start + sweep * t;
-                let (s, co) = ang.sin_cos();
-                let w = wh.point(Pt::new(c.x + radius * co, c.y + radius * s));
-                let dw = wh.vec(Pt::new(-radius * sweep * s, radius * sweep * co));
-                g(w.dot(w)) * w.cross(dw)
-            };
-            let whitened_len = radius * sweep.abs() * wh.max_stretch();
-            let n = ((whitened_len / 6.0).ceil() as usize)
-                .max((sweep.abs() / (std::f64::consts::PI / 4.0)).ceil() as usize)
-                .clamp(1, 400);
-            integrate(&f, n)
+            if quarter && let Some(k) = wh.isotropic_scale() {
+                return clipped_arc(c, radius, start, sweep, wh, k);
+            }
+            near_arc(c, radius, start, sweep, wh)
         }
     }
+}
+
+/// The boundary integral along an arc (any sweep), by adaptive Gauss-Kronrod.
+fn near_arc(c: Pt, radius: f64, start: f64, sweep: f64, wh: &Whitener) -> f64 {
+    let f = |t: f64| {
+        let ang = start + sweep * t;
+        let (s, co) = ang.sin_cos();
+        let w = wh.point(Pt::new(c.x + radius * co, c.y + radius * s));
+        let dw = wh.vec(Pt::new(-radius * sweep * s, radius * sweep * co));
+        g(w.dot(w)) * w.cross(dw)
+    };
+    let whitened_len = radius * sweep.abs() * wh.max_stretch();
+    let n = ((whitened_len / PANEL).ceil() as usize)
+        .max((sweep.abs() / (std::f64::consts::PI / 4.0)).ceil() as usize)
+        .clamp(1, 400);
+    integrate(&f, n)
+}
+
+/// An arc of at most a quarter turn under an isotropic normal (whitening scales by
+/// `k`): cut where it crosses the circle of radius [`FAR`] about the mean; the parts
+/// within are integrated ([`near_arc`]), the parts beyond take their subtended angle
+/// ([`far_arc`]), as segments do beyond FAR.
+fn clipped_arc(c: Pt, radius: f64, start: f64, sweep: f64, wh: &Whitener, k: f64) -> f64 {
+    let centre = wh.point(c);
+    let (rw, dist) = (radius * k, centre.norm());
+    // |centre + rw e(θ)|^2 <= FAR^2  <=>  cos(θ - β) <= kappa, β the centre's bearing.
+    let kappa = (FAR * FAR - dist * dist - rw * rw) / (2.0 * rw * dist);
+    if !kappa.is_finite() || kappa >= 1.0 || kappa <= -1.0 {
+        return near_arc(c, radius, start, sweep, wh);
+    }
+    let beta = centre.y.atan2(centre.x);
+    let half = kappa.acos();
+    // The crossings, as fractions of the sweep, inside (0, 1), in order.
+    let mut cuts: Vec<f64> = Vec::with_capacity(4);
+    for base in [beta + half, beta - half] {
+        for turn in -2..=2 {
+            let t = (base + turn as f64 * std::f64::consts::TAU - start) / sweep;
+            if t > 1e-12 && t < 1.0 - 1e-12 {
+                cuts.push(t);
+            }
+        }
+    }
+    cuts.sort_by(f64::total_cmp);
+    let mut total = 0.0;
+    let mut t0 = 0.0;
+    for t1 in cuts.into_iter().chain([1.0]) {
+        let (a, s) = (start + sweep * t0, sweep * (t1 - t0));
+        let mid = (a + s / 2.0 - beta).cos();
+        total += if mid <= kappa {
+            near_arc(c, radius, a, s, wh)
+        } else {
+            far_arc(c, radius, a, s, wh)
+        };
+        t0 = t1;
+    }
+    total
 }
 
 /// An arc (sweep at most a quarter turn) farther than [`FAR`] from the mean: the
@@ -351,11 +409,16 @@ fn gk15(f: &dyn Fn(f64) -> f64, a: f64, b: f64) -> (f64, f64) {
     (k * h, ((k - gs) * h).abs())
 }
 
+const GK_TOL: f64 = 1e-10;
+
+/// Whitened length of the first Gauss-Kronrod panels (adaptive refinement follows).
+const PANEL: f64 = 6.0;
+
 fn adaptive(f: &dyn Fn(f64) -> f64, a: f64, b: f64, whole: (f64, f64), depth: u32) -> f64 {
     let (val, err) = whole;
     // |K15 - G7| overstates the error of K15 by orders of magnitude on smooth
     // integrands (the K15 error is roughly its 1.5th power): 1e-10 leaves ~1e-14.
-    if err <= 1e-10 || depth == 0 || (b - a) < 1e-12 {
+    if err <= GK_TOL || depth == 0 || (b - a) < 1e-12 {
         return val;
     }
     let m = 0.5 * (a + b);
