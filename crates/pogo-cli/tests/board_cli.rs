@@ -1,20 +1,9 @@
 //! `pogo board info|pads` end to end: output on a real board, exit code 2 and a
 //! located message on a broken one.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod support;
 
-fn pogo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pogo"))
-        .args(args)
-        .output()
-        .expect("pogo runs")
-}
-
-/// A shared board (`FOLDER/FILE`), or None (the test skips) without the shared data.
-fn board(rel: &str) -> Option<PathBuf> {
-    Some(pogo_testdata::boards(rel)?.join(rel))
-}
+use support::{board, pogo};
 
 #[test]
 fn info_json_on_a_real_board() {

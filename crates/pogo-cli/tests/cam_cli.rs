@@ -1,21 +1,11 @@
 //! `pogo design`, `pogo board info` and bad input with IPC-2581 and ODB++ files, as a
 //! user runs them.
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Command;
-
-fn pogo(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_pogo"))
-        .args(args)
-        .output()
-        .expect("pogo runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use support::pogo_text as pogo;
 
 /// (net with spaces as underscores, x, y, side) of every probe `pogo design` chose.
 fn probes(board: &Path) -> BTreeSet<(String, String, String, String)> {

@@ -1,29 +1,10 @@
 //! `pogo design` and `pogo check` as a user runs them.
 
+mod support;
+
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-/// A shared board (`FOLDER/FILE`), or None (the test skips) without the shared data.
-fn board(rel: &str) -> Option<PathBuf> {
-    Some(pogo_testdata::boards(rel)?.join(rel))
-}
-
-fn pogo(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_pogo"))
-        .args(args)
-        .output()
-        .expect("pogo runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use support::{board, pogo_text as pogo, s};
 
 #[test]
 fn design_writes_fixture_json_and_prints_the_summary() {

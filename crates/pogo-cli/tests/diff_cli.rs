@@ -1,23 +1,8 @@
 //! `pogo diff` and `pogo design --reuse` as a user runs them.
 
-use std::path::Path;
-use std::process::Command;
+mod support;
 
-fn pogo(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_pogo"))
-        .args(args)
-        .output()
-        .expect("pogo runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn s(p: &Path) -> &str {
-    p.to_str().unwrap()
-}
+use support::{pogo_text as pogo, s};
 
 #[test]
 fn diff_and_reuse_on_the_same_board_and_on_another_one() {

@@ -1,66 +1,38 @@
 //! `pogo qc ...` end to end: outputs, exit codes, bad input.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod support;
 
-fn pogo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pogo"))
-        .args(args)
-        .output()
-        .expect("run pogo")
+use std::process::Output;
+use support::{code, json, qc_data, s, stderr, stdout};
+
+/// `pogo qc ARGS`.
+fn qc(args: &[&str]) -> Output {
+    let args: Vec<&str> = ["qc"].iter().chain(args).copied().collect();
+    support::pogo(&args)
 }
 
-fn data(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../pogo-qc/tests/data")
-        .join(name)
-}
-
-fn json(o: &Output) -> serde_json::Value {
-    serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stdout)))
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+/// `pogo qc plan` for a lot of 2400 at AQL 2.5, then `extra`.
+fn plan_2400(extra: &[&str]) -> Output {
+    let args: Vec<&str> = ["plan", "--lot-size", "2400", "--aql", "2.5"]
+        .iter()
+        .chain(extra)
+        .copied()
+        .collect();
+    qc(&args)
 }
 
 #[test]
 fn plan_lot_2400_aql_2_5() {
-    let o = pogo(&[
-        "qc",
-        "plan",
-        "--lot-size",
-        "2400",
-        "--aql",
-        "2.5",
-        "--format",
-        "json",
-    ]);
+    let o = plan_2400(&["--format", "json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let j = json(&o);
     assert_eq!(j["code_letter"], "K");
     assert_eq!(j["sample_size"], 125);
     assert_eq!(j["accept"], 7);
     assert_eq!(j["reject"], 8);
-    let o = pogo(&[
-        "qc",
-        "plan",
-        "--lot-size",
-        "2400",
-        "--aql",
-        "2.5",
-        "--level",
-        "S3",
-        "--inspection",
-        "tightened",
-    ]);
+    let o = plan_2400(&["--level", "S3", "--inspection", "tightened"]);
     assert_eq!(code(&o), 0);
-    let text = String::from_utf8_lossy(&o.stdout);
+    let text = stdout(&o);
     assert!(
         text.contains("code letter E") && text.contains("sample size 32, accept 1, reject 2"),
         "{text}"
@@ -69,30 +41,11 @@ fn plan_lot_2400_aql_2_5() {
 
 #[test]
 fn plan_judges_a_lot_and_rejects_bad_aqls() {
-    let o = pogo(&[
-        "qc",
-        "plan",
-        "--lot-size",
-        "2400",
-        "--aql",
-        "2.5",
-        "--nonconforming",
-        "8",
-    ]);
+    let o = plan_2400(&["--nonconforming", "8"]);
     assert_eq!(code(&o), 1);
-    assert!(String::from_utf8_lossy(&o.stdout).contains("REJECTED"));
-    let o = pogo(&[
-        "qc",
-        "plan",
-        "--lot-size",
-        "2400",
-        "--aql",
-        "2.5",
-        "--nonconforming",
-        "7",
-    ]);
-    assert_eq!(code(&o), 0);
-    let o = pogo(&["qc", "plan", "--lot-size", "2400", "--aql", "3"]);
+    assert!(stdout(&o).contains("REJECTED"));
+    assert_eq!(code(&plan_2400(&["--nonconforming", "7"])), 0);
+    let o = qc(&["plan", "--lot-size", "2400", "--aql", "3"]);
     assert_eq!(code(&o), 2);
     assert!(
         stderr(&o).contains("AQL 3 is not in ISO 2859-1"),
@@ -100,17 +53,7 @@ fn plan_judges_a_lot_and_rejects_bad_aqls() {
         stderr(&o)
     );
     assert!(o.stdout.is_empty());
-    let o = pogo(&[
-        "qc",
-        "plan",
-        "--lot-size",
-        "2400",
-        "--aql",
-        "2.5",
-        "--level",
-        "IV",
-    ]);
-    assert_eq!(code(&o), 2);
+    assert_eq!(code(&plan_2400(&["--level", "IV"])), 2);
 }
 
 #[test]
@@ -118,34 +61,14 @@ fn plan_with_history() {
     let dir = tempfile::tempdir().unwrap();
     let h = dir.path().join("lots.csv");
     std::fs::write(&h, "lot,nonconforming\n1,0\n2,8\n3,0\n4,9\n5,0\n").unwrap();
-    let o = pogo(&[
-        "qc",
-        "plan",
-        "--lot-size",
-        "2400",
-        "--aql",
-        "2.5",
-        "--history",
-        h.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let o = plan_2400(&["--history", s(&h), "--format", "json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let j = json(&o);
     assert_eq!(j["next_inspection"], "tightened");
     assert_eq!(j["lots"][4]["inspection"], "tightened");
     assert_eq!(j["next_plan"]["accept"], 5);
     std::fs::write(&h, "lot,nonconforming\n1,zero\n").unwrap();
-    let o = pogo(&[
-        "qc",
-        "plan",
-        "--lot-size",
-        "2400",
-        "--aql",
-        "2.5",
-        "--history",
-        h.to_str().unwrap(),
-    ]);
+    let o = plan_2400(&["--history", s(&h)]);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("line 2"), "{}", stderr(&o));
 }
@@ -159,15 +82,16 @@ fn evaluate_verdicts_and_outputs() {
         "pin,kind,value,unit,cycle\nP1,contact_resistance,12,mΩ,0\nP2,contact_resistance,0.018,Ω,0\nP3,contact_resistance,26,mohm,0\nP4,contact_resistance,12,mohm,0\n",
     )
     .unwrap();
-    let fx = data("fixture_small.json");
-    let args = [
-        "qc",
-        "evaluate",
-        m.to_str().unwrap(),
-        "--fixture",
-        fx.to_str().unwrap(),
-    ];
-    let o = pogo(&[&args[..], &["--format", "json"]].concat());
+    let fx = qc_data("fixture_small.json");
+    let evaluate = |extra: &[&str]| {
+        let args: Vec<&str> = ["evaluate", s(&m), "--fixture", s(&fx)]
+            .iter()
+            .chain(extra)
+            .copied()
+            .collect();
+        qc(&args)
+    };
+    let o = evaluate(&["--format", "json"]);
     assert_eq!(code(&o), 0, "marginal pins do not fail: {}", stderr(&o));
     let j = json(&o);
     assert_eq!(j["summary"]["verdict"], "marginal");
@@ -176,18 +100,12 @@ fn evaluate_verdicts_and_outputs() {
     assert_eq!(j["pins"][1]["actions"][0], "clean");
     // P2 above its catalog limit (20 mOhm) -> fail, exit 1.
     std::fs::write(&m, "pin,kind,value,unit\nP2,contact_resistance,21,mohm\n").unwrap();
-    let o = pogo(&[&args[..], &["--format", "text"]].concat());
+    let o = evaluate(&["--format", "text"]);
     assert_eq!(code(&o), 1);
-    assert!(String::from_utf8_lossy(&o.stdout).contains("replace"));
+    assert!(stdout(&o).contains("replace"));
     // HTML report with an inline SVG chart, written atomically.
     let html = dir.path().join("report.html");
-    let o = pogo(
-        &[
-            &args[..],
-            &["--format", "html", "--out", html.to_str().unwrap()],
-        ]
-        .concat(),
-    );
+    let o = evaluate(&["--format", "html", "--out", s(&html)]);
     assert_eq!(code(&o), 1);
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(
@@ -204,15 +122,7 @@ fn evaluate_judges_good_rows_and_reports_each_bad_row() {
     let m = dir.path().join("m.csv");
     std::fs::write(&m, "pin,kind,value,unit\nP1,contact_resistance,12,mohm\nP1,contact_resistance,12,N\nP2,height,3,\nP3,contact_resistance,80,mohm\n").unwrap();
     let out = dir.path().join("out.json");
-    let o = pogo(&[
-        "qc",
-        "evaluate",
-        m.to_str().unwrap(),
-        "--format",
-        "json",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = qc(&["evaluate", s(&m), "--format", "json", "--out", s(&out)]);
     assert_eq!(code(&o), 2);
     let e = stderr(&o);
     assert!(
@@ -222,21 +132,17 @@ fn evaluate_judges_good_rows_and_reports_each_bad_row() {
     assert!(!e.contains("panicked"));
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
-    let pins: Vec<&str> = v["pins"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["pin"].as_str().unwrap())
-        .collect();
+    let field = |list: &str, key: &str| -> Vec<serde_json::Value> {
+        v[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r[key].clone())
+            .collect()
+    };
     // P1's good row and P3 are judged; P2 has only a bad row and is not.
-    assert_eq!(pins, ["P1", "P3"], "{v}");
-    let bad: Vec<u64> = v["bad_rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["line"].as_u64().unwrap())
-        .collect();
-    assert_eq!(bad, [3, 4]);
+    assert_eq!(field("pins", "pin"), ["P1", "P3"], "{v}");
+    assert_eq!(field("bad_rows", "line"), [3, 4]);
     let p1 = &v["pins"][0];
     assert_eq!(p1["checks"].as_array().unwrap().len(), 1, "{p1}");
 }
@@ -256,7 +162,7 @@ fn evaluate_names_the_right_line_in_crlf_and_lf_files() {
     for eol in ["\n", "\r\n"] {
         let m = dir.path().join("m.csv");
         std::fs::write(&m, rows.join(eol) + eol).unwrap();
-        let o = pogo(&["qc", "evaluate", m.to_str().unwrap()]);
+        let o = qc(&["evaluate", s(&m)]);
         assert_eq!(code(&o), 2);
         let e = stderr(&o);
         assert!(
@@ -268,22 +174,16 @@ fn evaluate_names_the_right_line_in_crlf_and_lf_files() {
 
 #[test]
 fn spc_piston_rings() {
-    let d = data("piston_rings.csv");
-    let o = pogo(&[
-        "qc",
-        "spc",
-        d.to_str().unwrap(),
-        "--column",
-        "diameter_mm",
-        "--subgroup",
-        "5",
-        "--lsl",
-        "73.95",
-        "--usl",
-        "74.05",
-        "--format",
-        "json",
-    ]);
+    let d = qc_data("piston_rings.csv");
+    let spc = |extra: &[&str]| {
+        let args: Vec<&str> = ["spc", s(&d), "--column", "diameter_mm", "--subgroup", "5"]
+            .iter()
+            .chain(extra)
+            .copied()
+            .collect();
+        qc(&args)
+    };
+    let o = spc(&["--lsl", "73.95", "--usl", "74.05", "--format", "json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let j = json(&o);
     let f = |k: &str| j[k].as_f64().unwrap();
@@ -299,20 +199,9 @@ fn spc_piston_rings() {
     for k in ["sigma_within", "sigma_overall", "cp", "cpk", "pp", "ppk"] {
         assert!(j[k].is_number(), "{k}");
     }
-    let o = pogo(&[
-        "qc",
-        "spc",
-        d.to_str().unwrap(),
-        "--column",
-        "diameter_mm",
-        "--subgroup",
-        "5",
-        "--format",
-        "html",
-    ]);
-    let page = String::from_utf8_lossy(&o.stdout);
+    let page = stdout(&spc(&["--format", "html"]));
     assert!(page.matches("<svg").count() == 2, "X-bar and R charts");
-    let o = pogo(&["qc", "spc", d.to_str().unwrap(), "--column", "nope"]);
+    let o = qc(&["spc", s(&d), "--column", "nope"]);
     assert_eq!(code(&o), 2);
 }
 
@@ -320,34 +209,10 @@ fn spc_piston_rings() {
 fn discontinuity_json_and_truncated_trace() {
     let dir = tempfile::tempdir().unwrap();
     let t = dir.path().join("t.f32");
-    // 2 channels, 1000 frames at 1 MHz; channel 1 open for 3 us at 400 us, channel 0 at the end.
-    let mut v = vec![0.02f32; 2000];
-    for f in 400..403 {
-        v[2 * f + 1] = 1e6;
-    }
-    for f in 998..1000 {
-        v[2 * f] = 50.0;
-    }
-    let bytes: Vec<u8> = v.iter().flat_map(|x| x.to_le_bytes()).collect();
+    let bytes = support::two_channel_trace();
     std::fs::write(&t, &bytes).unwrap();
-    let args = [
-        "qc",
-        "discontinuity",
-        t.to_str().unwrap(),
-        "--sample-rate",
-        "1000000",
-        "--encoding",
-        "f32le",
-        "--channels",
-        "2",
-        "--threshold-ohm",
-        "10",
-        "--min-duration-us",
-        "1",
-        "--format",
-        "json",
-    ];
-    let o = pogo(&args);
+    let args = support::discontinuity_args(&t, "json");
+    let o = qc(&args);
     assert_eq!(code(&o), 1, "events found: {}", stderr(&o));
     let j = json(&o);
     assert_eq!(j["samples"], 1000);
@@ -361,7 +226,7 @@ fn discontinuity_json_and_truncated_trace() {
     assert_eq!(ev[1]["open_ended"], true);
     assert_eq!(j["counts"], serde_json::json!([1, 1]));
     std::fs::write(&t, &bytes[..bytes.len() - 2]).unwrap();
-    let o = pogo(&args);
+    let o = qc(&args);
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("truncated trace"), "{}", stderr(&o));
     assert!(o.stdout.is_empty());
@@ -369,31 +234,18 @@ fn discontinuity_json_and_truncated_trace() {
 
 #[test]
 fn inspection_plan_formats_and_round_trip() {
-    let fx = data("fixture_small.json");
-    let o = pogo(&["qc", "inspection-plan", fx.to_str().unwrap()]);
+    let fx = qc_data("fixture_small.json");
+    let plan = |format: &str| qc(&["inspection-plan", s(&fx), "--format", format]);
+    let o = plan("md");
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let md = String::from_utf8_lossy(&o.stdout);
+    let md = stdout(&o);
     assert!(
         md.contains("# Inspection plan") && md.contains("| P10 |") && md.contains("3.810-5.080"),
         "{md}"
     );
-    let o = pogo(&[
-        "qc",
-        "inspection-plan",
-        fx.to_str().unwrap(),
-        "--format",
-        "html",
-    ]);
-    assert!(String::from_utf8_lossy(&o.stdout).contains("<table>"));
+    assert!(stdout(&plan("html")).contains("<table>"));
     // CSV sheet: fill two rows and evaluate it directly.
-    let o = pogo(&[
-        "qc",
-        "inspection-plan",
-        fx.to_str().unwrap(),
-        "--format",
-        "csv",
-    ]);
-    let sheet = String::from_utf8_lossy(&o.stdout).into_owned();
+    let sheet = stdout(&plan("csv"));
     assert!(sheet.starts_with("step,pin,kind,cycle,min,nominal,max,value,unit"));
     let filled: String = sheet
         .lines()
@@ -411,19 +263,11 @@ fn inspection_plan_formats_and_round_trip() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("sheet.csv");
     std::fs::write(&f, filled).unwrap();
-    let o = pogo(&[
-        "qc",
-        "evaluate",
-        f.to_str().unwrap(),
-        "--fixture",
-        fx.to_str().unwrap(),
-        "--format",
-        "json",
-    ]);
+    let o = qc(&["evaluate", s(&f), "--fixture", s(&fx), "--format", "json"]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     let j = json(&o);
     assert_eq!(j["summary"]["pins"], 2);
     assert_eq!(j["pins"][1]["verdict"], "fail");
-    let o = pogo(&["qc", "inspection-plan", "/nonexistent/fixture.json"]);
+    let o = qc(&["inspection-plan", "/nonexistent/fixture.json"]);
     assert_eq!(code(&o), 2);
 }

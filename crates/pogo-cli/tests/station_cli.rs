@@ -2,30 +2,14 @@
 //! `pogo qc evaluate` reads, exit 2 with no output on bad input, store and forward with
 //! the service down during a run and back later.
 
+mod support;
+
 use pogo_station::sim::{LineSim, ServiceStub, SimConfig, Simulator};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
-
-fn pogo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pogo"))
-        .args(args)
-        .output()
-        .expect("run pogo")
-}
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../pogo-station/tests/data/fixture_small.json")
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use support::{pogo, station_fixture as fixture, stderr as err, stdout as out};
 
 fn sim() -> Simulator {
     Simulator::start(SimConfig {

@@ -4,17 +4,15 @@
 //! lifetime actuations equal the runs made, and the queue is empty.
 
 mod serve_support;
+mod support;
 
 use pogo_station::sim::{SimConfig, Simulator};
 use serve_support::{free_port, pogo, read_token_if_any, serve};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Output;
 use std::time::Duration;
-
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../pogo-station/tests/data/fixture_small.json")
-}
+use support::station_fixture as fixture;
 
 fn text(o: &Output) -> String {
     format!(

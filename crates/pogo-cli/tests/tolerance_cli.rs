@@ -1,10 +1,19 @@
 //! `pogo tolerance`: recomputation, Monte Carlo beside the analytic figures, errors.
 
-use std::path::Path;
-use std::process::Command;
+mod support;
 
-fn pogo() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_pogo"))
+use std::path::Path;
+use std::process::{Command, Output};
+use support::{code, expect_exit, pogo, s, stderr, stdout};
+
+/// `pogo tolerance FIXTURE`, then `extra`.
+fn tolerance(fixture: &Path, extra: &[&str]) -> Output {
+    let args: Vec<&str> = ["tolerance", s(fixture)]
+        .iter()
+        .chain(extra)
+        .copied()
+        .collect();
+    pogo(&args)
 }
 
 /// A small fixture: four probes on pads of different shapes, one of them small.
@@ -47,18 +56,8 @@ fn write_fixture(dir: &Path) -> std::path::PathBuf {
 fn json_report_has_every_probe_and_the_yield() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_fixture(dir.path());
-    let out = pogo()
-        .arg("tolerance")
-        .arg(&path)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = tolerance(&path, &["--format", "json"]);
+    expect_exit(&out, 0);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let probes = v["probes"].as_array().unwrap();
     assert_eq!(probes.len(), 4);
@@ -86,12 +85,7 @@ fn json_report_has_every_probe_and_the_yield() {
     assert_eq!(t["weakest_probes"][0]["id"], "P2");
     assert_eq!(t["weakest_probes"][1]["id"], "P1");
     // Deterministic: a second run prints the same bytes.
-    let again = pogo()
-        .arg("tolerance")
-        .arg(&path)
-        .args(["--format", "json"])
-        .output()
-        .unwrap();
+    let again = tolerance(&path, &["--format", "json"]);
     assert_eq!(out.stdout, again.stdout);
 }
 
@@ -99,19 +93,7 @@ fn json_report_has_every_probe_and_the_yield() {
 fn monte_carlo_beside_analytic_for_every_probe() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_fixture(dir.path());
-    let out = pogo()
-        .arg("tolerance")
-        .arg(&path)
-        .args(["--mc", "200000", "--seed", "5"])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{text}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = expect_exit(&tolerance(&path, &["--mc", "200000", "--seed", "5"]), 0);
     assert!(
         text.contains("analytic and Monte Carlo (200000 samples each)"),
         "{text}"
@@ -128,12 +110,7 @@ fn monte_carlo_beside_analytic_for_every_probe() {
     );
     assert!(text.contains("MC yield"), "{text}");
     // JSON form carries the estimates.
-    let out = pogo()
-        .arg("tolerance")
-        .arg(&path)
-        .args(["--mc", "100000", "--format", "json"])
-        .output()
-        .unwrap();
+    let out = tolerance(&path, &["--mc", "100000", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     for p in v["probes"].as_array().unwrap() {
         let mc = &p["monte_carlo"];
@@ -157,18 +134,7 @@ fn monte_carlo_beside_analytic_for_every_probe() {
 fn write_updates_the_fixture_and_config_overrides_the_model() {
     let dir = tempfile::tempdir().unwrap();
     let path = write_fixture(dir.path());
-    let out = pogo()
-        .arg("tolerance")
-        .arg(&path)
-        .arg("--write")
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    expect_exit(&tolerance(&path, &["--write"]), 0);
     let f = pogo_fixture::Fixture::read(&path).unwrap();
     let y0 = f.tolerance.as_ref().unwrap().contact_yield;
     assert!(f.probes.iter().all(|p| p.hit_probability.is_some()));
@@ -179,20 +145,7 @@ fn write_updates_the_fixture_and_config_overrides_the_model() {
         "[design]\nsides = \"bottom\"\n\n[tolerance]\nplate_process = \"print3d\"\n",
     )
     .unwrap();
-    let out = pogo()
-        .arg("tolerance")
-        .arg(&path)
-        .arg("--config")
-        .arg(&cfg)
-        .args(["--write"])
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    expect_exit(&tolerance(&path, &["--config", s(&cfg), "--write"]), 0);
     let f = pogo_fixture::Fixture::read(&path).unwrap();
     let t = f.tolerance.unwrap();
     assert_eq!(t.model.plate_process, "print3d");
@@ -202,13 +155,9 @@ fn write_updates_the_fixture_and_config_overrides_the_model() {
 #[test]
 fn bad_input_is_one_clear_error_with_exit_2() {
     let dir = tempfile::tempdir().unwrap();
-    let missing = pogo()
-        .arg("tolerance")
-        .arg(dir.path().join("nope.json"))
-        .output()
-        .unwrap();
-    assert_eq!(missing.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("nope.json"));
+    let missing = tolerance(&dir.path().join("nope.json"), &[]);
+    assert_eq!(code(&missing), 2);
+    assert!(stderr(&missing).contains("nope.json"));
 
     let broken = dir.path().join("broken.json");
     std::fs::write(
@@ -216,47 +165,32 @@ fn bad_input_is_one_clear_error_with_exit_2() {
         "{\n  \"schema\": \"pogo.fixture/1\",\n  \"probes\": [1,\n",
     )
     .unwrap();
-    let out = pogo().arg("tolerance").arg(&broken).output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let out = tolerance(&broken, &[]);
+    assert_eq!(code(&out), 2);
+    let err = stderr(&out);
     assert!(err.contains("broken.json:4:"), "{err}");
     assert!(out.stdout.is_empty());
 
     let path = write_fixture(dir.path());
     let cfg = dir.path().join("pogo.toml");
-    std::fs::write(
-        &cfg,
-        "[tolerance]\nplate_process = \"cnc\"\npad_registraton_mm = 0.1\n",
-    )
-    .unwrap();
-    let out = pogo()
-        .arg("tolerance")
-        .arg(&path)
-        .arg("--config")
-        .arg(&cfg)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("pogo.toml:3:1") && err.contains("pad_registraton_mm"),
-        "{err}"
-    );
-
-    std::fs::write(&cfg, "[tolerance]\nplate_process = \"waterjet\"\n").unwrap();
-    let out = pogo()
-        .arg("tolerance")
-        .arg(&path)
-        .arg("--config")
-        .arg(&cfg)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("waterjet") && err.contains("cnc, laser, print3d"),
-        "{err}"
-    );
+    // (config text, what stderr must hold)
+    let cases: [(&str, &[&str]); 2] = [
+        (
+            "[tolerance]\nplate_process = \"cnc\"\npad_registraton_mm = 0.1\n",
+            &["pogo.toml:3:1", "pad_registraton_mm"],
+        ),
+        (
+            "[tolerance]\nplate_process = \"waterjet\"\n",
+            &["waterjet", "cnc, laser, print3d"],
+        ),
+    ];
+    for (text, expected) in cases {
+        std::fs::write(&cfg, text).unwrap();
+        let out = tolerance(&path, &["--config", s(&cfg)]);
+        assert_eq!(code(&out), 2);
+        let err = stderr(&out);
+        assert!(expected.iter().all(|e| err.contains(e)), "{err}");
+    }
     // The fixture was not touched.
     assert!(
         pogo_fixture::Fixture::read(&path)
@@ -276,26 +210,13 @@ fn design_of_shared_boards_checked_by_monte_carlo_and_numpy() {
     else {
         return;
     };
-    let boards = boards.display();
     for board in [
         "test_points-v9/test_points.kicad_pcb",
         "bms-c1/bms-c1.kicad_pcb",
     ] {
         let dir = tempfile::tempdir().unwrap();
-        let out = pogo()
-            .arg("design")
-            .arg(format!("{boards}/{board}"))
-            .arg("--out")
-            .arg(dir.path())
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{board}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        assert!(String::from_utf8_lossy(&out.stdout).contains("contact yield"));
+        let out = pogo(&["design", s(&boards.join(board)), "--out", s(dir.path())]);
+        assert!(expect_exit(&out, 0).contains("contact yield"), "{board}");
         let path = dir.path().join("fixture.json");
         let f = pogo_fixture::Fixture::read(&path).unwrap();
         assert!(
@@ -308,20 +229,16 @@ fn design_of_shared_boards_checked_by_monte_carlo_and_numpy() {
             "[tolerance]\nplate_process = \"print3d\"\npad_registration_mm = 0.45\ntooling_hole_position_mm = 0.4\n",
         )
         .unwrap();
-        let out = pogo()
-            .arg("tolerance")
-            .arg(&path)
-            .arg("--config")
-            .arg(&cfg)
-            .args(["--mc", "200000", "--write", "--format", "json"])
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{board}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let args = [
+            "--config",
+            s(&cfg),
+            "--mc",
+            "200000",
+            "--write",
+            "--format",
+            "json",
+        ];
+        expect_exit(&tolerance(&path, &args), 0);
         let f = pogo_fixture::Fixture::read(&path).unwrap();
         let uncertain = f
             .probes
@@ -351,8 +268,8 @@ fn design_of_shared_boards_checked_by_monte_carlo_and_numpy() {
         assert!(
             check.status.success(),
             "{board}: numpy check\n{}\n{}",
-            String::from_utf8_lossy(&check.stdout),
-            String::from_utf8_lossy(&check.stderr)
+            stdout(&check),
+            stderr(&check)
         );
     }
 }
