@@ -12,9 +12,9 @@
 //! the board out.
 
 use crate::offset;
-use pogo_board::geometry::{bbox_of, polygon_contains, polygon_edge_distance, rect_ring};
-use pogo_board::{PointMm, PolygonMm, Side};
 use pogo_fixture::{Fixture, Nest, NestHole, NestRelief, RegistrationKind, Violation};
+use pogo_geom::{PointMm, PolygonMm, Side};
+use pogo_geom::{bbox_of, polygon_contains, polygon_edge_distance, rect_ring};
 
 /// Width of the support ledge from the board edge inward, mm.
 pub const LEDGE_WIDTH_MM: f64 = 2.0;
