@@ -5,116 +5,9 @@
 //! Angles are degrees, counter-clockwise as KiCad shows them (field names end in `_deg`).
 //! Readers convert exactly from KiCad's integer nanometres; writers round to 1 nm.
 
+pub use pogo_geom::{BoxMm, PointMm, PolygonMm, Ring, Side, SizeMm};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// A point or vector in millimetres, KiCad page frame (y down).
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-pub struct PointMm {
-    pub x: f64,
-    pub y: f64,
-}
-
-impl PointMm {
-    pub const fn new(x: f64, y: f64) -> Self {
-        Self { x, y }
-    }
-    /// Rotates this vector by `angle_deg` as KiCad does on the page (y down): a positive
-    /// angle turns the x axis towards -y (counter-clockwise as seen on screen).
-    pub fn rotated_deg(self, angle_deg: f64) -> Self {
-        if angle_deg == 0.0 {
-            return self;
-        }
-        let (s, c) = angle_deg.to_radians().sin_cos();
-        Self {
-            x: self.x * c + self.y * s,
-            y: -self.x * s + self.y * c,
-        }
-    }
-    pub fn distance_mm(self, other: PointMm) -> f64 {
-        (self.x - other.x).hypot(self.y - other.y)
-    }
-}
-
-impl std::ops::Add for PointMm {
-    type Output = PointMm;
-    fn add(self, o: PointMm) -> PointMm {
-        PointMm::new(self.x + o.x, self.y + o.y)
-    }
-}
-
-impl std::ops::Sub for PointMm {
-    type Output = PointMm;
-    fn sub(self, o: PointMm) -> PointMm {
-        PointMm::new(self.x - o.x, self.y - o.y)
-    }
-}
-
-/// A width x height in millimetres (a pad's size before rotation).
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-pub struct SizeMm {
-    pub w: f64,
-    pub h: f64,
-}
-
-/// Axis-aligned box [left, top, right, bottom] in page coordinates (mm, y down).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct BoxMm {
-    pub left: f64,
-    pub top: f64,
-    pub right: f64,
-    pub bottom: f64,
-}
-
-impl Default for BoxMm {
-    fn default() -> Self {
-        BoxMm::EMPTY
-    }
-}
-
-impl BoxMm {
-    pub const EMPTY: BoxMm = BoxMm {
-        left: f64::INFINITY,
-        top: f64::INFINITY,
-        right: f64::NEG_INFINITY,
-        bottom: f64::NEG_INFINITY,
-    };
-    pub fn is_empty(&self) -> bool {
-        self.left > self.right || self.top > self.bottom
-    }
-    pub fn include(&mut self, p: PointMm) {
-        self.left = self.left.min(p.x);
-        self.top = self.top.min(p.y);
-        self.right = self.right.max(p.x);
-        self.bottom = self.bottom.max(p.y);
-    }
-    pub fn as_array(&self) -> [f64; 4] {
-        [self.left, self.top, self.right, self.bottom]
-    }
-}
-
-/// The side of the board a thing sits on or is probed from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Side {
-    Top,
-    Bottom,
-}
-
-impl Side {
-    pub fn opposite(self) -> Side {
-        match self {
-            Side::Top => Side::Bottom,
-            Side::Bottom => Side::Top,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Side::Top => "top",
-            Side::Bottom => "bottom",
-        }
-    }
-}
 
 /// Which file format a board came from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -123,26 +16,45 @@ pub enum SourceFormat {
     /// A `.kicad_pcb` file; `version` is its `(version N)` (e.g. 20171130 for KiCad 5,
     /// 20241229 for KiCad 9), `generator` what wrote it.
     KicadPcb {
+        /// The file's `(version N)`.
         version: u32,
+        /// The `(generator ...)` that wrote it.
         generator: String,
+        /// The `(generator_version ...)` (KiCad 8+), if any.
         generator_version: Option<String>,
     },
     /// An IPC-D-356 / IPC-D-356A netlist.
-    Ipc356 { units: String },
+    Ipc356 {
+        /// The units the header declares (`CUST 0`: inch, `CUST 1`: mm, ...).
+        units: String,
+    },
     /// An IPC-2581 document; `revision` is its `revision` attribute (`B`, `C`),
     /// `units` its `CadHeader` units (`MILLIMETER`, `INCH`, `MICRON`).
-    Ipc2581 { revision: String, units: String },
+    Ipc2581 {
+        /// The document's `revision` attribute.
+        revision: String,
+        /// The `CadHeader` units.
+        units: String,
+    },
     /// An ODB++ job (directory, `.tgz` or `.zip`); `units` of its `misc/info`
     /// (`MM` or `INCH`, or `INCH` by default when the job has none).
-    OdbPlusPlus { units: String },
+    OdbPlusPlus {
+        /// The job's units.
+        units: String,
+    },
 }
 
 /// Index into [`Board::nets`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct NetId(pub u32);
+pub struct NetId(
+    /// The index.
+    pub u32,
+);
 
+/// A net: a set of connected copper.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Net {
+    /// Its name as the file gives it (`""` for KiCad's unnamed net).
     pub name: String,
     /// KiCad net class where the file says it (KiCad 5 `net_class`, or `None`).
     pub class: Option<String>,
@@ -151,22 +63,14 @@ pub struct Net {
 /// A copper, technical or user layer as declared in the file's `(layers ...)`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Layer {
+    /// The layer's number in the file.
     pub ordinal: i32,
     /// Canonical name, e.g. `F.Cu`, `B.Mask`, `Edge.Cuts`.
     pub name: String,
     /// `signal`, `power`, `mixed`, `jumper`, `user`.
     pub kind: String,
+    /// The user's name for it, where the file gives one.
     pub user_name: Option<String>,
-}
-
-/// A closed ring of points (first point not repeated), page frame.
-pub type Ring = Vec<PointMm>;
-
-/// A polygon with holes: `outer` and zero or more `holes`, all closed rings.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct PolygonMm {
-    pub outer: Ring,
-    pub holes: Vec<Ring>,
 }
 
 /// The board outline from Edge.Cuts (board-level and footprint-level graphics):
@@ -174,6 +78,7 @@ pub struct PolygonMm {
 /// Arcs and circles are flattened to chords no more than 1 um from the true curve.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Outline {
+    /// The board pieces.
     pub polygons: Vec<PolygonMm>,
     /// Edge.Cuts pieces that did not close into a ring (reported, not guessed).
     pub open_chains: Vec<Vec<PointMm>>,
@@ -182,27 +87,41 @@ pub struct Outline {
     pub bbox: BoxMm,
 }
 
+/// A footprint's `(attr ...)` flags as KiCad names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct FootprintAttributes {
+    /// `smd`: a surface-mount part.
     pub smd: bool,
+    /// `through_hole`: a through-hole part.
     pub through_hole: bool,
+    /// `board_only`: not a part (a logo, a test point drawn on the board only).
     pub board_only: bool,
+    /// `exclude_from_pos_files`.
     pub exclude_from_pos_files: bool,
+    /// `exclude_from_bom`.
     pub exclude_from_bom: bool,
+    /// `dnp`: do not populate.
     pub dnp: bool,
+    /// `allow_missing_courtyard`.
     pub allow_missing_courtyard: bool,
 }
 
+/// A placed footprint (a part, a test point, a mechanical item).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Footprint {
     /// Reference designator, e.g. `TP3`.
     pub reference: String,
+    /// Its value, e.g. `10k`.
     pub value: String,
     /// Library id, e.g. `TestPoint:TestPoint_Pad_D1.0mm`.
     pub lib_id: String,
+    /// The side it is placed on.
     pub side: Side,
+    /// Its anchor, page coordinates.
     pub position: PointMm,
+    /// Its rotation, degrees counter-clockwise as KiCad shows it.
     pub rotation_deg: f64,
+    /// Its `(attr ...)` flags.
     pub attributes: FootprintAttributes,
     /// Every property the file gives (KiCad 8+ `property`, KiCad 5-7 fields and `fp_text`
     /// reference/value), name -> value.
@@ -226,16 +145,22 @@ pub struct Footprint {
     pub pads: std::ops::Range<usize>,
 }
 
+/// What a pad is, as KiCad's pad type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PadKind {
+    /// A surface-mount pad.
     Smd,
+    /// A plated through-hole pad.
     ThruHole,
+    /// A non-plated hole.
     NpThruHole,
+    /// An edge-connector pad (copper without mask or paste openings).
     Connect,
 }
 
 impl PadKind {
+    /// KiCad's name of the type (`smd`, `thru_hole`, `np_thru_hole`, `connect`).
     pub fn as_str(self) -> &'static str {
         match self {
             PadKind::Smd => "smd",
@@ -246,11 +171,16 @@ impl PadKind {
     }
 }
 
+/// Which corners of a chamfered rectangle are cut (pad frame, before rotation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Chamfers {
+    /// The corner at (-x, -y).
     pub top_left: bool,
+    /// The corner at (+x, -y).
     pub top_right: bool,
+    /// The corner at (-x, +y).
     pub bottom_left: bool,
+    /// The corner at (+x, +y).
     pub bottom_right: bool,
 }
 
@@ -259,58 +189,93 @@ pub struct Chamfers {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PadPrimitive {
+    /// `gr_poly`: a polygon.
     Polygon {
+        /// Its ring.
         points: Vec<PointMm>,
+        /// Stroke width (0: none).
         width_mm: f64,
+        /// Whether its inside is copper.
         filled: bool,
     },
+    /// `gr_line`: a stroke with round ends.
     Line {
+        /// One end.
         start: PointMm,
+        /// The other end.
         end: PointMm,
+        /// Stroke width.
         width_mm: f64,
     },
+    /// `gr_arc`: a stroked arc through three points.
     Arc {
+        /// Where it starts.
         start: PointMm,
+        /// A point on it between the ends.
         mid: PointMm,
+        /// Where it ends.
         end: PointMm,
+        /// Stroke width.
         width_mm: f64,
     },
+    /// `gr_circle`: a circle, stroked or filled.
     Circle {
+        /// Its centre.
         center: PointMm,
+        /// Its radius (to the stroke's middle).
         radius_mm: f64,
+        /// Stroke width.
         width_mm: f64,
+        /// Whether its inside is copper.
         filled: bool,
     },
+    /// `gr_rect`: an axis-aligned rectangle, stroked or filled.
     Rect {
+        /// One corner.
         start: PointMm,
+        /// The opposite corner.
         end: PointMm,
+        /// Stroke width.
         width_mm: f64,
+        /// Whether its inside is copper.
         filled: bool,
     },
 }
 
+/// A pad's shape, sized by [`Pad::size_mm`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PadShape {
+    /// A circle of the smaller of width and height.
     Circle,
+    /// A rectangle.
     Rect,
+    /// A rectangle with half-circle ends (a stadium).
     Oval,
     /// `delta_mm` as KiCad's `rect_delta`: (dx, dy) added/subtracted at opposite ends.
     Trapezoid {
+        /// KiCad's `rect_delta`, mm.
         delta_mm: PointMm,
     },
     /// Corner radius = `ratio` x min(w, h).
     RoundRect {
+        /// KiCad's `roundrect_rratio`.
         ratio: f64,
     },
+    /// A rectangle with cut corners.
     ChamferedRect {
+        /// Chamfer length = `chamfer_ratio` x min(w, h).
         chamfer_ratio: f64,
+        /// The corners cut.
         chamfers: Chamfers,
+        /// Corner radius ratio of the corners not cut.
         round_ratio: f64,
     },
     /// `anchor` is `Circle` or `Rect` sized by the pad's size.
     Custom {
+        /// Whether the anchor is a circle (else a rectangle).
         anchor_is_circle: bool,
+        /// The graphic primitives joined to the anchor.
         primitives: Vec<PadPrimitive>,
     },
 }
@@ -331,6 +296,7 @@ impl PadShape {
     }
 }
 
+/// A pad's drilled hole.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Drill {
     /// True for an oblong (slot) drill.
@@ -341,6 +307,7 @@ pub struct Drill {
     pub offset_mm: PointMm,
 }
 
+/// A pad: copper (or a bare hole) of a footprint, or a test access point.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pad {
     /// Index into [`Board::footprints`]; `None` for IPC-D-356 access points whose
@@ -350,7 +317,9 @@ pub struct Pad {
     pub reference: String,
     /// Pad number (may be empty, e.g. mechanical pads).
     pub number: String,
+    /// Its type.
     pub kind: PadKind,
+    /// Its shape.
     pub shape: PadShape,
     /// Size before rotation.
     pub size_mm: SizeMm,
@@ -359,35 +328,48 @@ pub struct Pad {
     pub position: PointMm,
     /// Absolute orientation, footprint rotation included.
     pub rotation_deg: f64,
+    /// Its hole, if drilled.
     pub drill: Option<Drill>,
     /// Every layer name the pad lists, wildcards expanded (`*.Cu` -> `F.Cu`, `B.Cu`, ...).
     pub layers: Vec<String>,
+    /// Copper on F.Cu.
     pub front_copper: bool,
+    /// Copper on B.Cu.
     pub back_copper: bool,
-    /// Mask opened on F.Mask / B.Mask.
+    /// Mask opened on F.Mask.
     pub front_mask: bool,
+    /// Mask opened on B.Mask.
     pub back_mask: bool,
+    /// Paste on F.Paste.
     pub front_paste: bool,
+    /// Paste on B.Paste.
     pub back_paste: bool,
     /// Pad-level solder mask margin (expansion), mm, when the pad sets one.
     pub mask_margin_mm: Option<f64>,
+    /// Its net, if any.
     pub net: Option<NetId>,
     /// The pad carries KiCad's `pad_prop_testpoint` fabrication property.
     pub test_point_property: bool,
 }
 
+/// A via.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Via {
+    /// Its centre.
     pub position: PointMm,
+    /// Copper land diameter.
     pub diameter_mm: f64,
+    /// Drill diameter.
     pub drill_mm: f64,
     /// Copper layer span, e.g. (`F.Cu`, `B.Cu`).
     pub layers: (String, String),
     /// `through`, `blind`, `buried` or `micro`.
     pub via_type: String,
+    /// Its net, if any.
     pub net: Option<NetId>,
-    /// Solder mask opened over the via on the front / back (not tented).
+    /// Solder mask opened over the via on the front (not tented).
     pub front_mask_open: bool,
+    /// Solder mask opened over the via on the back (not tented).
     pub back_mask_open: bool,
 }
 
@@ -414,6 +396,7 @@ pub struct AccessRecord {
 pub struct Board {
     /// File name the board was read from (as given).
     pub source_name: String,
+    /// The file format and what it says of itself.
     pub format: SourceFormat,
     /// Board thickness from setup/stackup; `None` where the file does not say
     /// (an IPC-D-356 netlist).
@@ -421,14 +404,18 @@ pub struct Board {
     /// Edge.Cuts outline; `None` where the file has none to give (an IPC-D-356 netlist
     /// without `389 BOARD_EDGE` records).
     pub outline: Option<Outline>,
+    /// The layers the file declares.
     pub layers: Vec<Layer>,
     /// Nets in file order; index 0 is KiCad's unnamed net `""` when the file has one.
     pub nets: Vec<Net>,
     /// `false` for formats that carry no footprints (IPC-D-356): the list is empty
     /// because the file does not say, not because the board has none.
     pub footprints_known: bool,
+    /// Footprints in file order.
     pub footprints: Vec<Footprint>,
+    /// Every pad, footprint by footprint ([`Footprint::pads`]).
     pub pads: Vec<Pad>,
+    /// Vias in file order.
     pub vias: Vec<Via>,
     /// IPC-D-356 only: the test records, in file order.
     pub access_records: Vec<AccessRecord>,

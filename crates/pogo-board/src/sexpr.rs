@@ -57,21 +57,12 @@ impl<'a> Lexer<'a> {
         Lexer { src, pos: 0, path }
     }
 
-    pub fn src(&self) -> &'a [u8] {
-        self.src
-    }
-
     pub fn path(&self) -> &'a str {
         self.path
     }
 
     pub fn pos(&self) -> usize {
         self.pos
-    }
-
-    /// Starts lexing again at byte `pos` (a position an earlier token reported).
-    pub fn seek(&mut self, pos: usize) {
-        self.pos = pos.min(self.src.len());
     }
 
     /// The next token.
@@ -118,14 +109,6 @@ impl<'a> Lexer<'a> {
             start,
             end: i,
         })
-    }
-
-    /// The next token without consuming it.
-    pub fn peek(&mut self) -> Result<Token> {
-        let save = self.pos;
-        let t = self.next_token();
-        self.pos = save;
-        t
     }
 
     /// End (one past the closing quote) of the string whose opening quote is at `start`.

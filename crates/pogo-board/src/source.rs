@@ -13,8 +13,11 @@ const XZ_MAGIC: &[u8] = &[0xfd, b'7', b'z', b'X', b'Z', 0x00];
 /// Which reader a file needs, decided from its (decompressed) content.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Detected {
+    /// A KiCad `.kicad_pcb` board.
     KicadPcb,
+    /// An IPC-D-356(A) netlist.
     Ipc356,
+    /// An IPC-2581 document.
     Ipc2581,
 }
 

@@ -8,26 +8,42 @@ use serde::Serialize;
 /// before rotation, absolute rotation (degrees), drill `[x, y]` or null.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PadRow {
+    /// The footprint's reference (`ref`).
     #[serde(rename = "ref")]
     pub reference: String,
+    /// The pad number.
     pub number: String,
+    /// KiCad's pad type ([`crate::PadKind::as_str`]).
     #[serde(rename = "type")]
     pub kind: &'static str,
+    /// KiCad's shape name ([`crate::PadShape::kicad_name`]).
     pub shape: &'static str,
+    /// Position x, mm.
     pub x: f64,
+    /// Position y, mm (y down).
     pub y: f64,
+    /// Width before rotation, mm.
     pub w: f64,
+    /// Height before rotation, mm.
     pub h: f64,
+    /// Absolute rotation, degrees.
     pub rotation: f64,
+    /// Drill size `[x, y]`, mm, or null.
     pub drill: Option<[f64; 2]>,
+    /// Copper on the front.
     pub front: bool,
+    /// Copper on the back.
     pub back: bool,
+    /// Mask opened on the front.
     pub front_mask: bool,
+    /// Mask opened on the back.
     pub back_mask: bool,
+    /// Net name (`""` for none).
     pub net: String,
 }
 
 impl PadRow {
+    /// The row of `pad` of `board`.
     pub fn new(board: &Board, pad: &Pad) -> PadRow {
         PadRow {
             reference: pad.reference.clone(),

@@ -3,7 +3,7 @@
 
 use geo::{BooleanOps, BoundingRect, Contains, Coord, LineString, MultiPolygon, Polygon};
 use pogo_board::geometry::{
-    arc_chords, circle_ring, polygon_contains, polygon_edge_distance, rect_ring,
+    arc_chords, circle_ring, polygon_contains, polygon_edge_distance, rounded_rect_ring,
 };
 use pogo_board::{Board, Footprint, Pad, PadPrimitive, PadShape, PointMm, PolygonMm};
 use rstar::{AABB, RTree, RTreeObject, primitives::GeomWithData, primitives::Line as RLine};
@@ -34,23 +34,8 @@ fn push_arc(out: &mut Vec<PointMm>, c: PointMm, r: f64, a0: f64, a1: f64) {
 /// A rectangle of `w` x `h` centred on the origin with corner radius `r` (0 for sharp).
 fn rounded_rect(w: f64, h: f64, r: f64) -> Vec<PointMm> {
     let (hw, hh) = (w / 2.0, h / 2.0);
-    let r = r.clamp(0.0, hw.min(hh));
-    if r <= 1e-9 {
-        return rect_ring(-hw, -hh, hw, hh);
-    }
-    use std::f64::consts::{FRAC_PI_2, PI};
-    let mut out = Vec::new();
-    push_arc(&mut out, PointMm::new(hw - r, hh - r), r, 0.0, FRAC_PI_2);
-    push_arc(&mut out, PointMm::new(-hw + r, hh - r), r, FRAC_PI_2, PI);
-    push_arc(&mut out, PointMm::new(-hw + r, -hh + r), r, PI, 1.5 * PI);
-    push_arc(
-        &mut out,
-        PointMm::new(hw - r, -hh + r),
-        r,
-        1.5 * PI,
-        2.0 * PI,
-    );
-    dedup(out)
+    let chords = arc_steps(r.min(hw).min(hh), std::f64::consts::FRAC_PI_2);
+    rounded_rect_ring(-hw, -hh, hw, hh, r, chords)
 }
 
 fn circle(c: PointMm, r: f64) -> Vec<PointMm> {
@@ -367,10 +352,7 @@ pub(crate) fn best_probe_point(polys: &[PolygonMm], hint: PointMm, search: bool)
     if !search {
         return best;
     }
-    let mut bbox = pogo_board::BoxMm::EMPTY;
-    for p in polys.iter().flat_map(|p| p.outer.iter()) {
-        bbox.include(*p);
-    }
+    let bbox = pogo_board::BoxMm::of_outers(polys);
     if bbox.is_empty() {
         return best;
     }
@@ -499,10 +481,7 @@ impl KeepOutIndex {
             .iter()
             .enumerate()
             .filter_map(|(index, k)| {
-                let mut b = pogo_board::BoxMm::EMPTY;
-                for p in k.polygons.iter().flat_map(|p| p.outer.iter()) {
-                    b.include(*p);
-                }
+                let b = pogo_board::BoxMm::of_outers(&k.polygons);
                 (!b.is_empty()).then(|| KeepOutBox {
                     index,
                     aabb: AABB::from_corners([b.left, b.top], [b.right, b.bottom]),
@@ -536,12 +515,7 @@ pub(crate) fn footprint_keepout(board: &Board, fp: &Footprint) -> Vec<PolygonMm>
     if !fp.courtyard.is_empty() {
         return fp.courtyard.clone();
     }
-    let boxed = |b: pogo_board::BoxMm| {
-        vec![PolygonMm {
-            outer: rect_ring(b.left, b.top, b.right, b.bottom),
-            holes: Vec::new(),
-        }]
-    };
+    let boxed = |b: pogo_board::BoxMm| vec![PolygonMm::rect(b.left, b.top, b.right, b.bottom)];
     if let Some(b) = fp.courtyard_bbox
         && !b.is_empty()
     {
@@ -559,13 +533,7 @@ pub(crate) fn footprint_keepout(board: &Board, fp: &Footprint) -> Vec<PolygonMm>
         }
     }
     if !b.is_empty() {
-        let e = COURTYARD_EXCESS_MM;
-        b = pogo_board::BoxMm {
-            left: b.left - e,
-            top: b.top - e,
-            right: b.right + e,
-            bottom: b.bottom + e,
-        };
+        b = b.grown(COURTYARD_EXCESS_MM);
     }
     if let Some(s) = fp.silk_bbox
         && !s.is_empty()

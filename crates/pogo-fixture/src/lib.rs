@@ -60,8 +60,8 @@ pub use target::{Target, TargetKind, TargetOrigin, TargetShape};
 pub use tolerance::*;
 pub use write::{write_atomic, write_atomic_with};
 
-use pogo_board::{PolygonMm, Side};
 use pogo_catalog::{ProbePart, Receptacle};
+use pogo_geom::{PolygonMm, Side};
 use serde::{Deserialize, Serialize};
 
 /// Schema id written to `fixture.json`; bump the number on incompatible change.

@@ -8,7 +8,7 @@
 //! stands `tip_height_mm` above the plate when free is compressed by
 //! `tip_height_mm - set_height_mm` when closed.
 
-use pogo_board::{PolygonMm, Side};
+use pogo_geom::{PolygonMm, Side};
 use serde::{Deserialize, Serialize};
 
 /// Stack-up of the fixture: one entry per probed side.

@@ -6,7 +6,7 @@
 //!
 //! Coordinates are page coordinates (mm, x right, y down), as everywhere in the file.
 
-use pogo_board::{PointMm, PolygonMm, Side};
+use pogo_geom::{PointMm, PolygonMm, Side};
 use serde::{Deserialize, Serialize};
 
 /// What `pogo.toml` asks for: `registration = "auto" | "tooling_pins" | "nest"`.

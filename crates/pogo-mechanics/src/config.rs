@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MechanicsConfig {
+    /// `[mechanics]`.
     pub mechanics: MechanicsSettings,
+    /// `[interface]`.
     pub interface: InterfaceConfig,
 }
 
@@ -46,8 +48,11 @@ pub struct MechanicsSettings {
     /// Tooling pins: fit clearance (hole minus pin diameter), accepted hole sizes, and
     /// how many pins (2 or 3).
     pub tooling_pin_fit_mm: f64,
+    /// Smallest hole accepted for a tooling pin, mm.
     pub tooling_min_hole_mm: f64,
+    /// Largest hole accepted for a tooling pin, mm.
     pub tooling_max_hole_mm: f64,
+    /// How many tooling pins (2 or 3).
     pub tooling_pins: usize,
     /// Hole size suggested when the board has no usable tooling hole, mm.
     pub suggested_tooling_hole_mm: f64,
@@ -55,10 +60,12 @@ pub struct MechanicsSettings {
     pub strain_limit_ue: f64,
     /// Board laminate: Young's modulus (GPa) and Poisson's ratio.
     pub board_youngs_modulus_gpa: f64,
+    /// Board laminate's Poisson's ratio.
     pub board_poisson_ratio: f64,
     /// Plate model grid: cells along the longer side of the board (at most), and the
     /// smallest element, mm.
     pub strain_grid_cells: usize,
+    /// Smallest plate element, mm.
     pub strain_min_element_mm: f64,
     /// Side of the square strain gauge the reported board strain is read with, mm: the
     /// strain is averaged over this square (as a small rosette bonded to the board reads
@@ -66,6 +73,7 @@ pub struct MechanicsSettings {
     pub strain_gauge_mm: f64,
     /// Push finger tip diameter and clearance to parts, mm.
     pub push_finger_diameter_mm: f64,
+    /// Clearance between a push finger's tip and parts, mm.
     pub push_finger_clearance_mm: f64,
     /// Smallest push finger tip, mm: where a `push_finger_diameter_mm` tip finds no room
     /// (between parts), fingers 1 mm smaller at a time down to this one are used.
@@ -193,6 +201,7 @@ pub struct InterfaceConfig {
     /// Pin pitch, mm, and distance of the connector row from the board, mm (for wire
     /// length estimates).
     pub pitch_mm: f64,
+    /// Distance of the connector row from the board, mm.
     pub offset_mm: f64,
     /// Connector groups: nets kept together on consecutive channels of one connector.
     pub groups: Vec<NetGroup>,
@@ -213,9 +222,11 @@ impl Default for InterfaceConfig {
     }
 }
 
+/// Nets kept together on consecutive channels of one connector.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NetGroup {
+    /// The group's name.
     pub name: String,
     /// Net names or patterns (`*`, `?`).
     pub nets: Vec<String>,

@@ -1,8 +1,8 @@
 //! Small plane geometry over the fixture's board summary (page mm, y down).
 
-use pogo_board::geometry::{bbox_of, polygon_contains, polygon_edge_distance, rect_ring};
-use pogo_board::{PointMm, PolygonMm};
 use pogo_fixture::{BoardSummary, PartOutline};
+use pogo_geom::{PointMm, PolygonMm};
+use pogo_geom::{bbox_of, polygon_contains, polygon_edge_distance};
 
 /// Whether (x, y) lies in the polygon (inside its outer ring, outside its holes).
 pub fn in_polygon(p: &PolygonMm, x: f64, y: f64) -> bool {
@@ -24,10 +24,7 @@ pub fn outline(board: &BoardSummary) -> Vec<PolygonMm> {
     if !(l.is_finite() && t.is_finite() && r.is_finite() && b.is_finite()) || r <= l || b <= t {
         return Vec::new();
     }
-    vec![PolygonMm {
-        outer: rect_ring(l, t, r, b),
-        holes: Vec::new(),
-    }]
+    vec![PolygonMm::rect(l, t, r, b)]
 }
 
 /// True when (x, y) lies on the board with at least `margin` to every edge.
@@ -108,11 +105,9 @@ pub fn part_box(part: &PartOutline, grow: f64) -> [f64; 4] {
     }
 }
 
+/// The box `[l, t, r, b]` as a polygon.
 pub fn rect(b: [f64; 4]) -> PolygonMm {
-    PolygonMm {
-        outer: rect_ring(b[0], b[1], b[2], b[3]),
-        holes: Vec::new(),
-    }
+    PolygonMm::rect(b[0], b[1], b[2], b[3])
 }
 
 #[cfg(test)]

@@ -15,16 +15,17 @@
 //! - `channels`: interface channel per probe ([`channels`]).
 //!
 //! No I/O, deterministic. The central call is [`build`].
+#![warn(missing_docs)]
 
-pub mod channels;
+pub(crate) mod channels;
 pub mod config;
 pub mod geom;
 pub mod nest;
 pub mod offset;
 pub mod plate;
-pub mod stackup;
+pub(crate) mod stackup;
 pub mod strain;
-pub mod tooling;
+pub(crate) mod tooling;
 
 pub use config::{InterfaceConfig, MechanicsConfig, MechanicsSettings, NestSettings, NetGroup};
 pub use stackup::{MAX_FRACTION, MIN_FRACTION};
@@ -33,61 +34,109 @@ use pogo_catalog::Catalog;
 use pogo_fixture::Fixture;
 use std::collections::BTreeMap;
 
+/// Why the mechanics cannot be built.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum MechanicsError {
+    /// A probe's compression at the set height lies outside 60-80% of its full travel.
     #[error(
         "probe {probe} ({part}, {side} side) would be compressed {compression_mm:.2} mm, {pct:.1}% of its {full_travel_mm:.2} mm full travel at set height {set_height_mm:.2} mm: the stack-up must keep every probe within 60-80% (press its receptacle to another depth, change the set height or the part)",
         pct = fraction * 100.0
     )]
     TravelOutOfRange {
+        /// Probe id.
         probe: String,
+        /// Its part.
         part: String,
+        /// Its side.
         side: String,
+        /// Compression over full travel.
         fraction: f64,
+        /// Its compression.
         compression_mm: f64,
+        /// Its part's full travel.
         full_travel_mm: f64,
+        /// The side's set height.
         set_height_mm: f64,
     },
+    /// A probe's part is in neither the fixture nor the catalog.
     #[error("probe {probe} uses part `{part}`, which neither fixture.json nor the catalog lists")]
-    UnknownPart { probe: String, part: String },
+    UnknownPart {
+        /// Probe id.
+        probe: String,
+        /// The unknown part id.
+        part: String,
+    },
+    /// A part's receptacle is in neither the fixture nor the catalog.
     #[error(
         "part `{part}` needs receptacle `{receptacle}`, which neither fixture.json nor the catalog lists"
     )]
-    UnknownReceptacle { part: String, receptacle: String },
+    UnknownReceptacle {
+        /// Part id.
+        part: String,
+        /// The unknown receptacle id.
+        receptacle: String,
+    },
+    /// No set height lets the probes of a side reach the board.
     #[error(
         "{side} side: the probes (first {probe}) are too short for any set height (computed {set_height_mm:.2} mm)"
     )]
     TooShort {
+        /// The side.
         side: String,
+        /// The first probe too short.
         probe: String,
+        /// The set height computed.
         set_height_mm: f64,
     },
+    /// Dual-level contact needs a long-travel part the catalog lacks.
     #[error(
         "dual-level contact: probe {probe} needs a {class} part with at least {needed_working_travel_mm:.2} mm working travel (to touch at the first stage), and the catalog has none; add a long-travel {class} part to your catalog"
     )]
     NoLongTravelPart {
+        /// Probe id.
         probe: String,
+        /// Its probe class.
         class: String,
+        /// The working travel it needs.
         needed_working_travel_mm: f64,
     },
+    /// Dual-level contact: a first-stage probe is compressed too little.
     #[error(
         "dual-level contact: probe {probe} ({part}) would be compressed only {stage1_compression_mm:.2} mm at the first stage (at least {min_mm:.2} mm needed)"
     )]
     Stage1 {
+        /// Probe id.
         probe: String,
+        /// Its part.
         part: String,
+        /// Its compression at the first stage.
         stage1_compression_mm: f64,
+        /// The least compression needed.
         min_mm: f64,
     },
+    /// The interface has fewer channels than there are probes.
     #[error("the interface has {channels} channels for {probes} probes")]
-    TooFewChannels { channels: u32, probes: usize },
+    TooFewChannels {
+        /// The interface's channels.
+        channels: u32,
+        /// The probes.
+        probes: usize,
+    },
+    /// A setting out of its range.
     #[error("{field}: {message}")]
-    Config { field: String, message: String },
+    Config {
+        /// The setting.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// The strain model cannot be solved.
     #[error("board strain: {0}")]
     Strain(String),
 }
 
+/// A result of the mechanics.
 pub type Result<T, E = MechanicsError> = std::result::Result<T, E>;
 
 /// What the engineer should read besides the fixture itself.
@@ -144,7 +193,7 @@ pub fn build_with_catalog(
         .max_by_key(|st| {
             (
                 st.levels.iter().map(|l| l.probes).sum::<usize>(),
-                st.side == pogo_board::Side::Bottom,
+                st.side == pogo_geom::Side::Bottom,
             )
         })
         .map(|st| st.set_height_mm);

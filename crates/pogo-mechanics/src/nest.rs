@@ -13,11 +13,11 @@
 
 use crate::NestSettings;
 use crate::offset;
-use pogo_board::geometry::{bbox_of, polygon_contains, polygon_edge_distance, rect_ring};
-use pogo_board::{PointMm, PolygonMm, Side};
 use pogo_fixture::{
     Fixture, Nest, NestHole, NestRelief, NestReliefKind, RegistrationKind, RuleId, Violation,
 };
+use pogo_geom::{PointMm, PolygonMm, Side};
+use pogo_geom::{bbox_of, polygon_contains, polygon_edge_distance, rect_ring};
 
 /// A probe clearance hole is the tip diameter plus this, mm (FixturFab "Cradles").
 pub const NEST_HOLE_MARGIN_MM: f64 = 1.0;

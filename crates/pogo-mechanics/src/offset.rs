@@ -6,8 +6,8 @@
 
 use i_overlay::core::fill_rule::FillRule;
 use i_overlay::float::simplify::SimplifyShape;
-use pogo_board::geometry::signed_area;
-use pogo_board::{PointMm, PolygonMm};
+use pogo_geom::signed_area;
+use pogo_geom::{PointMm, PolygonMm};
 
 /// Largest distance between a drawn arc and its chords, mm.
 pub const ARC_TOLERANCE_MM: f64 = 0.001;
@@ -200,7 +200,7 @@ pub fn area_mm2(polys: &[PolygonMm]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pogo_board::geometry::rect_ring;
+    use pogo_geom::rect_ring;
 
     fn square_with_hole() -> Vec<PolygonMm> {
         vec![PolygonMm {

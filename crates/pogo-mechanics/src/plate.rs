@@ -38,8 +38,11 @@
 /// Linear elastic, isotropic plate material and thickness.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Material {
+    /// Young's modulus, MPa (N/mm²).
     pub youngs_modulus_mpa: f64,
+    /// Poisson's ratio.
     pub poisson_ratio: f64,
+    /// Plate thickness, mm.
     pub thickness_mm: f64,
 }
 
@@ -55,25 +58,33 @@ impl Material {
 /// A grid of square cells of edge `h`, some active (inside the board).
 #[derive(Debug, Clone)]
 pub struct Grid {
+    /// Page x of the grid's left edge, mm.
     pub x0: f64,
+    /// Page y of the grid's top edge, mm.
     pub y0: f64,
+    /// Cell edge, mm.
     pub h: f64,
+    /// Cells across.
     pub nx: usize,
+    /// Cells down.
     pub ny: usize,
     /// `nx * ny`, cell (i, j) at `j * nx + i`.
     pub active: Vec<bool>,
 }
 
 impl Grid {
+    /// Page position of grid node (i, j) (the top left corner of cell (i, j)).
     pub fn node_xy(&self, i: usize, j: usize) -> (f64, f64) {
         (self.x0 + i as f64 * self.h, self.y0 + j as f64 * self.h)
     }
+    /// Page position of the centre of cell (i, j).
     pub fn cell_centre(&self, i: usize, j: usize) -> (f64, f64) {
         (
             self.x0 + (i as f64 + 0.5) * self.h,
             self.y0 + (j as f64 + 0.5) * self.h,
         )
     }
+    /// Whether cell (i, j) lies on the board.
     pub fn is_active(&self, i: usize, j: usize) -> bool {
         self.active[j * self.nx + i]
     }
@@ -387,13 +398,17 @@ pub enum Fix {
     W,
     /// Deflection and slope along x (`w_x`): a simply supported edge along x.
     WAndSlopeX,
+    /// Deflection and slope along y (`w_y`).
     WAndSlopeY,
+    /// Every degree of freedom (a clamp).
     All,
 }
 
 /// The plate model: grid, material, loads and supports, before solving.
 pub struct PlateModel {
+    /// The mesh.
     pub grid: Grid,
+    /// The board's material.
     pub material: Material,
     /// Node (i, j) -> global node number (or usize::MAX when the node is inactive).
     node_no: Vec<usize>,
@@ -427,6 +442,7 @@ pub struct Solution {
     /// The largest element-centre strain, microstrain (mesh dependent next to loads and
     /// supports; kept for comparison).
     pub max_centre_strain_ue: f64,
+    /// The largest deflection (absolute), mm.
     pub max_deflection_mm: f64,
     /// Per cell (`j * nx + i`) polynomial coefficients of the deflection.
     coef: Vec<[f64; 12]>,
@@ -435,11 +451,16 @@ pub struct Solution {
     pub peaks: Vec<(f64, f64, f64)>,
 }
 
+/// The result at one cell's centre.
 #[derive(Debug, Clone, Copy)]
 pub struct CellResult {
+    /// Cell column.
     pub i: usize,
+    /// Cell row.
     pub j: usize,
+    /// Surface strain at the centre, microstrain.
     pub strain_ue: f64,
+    /// Deflection at the centre, mm.
     pub deflection_mm: f64,
 }
 
@@ -456,6 +477,7 @@ pub struct Factored {
 pub type SparseVec = Vec<(usize, f64)>;
 
 impl PlateModel {
+    /// The unloaded, unsupported plate over the active cells of `grid`.
     pub fn new(grid: Grid, material: Material) -> PlateModel {
         let (nx, ny) = (grid.nx, grid.ny);
         let mut used = vec![false; (nx + 1) * (ny + 1)];
@@ -504,6 +526,7 @@ impl PlateModel {
         }
     }
 
+    /// Number of degrees of freedom (three per node).
     pub fn dofs(&self) -> usize {
         3 * self.nodes
     }
@@ -548,6 +571,7 @@ impl PlateModel {
         self.loads.push((x, y, radius_mm.max(0.0), force_n));
     }
 
+    /// Fixes degrees of freedom at `node`.
     pub fn fix(&mut self, node: usize, what: Fix) {
         self.fixes.push((node, what));
     }
@@ -1124,6 +1148,7 @@ pub struct ExtraSupports<'a> {
 }
 
 impl<'a> ExtraSupports<'a> {
+    /// No support yet, over the factored base system `fact` of `model`.
     pub fn new(model: &'a PlateModel, fact: &'a Factored) -> Self {
         ExtraSupports {
             model,
@@ -1205,10 +1230,12 @@ impl<'a> ExtraSupports<'a> {
         self.active.remove(idx);
     }
 
+    /// Number of supports added.
     pub fn len(&self) -> usize {
         self.groups.len()
     }
 
+    /// Whether no support was added.
     pub fn is_empty(&self) -> bool {
         self.groups.is_empty()
     }

@@ -13,13 +13,14 @@
 
 use crate::MechanicsError;
 use crate::config::{MechanicsSettings, glob_match};
-use pogo_board::Side;
 use pogo_catalog::{Catalog, ProbePart, Receptacle};
 use pogo_fixture::{Fixture, PressurePlate, ProbeLevel, ReliefPocket, SideStackup, Stackup};
+use pogo_geom::Side;
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Lowest and highest compression allowed, as a fraction of full travel.
+/// Lowest compression allowed, as a fraction of full travel.
 pub const MIN_FRACTION: f64 = 0.60;
+/// Highest compression allowed, as a fraction of full travel.
 pub const MAX_FRACTION: f64 = 0.80;
 const EPS: f64 = 1e-9;
 

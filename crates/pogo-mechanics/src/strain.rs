@@ -44,12 +44,13 @@
 
 use crate::config::MechanicsSettings;
 use crate::geom;
-use crate::plate::{ExtraSupports, Grid, Material, PlateModel};
-use pogo_board::{PolygonMm, Side};
+use crate::plate::{ExtraSupports, Factored, Grid, Material, PlateModel, Solution};
 use pogo_fixture::{
     Fixture, ForceSummary, HeightSource, PartPress, PlateModelInfo, Support, SupportKind,
     SupportReason,
 };
+use pogo_geom::{PolygonMm, Side};
+use std::collections::BTreeSet;
 
 /// Spots where a push finger may press, per face: a square lattice of pitch
 /// [`spot_pitch_mm`] anchored at the board's top left corner (independent of the plate
@@ -85,20 +86,46 @@ fn finger_sizes_mm(s: &MechanicsSettings) -> Vec<f64> {
     out
 }
 
-fn candidates(
-    fx: &Fixture,
-    model: &PlateModel,
-    outline: &[PolygonMm],
-    face: Side,
-    s: &MechanicsSettings,
-    (l, t, r_, b): (f64, f64, f64, f64),
-) -> Candidates {
-    let pitch = spot_pitch_mm((r_ - l).max(b - t), s);
-    let nx = ((r_ - l) / pitch).floor() as usize;
-    let ny = ((b - t) / pitch).floor() as usize;
-    let span = |lo: f64, hi: f64, origin: f64, n: usize| {
-        let a = ((lo - origin) / pitch).ceil().max(0.0) as usize;
-        let z = ((hi - origin) / pitch).floor();
+/// The square lattice of spots over the board's box: spot k = j (nx + 1) + i at
+/// (left + i pitch, top + j pitch), i in 0..=nx, j in 0..=ny.
+struct Lattice {
+    left: f64,
+    top: f64,
+    pitch: f64,
+    nx: usize,
+    ny: usize,
+}
+
+impl Lattice {
+    fn new((l, t, r, b): (f64, f64, f64, f64), s: &MechanicsSettings) -> Lattice {
+        let pitch = spot_pitch_mm((r - l).max(b - t), s);
+        Lattice {
+            left: l,
+            top: t,
+            pitch,
+            nx: ((r - l) / pitch).floor() as usize,
+            ny: ((b - t) / pitch).floor() as usize,
+        }
+    }
+
+    fn len(&self) -> usize {
+        (self.nx + 1) * (self.ny + 1)
+    }
+
+    /// Where spot `k` is.
+    fn xy(&self, k: usize) -> (f64, f64) {
+        let (i, j) = (k % (self.nx + 1), k / (self.nx + 1));
+        (
+            self.left + i as f64 * self.pitch,
+            self.top + j as f64 * self.pitch,
+        )
+    }
+
+    /// The lattice indices from `lo` to `hi` along an axis starting at `origin` with
+    /// `n` + 1 spots: the first, and the last (`None` when `hi` lies before the axis).
+    fn span(&self, lo: f64, hi: f64, origin: f64, n: usize) -> (usize, Option<usize>) {
+        let a = ((lo - origin) / self.pitch).ceil().max(0.0) as usize;
+        let z = ((hi - origin) / self.pitch).floor();
         (
             a,
             if z < 0.0 {
@@ -107,26 +134,48 @@ fn candidates(
                 Some((z as usize).min(n))
             },
         )
-    };
-    let block_disc = |blocked: &mut Vec<bool>, cx: f64, cy: f64, reach: f64| {
-        let (i0, i1) = span(cx - reach, cx + reach, l, nx);
-        let (j0, j1) = span(cy - reach, cy + reach, t, ny);
-        let (Some(i1), Some(j1)) = (i1, j1) else {
-            return;
+    }
+
+    /// The spots in the box `[x0, y0, x1, y1]`, row by row.
+    fn in_box(&self, [x0, y0, x1, y1]: [f64; 4]) -> impl Iterator<Item = usize> + use<> {
+        let (i0, i1) = self.span(x0, x1, self.left, self.nx);
+        let (j0, j1) = self.span(y0, y1, self.top, self.ny);
+        let ranges = match (i1, j1) {
+            (Some(i1), Some(j1)) => Some((i0..=i1, j0..=j1)),
+            _ => None,
         };
-        for j in j0..=j1 {
-            for i in i0..=i1 {
-                let (x, y) = (l + i as f64 * pitch, t + j as f64 * pitch);
-                if (cx - x).hypot(cy - y) < reach {
-                    blocked[j * (nx + 1) + i] = true;
-                }
+        let stride = self.nx + 1;
+        ranges.into_iter().flat_map(move |(cols, rows)| {
+            rows.flat_map(move |j| cols.clone().map(move |i| j * stride + i))
+        })
+    }
+}
+
+/// The free spots of `face`: each lattice spot with the largest finger tip that clears
+/// the face's probes, tooling pins and parts and keeps half a millimetre more than its
+/// radius from the board's edge; where none fits, the tip that fits on a sturdy part's
+/// body ([`finger_may_press`]).
+fn candidates(
+    fx: &Fixture,
+    model: &PlateModel,
+    outline: &[PolygonMm],
+    face: Side,
+    s: &MechanicsSettings,
+    bbox: (f64, f64, f64, f64),
+) -> Candidates {
+    let lattice = Lattice::new(bbox, s);
+    let block_disc = |blocked: &mut Vec<bool>, cx: f64, cy: f64, reach: f64| {
+        for k in lattice.in_box([cx - reach, cy - reach, cx + reach, cy + reach]) {
+            let (x, y) = lattice.xy(k);
+            if (cx - x).hypot(cy - y) < reach {
+                blocked[k] = true;
             }
         }
     };
     let face_parts: Vec<&pogo_fixture::PartOutline> =
         fx.board.parts.iter().filter(|p| p.side == face).collect();
     // Each lattice spot's tip radius (0: none fits), largest tip first.
-    let mut tip = vec![0.0f64; (nx + 1) * (ny + 1)];
+    let mut tip = vec![0.0f64; lattice.len()];
     for d in finger_sizes_mm(s) {
         let r = d / 2.0;
         // Spots blocked by probes, tooling pins and parts: marked from each obstacle's
@@ -144,32 +193,17 @@ fn candidates(
             );
         }
         for p in &face_parts {
-            let bx = geom::part_box(p, r + s.push_finger_clearance_mm);
-            let (i0, i1) = span(bx[0], bx[2], l, nx);
-            let (j0, j1) = span(bx[1], bx[3], t, ny);
-            let (Some(i1), Some(j1)) = (i1, j1) else {
-                continue;
-            };
-            for j in j0..=j1 {
-                for i in i0..=i1 {
-                    let k = j * (nx + 1) + i;
-                    if !blocked[k] {
-                        let (x, y) = (l + i as f64 * pitch, t + j as f64 * pitch);
-                        blocked[k] = geom::part_dist(p, x, y) < r + s.push_finger_clearance_mm;
-                    }
+            for k in lattice.in_box(geom::part_box(p, r + s.push_finger_clearance_mm)) {
+                if !blocked[k] {
+                    let (x, y) = lattice.xy(k);
+                    blocked[k] = geom::part_dist(p, x, y) < r + s.push_finger_clearance_mm;
                 }
             }
         }
-        for j in 0..=ny {
-            for i in 0..=nx {
-                let k = j * (nx + 1) + i;
-                if blocked[k] {
-                    continue;
-                }
-                let (x, y) = (l + i as f64 * pitch, t + j as f64 * pitch);
-                if geom::on_board(outline, x, y, r + 0.5) {
-                    tip[k] = r;
-                }
+        for k in 0..lattice.len() {
+            let (x, y) = lattice.xy(k);
+            if !blocked[k] && geom::on_board(outline, x, y, r + 0.5) {
+                tip[k] = r;
             }
         }
     }
@@ -181,38 +215,26 @@ fn candidates(
         }
         for d in finger_sizes_mm(s) {
             let r = d / 2.0;
-            let bx = geom::part_box(p, 0.0);
-            let (i0, i1) = span(bx[0], bx[2], l, nx);
-            let (j0, j1) = span(bx[1], bx[3], t, ny);
-            let (Some(i1), Some(j1)) = (i1, j1) else {
-                continue;
-            };
-            for j in j0..=j1 {
-                for i in i0..=i1 {
-                    let k = j * (nx + 1) + i;
-                    let (x, y) = (l + i as f64 * pitch, t + j as f64 * pitch);
-                    if tip[k] <= 0.0 && on_body(fx, pi, face, x, y, r, s) {
-                        tip[k] = r;
-                        on_part[k] = Some(pi);
-                    }
+            for k in lattice.in_box(geom::part_box(p, 0.0)) {
+                let (x, y) = lattice.xy(k);
+                if tip[k] <= 0.0 && on_body(fx, pi, face, x, y, r, s) {
+                    tip[k] = r;
+                    on_part[k] = Some(pi);
                 }
             }
         }
     }
     let mut nodes = Vec::new();
-    for j in 0..=ny {
-        for i in 0..=nx {
-            let r = tip[j * (nx + 1) + i];
-            if r <= 0.0 {
-                continue;
-            }
-            let (x, y) = (l + i as f64 * pitch, t + j as f64 * pitch);
-            let Some((_, _, k)) = model.nearest_node(x, y) else {
-                continue;
-            };
-            let id = 2 * (j * (nx + 1) + i) + usize::from(face == Side::Bottom);
-            nodes.push((id, x, y, k, r, on_part[j * (nx + 1) + i]));
+    for (k, &r) in tip.iter().enumerate() {
+        if r <= 0.0 {
+            continue;
         }
+        let (x, y) = lattice.xy(k);
+        let Some((_, _, node)) = model.nearest_node(x, y) else {
+            continue;
+        };
+        let id = 2 * k + usize::from(face == Side::Bottom);
+        nodes.push((id, x, y, node, r, on_part[k]));
     }
     Candidates { nodes }
 }
@@ -406,15 +428,6 @@ fn clusters(points: &[(f64, f64, f64)], k: usize) -> Vec<(f64, f64)> {
 
 /// A candidate spot: (score, spot id, x, y, face, nearest model node, tip radius, part).
 type Cand = (f64, usize, f64, f64, Side, usize, f64, Option<usize>);
-/// A trial support: (max strain, spot id, supports, active fingers, solution, reactions).
-type Trial<'a> = (
-    f64,
-    usize,
-    ExtraSupports<'a>,
-    Vec<Placed>,
-    crate::plate::Solution,
-    Vec<f64>,
-);
 
 #[derive(Clone, Copy)]
 struct Placed {
@@ -431,25 +444,181 @@ struct Placed {
     part: Option<usize>,
 }
 
+impl Placed {
+    /// A support of `kind` for `reason` on spot `c` of `face`.
+    fn on_spot(c: &Spot, face: Side, kind: SupportKind, reason: SupportReason) -> Placed {
+        Placed {
+            node: c.3,
+            x: c.1,
+            y: c.2,
+            face,
+            kind,
+            reason,
+            tip_r: c.4,
+            part: c.5,
+        }
+    }
+}
+
+/// Whether a tip of radius `r` at (x, y) would stand too near one of `placed`: two
+/// fingers stand at least 1.5 x their tips' diameters apart (centre to centre).
+fn taken(placed: &[Placed], x: f64, y: f64, r: f64) -> bool {
+    placed.iter().any(|p| {
+        let gap = 1.5 * (p.tip_r + r);
+        (p.x - x).powi(2) + (p.y - y).powi(2) < gap * gap
+    })
+}
+
 /// Most fingers added to share loads ([`MechanicsSettings::push_finger_max_load_n`]).
 const MAX_LOAD_SHARE_FINGERS: usize = 64;
 
-/// Runs the plate model; `forces[i]` is probe i's force, N.
-pub fn analyse(
-    fx: &Fixture,
-    forces: &[f64],
-    s: &MechanicsSettings,
-) -> Result<ForceSummary, String> {
-    let outline = geom::outline(&fx.board);
-    let mut summary = ForceSummary {
-        limit_ue: s.strain_limit_ue,
-        ..Default::default()
-    };
-    let Some([l, t, r, b]) = geom::bbox(&outline) else {
-        return Err("the board has no outline: board strain not computed".into());
-    };
-    let longest = (r - l).max(b - t);
-    let h = (longest / s.strain_grid_cells as f64).max(s.strain_min_element_mm);
+/// The board's plate model under the probe loads, and the spots where supports may
+/// stand: what every phase after the mesh reads.
+struct Setup<'a> {
+    fx: &'a Fixture,
+    forces: &'a [f64],
+    s: &'a MechanicsSettings,
+    grid: Grid,
+    model: PlateModel,
+    /// The longer side of the board's box, mm.
+    longest: f64,
+    /// The face the lid's push fingers press.
+    lid_face: Side,
+    /// Free spots of the top face and of the bottom face.
+    spots: [Candidates; 2],
+    /// Least distance between a support and a spot for another, mm (1.5 finger
+    /// diameters).
+    spacing: f64,
+    /// Radius of a full-size finger tip, mm.
+    full_r: f64,
+}
+
+impl<'a> Setup<'a> {
+    /// Meshes the board, loads it with the probes and finds the free spots; also the
+    /// model's description for the summary.
+    fn new(
+        fx: &'a Fixture,
+        forces: &'a [f64],
+        s: &'a MechanicsSettings,
+    ) -> Result<(Setup<'a>, PlateModelInfo), String> {
+        let outline = geom::outline(&fx.board);
+        let Some([l, t, r, b]) = geom::bbox(&outline) else {
+            return Err("the board has no outline: board strain not computed".into());
+        };
+        let longest = (r - l).max(b - t);
+        let h = (longest / s.strain_grid_cells as f64).max(s.strain_min_element_mm);
+        let grid = mesh(&outline, [l, t, r, b], h);
+        let thickness = if fx.board.thickness_mm > 0.0 {
+            fx.board.thickness_mm
+        } else {
+            1.6
+        };
+        let material = Material {
+            youngs_modulus_mpa: s.board_youngs_modulus_gpa * 1000.0,
+            poisson_ratio: s.board_poisson_ratio,
+            thickness_mm: thickness,
+        };
+        let mut model = PlateModel::new(grid.clone(), material);
+        model.set_gauge(s.strain_gauge_mm);
+        let elements = grid.active.iter().filter(|&&a| a).count();
+        let info = PlateModelInfo {
+            method: "kirchhoff plate, ACM rectangles".into(),
+            youngs_modulus_gpa: s.board_youngs_modulus_gpa,
+            poisson_ratio: s.board_poisson_ratio,
+            thickness_mm: thickness,
+            element_mm: h,
+            elements,
+            gauge_mm: s.strain_gauge_mm,
+        };
+        if elements == 0 {
+            return Err("the board outline covers no grid cell: board strain not computed".into());
+        }
+        let lid_face = load_probes(&mut model, fx, forces, thickness);
+        let spots = [Side::Top, Side::Bottom]
+            .map(|face| candidates(fx, &model, &outline, face, s, (l, t, r, b)));
+        let setup = Setup {
+            fx,
+            forces,
+            s,
+            grid,
+            model,
+            longest,
+            lid_face,
+            spots,
+            spacing: s.push_finger_diameter_mm * 1.5,
+            full_r: s.push_finger_diameter_mm / 2.0,
+        };
+        Ok((setup, info))
+    }
+
+    /// The free spots of `face`.
+    fn spots(&self, face: Side) -> &[Spot] {
+        &self.spots[usize::from(face == Side::Bottom)].nodes
+    }
+
+    /// What a support on `face` is: a push finger on the lid's face, else a support post.
+    fn kind_on(&self, face: Side) -> SupportKind {
+        if face == self.lid_face {
+            SupportKind::PushFinger
+        } else {
+            SupportKind::SupportPost
+        }
+    }
+
+    /// The fixture's record of a support that presses with `force_on_plate`.
+    fn support(&self, p: &Placed, force_on_plate: f64) -> Support {
+        Support {
+            x: p.x,
+            y: p.y,
+            side: p.face,
+            kind: p.kind,
+            reason: p.reason,
+            reaction_n: compressive(p, force_on_plate),
+            tip_diameter_mm: 2.0 * p.tip_r,
+            on_part: p
+                .part
+                .and_then(|i| self.fx.board.parts.get(i))
+                .map(|part| PartPress {
+                    reference: part.reference.clone(),
+                    height_mm: part.height_mm.unwrap_or(0.0),
+                    height_from: if self.s.part_heights_mm.contains_key(&part.reference) {
+                        HeightSource::PogoToml
+                    } else {
+                        HeightSource::Board
+                    },
+                }),
+        }
+    }
+
+    /// The largest gauge reading of `sol` and where. Elements larger than half the
+    /// gauge cannot resolve a finger's or a probe's pressure under the gauge: the
+    /// largest readings are then taken again from submodels (the square round each
+    /// reading, elements of half a gauge, cut boundary from the board model).
+    fn zoom(&self, sol: &Solution, supports: &[(Placed, f64)]) -> (f64, (f64, f64)) {
+        let (gauge, h) = (self.s.strain_gauge_mm, self.grid.h);
+        if gauge <= 0.0 || h <= gauge / 2.0 {
+            return (sol.max_strain_ue, sol.max_strain_at);
+        }
+        let known: Vec<(f64, f64, f64, f64)> = supports
+            .iter()
+            .map(|(p, r)| (p.x, p.y, p.tip_r, *r))
+            .collect();
+        let half = gauge / 2.0 + h.max(2.0 * gauge);
+        sol.peaks
+            .iter()
+            .filter_map(|&(_, x, y)| {
+                self.model
+                    .zoom_gauge(sol, &known, (x, y), half, gauge / 2.0)
+                    .map(|e| (e, (x, y)))
+            })
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .unwrap_or((sol.max_strain_ue, sol.max_strain_at))
+    }
+}
+
+/// The grid of square elements of side `h` over the box `[l, t, r, b]`: a cell is
+/// active when its centre lies on the board.
+fn mesh(outline: &[PolygonMm], [l, t, r, b]: [f64; 4], h: f64) -> Grid {
     let nx = ((r - l) / h).ceil().max(1.0) as usize;
     let ny = ((b - t) / h).ceil().max(1.0) as usize;
     let mut active = vec![false; nx * ny];
@@ -459,40 +628,20 @@ pub fn analyse(
             active[j * nx + i] = outline.iter().any(|p| geom::in_polygon(p, x, y));
         }
     }
-    let grid = Grid {
+    Grid {
         x0: l,
         y0: t,
         h,
         nx,
         ny,
         active,
-    };
-    let thickness = if fx.board.thickness_mm > 0.0 {
-        fx.board.thickness_mm
-    } else {
-        1.6
-    };
-    let material = Material {
-        youngs_modulus_mpa: s.board_youngs_modulus_gpa * 1000.0,
-        poisson_ratio: s.board_poisson_ratio,
-        thickness_mm: thickness,
-    };
-    let mut model = PlateModel::new(grid.clone(), material);
-    model.set_gauge(s.strain_gauge_mm);
-    let elements = grid.active.iter().filter(|&&a| a).count();
-    summary.model = PlateModelInfo {
-        method: "kirchhoff plate, ACM rectangles".into(),
-        youngs_modulus_gpa: s.board_youngs_modulus_gpa,
-        poisson_ratio: s.board_poisson_ratio,
-        thickness_mm: thickness,
-        element_mm: h,
-        elements,
-        gauge_mm: s.strain_gauge_mm,
-    };
-    if elements == 0 {
-        return Err("the board outline covers no grid cell: board strain not computed".into());
     }
-    // Loads.
+}
+
+/// Puts each probe's force on the model over its loaded disk (bottom probes push
+/// towards the top face); returns the face the lid's push fingers press: opposite the
+/// side with the larger force.
+fn load_probes(model: &mut PlateModel, fx: &Fixture, forces: &[f64], thickness: f64) -> Side {
     let mut side_force = [0.0f64; 2];
     for (p, &f) in fx.probes.iter().zip(forces) {
         let z = match p.side {
@@ -505,150 +654,151 @@ pub fn analyse(
             .map_or(0.0, |part| part.tip_contact_radius_mm);
         model.add_patch_load(p.x, p.y, load_radius_mm(contact_r, thickness), z);
     }
-    // The face the lid's push fingers press: opposite the side with the larger force.
-    let lid_face = if side_force[1] >= side_force[0] {
+    if side_force[1] >= side_force[0] {
         Side::Top
     } else {
         Side::Bottom
-    };
-    let cand_top = candidates(fx, &model, &outline, Side::Top, s, (l, t, r, b));
-    let cand_bottom = candidates(fx, &model, &outline, Side::Bottom, s, (l, t, r, b));
-    let cand = |face: Side| {
-        if face == Side::Top {
-            &cand_top
-        } else {
-            &cand_bottom
-        }
-    };
-    let spacing = s.push_finger_diameter_mm * 1.5;
-    let full_r = s.push_finger_diameter_mm / 2.0;
+    }
+}
+
+/// The corner supports of every board piece: a push finger on the lid's face near
+/// each corner of the piece's box; where fewer than three fit, the piece rests on edge
+/// support posts at its extreme nodes on the probed face.
+fn corner_supports(st: &Setup) -> Vec<Placed> {
     let mut placed: Vec<Placed> = Vec::new();
-    // Two fingers stand at least 1.5 x their tips' diameters apart (centre to centre).
-    let taken = |placed: &[Placed], x: f64, y: f64, r: f64| {
-        placed.iter().any(|p| {
-            let gap = 1.5 * (p.tip_r + r);
-            (p.x - x).powi(2) + (p.y - y).powi(2) < gap * gap
-        })
-    };
-    // Corner supports of every piece.
-    for piece in pieces(&grid) {
-        let in_piece: std::collections::BTreeSet<usize> = piece
+    for piece in pieces(&st.grid) {
+        let in_piece: BTreeSet<usize> = piece
             .iter()
-            .flat_map(|&(i, j)| [(i, j), (i + 1, j), (i, j + 1), (i + 1, j + 1)])
-            .filter_map(|(i, j)| model.node(i, j))
+            .flat_map(|&(i, j)| cell_corners(i, j))
+            .filter_map(|(i, j)| st.model.node(i, j))
             .collect();
-        let (mut pl, mut pt, mut pr, mut pb) = (
-            f64::INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        );
-        for &(i, j) in &piece {
-            let (x, y) = grid.node_xy(i, j);
-            pl = pl.min(x);
-            pt = pt.min(y);
-            pr = pr.max(x + h);
-            pb = pb.max(y + h);
-        }
-        let free: Vec<&Spot> = cand(lid_face)
-            .nodes
+        let corners = piece_corners(&st.grid, &piece);
+        let free: Vec<&Spot> = st
+            .spots(st.lid_face)
             .iter()
             .filter(|c| in_piece.contains(&c.3))
             .collect();
         let before = placed.len();
-        for &(cx, cy) in &[(pl, pt), (pr, pt), (pr, pb), (pl, pb)] {
-            let best = pick_spot(free.iter().copied(), cx, cy, full_r, spacing, |c| {
+        for (cx, cy) in corners {
+            let best = pick_spot(free.iter().copied(), cx, cy, st.full_r, st.spacing, |c| {
                 taken(&placed, c.1, c.2, c.4)
             });
             if let Some(c) = best {
-                placed.push(Placed {
-                    node: c.3,
-                    x: c.1,
-                    y: c.2,
-                    face: lid_face,
-                    kind: SupportKind::PushFinger,
-                    reason: SupportReason::Corner,
-                    tip_r: c.4,
-                    part: c.5,
-                });
+                placed.push(Placed::on_spot(c, st.lid_face, SupportKind::PushFinger, SupportReason::Corner));
             }
         }
         if placed.len() - before < 3 {
-            // Too crowded for fingers: the piece rests on edge support posts at its
-            // extreme nodes on the probed face.
-            for &(cx, cy) in &[(pl, pt), (pr, pt), (pr, pb), (pl, pb)] {
-                let best = in_piece
-                    .iter()
-                    .filter_map(|&k| {
-                        piece
-                            .iter()
-                            .flat_map(|&(i, j)| [(i, j), (i + 1, j), (i, j + 1), (i + 1, j + 1)])
-                            .find(|&(i, j)| model.node(i, j) == Some(k))
-                            .map(|(i, j)| {
-                                let (x, y) = grid.node_xy(i, j);
-                                (k, x, y)
-                            })
-                    })
-                    .filter(|c| !placed.iter().any(|p| p.node == c.0))
-                    .min_by(|a, b| {
-                        (a.1 - cx)
-                            .hypot(a.2 - cy)
-                            .total_cmp(&(b.1 - cx).hypot(b.2 - cy))
-                    });
-                if let Some((k, x, y)) = best {
-                    placed.push(Placed {
-                        node: k,
-                        x,
-                        y,
-                        face: lid_face.opposite(),
-                        kind: SupportKind::SupportPost,
-                        reason: SupportReason::Edge,
-                        tip_r: full_r,
-                        part: None,
-                    });
-                }
-            }
+            edge_posts(st, &piece, &in_piece, corners, &mut placed);
         }
     }
-    // A push finger opposite each cluster of probes.
+    placed
+}
+
+/// The four grid nodes of cell (i, j).
+fn cell_corners(i: usize, j: usize) -> [(usize, usize); 4] {
+    [(i, j), (i + 1, j), (i, j + 1), (i + 1, j + 1)]
+}
+
+/// The corners of a piece's box: (left, top), (right, top), (right, bottom), (left,
+/// bottom).
+fn piece_corners(grid: &Grid, piece: &[(usize, usize)]) -> [(f64, f64); 4] {
+    let (mut pl, mut pt, mut pr, mut pb) = (
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    );
+    for &(i, j) in piece {
+        let (x, y) = grid.node_xy(i, j);
+        pl = pl.min(x);
+        pt = pt.min(y);
+        pr = pr.max(x + grid.h);
+        pb = pb.max(y + grid.h);
+    }
+    [(pl, pt), (pr, pt), (pr, pb), (pl, pb)]
+}
+
+/// Support posts on the probed face at the piece's nodes nearest its box corners (a
+/// piece too crowded for corner fingers).
+fn edge_posts(
+    st: &Setup,
+    piece: &[(usize, usize)],
+    in_piece: &BTreeSet<usize>,
+    corners: [(f64, f64); 4],
+    placed: &mut Vec<Placed>,
+) {
+    for (cx, cy) in corners {
+        let best = in_piece
+            .iter()
+            .filter_map(|&k| {
+                piece
+                    .iter()
+                    .flat_map(|&(i, j)| cell_corners(i, j))
+                    .find(|&(i, j)| st.model.node(i, j) == Some(k))
+                    .map(|(i, j)| {
+                        let (x, y) = st.grid.node_xy(i, j);
+                        (k, x, y)
+                    })
+            })
+            .filter(|c| !placed.iter().any(|p| p.node == c.0))
+            .min_by(|a, b| {
+                (a.1 - cx)
+                    .hypot(a.2 - cy)
+                    .total_cmp(&(b.1 - cx).hypot(b.2 - cy))
+            });
+        if let Some((k, x, y)) = best {
+            placed.push(Placed {
+                node: k,
+                x,
+                y,
+                face: st.lid_face.opposite(),
+                kind: SupportKind::SupportPost,
+                reason: SupportReason::Edge,
+                tip_r: st.full_r,
+                part: None,
+            });
+        }
+    }
+}
+
+/// A push finger opposite each cluster of probes (k-means, one cluster per
+/// `probes_per_push_finger` probes), on the free spot nearest the cluster's centre
+/// within a quarter of the board's longer side.
+fn cluster_fingers(st: &Setup, placed: &mut Vec<Placed>) {
     for side in [Side::Top, Side::Bottom] {
-        let pts: Vec<(f64, f64, f64)> = fx
+        let pts: Vec<(f64, f64, f64)> = st
+            .fx
             .probes
             .iter()
-            .zip(forces)
+            .zip(st.forces)
             .filter(|(p, _)| p.side == side)
             .map(|(p, &f)| (p.x, p.y, f.max(1e-6)))
             .collect();
         if pts.is_empty() {
             continue;
         }
-        let k = pts.len().div_ceil(s.probes_per_push_finger.max(1)).min(64);
+        let k = pts
+            .len()
+            .div_ceil(st.s.probes_per_push_finger.max(1))
+            .min(64);
         let face = side.opposite();
         for (cx, cy) in clusters(&pts, k) {
-            let best = pick_spot(cand(face).nodes.iter(), cx, cy, full_r, spacing, |c| {
-                taken(&placed, c.1, c.2, c.4)
+            let best = pick_spot(st.spots(face).iter(), cx, cy, st.full_r, st.spacing, |c| {
+                taken(placed, c.1, c.2, c.4)
             });
             if let Some(c) = best
-                && (c.1 - cx).hypot(c.2 - cy) <= longest / 4.0
+                && (c.1 - cx).hypot(c.2 - cy) <= st.longest / 4.0
             {
-                placed.push(Placed {
-                    node: c.3,
-                    x: c.1,
-                    y: c.2,
-                    face,
-                    kind: SupportKind::PushFinger,
-                    reason: SupportReason::Cluster,
-                    tip_r: c.4,
-                    part: c.5,
-                });
+                placed.push(Placed::on_spot(c, face, SupportKind::PushFinger, SupportReason::Cluster));
             }
         }
     }
-    // Every support only pushes (unilateral contact): a push finger presses the board
-    // away from the lid, a support post holds it from the probe plate. The corner and
-    // edge supports anchor the base system (springs cancelled in every solve); then all
-    // supports go into one active set ([`settle`]): one that would pull is switched off,
-    // one the board would move into is switched on again, until every reaction pushes.
+}
+
+/// The supports in solving order, the model anchored: the corner and edge supports
+/// anchor the base system (springs cancelled in every solve), the cluster fingers
+/// follow.
+fn anchored(model: &mut PlateModel, placed: &[Placed]) -> Vec<Placed> {
     let mut all: Vec<Placed> = placed
         .iter()
         .filter(|p| p.reason != SupportReason::Cluster)
@@ -657,29 +807,71 @@ pub fn analyse(
     for p in &all {
         model.anchor(p.node);
     }
-    all.extend(
-        placed
-            .iter()
-            .filter(|p| p.reason == SupportReason::Cluster)
-            .copied(),
-    );
-    let (fact, _) = model.solve()?;
-    let mut extra = ExtraSupports::new(&model, &fact);
-    for p in &all {
-        extra.add_patch(p.x, p.y, p.tip_r);
+    all.extend(placed.iter().filter(|p| p.reason == SupportReason::Cluster).copied());
+    all
+}
+
+/// The supports as solved: every support placed so far (`all`, one per support of
+/// `extra`; [`settle`] switches off those that would pull), the solution and each
+/// support's reaction on the plate.
+struct Supported<'m> {
+    extra: ExtraSupports<'m>,
+    all: Vec<Placed>,
+    sol: Solution,
+    reactions: Vec<f64>,
+}
+
+impl<'m> Supported<'m> {
+    /// The plate on the supports `all` (every support only pushes: unilateral contact,
+    /// [`settle`]).
+    fn settled(model: &'m PlateModel, fact: &'m Factored, all: Vec<Placed>) -> Supported<'m> {
+        let mut extra = ExtraSupports::new(model, fact);
+        for p in &all {
+            extra.add_patch(p.x, p.y, p.tip_r);
+        }
+        let (sol, reactions) = settle(model, &mut extra, &all);
+        Supported {
+            extra,
+            all,
+            sol,
+            reactions,
+        }
     }
-    let (mut sol, mut reactions) = settle(&model, &mut extra, &all);
-    // Load sharing: a support that carries more than `push_finger_max_load_n` gets
-    // fingers on the free spots next to it (as many as its excess needs, nearest
-    // first, within four finger spacings), then the model is solved again; a few rounds.
-    let limit = s.push_finger_max_load_n;
+
+    /// The supports that touch (a switched-off one is not built), with their reactions.
+    fn touching(&self) -> Vec<(Placed, f64)> {
+        self.all
+            .iter()
+            .zip(&self.reactions)
+            .enumerate()
+            .filter(|(i, _)| self.extra.is_active(*i))
+            .map(|(_, (p, &r))| (*p, r))
+            .collect()
+    }
+
+    /// How many suggested supports touch.
+    fn suggested_count(&self) -> usize {
+        self.all
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| p.reason == SupportReason::Suggested && self.extra.is_active(*i))
+            .count()
+    }
+}
+
+/// Load sharing: a support that carries more than `push_finger_max_load_n` gets
+/// fingers on the free spots next to it (as many as its excess needs, nearest first,
+/// within four finger spacings), then the plate is solved again; a few rounds.
+fn share_loads(st: &Setup, sup: &mut Supported) {
+    let limit = st.s.push_finger_max_load_n;
     if limit > 0.0 {
-        let mut tried: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+        let mut tried: BTreeSet<usize> = BTreeSet::new();
         let mut added = 0usize;
         for _round in 0..6 {
-            let mut over: Vec<(Placed, f64)> = all
+            let mut over: Vec<(Placed, f64)> = sup
+                .all
                 .iter()
-                .zip(&reactions)
+                .zip(&sup.reactions)
                 .map(|(p, &r)| (*p, compressive(p, r)))
                 .filter(|x| x.1 > limit)
                 .collect();
@@ -693,236 +885,75 @@ pub fn analyse(
                     }
                     let busy = |c: &Spot| {
                         tried.contains(&c.0)
-                            || taken(&all, c.1, c.2, c.4)
+                            || taken(&sup.all, c.1, c.2, c.4)
                             || taken(&new, c.1, c.2, c.4)
                     };
-                    let Some(c) = nearest_free(cand(p.face).nodes.iter(), p.x, p.y, busy) else {
+                    let Some(c) = nearest_free(st.spots(p.face).iter(), p.x, p.y, busy) else {
                         break;
                     };
-                    if (c.1 - p.x).hypot(c.2 - p.y) > 4.0 * spacing {
+                    if (c.1 - p.x).hypot(c.2 - p.y) > 4.0 * st.spacing {
                         break;
                     }
                     tried.insert(c.0);
                     added += 1;
-                    new.push(Placed {
-                        node: c.3,
-                        x: c.1,
-                        y: c.2,
-                        face: p.face,
-                        kind: if p.face == lid_face {
-                            SupportKind::PushFinger
-                        } else {
-                            SupportKind::SupportPost
-                        },
-                        reason: SupportReason::LoadShare,
-                        tip_r: c.4,
-                        part: c.5,
-                    });
+                    new.push(Placed::on_spot(c, p.face, st.kind_on(p.face), SupportReason::LoadShare));
                 }
             }
             if new.is_empty() {
                 break;
             }
             for p in new {
-                extra.add_patch(p.x, p.y, p.tip_r);
-                all.push(p);
+                sup.extra.add_patch(p.x, p.y, p.tip_r);
+                sup.all.push(p);
             }
-            (sol, reactions) = settle(&model, &mut extra, &all);
+            (sup.sol, sup.reactions) = settle(&st.model, &mut sup.extra, &sup.all);
         }
     }
-    let to_support = |p: &Placed, force_on_plate: f64| Support {
-        x: p.x,
-        y: p.y,
-        side: p.face,
-        kind: p.kind,
-        reason: p.reason,
-        reaction_n: compressive(p, force_on_plate),
-        tip_diameter_mm: 2.0 * p.tip_r,
-        on_part: p
-            .part
-            .and_then(|i| fx.board.parts.get(i))
-            .map(|part| PartPress {
-                reference: part.reference.clone(),
-                height_mm: part.height_mm.unwrap_or(0.0),
-                height_from: if s.part_heights_mm.contains_key(&part.reference) {
-                    HeightSource::PogoToml
-                } else {
-                    HeightSource::Board
-                },
-            }),
+}
+
+/// Runs the plate model; `forces[i]` is probe i's force, N.
+pub fn analyse(
+    fx: &Fixture,
+    forces: &[f64],
+    s: &MechanicsSettings,
+) -> Result<ForceSummary, String> {
+    let (mut st, info) = Setup::new(fx, forces, s)?;
+    let mut placed = corner_supports(&st);
+    cluster_fingers(&st, &mut placed);
+    let all = anchored(&mut st.model, &placed);
+    let (fact, _) = st.model.solve()?;
+    let mut sup = Supported::settled(&st.model, &fact, all);
+    share_loads(&st, &mut sup);
+    let touching = sup.touching();
+    let mut summary = ForceSummary {
+        limit_ue: s.strain_limit_ue,
+        model: info,
+        supports: touching.iter().map(|(p, r)| st.support(p, *r)).collect(),
+        ..Default::default()
     };
-    // The supports that touch (a switched-off one is not built).
-    let touching = |extra: &ExtraSupports, all: &[Placed], reactions: &[f64]| {
-        all.iter()
-            .zip(reactions)
-            .enumerate()
-            .filter(|(i, _)| extra.is_active(*i))
-            .map(|(_, (p, &r))| (*p, r))
-            .collect::<Vec<(Placed, f64)>>()
-    };
-    summary.supports = touching(&extra, &all, &reactions)
-        .iter()
-        .map(|(p, r)| to_support(p, *r))
-        .collect();
-    // Elements larger than half the gauge cannot resolve a finger's or a probe's
-    // pressure under the gauge: the largest readings are taken again from submodels
-    // (the square round each reading, elements of half a gauge, cut boundary from the
-    // board model).
-    let gauge = s.strain_gauge_mm;
-    let zoom = |sol: &crate::plate::Solution, supports: &[(Placed, f64)]| {
-        if gauge <= 0.0 || h <= gauge / 2.0 {
-            return (sol.max_strain_ue, sol.max_strain_at);
-        }
-        let known: Vec<(f64, f64, f64, f64)> = supports
-            .iter()
-            .map(|(p, r)| (p.x, p.y, p.tip_r, *r))
-            .collect();
-        let half = gauge / 2.0 + h.max(2.0 * gauge);
-        sol.peaks
-            .iter()
-            .filter_map(|&(_, x, y)| {
-                model
-                    .zoom_gauge(sol, &known, (x, y), half, gauge / 2.0)
-                    .map(|e| (e, (x, y)))
-            })
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .unwrap_or((sol.max_strain_ue, sol.max_strain_at))
-    };
-    let (strain, at) = zoom(&sol, &touching(&extra, &all, &reactions));
-    // The suggestions are searched on the board model's readings, against the limit
-    // scaled as the submodel scaled the largest reading.
-    let scale = if sol.max_strain_ue > 0.0 {
-        strain / sol.max_strain_ue
-    } else {
-        1.0
-    };
+    let (strain, at) = st.zoom(&sup.sol, &touching);
     summary.max_strain_ue = strain;
     summary.max_strain_at = [at.0, at.1];
-    summary.max_deflection_mm = sol.max_deflection_mm;
+    summary.max_deflection_mm = sup.sol.max_deflection_mm;
     summary.exceeded = strain > s.strain_limit_ue;
     if summary.exceeded {
-        // Push fingers on the lid's face, and support posts (board stops) on the probe
-        // plate's face where the board sags away from the lid.
-        let faces = [Side::Top, Side::Bottom];
-        let mut current = sol;
-        let mut reactions = reactions;
-        let mut tries = 0;
-        let mut failures = 0;
-        let mut excluded: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
-        let suggested_count = |extra: &ExtraSupports, all: &[Placed]| {
-            all.iter()
-                .enumerate()
-                .filter(|(i, p)| p.reason == SupportReason::Suggested && extra.is_active(*i))
-                .count()
+        // The suggestions are searched on the board model's readings, against the
+        // limit scaled as the submodel scaled the largest reading.
+        let scale = if sup.sol.max_strain_ue > 0.0 {
+            strain / sup.sol.max_strain_ue
+        } else {
+            1.0
         };
-        while suggested_count(&extra, &all) < s.max_suggested_supports
-            && current.max_strain_ue * scale > s.strain_limit_ue
-            && tries < 2 * s.max_suggested_supports
-        {
-            tries += 1;
-            let all_taken = |x: f64, y: f64, r: f64| taken(&all, x, y, r);
-            // Candidates: the spots where the board moves most towards a finger (two,
-            // far apart), and on each face the free spots nearest the strain peak where
-            // the board moves towards that face (one per quadrant round it).
-            let mut by_w: Vec<Cand> = Vec::new();
-            let mut by_peak: [Option<Cand>; 8] = [None; 8];
-            let (px, py) = current.max_strain_at;
-            for (fi, &face) in faces.iter().enumerate() {
-                for c in &cand(face).nodes {
-                    if all_taken(c.1, c.2, c.4) || excluded.contains(&c.0) {
-                        continue;
-                    }
-                    // A finger only presses: useful where the board moves towards it.
-                    let w = model.deflection_at(&current, c.1, c.2).unwrap_or(0.0);
-                    let w = if face == Side::Top { w } else { -w };
-                    if w <= 0.0 {
-                        continue;
-                    }
-                    by_w.push((w, c.0, c.1, c.2, face, c.3, c.4, c.5));
-                    let d = (c.1 - px).hypot(c.2 - py);
-                    let q = usize::from(c.1 >= px) + 2 * usize::from(c.2 >= py) + 4 * fi;
-                    if by_peak[q].is_none_or(|b| d < b.0) {
-                        by_peak[q] = Some((d, c.0, c.1, c.2, face, c.3, c.4, c.5));
-                    }
-                }
-            }
-            by_w.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            let mut far_apart: Vec<Cand> = Vec::new();
-            for c in by_w {
-                if far_apart.len() == 2 {
-                    break;
-                }
-                if far_apart
-                    .iter()
-                    .all(|f| (f.2 - c.2).hypot(f.3 - c.3) >= 4.0 * spacing)
-                {
-                    far_apart.push(c);
-                }
-            }
-            let mut best: Option<Trial> = None;
-            let near = by_peak
-                .iter()
-                .flatten()
-                .map(|b| b.0)
-                .fold(f64::INFINITY, f64::min);
-            let peak_cands = by_peak
-                .into_iter()
-                .flatten()
-                .filter(|b| b.0 <= near + 3.0 * spacing);
-            let mut tried = Vec::new();
-            for (_, spot, x, y, face, node, tip_r, part) in far_apart.into_iter().chain(peak_cands)
-            {
-                tried.push(spot);
-                let mut ex = extra.clone();
-                ex.add_patch(x, y, tip_r);
-                let mut act = all.clone();
-                act.push(Placed {
-                    node,
-                    x,
-                    y,
-                    face,
-                    kind: if face == lid_face {
-                        SupportKind::PushFinger
-                    } else {
-                        SupportKind::SupportPost
-                    },
-                    reason: SupportReason::Suggested,
-                    tip_r,
-                    part,
-                });
-                let (sol2, r2) = settle(&model, &mut ex, &act);
-                if best.as_ref().is_none_or(|b| sol2.max_strain_ue < b.0) {
-                    best = Some((sol2.max_strain_ue, spot, ex, act, sol2, r2));
-                }
-            }
-            let Some((_, _, ex, act, sol2, r2)) = best else {
-                break;
-            };
-            if !ex.is_active(act.len() - 1) || sol2.max_strain_ue >= 0.99 * current.max_strain_ue {
-                // None of them helps by 1% (or the best would only pull): never try
-                // them again, and give up after three such rounds.
-                excluded.extend(tried);
-                failures += 1;
-                if failures >= 3 {
-                    break;
-                }
-                continue;
-            }
-            all = act;
-            extra = ex;
-            current = sol2;
-            reactions = r2;
-        }
-        let touching_now = touching(&extra, &all, &reactions);
-        let suggested: Vec<Support> = touching_now
+        suggest(&st, &mut sup, scale);
+        let touching_now = sup.touching();
+        summary.suggested_supports = touching_now
             .iter()
             .filter(|(p, _)| p.reason == SupportReason::Suggested)
-            .map(|(p, r)| to_support(p, *r))
+            .map(|(p, r)| st.support(p, *r))
             .collect();
-        if !suggested.is_empty() {
-            summary.strain_with_suggestions_ue = Some(zoom(&current, &touching_now).0);
+        if !summary.suggested_supports.is_empty() {
+            summary.strain_with_suggestions_ue = Some(st.zoom(&sup.sol, &touching_now).0);
         }
-        summary.suggested_supports = suggested;
         let still = summary.strain_with_suggestions_ue.unwrap_or(strain);
         if still > s.strain_limit_ue {
             let peak = summary.max_strain_at;
@@ -931,10 +962,132 @@ pub fn analyse(
                 .iter()
                 .chain(&summary.suggested_supports)
                 .collect();
-            summary.over_limit = Some(over_limit(fx, forces, peak, &supports, lid_face, s));
+            summary.over_limit = Some(over_limit(fx, forces, peak, &supports, st.lid_face, s));
         }
     }
     Ok(summary)
+}
+
+/// Suggested supports, one at a time (push fingers on the lid's face, support posts on
+/// the probe plate's face where the board sags away from the lid), each the candidate
+/// of [`suggestion_spots`] that lowers the strain most, while the strain (times
+/// `scale`) is over the limit and each lowers it by at least 1%. Candidates that do not
+/// help are never tried again; three such rounds end the search.
+fn suggest<'m>(st: &Setup, sup: &mut Supported<'m>, scale: f64) {
+    let s = st.s;
+    let mut tries = 0;
+    let mut failures = 0;
+    let mut excluded: BTreeSet<usize> = BTreeSet::new();
+    while sup.suggested_count() < s.max_suggested_supports
+        && sup.sol.max_strain_ue * scale > s.strain_limit_ue
+        && tries < 2 * s.max_suggested_supports
+    {
+        tries += 1;
+        let cands = suggestion_spots(st, sup, &excluded);
+        let Some(trial) = best_trial(st, sup, &cands) else {
+            break;
+        };
+        if !trial.extra.is_active(trial.all.len() - 1)
+            || trial.sol.max_strain_ue >= 0.99 * sup.sol.max_strain_ue
+        {
+            // None of them helps by 1% (or the best would only pull).
+            excluded.extend(cands.iter().map(|c| c.1));
+            failures += 1;
+            if failures >= 3 {
+                break;
+            }
+            continue;
+        }
+        *sup = trial;
+    }
+}
+
+/// Where a suggested support may go: the two spots (far apart) where the board moves
+/// most towards a finger, and on each face the free spots nearest the strain peak
+/// where the board moves towards that face (one per quadrant round it, those within
+/// three finger spacings of the nearest). A finger only presses: a spot counts where
+/// the board moves towards it.
+fn suggestion_spots(st: &Setup, sup: &Supported, excluded: &BTreeSet<usize>) -> Vec<Cand> {
+    let mut by_w: Vec<Cand> = Vec::new();
+    let mut by_peak: [Option<Cand>; 8] = [None; 8];
+    let (px, py) = sup.sol.max_strain_at;
+    for (fi, face) in [Side::Top, Side::Bottom].into_iter().enumerate() {
+        for c in st.spots(face) {
+            if taken(&sup.all, c.1, c.2, c.4) || excluded.contains(&c.0) {
+                continue;
+            }
+            let w = st.model.deflection_at(&sup.sol, c.1, c.2).unwrap_or(0.0);
+            let w = if face == Side::Top { w } else { -w };
+            if w <= 0.0 {
+                continue;
+            }
+            by_w.push((w, c.0, c.1, c.2, face, c.3, c.4, c.5));
+            let d = (c.1 - px).hypot(c.2 - py);
+            let q = usize::from(c.1 >= px) + 2 * usize::from(c.2 >= py) + 4 * fi;
+            if by_peak[q].is_none_or(|b| d < b.0) {
+                by_peak[q] = Some((d, c.0, c.1, c.2, face, c.3, c.4, c.5));
+            }
+        }
+    }
+    by_w.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut out: Vec<Cand> = Vec::new();
+    for c in by_w {
+        if out.len() == 2 {
+            break;
+        }
+        if out
+            .iter()
+            .all(|f| (f.2 - c.2).hypot(f.3 - c.3) >= 4.0 * st.spacing)
+        {
+            out.push(c);
+        }
+    }
+    let near = by_peak
+        .iter()
+        .flatten()
+        .map(|b| b.0)
+        .fold(f64::INFINITY, f64::min);
+    out.extend(
+        by_peak
+            .into_iter()
+            .flatten()
+            .filter(|b| b.0 <= near + 3.0 * st.spacing),
+    );
+    out
+}
+
+/// The plate with one more support on each of `cands` in turn: the one with the
+/// lowest strain (the first of equals), or `None` without candidates.
+fn best_trial<'m>(st: &Setup, sup: &Supported<'m>, cands: &[Cand]) -> Option<Supported<'m>> {
+    let mut best: Option<Supported<'m>> = None;
+    for &(_, _, x, y, face, node, tip_r, part) in cands {
+        let mut extra = sup.extra.clone();
+        extra.add_patch(x, y, tip_r);
+        let mut all = sup.all.clone();
+        all.push(Placed {
+            node,
+            x,
+            y,
+            face,
+            kind: st.kind_on(face),
+            reason: SupportReason::Suggested,
+            tip_r,
+            part,
+        });
+        let (sol, reactions) = settle(&st.model, &mut extra, &all);
+        if best
+            .as_ref()
+            .is_none_or(|b| sol.max_strain_ue < b.sol.max_strain_ue)
+        {
+            best = Some(Supported {
+                extra,
+                all,
+                sol,
+                reactions,
+            });
+        }
+    }
+    best
 }
 
 /// Probes to move, and sturdy parts whose height would let a finger press them, when
@@ -1031,11 +1184,7 @@ const MAX_SETTLE_SWITCHES: usize = 400;
 /// board moves into the most (deflection through its face at its centre), until every
 /// active support pushes and no inactive one is penetrated. A support is never switched
 /// off when fewer than three would remain (the board would not be held).
-fn settle(
-    model: &PlateModel,
-    extra: &mut ExtraSupports,
-    all: &[Placed],
-) -> (crate::plate::Solution, Vec<f64>) {
+fn settle(model: &PlateModel, extra: &mut ExtraSupports, all: &[Placed]) -> (Solution, Vec<f64>) {
     /// A reaction below this pulls, N.
     const PULL_N: f64 = -1e-9;
     /// A deflection beyond this through a support's face penetrates it, mm.
@@ -1100,6 +1249,135 @@ pub fn load_radius_mm(contact_r: f64, thickness: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn post(node: usize, x: f64, y: f64, reason: SupportReason) -> Placed {
+        Placed {
+            node,
+            x,
+            y,
+            face: Side::Bottom,
+            kind: SupportKind::SupportPost,
+            reason,
+            tip_r: 1.0,
+            part: None,
+        }
+    }
+
+    /// A 40 x 40 mm FR-4 plate of 4 mm elements, loaded at its centre with 10 N
+    /// towards the top face.
+    fn square_plate() -> PlateModel {
+        let outline = [geom::rect([0.0, 0.0, 40.0, 40.0])];
+        let grid = mesh(&outline, [0.0, 0.0, 40.0, 40.0], 4.0);
+        let material = Material {
+            youngs_modulus_mpa: 22_000.0,
+            poisson_ratio: 0.15,
+            thickness_mm: 1.6,
+        };
+        let mut model = PlateModel::new(grid, material);
+        model.add_patch_load(20.0, 20.0, 0.5, 10.0);
+        model
+    }
+
+    #[test]
+    fn mesh_keeps_the_cells_on_the_board() {
+        // An L: the 20 x 20 square without its 10 x 10 corner at (10..20, 0..10).
+        let l = PolygonMm {
+            outer: vec![
+                pogo_geom::PointMm::new(0.0, 0.0),
+                pogo_geom::PointMm::new(10.0, 0.0),
+                pogo_geom::PointMm::new(10.0, 10.0),
+                pogo_geom::PointMm::new(20.0, 10.0),
+                pogo_geom::PointMm::new(20.0, 20.0),
+                pogo_geom::PointMm::new(0.0, 20.0),
+            ],
+            holes: Vec::new(),
+        };
+        let g = mesh(&[l], [0.0, 0.0, 20.0, 20.0], 3.0);
+        assert_eq!((g.nx, g.ny), (7, 7), "the box rounded up to whole cells");
+        assert!(g.is_active(0, 0) && g.is_active(6, 6));
+        assert!(
+            !g.is_active(4, 0),
+            "cell centre (13.5, 1.5) is in the notch"
+        );
+        // 49 cells less the 4 x 3 whose centres (x > 10, y < 10) fall in the notch.
+        assert_eq!(g.active.iter().filter(|&&a| a).count(), 49 - 12);
+        let pieces = pieces(&g);
+        assert_eq!(pieces.len(), 1);
+        assert_eq!(
+            piece_corners(&g, &pieces[0]),
+            [(0.0, 0.0), (21.0, 0.0), (21.0, 21.0), (0.0, 21.0)]
+        );
+    }
+
+    #[test]
+    fn two_pieces_have_their_own_corners() {
+        let outline = [
+            geom::rect([0.0, 0.0, 8.0, 8.0]),
+            geom::rect([12.0, 0.0, 20.0, 4.0]),
+        ];
+        let g = mesh(&outline, [0.0, 0.0, 20.0, 8.0], 2.0);
+        let pieces = pieces(&g);
+        assert_eq!(pieces.len(), 2);
+        assert_eq!(
+            piece_corners(&g, &pieces[1]),
+            [(12.0, 0.0), (20.0, 0.0), (20.0, 4.0), (12.0, 4.0)]
+        );
+    }
+
+    #[test]
+    fn taken_keeps_tips_one_and_a_half_diameters_apart() {
+        let placed = [post(0, 10.0, 10.0, SupportReason::Corner)];
+        // Tips of radius 1 and 2: centres 4.5 mm apart at least.
+        assert!(taken(&placed, 14.4, 10.0, 2.0));
+        assert!(!taken(&placed, 14.6, 10.0, 2.0));
+        assert!(!taken(&[], 10.0, 10.0, 2.0));
+    }
+
+    #[test]
+    fn anchored_puts_corner_and_edge_supports_first() {
+        let mut model = square_plate();
+        let placed = [
+            post(1, 0.0, 0.0, SupportReason::Cluster),
+            post(2, 4.0, 0.0, SupportReason::Corner),
+            post(3, 8.0, 0.0, SupportReason::Cluster),
+            post(4, 12.0, 0.0, SupportReason::Edge),
+        ];
+        let order: Vec<usize> = anchored(&mut model, &placed)
+            .iter()
+            .map(|p| p.node)
+            .collect();
+        assert_eq!(order, [2, 4, 1, 3]);
+    }
+
+    #[test]
+    fn settled_supports_only_push_and_carry_the_load() {
+        let mut model = square_plate();
+        // Four posts near the corners and one far off the load's side: 10 N pushes the
+        // board towards the top face, so posts on the bottom face would pull.
+        let corners = [(2.0, 2.0), (38.0, 2.0), (38.0, 38.0), (2.0, 38.0)];
+        let mut all: Vec<Placed> = corners
+            .iter()
+            .map(|&(x, y)| {
+                let (_, _, k) = model.nearest_node(x, y).unwrap();
+                Placed {
+                    face: Side::Top,
+                    kind: SupportKind::PushFinger,
+                    ..post(k, x, y, SupportReason::Corner)
+                }
+            })
+            .collect();
+        let (_, _, k) = model.nearest_node(20.0, 30.0).unwrap();
+        all.push(post(k, 20.0, 30.0, SupportReason::Cluster));
+        let all = anchored(&mut model, &all);
+        let (fact, _) = model.solve().unwrap();
+        let sup = Supported::settled(&model, &fact, all);
+        let touching = sup.touching();
+        assert_eq!(touching.len(), 4, "the post under the pushed board lets go");
+        let pressed: f64 = touching.iter().map(|(p, r)| compressive(p, *r)).sum();
+        assert!(touching.iter().all(|(p, r)| compressive(p, *r) > 0.0));
+        assert!((pressed - 10.0).abs() < 1e-6, "{pressed}");
+        assert_eq!(sup.suggested_count(), 0);
+    }
 
     #[test]
     fn finger_sizes_step_down_to_the_smallest() {

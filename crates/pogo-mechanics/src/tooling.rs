@@ -47,7 +47,7 @@ pub fn unusable_reason(
     fx: &Fixture,
     hole: &BoardHole,
     s: &MechanicsSettings,
-    outline: &[pogo_board::PolygonMm],
+    outline: &[pogo_geom::PolygonMm],
 ) -> Option<String> {
     if hole.plated {
         return Some("plated".into());
@@ -278,7 +278,7 @@ pub fn choose(fx: &Fixture, s: &MechanicsSettings) -> ToolingChoice {
 fn suggest(
     fx: &Fixture,
     s: &MechanicsSettings,
-    outline: &[pogo_board::PolygonMm],
+    outline: &[pogo_geom::PolygonMm],
     com: (f64, f64),
     usable: &[&BoardHole],
 ) -> Vec<ToolingSuggestion> {

@@ -10,6 +10,7 @@ use crate::wiring::id_key;
 use pogo_fixture::Fixture;
 use std::collections::BTreeMap;
 
+/// The columns of `bom.csv`.
 pub const HEADER: [&str; 8] = [
     "item",
     "category",
@@ -201,7 +202,7 @@ pub fn render(fixture: &Fixture) -> String {
     }
     // The probe board of each probed side (probe_board.rs): an alternative to drilling
     // the probe plate, the receptacles soldered in.
-    for side in [pogo_board::Side::Bottom, pogo_board::Side::Top] {
+    for side in [pogo_geom::Side::Bottom, pogo_geom::Side::Top] {
         let ids: Vec<String> = fixture
             .probes
             .iter()

@@ -14,8 +14,8 @@
 use crate::geometry::offset_ring;
 use crate::plate::{HoleKind, Plate};
 use crate::{OutputOptions, num};
-use pogo_board::PointMm;
 use pogo_fixture::Fixture;
+use pogo_geom::PointMm;
 use std::fmt::Write as _;
 
 /// The layers written, with their AutoCAD colour numbers.
@@ -40,9 +40,13 @@ pub fn hole_layer(kind: &HoleKind) -> &'static str {
 /// The plate's cutting paths after kerf compensation: outline, cut-outs, holes
 /// (centre, radius, kind, label), plus notes on what could not be compensated.
 pub struct CutPaths<'a> {
+    /// The plate outline's path (grown by half the kerf).
     pub outline: Vec<PointMm>,
+    /// The cut-outs' paths (shrunk by half the kerf).
     pub cutouts: Vec<Vec<PointMm>>,
+    /// Holes: centre x, y, radius (less half the kerf), kind and label.
     pub holes: Vec<(f64, f64, f64, &'a HoleKind, &'a str)>,
+    /// What could not be compensated.
     pub notes: Vec<String>,
 }
 
@@ -91,6 +95,21 @@ pub fn cut_paths(plate: &Plate, kerf_mm: f64) -> CutPaths<'_> {
 
 pub(crate) fn pair(s: &mut String, code: u16, value: &str) {
     let _ = writeln!(s, "{code:>3}\n{value}");
+}
+
+/// The LAYER table: each layer's name and colour number, continuous lines.
+pub(crate) fn layer_table(s: &mut String, layers: &[(&str, u8)]) {
+    pair(s, 0, "TABLE");
+    pair(s, 2, "LAYER");
+    pair(s, 70, &layers.len().to_string());
+    for (name, colour) in layers {
+        pair(s, 0, "LAYER");
+        pair(s, 2, name);
+        pair(s, 70, "0");
+        pair(s, 62, &colour.to_string());
+        pair(s, 6, "CONTINUOUS");
+    }
+    pair(s, 0, "ENDTAB");
 }
 
 pub(crate) fn xy(s: &mut String, x: f64, y_page: f64) {
@@ -187,17 +206,7 @@ pub fn render(fixture: &Fixture, plate: &Plate, opts: &OutputOptions) -> String 
     pair(&mut s, 73, "0");
     pair(&mut s, 40, "0.0");
     pair(&mut s, 0, "ENDTAB");
-    pair(&mut s, 0, "TABLE");
-    pair(&mut s, 2, "LAYER");
-    pair(&mut s, 70, &LAYERS.len().to_string());
-    for (name, colour) in LAYERS {
-        pair(&mut s, 0, "LAYER");
-        pair(&mut s, 2, name);
-        pair(&mut s, 70, "0");
-        pair(&mut s, 62, &colour.to_string());
-        pair(&mut s, 6, "CONTINUOUS");
-    }
-    pair(&mut s, 0, "ENDTAB");
+    layer_table(&mut s, &LAYERS);
     pair(&mut s, 0, "ENDSEC");
     pair(&mut s, 0, "SECTION");
     pair(&mut s, 2, "BLOCKS");

@@ -1,10 +1,9 @@
-//! Plane-geometry helpers of the writers (page frame, mm): ring cleaning and
-//! offsetting, circles and rounded rectangles as rings, ring contact. The general
-//! helpers (area, point in ring, distances) are [`pogo_board::geometry`]'s.
+//! Plane-geometry helpers of the writers (page frame, mm): ring offsetting, circles
+//! and rounded rectangles as the plates draw them, ring contact. The general helpers
+//! (area, point in ring, distances, ring cleaning, the shapes) are [`pogo_geom`]'s.
 
-use pogo_board::PointMm;
-pub use pogo_board::geometry::signed_area;
-use pogo_board::geometry::{self, arc_chords, bbox_of, rect_ring, segment_distance};
+pub use pogo_geom::signed_area;
+use pogo_geom::{PointMm, arc_chords, bbox_of, clean_ring, rounded_rect_ring, segment_distance};
 use std::f64::consts::TAU;
 
 /// Number of polygon sides for a circle of `radius` so that no chord is farther than
@@ -19,11 +18,13 @@ pub fn circle_segments(radius: f64, tolerance: f64) -> usize {
 /// A circle as a ring of `segments` points on the circle, counter-clockwise in a y-up
 /// frame, starting at angle 0.
 pub fn circle_ring(cx: f64, cy: f64, radius: f64, segments: usize) -> Vec<PointMm> {
-    geometry::circle_ring(PointMm::new(cx, cy), radius, segments)
+    pogo_geom::circle_ring(PointMm::new(cx, cy), radius, segments)
 }
 
-/// Axis-aligned rectangle with rounded corners as a ring (counter-clockwise, y up);
-/// each corner arc has `per_corner` chords. `radius` 0 gives the plain rectangle.
+/// Axis-aligned rectangle with rounded corners as a ring (counter-clockwise, y up),
+/// [`pogo_geom::rounded_rect_ring`] started at (left, top + radius): the plate
+/// outlines have always started there. Each corner arc has `per_corner` chords;
+/// `radius` 0 gives the plain rectangle from (left, top).
 pub fn rounded_rect(
     left: f64,
     top: f64,
@@ -32,73 +33,11 @@ pub fn rounded_rect(
     radius: f64,
     per_corner: usize,
 ) -> Vec<PointMm> {
-    let r = radius
-        .min((right - left) / 2.0)
-        .min((bottom - top) / 2.0)
-        .max(0.0);
-    if r == 0.0 {
-        return rect_ring(left, top, right, bottom);
-    }
-    // Corner centres and start angles, going counter-clockwise in the y-up frame:
-    // (min x, min y) -> (max x, min y) -> (max x, max y) -> (min x, max y).
-    let corners = [
-        (left + r, top + r, 180.0_f64),
-        (right - r, top + r, 270.0),
-        (right - r, bottom - r, 0.0),
-        (left + r, bottom - r, 90.0),
-    ];
-    let mut ring = Vec::with_capacity(4 * (per_corner + 1));
-    for (cx, cy, start) in corners {
-        for i in 0..=per_corner {
-            let a = (start + 90.0 * i as f64 / per_corner as f64).to_radians();
-            ring.push(PointMm::new(cx + r * a.cos(), cy + r * a.sin()));
-        }
-    }
+    let mut ring = rounded_rect_ring(left, top, right, bottom, radius, per_corner);
+    // The third corner, (min x, min y) from 180 degrees, starts half way round.
+    let half = ring.len() / 2;
+    ring.rotate_left(half);
     ring
-}
-
-/// Removes repeated points and points on a straight line between their neighbours
-/// (the cross product below `1e-9` mm²), until none is left; returns the cleaned ring.
-pub fn clean_ring(ring: &[PointMm]) -> Vec<PointMm> {
-    let mut pts: Vec<PointMm> = ring.to_vec();
-    if pts.len() > 1 && same(pts[0], pts[pts.len() - 1]) {
-        pts.pop();
-    }
-    loop {
-        let n = pts.len();
-        if n < 3 {
-            return pts;
-        }
-        let mut keep = Vec::with_capacity(n);
-        let mut removed = false;
-        for i in 0..n {
-            let prev = if keep.is_empty() {
-                pts[(i + n - 1) % n]
-            } else {
-                *keep.last().unwrap()
-            };
-            let p = pts[i];
-            let next = pts[(i + 1) % n];
-            if !removed && (same(prev, p) || cross(prev, p, next).abs() <= 1e-9) {
-                removed = true;
-                continue;
-            }
-            keep.push(p);
-        }
-        pts = keep;
-        if !removed {
-            return pts;
-        }
-    }
-}
-
-fn same(a: PointMm, b: PointMm) -> bool {
-    (a.x - b.x).abs() <= 1e-7 && (a.y - b.y).abs() <= 1e-7
-}
-
-/// Cross product of (b - a) and (c - b).
-fn cross(a: PointMm, b: PointMm, c: PointMm) -> f64 {
-    (b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x)
 }
 
 /// Whether two rings' edges cross or touch (closer than `gap`), by brute force over
@@ -258,17 +197,38 @@ mod tests {
     }
 
     #[test]
-    fn clean_ring_drops_collinear_and_repeated_points() {
-        let r = vec![
-            PointMm::new(0.0, 0.0),
-            PointMm::new(5.0, 0.0),
-            PointMm::new(10.0, 0.0),
-            PointMm::new(10.0, 10.0),
-            PointMm::new(10.0, 10.0),
-            PointMm::new(0.0, 10.0),
-            PointMm::new(0.0, 0.0),
-        ];
-        assert_eq!(clean_ring(&r).len(), 4);
+    fn rounded_rect_starts_at_the_left_of_the_top_left_corner() {
+        let r = rounded_rect(0.0, 0.0, 20.0, 10.0, 2.0, 4);
+        assert_eq!(r.len(), 20);
+        assert!(
+            r[0].distance_mm(PointMm::new(0.0, 2.0)) < 1e-12,
+            "{:?}",
+            r[0]
+        );
+        assert!(
+            r[4].distance_mm(PointMm::new(2.0, 0.0)) < 1e-12,
+            "{:?}",
+            r[4]
+        );
+        assert!(
+            r[5].distance_mm(PointMm::new(18.0, 0.0)) < 1e-12,
+            "{:?}",
+            r[5]
+        );
+        // Counter-clockwise in a y-up frame.
+        assert!(signed_area(&r) > 0.0);
+        assert_eq!(
+            rounded_rect(0.0, 0.0, 20.0, 10.0, 0.0, 4),
+            pogo_geom::rect_ring(0.0, 0.0, 20.0, 10.0)
+        );
+        // An oval (ends of radius 5) still starts at (left, top + r).
+        let oval = rounded_rect(0.0, 0.0, 20.0, 10.0, 5.0, 4);
+        assert_eq!(oval.len(), 18);
+        assert!(
+            oval[0].distance_mm(PointMm::new(0.0, 5.0)) < 1e-12,
+            "{:?}",
+            oval[0]
+        );
     }
 
     #[test]

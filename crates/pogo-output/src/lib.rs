@@ -13,11 +13,12 @@
 //!
 //! [`write_all`] renders every file in memory first, so a bad fixture fails before
 //! anything is written, then writes each file atomically (temporary file, then rename).
+#![warn(missing_docs)]
 
 pub mod bom;
 pub mod dxf;
 pub mod excellon;
-pub mod geometry;
+mod geometry;
 pub mod nest;
 pub mod plate;
 pub mod probe_board;
@@ -32,25 +33,42 @@ use std::path::{Path, PathBuf};
 
 pub use plate::{HoleKind, Plate, PlateHole, plates};
 
+/// Why the outputs could not be made.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum OutputError {
     /// The fixture cannot be turned into a buildable plate (missing data, holes that
     /// overlap, holes outside the plate).
     #[error("{side} probe plate: {message}")]
-    Plate { side: String, message: String },
+    Plate {
+        /// The plate's side.
+        side: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// An output option out of its range.
     #[error("option {name}: {message}")]
-    Option { name: &'static str, message: String },
+    Option {
+        /// The option.
+        name: &'static str,
+        /// What is wrong with its value.
+        message: String,
+    },
+    /// A file could not be written.
     #[error(transparent)]
     Write(#[from] pogo_fixture::FixtureError),
+    /// The output directory could not be made.
     #[error("cannot create output directory {path}")]
     CreateDir {
+        /// The directory.
         path: String,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
 }
 
+/// A result of the writers.
 pub type Result<T, E = OutputError> = std::result::Result<T, E>;
 
 /// How the fabrication files are drawn. Figures the fixture itself fixes (probe
@@ -140,7 +158,9 @@ impl OutputOptions {
 /// One rendered output file: its name inside the output directory and its bytes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutputFile {
+    /// File name inside the output directory.
     pub name: String,
+    /// Its content.
     pub bytes: Vec<u8>,
 }
 

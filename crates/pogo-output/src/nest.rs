@@ -9,14 +9,15 @@
 //! (DXF with y flipped), STL in the drill frame (X = page x, Y = -page y), Z from the
 //! plate's bottom face (on the probe plate) to its top face (where the board drops in).
 
-use crate::dxf::{pair, polyline, xy};
-use crate::geometry::{clean_ring, signed_area};
+use crate::dxf::{layer_table, pair, polyline, xy};
+use crate::geometry::signed_area;
 use crate::stl::{Mesh, check_closed, to_binary_stl, triangulate};
-use crate::svg::{esc, ring_path};
+use crate::svg::{esc, ring_path, svg_open};
 use crate::{OutputError, Result, num};
-use pogo_board::geometry::point_in_ring;
-use pogo_board::{PointMm, PolygonMm};
 use pogo_fixture::{Fixture, Nest};
+use pogo_geom::clean_ring;
+use pogo_geom::point_in_ring;
+use pogo_geom::{PointMm, PolygonMm};
 use std::fmt::Write as _;
 
 /// The fixture's nest, when it has one.
@@ -60,24 +61,16 @@ pub fn render_dxf(fixture: &Fixture, nest: &Nest) -> String {
     pair(&mut s, 0, "ENDSEC");
     pair(&mut s, 0, "SECTION");
     pair(&mut s, 2, "TABLES");
-    pair(&mut s, 0, "TABLE");
-    pair(&mut s, 2, "LAYER");
-    let layers = [
-        ("NEST_OUTLINE", 7),
-        ("NEST_POCKET", 5),
-        ("NEST_OPENING", 1),
-        ("NEST_PROBE_HOLES", 3),
-        ("BOARD", 8),
-    ];
-    pair(&mut s, 70, &layers.len().to_string());
-    for (name, colour) in layers {
-        pair(&mut s, 0, "LAYER");
-        pair(&mut s, 2, name);
-        pair(&mut s, 70, "0");
-        pair(&mut s, 62, &colour.to_string());
-        pair(&mut s, 6, "CONTINUOUS");
-    }
-    pair(&mut s, 0, "ENDTAB");
+    layer_table(
+        &mut s,
+        &[
+            ("NEST_OUTLINE", 7),
+            ("NEST_POCKET", 5),
+            ("NEST_OPENING", 1),
+            ("NEST_PROBE_HOLES", 3),
+            ("BOARD", 8),
+        ],
+    );
     pair(&mut s, 0, "ENDSEC");
     pair(&mut s, 0, "SECTION");
     pair(&mut s, 2, "ENTITIES");
@@ -117,20 +110,10 @@ fn path_of(polys: &[PolygonMm]) -> String {
 /// SVG drawing of the nest in page millimetres: groups `cut` (plate outline and the
 /// through opening), `pocket` (milled to depth), `probe-holes`, `board` (reference).
 pub fn render_svg(fixture: &Fixture, nest: &Nest) -> String {
-    let b = pogo_board::geometry::bbox_of(nest.plate_outline.iter().copied());
+    let b = pogo_geom::bbox_of(nest.plate_outline.iter().copied());
     let (w, h) = (b[2] - b[0] + 4.0, b[3] - b[1] + 4.0);
     let mut s = String::new();
-    let _ = writeln!(s, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
-    let _ = writeln!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{}mm" height="{}mm" viewBox="{} {} {} {}">"#,
-        num(w, 3),
-        num(h, 3),
-        num(b[0] - 2.0, 3),
-        num(b[1] - 2.0, 3),
-        num(w, 3),
-        num(h, 3)
-    );
+    svg_open(&mut s, b[0] - 2.0, b[1] - 2.0, w, h);
     let _ = writeln!(
         s,
         "<title>{}</title>",

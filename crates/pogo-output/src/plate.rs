@@ -11,17 +11,21 @@
 //! Coordinates stay in KiCad's page frame (mm, x right, y down); each writer maps
 //! them to its own frame.
 
-use crate::geometry::{clean_ring, rings_touch, rounded_rect};
+use crate::geometry::{rings_touch, rounded_rect};
 use crate::{OutputError, OutputOptions, Result};
-use pogo_board::geometry::{bbox_of, point_in_ring, rect_ring, ring_distance, signed_area};
-use pogo_board::{PointMm, Side};
 use pogo_fixture::Fixture;
+use pogo_geom::clean_ring;
+use pogo_geom::{PointMm, Side};
+use pogo_geom::{bbox_of, point_in_ring, rect_ring, ring_distance, signed_area};
 
 /// What a plate hole is for.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum HoleKind {
     /// A receptacle press-fit hole; the receptacle id.
-    Probe { receptacle: String },
+    Probe {
+        /// The receptacle's catalog id.
+        receptacle: String,
+    },
     /// A guide (tooling) pin.
     Tooling,
     /// A plate mounting hole.
@@ -29,6 +33,7 @@ pub enum HoleKind {
 }
 
 impl HoleKind {
+    /// `probe`, `tooling` or `mounting`.
     pub fn name(&self) -> &'static str {
         match self {
             HoleKind::Probe { .. } => "probe",
@@ -38,12 +43,16 @@ impl HoleKind {
     }
 }
 
+/// A hole drilled through a plate.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlateHole {
-    /// Centre, page coordinates (mm, y down).
+    /// Centre x, page coordinates (mm).
     pub x: f64,
+    /// Centre y, page coordinates (mm, y down).
     pub y: f64,
+    /// Drill diameter.
     pub diameter_mm: f64,
+    /// What it is for.
     pub kind: HoleKind,
     /// Probe id (`P12`), tooling pin (`T1`) or mounting hole (`M1`).
     pub label: String,
@@ -74,11 +83,13 @@ pub struct Pocket {
 pub struct Plate {
     /// The board side its probes touch.
     pub side: Side,
+    /// Plate thickness.
     pub thickness_mm: f64,
     /// Plate outline (closed ring, page coordinates).
     pub outline: Vec<PointMm>,
     /// [left, top, right, bottom] of the plate outline.
     pub bbox: [f64; 4],
+    /// Cut-outs through the plate (board cut-outs, reliefs for tall parts).
     pub cutouts: Vec<Cutout>,
     /// Blind relief pockets for tall parts on the probed side.
     pub pockets: Vec<Pocket>,

@@ -20,8 +20,8 @@
 
 use crate::plate::{HoleKind, Plate};
 use crate::{OutputOptions, num};
-use pogo_board::Side;
 use pogo_fixture::Fixture;
+use pogo_geom::Side;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -56,10 +56,13 @@ pub struct PlacedPad {
     pub reference: String,
     /// Pad number within the footprint.
     pub number: String,
-    /// Page position on the probe board, mm.
+    /// Page position x on the probe board, mm.
     pub x: f64,
+    /// Page position y on the probe board, mm.
     pub y: f64,
+    /// Copper land diameter.
     pub diameter_mm: f64,
+    /// Drill diameter.
     pub drill_mm: f64,
     /// Net name (empty: no net).
     pub net: String,

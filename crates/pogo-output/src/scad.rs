@@ -12,8 +12,8 @@
 
 use crate::plate::{HoleKind, Plate, board_bbox};
 use crate::{OutputOptions, num};
-use pogo_board::{PointMm, Side};
 use pogo_fixture::Fixture;
+use pogo_geom::{PointMm, Side};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 

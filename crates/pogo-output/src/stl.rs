@@ -14,15 +14,18 @@
 //! must have exactly one twin running the other way (closed and consistently
 //! oriented), and the cap triangles must cover the polygon's area.
 
-use crate::geometry::{circle_ring, circle_segments, clean_ring, signed_area};
+use crate::geometry::{circle_ring, circle_segments, signed_area};
 use crate::plate::Plate;
 use crate::{OutputError, OutputOptions, Result};
-use pogo_board::PointMm;
+use pogo_geom::PointMm;
+use pogo_geom::clean_ring;
 
 /// A triangle mesh: vertices and triangles (indices, counter-clockwise seen from outside).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mesh {
+    /// Vertices (x, y, z), mm.
     pub vertices: Vec<[f64; 3]>,
+    /// Triangles as vertex indices.
     pub triangles: Vec<[u32; 3]>,
 }
 
@@ -435,7 +438,7 @@ pub fn to_binary_stl(mesh: &Mesh, header: &str) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::plate::{Cutout, HoleKind, PlateHole};
-    use pogo_board::Side;
+    use pogo_geom::Side;
 
     fn rect(l: f64, t: f64, r: f64, b: f64) -> Vec<PointMm> {
         vec![

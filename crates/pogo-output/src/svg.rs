@@ -9,8 +9,8 @@
 use crate::dxf::cut_paths;
 use crate::plate::{HoleKind, Plate};
 use crate::{OutputOptions, num};
-use pogo_board::PointMm;
 use pogo_fixture::Fixture;
+use pogo_geom::PointMm;
 use std::fmt::Write as _;
 
 pub(crate) use pogo_text::html_escape as esc;
@@ -28,6 +28,22 @@ pub(crate) fn ring_path(d: &mut String, ring: &[PointMm]) {
     d.push_str("Z ");
 }
 
+/// The XML declaration and the `<svg>` start tag of a drawing in millimetres whose
+/// view box starts at (`x`, `y`) and is `w` x `h`.
+pub(crate) fn svg_open(s: &mut String, x: f64, y: f64, w: f64, h: f64) {
+    let _ = writeln!(s, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{}mm" height="{}mm" viewBox="{} {} {} {}">"#,
+        num(w, 3),
+        num(h, 3),
+        num(x, 3),
+        num(y, 3),
+        num(w, 3),
+        num(h, 3)
+    );
+}
+
 /// Renders the SVG drawing of one plate.
 pub fn render(fixture: &Fixture, plate: &Plate, opts: &OutputOptions) -> String {
     let paths = cut_paths(plate, opts.kerf_mm);
@@ -35,17 +51,7 @@ pub fn render(fixture: &Fixture, plate: &Plate, opts: &OutputOptions) -> String 
     let [l, t, r, b] = plate.bbox;
     let (w, h) = (r - l + 2.0 * pad, b - t + 2.0 * pad);
     let mut s = String::new();
-    let _ = writeln!(s, r#"<?xml version="1.0" encoding="UTF-8"?>"#);
-    let _ = writeln!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{}mm" height="{}mm" viewBox="{} {} {} {}">"#,
-        num(w, 3),
-        num(h, 3),
-        num(l - pad, 3),
-        num(t - pad, 3),
-        num(w, 3),
-        num(h, 3)
-    );
+    svg_open(&mut s, l - pad, t - pad, w, h);
     let _ = writeln!(
         s,
         "<title>{}</title>",

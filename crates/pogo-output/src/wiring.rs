@@ -8,6 +8,7 @@
 use pogo_fixture::Fixture;
 use std::collections::BTreeMap;
 
+/// The columns of `wiring.csv`.
 pub const HEADER: [&str; 11] = [
     "probe",
     "net",

@@ -142,7 +142,7 @@ fn kerf_shrinks_the_cut_out_and_grows_the_outline() {
     let plates = pogo_output::plates(&fixture, &OutputOptions::default()).unwrap();
     let nominal = pogo_output::dxf::cut_paths(&plates[0], 0.0);
     let kerfed = pogo_output::dxf::cut_paths(&plates[0], 0.3);
-    let area = |r: &[pogo_board::PointMm]| pogo_output::geometry::signed_area(r).abs();
+    let area = |r: &[pogo_board::PointMm]| pogo_geom::signed_area(r).abs();
     // The 10 x 10 cut-out shrinks by 0.15 on each side: 9.7 x 9.7.
     assert!(
         (area(&kerfed.cutouts[0]) - 9.7 * 9.7).abs() < 1e-9,

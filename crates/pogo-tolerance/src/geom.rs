@@ -7,80 +7,15 @@
 //! to trim), and its oriented boundary pieces (segments and circular arcs, region on
 //! the left) for the boundary integral.
 
-use pogo_board::PolygonMm;
-use pogo_board::geometry::{
-    PlanePoint, arc_chords, arc_points, bbox_of, circle_ring, point_in_ring, ring_distance,
-    segment_distance, signed_area,
-};
 use pogo_fixture::Target;
+use pogo_geom::{
+    PointMm, PolygonMm, arc_chords, bbox_of, circle_ring, clean_ring, point_in_ring, ring_distance,
+    rounded_rect_ring, segment_distance, signed_area,
+};
+use std::f64::consts::FRAC_PI_2;
 
-/// A point or vector, mm (page frame, as `fixture.json`).
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Pt {
-    /// x, mm.
-    pub x: f64,
-    /// y, mm.
-    pub y: f64,
-}
-
-impl Pt {
-    /// The point (x, y).
-    pub const fn new(x: f64, y: f64) -> Self {
-        Pt { x, y }
-    }
-    /// Dot product.
-    #[inline]
-    pub fn dot(self, o: Pt) -> f64 {
-        self.x * o.x + self.y * o.y
-    }
-    /// Cross product (z of the 3-D one): positive when `o` turns left of `self`.
-    #[inline]
-    pub fn cross(self, o: Pt) -> f64 {
-        self.x * o.y - self.y * o.x
-    }
-    /// Length. A plain root of the sum of squares: lengths here are mm (no overflow
-    /// or underflow to guard against), and libm's `hypot` cost a third of the yield's
-    /// time.
-    #[inline]
-    pub fn norm(self) -> f64 {
-        (self.x * self.x + self.y * self.y).sqrt()
-    }
-    /// Left normal (rotated +90 degrees in the numeric frame).
-    #[inline]
-    pub fn left(self) -> Pt {
-        Pt::new(-self.y, self.x)
-    }
-}
-
-impl PlanePoint for Pt {
-    #[inline]
-    fn xy(self) -> (f64, f64) {
-        (self.x, self.y)
-    }
-    #[inline]
-    fn from_xy(x: f64, y: f64) -> Self {
-        Pt::new(x, y)
-    }
-}
-
-impl std::ops::Add for Pt {
-    type Output = Pt;
-    fn add(self, o: Pt) -> Pt {
-        Pt::new(self.x + o.x, self.y + o.y)
-    }
-}
-impl std::ops::Sub for Pt {
-    type Output = Pt;
-    fn sub(self, o: Pt) -> Pt {
-        Pt::new(self.x - o.x, self.y - o.y)
-    }
-}
-impl std::ops::Mul<f64> for Pt {
-    type Output = Pt;
-    fn mul(self, k: f64) -> Pt {
-        Pt::new(self.x * k, self.y * k)
-    }
-}
+/// A point or vector, mm: the plane point type of every pogo crate.
+pub type Pt = PointMm;
 
 /// An oriented boundary piece; the region lies on its left (numeric x-y frame).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -492,7 +427,7 @@ impl Region {
     pub fn erode(polys: &[PolygonMm], radius: f64) -> Region {
         let mut copper = Vec::new();
         for poly in polys {
-            let mut outer = clean_ring(poly.outer.iter().map(|p| Pt::new(p.x, p.y)).collect());
+            let mut outer = clean_ring(&poly.outer);
             if outer.len() < 3 {
                 continue;
             }
@@ -501,7 +436,7 @@ impl Region {
             }
             let mut holes = Vec::new();
             for h in &poly.holes {
-                let mut ring = clean_ring(h.iter().map(|p| Pt::new(p.x, p.y)).collect());
+                let mut ring = clean_ring(h);
                 if ring.len() < 3 {
                     continue;
                 }
@@ -529,39 +464,6 @@ impl Region {
 fn self_point(c: Pt, r: f64, ang: f64) -> Pt {
     let (s, co) = ang.sin_cos();
     Pt::new(c.x + r * co, c.y + r * s)
-}
-
-/// Drops repeated and collinear points.
-fn clean_ring(mut ring: Vec<Pt>) -> Vec<Pt> {
-    if ring.len() > 1 && (ring[0] - ring[ring.len() - 1]).norm() < 1e-9 {
-        ring.pop();
-    }
-    loop {
-        let n = ring.len();
-        if n < 3 {
-            return ring;
-        }
-        let mut keep = Vec::with_capacity(n);
-        for i in 0..n {
-            let prev = ring[(i + n - 1) % n];
-            let cur = ring[i];
-            let next = ring[(i + 1) % n];
-            let a = cur - prev;
-            let b = next - cur;
-            if a.norm() < 1e-9 {
-                continue;
-            }
-            let scale = a.norm() * b.norm();
-            if a.cross(b).abs() <= 1e-12 * scale.max(1e-300) && a.dot(b) > 0.0 {
-                continue;
-            }
-            keep.push(cur);
-        }
-        if keep.len() == n {
-            return keep;
-        }
-        ring = keep;
-    }
 }
 
 fn is_convex(ring: &[Pt]) -> bool {
@@ -633,7 +535,7 @@ fn convex_erode(ring: &[Pt], r: f64) -> Region {
                 out.push(p + (q - p) * t);
             }
         }
-        poly = clean_ring(out);
+        poly = clean_ring(&out);
     }
     if poly.len() < 3 || signed_area(&poly) <= 1e-18 {
         return Region::empty();
@@ -928,42 +830,25 @@ const SHAPE_CHORD_MM: f64 = 1e-6;
 pub fn shape_polygon(t: &Target) -> PolygonMm {
     let hw = t.w / 2.0;
     let hh = t.h / 2.0;
-    let mut local: Vec<Pt> = Vec::new();
-    let arc = |out: &mut Vec<Pt>, c: Pt, r: f64, a0: f64| {
-        if r <= 0.0 {
-            out.push(c);
-            return;
-        }
-        let n = arc_chords(r, std::f64::consts::FRAC_PI_2, SHAPE_CHORD_MM, 2000);
-        out.extend(arc_points(c, r, a0, std::f64::consts::FRAC_PI_2, n));
+    let rounded = |r: f64| {
+        let n = arc_chords(r.min(hw).min(hh), FRAC_PI_2, SHAPE_CHORD_MM, 2000);
+        rounded_rect_ring(-hw, -hh, hw, hh, r, n)
     };
-    let rounded = |out: &mut Vec<Pt>, r: f64| {
-        let r = r.min(hw).min(hh).max(0.0);
-        arc(out, Pt::new(hw - r, hh - r), r, 0.0);
-        arc(
-            out,
-            Pt::new(-hw + r, hh - r),
-            r,
-            std::f64::consts::FRAC_PI_2,
-        );
-        arc(out, Pt::new(-hw + r, -hh + r), r, std::f64::consts::PI);
-        arc(out, Pt::new(hw - r, -hh + r), r, 1.5 * std::f64::consts::PI);
-    };
-    match t.shape.as_str() {
+    let local: Vec<Pt> = match t.shape.as_str() {
         "circle" => {
             let r = hw.max(hh);
-            let n = 4 * arc_chords(r, std::f64::consts::FRAC_PI_2, SHAPE_CHORD_MM, 2000);
-            local = circle_ring(Pt::default(), r, n);
+            let n = 4 * arc_chords(r, FRAC_PI_2, SHAPE_CHORD_MM, 2000);
+            circle_ring(Pt::default(), r, n)
         }
-        "oval" => rounded(&mut local, hw.min(hh)),
-        "roundrect" => rounded(&mut local, t.corner_radius_mm),
-        _ => rounded(&mut local, 0.0),
-    }
-    let outer = clean_ring(local)
+        "oval" => rounded(hw.min(hh)),
+        "roundrect" => rounded(t.corner_radius_mm),
+        _ => rounded(0.0),
+    };
+    let outer = clean_ring(&local)
         .into_iter()
         .map(|p| {
-            let q = pogo_board::PointMm::new(p.x, p.y).rotated_deg(t.rotation);
-            pogo_board::PointMm::new(t.x + q.x, t.y + q.y)
+            let q = p.rotated_deg(t.rotation);
+            Pt::new(t.x + q.x, t.y + q.y)
         })
         .collect();
     PolygonMm {
@@ -975,7 +860,7 @@ pub fn shape_polygon(t: &Target) -> PolygonMm {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pogo_board::PointMm;
+    use pogo_geom::PointMm;
 
     fn square(h: f64) -> PolygonMm {
         PolygonMm {

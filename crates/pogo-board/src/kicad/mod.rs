@@ -252,6 +252,24 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The text of the next item of the list opened at `open` when it is an atom (`""`
+    /// when the list ends or a list comes first), the rest of the list skipped.
+    fn optional_text(&mut self, open: usize) -> Result<String> {
+        match self.item(open)? {
+            Item::Atom(t) => {
+                let s = self.lx.text(t)?.into_owned();
+                self.finish(open)?;
+                Ok(s)
+            }
+            Item::End => Ok(String::new()),
+            Item::List(_, l) => {
+                self.skip(l)?;
+                self.finish(open)?;
+                Ok(String::new())
+            }
+        }
+    }
+
     /// A single value list such as `(layer F.Cu)` or `(net 3 "x")`: every atom's text.
     fn atoms(&mut self, open: usize) -> Result<Vec<Cow<'a, str>>> {
         let mut out = Vec::new();
@@ -387,19 +405,7 @@ impl<'a> Reader<'a> {
                     })
                     .flatten()
                     .ok_or_else(|| self.err(t, "a net number"))?;
-                let name = match self.item(o)? {
-                    Item::Atom(n) => {
-                        let s = self.lx.text(n)?.into_owned();
-                        self.finish(o)?;
-                        s
-                    }
-                    Item::End => String::new(),
-                    Item::List(_, l) => {
-                        self.skip(l)?;
-                        self.finish(o)?;
-                        String::new()
-                    }
-                };
+                let name = self.optional_text(o)?;
                 let name = self.net_name_as_kicad(name);
                 let id = self.net_named(&name);
                 self.net_by_num.insert(num, id);
@@ -918,19 +924,7 @@ impl<'a> Reader<'a> {
                     b"at" => (pos, angle) = self.at_list(l)?,
                     b"property" => {
                         let k = self.text("a property name")?.into_owned();
-                        let v = match self.item(l)? {
-                            Item::Atom(t) => {
-                                let s = self.lx.text(t)?.into_owned();
-                                self.finish(l)?;
-                                s
-                            }
-                            Item::End => String::new(),
-                            Item::List(_, x) => {
-                                self.skip(x)?;
-                                self.finish(l)?;
-                                String::new()
-                            }
-                        };
+                        let v = self.optional_text(l)?;
                         properties.insert(k, v);
                     }
                     b"fp_text" => {

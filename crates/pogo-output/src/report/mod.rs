@@ -16,8 +16,8 @@
 mod registration;
 mod views;
 
-use pogo_board::Side;
 use pogo_fixture::{Fixture, Probe};
+use pogo_geom::Side;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

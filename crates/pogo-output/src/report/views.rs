@@ -1,8 +1,8 @@
 //! Inline SVG drawings of the report: board views per side and the stack-up section.
 
 use super::{class_colour, classes, esc, fmt};
-use pogo_board::{PointMm, Side};
 use pogo_fixture::{Fixture, Probe};
+use pogo_geom::{PointMm, Side};
 use serde_json::{Map, Value};
 use std::fmt::Write as _;
 

@@ -1,43 +1,6 @@
-//! Plane geometry shared by every pogo crate: rings (closed polygons, the closing point
-//! not repeated), polygons with holes, distances and arc flattening. Millimetres, any
-//! frame (the helpers never assume y up or y down unless a doc says so).
-//!
-//! One implementation of each helper, written once with a fixed floating-point
-//! operation order: callers (probe placement, tolerance integration, plate writers)
-//! get the same bits whichever crate asks. The helpers are generic over
-//! [`PlanePoint`], so a crate with its own point type (the tolerance model's) uses
-//! them without converting.
-//!
-//! ```
-//! use pogo_board::PointMm;
-//! use pogo_board::geometry::{point_in_ring, rect_ring, ring_distance, signed_area};
-//! let square: Vec<PointMm> = rect_ring(0.0, 0.0, 10.0, 10.0);
-//! assert_eq!(signed_area(&square), 100.0);
-//! let p = PointMm::new(2.0, 5.0);
-//! assert!(point_in_ring(p, &square));
-//! assert_eq!(ring_distance(p, &square), 2.0);
-//! ```
+//! Rings and polygons: area, membership, distances, bounding boxes and cleaning.
 
-use crate::model::{PointMm, PolygonMm};
-
-/// A 2-D point the helpers can read and make.
-pub trait PlanePoint: Copy {
-    /// The coordinates (x, y).
-    fn xy(self) -> (f64, f64);
-    /// The point at (x, y).
-    fn from_xy(x: f64, y: f64) -> Self;
-}
-
-impl PlanePoint for PointMm {
-    #[inline]
-    fn xy(self) -> (f64, f64) {
-        (self.x, self.y)
-    }
-    #[inline]
-    fn from_xy(x: f64, y: f64) -> Self {
-        PointMm::new(x, y)
-    }
-}
+use crate::point::{PlanePoint, PointMm, PolygonMm};
 
 /// Signed area of a ring (shoelace), mm². Positive when the ring runs
 /// counter-clockwise in a y-up frame (clockwise as drawn on the page, y down);
@@ -134,58 +97,72 @@ pub fn bbox_of<P: PlanePoint>(points: impl IntoIterator<Item = P>) -> [f64; 4] {
     b
 }
 
-/// The axis-aligned rectangle as a ring: (left, top), (right, top), (right, bottom),
-/// (left, bottom).
-pub fn rect_ring<P: PlanePoint>(left: f64, top: f64, right: f64, bottom: f64) -> Vec<P> {
-    vec![
-        P::from_xy(left, top),
-        P::from_xy(right, top),
-        P::from_xy(right, bottom),
-        P::from_xy(left, bottom),
-    ]
+/// Points closer than this to the point before them repeat it, mm (a millionth of
+/// KiCad's 1 nm resolution: only floating-point noise or a true repeat).
+const REPEAT_MM: f64 = 1e-9;
+/// A point nearer than this to the line through its neighbours lies on it, mm.
+const STRAIGHT_MM: f64 = 1e-9;
+
+/// The ring without its repeated points (within 1e-9 mm of the point before them:
+/// the first is kept; the closing point too) and without the points on the straight
+/// line through their neighbours (nearer than 1e-9 mm to it: points where the ring
+/// goes straight on, and spikes where it turns back on itself, which bound no area),
+/// removed until none is left. Fewer than three points come back as they are.
+///
+/// The test is a distance, so fine arcs (chords of a micrometre or less) keep all
+/// their points.
+pub fn clean_ring<P: PlanePoint>(ring: &[P]) -> Vec<P> {
+    let mut pts: Vec<P> = Vec::with_capacity(ring.len());
+    for &p in ring {
+        if pts.last().is_none_or(|&q| !repeats(q, p)) {
+            pts.push(p);
+        }
+    }
+    while pts.len() > 1 && repeats(pts[0], pts[pts.len() - 1]) {
+        pts.pop();
+    }
+    loop {
+        let n = pts.len();
+        if n < 3 {
+            return pts;
+        }
+        let mut keep: Vec<P> = Vec::with_capacity(n);
+        for i in 0..n {
+            let prev = keep.last().copied().unwrap_or(pts[n - 1]);
+            let next = match pts.get(i + 1) {
+                Some(&q) => q,
+                None => keep.first().copied().unwrap_or(pts[0]),
+            };
+            if !straight(prev, pts[i], next) {
+                keep.push(pts[i]);
+            }
+        }
+        if keep.len() == n {
+            return keep;
+        }
+        pts = keep;
+    }
 }
 
-/// Number of chords for an arc of `radius` sweeping `sweep_rad` (either sign) so that
-/// no chord lies farther than `tolerance` from the arc: at least 2, at most
-/// `max_chords`. A radius below the tolerance counts as the tolerance.
-pub fn arc_chords(radius: f64, sweep_rad: f64, tolerance: f64, max_chords: usize) -> usize {
-    // A chord spanning angle `step` strays r (1 - cos(step / 2)) from the arc.
-    let step = 2.0
-        * (1.0 - tolerance / radius.max(tolerance))
-            .clamp(-1.0, 1.0)
-            .acos();
-    ((sweep_rad.abs() / step.max(1e-3)).ceil() as usize).clamp(2, max_chords)
+/// Whether `b` repeats `a` (see [`clean_ring`]).
+#[inline]
+fn repeats<P: PlanePoint>(a: P, b: P) -> bool {
+    let ((ax, ay), (bx, by)) = (a.xy(), b.xy());
+    (bx - ax).hypot(by - ay) <= REPEAT_MM
 }
 
-/// The arc around `centre` of `radius` from angle `start_rad` through `sweep_rad`
-/// (math angles in the points' own frame), cut into `chords` equal chords: `chords + 1`
-/// points, both ends included.
-pub fn arc_points<P: PlanePoint>(
-    centre: P,
-    radius: f64,
-    start_rad: f64,
-    sweep_rad: f64,
-    chords: usize,
-) -> impl Iterator<Item = P> {
-    let (cx, cy) = centre.xy();
-    (0..=chords).map(move |i| {
-        let a = start_rad + sweep_rad * i as f64 / chords as f64;
-        P::from_xy(cx + radius * a.cos(), cy + radius * a.sin())
-    })
-}
-
-/// A circle as a ring of `segments` points, starting at angle 0 and running
-/// counter-clockwise in a y-up frame.
-pub fn circle_ring<P: PlanePoint>(centre: P, radius: f64, segments: usize) -> Vec<P> {
-    arc_points(centre, radius, 0.0, std::f64::consts::TAU, segments)
-        .take(segments)
-        .collect()
+/// Whether `p` lies on the straight line through `prev` and `next` (see [`clean_ring`]).
+#[inline]
+fn straight<P: PlanePoint>(prev: P, p: P, next: P) -> bool {
+    let ((ax, ay), (bx, by), (cx, cy)) = (prev.xy(), p.xy(), next.xy());
+    let cross = (bx - ax) * (cy - by) - (by - ay) * (cx - bx);
+    cross.abs() <= STRAIGHT_MM * (cx - ax).hypot(cy - ay)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::f64::consts::{FRAC_PI_2, PI, TAU};
+    use crate::rect_ring;
 
     fn p(x: f64, y: f64) -> PointMm {
         PointMm::new(x, y)
@@ -288,45 +265,49 @@ mod tests {
     }
 
     #[test]
-    fn arc_chords_meet_the_tolerance() {
-        for (r, sweep, tol) in [
-            (0.3, FRAC_PI_2, 0.002),
-            (5.0, TAU, 0.002),
-            (1.5, -PI, 0.001),
-            (0.25, FRAC_PI_2, 1e-6),
-        ] {
-            let n = arc_chords(r, sweep, tol, 100_000);
-            let sagitta = r * (1.0 - (sweep.abs() / n as f64 / 2.0).cos());
-            assert!(
-                sagitta <= tol * (1.0 + 1e-9),
-                "r {r}: {n} chords, {sagitta}"
-            );
-            // One chord fewer would not do (the count is the smallest).
-            let coarser = r * (1.0 - (sweep.abs() / (n - 1) as f64 / 2.0).cos());
-            assert!(n == 2 || coarser > tol, "r {r}: {n} chords not the fewest");
-        }
-        assert_eq!(arc_chords(0.001, FRAC_PI_2, 0.002, 128), 2, "at least two");
-        assert_eq!(arc_chords(100.0, TAU, 1e-9, 128), 128, "at most the cap");
+    fn clean_ring_drops_collinear_and_repeated_points() {
+        let r = vec![
+            p(0.0, 0.0),
+            p(5.0, 0.0),
+            p(10.0, 0.0),
+            p(10.0, 10.0),
+            p(10.0, 10.0 + 5e-10),
+            p(0.0, 10.0),
+            p(0.0, 0.0),
+        ];
+        assert_eq!(
+            clean_ring(&r),
+            vec![p(0.0, 0.0), p(10.0, 0.0), p(10.0, 10.0), p(0.0, 10.0)]
+        );
+        // Already clean: unchanged, same start.
+        assert_eq!(clean_ring(&l_shape()), l_shape());
+        assert_eq!(clean_ring(&[p(0.0, 0.0), p(1.0, 0.0)]).len(), 2);
     }
 
     #[test]
-    fn arc_points_and_circles_lie_on_the_circle() {
-        let c = p(3.0, -2.0);
-        let pts: Vec<PointMm> = arc_points(c, 2.0, FRAC_PI_2, -PI, 8).collect();
-        assert_eq!(pts.len(), 9);
-        assert!(pts.iter().all(|q| (q.distance_mm(c) - 2.0).abs() < 1e-12));
-        assert!(pts[0].distance_mm(p(3.0, 0.0)) < 1e-12, "{:?}", pts[0]);
-        assert!(pts[8].distance_mm(p(3.0, -4.0)) < 1e-12, "{:?}", pts[8]);
-        assert!(
-            pts[4].distance_mm(p(5.0, -2.0)) < 1e-12,
-            "clockwise through 0"
-        );
+    fn clean_ring_drops_spikes() {
+        // A square with an antenna out of its top edge and back.
+        let r = vec![
+            p(0.0, 0.0),
+            p(4.0, 0.0),
+            p(4.0, -3.0),
+            p(4.0, 0.0),
+            p(10.0, 0.0),
+            p(10.0, 10.0),
+            p(0.0, 10.0),
+        ];
+        let c = clean_ring(&r);
+        assert_eq!(c.len(), 4, "{c:?}");
+        assert_eq!(signed_area(&c), 100.0);
+    }
 
-        let ring: Vec<PointMm> = circle_ring(c, 2.0, 24);
-        assert_eq!(ring.len(), 24);
-        assert_eq!(ring[0], p(5.0, -2.0));
-        // A regular 24-gon: area n/2 r^2 sin(2 pi / n), counter-clockwise (y up).
-        let expected = 12.0 * 4.0 * (TAU / 24.0).sin();
-        assert!((signed_area(&ring) - expected).abs() < 1e-12);
+    #[test]
+    fn clean_ring_keeps_fine_arcs() {
+        // A quarter circle of 1 um radius in 64 chords (each about 25 nm): every
+        // point is a corner.
+        let arc: Vec<PointMm> = crate::arc_points(p(5.0, 5.0), 1e-3, 0.0, 1.5, 64).collect();
+        let mut ring = vec![p(5.0, 5.0)];
+        ring.extend(arc);
+        assert_eq!(clean_ring(&ring).len(), ring.len());
     }
 }
