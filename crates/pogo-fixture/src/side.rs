@@ -1,7 +1,7 @@
 //! Figures kept per board side, written as a JSON object keyed by side
 //! (`{"bottom": 40.0, "top": 12.0}`, a side without a figure left out).
 
-use pogo_board::Side;
+use pogo_geom::Side;
 use serde::{Deserialize, Serialize};
 
 /// One optional value per board side. In JSON an object with a `bottom` and a `top`

@@ -1,7 +1,7 @@
 //! What a probe lands on: the [`Target`] of a [`crate::Probe`], its kind, shape and
 //! why it was a candidate.
 
-use pogo_board::{PadShape, PolygonMm};
+use pogo_geom::PolygonMm;
 use serde::{Deserialize, Serialize};
 
 /// Whether a probe lands on a pad or on a via.
@@ -43,21 +43,6 @@ json_names!(TargetShape {
     ChamferedRect => "chamfered_rect",
     Custom => "custom",
 });
-
-impl TargetShape {
-    /// The shape of a board pad.
-    pub fn of_pad(shape: &PadShape) -> TargetShape {
-        match shape {
-            PadShape::Circle => TargetShape::Circle,
-            PadShape::Rect => TargetShape::Rect,
-            PadShape::Oval => TargetShape::Oval,
-            PadShape::Trapezoid { .. } => TargetShape::Trapezoid,
-            PadShape::RoundRect { .. } => TargetShape::Roundrect,
-            PadShape::ChamferedRect { .. } => TargetShape::ChamferedRect,
-            PadShape::Custom { .. } => TargetShape::Custom,
-        }
-    }
-}
 
 /// Why a pad or via was a candidate for a probe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -130,21 +115,4 @@ pub struct Target {
     /// one the tip is made for (cup/crown on a via, a tip for leads on a soldered
     /// through-hole pad, whose hole is filled by lead and solder).
     pub exposed: Vec<PolygonMm>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pad_shapes_keep_kicad_names() {
-        for shape in [
-            PadShape::Circle,
-            PadShape::Rect,
-            PadShape::Oval,
-            PadShape::RoundRect { ratio: 0.25 },
-        ] {
-            assert_eq!(TargetShape::of_pad(&shape).as_str(), shape.kicad_name());
-        }
-    }
 }

@@ -21,7 +21,7 @@ use crate::{
     BoardHole, BoardSummary, Coverage, DesignRules, Fixture, PartBody, PartOutline, Probe, SCHEMA,
     Target, TargetKind, TargetOrigin, TargetShape,
 };
-use pogo_board::{PointMm, PolygonMm, Side};
+use pogo_geom::{PointMm, PolygonMm, Side};
 use pogo_catalog::{Catalog, ProbePart, Receptacle};
 
 /// A rectangle `[left, top, right, bottom]` as a polygon without holes.

@@ -186,7 +186,7 @@ pub(crate) fn target_of(board: &Board, c: &Candidate, at: PointMm) -> Target {
             };
             (
                 pad.position,
-                TargetShape::of_pad(&pad.shape),
+                target_shape(&pad.shape),
                 pad.size_mm.w,
                 pad.size_mm.h,
                 pad.rotation_deg,
@@ -214,5 +214,35 @@ pub(crate) fn target_of(board: &Board, c: &Candidate, at: PointMm) -> Target {
         origin: c.origin,
         inscribed_radius_mm: nm(inscribed_radius(&c.exposed, at)),
         exposed: round_polygons(&c.exposed),
+    }
+}
+
+/// The fixture's name for the shape of a board pad.
+fn target_shape(shape: &PadShape) -> TargetShape {
+    match shape {
+        PadShape::Circle => TargetShape::Circle,
+        PadShape::Rect => TargetShape::Rect,
+        PadShape::Oval => TargetShape::Oval,
+        PadShape::Trapezoid { .. } => TargetShape::Trapezoid,
+        PadShape::RoundRect { .. } => TargetShape::Roundrect,
+        PadShape::ChamferedRect { .. } => TargetShape::ChamferedRect,
+        PadShape::Custom { .. } => TargetShape::Custom,
+    }
+}
+
+#[cfg(test)]
+mod shape_tests {
+    use super::*;
+
+    #[test]
+    fn pad_shapes_keep_kicad_names() {
+        for shape in [
+            PadShape::Circle,
+            PadShape::Rect,
+            PadShape::Oval,
+            PadShape::RoundRect { ratio: 0.25 },
+        ] {
+            assert_eq!(target_shape(&shape).as_str(), shape.kicad_name());
+        }
     }
 }
