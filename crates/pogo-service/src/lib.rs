@@ -18,6 +18,8 @@
 //!
 //! Libraries don't print: the CLI (`pogo serve`, `pogo station add`) prints.
 
+#![warn(missing_docs)]
+
 mod auth;
 pub mod dashboard;
 mod db;

@@ -20,7 +20,9 @@ use std::time::Duration;
 pub struct Service {
     /// Base URL (`http://host:8080`); `/api/v1/runs` is appended.
     pub url: String,
+    /// Bearer token of the station.
     pub token: String,
+    /// Longest wait for the service's answer.
     pub timeout: Duration,
 }
 
