@@ -6,8 +6,7 @@ mod support;
 
 use pogo_station::sim::{LineSim, ServiceStub, SimConfig, Simulator};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::path::Path;
 use std::time::Duration;
 use support::{pogo, station_fixture as fixture, stderr as err, stdout as out};
 

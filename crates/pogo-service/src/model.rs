@@ -183,6 +183,7 @@ pub struct DueItem {
     pub action: DueAction,
     /// Due now (true) or by `due_date` (false).
     pub overdue: bool,
+    /// The due date.
     pub due_date: Option<String>,
     /// Why, in words.
     pub reason: String,

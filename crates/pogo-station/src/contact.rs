@@ -68,8 +68,11 @@ pub enum Progress<'a> {
     Reference(&'a ReferenceReading),
     /// One probe was measured and judged (`index` from 0 of `total`).
     Probe {
+        /// Index from 0.
         index: usize,
+        /// How many in all.
         total: usize,
+        /// The reading.
         reading: &'a ProbeReading,
     },
 }

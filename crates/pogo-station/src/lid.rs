@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 /// The lid's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LidState {
+    /// The lid is open.
     Open,
+    /// The lid is closed.
     Closed,
 }
 

@@ -51,7 +51,12 @@ pub enum PostOutcome {
     /// 401: the token is refused.
     Unauthorized,
     /// Another 4xx: the run itself is refused.
-    Refused { status: u16, body: String },
+    Refused {
+        /// HTTP status.
+        status: u16,
+        /// Body of the answer.
+        body: String,
+    },
     /// No answer, or a 5xx: try again later.
     Unreachable(String),
 }

@@ -143,9 +143,13 @@ struct ProfileFile {
 /// What a profile is needed for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
+    /// Measuring resistance (a meter).
     Dmm,
+    /// Routing channels (a switch unit).
     Switch,
+    /// Reading forces (a force gauge).
     ForceGauge,
+    /// Reading the lid state (a lid switch reader).
     LidSwitch,
 }
 
