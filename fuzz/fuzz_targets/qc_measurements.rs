@@ -6,7 +6,8 @@
 use libfuzzer_sys::fuzz_target;
 use pogo_fixture::Fixture;
 use pogo_qc::QcError;
-use pogo_qc::measurements::{Limits, evaluate, read_measurements, to_text};
+use pogo_qc::measurements::{Limits, evaluate, read_measurements};
+use pogo_qc::render::evaluation_text;
 use std::sync::OnceLock;
 
 const FIXTURE: &str = include_str!("../../crates/pogo-qc/tests/data/fixture_small.json");
@@ -39,7 +40,7 @@ fuzz_target!(|data: &[u8]| {
                 evaluate(&ms, Some(fixture()), &Limits::default()),
             ] {
                 assert_eq!(e.summary.pins, e.pins.len());
-                let _ = to_text(&e);
+                let _ = evaluation_text(&e);
                 let _ = pogo_qc::report::evaluation_html("fuzz", &e);
             }
         }
@@ -57,7 +58,7 @@ fuzz_target!(|data: &[u8]| {
         Ok(limits) => {
             let ms = read_measurements("sample.csv", SAMPLE).unwrap();
             let e = evaluate(&ms, Some(fixture()), &limits);
-            let _ = to_text(&e);
+            let _ = evaluation_text(&e);
         }
         Err(QcError::Limits { line, column, .. }) => {
             assert!(line >= 1 && column >= 1);

@@ -4,6 +4,15 @@
 //! The built-in catalog is `catalog.toml` compiled in; users add parts with their own
 //! TOML file of the same form. Every figure says where it comes from (`source`) and
 //! whether it is a typical value (`typical = true`).
+//!
+//! ```
+//! let catalog = pogo_catalog::Catalog::builtin();
+//! let part = catalog.part("P75-SPEAR").unwrap();
+//! assert_eq!(part.class, "P75");
+//! assert!(catalog.receptacle(&part.receptacle).is_some());
+//! ```
+
+#![warn(missing_docs)]
 
 use serde::{Deserialize, Serialize};
 
@@ -26,14 +35,23 @@ pub struct ProbeClass {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TipStyle {
+    /// A single point: flat pads and vias.
     Spear,
+    /// Several points round a crown: leads and dirty surfaces.
     Crown,
+    /// A serrated face: through-hole leads, oxidised pads.
     Serrated,
+    /// A hollow cup over a lead or pin end.
     Cup,
+    /// A flat face.
     Flat,
+    /// A chisel edge.
     Chisel,
+    /// A concave face centring on a round target.
     Concave,
+    /// A rounded (radius) end.
     Radius,
+    /// A star of edges.
     Star,
 }
 
@@ -41,9 +59,13 @@ pub enum TipStyle {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TargetSuit {
+    /// A flat SMT pad or test point.
     FlatPad,
+    /// An untented via (the tip centres in the hole).
     ViaHole,
+    /// A through-hole lead or its solder joint.
     ThroughHoleLead,
+    /// A surface with flux or oxide the tip must pierce.
     DirtySurface,
 }
 
@@ -51,8 +73,11 @@ pub enum TargetSuit {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ProbeKind {
+    /// A plain contact probe.
     Contact,
+    /// A switch probe whose contact closes when pressed.
     SwitchNormallyOpen,
+    /// A switch probe whose contact opens when pressed.
     SwitchNormallyClosed,
 }
 
@@ -64,26 +89,32 @@ pub struct ProbePart {
     pub id: String,
     /// Maker, or `generic` where no public part is named.
     pub maker: String,
+    /// The maker's part number (the id again for a generic part).
     pub part_number: String,
     /// Class name (`P100` ...).
     pub class: String,
+    /// Contact or switch probe.
     pub kind: ProbeKind,
+    /// Tip style.
     pub tip: TipStyle,
     /// Diameter of the tip at its end, mm.
     pub tip_diameter_mm: f64,
     /// Radius of the circle the tip touches on a flat pad, mm (must lie inside the
     /// exposed copper for a good contact).
     pub tip_contact_radius_mm: f64,
+    /// Targets the tip is made for.
     pub suits: Vec<TargetSuit>,
     /// Barrel outer diameter, mm.
     pub barrel_diameter_mm: f64,
     /// Barrel inner diameter and plunger outer diameter, mm (their difference is the
     /// pointing clearance `c` of the IDI pointing formula).
     pub barrel_inner_diameter_mm: f64,
+    /// Plunger outer diameter, mm.
     pub plunger_diameter_mm: f64,
     /// Plunger length out of the barrel at full extension (`a`), and length retained
     /// in the barrel (`b`), mm.
     pub plunger_extended_mm: f64,
+    /// Plunger length retained in the barrel at full extension (`b`), mm.
     pub plunger_retained_mm: f64,
     /// Overall probe length, mm.
     pub length_mm: f64,
@@ -93,10 +124,13 @@ pub struct ProbePart {
     pub working_travel_mm: f64,
     /// Spring force at preload (zero travel) and at working travel, N.
     pub preload_force_n: f64,
+    /// Spring force at working travel, N.
     pub spring_force_n: f64,
     /// Maximum contact resistance, mOhm.
     pub max_contact_resistance_mohm: f64,
+    /// Continuous current rating, A.
     pub current_rating_a: f64,
+    /// Rated life, compression cycles.
     pub rated_life_cycles: u64,
     /// Id of the receptacle this probe fits.
     pub receptacle: String,
@@ -125,27 +159,38 @@ impl ProbePart {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Receptacle {
+    /// Unique id the probe parts name (`receptacle`).
     pub id: String,
+    /// Maker, or `generic`.
     pub maker: String,
+    /// The maker's part number.
     pub part_number: String,
+    /// Class name (`P100` ...).
     pub class: String,
+    /// Outer diameter, mm.
     pub outer_diameter_mm: f64,
     /// Drill for the press fit in the probe plate, mm.
     pub mounting_drill_mm: f64,
+    /// Overall length, mm.
     pub length_mm: f64,
     /// Depth from the plate top face to the receptacle collar when seated, mm.
     pub seating_depth_mm: f64,
+    /// Where the figures come from.
     pub source: String,
+    /// True where the figures are typical of the class rather than one maker's data.
     pub typical: bool,
 }
 
 /// A whole catalog.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Catalog {
+    /// Probe classes.
     #[serde(default)]
     pub classes: Vec<ProbeClass>,
+    /// Spring probe parts.
     #[serde(default)]
     pub parts: Vec<ProbePart>,
+    /// Receptacles the parts fit.
     #[serde(default)]
     pub receptacles: Vec<Receptacle>,
     /// Spring pins soldered into a probe board (through-hole or SMT pogo pins).
@@ -180,10 +225,13 @@ pub enum Sureness {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SolderedPin {
+    /// Unique id used in designs and BOMs.
     pub id: String,
+    /// Maker.
     pub maker: String,
     /// The maker's order code, as the BOM names it.
     pub order_code: String,
+    /// Through-hole or SMT.
     pub mounting: PinMounting,
     /// Row pitch of strip pins, mm (absent for single pins).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -200,14 +248,18 @@ pub struct SolderedPin {
     /// Spring force, N, at `force_at`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub force_n: Option<f64>,
+    /// Where in the stroke `force_n` holds, as the source says it.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub force_at: String,
+    /// Current rating, A.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub current_rating_a: Option<f64>,
+    /// Rated life, cycles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rated_life_cycles: Option<u64>,
     /// Where the figures come from.
     pub source: String,
+    /// How sure the figures are.
     pub sureness: Sureness,
 }
 
@@ -217,12 +269,15 @@ impl Catalog {
         self.soldered_pins.iter().find(|p| p.id == id)
     }
 
+    /// A probe part by id.
     pub fn part(&self, id: &str) -> Option<&ProbePart> {
         self.parts.iter().find(|p| p.id == id)
     }
+    /// A receptacle by id.
     pub fn receptacle(&self, id: &str) -> Option<&Receptacle> {
         self.receptacles.iter().find(|r| r.id == id)
     }
+    /// A probe class by name (`P75`).
     pub fn class(&self, name: &str) -> Option<&ProbeClass> {
         self.classes.iter().find(|c| c.name == name)
     }

@@ -14,18 +14,25 @@ pub const BUILTIN_TOML: &str = include_str!("../catalog.toml");
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum CatalogError {
+    /// The file could not be read.
     #[error("cannot read catalog {path}")]
     Read {
+        /// The file as given.
         path: String,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
     /// The TOML does not parse or does not have the catalog's form.
     #[error("{path}:{line}:{column}: {message}")]
     Syntax {
+        /// The file as given.
         path: String,
+        /// 1-based line.
         line: usize,
+        /// 1-based column (characters).
         column: usize,
+        /// What is wrong.
         message: String,
     },
     /// The file parses but a figure is not acceptable. `at` is the 1-based line and
@@ -33,10 +40,15 @@ pub enum CatalogError {
     /// ([`Catalog::from_toml`]); a check made on merge has no text at hand.
     #[error("{path}{}: {what} `{id}`: {message}", at.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default())]
     Invalid {
+        /// The file as given.
         path: String,
+        /// Line and column of the field at fault, when known.
         at: Option<(usize, usize)>,
+        /// What kind of entry (`part`, `receptacle`, ...).
         what: &'static str,
+        /// The entry's id.
         id: String,
+        /// What is wrong.
         message: String,
     },
 }

@@ -10,11 +10,12 @@ use crate::progress;
 use clap::{Args, Subcommand, ValueEnum};
 use miette::IntoDiagnostic;
 use pogo_fixture::Fixture;
-use pogo_qc::discontinuity::{self, Encoding, Event, TraceConfig};
+use pogo_qc::discontinuity::{self, Encoding, TraceConfig};
 use pogo_qc::measurements::{self, Limits};
+use pogo_qc::render::{self, json};
 use pogo_qc::sampling::{self, Aql, InspectionLevel, Severity, SwitchingConditions};
 use pogo_qc::spc::{self, RuleSet, SpcOptions};
-use pogo_qc::{fmt_fixed, inspection, report};
+use pogo_qc::{inspection, report};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -198,10 +199,7 @@ fn read_text(path: &Path) -> miette::Result<String> {
 }
 
 fn load_limits(path: Option<&Path>) -> miette::Result<Limits> {
-    match path {
-        Some(p) => Limits::from_toml(&p.display().to_string(), &read_text(p)?).into_diagnostic(),
-        None => Ok(Limits::default()),
-    }
+    Limits::read(path).into_diagnostic()
 }
 
 /// Prints to stdout, or writes a file atomically.
@@ -216,10 +214,13 @@ fn emit(out: Option<&Path>, text: &str) -> miette::Result<()> {
     }
 }
 
-fn json<T: serde::Serialize>(v: &T) -> String {
-    let mut s = serde_json::to_string_pretty(v).expect("serialisable");
-    s.push('\n');
-    s
+/// 1 when checked and found wanting, else 0.
+fn exit_for(wanting: bool) -> ExitCode {
+    if wanting {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn run_inspection_plan(a: InspectionPlanArgs) -> miette::Result<ExitCode> {
@@ -227,9 +228,9 @@ fn run_inspection_plan(a: InspectionPlanArgs) -> miette::Result<ExitCode> {
     let limits = load_limits(a.limits.as_deref())?;
     let plan = inspection::inspection_plan(&fixture, &limits);
     let text = match a.format {
-        SheetFormat::Md => inspection::to_markdown(&plan),
-        SheetFormat::Html => inspection::to_html(&plan),
-        SheetFormat::Csv => inspection::to_csv(&plan),
+        SheetFormat::Md => render::inspection_markdown(&plan),
+        SheetFormat::Html => report::inspection_html(&plan),
+        SheetFormat::Csv => render::inspection_csv(&plan),
         SheetFormat::Json => json(&plan),
     };
     emit(a.out.as_deref(), &text)?;
@@ -247,7 +248,7 @@ fn run_evaluate(a: EvaluateArgs) -> miette::Result<ExitCode> {
     let limits = load_limits(a.limits.as_deref())?;
     let e = measurements::evaluate_sheet(&sheet, fixture.as_ref(), &limits);
     let text = match a.format {
-        ReportFormat::Text => measurements::to_text(&e),
+        ReportFormat::Text => render::evaluation_text(&e),
         ReportFormat::Json => json(&e),
         ReportFormat::Html => report::evaluation_html(&format!("Pin verification: {shown}"), &e),
     };
@@ -261,12 +262,9 @@ fn run_evaluate(a: EvaluateArgs) -> miette::Result<ExitCode> {
         eprintln!("{bad}\n(these rows were not judged; every other row was)");
         return Ok(ExitCode::from(2));
     }
-    let failed = e.summary.fail > 0 || e.summary.set_checks_failed > 0;
-    Ok(if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(exit_for(
+        e.summary.fail > 0 || e.summary.set_checks_failed > 0,
+    ))
 }
 
 fn run_plan(a: PlanArgs) -> miette::Result<ExitCode> {
@@ -288,144 +286,28 @@ fn run_plan(a: PlanArgs) -> miette::Result<ExitCode> {
             production_steady: a.production_steady,
             authority_approves_reduced: a.approve_reduced,
         };
-        let r = sampling::apply_switching_rules(&lots, conditions).into_diagnostic()?;
-        let next_size = a.lot_size.or_else(|| lots.last().map(|l| l.lot_size));
-        let next_plan = match next_size {
-            Some(n) => Some(sampling::plan(n, aql, level, r.next_inspection).into_diagnostic()?),
-            None => None,
-        };
+        let r = sampling::judge_history(&lots, conditions, a.lot_size).into_diagnostic()?;
         let text = match a.format {
-            TextOrJson::Json => {
-                #[derive(serde::Serialize)]
-                struct Out<'a> {
-                    #[serde(flatten)]
-                    report: &'a sampling::SwitchingReport,
-                    next_plan: Option<sampling::SamplingPlan>,
-                }
-                json(&Out {
-                    report: &r,
-                    next_plan: next_plan.clone(),
-                })
-            }
-            TextOrJson::Text => {
-                let mut s = String::new();
-                for l in &r.lots {
-                    s.push_str(&format!(
-                        "lot {:<10} {:<9} n={:<5} Ac={:<3} Re={:<3} found {:<4} {:<12} score {}\n",
-                        l.lot,
-                        l.inspection.name(),
-                        l.plan.sample_size,
-                        l.plan.accept,
-                        l.plan.reject,
-                        l.nonconforming,
-                        if l.accepted {
-                            "accepted"
-                        } else {
-                            "NOT accepted"
-                        },
-                        l.switching_score
-                    ));
-                    if let Some(t) = &l.transition {
-                        let to = t.to.map(|s| s.name()).unwrap_or("discontinued");
-                        s.push_str(&format!("    -> {} to {to}: {}\n", t.from.name(), t.reason));
-                    }
-                }
-                if r.discontinued {
-                    s.push_str("inspection DISCONTINUED: accept no lot until the supplier has improved quality; then resume on tightened inspection\n");
-                } else {
-                    s.push_str(&format!(
-                        "next lot: {} inspection\n",
-                        r.next_inspection.name()
-                    ));
-                }
-                if let Some(p) = &next_plan {
-                    s.push_str(&plan_text(p));
-                }
-                s
-            }
+            TextOrJson::Json => json(&r),
+            TextOrJson::Text => render::history_text(&r),
         };
         emit(None, &text)?;
-        let bad = r.discontinued || r.lots.last().is_some_and(|l| !l.accepted);
-        return Ok(if bad {
-            ExitCode::from(1)
-        } else {
-            ExitCode::SUCCESS
-        });
+        return Ok(exit_for(r.wanting()));
     }
     let Some(lot_size) = a.lot_size else {
         return Err(miette::miette!(
             "--lot-size is required (or give --history with a lot_size column)"
         ));
     };
-    let p = sampling::plan(lot_size, aql, level, severity).into_diagnostic()?;
-    let accepted = a.nonconforming.map(|d| p.accepts(d));
+    let p = sampling::plan(lot_size, aql, level, severity)
+        .into_diagnostic()?
+        .judge(a.nonconforming);
     let text = match a.format {
-        TextOrJson::Json => {
-            #[derive(serde::Serialize)]
-            struct Out<'a> {
-                #[serde(flatten)]
-                plan: &'a sampling::SamplingPlan,
-                #[serde(skip_serializing_if = "Option::is_none")]
-                nonconforming: Option<u64>,
-                #[serde(skip_serializing_if = "Option::is_none")]
-                accepted: Option<bool>,
-            }
-            json(&Out {
-                plan: &p,
-                nonconforming: a.nonconforming,
-                accepted,
-            })
-        }
-        TextOrJson::Text => {
-            let mut s = plan_text(&p);
-            if let (Some(d), Some(ok)) = (a.nonconforming, accepted) {
-                s.push_str(&format!(
-                    "{d} nonconforming: lot {}\n",
-                    if ok { "ACCEPTED" } else { "REJECTED" }
-                ));
-            }
-            s
-        }
+        TextOrJson::Json => json(&p),
+        TextOrJson::Text => render::plan_text(&p),
     };
     emit(None, &text)?;
-    Ok(if accepted == Some(false) {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-fn plan_text(p: &sampling::SamplingPlan) -> String {
-    let mut s = format!(
-        "ISO 2859-1 single sampling, {} inspection, level {:?}, AQL {}\nlot size {} -> code letter {}\n",
-        p.inspection.name(),
-        p.level,
-        p.aql,
-        p.lot_size,
-        p.code_letter
-    );
-    if let Some(arrow) = p.arrow {
-        s.push_str(&format!(
-            "arrow {} followed: plan of code letter {} (sample size {})\n",
-            match arrow {
-                sampling::Arrow::Up => "up",
-                sampling::Arrow::Down => "down",
-            },
-            p.plan_letter,
-            p.table_sample_size
-        ));
-    }
-    if p.hundred_percent {
-        s.push_str(&format!(
-            "100 % inspection: the sample ({}) is at least the lot\n",
-            p.table_sample_size
-        ));
-    }
-    s.push_str(&format!(
-        "sample size {}, accept {}, reject {}\n",
-        p.sample_size, p.accept, p.reject
-    ));
-    s
+    Ok(exit_for(p.rejected()))
 }
 
 fn run_spc(a: SpcArgs) -> miette::Result<ExitCode> {
@@ -444,52 +326,12 @@ fn run_spc(a: SpcArgs) -> miette::Result<ExitCode> {
     let text = match a.format {
         ReportFormat::Json => json(&r),
         ReportFormat::Html => report::spc_html(&format!("SPC: {} ({shown})", a.column), &r),
-        ReportFormat::Text => {
-            let (loc, disp) = r.chart.title();
-            let f = |v: Option<f64>| v.map(|x| fmt_fixed(x, 3)).unwrap_or_else(|| "-".into());
-            let mut s = format!(
-                "{loc}/{disp} chart: {} values in {} subgroups of {}\n{loc}: center {}  UCL {}  LCL {}\n{disp}: center {}  UCL {}  LCL {}\nsigma within {}  overall {}\nCp {}  Cpk {}  Pp {}  Ppk {}\n",
-                r.values,
-                r.subgroups,
-                r.subgroup_size,
-                fmt_fixed(r.center, 6),
-                fmt_fixed(r.ucl, 6),
-                fmt_fixed(r.lcl, 6),
-                fmt_fixed(r.dispersion.center, 6),
-                fmt_fixed(r.dispersion.ucl, 6),
-                fmt_fixed(r.dispersion.lcl, 6),
-                fmt_fixed(r.sigma_within, 6),
-                fmt_fixed(r.sigma_overall, 6),
-                f(r.cp),
-                f(r.cpk),
-                f(r.pp),
-                f(r.ppk)
-            );
-            if r.violations.is_empty() && r.dispersion_violations.is_empty() {
-                s.push_str("no rule violations\n");
-            }
-            for v in &r.violations {
-                s.push_str(&format!(
-                    "violation: {loc} point {} rule {}: {}\n",
-                    v.point, v.rule, v.description
-                ));
-            }
-            for v in &r.dispersion_violations {
-                s.push_str(&format!(
-                    "violation: {disp} point {}: {}\n",
-                    v.point, v.description
-                ));
-            }
-            s
-        }
+        ReportFormat::Text => render::spc_text(&r),
     };
     emit(a.out.as_deref(), &text)?;
-    let bad = !r.violations.is_empty() || !r.dispersion_violations.is_empty();
-    Ok(if bad {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(exit_for(
+        !r.violations.is_empty() || !r.dispersion_violations.is_empty(),
+    ))
 }
 
 fn run_discontinuity(a: DiscontinuityArgs) -> miette::Result<ExitCode> {
@@ -510,80 +352,13 @@ fn run_discontinuity(a: DiscontinuityArgs) -> miette::Result<ExitCode> {
         std::fs::File::open(&a.trace).map_err(|e| miette::miette!("cannot read {shown}: {e}"))?;
     let len = file.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = progress::bar(len, "scanning trace");
-    let mut events: Vec<Event> = Vec::new();
-    let summary = discontinuity::scan(
-        file,
-        cfg,
-        &shown,
-        |e| events.push(e),
-        |n| bar.set_position(n),
-    );
+    let r = discontinuity::scan_report(file, cfg, &shown, |n| bar.set_position(n));
     bar.finish_and_clear();
-    let summary = summary.into_diagnostic()?;
-    events.sort_by_key(|e| (e.start_sample, e.channel));
+    let r = r.into_diagnostic()?;
     let text = match a.format {
-        TextOrJson::Json => {
-            #[derive(serde::Serialize)]
-            struct Out<'a> {
-                samples: u64,
-                channels: usize,
-                sample_rate_hz: f64,
-                threshold_ohm: f64,
-                min_duration_s: f64,
-                min_event_samples: u64,
-                duration_s: f64,
-                events: &'a [Event],
-                counts: Vec<u64>,
-                per_channel: &'a [discontinuity::ChannelSummary],
-            }
-            json(&Out {
-                samples: summary.samples,
-                channels: cfg.channels,
-                sample_rate_hz: cfg.sample_rate_hz,
-                threshold_ohm: cfg.threshold_ohm,
-                min_duration_s: cfg.min_duration_s,
-                min_event_samples: summary.min_event_samples,
-                duration_s: summary.duration_s,
-                events: &events,
-                counts: summary.per_channel.iter().map(|c| c.events).collect(),
-                per_channel: &summary.per_channel,
-            })
-        }
-        TextOrJson::Text => {
-            let mut s = format!(
-                "{} samples x {} channel(s), {} s; threshold {} ohm for >= {} us ({} samples): {} event(s)\n",
-                summary.samples,
-                cfg.channels,
-                fmt_fixed(summary.duration_s, 6),
-                a.threshold_ohm,
-                a.min_duration_us,
-                summary.min_event_samples,
-                summary.events
-            );
-            for c in &summary.per_channel {
-                s.push_str(&format!("channel {}: {} event(s)\n", c.channel, c.events));
-            }
-            for e in &events {
-                s.push_str(&format!(
-                    "  channel {} at {} s for {} us, peak {} ohm{}\n",
-                    e.channel,
-                    fmt_fixed(e.start_s, 9),
-                    fmt_fixed(e.duration_s * 1e6, 3),
-                    fmt_fixed(e.peak_ohm, 3),
-                    if e.open_ended {
-                        " (open-ended: trace ends inside the event)"
-                    } else {
-                        ""
-                    }
-                ));
-            }
-            s
-        }
+        TextOrJson::Json => json(&r),
+        TextOrJson::Text => render::discontinuity_text(&r),
     };
     emit(None, &text)?;
-    Ok(if summary.events > 0 {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(exit_for(!r.events.is_empty()))
 }

@@ -180,14 +180,7 @@ fn resource(text: &str) -> miette::Result<Resource> {
 }
 
 fn limits(path: Option<&Path>) -> miette::Result<Limits> {
-    match path {
-        Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .map_err(|e| miette::miette!("cannot read {}: {e}", p.display()))?;
-            Limits::from_toml(&p.display().to_string(), &text).into_diagnostic()
-        }
-        None => Ok(Limits::default()),
-    }
+    Limits::read(path).into_diagnostic()
 }
 
 fn parse_range(s: &str) -> miette::Result<Option<f64>> {
@@ -427,25 +420,7 @@ fn run_force(a: ForceArgs) -> miette::Result<ExitCode> {
         rows.len(),
         a.out.display()
     ));
-    let now = chrono::Utc::now();
-    let run = Run {
-        uuid: uuid::Uuid::new_v4(),
-        fixture: fixture_id,
-        started_at: rows.first().map_or(now, |r| r.at),
-        finished_at: now,
-        actuations: 0,
-        dut_serial: None,
-        result: None,
-        readings: rows
-            .iter()
-            .map(|r| pogo_qc::run::Reading {
-                probe: r.pin.clone(),
-                kind: pogo_qc::measurements::Kind::SpringForce,
-                value: r.reading.newton,
-                unit: "N".into(),
-            })
-            .collect(),
-    };
+    let run = force::to_run(&rows, &fixture_id, chrono::Utc::now());
     store_and_forward(&a.post, Some(run))?;
     Ok(exit_for(failed > 0))
 }
@@ -484,16 +459,7 @@ fn run_cycles(a: CyclesArgs) -> miette::Result<ExitCode> {
     )
     .into_diagnostic()?;
     say(&format!("{n} lid closure(s)"));
-    let run = Run {
-        uuid: uuid::Uuid::new_v4(),
-        fixture: fixture_id,
-        started_at,
-        finished_at: chrono::Utc::now(),
-        actuations: n,
-        dut_serial: None,
-        result: None,
-        readings: Vec::new(),
-    };
+    let run = lid::closure_run(&fixture_id, started_at, chrono::Utc::now(), n);
     store_and_forward(&a.post, Some(run))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -2,6 +2,7 @@
 
 mod support;
 
+use std::path::Path;
 use support::{pogo_text as pogo, s};
 
 #[test]

@@ -6,8 +6,7 @@ mod support;
 
 use pogo_station::sim::{LineSim, ServiceStub, SimConfig, Simulator};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::path::Path;
 use std::time::Duration;
 use support::{pogo, station_fixture as fixture, stderr as err, stdout as out};
 
@@ -242,7 +241,7 @@ fn force_prompts_pin_by_pin_and_writes_spring_force() {
     let gauge = LineSim::start("?", vec!["1.480 N".into(), "0.700 N".into()]).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let csv = dir.path().join("force.csv");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pogo"))
+    let mut child = support::pogo_command()
         .args([
             "station",
             "force",

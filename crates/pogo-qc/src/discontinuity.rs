@@ -19,15 +19,20 @@ use crate::{QcError, Result};
 use serde::Serialize;
 use std::io::{BufRead, Read};
 
+/// How samples are stored in a trace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Encoding {
+    /// Little-endian 32-bit floats.
     F32Le,
+    /// Little-endian 16-bit integers (counts, scaled).
     I16Le,
+    /// CSV text, one frame per line.
     Csv,
 }
 
 impl Encoding {
+    /// The encoding named `s` (`f32le`, `i16le`, `csv`).
     pub fn parse(s: &str) -> Result<Encoding> {
         match s.trim().to_ascii_lowercase().as_str() {
             "f32le" | "f32" => Ok(Encoding::F32Le),
@@ -38,6 +43,7 @@ impl Encoding {
             ))),
         }
     }
+    /// Bytes per sample (0 for CSV).
     pub fn sample_bytes(self) -> usize {
         match self {
             Encoding::F32Le => 4,
@@ -50,12 +56,17 @@ impl Encoding {
 /// How to read and judge a trace.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct TraceConfig {
+    /// How samples are stored.
     pub encoding: Encoding,
+    /// Channels interleaved, one sample each per frame.
     pub channels: usize,
+    /// Samples per second per channel.
     pub sample_rate_hz: f64,
     /// Ohms per count (i16le) or per unit (f32le, csv).
     pub scale_ohm_per_count: f64,
+    /// An event is resistance above this, ohm.
     pub threshold_ohm: f64,
+    /// ... lasting at least this long, s.
     pub min_duration_s: f64,
 }
 
@@ -107,18 +118,26 @@ impl TraceConfig {
 pub struct Event {
     /// Channel, numbered from 0.
     pub channel: usize,
+    /// First sample of the event (frame index).
     pub start_sample: u64,
+    /// Its time from the start of the trace, s.
     pub start_s: f64,
+    /// Length, samples.
     pub duration_samples: u64,
+    /// Length, s.
     pub duration_s: f64,
+    /// Largest resistance during the event, ohm.
     pub peak_ohm: f64,
     /// The trace ended inside the event.
     pub open_ended: bool,
 }
 
+/// Totals of one channel.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ChannelSummary {
+    /// Channel, numbered from 0.
     pub channel: usize,
+    /// Events found.
     pub events: u64,
     /// Total time inside events, s.
     pub time_in_events_s: f64,
@@ -126,17 +145,73 @@ pub struct ChannelSummary {
     pub max_ohm: f64,
 }
 
+/// A whole scan: its settings, totals and every event, ordered by start sample then
+/// channel. What `pogo qc discontinuity --format json` prints.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScanReport {
+    /// Samples per channel (frames).
+    pub samples: u64,
+    /// Channels interleaved in the trace.
+    pub channels: usize,
+    /// Samples per second per channel.
+    pub sample_rate_hz: f64,
+    /// An event is resistance above this, ohm.
+    pub threshold_ohm: f64,
+    /// ... lasting at least this long, s.
+    pub min_duration_s: f64,
+    /// Consecutive samples above the threshold that make an event.
+    pub min_event_samples: u64,
+    /// Length of the trace, s.
+    pub duration_s: f64,
+    /// Every event.
+    pub events: Vec<Event>,
+    /// Events per channel.
+    pub counts: Vec<u64>,
+    /// Totals per channel.
+    pub per_channel: Vec<ChannelSummary>,
+}
+
+/// Scans a trace ([`scan`]) and keeps every event, ordered by start sample then
+/// channel, in a [`ScanReport`].
+pub fn scan_report<R: Read>(
+    reader: R,
+    cfg: TraceConfig,
+    path: &str,
+    progress: impl FnMut(u64),
+) -> Result<ScanReport> {
+    let mut events = Vec::new();
+    let summary = scan(reader, cfg, path, |e| events.push(e), progress)?;
+    events.sort_by_key(|e: &Event| (e.start_sample, e.channel));
+    Ok(ScanReport {
+        samples: summary.samples,
+        channels: cfg.channels,
+        sample_rate_hz: cfg.sample_rate_hz,
+        threshold_ohm: cfg.threshold_ohm,
+        min_duration_s: cfg.min_duration_s,
+        min_event_samples: summary.min_event_samples,
+        duration_s: summary.duration_s,
+        events,
+        counts: summary.per_channel.iter().map(|c| c.events).collect(),
+        per_channel: summary.per_channel,
+    })
+}
+
 /// Totals of a scan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScanSummary {
+    /// The settings of the scan.
     pub config: TraceConfig,
     /// Samples per channel (frames).
     pub samples: u64,
+    /// Length of the trace, s.
     pub duration_s: f64,
     /// Consecutive samples above the threshold that make an event.
     pub min_event_samples: u64,
+    /// Events found on every channel.
     pub events: u64,
+    /// Totals per channel.
     pub per_channel: Vec<ChannelSummary>,
+    /// Bytes read from the trace.
     pub bytes_read: u64,
 }
 

@@ -7,12 +7,11 @@
 //! `max_contact_resistance_mohm`) and its receptacle (`seating_depth_mm`), with the
 //! ranges of [`Limits`].
 
-use crate::measurements::Limits;
-use crate::{fmt_fixed, report::html_escape};
+use crate::fmt_fixed;
+use crate::measurements::{Limits, stackup_of};
 use pogo_fixture::Fixture;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
 /// Cycles of the compress-and-release run (the seeds: 50-100).
 pub const CYCLING_RUN: u32 = 100;
@@ -20,12 +19,19 @@ pub const CYCLING_RUN: u32 = 100;
 /// What one pin should measure.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PinExpectation {
+    /// Probe id.
     pub pin: String,
+    /// Net the probe contacts.
     pub net: String,
+    /// `top` or `bottom`.
     pub side: String,
+    /// Probe position, mm (KiCad page coordinates).
     pub x: f64,
+    /// Probe position, mm (KiCad page coordinates, y down).
     pub y: f64,
+    /// Catalog part of the probe.
     pub part: String,
+    /// Receptacle it plugs into.
     pub receptacle: Option<String>,
     /// Receptacle collar depth below the plate top face, mm.
     pub seating_depth_mm: Option<f64>,
@@ -36,59 +42,61 @@ pub struct PinExpectation {
     pub set_height_mm: Option<f64>,
     /// Free tip height above the plate top face, mm (from the stack-up).
     pub free_tip_height_mm: Option<f64>,
+    /// Full plunger travel, mm.
     pub full_travel_mm: Option<f64>,
     /// Working travel: the fixture's fraction of full travel, else the part's.
     pub working_travel_mm: Option<f64>,
     /// Allowed compression range at the set height, mm.
     pub compression_min_mm: Option<f64>,
+    /// Largest allowed compression at the set height, mm.
     pub compression_max_mm: Option<f64>,
+    /// Largest allowed contact resistance, mOhm.
     pub max_contact_resistance_mohm: f64,
+    /// Nominal spring force at working travel, N.
     pub force_nominal_n: Option<f64>,
+    /// Smallest allowed spring force, N.
     pub force_min_n: Option<f64>,
+    /// Largest allowed spring force, N.
     pub force_max_n: Option<f64>,
 }
 
 /// Incoming inspection of one part's batch.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct BatchSample {
+    /// Catalog part.
     pub part: String,
+    /// Probes of the part in the fixture.
     pub quantity: usize,
     /// Probes to test from the batch (5-10, all of a smaller batch).
     pub sample_size: usize,
 }
 
+/// One step of the checklist.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Step {
+    /// Step number, from 1.
     pub number: usize,
+    /// What the step is.
     pub title: String,
+    /// What to do, one checkbox each.
     pub instructions: Vec<String>,
 }
 
+/// The whole checklist of one fixture.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct InspectionPlan {
+    /// The board file the fixture was designed from.
     pub board: String,
+    /// Probes in the fixture.
     pub probes: usize,
+    /// Incoming inspection per part.
     pub batches: Vec<BatchSample>,
+    /// The steps, in order.
     pub steps: Vec<Step>,
+    /// Each pin's expected values, in natural pin order.
     pub pins: Vec<PinExpectation>,
+    /// What could not be planned (parts not described, no set height).
     pub notes: Vec<String>,
-}
-
-/// The stack-up side a probe sits on and its part's level there, once the mechanics
-/// are filled in.
-pub(crate) fn stackup_of<'a>(
-    fixture: &'a Fixture,
-    probe: &pogo_fixture::Probe,
-) -> (
-    Option<&'a pogo_fixture::SideStackup>,
-    Option<&'a pogo_fixture::ProbeLevel>,
-) {
-    let side = fixture
-        .stackup
-        .as_ref()
-        .and_then(|s| s.sides.iter().find(|x| x.side == probe.side));
-    let level = side.and_then(|s| s.levels.iter().find(|l| l.part == probe.part));
-    (side, level)
 }
 
 /// Builds the checklist of a fixture.
@@ -160,7 +168,7 @@ pub fn inspection_plan(fixture: &Fixture, limits: &Limits) -> InspectionPlan {
             force_max_n: force.map(|f| f * (1.0 + tol)),
         });
     }
-    pins.sort_by_key(|p| crate::measurements::natural_key(&p.pin));
+    pins.sort_by_key(|p| pogo_text::natural_key(&p.pin));
     missing_parts.sort();
     missing_parts.dedup();
     if !missing_parts.is_empty() {
@@ -286,205 +294,4 @@ pub fn inspection_plan(fixture: &Fixture, limits: &Limits) -> InspectionPlan {
         pins,
         notes,
     }
-}
-
-fn opt(v: Option<f64>, d: usize) -> String {
-    v.map(|x| fmt_fixed(x, d)).unwrap_or_else(|| "-".into())
-}
-
-fn range(lo: Option<f64>, hi: Option<f64>, d: usize) -> String {
-    match (lo, hi) {
-        (Some(a), Some(b)) => format!("{}-{}", fmt_fixed(a, d), fmt_fixed(b, d)),
-        _ => "-".into(),
-    }
-}
-
-/// Markdown checklist.
-pub fn to_markdown(plan: &InspectionPlan) -> String {
-    let mut s = String::new();
-    let _ = writeln!(s, "# Inspection plan: {}\n", plan.board);
-    let _ = writeln!(s, "{} probes.\n", plan.probes);
-    for st in &plan.steps {
-        let _ = writeln!(s, "## {}. {}\n", st.number, st.title);
-        for i in &st.instructions {
-            let _ = writeln!(s, "- [ ] {i}");
-        }
-        s.push('\n');
-    }
-    let _ = writeln!(s, "## Expected values per pin\n");
-    let _ = writeln!(
-        s,
-        "| Pin | Net | Side | Part | Receptacle | Seating depth mm | Set height mm | Free tip height mm | Compression mm | R max mOhm | Force N | Measured / OK |"
-    );
-    let _ = writeln!(s, "|---|---|---|---|---|---|---|---|---|---|---|---|");
-    for p in &plan.pins {
-        let _ = writeln!(
-            s,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | |",
-            p.pin,
-            p.net.replace('|', "\\|"),
-            p.side,
-            p.part,
-            p.receptacle.as_deref().unwrap_or("-"),
-            opt(p.seating_depth_mm, 3),
-            opt(p.set_height_mm, 3),
-            opt(p.free_tip_height_mm, 3),
-            range(p.compression_min_mm, p.compression_max_mm, 3),
-            fmt_fixed(p.max_contact_resistance_mohm, 1),
-            range(p.force_min_n, p.force_max_n, 3),
-        );
-    }
-    if !plan.notes.is_empty() {
-        s.push('\n');
-        for n in &plan.notes {
-            let _ = writeln!(s, "> Note: {n}");
-        }
-    }
-    s
-}
-
-/// Printable HTML checklist (self-contained).
-pub fn to_html(plan: &InspectionPlan) -> String {
-    let mut body = String::new();
-    let _ = writeln!(
-        body,
-        "<h1>Inspection plan: {}</h1>",
-        html_escape(&plan.board)
-    );
-    let _ = writeln!(body, "<p>{} probes.</p>", plan.probes);
-    for st in &plan.steps {
-        let _ = writeln!(
-            body,
-            "<h2>{}. {}</h2><ul class=\"check\">",
-            st.number,
-            html_escape(&st.title)
-        );
-        for i in &st.instructions {
-            let _ = writeln!(body, "<li>&#9744; {}</li>", html_escape(i));
-        }
-        let _ = writeln!(body, "</ul>");
-    }
-    let _ = writeln!(body, "<h2>Expected values per pin</h2><table><thead><tr>");
-    for h in [
-        "Pin",
-        "Net",
-        "Side",
-        "Part",
-        "Receptacle",
-        "Seating depth mm",
-        "Set height mm",
-        "Free tip height mm",
-        "Compression mm",
-        "R max mOhm",
-        "Force N",
-        "Measured",
-        "OK",
-    ] {
-        let _ = write!(body, "<th>{h}</th>");
-    }
-    let _ = writeln!(body, "</tr></thead><tbody>");
-    for p in &plan.pins {
-        let _ = writeln!(
-            body,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td></td><td>&#9744;</td></tr>",
-            html_escape(&p.pin),
-            html_escape(&p.net),
-            p.side,
-            html_escape(&p.part),
-            html_escape(p.receptacle.as_deref().unwrap_or("-")),
-            opt(p.seating_depth_mm, 3),
-            opt(p.set_height_mm, 3),
-            opt(p.free_tip_height_mm, 3),
-            range(p.compression_min_mm, p.compression_max_mm, 3),
-            fmt_fixed(p.max_contact_resistance_mohm, 1),
-            range(p.force_min_n, p.force_max_n, 3),
-        );
-    }
-    let _ = writeln!(body, "</tbody></table>");
-    for n in &plan.notes {
-        let _ = writeln!(body, "<p class=\"note\">Note: {}</p>", html_escape(n));
-    }
-    crate::report::page(&format!("Inspection plan: {}", plan.board), &body)
-}
-
-/// A fillable CSV sheet: one row per pin and measurement, with the expected range;
-/// fill `value` (and keep `unit`) and feed it to `pogo qc evaluate`.
-pub fn to_csv(plan: &InspectionPlan) -> String {
-    let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-    let _ = w.write_record([
-        "step", "pin", "kind", "cycle", "min", "nominal", "max", "value", "unit",
-    ]);
-    let f = |v: Option<f64>| v.map(|x| fmt_fixed(x, 4)).unwrap_or_default();
-    for p in &plan.pins {
-        let mut row = |step: &str,
-                       kind: &str,
-                       cycle: &str,
-                       min: Option<f64>,
-                       nom: Option<f64>,
-                       max: Option<f64>,
-                       unit: &str| {
-            let _ = w.write_record([
-                step,
-                &p.pin,
-                kind,
-                cycle,
-                &f(min),
-                &f(nom),
-                &f(max),
-                "",
-                unit,
-            ]);
-        };
-        let tol = p.seating_tolerance_mm;
-        row(
-            "2",
-            "seating_depth",
-            "",
-            p.seating_depth_mm.map(|s| s - tol),
-            p.seating_depth_mm,
-            p.seating_depth_mm.map(|s| s + tol),
-            "mm",
-        );
-        row(
-            "3",
-            "contact_resistance",
-            "0",
-            None,
-            None,
-            Some(p.max_contact_resistance_mohm),
-            "mohm",
-        );
-        row(
-            "4",
-            "compression_height",
-            "",
-            p.compression_min_mm,
-            p.working_travel_mm,
-            p.compression_max_mm,
-            "mm",
-        );
-        row("5", "return_height", "0", None, None, None, "mm");
-        row(
-            "5",
-            "return_height",
-            &CYCLING_RUN.to_string(),
-            None,
-            None,
-            None,
-            "mm",
-        );
-        row(
-            "5",
-            "contact_resistance",
-            &CYCLING_RUN.to_string(),
-            None,
-            None,
-            Some(p.max_contact_resistance_mohm),
-            "mohm",
-        );
-        row("7", "height", "", None, p.free_tip_height_mm, None, "mm");
-        row("7", "tilt", "", None, Some(0.0), None, "deg");
-    }
-    let bytes = w.into_inner().unwrap_or_default();
-    String::from_utf8(bytes).unwrap_or_default()
 }

@@ -18,9 +18,22 @@
 //! - [`discontinuity`]: a streaming scan of a recorded contact-resistance trace, in
 //!   constant memory, for events above a threshold lasting at least a minimum time
 //!   (EIA-364-46).
-//! - [`report`]: self-contained HTML pages with inline SVG charts.
+//! - [`run`]: the run a test station sends to the fixture service.
+//! - [`render`] (text, Markdown, CSV, JSON) and [`report`] (HTML pages with inline SVG
+//!   charts): every output of the results above, as `pogo qc ...` prints it.
 //!
-//! Libraries don't print: every function returns typed data; the CLI formats it.
+//! Libraries don't print: every function returns typed data, and the CLI writes what
+//! [`render`] or [`report`] make of it, so a Rust user gets what the CLI prints.
+//!
+//! # Module order
+//!
+//! Dependencies point one way, from the leaves up (a module uses only those before it):
+//!
+//! 1. `units` (quantities and units) and the private `csvutil` (CSV with line numbers);
+//! 2. [`measurements`] (readings, [`measurements::Limits`], verdicts), [`sampling`],
+//!    [`spc`], [`discontinuity`], each on its own;
+//! 3. [`inspection`] (over measurements' limits) and [`run`] (over measurements' kinds);
+//! 4. [`render`] and [`report`]: formatting, over everything; nothing uses them.
 //!
 //! ```
 //! use pogo_qc::sampling::{plan, Aql, InspectionLevel, Severity};
@@ -28,9 +41,12 @@
 //! assert_eq!((p.code_letter, p.sample_size, p.accept, p.reject), ('K', 125, 7, 8));
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod discontinuity;
 pub mod inspection;
 pub mod measurements;
+pub mod render;
 pub mod report;
 pub mod run;
 pub mod sampling;
@@ -46,31 +62,52 @@ pub use measurements::{Action, Verdict};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum QcError {
+    /// A file could not be read.
     #[error("cannot read {path}")]
     Read {
+        /// The file as given.
         path: String,
+        /// Why.
         #[source]
         source: std::io::Error,
     },
     /// A structural problem of a CSV file (header, missing column, unreadable record).
     #[error("{path}:{line}: {message}")]
     Csv {
+        /// The file as given.
         path: String,
+        /// 1-based line.
         line: u64,
+        /// What is wrong.
         message: String,
     },
     /// One or more rows of a CSV file are wrong; every bad row is listed.
     #[error("{path}: {} bad row{}:\n{}", errors.len(), if errors.len() == 1 { "" } else { "s" }, RowErrors(errors))]
-    Rows { path: String, errors: Vec<RowError> },
+    Rows {
+        /// The file as given.
+        path: String,
+        /// Every bad row.
+        errors: Vec<RowError>,
+    },
+    /// A `limits.toml` that is not valid.
     #[error("{path}:{line}:{column}: {message}")]
     Limits {
+        /// The file as given.
         path: String,
+        /// 1-based line.
         line: usize,
+        /// 1-based column (characters).
         column: usize,
+        /// What is wrong.
         message: String,
     },
+    /// An AQL that is not a column of the standard.
     #[error("AQL {value} is not in ISO 2859-1 (expected one of {})", sampling::Aql::all_labels().join(", "))]
-    UnknownAql { value: String },
+    UnknownAql {
+        /// The AQL as given.
+        value: String,
+    },
+    /// An argument out of its range, in words.
     #[error("{0}")]
     Invalid(String),
     /// A binary trace whose length is not a whole number of frames.
@@ -79,17 +116,25 @@ pub enum QcError {
          ({channels} channel(s) x {sample_bytes} bytes); {leftover} byte(s) of a partial frame at the end"
     )]
     Truncated {
+        /// The file as given.
         path: String,
+        /// Its length, bytes.
         bytes: u64,
+        /// Bytes per frame.
         frame_bytes: usize,
+        /// Channels per frame.
         channels: usize,
+        /// Bytes per sample.
         sample_bytes: usize,
+        /// Bytes of the partial frame at the end.
         leftover: usize,
     },
+    /// A `fixture.json` that cannot be read.
     #[error(transparent)]
     Fixture(#[from] pogo_fixture::FixtureError),
 }
 
+/// The result of pogo-qc's fallible functions.
 pub type Result<T, E = QcError> = std::result::Result<T, E>;
 
 /// One bad row of a CSV file.
@@ -99,6 +144,7 @@ pub struct RowError {
     pub line: u64,
     /// Column name, when one column is at fault.
     pub column: Option<String>,
+    /// What is wrong with the row.
     pub message: String,
 }
 

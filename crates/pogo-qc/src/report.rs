@@ -1,7 +1,9 @@
 //! Self-contained HTML pages with inline SVG charts (no scripts, no external files).
 
 use crate::fmt_fixed;
-use crate::measurements::{Evaluation, Verdict};
+use crate::inspection::InspectionPlan;
+use crate::measurements::{Evaluation, Kind, Verdict};
+use crate::render;
 use crate::spc::SpcResult;
 use std::fmt::Write;
 
@@ -23,8 +25,11 @@ pub fn page(title: &str, body: &str) -> String {
 
 /// A horizontal reference line of a chart.
 pub struct RefLine<'a> {
+    /// Where the line is, in the chart's unit.
     pub value: f64,
+    /// Its label at the right end.
     pub label: &'a str,
+    /// Dashed (a limit) rather than solid (a centre line).
     pub dashed: bool,
 }
 
@@ -401,7 +406,7 @@ pub fn evaluation_html(title: &str, e: &Evaluation) -> String {
             })
             .collect();
         let mut bars = bars;
-        bars.sort_by_key(|b| crate::measurements::natural_key(&b.0));
+        bars.sort_by_key(|b| pogo_text::natural_key(&b.0));
         b.push_str(&bar_chart(
             "Contact resistance (last reading) and limit",
             &bars,
@@ -415,10 +420,7 @@ pub fn evaluation_html(title: &str, e: &Evaluation) -> String {
     let mut half = None;
     let mut labels = Vec::new();
     for p in &e.pins {
-        let height = p
-            .checks
-            .iter()
-            .find(|c| c.kind == crate::measurements::Kind::Height);
+        let height = p.checks.iter().find(|c| c.kind == Kind::Height);
         if let Some((c, lo, hi)) = height.and_then(|c| Some((c, c.min?, c.max?))) {
             if c.verdict != Verdict::Pass {
                 flagged.push(devs.len());
@@ -490,7 +492,7 @@ pub fn evaluation_html(title: &str, e: &Evaluation) -> String {
             let _ = writeln!(
                 b,
                 "<tr><td>{}</td><td>{}</td><td class=\"{v}\">{v}</td><td>{}</td><td>{}</td></tr>",
-                html_escape(&c.check),
+                c.check.name(),
                 html_escape(&c.plate),
                 html_escape(&c.message),
                 html_escape(&c.pins.join(", ")),
@@ -510,4 +512,68 @@ pub fn evaluation_html(title: &str, e: &Evaluation) -> String {
         let _ = writeln!(b, "<p class=\"note\">Note: {}</p>", html_escape(n));
     }
     page(title, &b)
+}
+
+/// Printable HTML checklist (self-contained).
+pub fn inspection_html(plan: &InspectionPlan) -> String {
+    let mut body = String::new();
+    let _ = writeln!(
+        body,
+        "<h1>Inspection plan: {}</h1>",
+        html_escape(&plan.board)
+    );
+    let _ = writeln!(body, "<p>{} probes.</p>", plan.probes);
+    for st in &plan.steps {
+        let _ = writeln!(
+            body,
+            "<h2>{}. {}</h2><ul class=\"check\">",
+            st.number,
+            html_escape(&st.title)
+        );
+        for i in &st.instructions {
+            let _ = writeln!(body, "<li>&#9744; {}</li>", html_escape(i));
+        }
+        let _ = writeln!(body, "</ul>");
+    }
+    let _ = writeln!(body, "<h2>Expected values per pin</h2><table><thead><tr>");
+    for h in [
+        "Pin",
+        "Net",
+        "Side",
+        "Part",
+        "Receptacle",
+        "Seating depth mm",
+        "Set height mm",
+        "Free tip height mm",
+        "Compression mm",
+        "R max mOhm",
+        "Force N",
+        "Measured",
+        "OK",
+    ] {
+        let _ = write!(body, "<th>{h}</th>");
+    }
+    let _ = writeln!(body, "</tr></thead><tbody>");
+    for p in &plan.pins {
+        let _ = writeln!(
+            body,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td></td><td>&#9744;</td></tr>",
+            html_escape(&p.pin),
+            html_escape(&p.net),
+            p.side,
+            html_escape(&p.part),
+            html_escape(p.receptacle.as_deref().unwrap_or("-")),
+            render::opt(p.seating_depth_mm, 3),
+            render::opt(p.set_height_mm, 3),
+            render::opt(p.free_tip_height_mm, 3),
+            render::range(p.compression_min_mm, p.compression_max_mm, 3),
+            fmt_fixed(p.max_contact_resistance_mohm, 1),
+            render::range(p.force_min_n, p.force_max_n, 3),
+        );
+    }
+    let _ = writeln!(body, "</tbody></table>");
+    for n in &plan.notes {
+        let _ = writeln!(body, "<p class=\"note\">Note: {}</p>", html_escape(n));
+    }
+    page(&format!("Inspection plan: {}", plan.board), &body)
 }

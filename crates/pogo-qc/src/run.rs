@@ -42,14 +42,19 @@ pub struct Run {
     pub uuid: Uuid,
     /// The service's id of the fixture used.
     pub fixture: String,
+    /// When the run started.
     pub started_at: DateTime<Utc>,
+    /// When it finished.
     pub finished_at: DateTime<Utc>,
     /// Lid closures (actuations of the fixture) during the run.
     pub actuations: u64,
+    /// Serial number of the board under test.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dut_serial: Option<String>,
+    /// The test's outcome on the board under test.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<RunResult>,
+    /// Readings taken per probe.
     #[serde(default)]
     pub readings: Vec<Reading>,
 }
@@ -58,8 +63,11 @@ pub struct Run {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RunResult {
+    /// The board passed its test.
     Pass,
+    /// The board failed its test.
     Fail,
+    /// The test could not be run to its end.
     Error,
 }
 
@@ -69,7 +77,9 @@ pub enum RunResult {
 pub struct Reading {
     /// Probe id of `fixture.json` (`P1`, ...).
     pub probe: String,
+    /// What was read.
     pub kind: Kind,
+    /// The value, in `unit`.
     pub value: f64,
     /// A unit `pogo qc evaluate` accepts for the kind (`mohm`, `ohm`, `N`, `gf`, `mm`, ...).
     pub unit: String,
@@ -78,25 +88,46 @@ pub struct Reading {
 /// Why a run is refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum RunError {
+    /// No fixture id.
     #[error("`fixture` is empty")]
     NoFixture,
+    /// The run ends before it starts.
     #[error("`finished_at` ({finished}) is before `started_at` ({started})")]
-    EndsBeforeStart { started: String, finished: String },
+    EndsBeforeStart {
+        /// `started_at`, RFC 3339.
+        started: String,
+        /// `finished_at`, RFC 3339.
+        finished: String,
+    },
+    /// More readings than [`MAX_READINGS_PER_RUN`].
     #[error("a run may carry at most {max} readings, this one has {0}", max = MAX_READINGS_PER_RUN)]
     TooManyReadings(usize),
+    /// A reading without a probe id.
     #[error("readings[{index}]: `probe` is empty")]
-    NoProbe { index: usize },
+    NoProbe {
+        /// Index of the reading in the run.
+        index: usize,
+    },
+    /// A reading whose value is NaN or infinite.
     #[error("readings[{index}] (probe {probe}): value {value} is not a finite number")]
     NotFinite {
+        /// Index of the reading in the run.
         index: usize,
+        /// Its probe.
         probe: String,
+        /// Its value.
         value: f64,
     },
+    /// A reading whose unit is not one of its kind's.
     #[error("readings[{index}] (probe {probe}): unknown unit `{unit}`, expected one of {expected}")]
     BadUnit {
+        /// Index of the reading in the run.
         index: usize,
+        /// Its probe.
         probe: String,
+        /// The unit as given.
         unit: String,
+        /// The units its kind accepts.
         expected: &'static str,
     },
 }

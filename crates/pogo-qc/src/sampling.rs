@@ -150,9 +150,11 @@ impl Aql {
             .map(Aql)
             .ok_or_else(unknown)
     }
+    /// Every AQL of the standard, tightest first.
     pub fn all() -> impl Iterator<Item = Aql> {
         (0..AQL_LABELS.len()).map(Aql)
     }
+    /// The labels of every AQL, tightest first.
     pub fn all_labels() -> Vec<&'static str> {
         AQL_LABELS.to_vec()
     }
@@ -160,6 +162,7 @@ impl Aql {
     pub fn label(self) -> &'static str {
         AQL_LABELS[self.0]
     }
+    /// The AQL as a number (percent nonconforming, or per 100 items).
     pub fn value(self) -> f64 {
         AQL_LABELS[self.0].parse().expect("table label")
     }
@@ -188,16 +191,24 @@ impl Serialize for Aql {
 /// Inspection level: special S-1 to S-4, general I, II (the usual), III.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum InspectionLevel {
+    /// Special level S-1 (smallest samples).
     S1,
+    /// Special level S-2.
     S2,
+    /// Special level S-3.
     S3,
+    /// Special level S-4.
     S4,
+    /// General level I.
     I,
+    /// General level II (the usual).
     II,
+    /// General level III (largest samples).
     III,
 }
 
 impl InspectionLevel {
+    /// The level named `s` (`S1`..`S4`, `S-1`, `I`, `II`, `III`).
     pub fn parse(s: &str) -> Result<InspectionLevel> {
         let t = s.trim().to_ascii_uppercase().replace('-', "");
         Ok(match t.as_str() {
@@ -224,12 +235,16 @@ impl InspectionLevel {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Normal inspection (the start).
     Normal,
+    /// Tightened inspection, after lots were not accepted.
     Tightened,
+    /// Reduced inspection, after a good history with approval.
     Reduced,
 }
 
 impl Severity {
+    /// The severity named `s` (`normal`, `tightened`, `reduced`).
     pub fn parse(s: &str) -> Result<Severity> {
         match s.trim().to_ascii_lowercase().as_str() {
             "normal" => Ok(Self::Normal),
@@ -240,6 +255,7 @@ impl Severity {
             ))),
         }
     }
+    /// The name, as in JSON.
     pub fn name(self) -> &'static str {
         match self {
             Self::Normal => "normal",
@@ -265,14 +281,18 @@ impl Severity {
 /// A printed cell of Tables 2-A/B/C.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cell {
+    /// A plan printed in the cell.
     Plan {
+        /// Acceptance number.
         accept: u32,
+        /// Rejection number.
         reject: u32,
     },
     /// Use the first plan below the arrow.
     Down,
     /// Use the first plan above the arrow.
     Up,
+    /// No plan (an empty cell).
     None,
 }
 
@@ -319,22 +339,29 @@ pub fn code_letter(lot_size: u64, level: InspectionLevel) -> Result<char> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Arrow {
+    /// Up the column to the first plan above.
     Up,
+    /// Down the column to the first plan below.
     Down,
 }
 
 /// A single sampling plan for one lot.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SamplingPlan {
+    /// Items in the lot.
     pub lot_size: u64,
+    /// Inspection level.
     pub level: InspectionLevel,
+    /// Severity of inspection.
     pub inspection: Severity,
+    /// Acceptance quality limit.
     pub aql: Aql,
     /// Code letter from Table I.
     pub code_letter: char,
     /// Row of the table whose plan is used (differs from `code_letter` when an arrow
     /// was followed).
     pub plan_letter: char,
+    /// The arrow of the table followed, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub arrow: Option<Arrow>,
     /// Items to inspect: the table's sample size, or the whole lot under 100 %
@@ -354,6 +381,38 @@ impl SamplingPlan {
     /// Lot decision for a count of nonconforming items in the sample.
     pub fn accepts(&self, nonconforming: u64) -> bool {
         nonconforming <= u64::from(self.accept)
+    }
+
+    /// The plan with the lot's verdict when the sample's nonconforming count is known.
+    pub fn judge(self, nonconforming: Option<u64>) -> JudgedPlan {
+        let accepted = nonconforming.map(|d| self.accepts(d));
+        JudgedPlan {
+            plan: self,
+            nonconforming,
+            accepted,
+        }
+    }
+}
+
+/// A plan and, given the sample's nonconforming count, the lot's verdict: what
+/// `pogo qc plan --format json` prints (the plan's fields, then these two when known).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JudgedPlan {
+    /// The plan.
+    #[serde(flatten)]
+    pub plan: SamplingPlan,
+    /// Nonconforming items found in the sample.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nonconforming: Option<u64>,
+    /// Whether the lot is accepted (known with `nonconforming`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<bool>,
+}
+
+impl JudgedPlan {
+    /// The lot was judged and rejected.
+    pub fn rejected(&self) -> bool {
+        self.accepted == Some(false)
     }
 }
 
@@ -438,6 +497,7 @@ pub fn plan_for_code_letter(
 pub struct LotRecord {
     /// Lot name or number as given.
     pub lot: String,
+    /// Items in the lot.
     pub lot_size: u64,
     /// Nonconforming items (or nonconformities) found in the sample on original
     /// inspection.
@@ -451,7 +511,9 @@ pub struct LotRecord {
 /// Conditions of the switching rules that are not in the lot results.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct SwitchingConditions {
+    /// Acceptance quality limit.
     pub aql: Aql,
+    /// Inspection level.
     pub level: InspectionLevel,
     /// Severity of the first lot (normal unless the contract says otherwise).
     pub start: Severity,
@@ -461,24 +523,33 @@ pub struct SwitchingConditions {
     pub authority_approves_reduced: bool,
 }
 
+/// A switch of severity after a lot.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Transition {
+    /// Severity before the switch.
     pub from: Severity,
     /// `None` when inspection is discontinued.
     pub to: Option<Severity>,
+    /// The rule that switched, in words.
     pub reason: String,
 }
 
 /// What happened to one lot.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LotOutcome {
+    /// Lot name or number as given.
     pub lot: String,
+    /// Severity the lot was inspected at.
     pub inspection: Severity,
+    /// The plan used.
     pub plan: SamplingPlan,
+    /// Nonconforming items found in the sample.
     pub nonconforming: u64,
+    /// Whether the lot was accepted.
     pub accepted: bool,
     /// Switching score after this lot (counted on normal inspection only).
     pub switching_score: u32,
+    /// The switch after this lot, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub transition: Option<Transition>,
     /// True when this lot was inspected after inspection had been discontinued and
@@ -490,15 +561,63 @@ pub struct LotOutcome {
 /// The switching history and the state for the next lot.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SwitchingReport {
+    /// The conditions applied.
     pub conditions: SwitchingConditions,
+    /// Every lot, in order.
     pub lots: Vec<LotOutcome>,
     /// Severity for the next lot.
     pub next_inspection: Severity,
     /// True when the acceptance procedure is discontinued: no lot is to be accepted
     /// until the supplier has improved the quality; resume on tightened inspection.
     pub discontinued: bool,
+    /// Switching score after the last lot.
     pub switching_score: u32,
+    /// Lots not accepted in the whole history.
     pub lots_not_accepted: usize,
+}
+
+/// The switching rules over a lot history and the plan of the next lot: what
+/// `pogo qc plan --history --format json` prints (the report's fields, then
+/// `next_plan`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HistoryReport {
+    /// The switching history.
+    #[serde(flatten)]
+    pub switching: SwitchingReport,
+    /// The plan of the next lot, when its size is known.
+    pub next_plan: Option<SamplingPlan>,
+}
+
+impl HistoryReport {
+    /// Inspection is discontinued or the last lot was not accepted.
+    pub fn wanting(&self) -> bool {
+        self.switching.discontinued || self.switching.lots.last().is_some_and(|l| !l.accepted)
+    }
+}
+
+/// Applies the switching rules ([`apply_switching_rules`]) and gives the plan of the next
+/// lot: of `next_lot_size`, else of the size of the last lot in the history.
+pub fn judge_history(
+    history: &[LotRecord],
+    conditions: SwitchingConditions,
+    next_lot_size: Option<u64>,
+) -> Result<HistoryReport> {
+    let switching = apply_switching_rules(history, conditions)?;
+    let next_size = next_lot_size.or_else(|| history.last().map(|l| l.lot_size));
+    let next_plan = next_size
+        .map(|n| {
+            plan(
+                n,
+                conditions.aql,
+                conditions.level,
+                switching.next_inspection,
+            )
+        })
+        .transpose()?;
+    Ok(HistoryReport {
+        switching,
+        next_plan,
+    })
 }
 
 /// Applies the ISO 2859-1:1999 switching rules (9.3) to a history of lots:

@@ -24,15 +24,25 @@ use serde::Serialize;
 /// Control chart constants for subgroup size n.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Constants {
+    /// Subgroup size.
     pub n: usize,
+    /// X-bar limits from the mean range: centre +/- A2 R-bar.
     pub a2: f64,
+    /// X-bar limits from the mean standard deviation: centre +/- A3 s-bar.
     pub a3: f64,
+    /// S chart lower limit factor: B3 s-bar.
     pub b3: f64,
+    /// S chart upper limit factor: B4 s-bar.
     pub b4: f64,
+    /// Bias of the sample standard deviation: sigma = s-bar / c4.
     pub c4: f64,
+    /// Bias of the range: sigma = R-bar / d2.
     pub d2: f64,
+    /// R chart lower limit factor: D3 R-bar.
     pub d3_lower: f64,
+    /// R chart upper limit factor: D4 R-bar.
     pub d4: f64,
+    /// Individuals limits from the mean moving range: centre +/- E2 MR-bar.
     pub e2: f64,
 }
 
@@ -102,17 +112,22 @@ pub fn constants(n: usize) -> Option<Constants> {
     None
 }
 
+/// Which pair of control charts, by subgroup size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum ChartKind {
+    /// Subgroup means and ranges (subgroups of 2 to 10).
     #[serde(rename = "xbar_r")]
     XbarR,
+    /// Subgroup means and standard deviations (subgroups above 10).
     #[serde(rename = "xbar_s")]
     XbarS,
+    /// Individual values and moving ranges (subgroups of 1).
     #[serde(rename = "i_mr")]
     IMr,
 }
 
 impl ChartKind {
+    /// Titles of the location and dispersion charts.
     pub fn title(self) -> (&'static str, &'static str) {
         match self {
             ChartKind::XbarR => ("X-bar", "R"),
@@ -122,14 +137,18 @@ impl ChartKind {
     }
 }
 
+/// Which run rules judge the location chart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RuleSet {
+    /// Western Electric rules 1-4.
     WesternElectric,
+    /// Nelson rules 1-8.
     Nelson,
 }
 
 impl RuleSet {
+    /// The rule set named `s` (`western-electric`, `we`, `nelson`).
     pub fn parse(s: &str) -> Result<RuleSet> {
         match s.trim().to_ascii_lowercase().as_str() {
             "western-electric" | "we" | "western_electric" => Ok(RuleSet::WesternElectric),
@@ -141,10 +160,14 @@ impl RuleSet {
     }
 }
 
+/// Centre line and control limits of one chart.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct ControlLimits {
+    /// Centre line.
     pub center: f64,
+    /// Upper control limit.
     pub ucl: f64,
+    /// Lower control limit.
     pub lcl: f64,
 }
 
@@ -155,36 +178,59 @@ pub struct Violation {
     pub rule: u8,
     /// Point index in the plotted series, from 0.
     pub point: usize,
+    /// The rule in words.
     pub description: &'static str,
 }
 
+/// How to analyse a series.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpcOptions {
+    /// Subgroup size: 1 = I-MR, 2-10 = X-bar/R, above 10 = X-bar/S.
     pub subgroup: usize,
+    /// Lower specification limit, for capability.
     pub lsl: Option<f64>,
+    /// Upper specification limit, for capability.
     pub usl: Option<f64>,
+    /// Run rules to apply.
     pub rules: RuleSet,
 }
 
 /// The result of an SPC analysis.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpcResult {
+    /// The pair of charts drawn.
     pub chart: ChartKind,
+    /// Values per subgroup.
     pub subgroup_size: usize,
+    /// Subgroups (points plotted).
     pub subgroups: usize,
+    /// Values read.
     pub values: usize,
+    /// Run rules applied.
     pub rules: RuleSet,
+    /// Centre line of the location chart.
     pub center: f64,
+    /// Upper control limit of the location chart.
     pub ucl: f64,
+    /// Lower control limit of the location chart.
     pub lcl: f64,
+    /// Limits of the dispersion chart (R, S or MR).
     pub dispersion: ControlLimits,
+    /// Within-subgroup sigma (from R-bar, s-bar or MR-bar).
     pub sigma_within: f64,
+    /// Overall sample standard deviation.
     pub sigma_overall: f64,
+    /// Lower specification limit given.
     pub lsl: Option<f64>,
+    /// Upper specification limit given.
     pub usl: Option<f64>,
+    /// Potential capability (within sigma), with both limits.
     pub cp: Option<f64>,
+    /// Capability (within sigma), with either limit.
     pub cpk: Option<f64>,
+    /// Potential performance (overall sigma), with both limits.
     pub pp: Option<f64>,
+    /// Performance (overall sigma), with either limit.
     pub ppk: Option<f64>,
     /// Run-rule violations on the location chart (X-bar or individuals).
     pub violations: Vec<Violation>,

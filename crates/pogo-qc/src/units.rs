@@ -18,6 +18,7 @@ pub enum Quantity {
 }
 
 impl Quantity {
+    /// The unit every value of this quantity is converted to.
     pub fn canonical_unit(self) -> &'static str {
         match self {
             Self::Resistance => "mohm",
@@ -26,6 +27,7 @@ impl Quantity {
             Self::Angle => "deg",
         }
     }
+    /// The quantity's name (`resistance`, `force`, `length`, `angle`).
     pub fn name(self) -> &'static str {
         match self {
             Self::Resistance => "resistance",
@@ -48,12 +50,19 @@ impl Quantity {
 /// A recognised unit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Unit {
+    /// mohm, mΩ.
     MilliOhm,
+    /// ohm, Ω.
     Ohm,
+    /// N.
     Newton,
+    /// gf (gram-force, 9.80665 mN).
     GramForce,
+    /// mm.
     Millimetre,
+    /// um, µm.
     Micrometre,
+    /// deg, °.
     Degree,
 }
 
@@ -75,6 +84,7 @@ impl Unit {
             _ => return None,
         })
     }
+    /// The quantity this unit measures.
     pub fn quantity(self) -> Quantity {
         match self {
             Unit::MilliOhm | Unit::Ohm => Quantity::Resistance,

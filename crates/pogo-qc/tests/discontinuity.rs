@@ -70,6 +70,11 @@ fn reference(v: &[f32], channels: usize, min_samples: usize) -> Vec<(usize, u64,
     out
 }
 
+/// The error of scanning `bytes`, which must fail.
+fn scan_err(bytes: &[u8], cfg: TraceConfig, path: &str) -> QcError {
+    scan(bytes, cfg, path, |_| {}, |_| {}).unwrap_err()
+}
+
 #[test]
 fn planted_events_are_found_exactly() {
     let channels = 3;
@@ -233,36 +238,15 @@ fn truncated_trace_is_an_error() {
         "{err}"
     );
     assert!(err.to_string().contains("truncated"));
-    let err = scan(
-        &[1u8, 2, 3][..],
-        cfg(Encoding::I16Le, 1),
-        "t.i16",
-        |_| {},
-        |_| {},
-    )
-    .unwrap_err();
+    let err = scan_err(&[1u8, 2, 3][..], cfg(Encoding::I16Le, 1), "t.i16");
     assert!(matches!(err, QcError::Truncated { leftover: 1, .. }));
 }
 
 #[test]
 fn bad_csv_and_bad_config() {
-    let err = scan(
-        &b"a,b\n1,2\n3,x\n"[..],
-        cfg(Encoding::Csv, 2),
-        "t.csv",
-        |_| {},
-        |_| {},
-    )
-    .unwrap_err();
+    let err = scan_err(&b"a,b\n1,2\n3,x\n"[..], cfg(Encoding::Csv, 2), "t.csv");
     assert!(err.to_string().contains("t.csv:3"), "{err}");
-    let err = scan(
-        &b"1,2\n3\n"[..],
-        cfg(Encoding::Csv, 2),
-        "t.csv",
-        |_| {},
-        |_| {},
-    )
-    .unwrap_err();
+    let err = scan_err(&b"1,2\n3\n"[..], cfg(Encoding::Csv, 2), "t.csv");
     assert!(err.to_string().contains("t.csv:2"), "{err}");
     let mut c = cfg(Encoding::F32Le, 1);
     c.sample_rate_hz = 0.0;

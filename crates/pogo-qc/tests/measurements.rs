@@ -2,7 +2,9 @@
 
 use pogo_fixture::Fixture;
 use pogo_qc::QcError;
-use pogo_qc::measurements::{Action, Kind, Limits, Verdict, evaluate, read_measurements};
+use pogo_qc::measurements::{
+    Action, Evaluation, Kind, Limits, SetCheck, SetCheckKind, Verdict, evaluate, read_measurements,
+};
 
 fn fixture() -> Fixture {
     Fixture::from_json(
@@ -12,10 +14,24 @@ fn fixture() -> Fixture {
     .unwrap()
 }
 
-fn pin<'a>(
-    e: &'a pogo_qc::measurements::Evaluation,
-    id: &str,
-) -> &'a pogo_qc::measurements::PinReport {
+/// Reads a measurement CSV text and evaluates it with the default limits.
+fn eval(text: &str, fixture: Option<&Fixture>) -> Evaluation {
+    evaluate(
+        &read_measurements("m.csv", text).unwrap(),
+        fixture,
+        &Limits::default(),
+    )
+}
+
+/// The set check of this kind (on this plate, when given).
+fn set_check<'a>(e: &'a Evaluation, kind: SetCheckKind, plate: Option<&str>) -> &'a SetCheck {
+    e.set_checks
+        .iter()
+        .find(|c| c.check == kind && plate.is_none_or(|p| c.plate == p))
+        .unwrap_or_else(|| panic!("no {kind:?} check"))
+}
+
+fn pin<'a>(e: &'a Evaluation, id: &str) -> &'a pogo_qc::measurements::PinReport {
     e.pins
         .iter()
         .find(|p| p.pin == id)
@@ -91,11 +107,7 @@ fn missing_columns_and_ragged_rows() {
 fn contact_resistance_verdicts_without_fixture() {
     // Unknown part: limit 50 mOhm, marginal above 40 mOhm.
     let text = "pin,kind,value,unit\nP1,contact_resistance,30,mohm\nP2,contact_resistance,45,mohm\nP3,contact_resistance,0.055,ohm\n";
-    let e = evaluate(
-        &read_measurements("m.csv", text).unwrap(),
-        None,
-        &Limits::default(),
-    );
+    let e = eval(text, None);
     assert_eq!(pin(&e, "P1").verdict, Verdict::Pass);
     assert_eq!(pin(&e, "P2").verdict, Verdict::Marginal);
     assert_eq!(pin(&e, "P2").actions, [Action::Clean]);
@@ -122,11 +134,7 @@ fn catalog_limits_from_the_fixture() {
         P3,contact_resistance,21,mohm\n\
         P99,contact_resistance,21,mohm\n";
     let f = fixture();
-    let e = evaluate(
-        &read_measurements("m.csv", text).unwrap(),
-        Some(&f),
-        &Limits::default(),
-    );
+    let e = eval(text, Some(&f));
     assert_eq!(pin(&e, "P1").verdict, Verdict::Marginal);
     assert_eq!(
         pin(&e, "P2").verdict,
@@ -167,11 +175,7 @@ fn resistance_rise_over_baseline_fails() {
         P1,contact_resistance,31,mohm,100\n\
         P2,contact_resistance,20,mohm,0\n\
         P2,contact_resistance,29,mohm,100\n";
-    let e = evaluate(
-        &read_measurements("m.csv", text).unwrap(),
-        None,
-        &Limits::default(),
-    );
+    let e = eval(text, None);
     assert_eq!(pin(&e, "P1").verdict, Verdict::Fail);
     assert!(
         pin(&e, "P1")
@@ -182,11 +186,7 @@ fn resistance_rise_over_baseline_fails() {
         pin(&e, "P1").reasons
     );
     assert_eq!(pin(&e, "P2").verdict, Verdict::Pass);
-    let rc = e
-        .set_checks
-        .iter()
-        .find(|c| c.check == "resistance_change")
-        .unwrap();
+    let rc = set_check(&e, SetCheckKind::ResistanceChange, None);
     assert_eq!(rc.verdict, Verdict::Fail);
     assert_eq!(rc.pins, ["P1"]);
     assert!((rc.value - 11.0).abs() < 1e-12);
@@ -207,11 +207,7 @@ fn mechanics_checks_from_the_catalog_part() {
         P3,spring_force,1.25,N\n\
         P4,compression_height,3.9,mm\n";
     let f = fixture();
-    let e = evaluate(
-        &read_measurements("m.csv", text).unwrap(),
-        Some(&f),
-        &Limits::default(),
-    );
+    let e = eval(text, Some(&f));
     assert_eq!(
         pin(&e, "P1").verdict,
         Verdict::Pass,
@@ -229,11 +225,7 @@ fn mechanics_checks_from_the_catalog_part() {
     assert_eq!(pin(&e, "P4").verdict, Verdict::Fail);
     assert_eq!(pin(&e, "P4").actions, [Action::Adjust]);
     // Without a fixture those checks cannot be made: noted, not guessed.
-    let e = evaluate(
-        &read_measurements("m.csv", text).unwrap(),
-        None,
-        &Limits::default(),
-    );
+    let e = eval(text, None);
     assert!(e.pins.iter().all(|p| p.checks.is_empty()));
     assert!(
         e.notes
@@ -254,16 +246,8 @@ fn set_level_height_spread_and_plate_tilt() {
         P4,height,10.13,mm\n\
         P10,height,9.0,mm\n";
     let f = fixture();
-    let e = evaluate(
-        &read_measurements("m.csv", text).unwrap(),
-        Some(&f),
-        &Limits::default(),
-    );
-    let spread = e
-        .set_checks
-        .iter()
-        .find(|c| c.check == "height_spread" && c.plate == "top")
-        .unwrap();
+    let e = eval(text, Some(&f));
+    let spread = set_check(&e, SetCheckKind::HeightSpread, Some("top"));
     assert!((spread.value - 0.13).abs() < 1e-9);
     assert_eq!(spread.verdict, Verdict::Fail);
     assert_eq!(spread.pins, ["P4"]);
@@ -271,11 +255,7 @@ fn set_level_height_spread_and_plate_tilt() {
     assert_eq!(pin(&e, "P4").actions, [Action::Adjust]);
     // The bottom plate has one pin: no spread check.
     assert!(!e.set_checks.iter().any(|c| c.plate == "bottom"));
-    let tilt = e
-        .set_checks
-        .iter()
-        .find(|c| c.check == "plate_tilt")
-        .unwrap();
+    let tilt = set_check(&e, SetCheckKind::PlateTilt, None);
     // Least-squares plane: slope x = (0.02+0.12)/2/80, slope y = (0.01+0.11)/2/50.
     let (a, b): (f64, f64) = (0.07 / 80.0, 0.06 / 50.0);
     let expect = (a * a + b * b).sqrt().atan().to_degrees();
@@ -295,11 +275,7 @@ fn return_height_and_tilt() {
         P2,return_height,4.97,mm,100\n\
         P3,tilt,1.2,deg,\n\
         P4,tilt,0.5,°,\n";
-    let e = evaluate(
-        &read_measurements("m.csv", text).unwrap(),
-        None,
-        &Limits::default(),
-    );
+    let e = eval(text, None);
     assert_eq!(pin(&e, "P1").verdict, Verdict::Fail);
     assert_eq!(pin(&e, "P1").actions, [Action::Replace]);
     assert_eq!(pin(&e, "P2").verdict, Verdict::Marginal);

@@ -25,6 +25,20 @@ fn close(a: f64, b: f64, tol: f64) -> bool {
     (a - b).abs() <= tol
 }
 
+/// Points of the location chart violating run rule `rule`.
+fn rule_points(r: &spc::SpcResult, rule: u8) -> Vec<usize> {
+    r.violations
+        .iter()
+        .filter(|x| x.rule == rule)
+        .map(|x| x.point)
+        .collect()
+}
+
+/// An I-MR analysis of `v` under `rules`.
+fn individuals(v: &[f64], rules: RuleSet) -> spc::SpcResult {
+    spc::analyze(v, &SpcOptions { rules, ..opts(1) }).unwrap()
+}
+
 #[test]
 fn montgomery_piston_rings_xbar_r() {
     let v = piston_rings();
@@ -242,44 +256,15 @@ fn run_rules_find_planted_patterns() {
     for x in v.iter_mut().skip(12).take(9) {
         *x = 0.2;
     }
-    let we = spc::analyze(
-        &v,
-        &SpcOptions {
-            rules: RuleSet::WesternElectric,
-            ..opts(1)
-        },
-    )
-    .unwrap();
-    let run: Vec<usize> = we
-        .violations
-        .iter()
-        .filter(|x| x.rule == 4)
-        .map(|x| x.point)
-        .collect();
+    let we = individuals(&v, RuleSet::WesternElectric);
+    let run = rule_points(&we, 4);
     // 0.5 at 10 (even) precedes the run; 11 is -0.5; the run is 12..=20 -> 8 in a row at 19, 20.
     assert_eq!(run, [19, 20]);
-    let ne = spc::analyze(
-        &v,
-        &SpcOptions {
-            rules: RuleSet::Nelson,
-            ..opts(1)
-        },
-    )
-    .unwrap();
-    let run: Vec<usize> = ne
-        .violations
-        .iter()
-        .filter(|x| x.rule == 2)
-        .map(|x| x.point)
-        .collect();
+    let ne = individuals(&v, RuleSet::Nelson);
+    let run = rule_points(&ne, 2);
     assert_eq!(run, [20]);
     // 14 points alternating up and down: 20..=33 (19 -> 20 is flat), so Nelson 4 from 33.
-    let alt: Vec<usize> = ne
-        .violations
-        .iter()
-        .filter(|x| x.rule == 4)
-        .map(|x| x.point)
-        .collect();
+    let alt = rule_points(&ne, 4);
     assert_eq!(alt, (33..50).collect::<Vec<_>>());
     // An outlier beyond 3 sigma.
     let mut w = normal_series(50, 3, 0.0, 1.0);

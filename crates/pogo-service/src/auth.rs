@@ -10,7 +10,9 @@ pub enum Caller {
     Admin,
     /// A test station: posts runs for the fixtures it may use.
     Station {
+        /// The id.
         id: i64,
+        /// The name as given.
         name: String,
         /// True when the station was added without a list of fixtures.
         all_fixtures: bool,

@@ -13,7 +13,9 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations
 /// Which database engine is behind the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
+    /// SQLite (one file, WAL).
     Sqlite,
+    /// PostgreSQL.
     Postgres,
 }
 

@@ -18,10 +18,13 @@ pub const DEMO_FIXTURE_JSON: &str = include_str!("../demo/pogo-demo-fixture.json
 /// Size of the simulated life.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct DemoLife {
+    /// Days of use simulated.
     pub days: u32,
+    /// Runs posted per day.
     pub runs_per_day: u32,
     /// Lid closures per posted run (a station posts once per batch of boards).
     pub actuations_per_run: u64,
+    /// Seed of the simulated readings.
     pub seed: u64,
 }
 
@@ -39,8 +42,11 @@ impl Default for DemoLife {
 /// What the demo made.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DemoSummary {
+    /// The registered fixture's id.
     pub fixture: String,
+    /// The simulated station's name.
     pub station: String,
+    /// Runs posted.
     pub runs: u64,
 }
 

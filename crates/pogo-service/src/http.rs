@@ -24,7 +24,9 @@ pub const MAX_SMALL_BYTES: usize = 64 * 1024;
 
 /// What every handler shares.
 pub struct AppState {
+    /// The database.
     pub db: Database,
+    /// The service's settings.
     pub config: ServiceConfig,
 }
 

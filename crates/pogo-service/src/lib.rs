@@ -18,6 +18,8 @@
 //!
 //! Libraries don't print: the CLI (`pogo serve`, `pogo station add`) prints.
 
+#![warn(missing_docs)]
+
 mod auth;
 pub mod dashboard;
 mod db;
@@ -36,55 +38,113 @@ pub use store::ServiceConfig;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ServiceError {
+    /// A database operation failed.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// Applying the migrations failed.
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A database URL of neither form.
     #[error("`{url}` is not a database URL: expected sqlite://PATH or postgres://USER@HOST/DB")]
-    BadDatabaseUrl { url: String },
+    BadDatabaseUrl {
+        /// The URL.
+        url: String,
+    },
+    /// A file could not be written.
     #[error("cannot write {path}")]
     Write {
+        /// The file as given.
         path: String,
+        /// The underlying error.
         #[source]
         source: std::io::Error,
     },
     /// The body is not JSON of the expected shape.
     #[error("body:{line}:{column}: {message}")]
     BadJson {
+        /// 1-based line.
         line: usize,
+        /// 1-based column.
         column: usize,
+        /// What is wrong.
         message: String,
     },
+    /// A fixture.json that cannot be read.
     #[error(transparent)]
     BadFixture(#[from] pogo_fixture::FixtureError),
+    /// A run that does not validate.
     #[error("run refused: {0}")]
     BadRun(#[from] pogo_qc::run::RunError),
+    /// A fixture id of the wrong form.
     #[error("`{id}` is not a fixture id: expected 1-64 letters, digits, `-`, `_` or `.`")]
-    BadFixtureId { id: String },
+    BadFixtureId {
+        /// The id.
+        id: String,
+    },
+    /// A fixture id already used by another fixture.json.
     #[error("fixture id `{id}` is already registered for another fixture.json")]
-    FixtureIdTaken { id: String },
+    FixtureIdTaken {
+        /// The id.
+        id: String,
+    },
+    /// No fixture of this id.
     #[error("unknown fixture `{id}`")]
-    UnknownFixture { id: String },
+    UnknownFixture {
+        /// The id.
+        id: String,
+    },
+    /// A run's reading names a probe the fixture does not have.
     #[error("readings[{index}]: fixture `{fixture}` has no probe `{probe}`")]
     UnknownProbe {
+        /// Index from 0.
         index: usize,
+        /// The fixture id.
         fixture: String,
+        /// The probe id.
         probe: String,
     },
+    /// Maintenance names a probe the fixture does not have.
     #[error("fixture `{fixture}` has no probe `{probe}`")]
-    UnknownMaintenanceProbe { fixture: String, probe: String },
+    UnknownMaintenanceProbe {
+        /// The fixture id.
+        fixture: String,
+        /// The probe id.
+        probe: String,
+    },
+    /// A one-probe maintenance without a probe.
     #[error("maintenance `{kind}` needs a `probe`")]
-    MaintenanceNeedsProbe { kind: &'static str },
+    MaintenanceNeedsProbe {
+        /// The kind.
+        kind: &'static str,
+    },
+    /// A run uuid stored before with another body.
     #[error("run {uuid} was already stored with a different body")]
-    RunConflict { uuid: String },
+    RunConflict {
+        /// The run uuid.
+        uuid: String,
+    },
+    /// A station name already taken.
     #[error("station `{name}` already exists")]
-    StationExists { name: String },
+    StationExists {
+        /// The name as given.
+        name: String,
+    },
+    /// A station name of the wrong form.
     #[error("`{name}` is not a station name: expected 1-64 visible characters")]
-    BadStationName { name: String },
+    BadStationName {
+        /// The name as given.
+        name: String,
+    },
+    /// No token or an unknown one.
     #[error("missing or wrong token (send `Authorization: Bearer TOKEN`)")]
     Unauthorized,
+    /// A known token not allowed this.
     #[error("forbidden: {reason}")]
-    Forbidden { reason: String },
+    Forbidden {
+        /// Why, in words.
+        reason: String,
+    },
+    /// A count beyond what the database holds.
     #[error("a count is too large for the database (more than 2^63 - 1)")]
     CountOverflow,
 }

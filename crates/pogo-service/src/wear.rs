@@ -32,10 +32,15 @@ pub fn judge_resistance(
 /// Running sums of a least-squares line `resistance = a + b * actuations`.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct WearFit {
+    /// Points summed.
     pub n: i64,
+    /// Sum of x (actuations).
     pub sum_x: f64,
+    /// Sum of y (resistance, mOhm).
     pub sum_y: f64,
+    /// Sum of x squared.
     pub sum_xx: f64,
+    /// Sum of x times y.
     pub sum_xy: f64,
 }
 
@@ -94,7 +99,9 @@ pub enum ForecastReason {
 /// Forecast of the actuation count (since install) at which a probe must be replaced.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Forecast {
+    /// Actuations since install at which the probe is due.
     pub actuations: u64,
+    /// What sets it.
     pub reason: ForecastReason,
 }
 

@@ -22,8 +22,11 @@ pub struct ChannelMap {
 /// One probe of the fixture and the route that reaches it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProbeRoute {
+    /// Probe id of the fixture.
     pub probe: String,
+    /// Fixture channel of the probe.
     pub channel: u32,
+    /// The switch route (channel list) that reaches it.
     pub route: String,
 }
 

@@ -68,8 +68,11 @@ pub enum Progress<'a> {
     Reference(&'a ReferenceReading),
     /// One probe was measured and judged (`index` from 0 of `total`).
     Probe {
+        /// Index from 0.
         index: usize,
+        /// How many in all.
         total: usize,
+        /// The reading.
         reading: &'a ProbeReading,
     },
 }
@@ -77,15 +80,20 @@ pub enum Progress<'a> {
 /// The common return, measured once per run.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReferenceReading {
+    /// Route of the common return.
     pub route: String,
+    /// Its resistance, ohm.
     pub ohm: f64,
 }
 
 /// One probe's reading and verdict.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProbeReading {
+    /// Probe id of the fixture.
     pub probe: String,
+    /// Fixture channel.
     pub channel: u32,
+    /// The route closed for the reading.
     pub route: String,
     /// What the meter read: contact path plus common return.
     pub raw_ohm: f64,
@@ -93,7 +101,9 @@ pub struct ProbeReading {
     pub contact_mohm: f64,
     /// The meter read its overload: the probe does not touch the plate.
     pub open: bool,
+    /// When the reading was taken.
     pub at: DateTime<Utc>,
+    /// The probe's verdict from this reading alone.
     pub verdict: Verdict,
     /// Why the probe is marginal or failed, as `pogo qc evaluate` says it.
     pub reasons: Vec<String>,
@@ -102,6 +112,7 @@ pub struct ProbeReading {
 /// Time spent in a run.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct RunStats {
+    /// Probes read.
     pub probes: usize,
     /// Wall time of the probe loop (after the reference).
     pub wall: Duration,
@@ -123,12 +134,17 @@ impl RunStats {
 /// A whole contact-resistance run.
 #[derive(Debug, Clone)]
 pub struct ContactRun {
+    /// When the run started.
     pub started_at: DateTime<Utc>,
+    /// When the last probe was read.
     pub finished_at: DateTime<Utc>,
+    /// The common return, subtracted from every reading.
     pub reference: ReferenceReading,
+    /// Every probe's reading, in the order read.
     pub readings: Vec<ProbeReading>,
     /// The evaluation `pogo qc evaluate` makes of the CSV written from this run.
     pub evaluation: Evaluation,
+    /// Where the time went.
     pub stats: RunStats,
 }
 

@@ -98,11 +98,40 @@ pub enum Step {
 /// One pin's spring force and verdict.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForceRow {
+    /// Probe id of the fixture.
     pub pin: String,
+    /// What the gauge read.
     pub reading: ForceReading,
+    /// When it was read.
     pub at: DateTime<Utc>,
+    /// The pin's verdict (`pogo qc evaluate`'s spring force check).
     pub verdict: Verdict,
+    /// Why the pin is marginal or failed.
     pub reasons: Vec<String>,
+}
+
+/// The run of a force session for the fixture service: one spring-force reading (N)
+/// per pin read, no actuation counted; `finished_at` is now, `started_at` the first
+/// reading's time (now when none was read).
+pub fn to_run(rows: &[ForceRow], fixture_id: &str, now: DateTime<Utc>) -> pogo_qc::run::Run {
+    pogo_qc::run::Run {
+        uuid: uuid::Uuid::new_v4(),
+        fixture: fixture_id.to_string(),
+        started_at: rows.first().map_or(now, |r| r.at),
+        finished_at: now,
+        actuations: 0,
+        dut_serial: None,
+        result: None,
+        readings: rows
+            .iter()
+            .map(|r| pogo_qc::run::Reading {
+                probe: r.pin.clone(),
+                kind: Kind::SpringForce,
+                value: r.reading.newton,
+                unit: "N".into(),
+            })
+            .collect(),
+    }
 }
 
 /// Reads each pin in turn: `ask` is called before each (the operator places the gauge,

@@ -18,6 +18,8 @@
 //!
 //! Libraries don't print: progress is reported through callbacks; the CLI prints.
 
+#![warn(missing_docs)]
+
 pub mod channel_list;
 pub mod channel_map;
 pub mod contact;

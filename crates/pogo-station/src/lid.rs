@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 /// The lid's state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LidState {
+    /// The lid is open.
     Open,
+    /// The lid is closed.
     Closed,
 }
 
@@ -108,6 +110,26 @@ pub struct CountUntil {
     pub closures: Option<u64>,
     /// Stop after this long.
     pub duration: Option<Duration>,
+}
+
+/// The run of a closure count for the fixture service: the closures counted between
+/// `started_at` and `finished_at` as actuations, no readings.
+pub fn closure_run(
+    fixture_id: &str,
+    started_at: chrono::DateTime<chrono::Utc>,
+    finished_at: chrono::DateTime<chrono::Utc>,
+    closures: u64,
+) -> pogo_qc::run::Run {
+    pogo_qc::run::Run {
+        uuid: uuid::Uuid::new_v4(),
+        fixture: fixture_id.to_string(),
+        started_at,
+        finished_at,
+        actuations: closures,
+        dut_serial: None,
+        result: None,
+        readings: Vec::new(),
+    }
 }
 
 /// Polls the switch every `poll` and counts closures until `until`; `on_change` sees

@@ -20,7 +20,9 @@ use std::time::Duration;
 pub struct Service {
     /// Base URL (`http://host:8080`); `/api/v1/runs` is appended.
     pub url: String,
+    /// Bearer token of the station.
     pub token: String,
+    /// Longest wait for the service's answer.
     pub timeout: Duration,
 }
 
@@ -49,7 +51,12 @@ pub enum PostOutcome {
     /// 401: the token is refused.
     Unauthorized,
     /// Another 4xx: the run itself is refused.
-    Refused { status: u16, body: String },
+    Refused {
+        /// HTTP status.
+        status: u16,
+        /// Body of the answer.
+        body: String,
+    },
     /// No answer, or a 5xx: try again later.
     Unreachable(String),
 }

@@ -17,6 +17,7 @@ const BUILT_IN: &str = include_str!("profiles.toml");
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
+    /// The name `--dmm-profile` and the others give.
     pub name: String,
     /// `*IDN?` must name one of these models (empty: any model is accepted).
     #[serde(default)]
@@ -27,6 +28,7 @@ pub struct Profile {
     /// The error-queue query; empty for instruments without one.
     #[serde(default = "default_error_query")]
     pub error_query: String,
+    /// Appended to every command sent.
     #[serde(default = "default_terminator")]
     pub write_terminator: String,
     /// Serial ports: baud rate.
@@ -35,9 +37,13 @@ pub struct Profile {
     /// Longest wait for one reply.
     #[serde(default = "default_timeout_ms")]
     pub timeout_ms: u64,
+    /// How to measure resistance, for a meter.
     pub dmm: Option<DmmProfile>,
+    /// How to route channels, for a switch unit (or a meter's own card).
     pub switch: Option<SwitchProfile>,
+    /// How to read a force, for a force gauge.
     pub force: Option<ForceProfile>,
+    /// How to read the lid state, for a lid switch.
     pub lid: Option<LidProfile>,
 }
 
@@ -63,6 +69,7 @@ fn default_timeout_ms() -> u64 {
 pub struct DmmProfile {
     /// Sent first (function selection).
     pub configure: Vec<String>,
+    /// Selects autorange.
     pub range_auto: String,
     /// With `{ohm}`.
     pub range_fixed: String,
@@ -79,6 +86,7 @@ pub struct DmmProfile {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SwitchProfile {
+    /// Sent once on connect.
     #[serde(default)]
     pub configure: Vec<String>,
     /// With `{route}`.
@@ -96,10 +104,13 @@ pub struct SwitchProfile {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DefaultMap {
+    /// Switch channel of fixture channel 0.
     pub base: u32,
+    /// Offset of the sense channel paired with each channel (4-wire), if any.
     pub pair_offset: Option<u32>,
     /// Fixture channels the card carries (1 ..= channels).
     pub channels: u32,
+    /// Route of the common return.
     pub reference: String,
 }
 
@@ -107,6 +118,7 @@ pub struct DefaultMap {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ForceProfile {
+    /// The query that answers one reading.
     pub query: String,
 }
 
@@ -114,8 +126,11 @@ pub struct ForceProfile {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LidProfile {
+    /// The query that answers the state.
     pub query: String,
+    /// The answer when the lid is closed.
     pub closed: String,
+    /// The answer when the lid is open.
     pub open: String,
 }
 
@@ -128,9 +143,13 @@ struct ProfileFile {
 /// What a profile is needed for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Job {
+    /// Measuring resistance (a meter).
     Dmm,
+    /// Routing channels (a switch unit).
     Switch,
+    /// Reading forces (a force gauge).
     ForceGauge,
+    /// Reading the lid state (a lid switch reader).
     LidSwitch,
 }
 

@@ -16,11 +16,22 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resource {
     /// Raw socket: newline-terminated SCPI over TCP.
-    Socket { host: String, port: u16 },
+    Socket {
+        /// Host name or address.
+        host: String,
+        /// TCP port.
+        port: u16,
+    },
     /// A USBTMC character device.
-    Usbtmc { path: String },
+    Usbtmc {
+        /// The file as given.
+        path: String,
+    },
     /// A serial port device.
-    Serial { path: String },
+    Serial {
+        /// The file as given.
+        path: String,
+    },
 }
 
 impl Resource {

@@ -14,9 +14,13 @@ pub const MAX_ERROR_DRAIN: usize = 64;
 /// What `*IDN?` answers: maker, model, serial number, firmware.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
+    /// Manufacturer.
     pub maker: String,
+    /// Model (what profiles match).
     pub model: String,
+    /// Serial number.
     pub serial: String,
+    /// Firmware version.
     pub firmware: String,
 }
 
@@ -41,7 +45,9 @@ impl Identity {
 /// One entry of an instrument's error queue.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InstrumentError {
+    /// SCPI error code (0: no error).
     pub code: i32,
+    /// The instrument's words.
     pub message: String,
 }
 

@@ -26,7 +26,9 @@ pub const OVERLOAD: f64 = 9.9e37;
 /// Which simulated instrument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Instrument {
+    /// The simulated 34465A meter.
     Dmm,
+    /// The simulated 34980A switch.
     Switch,
 }
 
@@ -34,21 +36,43 @@ pub enum Instrument {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Fault {
     /// The reply to the next command with this header (`READ?`) comes after `delay`.
-    SlowReply { header: String, delay: Duration },
+    SlowReply {
+        /// Command header it applies to.
+        header: String,
+        /// How long the reply waits.
+        delay: Duration,
+    },
     /// The connection is closed on receiving the n-th command from now (1 = the next).
-    DropAfter { commands: usize },
+    DropAfter {
+        /// Commands from now.
+        commands: usize,
+    },
     /// The reply to the next command with this header is garbage bytes.
-    Garbage { header: String },
+    Garbage {
+        /// Command header it applies to.
+        header: String,
+    },
     /// After the next command with this header the error queue gets this entry.
     ErrorAfter {
+        /// Command header it applies to.
         header: String,
+        /// The code.
         code: i32,
+        /// What is wrong.
         message: String,
     },
     /// Switch: this relay never closes (stays armed: every attempt fails).
-    StuckOpen { channel: u32 },
+    StuckOpen {
+        /// Channel number.
+        channel: u32,
+    },
     /// Switch: closing `asked` closes `instead` (a miswired relay driver; stays armed).
-    ClosesInstead { asked: u32, instead: u32 },
+    ClosesInstead {
+        /// The channel asked for.
+        asked: u32,
+        /// The channel closed instead.
+        instead: u32,
+    },
 }
 
 /// What the simulated fixture looks like.

@@ -38,8 +38,11 @@ impl Default for LinkSettings {
 /// Why an exchange failed, before the session adds the resource and the command.
 #[derive(Debug)]
 pub enum LinkError {
+    /// No reply within the deadline.
     Timeout,
+    /// The connection was closed (why).
     Closed(String),
+    /// A reply that is not text (what came).
     Garbage(String),
 }
 
