@@ -274,11 +274,11 @@ fn piece_integral(piece: &Piece, wh: &Whitener) -> f64 {
             sweep,
         } => {
             let quarter = sweep.abs() <= std::f64::consts::FRAC_PI_2 + 1e-9;
-            if quarter && piece.distance(wh.mean) * min_stretch(wh) > FAR {
-                return far_arc(c, radius, start, sweep, wh);
-            }
             if quarter && let Some(k) = wh.isotropic_scale() {
                 return clipped_arc(c, radius, start, sweep, wh, k);
+            }
+            if quarter && piece.distance(wh.mean) * min_stretch(wh) > FAR {
+                return far_arc(c, radius, start, sweep, wh);
             }
             near_arc(c, radius, start, sweep, wh)
         }
@@ -328,7 +328,11 @@ fn clipped_arc(c: Pt, radius: f64, start: f64, sweep: f64, wh: &Whitener, k: f64
     let (rw, dist) = (radius * k, centre.norm());
     // |centre + rw e(θ)|^2 <= FAR^2  <=>  cos(θ - β) <= kappa, β the centre's bearing.
     let kappa = (FAR * FAR - dist * dist - rw * rw) / (2.0 * rw * dist);
-    if !kappa.is_finite() || kappa >= 1.0 || kappa <= -1.0 {
+    if kappa <= -1.0 {
+        // The whole circle lies beyond FAR.
+        return far_arc(c, radius, start, sweep, wh);
+    }
+    if !kappa.is_finite() || kappa >= 1.0 {
         return near_arc(c, radius, start, sweep, wh);
     }
     let beta = centre.y.atan2(centre.x);
@@ -368,7 +372,11 @@ fn far_arc(c: Pt, radius: f64, start: f64, sweep: f64, wh: &Whitener) -> f64 {
         let (s, co) = ang.sin_cos();
         Pt::new(c.x + radius * co, c.y + radius * s)
     };
-    let (pa, pb, pm) = (at(start), at(start + sweep), at(start + sweep / 2.0));
+    let (pa, pb) = (at(start), at(start + sweep));
+    // The arc's middle: along the bisector of its end radii (the sweep is under a
+    // half turn).
+    let bisector = (pa + pb) * 0.5 - c;
+    let pm = c + bisector * (radius / bisector.norm());
     let chord = chord_angle(wh.point(pa), wh.point(pb));
     let m = wh.mean;
     let in_disc = (m - c).dot(m - c) < radius * radius;
