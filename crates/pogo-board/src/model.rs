@@ -91,6 +91,18 @@ impl BoxMm {
     pub fn as_array(&self) -> [f64; 4] {
         [self.left, self.top, self.right, self.bottom]
     }
+    /// This box grown by `margin_mm` on every side (an empty box stays empty).
+    pub fn grown(&self, margin_mm: f64) -> BoxMm {
+        if self.is_empty() {
+            return *self;
+        }
+        BoxMm {
+            left: self.left - margin_mm,
+            top: self.top - margin_mm,
+            right: self.right + margin_mm,
+            bottom: self.bottom + margin_mm,
+        }
+    }
 }
 
 /// The side of the board a thing sits on or is probed from.
@@ -178,7 +190,7 @@ pub struct Outline {
     /// Edge.Cuts pieces that did not close into a ring (reported, not guessed).
     pub open_chains: Vec<Vec<PointMm>>,
     /// Bounding box of all Edge.Cuts graphics as KiCad computes it (line ends, arc
-    /// extents, circle extents), before any stroke width.
+    /// extents, circle extents), grown by half the stroke width.
     pub bbox: BoxMm,
 }
 
