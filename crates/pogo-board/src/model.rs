@@ -83,7 +83,7 @@ pub struct Outline {
     /// Edge.Cuts pieces that did not close into a ring (reported, not guessed).
     pub open_chains: Vec<Vec<PointMm>>,
     /// Bounding box of all Edge.Cuts graphics as KiCad computes it (line ends, arc
-    /// extents, circle extents), before any stroke width.
+    /// extents, circle extents), grown by half the stroke width.
     pub bbox: BoxMm,
 }
 

@@ -13,19 +13,19 @@ use std::process::Command;
 /// that the reader matches today. Boards not listed must match every pad.
 const FLOORS: &[(&str, usize, usize)] = &[
     ("StickHub", 268, 264),
-    ("bms-c1", 953, 834),
+    ("bms-c1", 1255, 834),
     ("complex_hierarchy", 156, 138),
     ("custom_pads_test", 5, 5),
     ("ecc83-pp_v2", 25, 25),
     ("expansion-card-v5", 39, 28),
-    ("glasgow-c2-v6", 1115, 1110),
-    ("glasgow-c2-v7", 1114, 1110),
-    ("glasgow-c2-v8", 1114, 1110),
-    ("glasgow-c2-v9", 1114, 1110),
+    ("glasgow-c2-v6", 1143, 1110),
+    ("glasgow-c2-v7", 1141, 1110),
+    ("glasgow-c2-v8", 1141, 1110),
+    ("glasgow-c2-v9", 1141, 1110),
     ("interf_u", 317, 317),
     ("microwave", 0, 2),
     ("pic_programmer", 239, 239),
-    ("tinytapeout-demo", 584, 601),
+    ("tinytapeout-demo", 602, 601),
     ("video", 1998, 1998),
     ("video-v9", 1998, 1998),
 ];
@@ -114,6 +114,45 @@ fn check_footprints(board: &Board, kv: &Value, tag: &str) {
     );
 }
 
+/// Vias: each of KiCad's view has one of ours within 1 um with the same drill,
+/// diameter and net (ODB++ names cannot hold spaces: KiCad writes `_`, see
+/// docs/cam-readers.md). Returns the problems found.
+fn check_vias(board: &Board, kv: &Value, tag: &str, odb: bool) -> Vec<String> {
+    let mut bad = Vec::new();
+    let kvias = kv["vias"].as_array().unwrap();
+    if kvias.len() != board.vias.len() {
+        bad.push(format!(
+            "{tag}: {} vias, KiCad {}",
+            board.vias.len(),
+            kvias.len()
+        ));
+    }
+    for v in kvias {
+        let f = |k: &str| v[k].as_f64().unwrap();
+        let ours = board.vias.iter().find(|o| {
+            (o.position.x - f("x")).abs() <= 0.001 && (o.position.y - f("y")).abs() <= 0.001
+        });
+        let Some(o) = ours else {
+            bad.push(format!("{tag}: no via at ({}, {})", f("x"), f("y")));
+            continue;
+        };
+        let net = board.net_name(o.net);
+        let want = v["net"].as_str().unwrap();
+        let want = if odb {
+            want.replace(' ', "_")
+        } else {
+            want.to_string()
+        };
+        if (o.drill_mm - f("drill")).abs() > 0.001
+            || (o.diameter_mm - f("diameter")).abs() > 0.001
+            || net != want
+        {
+            bad.push(format!("{tag}: via {o:?} ({net}), KiCad {v}"));
+        }
+    }
+    bad
+}
+
 fn check_board(dir: &Path, file: &Path, kind: usize) -> (usize, usize, usize) {
     let name = dir.file_name().unwrap().to_string_lossy().into_owned();
     let tag = format!("{name}-{}", if kind == 0 { "ipc2581" } else { "odb" });
@@ -129,13 +168,15 @@ fn check_board(dir: &Path, file: &Path, kind: usize) -> (usize, usize, usize) {
         .map(|v| v.as_f64().unwrap())
         .collect();
     // KiCad's box includes half the Edge.Cuts stroke; the profile is the stroke's
-    // centre line (see docs/cam-readers.md), so the box agrees within that half-width.
+    // centre line, grown by half the outline layer's line width (docs/cam-readers.md).
     for (a, b) in bbox.iter().zip(&want) {
         assert!(
-            (a - b).abs() <= 0.2,
+            (a - b).abs() <= 0.001 + 1e-9,
             "{tag}: outline box {bbox:?}, KiCad {want:?}"
         );
     }
+    let bad = check_vias(&board, &kv, &tag, kind == 1);
+    assert!(bad.is_empty(), "{}", bad[..bad.len().min(5)].join("\n"));
     if kind == 0 {
         let t = kv["thickness"].as_f64().unwrap();
         let ours = board.thickness_mm.expect("IPC-2581 stackup thickness");
@@ -158,6 +199,7 @@ fn kicad9_exports_read_to_kicads_view() {
             };
             seen += 1;
             let (matched, total, extra) = check_board(&dir, &file, kind);
+            eprintln!("{name} {suffix}: matched {matched}/{total}, {extra} extra");
             match FLOORS.iter().find(|f| f.0 == name) {
                 Some(f) => {
                     let floor = if kind == 0 { f.1 } else { f.2 };

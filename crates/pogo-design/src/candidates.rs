@@ -7,7 +7,7 @@ use crate::config::pad_matches;
 use crate::geometry::{
     best_probe_point, inscribed_radius, pad_copper, pad_shape_centre, via_copper,
 };
-use crate::rules::{TipTarget, is_test_point};
+use crate::rules::{TipTarget, is_test_point, is_test_point_reference};
 use pogo_board::{Board, PadKind, PadShape, PointMm, PolygonMm, Side};
 use pogo_fixture::{DesignRules, TargetKind, TargetOrigin};
 use std::collections::BTreeMap;
@@ -171,10 +171,12 @@ pub(crate) fn enumerate(board: &Board, rules: &DesignRules) -> (Vec<Candidate>, 
             exclude(&mut ex, net, Exclusion::Forbidden);
             continue;
         }
-        let is_tp = pad
-            .footprint
-            .is_some_and(|f| tp_fp.get(f).copied().unwrap_or(false))
-            || pad.test_point_property;
+        // A netlist (IPC-D-356) has no footprints: its test points are known by their
+        // reference designators alone.
+        let is_tp = match pad.footprint {
+            Some(f) => tp_fp.get(f).copied().unwrap_or(false),
+            None => !board.footprints_known && is_test_point_reference(&pad.reference),
+        } || pad.test_point_property;
         let thru = pad.kind == PadKind::ThruHole;
         let open = sides_open(
             (pad.front_copper, pad.front_mask),

@@ -197,12 +197,17 @@ pub(crate) struct ToolingHole {
 /// Whether a footprint is a test point: reference `TP<digit>...`, a library name
 /// containing `TestPoint`, or a pad with KiCad's test point property.
 pub(crate) fn is_test_point(board: &Board, fp: &pogo_board::Footprint) -> bool {
-    let r = fp.reference.as_bytes();
-    (r.len() > 2 && r.starts_with(b"TP") && r[2].is_ascii_digit())
+    is_test_point_reference(&fp.reference)
         || fp.lib_id.to_ascii_lowercase().contains("testpoint")
         || board.pads[fp.pads.clone()]
             .iter()
             .any(|p| p.test_point_property)
+}
+
+/// A test point's reference designator: `TP` and a digit (`TP1`, `TP12a`).
+pub(crate) fn is_test_point_reference(reference: &str) -> bool {
+    let r = reference.as_bytes();
+    r.len() > 2 && r.starts_with(b"TP") && r[2].is_ascii_digit()
 }
 
 /// The board's tooling holes under the rules.

@@ -150,6 +150,18 @@ impl BoxMm {
     pub fn as_array(&self) -> [f64; 4] {
         [self.left, self.top, self.right, self.bottom]
     }
+    /// This box grown by `margin_mm` on every side (an empty box stays empty).
+    pub fn grown(&self, margin_mm: f64) -> BoxMm {
+        if self.is_empty() {
+            return *self;
+        }
+        BoxMm {
+            left: self.left - margin_mm,
+            top: self.top - margin_mm,
+            right: self.right + margin_mm,
+            bottom: self.bottom + margin_mm,
+        }
+    }
     /// The box of the outer rings of `polygons` (empty when they have no point).
     pub fn of_outers(polygons: &[PolygonMm]) -> BoxMm {
         let mut b = BoxMm::EMPTY;

@@ -315,6 +315,8 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
         .iter()
         .filter_map(|s| slot_extent(&s.outline).map(|(l, w, c)| (l, w, c, s.plating)))
         .collect();
+    accs.iter_mut()
+        .for_each(|a| openings_from_padstack(doc, roles, a));
     accs.iter()
         .map(|a| {
             let f = a.first;
@@ -355,6 +357,46 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
             }
         })
         .collect()
+}
+
+/// Mask and paste openings from the pad's stack when the stack names exactly the
+/// copper layers the pad was found on: KiCad's export writes every pad of a
+/// footprint on the mask and paste layers (bms-c1's `Q8` pin 3 thermal vias, copper
+/// only in the board, appear on `F.Mask`), while its `PadStackDef` lists the pad's own
+/// layers. A stack shared with pads of another side or kind (its copper layers
+/// differ) says nothing about this pad, and the features stand.
+fn openings_from_padstack(doc: &Doc, roles: &[Role], a: &mut PadAcc<'_>) {
+    let Some(stack) = a
+        .first
+        .padstack
+        .as_ref()
+        .and_then(|ps| doc.padstack_layers.get(ps))
+    else {
+        return;
+    };
+    let role_of = |name: &str| {
+        doc.layers
+            .iter()
+            .position(|l| l.name == name)
+            .map_or(Role::Other, |i| roles[i])
+    };
+    let copper = |names: &mut dyn Iterator<Item = &String>| -> Vec<String> {
+        let mut v: Vec<String> = names
+            .filter(|n| matches!(role_of(n), Role::Copper(_)))
+            .cloned()
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    if copper(&mut a.layers.iter()) != copper(&mut stack.iter()) {
+        return;
+    }
+    let has = |role: Role| stack.iter().any(|n| role_of(n) == role);
+    a.front_mask = has(Role::Mask(Side::Top));
+    a.back_mask = has(Role::Mask(Side::Bottom));
+    a.front_paste = has(Role::Paste(Side::Top));
+    a.back_paste = has(Role::Paste(Side::Bottom));
 }
 
 /// The pad's anchor (file frame): its location, less the pad stack's hole offset
@@ -561,9 +603,13 @@ fn vias(doc: &Doc, roles: &[Role], nets: &mut Nets) -> Vec<Via> {
         .collect()
 }
 
+/// The outline from the profile (the stroke's centre line), its box grown by half the
+/// outline layer's stroke as KiCad's Edge.Cuts box is.
 fn outline(doc: &Doc) -> Option<Outline> {
-    crate::cam::outline_from_profile(
+    let mut outline = crate::cam::outline_from_profile(
         doc.profile.iter().map(Vec::as_slice),
         doc.profile_cutouts.iter().map(Vec::as_slice),
-    )
+    )?;
+    outline.bbox = outline.bbox.grown(doc.outline_stroke_mm / 2.0);
+    Some(outline)
 }

@@ -118,6 +118,11 @@ pub(super) struct Doc {
     pub padstack_hole_offsets: HashMap<String, PointMm>,
     /// Every `PadStackDef` name.
     pub padstacks: std::collections::HashSet<String>,
+    /// Pad stack name -> the layers its `PadstackPadDef`s name.
+    pub padstack_layers: HashMap<String, Vec<String>>,
+    /// The widest line drawn on a `BOARD_OUTLINE` layer (the Edge.Cuts stroke that
+    /// the profile's centre line leaves out), mm.
+    pub outline_stroke_mm: f64,
     pub packages: HashMap<String, PackageDef>,
     pub components: Vec<ComponentDef>,
     pub pads: Vec<PadFeature>,
@@ -141,6 +146,7 @@ enum Tag {
     Package,
     Outline,
     Component,
+    EntryLineDesc,
     LayerFeature,
     Set,
     Features,
@@ -153,7 +159,7 @@ fn tag_of(name: &[u8]) -> Tag {
     match name {
         b"IPC-2581" => Tag::Root,
         b"CadHeader" => Tag::CadHeader,
-        b"DictionaryStandard" | b"DictionaryUser" => Tag::Dictionary,
+        b"DictionaryStandard" | b"DictionaryUser" | b"DictionaryLineDesc" => Tag::Dictionary,
         b"EntryStandard" | b"EntryUser" => Tag::Entry,
         b"Layer" => Tag::Layer,
         b"Step" => Tag::Step,
@@ -164,6 +170,7 @@ fn tag_of(name: &[u8]) -> Tag {
         b"Package" => Tag::Package,
         b"Outline" => Tag::Outline,
         b"Component" => Tag::Component,
+        b"EntryLineDesc" => Tag::EntryLineDesc,
         b"LayerFeature" => Tag::LayerFeature,
         b"Set" => Tag::Set,
         b"Features" => Tag::Features,
@@ -206,6 +213,11 @@ struct Parser<'a> {
     standard: HashMap<String, CamShape>,
     user: HashMap<String, CamShape>,
     entry: Option<(String, Option<CamShape>)>,
+    /// `EntryLineDesc` id -> line width (mm), and the entry being read.
+    line_descs: HashMap<String, f64>,
+    line_desc_entry: Option<String>,
+    /// (user dictionary, entry id) -> the line width its shape is drawn with (mm).
+    entry_strokes: HashMap<(bool, String), f64>,
     steps_seen: usize,
     layer_feature: Option<usize>,
     set_net: Option<String>,
@@ -243,6 +255,9 @@ pub(super) fn parse(name: &str, text: &[u8]) -> Result<Doc> {
         standard: HashMap::new(),
         user: HashMap::new(),
         entry: None,
+        line_descs: HashMap::new(),
+        line_desc_entry: None,
+        entry_strokes: HashMap::new(),
         steps_seen: 0,
         layer_feature: None,
         set_net: None,
@@ -384,6 +399,7 @@ impl<'a> Parser<'a> {
                 self.dict_is_user = name == b"DictionaryUser".as_slice();
             }
             Tag::Entry => self.entry = Some((self.required(e, "id")?, None)),
+            Tag::EntryLineDesc => self.line_desc_entry = Some(self.required(e, "id")?),
             Tag::Layer => self.open_layer(e)?,
             Tag::Step => self.steps_seen += 1,
             Tag::Polygon | Tag::Cutout => self.open_polygon(tag),
@@ -553,6 +569,13 @@ impl<'a> Parser<'a> {
                     self.doc.padstack_holes.insert(ps, (d, plating));
                 }
             }
+            b"PadstackPadDef" => {
+                if let Some(ps) = self.padstack.clone() {
+                    let layer = self.required(e, "layerRef")?;
+                    self.doc.padstack_layers.entry(ps).or_default().push(layer);
+                }
+            }
+            b"LineDesc" | b"LineDescRef" => self.line_desc(e, name)?,
             b"Xform" => self.xform(e, parent)?,
             b"Location" => self.location(e, parent)?,
             b"PinRef" if parent == Tag::Pad => {
@@ -561,6 +584,11 @@ impl<'a> Parser<'a> {
                 if let Some(p) = self.pad.as_mut() {
                     p.pin = Some((comp, pin));
                 }
+            }
+            b"StandardPrimitiveRef" | b"UserPrimitiveRef" if self.on_outline_layer() => {
+                let key = (name == b"UserPrimitiveRef", self.required(e, "id")?);
+                let width = self.entry_strokes.get(&key).copied().unwrap_or(0.0);
+                self.doc.outline_stroke_mm = self.doc.outline_stroke_mm.max(width);
             }
             b"StandardPrimitiveRef" | b"UserPrimitiveRef" if parent == Tag::Pad => {
                 let id = self.required(e, "id")?;
@@ -594,6 +622,43 @@ impl<'a> Parser<'a> {
             _ => self.primitive(e, name)?,
         }
         Ok(())
+    }
+
+    /// A line width: an `EntryLineDesc`'s, or one drawn on a `BOARD_OUTLINE` layer
+    /// (inline or by reference), which widens the outline box.
+    fn line_desc(&mut self, e: &BytesStart<'_>, name: &[u8]) -> Result<()> {
+        if self.parent() == Tag::EntryLineDesc {
+            let width = self.number_opt(e, "lineWidth", self.dict_scale)?;
+            if let (Some(id), Some(w)) = (self.line_desc_entry.clone(), width) {
+                self.line_descs.insert(id, w);
+            }
+            return Ok(());
+        }
+        if let Some((id, _)) = &self.entry
+            && name == b"LineDesc".as_slice()
+        {
+            let key = (self.dict_is_user, id.clone());
+            if let Some(w) = self.number_opt(e, "lineWidth", self.dict_scale)? {
+                self.entry_strokes.insert(key, w);
+            }
+            return Ok(());
+        }
+        if !self.on_outline_layer() {
+            return Ok(());
+        }
+        let width = if name == b"LineDescRef".as_slice() {
+            let id = self.required(e, "id")?;
+            self.line_descs.get(&id).copied()
+        } else {
+            self.number_opt(e, "lineWidth", self.cad_scale)?
+        };
+        self.doc.outline_stroke_mm = self.doc.outline_stroke_mm.max(width.unwrap_or(0.0));
+        Ok(())
+    }
+
+    fn on_outline_layer(&self) -> bool {
+        self.layer_feature
+            .is_some_and(|i| self.doc.layers[i].function == "BOARD_OUTLINE")
     }
 
     fn xform(&mut self, e: &BytesStart<'_>, parent: Tag) -> Result<()> {
@@ -830,6 +895,7 @@ impl<'a> Parser<'a> {
             }
             Tag::Polygon | Tag::Cutout => self.close_polygon(),
             Tag::PadStackDef => self.padstack = None,
+            Tag::EntryLineDesc => self.line_desc_entry = None,
             Tag::Package => {
                 if let Some((name, def)) = self.package.take() {
                     self.doc.packages.insert(name, def);

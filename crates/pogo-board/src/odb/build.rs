@@ -84,17 +84,23 @@ pub(super) fn build(job: &Job) -> Result<Board> {
         }
     };
     let mut layers: Vec<(Role, Features)> = Vec::new();
+    let mut layer_names: Vec<&str> = Vec::new();
     for row in rows
         .iter()
         .filter(|r| !matches!(r.role, Role::Other | Role::Components(_)))
     {
         if let Some(f) = load(row)? {
             layers.push((row.role, f));
+            layer_names.push(&row.name);
         }
     }
-    let (net_names, packages) = match job.text(&format!("{step_dir}/eda/data"))? {
-        Some(t) => (records::net_names(&t), records::package_outlines(&t, units)),
-        None => (Vec::new(), Vec::new()),
+    let (net_names, packages, via_nets) = match job.text(&format!("{step_dir}/eda/data"))? {
+        Some(t) => (
+            records::net_names(&t),
+            records::package_outlines(&t, units),
+            records::via_nets(&t),
+        ),
+        None => Default::default(),
     };
     let mut comps = Vec::new();
     for row in &rows {
@@ -107,17 +113,26 @@ pub(super) fn build(job: &Job) -> Result<Board> {
             }
         }
     }
-    let outline = match job.text(&format!("{step_dir}/profile"))? {
+    // KiCad's ODB++ export names a pad without a number `PAD<n>`; the board gives none.
+    let by_kicad = ["ODB_SOURCE", "SAVE_APP"]
+        .iter()
+        .any(|k| info.values.get(*k).is_some_and(|v| v.contains("KiCad")));
+    let mut outline = match job.text(&format!("{step_dir}/profile"))? {
         Some(t) => {
             let f = records::features(&format!("{}: {step_dir}/profile", job.name), &t, units)?;
             outline(&f)
         }
         None => None,
     };
-    // KiCad's ODB++ export names a pad without a number `PAD<n>`; the board gives none.
-    let by_kicad = ["ODB_SOURCE", "SAVE_APP"]
-        .iter()
-        .any(|k| info.values.get(*k).is_some_and(|v| v.contains("KiCad")));
+    // The profile is the Edge.Cuts stroke's centre line; KiCad's box holds the
+    // strokes, which KiCad's export draws on its `edge.cuts` layer.
+    if let Some(o) = outline.as_mut()
+        && by_kicad
+        && let Some(edge) = rows.iter().find(|r| r.name == "edge.cuts")
+        && let Some(f) = load(edge)?
+    {
+        o.bbox = stroked_box(o.bbox, &f);
+    }
     if by_kicad {
         for (_, c) in &mut comps {
             for pin in &mut c.pins {
@@ -187,7 +202,14 @@ pub(super) fn build(job: &Job) -> Result<Board> {
             pads: start..pads.len(),
         });
     }
-    let vias = index.vias(&layers, &mut nets);
+    let via_net = |layer: usize, feature: usize| {
+        via_nets
+            .get(&(layer_names[layer].to_string(), feature))
+            .and_then(|&n| net_names.get(n))
+            .filter(|n| *n != "$NONE$")
+            .map(String::as_str)
+    };
+    let vias = index.vias(&layers, &via_net, &mut nets);
     let board_layers = rows
         .iter()
         .enumerate()
@@ -480,9 +502,16 @@ impl PadIndex {
         })
     }
 
-    fn vias(&self, layers: &[(Role, Features)], nets: &mut Nets) -> Vec<Via> {
+    /// Vias from the drill layers' via holes; `net_of(layer, feature)` names the net
+    /// `eda/data` gives the hole.
+    fn vias<'n>(
+        &self,
+        layers: &[(Role, Features)],
+        net_of: &dyn Fn(usize, usize) -> Option<&'n str>,
+        nets: &mut Nets,
+    ) -> Vec<Via> {
         let mut out = Vec::new();
-        for (role, f) in layers {
+        for (li, (role, f)) in layers.iter().enumerate() {
             if *role != Role::Drill {
                 continue;
             }
@@ -516,7 +545,7 @@ impl PadIndex {
                     drill_mm: drill,
                     layers: (String::new(), String::new()),
                     via_type: "through".into(),
-                    net: nets.id(None),
+                    net: nets.id(net_of(li, rec.feature)),
                     front_mask_open: fm,
                     back_mask_open: bm,
                 });
@@ -524,6 +553,31 @@ impl PadIndex {
         }
         out
     }
+}
+
+/// The outline box with the outline layer's strokes: the profile's box grown by half
+/// the widest line, joined with the box of each flashed shape (a rectangle outline
+/// written as one `donut_rc` pad), page frame.
+fn stroked_box(profile: BoxMm, edge: &Features) -> BoxMm {
+    let stroke = edge
+        .lines
+        .iter()
+        .map(|l| edge.symbols[l.symbol].size().w)
+        .fold(0.0, f64::max);
+    let mut b = profile.grown(stroke / 2.0);
+    for p in &edge.pads {
+        let size = edge.symbols[p.symbol].size();
+        let quarter_turned = (p.angle_deg / 90.0).round() as i64 % 2 != 0;
+        let (w, h) = if quarter_turned {
+            (size.h, size.w)
+        } else {
+            (size.w, size.h)
+        };
+        let c = page(p.at);
+        b.include(PointMm::new(c.x - w / 2.0, c.y - h / 2.0));
+        b.include(PointMm::new(c.x + w / 2.0, c.y + h / 2.0));
+    }
+    b
 }
 
 fn outline(f: &Features) -> Option<Outline> {

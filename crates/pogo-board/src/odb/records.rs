@@ -170,6 +170,8 @@ pub struct PadRec {
     pub angle_deg: f64,
     pub mirror: bool,
     pub attrs: Vec<(usize, String)>,
+    /// Its index among the file's features (what `eda/data` `FID` records name).
+    pub feature: usize,
 }
 
 /// A line record (in a drill layer: a slot).
@@ -243,6 +245,7 @@ pub fn features(file: &str, text: &str, default: Units) -> Result<Features, Boar
     let mut symbol_names: Vec<(usize, String, Option<Units>, usize)> = Vec::new();
     let mut contour: Option<(bool, Vec<PointMm>)> = None;
     let mut in_surface = false;
+    let mut feature = 0;
     for (i, raw) in text.lines().enumerate() {
         let place = Place {
             file,
@@ -257,6 +260,10 @@ pub fn features(file: &str, text: &str, default: Units) -> Result<Features, Boar
         let Some(&head) = words.first() else {
             continue;
         };
+        let record_index = feature;
+        if matches!(head, "P" | "L" | "A" | "S" | "T" | "B") {
+            feature += 1;
+        }
         let s = units.coord_mm();
         let pt = |a: usize| -> Result<PointMm, BoardError> {
             Ok(PointMm::new(
@@ -312,6 +319,7 @@ pub fn features(file: &str, text: &str, default: Units) -> Result<Features, Boar
                     angle_deg,
                     mirror,
                     attrs,
+                    feature: record_index,
                 });
             }
             "L" => {
@@ -492,6 +500,17 @@ pub fn symbol(name: &str, s: f64) -> CamShape {
         let v = nums(rest);
         if ok(&v, 2) {
             return CamShape::Oval {
+                size: size(v[0], v[1]),
+            };
+        }
+    } else if let Some(rest) = lower
+        .strip_prefix("donut_rc")
+        .or_else(|| lower.strip_prefix("donut_o"))
+    {
+        // A rectangular or oval ring: outer width x height x line width.
+        let v = nums(rest);
+        if ok(&v, 2) {
+            return CamShape::Other {
                 size: size(v[0], v[1]),
             };
         }
@@ -763,6 +782,37 @@ pub fn package_outlines(text: &str, default: Units) -> Vec<Vec<PointMm>> {
                 }
             }
             _ => {}
+        }
+    }
+    out
+}
+
+/// The nets of vias in `eda/data`: each `SNT VIA` subnet's `FID H` records give
+/// (layer name from the `LYR` list, lower case; feature index) of its hole, with the
+/// index of the enclosing `NET` (as in [`net_names`]).
+pub fn via_nets(text: &str) -> HashMap<(String, usize), usize> {
+    let mut layers: Vec<&str> = Vec::new();
+    let mut net: Option<usize> = None;
+    let mut in_via = false;
+    let mut out = HashMap::new();
+    for line in text.lines() {
+        let body = line.split(';').next().unwrap_or("");
+        let words: Vec<&str> = body.split_whitespace().collect();
+        match words.as_slice() {
+            ["LYR", names @ ..] => layers = names.to_vec(),
+            ["NET", ..] => {
+                net = Some(net.map_or(0, |n| n + 1));
+                in_via = false;
+            }
+            ["SNT", kind, ..] => in_via = *kind == "VIA",
+            ["FID", "H", layer, feature, ..] if in_via => {
+                let name = layer.parse::<usize>().ok().and_then(|i| layers.get(i));
+                if let (Some(name), Ok(f), Some(n)) = (name, feature.parse::<usize>(), net) {
+                    out.insert((name.to_ascii_lowercase(), f), n);
+                }
+            }
+            ["FID", ..] => {}
+            _ => in_via = false,
         }
     }
     out
