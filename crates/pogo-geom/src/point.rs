@@ -170,15 +170,6 @@ impl BoxMm {
         }
         b
     }
-    /// The box grown by `d` on every side.
-    pub fn grown(&self, d: f64) -> BoxMm {
-        BoxMm {
-            left: self.left - d,
-            top: self.top - d,
-            right: self.right + d,
-            bottom: self.bottom + d,
-        }
-    }
 }
 
 /// The side of the board a thing sits on or is probed from.
