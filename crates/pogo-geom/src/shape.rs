@@ -63,7 +63,8 @@ const SAME_MM: f64 = 1e-9;
 /// The ring runs counter-clockwise in a y-up frame, corner by corner: (max x, max y)
 /// from angle 0, (min x, max y) from 90 degrees, (min x, min y) from 180, (max x,
 /// min y) from 270; it starts at the first corner's point at angle 0. A radius of 1e-9
-/// mm or less gives the four corners in that order. Where the straight part between
+/// mm or less gives the plain rectangle of [`rect_ring`] (the same turn, from (left,
+/// top): the rings pad copper and plates have always had). Where the straight part between
 /// two arcs has no length (an oval or a circle), the point they share is kept once, so
 /// the ring never repeats a point.
 pub fn rounded_rect_ring<P: PlanePoint>(
@@ -79,12 +80,7 @@ pub fn rounded_rect_ring<P: PlanePoint>(
         .min((bottom - top) / 2.0)
         .max(0.0);
     if r <= SHARP_MM {
-        return vec![
-            P::from_xy(right, bottom),
-            P::from_xy(left, bottom),
-            P::from_xy(left, top),
-            P::from_xy(right, top),
-        ];
+        return rect_ring(left, top, right, bottom);
     }
     let corners = [
         (right - r, bottom - r, 0.0),
@@ -189,10 +185,8 @@ mod tests {
     #[test]
     fn rounded_rect_limits_and_sharp_corners() {
         let sharp: Vec<PointMm> = rounded_rect_ring(0.0, 0.0, 4.0, 2.0, 0.0, 8);
-        assert_eq!(
-            sharp,
-            vec![p(4.0, 2.0), p(0.0, 2.0), p(0.0, 0.0), p(4.0, 0.0)]
-        );
+        assert_eq!(sharp, rect_ring::<PointMm>(0.0, 0.0, 4.0, 2.0));
+        assert!(signed_area(&sharp) > 0.0, "the rounded rings' turn");
         // An oval: the radius is half the height; the zero-length straights are not
         // repeated points.
         let oval: Vec<PointMm> = rounded_rect_ring(0.0, 0.0, 4.0, 2.0, 5.0, 8);

@@ -34,9 +34,12 @@ pub fn rounded_rect(
     per_corner: usize,
 ) -> Vec<PointMm> {
     let mut ring = rounded_rect_ring(left, top, right, bottom, radius, per_corner);
-    // The third corner, (min x, min y) from 180 degrees, starts half way round.
-    let half = ring.len() / 2;
-    ring.rotate_left(half);
+    if ring.len() > 4 {
+        // Rounded: the third corner, (min x, min y) from 180 degrees, starts half way
+        // round. (A sharp rectangle already starts at (left, top).)
+        let half = ring.len() / 2;
+        ring.rotate_left(half);
+    }
     ring
 }
 

@@ -206,6 +206,20 @@ impl<'a> Reader<'a> {
         Err(self.err(t, what))
     }
 
+    /// The next token as an integer of type `T`, or an error expecting `what`.
+    fn integer<T: std::str::FromStr>(&mut self, what: &str) -> Result<T> {
+        let t = self.lx.next_token()?;
+        (t.kind == Kind::Symbol)
+            .then(|| {
+                std::str::from_utf8(self.lx.bytes(t))
+                    .ok()?
+                    .parse::<T>()
+                    .ok()
+            })
+            .flatten()
+            .ok_or_else(|| self.err(t, what))
+    }
+
     fn nm(&mut self, what: &str) -> Result<i64> {
         Ok(geom::mm_to_nm(self.number(what)?))
     }
@@ -351,17 +365,7 @@ impl<'a> Reader<'a> {
     fn top_item(&mut self, head: &'a [u8], o: usize) -> Result<()> {
         match head {
             b"version" => {
-                let t = self.lx.next_token()?;
-                let v = (t.kind == Kind::Symbol)
-                    .then(|| {
-                        std::str::from_utf8(self.lx.bytes(t))
-                            .ok()?
-                            .parse::<u32>()
-                            .ok()
-                    })
-                    .flatten();
-                self.version =
-                    v.ok_or_else(|| self.err(t, "a format version number like 20241229"))?;
+                self.version = self.integer("a format version number like 20241229")?;
                 self.finish(o)
             }
             b"host" | b"generator" => {
@@ -395,16 +399,7 @@ impl<'a> Reader<'a> {
             b"layers" => self.layers_list(o),
             b"setup" => self.setup_list(o),
             b"net" => {
-                let t = self.lx.next_token()?;
-                let num = (t.kind == Kind::Symbol)
-                    .then(|| {
-                        std::str::from_utf8(self.lx.bytes(t))
-                            .ok()?
-                            .parse::<i64>()
-                            .ok()
-                    })
-                    .flatten()
-                    .ok_or_else(|| self.err(t, "a net number"))?;
+                let num: i64 = self.integer("a net number")?;
                 let name = self.optional_text(o)?;
                 let name = self.net_name_as_kicad(name);
                 let id = self.net_named(&name);
