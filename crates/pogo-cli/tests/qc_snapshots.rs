@@ -126,14 +126,17 @@ fn plan_text_and_json() {
             ],
         );
         insta::assert_snapshot!(format!("plan_judged_{format}"), judged);
-        let h = write(
-            t,
-            "lots.csv",
-            "lot,nonconforming\n1,0\n2,8\n3,0\n4,9\n5,0\n",
-        );
-        let history = qc(
-            t,
-            &[
+        // (name, lot history): the switching rules over each.
+        let histories = [
+            ("history", "lot,nonconforming\n1,0\n2,8\n3,0\n4,9\n5,0\n"),
+            (
+                "discontinued",
+                "lot,nonconforming\n1,8\n2,8\n3,0\n4,9\n5,9\n6,9\n7,9\n8,9\n",
+            ),
+        ];
+        for (name, lots) in histories {
+            let h = write(t, &format!("{name}.csv"), lots);
+            let args = [
                 "plan",
                 "--lot-size",
                 "2400",
@@ -141,31 +144,10 @@ fn plan_text_and_json() {
                 "2.5",
                 "--history",
                 &h,
-                "--format",
-                format,
-            ],
-        );
-        insta::assert_snapshot!(format!("plan_history_{format}"), history);
-        let stop = write(
-            t,
-            "stop.csv",
-            "lot,nonconforming\n1,8\n2,8\n3,0\n4,9\n5,9\n6,9\n7,9\n8,9\n",
-        );
-        let discontinued = qc(
-            t,
-            &[
-                "plan",
-                "--lot-size",
-                "2400",
-                "--aql",
-                "2.5",
-                "--history",
-                &stop,
-                "--format",
-                format,
-            ],
-        );
-        insta::assert_snapshot!(format!("plan_discontinued_{format}"), discontinued);
+            ];
+            let out = qc(t, &[&args[..], &["--format", format]].concat());
+            insta::assert_snapshot!(format!("plan_{name}_{format}"), out);
+        }
     }
     let bad = write(t, "bad.csv", "lot,nonconforming\n1,zero\n2,-1\n");
     insta::assert_snapshot!(

@@ -4,25 +4,12 @@
 
 mod support;
 
-use pogo_station::sim::{LineSim, ServiceStub, SimConfig, Simulator};
-use std::collections::BTreeMap;
+use pogo_station::sim::{LineSim, ServiceStub, Simulator};
 use std::path::Path;
-use std::time::Duration;
 use support::{pogo, station_fixture as fixture, stderr as err, stdout as out};
 
 fn sim() -> Simulator {
-    Simulator::start(SimConfig {
-        reference_mohm: 30.0,
-        contact_mohm: BTreeMap::from([
-            (1, Some(5.0)),
-            (2, Some(6.5)),
-            (3, Some(27.0)),
-            (4, Some(9.0)),
-            (5, Some(12.25)),
-        ]),
-        reading_time: Duration::ZERO,
-    })
-    .unwrap()
+    support::five_probe_sim()
 }
 
 fn measure_args<'a>(s: &'a [String; 4], extra: &[&'a str]) -> Vec<&'a str> {

@@ -6,12 +6,10 @@
 mod serve_support;
 mod support;
 
-use pogo_station::sim::{SimConfig, Simulator};
+use pogo_station::sim::Simulator;
 use serve_support::{free_port, pogo, read_token_if_any, serve};
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Output;
-use std::time::Duration;
 use support::station_fixture as fixture;
 
 fn text(o: &Output) -> String {
@@ -82,18 +80,7 @@ async fn runs_made_while_the_real_service_is_down_arrive_once() {
     // The service goes down; the station measures anyway and keeps the run.
     server.kill().unwrap();
     server.wait().unwrap();
-    let sim = Simulator::start(SimConfig {
-        reference_mohm: 30.0,
-        contact_mohm: BTreeMap::from([
-            (1, Some(5.0)),
-            (2, Some(6.5)),
-            (3, Some(27.0)),
-            (4, Some(9.0)),
-            (5, Some(12.25)),
-        ]),
-        reading_time: Duration::ZERO,
-    })
-    .unwrap();
+    let sim = support::five_probe_sim();
     let o = measure(&sim, dir.path(), &base, &token);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("1 run(s) wait in"), "{}", text(&o));

@@ -146,3 +146,20 @@ pub fn expect_exit(o: &Output, expected: i32) -> String {
     );
     stdout(o)
 }
+
+/// The pogo-station simulator wired to [`station_fixture`]'s five probes (the common
+/// return 30 mOhm; probe 3 at 27 mOhm, the others well below their limits).
+pub fn five_probe_sim() -> pogo_station::sim::Simulator {
+    pogo_station::sim::Simulator::start(pogo_station::sim::SimConfig {
+        reference_mohm: 30.0,
+        contact_mohm: std::collections::BTreeMap::from([
+            (1, Some(5.0)),
+            (2, Some(6.5)),
+            (3, Some(27.0)),
+            (4, Some(9.0)),
+            (5, Some(12.25)),
+        ]),
+        reading_time: std::time::Duration::ZERO,
+    })
+    .unwrap()
+}
