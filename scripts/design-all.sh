@@ -24,9 +24,11 @@ for dir in "$boards"/*/; do
       *-odb.tgz) fmt=odb ;; *.d356) fmt=d356 ;;
     esac
     dest="$out/$name/$fmt"; mkdir -p "$dest"
-    if ! "$POGO" design "$input" --out "$dest" > "$dest/stdout.txt" 2> "$dest/error.txt"; then
-      echo "exit $?" >> "$dest/error.txt"
-    fi
+    status=0
+    "$POGO" design "$input" --out "$dest" > "$dest/stdout.raw" 2> "$dest/error.txt" || status=$?
+    # The output folder differs between runs: print it as OUT so runs compare.
+    sed "s#$out#OUT#g" "$dest/stdout.raw" > "$dest/stdout.txt" && rm "$dest/stdout.raw"
+    [ "$status" = 0 ] || echo "exit $status" >> "$dest/error.txt"
     [ -s "$dest/error.txt" ] || rm -f "$dest/error.txt"
   done
 done

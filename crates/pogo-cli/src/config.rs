@@ -5,7 +5,9 @@
 //! catalog = "my-probes.toml"    # extra catalog, relative to this file
 //! [design]                      # pogo_design::DesignConfig
 //! sides = "bottom"
+//! mechanism = "press_plates"    # or "clamshell": the whole hinged fixture as parts
 //! [mechanics]                   # fixture mechanics (stack-up, tooling, force)
+//! [clamshell]                   # sheet thickness, kerf, hinge rule (clamshell only)
 //! [interface]                   # test-system interface (channels)
 //! [tolerance]                   # positional tolerance contributors
 //! ```
@@ -29,6 +31,12 @@ pub struct PogoConfig {
     /// `[interface]`: the connectors the probe wires go to.
     #[serde(default)]
     pub interface: pogo_mechanics::InterfaceConfig,
+    /// `mechanism = "press_plates" | "clamshell"`: what closes the fixture.
+    #[serde(default)]
+    pub mechanism: pogo_fixture::Mechanism,
+    /// `[clamshell]`: sheet thickness, kerf, hinge rule of the hinged clamshell.
+    #[serde(default)]
+    pub clamshell: pogo_mechanics::clamshell::ClamshellSettings,
     /// `[tolerance]`: positional tolerance contributors (docs/tolerance.md).
     #[serde(default)]
     pub tolerance: pogo_tolerance::ToleranceConfig,

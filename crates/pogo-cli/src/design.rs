@@ -145,6 +145,8 @@ fn build_mechanics(
     let config = pogo_mechanics::MechanicsConfig {
         mechanics: inputs.config.config.mechanics.clone(),
         interface: inputs.config.config.interface.clone(),
+        mechanism: inputs.config.config.mechanism,
+        clamshell: inputs.config.config.clamshell.clone(),
     };
     let report =
         pogo_mechanics::build_with_catalog(fixture, &config, &inputs.catalog).map_err(|e| {

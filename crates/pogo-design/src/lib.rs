@@ -765,6 +765,7 @@ pub fn design(board: &Board, catalog: &Catalog, config: &DesignConfig) -> Result
         channels: None,
         registration: Some(plan.registration),
         tolerance: None,
+        clamshell: None,
     })
 }
 

@@ -11,6 +11,7 @@
 //! `pogo board pads`.
 
 mod check;
+pub mod clamshell;
 pub mod mechanics;
 pub mod registration;
 pub mod tolerance;
@@ -18,6 +19,7 @@ mod write;
 
 pub use check::MAX_FIGURE;
 
+pub use clamshell::*;
 pub use mechanics::*;
 pub use registration::*;
 pub use tolerance::*;
@@ -105,6 +107,11 @@ pub struct Fixture {
     // ---- tolerance (filled by pogo-tolerance) ----
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerance: Option<ToleranceSummary>,
+    // ---- clamshell (`mechanism = "clamshell"`, built by pogo-mechanics) ----
+    /// The hinged clamshell as parts, its hinge check, hardware, interference check and
+    /// assembly steps; absent for `press_plates`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clamshell: Option<Clamshell>,
 }
 
 /// What the fixture needs to know of the board, copied in so `fixture.json` stands

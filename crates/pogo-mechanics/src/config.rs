@@ -8,6 +8,10 @@ use serde::{Deserialize, Serialize};
 pub struct MechanicsConfig {
     pub mechanics: MechanicsSettings,
     pub interface: InterfaceConfig,
+    /// `mechanism = "press_plates" | "clamshell"` (top level of `pogo.toml`).
+    pub mechanism: pogo_fixture::Mechanism,
+    /// `[clamshell]`: the hinged clamshell's settings.
+    pub clamshell: crate::clamshell::ClamshellSettings,
 }
 
 /// The `[mechanics]` table.
