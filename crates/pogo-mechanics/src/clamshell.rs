@@ -727,14 +727,8 @@ fn face_plate(
     part.on_head = upper;
     part.holes.extend(corner_holes(r, "standoff"));
     if fp.role == FramePartRole::PressurePlate {
-        for f in face_fingers(fx, fp.side) {
-            part.holes.push(FrameHole {
-                x: f.x,
-                y: -f.y,
-                diameter_mm: M3_CLEARANCE_MM,
-                purpose: "finger_screw".into(),
-            });
-        }
+        part.holes
+            .extend(finger_screw_holes(&face_fingers(fx, fp.side)));
     }
     // Relief pockets of the probed side, on the board-facing face.
     if fp.role == FramePartRole::ProbePlate {
@@ -784,6 +778,29 @@ fn flip_y(part: &mut FramePart) {
     for h in &mut part.holes {
         h.y = -h.y;
     }
+}
+
+/// An M3 clearance hole per push finger whose neighbours leave room for it (centres at
+/// least the hole plus 1 mm apart); a finger closer than that to an earlier one is
+/// glued instead (`assembly` says so).
+fn finger_screw_holes(fingers: &[&pogo_fixture::Support]) -> Vec<FrameHole> {
+    let mut holes: Vec<FrameHole> = Vec::new();
+    for f in fingers {
+        let (x, y) = (f.x, -f.y);
+        let room = fingers
+            .iter()
+            .filter(|g| !std::ptr::eq(**g, *f))
+            .all(|g| (g.x - f.x).hypot(g.y - f.y) >= M3_CLEARANCE_MM + 1.0);
+        if room {
+            holes.push(FrameHole {
+                x,
+                y,
+                diameter_mm: M3_CLEARANCE_MM,
+                purpose: "finger_screw".into(),
+            });
+        }
+    }
+    holes
 }
 
 fn face_fingers(fx: &pogo_fixture::Fixture, side: Side) -> Vec<&pogo_fixture::Support> {
@@ -895,7 +912,7 @@ fn placed_box(part: &FramePart, pl: &Placement) -> [f64; 6] {
 }
 
 fn boxes_overlap(a: &[f64; 6], b: &[f64; 6], gap: f64) -> bool {
-    (0..3).all(|k| a[k] < b[k + 3] + gap && b[k] < a[k + 3] + gap)
+    (0..3).all(|k| a[k] < b[k + 3] + gap - 1e-6 && b[k] < a[k + 3] + gap - 1e-6)
 }
 
 /// Whether a flat placement (extruded along ±Z) is exactly checkable in 2D.
@@ -986,7 +1003,8 @@ fn interference(
                         .collect();
                     flat_material(part, &foot, gap).is_some_and(|(z0, z1)| {
                         let (a, b) = (pl.apply([0.0, 0.0, z0])[2], pl.apply([0.0, 0.0, z1])[2]);
-                        a.min(b) < bx[5] + gap && bx[2] < a.max(b) + gap
+                        // Exactly the clearance away is clear.
+                        a.min(b) < bx[5] + gap - 1e-6 && bx[2] < a.max(b) + gap - 1e-6
                     })
                 } else {
                     true
@@ -1218,12 +1236,13 @@ fn hardware(
             "latch and keeper",
         ),
     ];
+    let finger_screws = count_holes(parts, "finger_screw");
     if fingers > 0 {
         v.push(item(
             "screw",
             format!("M3 x {}", m3_length(pp_t + 6.0)),
             "ISO 4762 socket head cap screw",
-            fingers,
+            finger_screws,
             "push fingers (into the printed finger's M3 tap hole)",
         ));
     }
@@ -1291,8 +1310,13 @@ fn assembly_steps(
         format!("Screw the head sides (frame-head-side-left, -right) to the head top (frame-head-top) with the same T-slot joints; hang {} under the head top on four {} standoffs.", plate_name(upper), size("standoff", "head")),
     ];
     if fingers > 0 {
+        let onto = [lower, upper]
+            .iter()
+            .map(|fp| plate_name(fp))
+            .collect::<Vec<_>>()
+            .join(" and ");
         steps.push(format!(
-            "Screw the {fingers} printed push fingers (frame-finger-*.stl, positions in report and fixture.json) to the pressure plate from its back face."
+            "Fix the {fingers} printed push fingers and support posts (frame-finger-*.stl; positions in fixture.json force.supports and the report's force section) to {onto}: with an M3 screw from the face away from the board where the plate has a hole for it, else with epoxy at the marked position."
         ));
     }
     steps.extend([
@@ -1316,6 +1340,46 @@ mod tests {
         assert!((contact_angle_deg(r, 1.0) - 0.5).abs() < 1e-9);
         assert!(contact_angle_deg(40.0, 1.0) > 0.5);
         assert!(contact_angle_deg(80.0, 1.0) < 0.5);
+    }
+
+    /// A board part under a plate: found when its footprint meets the material, not
+    /// when it sits in a through cut-out or a deep enough pocket, and a blind pocket
+    /// lowers the material's face only where the footprint lies wholly inside it.
+    #[test]
+    fn flat_material_sees_cutouts_and_pockets() {
+        let mut part = sheet(
+            "t",
+            FramePartRole::ProbePlate,
+            10.0,
+            rect(0.0, 0.0, 100.0, 60.0),
+        );
+        part.cutouts.push(rect(10.0, 10.0, 30.0, 30.0));
+        part.pockets.push(FramePocket {
+            ring: rect(50.0, 10.0, 70.0, 30.0),
+            depth_mm: 4.0,
+            reason: "relief".into(),
+        });
+        let foot = |x: f64, y: f64| rect(x, y, x + 5.0, y + 5.0);
+        assert_eq!(
+            flat_material(&part, &foot(40.0, 40.0), 1.0),
+            Some((0.0, 10.0))
+        );
+        assert_eq!(flat_material(&part, &foot(15.0, 15.0), 1.0), None);
+        assert_eq!(
+            flat_material(&part, &foot(55.0, 15.0), 1.0),
+            Some((0.0, 6.0))
+        );
+        // Too near the pocket wall for the clearance: the full face counts.
+        assert_eq!(
+            flat_material(&part, &foot(50.5, 15.0), 1.0),
+            Some((0.0, 10.0))
+        );
+        // Off the plate by more than the clearance, and by less.
+        assert_eq!(flat_material(&part, &foot(102.0, 20.0), 1.0), None);
+        assert_eq!(
+            flat_material(&part, &foot(100.5, 20.0), 1.0),
+            Some((0.0, 10.0))
+        );
     }
 
     #[test]

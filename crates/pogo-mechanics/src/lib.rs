@@ -262,6 +262,12 @@ fn build_clamshell(
         .clamshell
         .validate()
         .map_err(|(field, message)| MechanicsError::Config { field, message })?;
+    if fx.probes.is_empty() {
+        report
+            .notes
+            .push("clamshell: not built, the fixture has no probes".to_string());
+        return Ok(());
+    }
     let c = clamshell::build(fx, &config.clamshell, &config.mechanics).map_err(|message| {
         MechanicsError::Config {
             field: "mechanism".into(),

@@ -56,8 +56,8 @@ pub fn part_rings(part: &FramePart) -> (Vec<PointMm>, Vec<Vec<PointMm>>) {
 /// The part's profile extruded by its thickness (local frame, z from 0), closed and
 /// outward oriented.
 pub fn mesh(part: &FramePart) -> Result<Mesh> {
-    let err = |message: String| OutputError::Plate {
-        side: format!("frame-{}", part.name),
+    let err = |message: String| OutputError::Part {
+        part: format!("frame-{}", part.name),
         message,
     };
     let (outer, holes) = part_rings(part);
@@ -294,6 +294,8 @@ struct Face {
     ring: Vec<[f64; 2]>,
     depth: f64,
     fill: &'static str,
+    /// Drawn see-through (the closed head, so the plates and board show).
+    glass: bool,
 }
 
 fn role_fill(role: FramePartRole) -> &'static str {
@@ -358,6 +360,7 @@ fn prism_faces(
             ring: proj.into_iter().map(|p| p.0).collect(),
             depth,
             fill,
+            glass: false,
         });
     };
     let mut ring: Vec<PointMm> = clean_ring(outline);
@@ -505,6 +508,7 @@ pub fn view_svg(fixture: &Fixture, c: &Clamshell, exploded: bool, sized: bool) -
             } else {
                 [0.0; 3]
             };
+            let from = faces.len();
             let bbox = prism_faces(
                 &part.outline,
                 part.thickness_mm,
@@ -513,6 +517,9 @@ pub fn view_svg(fixture: &Fixture, c: &Clamshell, exploded: bool, sized: bool) -
                 role_fill(part.role),
                 &mut faces,
             );
+            if !exploded && part.on_head && part.role != FramePartRole::PushFinger {
+                faces[from..].iter_mut().for_each(|f| f.glass = true);
+            }
             record(&faces, bbox);
         }
     }
@@ -587,9 +594,14 @@ pub fn view_svg(fixture: &Fixture, c: &Clamshell, exploded: bool, sized: bool) -
             .collect();
         let _ = writeln!(
             s,
-            "<polygon points=\"{}\" fill=\"{}\" stroke=\"#333\" stroke-width=\"0.25\" stroke-linejoin=\"round\"/>",
+            "<polygon points=\"{}\" fill=\"{}\"{} stroke=\"#333\" stroke-width=\"0.25\" stroke-linejoin=\"round\"/>",
             pts.join(" "),
-            f.fill
+            f.fill,
+            if f.glass {
+                " fill-opacity=\"0.35\""
+            } else {
+                ""
+            }
         );
     }
     s.push_str("</svg>\n");
@@ -607,10 +619,12 @@ pub fn render_drawing(c: &Clamshell, part: &FramePart) -> String {
 pub fn drawing_svg(c: &Clamshell, part: &FramePart, sized: bool) -> String {
     let bb = pogo_board::geometry::bbox_of(part.outline.iter().copied());
     let (w, h) = (bb[2] - bb[0], bb[3] - bb[1]);
-    let table_w = 70.0;
+    // Text grows with the part so that it reads at the size the page shows it.
+    let k = (w.max(h) / 120.0).max(1.0);
+    let table_w = 70.0 * k;
     let rows = part.holes.len() + part.cutouts.len();
-    let m = 18.0;
-    let height = (h + 2.0 * m).max(20.0 + 4.5 * rows as f64);
+    let m = 18.0 * k;
+    let height = (h + 2.0 * m).max((20.0 + 4.5 * rows as f64) * k);
     // SVG y = top margin + (bb top - y).
     let tx = |x: f64| x - bb[0] + m;
     let ty = |y: f64| bb[3] - y + m;
@@ -618,7 +632,7 @@ pub fn drawing_svg(c: &Clamshell, part: &FramePart, sized: bool) -> String {
     let total_w = w + 2.0 * m + table_w;
     let _ = writeln!(
         s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\"{} font-family=\"sans-serif\" font-size=\"3\" class=\"drawing\">",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\"{} font-family=\"sans-serif\" font-size=\"{}\" class=\"drawing\">",
         num(total_w, 2),
         num(height, 2),
         if sized {
@@ -629,7 +643,8 @@ pub fn drawing_svg(c: &Clamshell, part: &FramePart, sized: bool) -> String {
             )
         } else {
             String::new()
-        }
+        },
+        num(3.0 * k, 2)
     );
     let _ = writeln!(
         s,
@@ -660,17 +675,18 @@ pub fn drawing_svg(c: &Clamshell, part: &FramePart, sized: bool) -> String {
     for (i, hole) in part.holes.iter().enumerate() {
         let _ = writeln!(
             s,
-            "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"#fff\" stroke=\"#000\" stroke-width=\"0.3\"/><text x=\"{}\" y=\"{}\" font-size=\"2.5\">H{}</text>",
+            "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"#fff\" stroke=\"#000\" stroke-width=\"0.3\"/><text x=\"{}\" y=\"{}\" font-size=\"{}\">H{}</text>",
             num(tx(hole.x), 3),
             num(ty(hole.y), 3),
             num(hole.diameter_mm / 2.0, 3),
             num(tx(hole.x) + hole.diameter_mm / 2.0 + 0.5, 3),
             num(ty(hole.y) - 0.5, 3),
+            num(2.5 * k, 2),
             i + 1
         );
     }
     // Overall dimensions: width below, height at the left.
-    let (yb, xl) = (ty(bb[1]) + 9.0, tx(bb[0]) - 9.0);
+    let (yb, xl) = (ty(bb[1]) + 9.0 * k, tx(bb[0]) - 9.0 * k);
     let line = |s: &mut String, x1: f64, y1: f64, x2: f64, y2: f64| {
         let _ = writeln!(
             s,
@@ -708,13 +724,15 @@ pub fn drawing_svg(c: &Clamshell, part: &FramePart, sized: bool) -> String {
     let x_t = w + 2.0 * m;
     let _ = writeln!(
         s,
-        "<text x=\"{}\" y=\"6\" font-weight=\"bold\">frame-{} ({} mm)</text><text x=\"{}\" y=\"10\">datum: lower left corner</text>",
+        "<text x=\"{}\" y=\"{}\" font-weight=\"bold\">frame-{} ({} mm)</text><text x=\"{}\" y=\"{}\">datum: lower left corner</text>",
         num(x_t, 2),
+        num(6.0 * k, 2),
         crate::svg::esc(&part.name),
         num(part.thickness_mm, 2),
-        num(x_t, 2)
+        num(x_t, 2),
+        num(10.0 * k, 2)
     );
-    let mut y = 15.0;
+    let mut y = 15.0 * k;
     for (i, hole) in part.holes.iter().enumerate() {
         let _ = writeln!(
             s,
@@ -726,7 +744,7 @@ pub fn drawing_svg(c: &Clamshell, part: &FramePart, sized: bool) -> String {
             num(hole.y - bb[1], 2),
             num(hole.diameter_mm, 2)
         );
-        y += 4.5;
+        y += 4.5 * k;
     }
     for (i, cut) in part.cutouts.iter().enumerate() {
         let cb = pogo_board::geometry::bbox_of(cut.iter().copied());
@@ -741,7 +759,7 @@ pub fn drawing_svg(c: &Clamshell, part: &FramePart, sized: bool) -> String {
             num(cb[2] - cb[0], 2),
             num(cb[3] - cb[1], 2)
         );
-        y += 4.5;
+        y += 4.5 * k;
     }
     s.push_str("</svg>\n");
     s

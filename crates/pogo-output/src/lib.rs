@@ -40,6 +40,9 @@ pub enum OutputError {
     /// overlap, holes outside the plate).
     #[error("{side} probe plate: {message}")]
     Plate { side: String, message: String },
+    /// A clamshell part that cannot be drawn (`frame-NAME`).
+    #[error("{part}: {message}")]
+    Part { part: String, message: String },
     #[error("option {name}: {message}")]
     Option { name: &'static str, message: String },
     #[error(transparent)]

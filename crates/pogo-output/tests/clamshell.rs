@@ -1,8 +1,8 @@
 //! The hinged clamshell (`mechanism = "clamshell"`) on every shared board (pogo-testdata):
 //! designed with the library calls, every file written, then checked by independent
 //! readers (tests/py/check_clamshell.py: trimesh for watertight STLs, ezdxf for closed
-//! DXF outlines, trimesh + FCL for collisions between the placed part meshes and boxes
-//! of the board's parts), the hinge rule met or refused with a reason, no interference
+//! DXF outlines, trimesh + FCL for collisions between the placed part meshes and the
+//! board's parts at their heights), the hinge rule met or refused with a reason, no interference
 //! found, the OpenSCAD assembly compiling without warnings, and `pogo export`'s path
 //! (fixture.json read back) giving the same bytes.
 

@@ -101,7 +101,7 @@ pub(super) fn section(ctx: &Ctx, out: &mut String) {
     for step in &c.assembly {
         let _ = writeln!(out, "<li>{}</li>", esc(step));
     }
-    out.push_str("</ol>\n<h3>Part drawings</h3>\n");
+    out.push_str("</ol>\n<h3>Part drawings</h3>\n<div class=\"views\">");
     for part in c.parts.iter().filter(|p| p.making == Making::Laser) {
         let _ = writeln!(
             out,
@@ -112,5 +112,5 @@ pub(super) fn section(ctx: &Ctx, out: &mut String) {
             part.placements.len()
         );
     }
-    out.push_str("</section>\n");
+    out.push_str("</div>\n</section>\n");
 }

@@ -7,9 +7,10 @@ Reads OUT_DIR/fixture.json and, for every clamshell part:
 - frame-NAME.dxf (laser-cut parts): read by ezdxf, every POLYLINE/LWPOLYLINE closed,
   one outline on PART_OUTLINE;
 then places every part mesh (and the probe plates' plate-SIDE.stl) at its closed
-position and asks trimesh's collision manager (FCL) whether any touches a box of a
-board part at its height (the courtyard's box, shrunk by 0.05 mm so that a push finger
-resting on a part's top does not count). Prints one line per finding and exits 1 if any.
+position and asks trimesh's collision manager (FCL) whether any touches a board part
+at its height (the convex hull of its courtyard, or a 1.5 mm radius disc without one,
+as pogo's model; shrunk 0.05 mm in Z so that a push finger resting on a part's top
+does not count). Prints one line per finding and exits 1 if any.
 """
 import json
 import sys
@@ -26,6 +27,53 @@ def placement_matrix(pl):
     m = np.eye(4)
     m[:3, 0], m[:3, 1], m[:3, 2], m[:3, 3] = u, v, n, o
     return m
+
+
+def ear_clip(poly):
+    """Triangles of a simple polygon (list of (x, y)) by ear clipping."""
+    pts = list(poly)
+    if len(pts) > 3 and pts[0] == pts[-1]:
+        pts.pop()
+    area = sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(pts, pts[1:] + pts[:1]))
+    if area < 0:
+        pts.reverse()
+    idx, tris = list(range(len(pts))), []
+
+    def cross(o, a, b):
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    guard = 0
+    while len(idx) > 3 and guard < 10000:
+        guard += 1
+        for k in range(len(idx)):
+            i0, i1, i2 = idx[k - 1], idx[k], idx[(k + 1) % len(idx)]
+            a, b, c = pts[i0], pts[i1], pts[i2]
+            if cross(a, b, c) <= 1e-12:
+                continue
+            if any(cross(a, b, pts[j]) >= 0 and cross(b, c, pts[j]) >= 0 and cross(c, a, pts[j]) >= 0
+                   for j in idx if j not in (i0, i1, i2)):
+                continue
+            tris.append((a, b, c))
+            idx.pop(k)
+            break
+        else:
+            break
+    if len(idx) == 3:
+        tris.append(tuple(pts[j] for j in idx))
+    return tris
+
+
+def ring_courtyard(p):
+    """(cx, cy, r_in, r_out) of a courtyard that is one circle with one round hole."""
+    if len(p["courtyard"]) != 1 or len(p["courtyard"][0]["holes"]) != 1:
+        return None
+    outer = np.array([(q["x"], -q["y"]) for q in p["courtyard"][0]["outer"]])
+    hole = np.array([(q["x"], -q["y"]) for q in p["courtyard"][0]["holes"][0]])
+    c = outer.mean(axis=0)
+    ro, ri = np.hypot(*(outer - c).T), np.hypot(*(hole - c).T)
+    if ro.max() - ro.min() > 0.05 or ri.max() - ri.min() > 0.05:
+        return None
+    return c[0], c[1], ri.max(), ro.max()
 
 
 def main() -> int:
@@ -61,21 +109,34 @@ def main() -> int:
     tb = fx["board"]["thickness_mm"]
     hits = 0
     for p in fx["board"]["parts"]:
-        pts = [q for poly in p["courtyard"] for q in poly["outer"]]
-        if pts:
-            x0, x1 = min(q["x"] for q in pts), max(q["x"] for q in pts)
-            y0, y1 = min(q["y"] for q in pts), max(q["y"] for q in pts)
-        else:
-            x0, x1, y0, y1 = p["x"] - 1.5, p["x"] + 1.5, p["y"] - 1.5, p["y"] + 1.5
         h = p.get("height_mm") or assumed
         z0, z1 = (tb, tb + h) if p["side"] == "top" else (-h, 0.0)
+        # Shrunk 0.05 mm in Z so a finger resting on the part's top does not count.
         e = 0.05
-        ext = [x1 - x0 - 2 * e, y1 - y0 - 2 * e, z1 - z0 - 2 * e]
-        if min(ext) <= 0:
+        if h <= 2 * e:
             continue
-        box = trimesh.creation.box(ext, transform=trimesh.transformations.translation_matrix(
-            [(x0 + x1) / 2, -(y0 + y1) / 2, (z0 + z1) / 2]))
-        hit, names = manager.in_collision_single(box, return_names=True)
+        pts = [(q["x"], -q["y"]) for poly in p["courtyard"] for q in poly["outer"]]
+        ring = ring_courtyard(p)
+        if ring is not None:
+            # A round courtyard with a round hole (a mounting hole's): an annulus.
+            cx, cy, r_in, r_out = ring
+            solid = trimesh.creation.annulus(
+                r_min=r_in, r_max=r_out, height=h - 2 * e,
+                transform=trimesh.transformations.translation_matrix([cx, cy, (z0 + z1) / 2]))
+        elif len(pts) >= 3:
+            # The courtyard polygons (holes aside) as prisms over their triangles.
+            solids = []
+            for poly in p["courtyard"]:
+                for tri in ear_clip([(q["x"], -q["y"]) for q in poly["outer"]]):
+                    corners = np.array([(x, y, z) for x, y in tri for z in (z0 + e, z1 - e)])
+                    solids.append(trimesh.convex.convex_hull(corners))
+            solid = trimesh.util.concatenate(solids)
+        else:
+            solid = trimesh.creation.cylinder(
+                radius=1.5, height=h - 2 * e,
+                transform=trimesh.transformations.translation_matrix(
+                    [p["x"], -p["y"], (z0 + z1) / 2]))
+        hit, names = manager.in_collision_single(solid, return_names=True)
         if hit:
             hits += 1
             fails.append(f"{p['reference']} ({p['side']}, {h} mm) touches {sorted(names)}")
