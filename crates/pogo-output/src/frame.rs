@@ -245,29 +245,21 @@ pub fn render_scad(fixture: &Fixture, c: &Clamshell) -> String {
         s.push_str("  }\n}\n");
     }
     let h = &c.hinge;
-    s.push_str("\nmodule frame() {\n");
-    for part in c.parts.iter().filter(|p| !p.on_head) {
-        for pl in &part.placements {
-            let _ = writeln!(
-                s,
-                "  multmatrix({}) {}();",
-                scad_matrix(pl),
-                scad_ident(&part.name)
-            );
+    for (module, on_head) in [("frame", false), ("head", true)] {
+        let _ = writeln!(s, "\nmodule {module}() {{");
+        for part in c.parts.iter().filter(|p| p.on_head == on_head) {
+            for pl in &part.placements {
+                let _ = writeln!(
+                    s,
+                    "  multmatrix({}) {}();",
+                    scad_matrix(pl),
+                    scad_ident(&part.name)
+                );
+            }
         }
+        s.push('}');
     }
-    s.push_str("}\n\nmodule head() {\n");
-    for part in c.parts.iter().filter(|p| p.on_head) {
-        for pl in &part.placements {
-            let _ = writeln!(
-                s,
-                "  multmatrix({}) {}();",
-                scad_matrix(pl),
-                scad_ident(&part.name)
-            );
-        }
-    }
-    s.push_str("}\n\n");
+    s.push_str("\n\n");
     let b = fixture.board.outline_bbox;
     let _ = writeln!(
         s,
