@@ -3,7 +3,7 @@
 //!
 //! [`PogoConfig`] is the whole file: the `[design]` table
 //! ([`pogo_design::DesignConfig`]), `[mechanics]` and `[interface]`
-//! ([`pogo_mechanics`]), `[tolerance]` ([`pogo_tolerance::ToleranceConfig`]) and an
+//! ([`pogo_mechanics`]), `mechanism` and `[clamshell]` (the hinged clamshell), `[tolerance]` ([`pogo_tolerance::ToleranceConfig`]) and an
 //! extra `catalog`. [`load`] finds and reads it as `pogo design` does (beside the board
 //! unless named); every error names the file, line and column. [`pipeline::run`] takes
 //! a board through design, mechanics and tolerance with these settings: what
@@ -11,9 +11,11 @@
 //!
 //! ```toml
 //! catalog = "my-probes.toml"    # extra catalog, relative to this file
+//! mechanism = "press_plates"    # or "clamshell": the whole hinged fixture as parts
 //! [design]                      # pogo_design::DesignConfig
 //! sides = "bottom"
 //! [mechanics]                   # fixture mechanics (stack-up, tooling, force)
+//! [clamshell]                   # sheet thickness, kerf, hinge rule (clamshell only)
 //! [interface]                   # test-system interface (channels)
 //! [tolerance]                   # positional tolerance contributors
 //! ```
@@ -48,17 +50,26 @@ pub struct PogoConfig {
     /// `[interface]`: the connectors the probe wires go to.
     #[serde(default)]
     pub interface: pogo_mechanics::InterfaceConfig,
+    /// `mechanism = "press_plates" | "clamshell"`: what closes the fixture.
+    #[serde(default)]
+    pub mechanism: pogo_fixture::Mechanism,
+    /// `[clamshell]`: sheet thickness, kerf, hinge rule of the hinged clamshell.
+    #[serde(default)]
+    pub clamshell: pogo_mechanics::clamshell::ClamshellSettings,
     /// `[tolerance]`: positional tolerance contributors (docs/tolerance.md).
     #[serde(default)]
     pub tolerance: pogo_tolerance::ToleranceConfig,
 }
 
 impl PogoConfig {
-    /// The settings `pogo_mechanics::build` takes: `[mechanics]` and `[interface]`.
+    /// The settings `pogo_mechanics::build` takes: `[mechanics]`, `[interface]`, the
+    /// mechanism and `[clamshell]`.
     pub fn mechanics_config(&self) -> pogo_mechanics::MechanicsConfig {
         pogo_mechanics::MechanicsConfig {
             mechanics: self.mechanics.clone(),
             interface: self.interface.clone(),
+            mechanism: self.mechanism,
+            clamshell: self.clamshell.clone(),
         }
     }
 }

@@ -37,6 +37,9 @@ macro_rules! json_names {
 }
 
 mod check;
+/// The hinged clamshell (`mechanism = "clamshell"`): parts, hinge check, hardware,
+/// interference check and assembly steps.
+pub mod clamshell;
 /// The mechanics sections (stack-up, tooling, force and strain, channels).
 pub mod mechanics;
 /// The registration section (tooling pins or a nest) and the nest plate.
@@ -52,6 +55,7 @@ mod write;
 
 pub use check::MAX_FIGURE;
 
+pub use clamshell::*;
 pub use mechanics::*;
 pub use registration::*;
 pub use rule::RuleId;
@@ -178,6 +182,11 @@ pub struct Fixture {
     /// Hit probabilities, contact yield and sensitivity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tolerance: Option<ToleranceSummary>,
+    // ---- clamshell (`mechanism = "clamshell"`, built by pogo-mechanics) ----
+    /// The hinged clamshell as parts, its hinge check, hardware, interference check and
+    /// assembly steps; absent for `press_plates`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clamshell: Option<Clamshell>,
 }
 
 /// What the fixture needs to know of the board, copied in so `fixture.json` stands

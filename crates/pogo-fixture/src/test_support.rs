@@ -143,6 +143,7 @@ impl FixtureBuilder {
                 channels: None,
                 registration: None,
                 tolerance: None,
+                clamshell: None,
             },
         }
     }

@@ -10,6 +10,10 @@ pub struct MechanicsConfig {
     pub mechanics: MechanicsSettings,
     /// `[interface]`.
     pub interface: InterfaceConfig,
+    /// `mechanism = "press_plates" | "clamshell"` (top level of `pogo.toml`).
+    pub mechanism: pogo_fixture::Mechanism,
+    /// `[clamshell]`: the hinged clamshell's settings.
+    pub clamshell: crate::clamshell::ClamshellSettings,
 }
 
 /// The `[mechanics]` table.

@@ -18,6 +18,7 @@
 #![warn(missing_docs)]
 
 pub(crate) mod channels;
+pub mod clamshell;
 pub mod config;
 pub mod geom;
 pub mod nest;
@@ -292,8 +293,49 @@ pub fn build_with_catalog(
         p.channel = by_probe.get(p.id.as_str()).copied();
     }
     fx.channels = Some(channels);
+    if config.mechanism == pogo_fixture::Mechanism::Clamshell {
+        build_clamshell(&mut fx, config, &mut report)?;
+    }
     *fixture = fx;
     Ok(report)
+}
+
+/// The hinged clamshell (`mechanism = "clamshell"`): parts, hinge rule, hardware,
+/// interference check and assembly steps.
+fn build_clamshell(
+    fx: &mut Fixture,
+    config: &MechanicsConfig,
+    report: &mut MechanicsReport,
+) -> Result<()> {
+    config
+        .clamshell
+        .validate()
+        .map_err(|(field, message)| MechanicsError::Config { field, message })?;
+    if fx.probes.is_empty() {
+        report
+            .notes
+            .push("clamshell: not built, the fixture has no probes".to_string());
+        return Ok(());
+    }
+    let c = clamshell::build(fx, &config.clamshell, &config.mechanics).map_err(|message| {
+        MechanicsError::Config {
+            field: "mechanism".into(),
+            message: format!("cannot build the clamshell: {message}"),
+        }
+    })?;
+    report.notes.push(format!(
+        "clamshell: {} parts, hinge rule {} ({}), {} interference finding{}",
+        c.parts.len(),
+        match c.hinge.status {
+            pogo_fixture::HingeStatus::Met => "met",
+            pogo_fixture::HingeStatus::Refused => "refused",
+        },
+        c.hinge.reason,
+        c.interference.len(),
+        if c.interference.len() == 1 { "" } else { "s" }
+    ));
+    fx.clamshell = Some(c);
+    Ok(())
 }
 
 /// Sets the body heights of `[mechanics.part_heights_mm]` on the board's parts (they

@@ -18,6 +18,7 @@
 pub mod bom;
 pub mod dxf;
 pub mod excellon;
+pub mod frame;
 mod geometry;
 pub mod nest;
 pub mod plate;
@@ -43,6 +44,14 @@ pub enum OutputError {
     Plate {
         /// The plate's side.
         side: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// A clamshell part that cannot be drawn (`frame-NAME`).
+    #[error("{part}: {message}")]
+    Part {
+        /// The part's name.
+        part: String,
         /// What is wrong.
         message: String,
     },
@@ -235,6 +244,9 @@ pub fn render_all(fixture: &Fixture, opts: &OutputOptions) -> Result<Vec<OutputF
         "report.html".to_string(),
         Box::new(move || Ok(report::render_report(fixture).into_bytes())),
     ));
+    if let Some(c) = &fixture.clamshell {
+        clamshell_jobs(fixture, c, &mut jobs);
+    }
     let mut files: Vec<OutputFile> = jobs
         .into_par_iter()
         .map(|(name, render)| {
@@ -255,6 +267,49 @@ pub fn render_all(fixture: &Fixture, opts: &OutputOptions) -> Result<Vec<OutputF
         });
     }
     Ok(files)
+}
+
+type Job<'a> = (String, Box<dyn Fn() -> Result<Vec<u8>> + Send + Sync + 'a>);
+
+/// The clamshell's files ([`frame`]): per part a DXF (sheet parts), an STL and a
+/// drawing; the OpenSCAD assembly, the hardware list and the two pictures.
+fn clamshell_jobs<'a>(
+    fixture: &'a Fixture,
+    c: &'a pogo_fixture::Clamshell,
+    jobs: &mut Vec<Job<'a>>,
+) {
+    for part in frame::drawn_parts(c) {
+        if part.making == pogo_fixture::Making::Laser {
+            jobs.push((
+                format!("frame-{}.dxf", part.name),
+                Box::new(move || Ok(frame::render_dxf(fixture, c, part).into_bytes())),
+            ));
+            jobs.push((
+                format!("frame-{}.svg", part.name),
+                Box::new(move || Ok(frame::render_drawing(c, part).into_bytes())),
+            ));
+        }
+        jobs.push((
+            format!("frame-{}.stl", part.name),
+            Box::new(move || frame::render_stl(part)),
+        ));
+    }
+    jobs.push((
+        "clamshell.scad".to_string(),
+        Box::new(move || Ok(frame::render_scad(fixture, c).into_bytes())),
+    ));
+    jobs.push((
+        "hardware.csv".to_string(),
+        Box::new(move || Ok(frame::render_hardware(c).into_bytes())),
+    ));
+    jobs.push((
+        "assembly.svg".to_string(),
+        Box::new(move || Ok(frame::render_view(fixture, c, false).into_bytes())),
+    ));
+    jobs.push((
+        "exploded.svg".to_string(),
+        Box::new(move || Ok(frame::render_view(fixture, c, true).into_bytes())),
+    ));
 }
 
 /// Writes every fabrication file of the fixture into `out_dir` (created when missing)

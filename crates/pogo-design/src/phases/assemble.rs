@@ -100,6 +100,7 @@ pub(crate) fn fixture(
         channels: None,
         registration: Some(registration),
         tolerance: None,
+        clamshell: None,
     }
 }
 

@@ -13,6 +13,7 @@
 //!
 //! Sections the fixture does not hold yet (mechanics, tolerance) read "not computed".
 
+mod clamshell;
 mod registration;
 mod views;
 
@@ -47,7 +48,7 @@ pub fn render_report(fixture: &Fixture) -> String {
     let _ = writeln!(out, "<style>\n{CSS}</style>\n</head>\n<body>");
     header(&ctx, &mut out);
     out.push_str("<main>\n");
-    toc(&mut out);
+    toc(&ctx, &mut out);
     summary(&ctx, &mut out);
     side_views(&ctx, &mut out);
     coverage(&ctx, &mut out);
@@ -56,6 +57,7 @@ pub fn render_report(fixture: &Fixture) -> String {
     registration::section(&ctx, &mut out);
     stackup(&ctx, &mut out);
     force(&ctx, &mut out);
+    clamshell::section(&ctx, &mut out);
     tolerance(&ctx, &mut out);
     bom(&ctx, &mut out);
     wiring(&ctx, &mut out);
@@ -461,8 +463,9 @@ fn header(ctx: &Ctx, out: &mut String) {
     );
 }
 
-fn toc(out: &mut String) {
+fn toc(ctx: &Ctx, out: &mut String) {
     out.push_str("<nav class=\"toc\">");
+    let clamshell = ctx.f.clamshell.is_some();
     for (id, name) in [
         ("summary", "Summary"),
         ("views", "Board views"),
@@ -471,10 +474,14 @@ fn toc(out: &mut String) {
         ("violations", "Violations"),
         ("stackup", "Stack-up"),
         ("force", "Force and strain"),
+        ("clamshell", "Clamshell"),
         ("tolerance", "Positional tolerance"),
         ("bom", "BOM"),
         ("wiring", "Wiring"),
     ] {
+        if id == "clamshell" && !clamshell {
+            continue;
+        }
         let _ = write!(out, "<a href=\"#{id}\">{name}</a>");
     }
     out.push_str("</nav>\n");

@@ -1,0 +1,795 @@
+//! The hinged clamshell's files (`mechanism = "clamshell"`), from `fixture.clamshell`
+//! alone:
+//! - `frame-NAME.dxf` for every laser-cut part (R12, mm, its own 2D frame; layers
+//!   `PART_OUTLINE`, `CUTOUTS`, `HOLES`; paths compensated for the recorded kerf);
+//! - `frame-NAME.stl` for every part pogo draws (printed fingers; the sheet parts too,
+//!   for printing instead of cutting): the profile extruded, watertight;
+//! - `frame-NAME.svg`: the dimensioned drawing of each sheet part;
+//! - `clamshell.scad`: the closed assembly in OpenSCAD;
+//! - `hardware.csv`: screws, nuts, standoffs, hinge pin, latch, pins, probes;
+//! - `assembly.svg` and `exploded.svg`: pogo's own isometric projection of the parts.
+//!
+//! The probe plates are the plate files' (`plate-SIDE.*`); they appear in the
+//! assembly and the pictures but get no `frame-` file.
+
+use crate::dxf::{pair, polyline};
+use crate::geometry::{circle_ring, circle_segments, clean_ring, offset_ring, signed_area};
+use crate::stl::{Mesh, check_closed, to_binary_stl, triangulate};
+use crate::{OutputError, Result, num};
+use pogo_geom::PointMm;
+use pogo_fixture::{Clamshell, Fixture, FramePart, FramePartRole, Making, Placement};
+use std::fmt::Write as _;
+
+/// Chord tolerance of the drawn circles, mm.
+const CHORD_MM: f64 = 0.01;
+
+/// The parts that get their own files (not the probe plates).
+pub fn drawn_parts(c: &Clamshell) -> impl Iterator<Item = &FramePart> {
+    c.parts.iter().filter(|p| p.making != Making::PlateFiles)
+}
+
+/// Outer ring counter-clockwise and hole rings clockwise (cut-outs, round holes), the
+/// part's local frame.
+pub fn part_rings(part: &FramePart) -> (Vec<PointMm>, Vec<Vec<PointMm>>) {
+    let orient = |mut r: Vec<PointMm>, ccw: bool| {
+        if (signed_area(&r) > 0.0) != ccw {
+            r.reverse();
+        }
+        r
+    };
+    let outer = orient(clean_ring(&part.outline), true);
+    let mut holes: Vec<Vec<PointMm>> = part
+        .cutouts
+        .iter()
+        .map(|c| orient(clean_ring(c), false))
+        .collect();
+    for h in &part.holes {
+        let r = h.diameter_mm / 2.0;
+        holes.push(orient(
+            circle_ring(h.x, h.y, r, circle_segments(r, CHORD_MM)),
+            false,
+        ));
+    }
+    (outer, holes)
+}
+
+/// The part's profile extruded by its thickness (local frame, z from 0), closed and
+/// outward oriented.
+pub fn mesh(part: &FramePart) -> Result<Mesh> {
+    let err = |message: String| OutputError::Part {
+        part: format!("frame-{}", part.name),
+        message,
+    };
+    let (outer, holes) = part_rings(part);
+    let mut rings = vec![outer];
+    rings.extend(holes);
+    let n: usize = rings.iter().map(Vec::len).sum();
+    let t = part.thickness_mm;
+    let mut vertices = Vec::with_capacity(2 * n);
+    for z in [0.0, t] {
+        for ring in &rings {
+            vertices.extend(ring.iter().map(|p| [p.x, p.y, z]));
+        }
+    }
+    let mut triangles = Vec::new();
+    for c in triangulate(&rings).map_err(err)? {
+        triangles.push([c[0] as u32, c[2] as u32, c[1] as u32]);
+        triangles.push(c.map(|i| (i + n) as u32));
+    }
+    let mut start = 0;
+    for ring in &rings {
+        let len = ring.len();
+        for k in 0..len {
+            let a = (start + k) as u32;
+            let b = (start + (k + 1) % len) as u32;
+            let (au, bu) = (a + n as u32, b + n as u32);
+            triangles.push([a, b, bu]);
+            triangles.push([a, bu, au]);
+        }
+        start += len;
+    }
+    let mesh = Mesh {
+        vertices,
+        triangles,
+    };
+    check_closed(&mesh).map_err(err)?;
+    Ok(mesh)
+}
+
+/// Binary STL of a part in its own frame (as printed).
+pub fn render_stl(part: &FramePart) -> Result<Vec<u8>> {
+    Ok(to_binary_stl(
+        &mesh(part)?,
+        &format!("pogo clamshell part {}, mm", part.name),
+    ))
+}
+
+/// DXF cutting drawing of a sheet part, kerf compensated.
+pub fn render_dxf(fixture: &Fixture, c: &Clamshell, part: &FramePart) -> String {
+    let half = c.kerf_mm / 2.0;
+    // `polyline` writes page coordinates (y down): hand it y flipped so the file
+    // keeps the part's own y-up frame.
+    let flip =
+        |r: &[PointMm]| -> Vec<PointMm> { r.iter().map(|p| PointMm::new(p.x, -p.y)).collect() };
+    let mut s = String::new();
+    pair(
+        &mut s,
+        999,
+        &format!(
+            "pogo clamshell part {}, board {}",
+            part.name, fixture.board.file
+        ),
+    );
+    pair(
+        &mut s,
+        999,
+        &format!(
+            "mm, the part's own frame; sheet {} mm; kerf {} mm compensated (paths are the beam centre line)",
+            num(part.thickness_mm, 3),
+            num(c.kerf_mm, 4)
+        ),
+    );
+    pair(&mut s, 0, "SECTION");
+    pair(&mut s, 2, "HEADER");
+    pair(&mut s, 9, "$ACADVER");
+    pair(&mut s, 1, "AC1009");
+    pair(&mut s, 9, "$INSUNITS");
+    pair(&mut s, 70, "4");
+    pair(&mut s, 0, "ENDSEC");
+    pair(&mut s, 0, "SECTION");
+    pair(&mut s, 2, "ENTITIES");
+    let outline = offset_ring(&part.outline, half).unwrap_or_else(|| part.outline.clone());
+    polyline(&mut s, "PART_OUTLINE", &flip(&outline));
+    for cut in &part.cutouts {
+        let ring = offset_ring(cut, -half).unwrap_or_else(|| cut.clone());
+        polyline(&mut s, "CUTOUTS", &flip(&ring));
+    }
+    for h in &part.holes {
+        pair(&mut s, 0, "CIRCLE");
+        pair(&mut s, 8, "HOLES");
+        pair(&mut s, 10, &num(h.x, 5));
+        pair(&mut s, 20, &num(h.y, 5));
+        pair(&mut s, 30, "0.0");
+        pair(&mut s, 40, &num((h.diameter_mm / 2.0 - half).max(0.05), 5));
+    }
+    pair(&mut s, 0, "ENDSEC");
+    pair(&mut s, 0, "EOF");
+    s
+}
+
+/// `hardware.csv`: one line per item.
+pub fn render_hardware(c: &Clamshell) -> String {
+    let mut s = String::from("kind,size,description,quantity,used_for\n");
+    let q = |t: &str| {
+        if t.contains([',', '"', '\n']) {
+            format!("\"{}\"", t.replace('"', "\"\""))
+        } else {
+            t.to_string()
+        }
+    };
+    for h in &c.hardware {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{}",
+            q(&h.kind),
+            q(&h.size),
+            q(&h.description),
+            h.quantity,
+            q(&h.used_for)
+        );
+    }
+    s
+}
+
+fn scad_ring(r: &[PointMm]) -> String {
+    let pts: Vec<String> = r
+        .iter()
+        .map(|p| format!("[{}, {}]", num(p.x, 4), num(p.y, 4)))
+        .collect();
+    format!("[{}]", pts.join(", "))
+}
+
+fn scad_matrix(pl: &Placement) -> String {
+    let n = pl.normal();
+    let row = |k: usize| {
+        format!(
+            "[{}, {}, {}, {}]",
+            num(pl.u[k], 6),
+            num(pl.v[k], 6),
+            num(n[k], 6),
+            num(pl.origin[k], 4)
+        )
+    };
+    format!("[{}, {}, {}, [0, 0, 0, 1]]", row(0), row(1), row(2))
+}
+
+fn scad_ident(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format!("part_{s}")
+}
+
+/// `clamshell.scad`: every part as an extruded profile at its closed position, and the
+/// board; `open_deg` swings the head about the hinge axis.
+pub fn render_scad(fixture: &Fixture, c: &Clamshell) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "// pogo clamshell fixture for {}\n// written by {}; regenerate with `pogo export fixture.json --out DIR`.\n// Units mm. Frame: X = page x, Y = -(page y), Z up; board bottom face at Z = 0.\n",
+        fixture.board.file.replace('\n', " "),
+        fixture.generator
+    );
+    s.push_str("open_deg = 0; // head opening angle\nshow_board = true;\n\n");
+    for part in &c.parts {
+        let _ = writeln!(s, "module {}() {{", scad_ident(&part.name));
+        let _ = writeln!(
+            s,
+            "  linear_extrude(height = {}) difference() {{",
+            num(part.thickness_mm, 4)
+        );
+        let _ = writeln!(s, "    polygon({});", scad_ring(&part.outline));
+        for cut in &part.cutouts {
+            let _ = writeln!(s, "    polygon({});", scad_ring(cut));
+        }
+        for h in &part.holes {
+            let _ = writeln!(
+                s,
+                "    translate([{}, {}]) circle(d = {}, $fn = 32);",
+                num(h.x, 4),
+                num(h.y, 4),
+                num(h.diameter_mm, 4)
+            );
+        }
+        s.push_str("  }\n}\n");
+    }
+    let h = &c.hinge;
+    for (module, on_head) in [("frame", false), ("head", true)] {
+        let _ = writeln!(s, "\nmodule {module}() {{");
+        for part in c.parts.iter().filter(|p| p.on_head == on_head) {
+            for pl in &part.placements {
+                let _ = writeln!(
+                    s,
+                    "  multmatrix({}) {}();",
+                    scad_matrix(pl),
+                    scad_ident(&part.name)
+                );
+            }
+        }
+        s.push('}');
+    }
+    s.push_str("\n\n");
+    let b = fixture.board.outline_bbox;
+    let _ = writeln!(
+        s,
+        "frame();\ntranslate([0, {y}, {z}]) rotate([-open_deg, 0, 0]) translate([0, -{y}, -{z}]) head();",
+        y = num(h.axis_y_mm, 4),
+        z = num(h.axis_z_mm, 4)
+    );
+    let _ = writeln!(
+        s,
+        "if (show_board) color(\"green\") translate([{}, {}, 0]) cube([{}, {}, {}]);",
+        num(b[0], 4),
+        num(-b[3], 4),
+        num(b[2] - b[0], 4),
+        num(b[3] - b[1], 4),
+        num(fixture.board.thickness_mm, 4)
+    );
+    s
+}
+
+// ------------------------------------------------------------------ pictures
+
+/// A face to paint: projected ring, depth, fill.
+struct Face {
+    ring: Vec<[f64; 2]>,
+    depth: f64,
+    fill: &'static str,
+    /// Drawn see-through (the closed head, so the plates and board show).
+    glass: bool,
+}
+
+fn role_fill(role: FramePartRole) -> &'static str {
+    match role {
+        FramePartRole::Base => "#b9a27e",
+        FramePartRole::SidePlate | FramePartRole::FrontPlate => "#d2bd97",
+        FramePartRole::ProbePlate => "#8fb3d9",
+        FramePartRole::PressurePlate => "#c9c9f0",
+        FramePartRole::HeadTop | FramePartRole::HeadSide => "#e3cfa8",
+        FramePartRole::PushFinger => "#e07b39",
+    }
+}
+
+/// Isometric view from front right above: screen right (1, 1, 0)/√2, up (-1, 1, 2)/√6,
+/// towards the viewer (1, -1, 1)/√3.
+fn project(p: [f64; 3]) -> ([f64; 2], f64) {
+    let r = (p[0] + p[1]) / 2f64.sqrt();
+    let u = (-p[0] + p[1] + 2.0 * p[2]) / 6f64.sqrt();
+    let d = (p[0] - p[1] + p[2]) / 3f64.sqrt();
+    ([r, -u], d)
+}
+
+/// Faces of an extruded outline placed at `pl` and moved by `shift`.
+fn prism_faces(
+    outline: &[PointMm],
+    t: f64,
+    pl: &Placement,
+    shift: [f64; 3],
+    fill: &'static str,
+    out: &mut Vec<Face>,
+) -> [f64; 6] {
+    let at = |q: &PointMm, z: f64| {
+        let w = pl.apply([q.x, q.y, z]);
+        [w[0] + shift[0], w[1] + shift[1], w[2] + shift[2]]
+    };
+    let mut bbox = [f64::MAX, f64::MAX, f64::MAX, f64::MIN, f64::MIN, f64::MIN];
+    for q in outline {
+        for z in [0.0, t] {
+            let w = at(q, z);
+            for k in 0..3 {
+                bbox[k] = bbox[k].min(w[k]);
+                bbox[k + 3] = bbox[k + 3].max(w[k]);
+            }
+        }
+    }
+    let view = [1.0, -1.0, 1.0];
+    let mut push = |pts: Vec<[f64; 3]>| {
+        // Newell normal, culled when facing away.
+        let mut nrm = [0.0; 3];
+        for i in 0..pts.len() {
+            let (a, b) = (pts[i], pts[(i + 1) % pts.len()]);
+            nrm[0] += (a[1] - b[1]) * (a[2] + b[2]);
+            nrm[1] += (a[2] - b[2]) * (a[0] + b[0]);
+            nrm[2] += (a[0] - b[0]) * (a[1] + b[1]);
+        }
+        if nrm[0] * view[0] + nrm[1] * view[1] + nrm[2] * view[2] <= 1e-9 {
+            return;
+        }
+        let proj: Vec<([f64; 2], f64)> = pts.iter().map(|&p| project(p)).collect();
+        let depth = proj.iter().map(|p| p.1).sum::<f64>() / proj.len() as f64;
+        out.push(Face {
+            ring: proj.into_iter().map(|p| p.0).collect(),
+            depth,
+            fill,
+            glass: false,
+        });
+    };
+    let mut ring: Vec<PointMm> = clean_ring(outline);
+    if signed_area(&ring) < 0.0 {
+        ring.reverse();
+    }
+    // Caps: z = t facing +n, z = 0 facing -n.
+    push(ring.iter().map(|q| at(q, t)).collect());
+    push(ring.iter().rev().map(|q| at(q, 0.0)).collect());
+    for k in 0..ring.len() {
+        let (a, b) = (&ring[k], &ring[(k + 1) % ring.len()]);
+        push(vec![at(a, 0.0), at(b, 0.0), at(b, t), at(a, t)]);
+    }
+    bbox
+}
+
+/// Whether box `a` lies behind box `b` as seen from the view direction (1, -1, 1):
+/// separated from it along X (left of it), Y (behind it) or Z (below it).
+fn behind(a: &[f64; 6], b: &[f64; 6]) -> bool {
+    const EPS: f64 = 1e-6;
+    a[3] <= b[0] + EPS || a[1] >= b[4] - EPS || a[5] <= b[2] + EPS
+}
+
+/// Orders the objects for the painter: an object is painted before every object it
+/// lies behind (where their pictures overlap), ties and cycles by depth; each
+/// object's faces by depth.
+fn paint_order(faces: Vec<Face>, objs: &[(std::ops::Range<usize>, [f64; 6])]) -> Vec<Face> {
+    let n = objs.len();
+    let depth = |b: &[f64; 6]| {
+        project([
+            (b[0] + b[3]) / 2.0,
+            (b[1] + b[4]) / 2.0,
+            (b[2] + b[5]) / 2.0,
+        ])
+        .1
+    };
+    let screen = |b: &[f64; 6]| {
+        let mut r = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+        for k in 0..8 {
+            let p = [
+                b[if k & 1 == 0 { 0 } else { 3 }],
+                b[if k & 2 == 0 { 1 } else { 4 }],
+                b[if k & 4 == 0 { 2 } else { 5 }],
+            ];
+            let (q, _) = project(p);
+            r = [
+                r[0].min(q[0]),
+                r[1].min(q[1]),
+                r[2].max(q[0]),
+                r[3].max(q[1]),
+            ];
+        }
+        r
+    };
+    let rects: Vec<[f64; 4]> = objs.iter().map(|o| screen(&o.1)).collect();
+    let depths: Vec<f64> = objs.iter().map(|o| depth(&o.1)).collect();
+    // before[j] lists the objects to paint before j.
+    let mut indegree = vec![0usize; n];
+    let mut after: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for i in 0..n {
+        for j in i + 1..n {
+            let (a, b) = (&rects[i], &rects[j]);
+            if a[2] <= b[0] || b[2] <= a[0] || a[3] <= b[1] || b[3] <= a[1] {
+                continue;
+            }
+            let (ij, ji) = (
+                behind(&objs[i].1, &objs[j].1),
+                behind(&objs[j].1, &objs[i].1),
+            );
+            if ij && !ji {
+                after[i].push(j);
+                indegree[j] += 1;
+            } else if ji && !ij {
+                after[j].push(i);
+                indegree[i] += 1;
+            }
+        }
+    }
+    let mut done = vec![false; n];
+    let mut order = Vec::with_capacity(n);
+    for _ in 0..n {
+        // The farthest object free to paint; on a cycle, the farthest of all left.
+        let pick = (0..n)
+            .filter(|&k| !done[k] && indegree[k] == 0)
+            .min_by(|&a, &b| depths[a].total_cmp(&depths[b]))
+            .or_else(|| {
+                (0..n)
+                    .filter(|&k| !done[k])
+                    .min_by(|&a, &b| depths[a].total_cmp(&depths[b]))
+            })
+            .expect("objects left");
+        done[pick] = true;
+        order.push(pick);
+        for &k in &after[pick] {
+            indegree[k] = indegree[k].saturating_sub(1);
+        }
+    }
+    let mut slots: Vec<Option<Face>> = faces.into_iter().map(Some).collect();
+    let mut out = Vec::with_capacity(slots.len());
+    for k in order {
+        let mut group: Vec<Face> = objs[k].0.clone().filter_map(|i| slots[i].take()).collect();
+        group.sort_by(|a, b| a.depth.total_cmp(&b.depth));
+        out.extend(group);
+    }
+    out
+}
+
+/// How far a part moves in the exploded view.
+fn explode(part: &FramePart, pl: &Placement, e: f64, centre_x: f64) -> [f64; 3] {
+    let outward = if pl.origin[0] < centre_x { -1.0 } else { 1.0 };
+    match part.role {
+        FramePartRole::Base => [0.0, 0.0, -2.0 * e],
+        FramePartRole::SidePlate => [0.6 * e * outward, 0.0, -e],
+        FramePartRole::FrontPlate => [0.0, -0.6 * e, -e],
+        FramePartRole::HeadTop => [0.0, 0.0, 1.6 * e],
+        FramePartRole::HeadSide => [0.6 * e * outward, 0.0, 1.6 * e],
+        _ if part.on_head => [0.0, 0.0, 0.8 * e],
+        FramePartRole::PushFinger => [0.0, 0.0, -0.3 * e],
+        _ => [0.0, 0.0, -0.6 * e],
+    }
+}
+
+/// The assembled (closed) or exploded view as SVG, with the board and its parts.
+pub fn render_view(fixture: &Fixture, c: &Clamshell, exploded: bool) -> String {
+    view_svg(fixture, c, exploded, true)
+}
+
+/// The view; `sized` gives the SVG its size in mm (a file), else it fills its box (a
+/// page).
+pub fn view_svg(fixture: &Fixture, c: &Clamshell, exploded: bool, sized: bool) -> String {
+    let b = fixture.board.outline_bbox;
+    let tb = fixture.board.thickness_mm;
+    let e = ((b[2] - b[0]).max(b[3] - b[1]) / 3.0).max(40.0);
+    let centre_x = (b[0] + b[2]) / 2.0;
+    let mut faces = Vec::new();
+    let mut objs: Vec<(std::ops::Range<usize>, [f64; 6])> = Vec::new();
+    let mut record = |faces: &Vec<Face>, bbox: [f64; 6]| {
+        let start = objs.last().map_or(0, |o| o.0.end);
+        objs.push((start..faces.len(), bbox));
+    };
+    for part in &c.parts {
+        for pl in &part.placements {
+            let shift = if exploded {
+                explode(part, pl, e, centre_x)
+            } else {
+                [0.0; 3]
+            };
+            let from = faces.len();
+            let bbox = prism_faces(
+                &part.outline,
+                part.thickness_mm,
+                pl,
+                shift,
+                role_fill(part.role),
+                &mut faces,
+            );
+            if !exploded && part.on_head && part.role != FramePartRole::PushFinger {
+                faces[from..].iter_mut().for_each(|f| f.glass = true);
+            }
+            record(&faces, bbox);
+        }
+    }
+    let board = pogo_geom::rect_ring::<PointMm>(b[0], -b[3], b[2], -b[1]);
+    let bbox = prism_faces(
+        &board,
+        tb,
+        &Placement::flat(0.0),
+        [0.0; 3],
+        "#3c8d40",
+        &mut faces,
+    );
+    record(&faces, bbox);
+    for p in &fixture.board.parts {
+        let Some(h) = p.height_mm else { continue };
+        let bb = pogo_geom::bbox_of(
+            p.courtyard
+                .iter()
+                .flat_map(|poly| poly.outer.iter().copied()),
+        );
+        if !bb.iter().all(|v| v.is_finite()) {
+            continue;
+        }
+        let ring = pogo_geom::rect_ring::<PointMm>(bb[0], -bb[3], bb[2], -bb[1]);
+        let z = match p.side {
+            pogo_geom::Side::Top => tb,
+            pogo_geom::Side::Bottom => -h,
+        };
+        let bbox = prism_faces(&ring, h, &Placement::flat(z), [0.0; 3], "#555", &mut faces);
+        record(&faces, bbox);
+    }
+    let faces = paint_order(faces, &objs);
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    for f in &faces {
+        for p in &f.ring {
+            x0 = x0.min(p[0]);
+            y0 = y0.min(p[1]);
+            x1 = x1.max(p[0]);
+            y1 = y1.max(p[1]);
+        }
+    }
+    let pad = 5.0;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{} {} {} {}\"{} class=\"clamshell-view\">",
+        num(x0 - pad, 2),
+        num(y0 - pad, 2),
+        num(x1 - x0 + 2.0 * pad, 2),
+        num(y1 - y0 + 2.0 * pad, 2),
+        if sized {
+            format!(
+                " width=\"{}mm\" height=\"{}mm\"",
+                num((x1 - x0 + 2.0 * pad) / 2.0, 1),
+                num((y1 - y0 + 2.0 * pad) / 2.0, 1)
+            )
+        } else {
+            String::new()
+        }
+    );
+    let _ = writeln!(
+        s,
+        "<title>{} clamshell, {}</title>",
+        if exploded { "Exploded" } else { "Assembled" },
+        crate::svg::esc(&fixture.board.file)
+    );
+    for f in &faces {
+        let pts: Vec<String> = f
+            .ring
+            .iter()
+            .map(|p| format!("{},{}", num(p[0], 2), num(p[1], 2)))
+            .collect();
+        let _ = writeln!(
+            s,
+            "<polygon points=\"{}\" fill=\"{}\"{} stroke=\"#333\" stroke-width=\"0.25\" stroke-linejoin=\"round\"/>",
+            pts.join(" "),
+            f.fill,
+            if f.glass {
+                " fill-opacity=\"0.35\""
+            } else {
+                ""
+            }
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+/// The dimensioned drawing of a sheet part (SVG, mm, y up as in its DXF): outline,
+/// cut-outs and holes, overall dimensions from the lower-left datum, and every hole's
+/// position and diameter in a table beside it.
+pub fn render_drawing(c: &Clamshell, part: &FramePart) -> String {
+    drawing_svg(c, part, true)
+}
+
+/// The drawing; `sized` draws it at 1:1 in mm (a file), else it fills its box.
+pub fn drawing_svg(c: &Clamshell, part: &FramePart, sized: bool) -> String {
+    let bb = pogo_geom::bbox_of(part.outline.iter().copied());
+    let (w, h) = (bb[2] - bb[0], bb[3] - bb[1]);
+    // Text grows with the part so that it reads at the size the page shows it.
+    let k = (w.max(h) / 120.0).max(1.0);
+    let table_w = 70.0 * k;
+    let rows = part.holes.len() + part.cutouts.len();
+    let m = 18.0 * k;
+    let height = (h + 2.0 * m).max((20.0 + 4.5 * rows as f64) * k);
+    // SVG y = top margin + (bb top - y).
+    let tx = |x: f64| x - bb[0] + m;
+    let ty = |y: f64| bb[3] - y + m;
+    let mut s = String::new();
+    let total_w = w + 2.0 * m + table_w;
+    let _ = writeln!(
+        s,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\"{} font-family=\"sans-serif\" font-size=\"{}\" class=\"drawing\">",
+        num(total_w, 2),
+        num(height, 2),
+        if sized {
+            format!(
+                " width=\"{}mm\" height=\"{}mm\"",
+                num(total_w, 1),
+                num(height, 1)
+            )
+        } else {
+            String::new()
+        },
+        num(3.0 * k, 2)
+    );
+    let _ = writeln!(
+        s,
+        "<title>frame-{}: {} mm sheet, kerf {} mm in the DXF</title>",
+        crate::svg::esc(&part.name),
+        num(part.thickness_mm, 2),
+        num(c.kerf_mm, 3)
+    );
+    let ring = |r: &[PointMm]| {
+        let pts: Vec<String> = r
+            .iter()
+            .map(|p| format!("{},{}", num(tx(p.x), 3), num(ty(p.y), 3)))
+            .collect();
+        pts.join(" ")
+    };
+    let _ = writeln!(
+        s,
+        "<polygon points=\"{}\" fill=\"#f4ecdc\" stroke=\"#000\" stroke-width=\"0.3\"/>",
+        ring(&part.outline)
+    );
+    for cut in &part.cutouts {
+        let _ = writeln!(
+            s,
+            "<polygon points=\"{}\" fill=\"#fff\" stroke=\"#000\" stroke-width=\"0.3\"/>",
+            ring(cut)
+        );
+    }
+    for (i, hole) in part.holes.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"#fff\" stroke=\"#000\" stroke-width=\"0.3\"/><text x=\"{}\" y=\"{}\" font-size=\"{}\">H{}</text>",
+            num(tx(hole.x), 3),
+            num(ty(hole.y), 3),
+            num(hole.diameter_mm / 2.0, 3),
+            num(tx(hole.x) + hole.diameter_mm / 2.0 + 0.5, 3),
+            num(ty(hole.y) - 0.5, 3),
+            num(2.5 * k, 2),
+            i + 1
+        );
+    }
+    // Overall dimensions: width below, height at the left.
+    let (yb, xl) = (ty(bb[1]) + 9.0 * k, tx(bb[0]) - 9.0 * k);
+    let line = |s: &mut String, x1: f64, y1: f64, x2: f64, y2: f64| {
+        let _ = writeln!(
+            s,
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#06c\" stroke-width=\"0.2\"/>",
+            num(x1, 3),
+            num(y1, 3),
+            num(x2, 3),
+            num(y2, 3)
+        );
+    };
+    line(&mut s, tx(bb[0]), yb, tx(bb[2]), yb);
+    line(&mut s, tx(bb[0]), yb - 3.0, tx(bb[0]), yb + 1.0);
+    line(&mut s, tx(bb[2]), yb - 3.0, tx(bb[2]), yb + 1.0);
+    let _ = writeln!(
+        s,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#06c\">{} mm</text>",
+        num((tx(bb[0]) + tx(bb[2])) / 2.0, 3),
+        num(yb - 1.0, 3),
+        num(w, 2)
+    );
+    line(&mut s, xl, ty(bb[1]), xl, ty(bb[3]));
+    line(&mut s, xl - 1.0, ty(bb[1]), xl + 3.0, ty(bb[1]));
+    line(&mut s, xl - 1.0, ty(bb[3]), xl + 3.0, ty(bb[3]));
+    let (cx, cy) = (xl - 1.0, (ty(bb[1]) + ty(bb[3])) / 2.0);
+    let _ = writeln!(
+        s,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#06c\" transform=\"rotate(-90 {} {})\">{} mm</text>",
+        num(cx, 3),
+        num(cy, 3),
+        num(cx, 3),
+        num(cy, 3),
+        num(h, 2)
+    );
+    // Hole and cut-out table, from the datum (lower-left corner of the outline box).
+    let x_t = w + 2.0 * m;
+    let _ = writeln!(
+        s,
+        "<text x=\"{}\" y=\"{}\" font-weight=\"bold\">frame-{} ({} mm)</text><text x=\"{}\" y=\"{}\">datum: lower left corner</text>",
+        num(x_t, 2),
+        num(6.0 * k, 2),
+        crate::svg::esc(&part.name),
+        num(part.thickness_mm, 2),
+        num(x_t, 2),
+        num(10.0 * k, 2)
+    );
+    let mut y = 15.0 * k;
+    for (i, hole) in part.holes.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "<text x=\"{}\" y=\"{}\">H{} X {} Y {} D {}</text>",
+            num(x_t, 2),
+            num(y, 2),
+            i + 1,
+            num(hole.x - bb[0], 2),
+            num(hole.y - bb[1], 2),
+            num(hole.diameter_mm, 2)
+        );
+        y += 4.5 * k;
+    }
+    for (i, cut) in part.cutouts.iter().enumerate() {
+        let cb = pogo_geom::bbox_of(cut.iter().copied());
+        let _ = writeln!(
+            s,
+            "<text x=\"{}\" y=\"{}\">S{} X {} Y {} {} x {}</text>",
+            num(x_t, 2),
+            num(y, 2),
+            i + 1,
+            num(cb[0] - bb[0], 2),
+            num(cb[1] - bb[1], 2),
+            num(cb[2] - cb[0], 2),
+            num(cb[3] - cb[1], 2)
+        );
+        y += 4.5 * k;
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pogo_fixture::FrameHole;
+
+    fn plate() -> FramePart {
+        FramePart {
+            name: "t".into(),
+            role: FramePartRole::Base,
+            making: Making::Laser,
+            thickness_mm: 6.0,
+            outline: pogo_geom::rect_ring(0.0, 0.0, 100.0, 50.0),
+            cutouts: vec![pogo_geom::rect_ring(10.0, 10.0, 20.0, 16.0)],
+            holes: vec![FrameHole {
+                x: 50.0,
+                y: 25.0,
+                diameter_mm: 3.4,
+                purpose: "m3_screw".into(),
+            }],
+            pockets: vec![],
+            on_head: false,
+            placements: vec![Placement::flat(0.0)],
+        }
+    }
+
+    #[test]
+    fn extruded_part_is_closed_with_the_right_volume() {
+        let m = mesh(&plate()).unwrap();
+        let want = (5000.0 - 60.0 - std::f64::consts::PI * 1.7 * 1.7) * 6.0;
+        assert!(
+            (m.volume_mm3() - want).abs() < 0.01 * want,
+            "{}",
+            m.volume_mm3()
+        );
+    }
+}

@@ -1,0 +1,116 @@
+//! The clamshell section of the report (`mechanism = "clamshell"`): the assembled and
+//! exploded views, the hinge rule per side, the interference check of the closed
+//! assembly, the hardware list, the numbered assembly steps and a dimensioned drawing
+//! of each sheet part.
+
+use super::{Ctx, esc};
+use crate::frame;
+use pogo_fixture::{HingeStatus, Making};
+use std::fmt::Write as _;
+
+fn status(s: HingeStatus) -> &'static str {
+    match s {
+        HingeStatus::Met => "<span class=\"pill good\">met</span>",
+        HingeStatus::Refused => "<span class=\"pill bad\">refused</span>",
+    }
+}
+
+pub(super) fn section(ctx: &Ctx, out: &mut String) {
+    let Some(c) = &ctx.f.clamshell else {
+        return;
+    };
+    out.push_str("<section id=\"clamshell\"><h2>Clamshell fixture</h2>\n");
+    let _ = writeln!(
+        out,
+        "<p>{} parts ({} mm sheet, DXF paths compensated for a {} mm kerf); files frame-*.dxf, frame-*.stl, frame-*.svg, clamshell.scad, hardware.csv.</p>",
+        c.parts.len(),
+        c.sheet_thickness_mm,
+        c.kerf_mm
+    );
+    out.push_str("<div class=\"views\">");
+    for (exploded, caption) in [(false, "Assembled, closed"), (true, "Exploded")] {
+        let _ = write!(
+            out,
+            "<figure class=\"clamshell\">{}<figcaption>{caption}</figcaption></figure>",
+            frame::view_svg(ctx.f, c, exploded, false)
+        );
+    }
+    out.push_str("</div>\n");
+    // Hinge rule.
+    let h = &c.hinge;
+    let _ = writeln!(
+        out,
+        "<h3>Hinge</h3><p>Hinge rule (every probe within {} deg of vertical): {}. {}</p>",
+        h.max_angle_deg,
+        status(h.status),
+        esc(&h.reason)
+    );
+    out.push_str("<table><thead><tr><th>Side</th><th>Rule</th><th>Worst probe</th><th class=\"num\">Angle (deg)</th><th class=\"num\">Probes</th></tr></thead><tbody>\n");
+    for s in &h.sides {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td class=\"num\">{:.3}</td><td class=\"num\">{}</td></tr>",
+            esc(s.side.as_str()),
+            status(s.status),
+            esc(&s.worst_probe),
+            s.worst_angle_deg,
+            s.probes.len()
+        );
+    }
+    out.push_str("</tbody></table>\n");
+    // Interference.
+    out.push_str("<h3>Interference of the closed assembly</h3>\n");
+    if c.interference.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p class=\"ok-box\">None: {} board parts checked against every fixture part with {} mm clearance; no push finger on a pad or on a part that cannot take it.</p>",
+            c.parts_checked, c.clearance_mm
+        );
+    } else {
+        out.push_str("<table><thead><tr><th>Rule</th><th>Fixture part</th><th>Board</th><th>Finding</th></tr></thead><tbody>\n");
+        for i in &c.interference {
+            let rule = serde_json::to_value(i.rule)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "<tr><td class=\"mono\">{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td></tr>",
+                esc(&rule),
+                esc(&i.fixture_part),
+                esc(&i.board_part),
+                esc(&i.message)
+            );
+        }
+        out.push_str("</tbody></table>\n");
+    }
+    // Hardware.
+    out.push_str("<h3>Hardware</h3><table><thead><tr><th>Item</th><th>Size</th><th>Description</th><th class=\"num\">Qty</th><th>For</th></tr></thead><tbody>\n");
+    for i in &c.hardware {
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"mono\">{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
+            esc(&i.kind),
+            esc(&i.size),
+            esc(&i.description),
+            i.quantity,
+            esc(&i.used_for)
+        );
+    }
+    out.push_str("</tbody></table>\n<h3>Assembly</h3><ol class=\"steps\">\n");
+    for step in &c.assembly {
+        let _ = writeln!(out, "<li>{}</li>", esc(step));
+    }
+    out.push_str("</ol>\n<h3>Part drawings</h3>\n<div class=\"views\">");
+    for part in c.parts.iter().filter(|p| p.making == Making::Laser) {
+        let _ = writeln!(
+            out,
+            "<figure class=\"drawing\">{}<figcaption>frame-{}.dxf: {} mm sheet, {} cut</figcaption></figure>",
+            frame::drawing_svg(c, part, false),
+            esc(&part.name),
+            part.thickness_mm,
+            part.placements.len()
+        );
+    }
+    out.push_str("</div>\n</section>\n");
+}

@@ -1,0 +1,175 @@
+//! The hinged clamshell (`mechanism = "clamshell"`) on every shared board (pogo-testdata):
+//! designed with the library calls, every file written, then checked by independent
+//! readers (tests/py/check_clamshell.py: trimesh for watertight STLs, ezdxf for closed
+//! DXF outlines, trimesh + FCL for collisions between the placed part meshes and the
+//! board's parts at their heights), the hinge rule met or refused with a reason, no interference
+//! found, the OpenSCAD assembly compiling without warnings, and `pogo export`'s path
+//! (fixture.json read back) giving the same bytes.
+
+mod common;
+
+use common::*;
+use pogo_fixture::{Fixture, HingeStatus, Mechanism};
+use pogo_output::{OutputOptions, render_all, write_all};
+use std::path::{Path, PathBuf};
+
+fn config() -> pogo_mechanics::MechanicsConfig {
+    pogo_mechanics::MechanicsConfig {
+        mechanism: Mechanism::Clamshell,
+        ..Default::default()
+    }
+}
+
+/// The KiCad file of a shared board folder (plain or .xz).
+fn kicad_file(dir: &Path) -> Option<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let n = p.to_string_lossy();
+            n.ends_with(".kicad_pcb") || n.ends_with(".kicad_pcb.xz")
+        })
+        .collect();
+    files.sort();
+    files.into_iter().next()
+}
+
+fn design(path: &Path) -> Option<Fixture> {
+    let board = pogo_board::read_file(path).expect("board reads");
+    let catalog = pogo_catalog::Catalog::builtin();
+    let mut fixture =
+        pogo_design::design(&board, &catalog, &pogo_design::DesignConfig::default()).ok()?;
+    if fixture.probes.is_empty() {
+        return None;
+    }
+    pogo_mechanics::build(&mut fixture, &config()).expect("mechanics with the clamshell");
+    Some(fixture)
+}
+
+fn have_openscad() -> bool {
+    let ok = std::process::Command::new("openscad")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !ok {
+        assert!(
+            !in_ci(),
+            "openscad is missing in CI (scripts/ci-deps.d/fabfiles.sh)"
+        );
+        eprintln!("SKIPPED: openscad is not installed");
+    }
+    ok
+}
+
+fn check(name: &str, fixture: &Fixture, scad: bool) {
+    let c = fixture.clamshell.as_ref().expect("clamshell built");
+    // Hinge: met, or refused with the probe and the reason.
+    assert!(!c.hinge.sides.is_empty(), "{name}: no hinge side");
+    for side in &c.hinge.sides {
+        if side.status == HingeStatus::Met {
+            assert!(
+                side.worst_angle_deg <= c.hinge.max_angle_deg + 1e-9,
+                "{name}"
+            );
+        } else {
+            assert_eq!(c.hinge.status, HingeStatus::Refused);
+            assert!(
+                c.hinge.reason.contains(&side.worst_probe),
+                "{name}: {}",
+                c.hinge.reason
+            );
+        }
+    }
+    assert!(
+        c.interference.is_empty(),
+        "{name}: interference {:#?}",
+        c.interference
+    );
+    let opts = OutputOptions::default();
+    let dir = tempfile::tempdir().unwrap();
+    let written = write_all(fixture, dir.path(), &opts).expect("files written");
+    std::fs::write(dir.path().join("fixture.json"), fixture.to_json()).unwrap();
+    for part in pogo_output::frame::drawn_parts(c) {
+        assert!(
+            written
+                .iter()
+                .any(|p| p.ends_with(format!("frame-{}.stl", part.name))),
+            "{name}: frame-{}.stl",
+            part.name
+        );
+    }
+    // `pogo export` regenerates every file from fixture.json, byte for byte.
+    let back = Fixture::from_json("fixture.json", &fixture.to_json()).unwrap();
+    assert_eq!(
+        render_all(&back, &opts).unwrap(),
+        render_all(fixture, &opts).unwrap(),
+        "{name}: export differs"
+    );
+    if python_has("trimesh") && python_has("ezdxf") && python_has("fcl") {
+        let out = run_py("check_clamshell.py", &[dir.path().to_str().unwrap(), "2.0"]);
+        eprintln!("{name}: {}", out.trim());
+    }
+    if scad && have_openscad() {
+        let out = std::process::Command::new("openscad")
+            .arg("-o")
+            .arg(dir.path().join("a.stl"))
+            .arg(dir.path().join("clamshell.scad"))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{name}: openscad failed:\n{stderr}");
+        assert!(
+            !stderr.contains("WARNING") && !stderr.contains("ERROR"),
+            "{name}: openscad warned:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn clamshell_on_every_shared_board() {
+    let folders = pogo_testdata::board_folders("clamshell");
+    let mut checked = 0;
+    for dir in folders {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let Some(file) = kicad_file(&dir) else {
+            continue;
+        };
+        let Some(fixture) = design(&file) else {
+            eprintln!("{name}: no probes, no clamshell");
+            continue;
+        };
+        check(&name, &fixture, name == "bms-c1");
+        checked += 1;
+    }
+    if checked > 0 {
+        assert!(checked >= 10, "only {checked} boards checked");
+    }
+}
+
+/// A refused hinge rule: with the hinge allowed only 10 mm behind the plate, the
+/// probes far from it meet the board too far from vertical, and the reason names one.
+#[test]
+fn hinge_refused_with_reason() {
+    let Some(dir) = pogo_testdata::board_dir("bms-c1", "clamshell") else {
+        return;
+    };
+    let board = pogo_board::read_file(&dir.join("bms-c1.kicad_pcb")).unwrap();
+    let mut fixture = pogo_design::design(
+        &board,
+        &pogo_catalog::Catalog::builtin(),
+        &pogo_design::DesignConfig::default(),
+    )
+    .unwrap();
+    let mut cfg = config();
+    cfg.clamshell.max_hinge_distance_mm = 10.0;
+    pogo_mechanics::build(&mut fixture, &cfg).unwrap();
+    let h = &fixture.clamshell.unwrap().hinge;
+    assert_eq!(h.status, HingeStatus::Refused);
+    assert!(h.reason.contains("max_hinge_distance_mm"), "{}", h.reason);
+    let worst = h
+        .sides
+        .iter()
+        .map(|s| s.worst_angle_deg)
+        .fold(0.0, f64::max);
+    assert!(worst > 0.5, "{worst}");
+}
