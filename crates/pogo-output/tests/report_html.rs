@@ -115,7 +115,7 @@ fn bare_fixture() -> Value {
             {"net": "/NOCAND", "reason": "no accessible candidate", "rule": "no_candidate"}
         ],
         "violations": [
-            {"rule": "probe_spacing", "message": "P3 and P4 are 1.80 mm apart (P100 needs 2.54 mm)", "probes": ["P3", "P4"], "x": 119.5, "y": 62.0}
+            {"rule": "spacing", "message": "P3 and P4 are 1.80 mm apart (P100 needs 2.54 mm)", "probes": ["P3", "P4"], "x": 119.5, "y": 62.0}
         ]
     })
 }
