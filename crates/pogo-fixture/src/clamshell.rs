@@ -33,8 +33,11 @@ pub struct Clamshell {
     pub kerf_mm: f64,
     /// Clearance kept between any fixture part and the board's parts, mm.
     pub clearance_mm: f64,
+    /// Every part, with its copies' placements.
     pub parts: Vec<FramePart>,
+    /// The hinge rule, checked per probe and side.
     pub hinge: HingeCheck,
+    /// The hardware list (screws, nuts, pins, standoffs, latch).
     pub hardware: Vec<HardwareItem>,
     /// Findings of the interference check of the closed assembly (empty: none).
     pub interference: Vec<Interference>,
@@ -48,15 +51,21 @@ pub struct Clamshell {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FramePartRole {
+    /// The base plate the frame stands on.
     Base,
+    /// A side plate carrying the hinge pin.
     SidePlate,
+    /// The front plate carrying the latch.
     FrontPlate,
     /// A probe plate (drawn and drilled by the plate files, `plate-SIDE.*`).
     ProbePlate,
     /// The plate carrying the push fingers on the face opposite the probes.
     PressurePlate,
+    /// The head's top plate.
     HeadTop,
+    /// A side plate of the head (on the hinge pin).
     HeadSide,
+    /// A printed push finger.
     PushFinger,
 }
 
@@ -72,22 +81,91 @@ pub enum Making {
     PlateFiles,
 }
 
+/// What a hole in a frame part takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HolePurpose {
+    /// The M3 screw of a tab-and-slot joint.
+    M3Screw,
+    /// A standoff's screw holding a plate.
+    Standoff,
+    /// The hinge pin.
+    HingePin,
+    /// The draw latch's screws.
+    Latch,
+    /// The screw holding a printed push finger to the pressure plate.
+    FingerScrew,
+    /// A tap drill for an M3 thread (in a printed push finger).
+    TapM3,
+}
+
+json_names!(HolePurpose {
+    M3Screw => "m3_screw",
+    Standoff => "standoff",
+    HingePin => "hinge_pin",
+    Latch => "latch",
+    FingerScrew => "finger_screw",
+    TapM3 => "tap_m3",
+});
+
+/// What a line of the hardware list is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HardwareKind {
+    /// A screw.
+    Screw,
+    /// A nut.
+    Nut,
+    /// A standoff (spacer) between plates.
+    Standoff,
+    /// The hinge pin.
+    HingePin,
+    /// A washer.
+    Washer,
+    /// A retaining clip (E-clip) on the hinge pin.
+    Clip,
+    /// The draw latch.
+    Latch,
+    /// A tooling (guide) pin.
+    ToolingPin,
+    /// A spring probe or its receptacle.
+    Probe,
+}
+
+json_names!(HardwareKind {
+    Screw => "screw",
+    Nut => "nut",
+    Standoff => "standoff",
+    HingePin => "hinge_pin",
+    Washer => "washer",
+    Clip => "clip",
+    Latch => "latch",
+    ToolingPin => "tooling_pin",
+    Probe => "probe",
+});
+
 /// A round hole through a part, in the part's own 2D frame.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FrameHole {
+    /// Centre x, mm, part frame.
     pub x: f64,
+    /// Centre y, mm, part frame.
     pub y: f64,
+    /// Diameter, mm.
     pub diameter_mm: f64,
-    /// `m3_screw`, `mounting`, `hinge_pin`, `latch`, `finger_screw`, `tap_m3`.
-    pub purpose: String,
+    /// What goes through it.
+    pub purpose: HolePurpose,
 }
 
 /// A pocket milled into the face at local z = thickness (a probe plate's relief for a
 /// tall part); `depth_mm` equal to the thickness goes through.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FramePocket {
+    /// The pocket's outline, part frame.
     pub ring: Vec<PointMm>,
+    /// Depth from the face, mm.
     pub depth_mm: f64,
+    /// Why it is there (the board part it clears).
     pub reason: String,
 }
 
@@ -95,8 +173,11 @@ pub struct FramePocket {
 /// n = u × v (the extrusion direction).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Placement {
+    /// Where local (0, 0, 0) goes, model mm.
     pub origin: [f64; 3],
+    /// The local x axis in the model (unit vector).
     pub u: [f64; 3],
+    /// The local y axis in the model (unit vector).
     pub v: [f64; 3],
 }
 
@@ -132,16 +213,21 @@ impl Placement {
 pub struct FramePart {
     /// File stem after `frame-` (`base`, `side-left`, `finger-12.5`).
     pub name: String,
+    /// What the part is in the fixture.
     pub role: FramePartRole,
+    /// How it is made.
     pub making: Making,
+    /// Thickness (extrusion), mm.
     pub thickness_mm: f64,
     /// Closed outline, counter-clockwise, local 2D frame.
     pub outline: Vec<PointMm>,
     /// Closed rings cut through (slots for tabs, openings).
     #[serde(default)]
     pub cutouts: Vec<Vec<PointMm>>,
+    /// Round holes through the part.
     #[serde(default)]
     pub holes: Vec<FrameHole>,
+    /// Pockets milled into its top face.
     #[serde(default)]
     pub pockets: Vec<FramePocket>,
     /// True for the parts that swing with the head.
@@ -154,7 +240,9 @@ pub struct FramePart {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HingeStatus {
+    /// Every probe meets the board within the rule's angle.
     Met,
+    /// The hinge cannot be placed to meet the rule (the reason says why).
     Refused,
 }
 
@@ -166,45 +254,60 @@ pub enum HingeStatus {
 pub struct HingeCheck {
     /// Hinge axis: parallel to X through (axis_y_mm, axis_z_mm), model frame.
     pub axis_y_mm: f64,
+    /// Height of the hinge axis, model frame, mm.
     pub axis_z_mm: f64,
+    /// Hinge pin diameter, mm.
     pub hinge_pin_diameter_mm: f64,
+    /// The rule's largest angle from vertical, degrees (OpenFixture: 0.5).
     pub max_angle_deg: f64,
+    /// Met or refused.
     pub status: HingeStatus,
     /// Why it is met, or why refused.
     pub reason: String,
+    /// The rule on each probed side.
     pub sides: Vec<HingeSide>,
 }
 
 /// The hinge rule on one probed side.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HingeSide {
+    /// The probed side.
     pub side: Side,
+    /// Met or refused on this side.
     pub status: HingeStatus,
     /// The probe meeting the board farthest from vertical, and its angle.
     pub worst_probe: String,
+    /// That probe's angle from vertical, degrees.
     pub worst_angle_deg: f64,
+    /// Every probe of the side.
     pub probes: Vec<ProbeAngle>,
 }
 
+/// The angle from vertical at which one probe meets the board as the head closes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProbeAngle {
+    /// The probe id.
     pub probe: String,
     /// Distance from the hinge axis, mm.
     pub distance_mm: f64,
+    /// Its compression at working travel, mm.
     pub compression_mm: f64,
+    /// The angle from vertical, degrees.
     pub angle_deg: f64,
 }
 
 /// One line of the hardware list.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HardwareItem {
-    /// `screw`, `nut`, `standoff`, `hinge_pin`, `washer`, `latch`, `tooling_pin`, `probe`.
-    pub kind: String,
+    /// What it is.
+    pub kind: HardwareKind,
     /// Metric size (`M3 x 16`, `D6 x 120`).
     pub size: String,
     /// Standard or description (`ISO 4762 socket head cap screw`).
     pub description: String,
+    /// How many.
     pub quantity: u32,
+    /// What they are for (`tab-and-slot joints`, `base standoffs`).
     pub used_for: String,
 }
 
@@ -222,13 +325,16 @@ pub enum InterferenceRule {
     FingerOnPart,
 }
 
+/// One finding of the interference check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Interference {
+    /// The rule it breaks.
     pub rule: InterferenceRule,
     /// The fixture part (`frame-NAME`, `finger at (x, y)`).
     pub fixture_part: String,
     /// The board part or pad (`J3`, `P12`).
     pub board_part: String,
+    /// What is wrong, with the figures.
     pub message: String,
     /// Page coordinates of the board part, mm.
     pub at: [f64; 2],

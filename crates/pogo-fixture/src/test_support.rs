@@ -21,8 +21,8 @@ use crate::{
     BoardHole, BoardSummary, Coverage, DesignRules, Fixture, PartBody, PartOutline, Probe, SCHEMA,
     Target, TargetKind, TargetOrigin, TargetShape,
 };
-use pogo_geom::{PointMm, PolygonMm, Side};
 use pogo_catalog::{Catalog, ProbePart, Receptacle};
+use pogo_geom::{PointMm, PolygonMm, Side};
 
 /// A rectangle `[left, top, right, bottom]` as a polygon without holes.
 pub fn rect_polygon(b: [f64; 4]) -> PolygonMm {

@@ -19,12 +19,13 @@
 
 use crate::config::MechanicsSettings;
 use crate::geom;
-use pogo_geom::{point_in_ring, ring_distance, segment_distance};
-use pogo_geom::{PointMm, Side};
 use pogo_fixture::{
-    Clamshell, FrameHole, FramePart, FramePartRole, FramePocket, HardwareItem, HingeCheck,
-    HingeSide, HingeStatus, Interference, InterferenceRule, Making, Placement, ProbeAngle,
+    Clamshell, FrameHole, FramePart, FramePartRole, FramePocket, HardwareItem, HardwareKind,
+    HingeCheck, HingeSide, HingeStatus, HolePurpose, Interference, InterferenceRule, Making,
+    Placement, ProbeAngle,
 };
+use pogo_geom::{PointMm, Side};
+use pogo_geom::{point_in_ring, ring_distance, segment_distance};
 use serde::{Deserialize, Serialize};
 
 /// Margin of the probe plates round the board's bounding box, mm: the same figure the
@@ -33,6 +34,7 @@ pub const PLATE_MARGIN_MM: f64 = 12.0;
 /// Plate mounting holes: inset from the plate edges and diameter (M3 clearance), mm,
 /// as the plate files draw them.
 pub const MOUNTING_INSET_MM: f64 = 6.0;
+/// Clearance hole for an M3 screw, mm (ISO 273 medium).
 pub const M3_CLEARANCE_MM: f64 = 3.4;
 /// Tap drill for an M3 thread in a printed push finger, mm.
 pub const M3_TAP_MM: f64 = 2.5;
@@ -478,14 +480,14 @@ fn mating_cuts(
                 x: c[0],
                 y: c[1],
                 diameter_mm: M3_CLEARANCE_MM,
-                purpose: "m3_screw".into(),
+                purpose: HolePurpose::M3Screw,
             }
         })
         .collect();
     (slots, holes)
 }
 
-fn corner_holes(r: [f64; 4], purpose: &str) -> Vec<FrameHole> {
+fn corner_holes(r: [f64; 4], purpose: HolePurpose) -> Vec<FrameHole> {
     let i = MOUNTING_INSET_MM;
     [
         (r[0] + i, r[1] + i),
@@ -498,7 +500,7 @@ fn corner_holes(r: [f64; 4], purpose: &str) -> Vec<FrameHole> {
         x,
         y,
         diameter_mm: M3_CLEARANCE_MM,
-        purpose: purpose.into(),
+        purpose,
     })
     .collect()
 }
@@ -560,7 +562,8 @@ fn base(ex: &Extents, lv: &Levels, t: f64) -> FramePart {
     let (slots, holes) = mating_cuts([fx0, ex.front.1], [1.0, 0.0], [0.0, -1.0], fx1 - fx0, t);
     part.cutouts.extend(slots);
     part.holes.extend(holes);
-    part.holes.extend(corner_holes(ex.plate, "standoff"));
+    part.holes
+        .extend(corner_holes(ex.plate, HolePurpose::Standoff));
     part.placements.push(Placement::flat(lv.base_top - t));
     part
 }
@@ -593,7 +596,7 @@ fn side_plate(ex: &Extents, lv: &Levels, t: f64, left: bool, pin_mm: f64) -> Fra
         x: hy,
         y: hz,
         diameter_mm: pin_mm + 0.1,
-        purpose: "hinge_pin".into(),
+        purpose: HolePurpose::HingePin,
     });
     let x = if left { ex.side_in.0 - t } else { ex.side_in.1 };
     let mut pl = yz_placement(x);
@@ -623,7 +626,7 @@ fn front_plate(ex: &Extents, lv: &Levels, t: f64) -> FramePart {
             x: len / 2.0 + dx,
             y: height - 12.0,
             diameter_mm: M3_CLEARANCE_MM,
-            purpose: "latch".into(),
+            purpose: HolePurpose::Latch,
         });
     }
     // Local x = model X, local y = model Z, extruded towards -Y from its back face.
@@ -645,14 +648,15 @@ fn head_top(ex: &Extents, lv: &Levels, t: f64) -> FramePart {
         part.cutouts.extend(slots);
         part.holes.extend(holes);
     }
-    part.holes.extend(corner_holes(ex.plate, "standoff"));
+    part.holes
+        .extend(corner_holes(ex.plate, HolePurpose::Standoff));
     let cx = (x0 + x1) / 2.0;
     for dx in [-8.0, 8.0] {
         part.holes.push(FrameHole {
             x: cx + dx,
             y: y0 + 8.0,
             diameter_mm: M3_CLEARANCE_MM,
-            purpose: "latch".into(),
+            purpose: HolePurpose::Latch,
         });
     }
     part.on_head = true;
@@ -693,7 +697,7 @@ fn head_side(ex: &Extents, lv: &Levels, t: f64, left: bool, pin_mm: f64) -> Fram
         x: ex.hinge.0 - y0,
         y: ex.hinge.1 - bottom,
         diameter_mm: pin_mm + 0.2,
-        purpose: "hinge_pin".into(),
+        purpose: HolePurpose::HingePin,
     });
     part.on_head = true;
     let x = if left { ex.head_in.0 - t } else { ex.head_in.1 };
@@ -725,7 +729,7 @@ fn face_plate(
     );
     part.making = making;
     part.on_head = upper;
-    part.holes.extend(corner_holes(r, "standoff"));
+    part.holes.extend(corner_holes(r, HolePurpose::Standoff));
     if fp.role == FramePartRole::PressurePlate {
         part.holes
             .extend(finger_screw_holes(&face_fingers(fx, fp.side)));
@@ -796,7 +800,7 @@ fn finger_screw_holes(fingers: &[&pogo_fixture::Support]) -> Vec<FrameHole> {
                 x,
                 y,
                 diameter_mm: M3_CLEARANCE_MM,
-                purpose: "finger_screw".into(),
+                purpose: HolePurpose::FingerScrew,
             });
         }
     }
@@ -853,7 +857,7 @@ fn fingers(
                     x: 0.0,
                     y: 0.0,
                     diameter_mm: M3_TAP_MM.min(d - 1.0).max(1.0),
-                    purpose: "tap_m3".into(),
+                    purpose: HolePurpose::TapM3,
                 });
                 part
             });
@@ -1103,7 +1107,7 @@ fn finger_findings(fx: &pogo_fixture::Fixture, m: &MechanicsSettings) -> Vec<Int
 
 // ---------------------------------------------------------------- hardware, assembly
 
-fn count_holes(parts: &[FramePart], purpose: &str) -> u32 {
+fn count_holes(parts: &[FramePart], purpose: HolePurpose) -> u32 {
     parts
         .iter()
         .map(|q| {
@@ -1114,14 +1118,14 @@ fn count_holes(parts: &[FramePart], purpose: &str) -> u32 {
 }
 
 fn item(
-    kind: &str,
+    kind: HardwareKind,
     size: String,
     description: &str,
     quantity: u32,
     used_for: &str,
 ) -> HardwareItem {
     HardwareItem {
-        kind: kind.into(),
+        kind,
         size,
         description: description.into(),
         quantity,
@@ -1145,7 +1149,7 @@ fn hardware(
     s: &ClamshellSettings,
 ) -> Vec<HardwareItem> {
     let t = s.sheet_thickness_mm;
-    let joints = count_holes(parts, "m3_screw");
+    let joints = count_holes(parts, HolePurpose::M3Screw);
     let fingers: u32 = parts
         .iter()
         .filter(|q| q.role == FramePartRole::PushFinger)
@@ -1159,87 +1163,87 @@ fn hardware(
     let pin_len = (width / 5.0).ceil() * 5.0;
     let mut v = vec![
         item(
-            "screw",
+            HardwareKind::Screw,
             format!("M3 x {}", m3_length(t + NUT_AT_MM + NUT_H_MM)),
             "ISO 4762 socket head cap screw",
             joints,
             "tab-and-slot joints (into the captive nuts)",
         ),
         item(
-            "nut",
+            HardwareKind::Nut,
             "M3".into(),
             "ISO 4032 hex nut",
             joints,
             "captive nuts of the T-slots",
         ),
         item(
-            "standoff",
+            HardwareKind::Standoff,
             format!("M3 x {}", fmt2(s.wiring_space_mm)),
             "hex standoff, female-female",
             4,
             "base to lower plate",
         ),
         item(
-            "standoff",
+            HardwareKind::Standoff,
             format!("M3 x {}", fmt2(lv.head - lv.upper.1)),
             "hex standoff, female-female",
             4,
             "head top to upper plate",
         ),
         item(
-            "screw",
+            HardwareKind::Screw,
             format!("M3 x {}", m3_length(t.max(10.0) + 2.0)),
             "ISO 4762 socket head cap screw",
             16,
             "standoffs (two per standoff)",
         ),
         item(
-            "hinge_pin",
+            HardwareKind::HingePin,
             format!("D{} x {}", fmt2(s.hinge_pin_mm), pin_len),
             "ISO 8734 dowel pin, hardened steel (or a shoulder screw)",
             1,
             "hinge through side plates and head sides",
         ),
         item(
-            "washer",
+            HardwareKind::Washer,
             format!("M{}", fmt2(s.hinge_pin_mm)),
             "ISO 7089 washer",
             4,
             "between the side plates and the head sides",
         ),
         item(
-            "clip",
+            HardwareKind::Clip,
             format!("{} mm", fmt2(s.hinge_pin_mm)),
             "DIN 6799 retaining washer (E-clip)",
             2,
             "hinge pin ends",
         ),
         item(
-            "latch",
+            HardwareKind::Latch,
             "40 mm".into(),
             "toggle draw latch with keeper, M3 mounting",
             1,
             "holds the head closed",
         ),
         item(
-            "screw",
+            HardwareKind::Screw,
             "M3 x 10".into(),
             "ISO 4762 socket head cap screw",
-            count_holes(parts, "latch"),
+            count_holes(parts, HolePurpose::Latch),
             "latch and keeper",
         ),
         item(
-            "nut",
+            HardwareKind::Nut,
             "M3".into(),
             "ISO 4032 hex nut",
-            count_holes(parts, "latch"),
+            count_holes(parts, HolePurpose::Latch),
             "latch and keeper",
         ),
     ];
-    let finger_screws = count_holes(parts, "finger_screw");
+    let finger_screws = count_holes(parts, HolePurpose::FingerScrew);
     if fingers > 0 {
         v.push(item(
-            "screw",
+            HardwareKind::Screw,
             format!("M3 x {}", m3_length(pp_t + 6.0)),
             "ISO 4762 socket head cap screw",
             finger_screws,
@@ -1253,7 +1257,7 @@ fn hardware(
         }
         for (d, n) in sizes {
             v.push(item(
-                "tooling_pin",
+                HardwareKind::ToolingPin,
                 format!("D{d} x 16"),
                 "ISO 8734 dowel pin, pressed into the probe plate",
                 n,
@@ -1267,7 +1271,7 @@ fn hardware(
     }
     for (part, n) in parts_by {
         v.push(item(
-            "probe",
+            HardwareKind::Probe,
             part.to_string(),
             "spring contact probe with its receptacle (see bom.csv)",
             n,
@@ -1284,7 +1288,7 @@ fn assembly_steps(
     lower: &FacePlate,
     upper: &FacePlate,
 ) -> Vec<String> {
-    let size = |kind: &str, used: &str| {
+    let size = |kind: HardwareKind, used: &str| {
         hardware
             .iter()
             .find(|h| h.kind == kind && h.used_for.starts_with(used))
@@ -1305,9 +1309,9 @@ fn assembly_steps(
         .sum::<usize>();
     let mut steps = vec![
         "Cut every frame-*.dxf from the sheet (or print frame-*.stl); make the probe plate from plate-*.drl / plate-*.dxf and press its receptacles and tooling pins in.".to_string(),
-        format!("Stand the side plates (frame-side-left, frame-side-right) and the front plate (frame-front) in the base slots; put an M3 nut in each T-slot and screw each joint from under the base ({}).", size("screw", "tab-and-slot")),
-        format!("Screw four {} standoffs to the base and fix {} on them; wire the receptacles to the interface connectors (wiring.csv) through the cable window.", size("standoff", "base"), plate_name(lower)),
-        format!("Screw the head sides (frame-head-side-left, -right) to the head top (frame-head-top) with the same T-slot joints; hang {} under the head top on four {} standoffs.", plate_name(upper), size("standoff", "head")),
+        format!("Stand the side plates (frame-side-left, frame-side-right) and the front plate (frame-front) in the base slots; put an M3 nut in each T-slot and screw each joint from under the base ({}).", size(HardwareKind::Screw, "tab-and-slot")),
+        format!("Screw four {} standoffs to the base and fix {} on them; wire the receptacles to the interface connectors (wiring.csv) through the cable window.", size(HardwareKind::Standoff, "base"), plate_name(lower)),
+        format!("Screw the head sides (frame-head-side-left, -right) to the head top (frame-head-top) with the same T-slot joints; hang {} under the head top on four {} standoffs.", plate_name(upper), size(HardwareKind::Standoff, "head")),
     ];
     if fingers > 0 {
         let onto = [lower, upper]
@@ -1320,7 +1324,7 @@ fn assembly_steps(
         ));
     }
     steps.extend([
-        format!("Set the head between the side plates and push the hinge pin ({}) through side plate, washer, head side, head side, washer, side plate; fit the E-clips.", size("hinge_pin", "hinge")),
+        format!("Set the head between the side plates and push the hinge pin ({}) through side plate, washer, head side, head side, washer, side plate; fit the E-clips.", size(HardwareKind::HingePin, "hinge")),
         "Screw the draw latch to the front plate and its keeper to the head top; close the head and adjust the latch so the head top rests on the side and front plates.".to_string(),
         "Put a board in, close the head and check every probe's contact (pogo qc) before the first run.".to_string(),
     ]);

@@ -684,7 +684,12 @@ fn corner_supports(st: &Setup) -> Vec<Placed> {
                 taken(&placed, c.1, c.2, c.4)
             });
             if let Some(c) = best {
-                placed.push(Placed::on_spot(c, st.lid_face, SupportKind::PushFinger, SupportReason::Corner));
+                placed.push(Placed::on_spot(
+                    c,
+                    st.lid_face,
+                    SupportKind::PushFinger,
+                    SupportReason::Corner,
+                ));
             }
         }
         if placed.len() - before < 3 {
@@ -789,7 +794,12 @@ fn cluster_fingers(st: &Setup, placed: &mut Vec<Placed>) {
             if let Some(c) = best
                 && (c.1 - cx).hypot(c.2 - cy) <= st.longest / 4.0
             {
-                placed.push(Placed::on_spot(c, face, SupportKind::PushFinger, SupportReason::Cluster));
+                placed.push(Placed::on_spot(
+                    c,
+                    face,
+                    SupportKind::PushFinger,
+                    SupportReason::Cluster,
+                ));
             }
         }
     }
@@ -807,7 +817,12 @@ fn anchored(model: &mut PlateModel, placed: &[Placed]) -> Vec<Placed> {
     for p in &all {
         model.anchor(p.node);
     }
-    all.extend(placed.iter().filter(|p| p.reason == SupportReason::Cluster).copied());
+    all.extend(
+        placed
+            .iter()
+            .filter(|p| p.reason == SupportReason::Cluster)
+            .copied(),
+    );
     all
 }
 
@@ -896,7 +911,12 @@ fn share_loads(st: &Setup, sup: &mut Supported) {
                     }
                     tried.insert(c.0);
                     added += 1;
-                    new.push(Placed::on_spot(c, p.face, st.kind_on(p.face), SupportReason::LoadShare));
+                    new.push(Placed::on_spot(
+                        c,
+                        p.face,
+                        st.kind_on(p.face),
+                        SupportReason::LoadShare,
+                    ));
                 }
             }
             if new.is_empty() {

@@ -13,11 +13,12 @@
 //! assembly and the pictures but get no `frame-` file.
 
 use crate::dxf::{pair, polyline};
-use crate::geometry::{circle_ring, circle_segments, clean_ring, offset_ring, signed_area};
+use crate::geometry::{circle_ring, circle_segments, offset_ring, signed_area};
 use crate::stl::{Mesh, check_closed, to_binary_stl, triangulate};
 use crate::{OutputError, Result, num};
-use pogo_geom::PointMm;
 use pogo_fixture::{Clamshell, Fixture, FramePart, FramePartRole, Making, Placement};
+use pogo_geom::PointMm;
+use pogo_geom::clean_ring;
 use std::fmt::Write as _;
 
 /// Chord tolerance of the drawn circles, mm.
@@ -171,7 +172,7 @@ pub fn render_hardware(c: &Clamshell) -> String {
         let _ = writeln!(
             s,
             "{},{},{},{},{}",
-            q(&h.kind),
+            q(h.kind.as_str()),
             q(&h.size),
             q(&h.description),
             h.quantity,
@@ -774,7 +775,7 @@ mod tests {
                 x: 50.0,
                 y: 25.0,
                 diameter_mm: 3.4,
-                purpose: "m3_screw".into(),
+                purpose: pogo_fixture::HolePurpose::M3Screw,
             }],
             pockets: vec![],
             on_head: false,

@@ -90,7 +90,7 @@ pub(super) fn section(ctx: &Ctx, out: &mut String) {
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td class=\"mono\">{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            esc(&i.kind),
+            esc(i.kind.as_str()),
             esc(&i.size),
             esc(&i.description),
             i.quantity,
