@@ -3,7 +3,7 @@
 //! schema change is one compile error here rather than a parse failure in every test.
 //!
 //! ```
-//! use pogo_board::Side;
+//! use pogo_geom::Side;
 //! use pogo_catalog::Catalog;
 //! use pogo_fixture::test_support::FixtureBuilder;
 //!
