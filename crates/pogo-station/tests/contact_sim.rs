@@ -169,7 +169,12 @@ fn a_relay_that_does_not_close_is_caught_before_any_reading() {
         .filter(|c| c.as_str() == "READ?")
         .count();
     assert_eq!(reads, 3);
-    // The half-closed route was opened again.
+    // The half-closed route was opened again. The station sends the ROUT:OPEN and
+    // returns; the simulator takes it on its own thread, so wait for it (bounded).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while !s.closed().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
     assert!(s.closed().is_empty(), "{:?}", s.closed());
 }
 
