@@ -422,6 +422,36 @@ pub struct Board {
 }
 
 impl Board {
+    /// A board with no parts, pads or vias: one outline `polygon`, `thickness_mm`, and
+    /// only the "no net" net (id 0). For boards built in code (tests, generated boards).
+    pub fn blank(source_name: &str, polygon: PolygonMm, thickness_mm: f64) -> Board {
+        let bbox = BoxMm::of_outers(std::slice::from_ref(&polygon));
+        Board {
+            source_name: source_name.into(),
+            format: SourceFormat::KicadPcb {
+                version: 20241229,
+                generator: "pogo".into(),
+                generator_version: None,
+            },
+            thickness_mm: Some(thickness_mm),
+            outline: Some(Outline {
+                polygons: vec![polygon],
+                open_chains: vec![],
+                bbox,
+            }),
+            layers: vec![],
+            nets: vec![Net {
+                name: String::new(),
+                class: None,
+            }],
+            footprints_known: true,
+            footprints: vec![],
+            pads: vec![],
+            vias: vec![],
+            access_records: vec![],
+        }
+    }
+
     /// Name of a net, `""` for none.
     pub fn net_name(&self, net: Option<NetId>) -> &str {
         net.and_then(|id| self.nets.get(id.0 as usize))

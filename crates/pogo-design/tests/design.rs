@@ -23,38 +23,14 @@ impl B {
         let holes = cutout
             .map(|c| vec![rect(c[0], c[1], c[2], c[3])])
             .unwrap_or_default();
-        B(Board {
-            source_name: "test.kicad_pcb".into(),
-            format: SourceFormat::KicadPcb {
-                version: 20241229,
-                generator: "test".into(),
-                generator_version: None,
+        B(Board::blank(
+            "test.kicad_pcb",
+            PolygonMm {
+                outer: rect(0.0, 0.0, 100.0, 80.0),
+                holes,
             },
-            thickness_mm: Some(1.6),
-            outline: Some(Outline {
-                polygons: vec![PolygonMm {
-                    outer: rect(0.0, 0.0, 100.0, 80.0),
-                    holes,
-                }],
-                open_chains: vec![],
-                bbox: BoxMm {
-                    left: 0.0,
-                    top: 0.0,
-                    right: 100.0,
-                    bottom: 80.0,
-                },
-            }),
-            layers: vec![],
-            nets: vec![Net {
-                name: String::new(),
-                class: None,
-            }],
-            footprints_known: true,
-            footprints: vec![],
-            pads: vec![],
-            vias: vec![],
-            access_records: vec![],
-        })
+            1.6,
+        ))
     }
 
     fn net(&mut self, name: &str) -> NetId {

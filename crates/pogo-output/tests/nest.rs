@@ -205,38 +205,14 @@ fn footprint(
 /// 21 bottom test pads (1.0 mm) in a 2 mm grid whose outer row and column lie 1.45 mm
 /// from the edge; each pad's net also reaches a top-side part.
 fn usb_stick() -> Board {
-    let mut board = Board {
-        source_name: "usb-stick.kicad_pcb".into(),
-        format: SourceFormat::KicadPcb {
-            version: 20241229,
-            generator: "test".into(),
-            generator_version: None,
+    let mut board = Board::blank(
+        "usb-stick.kicad_pcb",
+        PolygonMm {
+            outer: rect(0.0, 0.0, 40.0, 16.0),
+            holes: vec![],
         },
-        thickness_mm: Some(1.2),
-        outline: Some(Outline {
-            polygons: vec![PolygonMm {
-                outer: rect(0.0, 0.0, 40.0, 16.0),
-                holes: vec![],
-            }],
-            open_chains: vec![],
-            bbox: BoxMm {
-                left: 0.0,
-                top: 0.0,
-                right: 40.0,
-                bottom: 16.0,
-            },
-        }),
-        layers: vec![],
-        nets: vec![Net {
-            name: String::new(),
-            class: None,
-        }],
-        footprints_known: true,
-        footprints: vec![],
-        pads: vec![],
-        vias: vec![],
-        access_records: vec![],
-    };
+        1.2,
+    );
     let mut k = 0;
     for row in 0..3 {
         for col in 0..7 {

@@ -1,10 +1,7 @@
 //! Small boards built in code for the phases' unit tests.
 
 use crate::config::DesignConfig;
-use pogo_board::{
-    Board, BoxMm, Net, NetId, Outline, Pad, PadKind, PadShape, PointMm, PolygonMm, SizeMm,
-    SourceFormat,
-};
+use pogo_board::{Board, Net, NetId, Pad, PadKind, PadShape, PointMm, PolygonMm, SizeMm};
 use pogo_catalog::Catalog;
 use pogo_fixture::DesignRules;
 
@@ -19,38 +16,14 @@ pub(crate) fn board(pads: &[(&str, f64, f64)]) -> Board {
             PointMm::new(l, b),
         ]
     };
-    let mut board = Board {
-        source_name: "test.kicad_pcb".into(),
-        format: SourceFormat::KicadPcb {
-            version: 20241229,
-            generator: "test".into(),
-            generator_version: None,
+    let mut board = Board::blank(
+        "test.kicad_pcb",
+        PolygonMm {
+            outer: rect(0.0, 0.0, 100.0, 80.0),
+            holes: vec![],
         },
-        thickness_mm: Some(1.6),
-        outline: Some(Outline {
-            polygons: vec![PolygonMm {
-                outer: rect(0.0, 0.0, 100.0, 80.0),
-                holes: vec![],
-            }],
-            open_chains: vec![],
-            bbox: BoxMm {
-                left: 0.0,
-                top: 0.0,
-                right: 100.0,
-                bottom: 80.0,
-            },
-        }),
-        layers: vec![],
-        nets: vec![Net {
-            name: String::new(),
-            class: None,
-        }],
-        footprints_known: true,
-        footprints: vec![],
-        pads: vec![],
-        vias: vec![],
-        access_records: vec![],
-    };
+        1.6,
+    );
     for (i, &(net, x, y)) in pads.iter().enumerate() {
         let id = match board.net_id(net) {
             Some(id) => id,
