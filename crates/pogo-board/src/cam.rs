@@ -224,3 +224,29 @@ pub fn slot_extent(points: &[PointMm]) -> Option<(f64, f64, PointMm)> {
 pub fn round_nm(v: f64) -> f64 {
     (v * 1e6).round() / 1e6
 }
+
+/// The nets of a CAM file in the order they are first named: a name
+/// gets the next id the first time it is seen.
+#[derive(Default)]
+pub(crate) struct Nets {
+    /// Every net named so far (becomes `Board::nets`).
+    pub(crate) nets: Vec<crate::model::Net>,
+    index: std::collections::HashMap<String, crate::model::NetId>,
+}
+
+impl Nets {
+    /// The id of net `name` (added if new); `None` for no name.
+    pub(crate) fn id(&mut self, name: Option<&str>) -> Option<crate::model::NetId> {
+        let name = name?;
+        if let Some(id) = self.index.get(name) {
+            return Some(*id);
+        }
+        let id = crate::model::NetId(self.nets.len() as u32);
+        self.nets.push(crate::model::Net {
+            name: name.to_string(),
+            class: None,
+        });
+        self.index.insert(name.to_string(), id);
+        Some(id)
+    }
+}

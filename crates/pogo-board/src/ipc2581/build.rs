@@ -3,6 +3,7 @@
 //! slots, vias from drill layer holes, in KiCad's page frame (y negated).
 
 use super::parse::{Doc, LayerDef, PadFeature, Plating};
+use crate::cam::Nets;
 use crate::cam::{CamShape, position_key, slot_extent};
 use crate::error::Result;
 use crate::model::*;
@@ -81,36 +82,12 @@ struct PadAcc<'d> {
     test_point: bool,
 }
 
-struct Nets {
-    nets: Vec<Net>,
-    index: HashMap<String, NetId>,
-}
-
-impl Nets {
-    fn id(&mut self, name: Option<&str>) -> Option<NetId> {
-        let name = name?;
-        if let Some(id) = self.index.get(name) {
-            return Some(*id);
-        }
-        let id = NetId(self.nets.len() as u32);
-        self.nets.push(Net {
-            name: name.to_string(),
-            class: None,
-        });
-        self.index.insert(name.to_string(), id);
-        Some(id)
-    }
-}
-
 pub(super) fn build(path_name: &str, mut doc: Doc) -> Result<Board> {
     if doc.written_by_kicad {
         undo_kicad_renames(&mut doc);
     }
     let roles = roles(&doc.layers);
-    let mut nets = Nets {
-        nets: Vec::new(),
-        index: HashMap::new(),
-    };
+    let mut nets = Nets::default();
     let footprints = footprints(&doc, &roles);
     let ref_index: HashMap<&str, usize> = footprints
         .iter()

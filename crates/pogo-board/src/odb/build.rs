@@ -2,6 +2,7 @@
 
 use super::Job;
 use super::records::{self, Features, Units};
+use crate::cam::Nets;
 use crate::cam::{CamShape, position_key};
 use crate::error::{BoardError, Result};
 use crate::model::*;
@@ -302,28 +303,6 @@ fn rows(matrix: &records::Structured) -> Vec<Row> {
             Row { name, role }
         })
         .collect()
-}
-
-#[derive(Default)]
-struct Nets {
-    nets: Vec<Net>,
-    index: HashMap<String, NetId>,
-}
-
-impl Nets {
-    fn id(&mut self, name: Option<&str>) -> Option<NetId> {
-        let name = name?;
-        if let Some(id) = self.index.get(name) {
-            return Some(*id);
-        }
-        let id = NetId(self.nets.len() as u32);
-        self.nets.push(Net {
-            name: name.to_string(),
-            class: None,
-        });
-        self.index.insert(name.to_string(), id);
-        Some(id)
-    }
 }
 
 /// `.pad_usage` option 1: a via pad.
