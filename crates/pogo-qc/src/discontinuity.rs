@@ -276,6 +276,26 @@ impl State {
         }
     }
 
+    /// A block of `frames` frames with no sample at or above the threshold: runs in progress
+    /// end at its first frame and each channel's maximum takes the block's (`maxes_ohm`, one
+    /// per channel).
+    fn quiet_block(
+        &mut self,
+        frames: usize,
+        maxes_ohm: impl Iterator<Item = f64>,
+        sink: &mut impl FnMut(Event),
+    ) {
+        for (c, m) in maxes_ohm.enumerate() {
+            if self.in_run[c] {
+                self.close(c, self.frame, false, sink);
+            }
+            if m > self.max_ohm[c] {
+                self.max_ohm[c] = m;
+            }
+        }
+        self.frame += frames as u64;
+    }
+
     fn close(&mut self, c: usize, end: u64, open: bool, sink: &mut impl FnMut(Event)) {
         self.in_run[c] = false;
         let len = end - self.start[c];
@@ -475,16 +495,8 @@ fn process_f32(st: &mut State, data: &[u8], t: f32, scale: f64, sink: &mut impl 
         // of the block is above, runs in progress end at the block's first frame.
         let nan = block_max_f32(block, k, &mut maxes);
         if !nan && maxes.iter().all(|&m| m < t) {
-            for (c, &mx) in maxes.iter().enumerate() {
-                if st.in_run[c] {
-                    st.close(c, st.frame, false, sink);
-                }
-                let m = f64::from(mx) * scale;
-                if m > st.max_ohm[c] {
-                    st.max_ohm[c] = m;
-                }
-            }
-            st.frame += frames as u64;
+            let maxes_ohm = maxes.iter().map(|&m| f64::from(m) * scale);
+            st.quiet_block(frames, maxes_ohm, sink);
             continue;
         }
         for f in 0..frames {
@@ -551,11 +563,6 @@ fn process_i16(st: &mut State, data: &[u8], t: i32, scale: f64, sink: &mut impl 
             .map(|b| i16::from_le_bytes([b[0], b[1]]))
             .fold(i16::MIN, i16::max);
         if i32::from(max_count) < t {
-            for c in 0..k {
-                if st.in_run[c] {
-                    st.close(c, st.frame, false, sink);
-                }
-            }
             let mut maxes = vec![i16::MIN; k];
             for (i, b) in block.chunks_exact(2).enumerate() {
                 let v = i16::from_le_bytes([b[0], b[1]]);
@@ -563,13 +570,8 @@ fn process_i16(st: &mut State, data: &[u8], t: i32, scale: f64, sink: &mut impl 
                     maxes[i % k] = v;
                 }
             }
-            for (c, m) in maxes.into_iter().enumerate() {
-                let m = f64::from(m) * scale;
-                if m > st.max_ohm[c] {
-                    st.max_ohm[c] = m;
-                }
-            }
-            st.frame += frames as u64;
+            let maxes_ohm = maxes.into_iter().map(|m| f64::from(m) * scale);
+            st.quiet_block(frames, maxes_ohm, sink);
             continue;
         }
         for f in 0..frames {

@@ -151,6 +151,20 @@ pub struct RowError {
 /// Bad rows, one `  line N: column `c`: why` line each.
 pub(crate) struct RowErrors<'a>(pub(crate) &'a [RowError]);
 
+impl QcError {
+    /// `value` when no row was bad, else [`QcError::Rows`] listing every bad row of `path`.
+    pub fn unless_rows<T>(path: &str, errors: Vec<RowError>, value: T) -> Result<T> {
+        if errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(QcError::Rows {
+                path: path.into(),
+                errors,
+            })
+        }
+    }
+}
+
 impl std::fmt::Display for RowErrors<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         for (i, e) in self.0.iter().enumerate() {

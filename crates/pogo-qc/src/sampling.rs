@@ -874,13 +874,7 @@ pub fn read_history(
             production_irregular,
         });
     }
-    if !errors.is_empty() {
-        return Err(QcError::Rows {
-            path: path.into(),
-            errors,
-        });
-    }
-    Ok(out)
+    QcError::unless_rows(path, errors, out)
 }
 
 #[cfg(test)]

@@ -251,6 +251,64 @@ fn sample_sd(v: &[f64]) -> f64 {
     (v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len() as f64 - 1.0)).sqrt()
 }
 
+/// The Shewhart constants one chart pair uses: the mean chart's limits are
+/// `center ± mean_limit × bar`, the dispersion chart's `dispersion_lower × bar` to
+/// `dispersion_upper × bar`, and sigma within subgroups is `bar / sigma_divisor`, where `bar` is
+/// the mean moving range, range or standard deviation.
+struct ChartFactors {
+    mean_limit: f64,
+    dispersion_lower: f64,
+    dispersion_upper: f64,
+    sigma_divisor: f64,
+}
+
+/// The chart for subgroups of `k`: individuals and moving ranges (k = 1), means and ranges
+/// (k <= 10) or means and standard deviations; returns its points, its dispersion points and
+/// its constants.
+fn chart_points(values: &[f64], k: usize) -> (ChartKind, Vec<f64>, Vec<f64>, ChartFactors) {
+    if k == 1 {
+        let c = constants(2).expect("n=2");
+        let mrs: Vec<f64> = values.windows(2).map(|w| (w[1] - w[0]).abs()).collect();
+        let factors = ChartFactors {
+            mean_limit: c.e2,
+            dispersion_lower: c.d3_lower,
+            dispersion_upper: c.d4,
+            sigma_divisor: c.d2,
+        };
+        return (ChartKind::IMr, values.to_vec(), mrs, factors);
+    }
+    let c = constants(k).expect("k >= 2");
+    let subgroups: Vec<&[f64]> = values.chunks_exact(k).collect();
+    let means: Vec<f64> = subgroups.iter().map(|g| mean(g)).collect();
+    if k <= 10 {
+        let ranges: Vec<f64> = subgroups
+            .iter()
+            .map(|g| {
+                let (lo, hi) = g.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |a, &x| {
+                    (a.0.min(x), a.1.max(x))
+                });
+                hi - lo
+            })
+            .collect();
+        let factors = ChartFactors {
+            mean_limit: c.a2,
+            dispersion_lower: c.d3_lower,
+            dispersion_upper: c.d4,
+            sigma_divisor: c.d2,
+        };
+        (ChartKind::XbarR, means, ranges, factors)
+    } else {
+        let sds: Vec<f64> = subgroups.iter().map(|g| sample_sd(g)).collect();
+        let factors = ChartFactors {
+            mean_limit: c.a3,
+            dispersion_lower: c.b3,
+            dispersion_upper: c.b4,
+            sigma_divisor: c.c4,
+        };
+        (ChartKind::XbarS, means, sds, factors)
+    }
+}
+
 /// Analyses values in order, grouped into consecutive subgroups of `subgroup`.
 pub fn analyze(values: &[f64], opts: &SpcOptions) -> Result<SpcResult> {
     let k = opts.subgroup;
@@ -281,75 +339,17 @@ pub fn analyze(values: &[f64], opts: &SpcOptions) -> Result<SpcResult> {
         )));
     }
     let sigma_overall = sample_sd(values);
-    let (chart, center, ucl, lcl, dispersion, sigma_within, points, dpoints) = if k == 1 {
-        let c = constants(2).expect("n=2");
-        let mrs: Vec<f64> = values.windows(2).map(|w| (w[1] - w[0]).abs()).collect();
-        let mr_bar = mean(&mrs);
-        let x_bar = mean(values);
-        let sigma = mr_bar / c.d2;
-        (
-            ChartKind::IMr,
-            x_bar,
-            x_bar + c.e2 * mr_bar,
-            x_bar - c.e2 * mr_bar,
-            ControlLimits {
-                center: mr_bar,
-                ucl: c.d4 * mr_bar,
-                lcl: c.d3_lower * mr_bar,
-            },
-            sigma,
-            values.to_vec(),
-            mrs,
-        )
-    } else {
-        let c = constants(k).expect("k >= 2");
-        let subgroups: Vec<&[f64]> = values.chunks_exact(k).collect();
-        let means: Vec<f64> = subgroups.iter().map(|g| mean(g)).collect();
-        let x_bar_bar = mean(&means);
-        if k <= 10 {
-            let ranges: Vec<f64> = subgroups
-                .iter()
-                .map(|g| {
-                    let (lo, hi) = g.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |a, &x| {
-                        (a.0.min(x), a.1.max(x))
-                    });
-                    hi - lo
-                })
-                .collect();
-            let r_bar = mean(&ranges);
-            (
-                ChartKind::XbarR,
-                x_bar_bar,
-                x_bar_bar + c.a2 * r_bar,
-                x_bar_bar - c.a2 * r_bar,
-                ControlLimits {
-                    center: r_bar,
-                    ucl: c.d4 * r_bar,
-                    lcl: c.d3_lower * r_bar,
-                },
-                r_bar / c.d2,
-                means,
-                ranges,
-            )
-        } else {
-            let sds: Vec<f64> = subgroups.iter().map(|g| sample_sd(g)).collect();
-            let s_bar = mean(&sds);
-            (
-                ChartKind::XbarS,
-                x_bar_bar,
-                x_bar_bar + c.a3 * s_bar,
-                x_bar_bar - c.a3 * s_bar,
-                ControlLimits {
-                    center: s_bar,
-                    ucl: c.b4 * s_bar,
-                    lcl: c.b3 * s_bar,
-                },
-                s_bar / c.c4,
-                means,
-                sds,
-            )
-        }
+    let (chart, points, dpoints, factors) = chart_points(values, k);
+    let center = mean(&points);
+    let bar = mean(&dpoints);
+    let ucl = center + factors.mean_limit * bar;
+    let lcl = center - factors.mean_limit * bar;
+    let dispersion = ControlLimits {
+        center: bar,
+        ucl: factors.dispersion_upper * bar,
+        lcl: factors.dispersion_lower * bar,
     };
+    let sigma_within = bar / factors.sigma_divisor;
     let (cp, cpk) = capability(center, sigma_within, opts.lsl, opts.usl);
     let (pp, ppk) = capability(center, sigma_overall, opts.lsl, opts.usl);
     let violations = run_rules(&points, center, (ucl - center) / 3.0, opts.rules);
@@ -410,6 +410,10 @@ fn capability(
     (cp, cpk)
 }
 
+const BEYOND_LIMITS: &str = "one point beyond 3 sigma (control limits)";
+const TWO_OF_THREE: &str = "2 of 3 points beyond 2 sigma on one side";
+const FOUR_OF_FIVE: &str = "4 of 5 points beyond 1 sigma on one side";
+
 /// Applies a rule set to a plotted series with its center line and sigma of the
 /// plotted statistic.
 pub fn run_rules(points: &[f64], center: f64, sigma: f64, rules: RuleSet) -> Vec<Violation> {
@@ -455,102 +459,84 @@ pub fn run_rules(points: &[f64], center: f64, sigma: f64, rules: RuleSet) -> Vec
         let s = side(points[i]);
         s != 0 && (i + 1 - n..=i).all(|j| side(points[j]) == s)
     };
-    let (rule1, beyond3) = (1u8, "one point beyond 3 sigma (control limits)");
+    let monotone_run = |i: usize, n: usize| -> bool {
+        if i + 1 < n {
+            return false;
+        }
+        let w = &points[i + 1 - n..=i];
+        w.windows(2).all(|p| p[1] > p[0]) || w.windows(2).all(|p| p[1] < p[0])
+    };
+    let alternating_run = |i: usize, n: usize| -> bool {
+        if i + 1 < n {
+            return false;
+        }
+        let d: Vec<f64> = points[i + 1 - n..=i]
+            .windows(2)
+            .map(|p| p[1] - p[0])
+            .collect();
+        d.iter().all(|x| *x != 0.0) && d.windows(2).all(|p| (p[0] > 0.0) != (p[1] > 0.0))
+    };
+    let within_one_sigma_run = |i: usize, n: usize| -> bool {
+        i + 1 >= n && sigma > 0.0 && (i + 1 - n..=i).all(|j| zone(points[j]).abs() < 1.0)
+    };
+    let outside_one_sigma_run =
+        |i: usize, n: usize| -> bool { i + 1 >= n && (i + 1 - n..=i).all(|j| beyond(j, 1.0) != 0) };
     for i in 0..points.len() {
-        if beyond(i, 3.0) != 0 {
-            out.push(Violation {
-                rule: rule1,
-                point: i,
-                description: beyond3,
-            });
-        }
-        match rules {
-            RuleSet::WesternElectric => {
-                if k_of_m(i, 2, 3, 2.0) {
-                    out.push(Violation {
-                        rule: 2,
-                        point: i,
-                        description: "2 of 3 points beyond 2 sigma on one side",
-                    });
-                }
-                if k_of_m(i, 4, 5, 1.0) {
-                    out.push(Violation {
-                        rule: 3,
-                        point: i,
-                        description: "4 of 5 points beyond 1 sigma on one side",
-                    });
-                }
-                if same_side_run(i, 8) {
-                    out.push(Violation {
-                        rule: 4,
-                        point: i,
-                        description: "8 points in a row on one side of the center line",
-                    });
-                }
-            }
-            RuleSet::Nelson => {
-                if same_side_run(i, 9) {
-                    out.push(Violation {
-                        rule: 2,
-                        point: i,
-                        description: "9 points in a row on one side of the center line",
-                    });
-                }
-                if i >= 5 {
-                    let w = &points[i - 5..=i];
-                    let up = w.windows(2).all(|p| p[1] > p[0]);
-                    let down = w.windows(2).all(|p| p[1] < p[0]);
-                    if up || down {
-                        out.push(Violation {
-                            rule: 3,
-                            point: i,
-                            description: "6 points in a row steadily increasing or decreasing",
-                        });
-                    }
-                }
-                if i >= 13 {
-                    let w = &points[i - 13..=i];
-                    let d: Vec<f64> = w.windows(2).map(|p| p[1] - p[0]).collect();
-                    if d.iter().all(|x| *x != 0.0)
-                        && d.windows(2).all(|p| (p[0] > 0.0) != (p[1] > 0.0))
-                    {
-                        out.push(Violation {
-                            rule: 4,
-                            point: i,
-                            description: "14 points in a row alternating up and down",
-                        });
-                    }
-                }
-                if k_of_m(i, 2, 3, 2.0) {
-                    out.push(Violation {
-                        rule: 5,
-                        point: i,
-                        description: "2 of 3 points beyond 2 sigma on one side",
-                    });
-                }
-                if k_of_m(i, 4, 5, 1.0) {
-                    out.push(Violation {
-                        rule: 6,
-                        point: i,
-                        description: "4 of 5 points beyond 1 sigma on one side",
-                    });
-                }
-                if i >= 14 && sigma > 0.0 && (i - 14..=i).all(|j| zone(points[j]).abs() < 1.0) {
-                    out.push(Violation {
-                        rule: 7,
-                        point: i,
-                        description: "15 points in a row within 1 sigma",
-                    });
-                }
-                if i >= 7 && (i - 7..=i).all(|j| beyond(j, 1.0) != 0) {
-                    out.push(Violation {
-                        rule: 8,
-                        point: i,
-                        description: "8 points in a row beyond 1 sigma on either side",
-                    });
-                }
-            }
-        }
+        let beyond_limits = beyond(i, 3.0) != 0;
+        let (two_of_three, four_of_five) = (k_of_m(i, 2, 3, 2.0), k_of_m(i, 4, 5, 1.0));
+        // (rule number in the set's numbering, broken at this point, what it says)
+        let checks: Vec<(u8, bool, &'static str)> = match rules {
+            RuleSet::WesternElectric => vec![
+                (1, beyond_limits, BEYOND_LIMITS),
+                (2, two_of_three, TWO_OF_THREE),
+                (3, four_of_five, FOUR_OF_FIVE),
+                (
+                    4,
+                    same_side_run(i, 8),
+                    "8 points in a row on one side of the center line",
+                ),
+            ],
+            RuleSet::Nelson => vec![
+                (1, beyond_limits, BEYOND_LIMITS),
+                (
+                    2,
+                    same_side_run(i, 9),
+                    "9 points in a row on one side of the center line",
+                ),
+                (
+                    3,
+                    monotone_run(i, 6),
+                    "6 points in a row steadily increasing or decreasing",
+                ),
+                (
+                    4,
+                    alternating_run(i, 14),
+                    "14 points in a row alternating up and down",
+                ),
+                (5, two_of_three, TWO_OF_THREE),
+                (6, four_of_five, FOUR_OF_FIVE),
+                (
+                    7,
+                    within_one_sigma_run(i, 15),
+                    "15 points in a row within 1 sigma",
+                ),
+                (
+                    8,
+                    outside_one_sigma_run(i, 8),
+                    "8 points in a row beyond 1 sigma on either side",
+                ),
+            ],
+        };
+        out.extend(
+            checks
+                .into_iter()
+                .filter(|c| c.1)
+                .map(|(rule, _, description)| Violation {
+                    rule,
+                    point: i,
+                    description,
+                }),
+        );
     }
     out
 }
@@ -581,13 +567,7 @@ pub fn read_column(path: &str, text: &str, column: &str) -> Result<Vec<f64>> {
             }),
         }
     }
-    if !errors.is_empty() {
-        return Err(QcError::Rows {
-            path: path.into(),
-            errors,
-        });
-    }
-    Ok(out)
+    QcError::unless_rows(path, errors, out)
 }
 
 #[cfg(test)]

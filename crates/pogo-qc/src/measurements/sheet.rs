@@ -11,13 +11,7 @@ use crate::{QcError, Result, RowError};
 /// rows).
 pub fn read_measurements(path: &str, text: &str) -> Result<Vec<Measurement>> {
     let sheet = read_measurement_sheet(path, text)?;
-    if !sheet.bad_rows.is_empty() {
-        return Err(QcError::Rows {
-            path: path.into(),
-            errors: sheet.bad_rows,
-        });
-    }
-    Ok(sheet.measurements)
+    QcError::unless_rows(path, sheet.bad_rows, sheet.measurements)
 }
 
 /// Reads a measurement CSV, keeping every good row and reporting each bad row
