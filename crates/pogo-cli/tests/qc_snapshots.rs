@@ -20,6 +20,15 @@ fn qc(tmp: &Path, args: &[&str]) -> String {
     transcript(&pogo(&args), &[(tmp, "[TMP]"), (data, "[DATA]")])
 }
 
+/// `pogo qc` with the arguments of `words` (split at spaces) followed by `more`.
+fn qc_words(tmp: &Path, words: &str, more: &[&str]) -> String {
+    let args: Vec<&str> = words
+        .split_whitespace()
+        .chain(more.iter().copied())
+        .collect();
+    qc(tmp, &args)
+}
+
 fn write(tmp: &Path, name: &str, text: &str) -> String {
     let p = tmp.join(name);
     std::fs::write(&p, text).unwrap();
@@ -96,34 +105,12 @@ fn plan_text_and_json() {
     let tmp = tempfile::tempdir().unwrap();
     let t = tmp.path();
     for format in ["text", "json"] {
-        let one = qc(
-            t,
-            &[
-                "plan",
-                "--lot-size",
-                "2400",
-                "--aql",
-                "2.5",
-                "--format",
-                format,
-            ],
-        );
+        let one = qc_words(t, "plan --lot-size 2400 --aql 2.5 --format", &[format]);
         insta::assert_snapshot!(format!("plan_{format}"), one);
-        let judged = qc(
+        let judged = qc_words(
             t,
-            &[
-                "plan",
-                "--lot-size",
-                "2400",
-                "--aql",
-                "0.010",
-                "--level",
-                "S1",
-                "--nonconforming",
-                "1",
-                "--format",
-                format,
-            ],
+            "plan --lot-size 2400 --aql 0.010 --level S1 --nonconforming 1 --format",
+            &[format],
         );
         insta::assert_snapshot!(format!("plan_judged_{format}"), judged);
         // (name, lot history): the switching rules over each.
@@ -152,18 +139,7 @@ fn plan_text_and_json() {
     let bad = write(t, "bad.csv", "lot,nonconforming\n1,zero\n2,-1\n");
     insta::assert_snapshot!(
         "plan_bad_history",
-        qc(
-            t,
-            &[
-                "plan",
-                "--lot-size",
-                "2400",
-                "--aql",
-                "2.5",
-                "--history",
-                &bad
-            ]
-        )
+        qc_words(t, "plan --lot-size 2400 --aql 2.5 --history", &[&bad])
     );
     insta::assert_snapshot!(
         "plan_bad_aql",
@@ -177,22 +153,10 @@ fn spc_text_json_and_bad_column() {
     let t = tmp.path();
     let d = qc_data("piston_rings.csv");
     for format in ["text", "json"] {
-        let out = qc(
+        let out = qc_words(
             t,
-            &[
-                "spc",
-                s(&d),
-                "--column",
-                "diameter_mm",
-                "--subgroup",
-                "5",
-                "--lsl",
-                "73.95",
-                "--usl",
-                "74.05",
-                "--format",
-                format,
-            ],
+            "spc --column diameter_mm --subgroup 5 --lsl 73.95 --usl 74.05 --format",
+            &[format, s(&d)],
         );
         insta::assert_snapshot!(format!("spc_xbar_r_{format}"), out);
     }

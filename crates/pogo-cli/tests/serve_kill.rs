@@ -4,7 +4,7 @@
 
 mod serve_support;
 
-use serve_support::{free_port, pogo, read_token_if_any, serve};
+use serve_support::{free_port, get_json, pogo, read_token_if_any, serve};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -125,37 +125,25 @@ async fn acknowledged_runs_survive_sigkill() {
     // Start again: every acknowledged run is there (a replay answers 200), the
     // unacknowledged ones are stored once on retry.
     let mut server = serve(&data, port);
-    for &i in &acknowledged {
-        let r = c
+    let post_run = |i: usize| {
+        let request = c
             .post(format!("{base}/api/v1/runs"))
             .bearer_auth(&station)
-            .body(run_body(i, &fixture))
-            .send()
-            .await
-            .unwrap();
+            .body(run_body(i, &fixture));
+        async move { request.send().await.unwrap() }
+    };
+    for &i in &acknowledged {
+        let r = post_run(i).await;
         assert_eq!(r.status(), 200, "acknowledged run {i} was lost");
     }
     for &i in &unacknowledged {
         for _ in 0..2 {
-            let r = c
-                .post(format!("{base}/api/v1/runs"))
-                .bearer_auth(&station)
-                .body(run_body(i, &fixture))
-                .send()
-                .await
-                .unwrap();
+            let r = post_run(i).await;
             assert!(r.status() == 200 || r.status() == 201, "{}", r.status());
         }
     }
-    let f: serde_json::Value = c
-        .get(format!("{base}/api/v1/fixtures/{fixture}"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let f: serde_json::Value =
+        get_json(&c, &format!("{base}/api/v1/fixtures/{fixture}"), &admin).await;
     let expected: u64 = (0..RUNS).map(|i| 1 + (i % 3) as u64).sum();
     assert_eq!(f["actuations_total"], expected);
     server.kill().unwrap();

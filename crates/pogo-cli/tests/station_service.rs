@@ -7,7 +7,7 @@ mod serve_support;
 mod support;
 
 use pogo_station::sim::Simulator;
-use serve_support::{free_port, pogo, read_token_if_any, serve};
+use serve_support::{free_port, get_json, pogo, read_token_if_any, serve};
 use std::path::Path;
 use std::process::Output;
 use support::station_fixture as fixture;
@@ -98,15 +98,8 @@ async fn runs_made_while_the_real_service_is_down_arrive_once() {
     let pending = dir.path().join("queue/pending");
     assert!(std::fs::read_dir(&pending).unwrap().next().is_none());
 
-    let status: serde_json::Value = c
-        .get(format!("{base}/api/v1/fixtures/{id}"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let status: serde_json::Value =
+        get_json(&c, &format!("{base}/api/v1/fixtures/{id}"), &admin).await;
     assert_eq!(status["actuations_total"], 2, "{status}");
     let p3 = status["probes"]
         .as_array()

@@ -12,10 +12,13 @@
 // A benchmark program reports on stdout.
 #![allow(clippy::print_stdout)]
 
+#[path = "../tests/common/mod.rs"]
+// the tests' harness (it allows its own dead code): the benchmark uses its server and stations
+mod common;
+
 use pogo_qc::measurements::Kind;
 use pogo_qc::run::{Reading, Run, RunResult};
-use pogo_service::http::AppState;
-use pogo_service::{Database, ServiceConfig};
+use pogo_service::Database;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -43,20 +46,6 @@ fn make_run(i: usize, fixture: &str, probes: &[String]) -> Run {
     }
 }
 
-async fn start(db: Database) -> (String, tokio::sync::oneshot::Sender<()>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let state = Arc::new(AppState {
-        db,
-        config: ServiceConfig::default(),
-    });
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    tokio::spawn(pogo_service::http::serve(listener, state, async {
-        let _ = rx.await;
-    }));
-    (base, tx)
-}
-
 fn pct(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i].as_secs_f64() * 1000.0
@@ -82,28 +71,14 @@ async fn main() {
         .await
         .unwrap()
         .id;
-    let mut tokens = Vec::new();
-    for k in 0..CLIENTS {
-        tokens.push(
-            db.add_station(&format!("s{k}"), std::slice::from_ref(&fixture))
-                .await
-                .unwrap(),
-        );
-    }
-    let probes: Vec<String> = db
-        .fixture_status(&fixture, &ServiceConfig::default(), chrono::Utc::now())
-        .await
-        .unwrap()
-        .probes
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
+    let (tokens, probes) = common::stations_and_probes(&db, &fixture, "s", CLIENTS).await;
     let bodies: Arc<Vec<String>> = Arc::new(
         (0..runs)
             .map(|i| serde_json::to_string(&make_run(i, &fixture, &probes)).unwrap())
             .collect(),
     );
-    let (base, stop) = start(db).await;
+    let server = common::TestServer::start(db).await;
+    let base = server.base.clone();
     let t0 = Instant::now();
     let mut tasks = Vec::new();
     for (k, token) in tokens.into_iter().enumerate() {
@@ -131,7 +106,7 @@ async fn main() {
         lat.extend(t.await.unwrap());
     }
     let http_s = t0.elapsed().as_secs_f64();
-    let _ = stop.send(());
+    server.stop().await;
     lat.sort();
     let http_rate = (runs * 100) as f64 / http_s;
     println!(
@@ -176,7 +151,8 @@ async fn main() {
     db.ensure_admin_token(&admin_dir).await.unwrap();
     let admin = std::fs::read_to_string(admin_dir.join("admin-token")).unwrap();
     let admin = admin.trim().to_string();
-    let (base, stop) = start(db).await;
+    let server = common::TestServer::start(db).await;
+    let base = server.base.clone();
     let c = reqwest::Client::new();
     for (name, path, cookie) in [
         (
@@ -216,5 +192,5 @@ async fn main() {
             pct(&times, 1.0)
         );
     }
-    let _ = stop.send(());
+    server.stop().await;
 }

@@ -8,7 +8,8 @@
 use crate::{Caller, Database, MaintenanceRequest, Result, ServiceConfig, ServiceError, Stored};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -95,6 +96,30 @@ pub async fn api_caller(db: &Database, headers: &HeaderMap) -> Result<Caller> {
     db.authenticate(token).await
 }
 
+/// The fixture id of a `/api/fixtures/{id}/...` request whose bearer token is known and may
+/// see that fixture (the admin, or a station registered to it).
+struct VisibleFixture(String);
+
+impl FromRequestParts<Arc<AppState>> for VisibleFixture {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        s: &Arc<AppState>,
+    ) -> std::result::Result<Self, Response> {
+        let Path(id) = Path::<String>::from_request_parts(parts, s)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let caller = api_caller(&s.db, &parts.headers)
+            .await
+            .map_err(|e| ApiError(e).into_response())?;
+        s.db.check_access(&caller, &id)
+            .await
+            .map_err(|e| ApiError(e).into_response())?;
+        Ok(VisibleFixture(id))
+    }
+}
+
 fn require_admin(caller: &Caller) -> Result<()> {
     match caller {
         Caller::Admin => Ok(()),
@@ -179,11 +204,8 @@ async fn post_run(
 
 async fn get_fixture(
     State(s): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    VisibleFixture(id): VisibleFixture,
 ) -> ApiResult<Response> {
-    let caller = api_caller(&s.db, &headers).await?;
-    s.db.check_access(&caller, &id).await?;
     let status =
         s.db.fixture_status(&id, &s.config, chrono::Utc::now())
             .await?;
@@ -192,11 +214,8 @@ async fn get_fixture(
 
 async fn get_due(
     State(s): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    VisibleFixture(id): VisibleFixture,
 ) -> ApiResult<Response> {
-    let caller = api_caller(&s.db, &headers).await?;
-    s.db.check_access(&caller, &id).await?;
     let due = s.db.due_list(&id, &s.config, chrono::Utc::now()).await?;
     Ok(json(
         StatusCode::OK,
@@ -221,11 +240,8 @@ async fn post_maintenance(
 
 async fn get_maintenance(
     State(s): State<Arc<AppState>>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
+    VisibleFixture(id): VisibleFixture,
 ) -> ApiResult<Response> {
-    let caller = api_caller(&s.db, &headers).await?;
-    s.db.check_access(&caller, &id).await?;
     s.db.fixture_json(&id).await?;
     let log = s.db.maintenance_log(Some(&id), 1000).await?;
     Ok(json(

@@ -549,27 +549,7 @@ impl Database {
             rows_out.push((r, *value, verdict, state.since_install));
         }
         for chunk in rows_out.chunks(100) {
-            let mut sql = String::from(
-                "INSERT INTO readings (run_id, probe_id, kind, value, unit, canonical_value, verdict, \
-                 actuations_since_install) VALUES ",
-            );
-            for i in 0..chunk.len() {
-                let b = i * 8;
-                if i > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8
-                ));
-            }
+            let sql = insert_readings_sql(chunk.len(), 8, "");
             let mut q = sqlx::query(&sql);
             for (r, value, verdict, since) in chunk {
                 q = q
@@ -721,25 +701,7 @@ impl Database {
             rows.extend(run.readings.iter().map(|r| (id, r)));
         }
         for chunk in rows.chunks(1000) {
-            let mut sql = String::from(
-                "INSERT INTO readings (run_id, probe_id, kind, value, unit, canonical_value, verdict, \
-                 actuations_since_install) VALUES ",
-            );
-            for i in 0..chunk.len() {
-                let b = i * 6;
-                if i > 0 {
-                    sql.push(',');
-                }
-                sql.push_str(&format!(
-                    "(${}, ${}, ${}, ${}, ${}, ${}, NULL, 0)",
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6
-                ));
-            }
+            let sql = insert_readings_sql(chunk.len(), 6, ", NULL, 0");
             let mut q = sqlx::query(&sql);
             for (id, r) in chunk {
                 q = q
@@ -1208,4 +1170,24 @@ pub fn due_items(status: &FixtureStatus, config: &ServiceConfig) -> Vec<DueItem>
     };
     items.sort_by_key(key);
     items
+}
+
+/// `INSERT INTO readings ... VALUES` for `rows` rows, each of `bound` numbered parameters
+/// (`$1`, `$2`, ...: both SQLite and PostgreSQL read them) followed by `literal_tail`
+/// (literal SQL values for the remaining columns, e.g. `, NULL, 0`).
+fn insert_readings_sql(rows: usize, bound: usize, literal_tail: &str) -> String {
+    let mut sql = String::from(
+        "INSERT INTO readings (run_id, probe_id, kind, value, unit, canonical_value, verdict, \
+         actuations_since_install) VALUES ",
+    );
+    for row in 0..rows {
+        if row > 0 {
+            sql.push(',');
+        }
+        let params: Vec<String> = (1..=bound)
+            .map(|i| format!("${}", row * bound + i))
+            .collect();
+        sql.push_str(&format!("({}{literal_tail})", params.join(", ")));
+    }
+    sql
 }

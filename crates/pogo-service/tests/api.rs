@@ -289,57 +289,38 @@ async fn scenario(engine: Engine) {
     // Maintenance: admin only; replace_probe starts P2's counters again.
     let m_url = server.url(&format!("/api/v1/fixtures/{fx}/maintenance"));
     let replace = r#"{"kind":"replace_probe","probe":"P2","note":"worn tip"}"#;
-    assert_eq!(
-        post(&c, &m_url, None, replace).await.0,
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        post(&c, &m_url, Some("x"), replace).await.0,
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        post(&c, &m_url, Some(&t.station), replace).await.0,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        post(
-            &c,
+    let nope_url = server.url("/api/v1/fixtures/nope/maintenance");
+    let refused: [(&str, Option<&str>, &str, StatusCode); 7] = [
+        (&m_url, None, replace, StatusCode::UNAUTHORIZED),
+        (&m_url, Some("x"), replace, StatusCode::UNAUTHORIZED),
+        (&m_url, Some(&t.station), replace, StatusCode::FORBIDDEN),
+        (
             &m_url,
             Some(&t.admin),
-            r#"{"kind":"polish","probe":"P2"}"#
-        )
-        .await
-        .0,
-        StatusCode::BAD_REQUEST
-    );
-    assert_eq!(
-        post(
-            &c,
+            r#"{"kind":"polish","probe":"P2"}"#,
+            StatusCode::BAD_REQUEST,
+        ),
+        (
             &m_url,
             Some(&t.admin),
-            r#"{"kind":"replace_probe","probe":"P999"}"#
-        )
-        .await
-        .0,
-        StatusCode::UNPROCESSABLE_ENTITY
-    );
-    assert_eq!(
-        post(&c, &m_url, Some(&t.admin), r#"{"kind":"replace_probe"}"#)
-            .await
-            .0,
-        StatusCode::UNPROCESSABLE_ENTITY
-    );
-    assert_eq!(
-        post(
-            &c,
-            &server.url("/api/v1/fixtures/nope/maintenance"),
+            r#"{"kind":"replace_probe","probe":"P999"}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            &m_url,
             Some(&t.admin),
-            replace
-        )
-        .await
-        .0,
-        StatusCode::NOT_FOUND
-    );
+            r#"{"kind":"replace_probe"}"#,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (&nope_url, Some(&t.admin), replace, StatusCode::NOT_FOUND),
+    ];
+    for (url, token, body, want) in refused {
+        assert_eq!(
+            post(&c, url, token, body).await.0,
+            want,
+            "{url} {token:?} {body}"
+        );
+    }
     assert!(
         server
             .state

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Engine, TestDb, TestServer, demo_fixture};
+use common::{Engine, TestDb, TestServer, demo_fixture, stations_and_probes};
 use pogo_qc::measurements::Kind;
 use pogo_qc::run::{Reading, Run, RunResult};
 use std::collections::HashMap;
@@ -52,22 +52,7 @@ async fn load(engine: Engine) {
     };
     let db = tdb.connect().await;
     let fixture = db.register_fixture(demo_fixture(), None).await.unwrap().id;
-    let mut tokens = Vec::new();
-    for k in 0..CLIENTS {
-        tokens.push(
-            db.add_station(&format!("station-{k}"), std::slice::from_ref(&fixture))
-                .await
-                .unwrap(),
-        );
-    }
-    let probes: Vec<String> = db
-        .fixture_status(&fixture, &Default::default(), chrono::Utc::now())
-        .await
-        .unwrap()
-        .probes
-        .into_iter()
-        .map(|p| p.id)
-        .collect();
+    let (tokens, probes) = stations_and_probes(&db, &fixture, "station-", CLIENTS).await;
     let server = TestServer::start(db).await;
     let n = runs_wanted();
     let runs: Arc<Vec<String>> = Arc::new(

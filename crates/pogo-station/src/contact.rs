@@ -285,12 +285,7 @@ impl Bench {
 }
 
 fn open_checked(resource: &Resource, profile: &Profile) -> Result<Session> {
-    let s = Session::open(
-        resource,
-        &profile.link_settings(),
-        profile.identify_query(),
-        profile.error_queue_query(),
-    )?;
+    let s = profile.open_session(resource)?;
     if let Some(id) = s.identity()
         && !profile.accepts_model(&id.model)
     {

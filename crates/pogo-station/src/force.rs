@@ -63,12 +63,7 @@ impl ForceGauge {
     pub fn connect(resource: &Resource, profile: &Profile) -> Result<ForceGauge> {
         profile.require(Job::ForceGauge)?;
         let query = profile.force.as_ref().expect("checked").query.clone();
-        let session = Session::open(
-            resource,
-            &profile.link_settings(),
-            profile.identify_query(),
-            profile.error_queue_query(),
-        )?;
+        let session = profile.open_session(resource)?;
         Ok(ForceGauge { session, query })
     }
 

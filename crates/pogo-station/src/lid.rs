@@ -31,12 +31,7 @@ impl LidSwitch {
     pub fn connect(resource: &Resource, profile: &Profile) -> Result<LidSwitch> {
         profile.require(Job::LidSwitch)?;
         let lid = profile.lid.clone().expect("checked");
-        let session = Session::open(
-            resource,
-            &profile.link_settings(),
-            profile.identify_query(),
-            profile.error_queue_query(),
-        )?;
+        let session = profile.open_session(resource)?;
         Ok(LidSwitch {
             session,
             query: lid.query,

@@ -244,6 +244,20 @@ impl Profile {
         Some(self.error_query.as_str()).filter(|s| !s.is_empty())
     }
 
+    /// Opens a session to `resource` with this profile's link settings, identify and
+    /// error-queue queries.
+    pub fn open_session(
+        &self,
+        resource: &crate::resource::Resource,
+    ) -> Result<crate::scpi::Session> {
+        crate::scpi::Session::open(
+            resource,
+            &self.link_settings(),
+            self.identify_query(),
+            self.error_queue_query(),
+        )
+    }
+
     /// True when `model` (from `*IDN?`) is one this profile is for. Keithley writes
     /// `MODEL DMM6500`: the word `MODEL` is not part of the model.
     pub fn accepts_model(&self, model: &str) -> bool {

@@ -46,3 +46,9 @@ pub fn read_token_if_any(data: &Path) -> String {
         .map(|t| t.trim().to_string())
         .unwrap_or_default()
 }
+
+/// GET `url` with a bearer `token`, its body as JSON.
+pub async fn get_json(client: &reqwest::Client, url: &str, token: &str) -> serde_json::Value {
+    let r = client.get(url).bearer_auth(token).send().await.unwrap();
+    r.json().await.unwrap()
+}

@@ -11,7 +11,8 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 base, token_file, fixture, out = sys.argv[1:5]
 token = open(token_file).read().strip()
@@ -24,11 +25,21 @@ for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1200
 driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
 driver.set_page_load_timeout(60)
 seen = {}
+
+
+def submit(css):
+    """Clicks a form's button and waits until the browser has left the page (a read of
+    the body before that could see the old page or a stale element)."""
+    old_body = driver.find_element(By.TAG_NAME, "body")
+    driver.find_element(By.CSS_SELECTOR, css).click()
+    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(old_body))
+
+
 try:
     driver.get(base + "/")
     seen["redirected_to_login"] = driver.current_url.endswith("/login")
     driver.find_element(By.NAME, "token").send_keys(token)
-    driver.find_element(By.CSS_SELECTOR, "form[action='/login'] button").click()
+    submit("form[action='/login'] button")
     seen["index_text"] = driver.find_element(By.TAG_NAME, "body").text
     driver.save_screenshot(out + "/index.png")
 
@@ -48,7 +59,7 @@ try:
     Select(driver.find_element(By.NAME, "kind")).select_by_value("clean")
     Select(driver.find_element(By.NAME, "probe")).select_by_value("P3")
     driver.find_element(By.NAME, "note").send_keys("cleaned in the browser test")
-    driver.find_element(By.CSS_SELECTOR, "form[action$='/maintenance'] button").click()
+    submit("form[action$='/maintenance'] button")
     seen["after_form_url"] = driver.current_url
     seen["after_form_text"] = driver.find_element(By.TAG_NAME, "body").text
     driver.save_screenshot(out + "/after-maintenance.png")

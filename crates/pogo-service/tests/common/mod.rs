@@ -203,6 +203,34 @@ impl TestServer {
     }
 }
 
+/// `count` stations registered to `fixture` (named `{prefix}{k}`), their tokens, and the
+/// fixture's probe ids.
+pub async fn stations_and_probes(
+    db: &Database,
+    fixture: &str,
+    prefix: &str,
+    count: usize,
+) -> (Vec<String>, Vec<String>) {
+    let mut tokens = Vec::new();
+    for k in 0..count {
+        let fixtures = [fixture.to_string()];
+        tokens.push(
+            db.add_station(&format!("{prefix}{k}"), &fixtures)
+                .await
+                .unwrap(),
+        );
+    }
+    let probes = db
+        .fixture_status(fixture, &ServiceConfig::default(), chrono::Utc::now())
+        .await
+        .unwrap()
+        .probes
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    (tokens, probes)
+}
+
 /// The example board's fixture.json that the demo ships.
 pub fn demo_fixture() -> &'static str {
     pogo_service::demo::DEMO_FIXTURE_JSON
