@@ -16,13 +16,54 @@ use serde::{Deserialize, Serialize};
 pub struct Stackup {
     /// Press process as configured (`vacuum`, `pneumatic`, `mechanical`).
     #[serde(default)]
-    pub process: String,
+    pub process: PressProcess,
     /// True when the fixture closes in two stages (dual-level contact).
     #[serde(default)]
     pub dual_level: bool,
     /// One stack-up per probed side.
     pub sides: Vec<SideStackup>,
 }
+
+/// How the fixture presses the board onto the probes (`[mechanics] process`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PressProcess {
+    /// Atmospheric pressure on the board over a vacuum chamber.
+    #[default]
+    Vacuum,
+    /// A pneumatic press.
+    Pneumatic,
+    /// A hand lever, toggle clamp or hinged lid.
+    Mechanical,
+}
+
+json_names!(PressProcess {
+    Vacuum => "vacuum",
+    Pneumatic => "pneumatic",
+    Mechanical => "mechanical",
+});
+
+/// An edge of the fixture, as the board is drawn (page y down).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FixtureEdge {
+    /// The edge at the top of the drawing (smallest y).
+    Top,
+    /// The edge at the bottom of the drawing (largest y).
+    #[default]
+    Bottom,
+    /// The left edge (smallest x).
+    Left,
+    /// The right edge (largest x).
+    Right,
+}
+
+json_names!(FixtureEdge {
+    Top => "top",
+    Bottom => "bottom",
+    Left => "left",
+    Right => "right",
+});
 
 /// The stack-up under one probed side of the board, bottom (plate) to top (lid).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -318,7 +359,7 @@ pub struct Channels {
     /// Fixture edge the interface connectors sit on (`top`, `bottom`, `left`, `right`
     /// of the board as drawn).
     #[serde(default)]
-    pub edge: String,
+    pub edge: FixtureEdge,
     /// The interface connectors, in channel order.
     #[serde(default)]
     pub connectors: Vec<InterfaceConnector>,

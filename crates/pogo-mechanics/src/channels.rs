@@ -11,7 +11,7 @@
 
 use crate::MechanicsError;
 use crate::config::{InterfaceConfig, glob_match};
-use pogo_fixture::{ChannelAssignment, Channels, Fixture, InterfaceConnector};
+use pogo_fixture::{ChannelAssignment, Channels, Fixture, FixtureEdge, InterfaceConnector};
 use std::collections::BTreeMap;
 
 pub use pogo_text::natural_key;
@@ -30,16 +30,7 @@ pub fn assign(fx: &Fixture, cfg: &InterfaceConfig) -> Result<Channels, Mechanics
     } else {
         cfg.connector_pins
     };
-    let along_x = match cfg.edge.as_str() {
-        "top" | "bottom" => true,
-        "left" | "right" => false,
-        other => {
-            return Err(MechanicsError::Config {
-                field: "interface.edge".into(),
-                message: format!("expected top, bottom, left or right, found `{other}`"),
-            });
-        }
-    };
+    let along_x = matches!(cfg.edge, FixtureEdge::Top | FixtureEdge::Bottom);
     if cfg.pitch_mm.is_nan() || cfg.pitch_mm <= 0.0 {
         return Err(MechanicsError::Config {
             field: "interface.pitch_mm".into(),
@@ -138,11 +129,11 @@ pub fn assign(fx: &Fixture, cfg: &InterfaceConfig) -> Result<Channels, Mechanics
         };
     let gap = 2.0 * cfg.pitch_mm;
     let row_len = total as f64 * cfg.pitch_mm + (connectors_n.saturating_sub(1)) as f64 * gap;
-    let (mid, line) = match cfg.edge.as_str() {
-        "bottom" => ((l + r) / 2.0, b + cfg.offset_mm),
-        "top" => ((l + r) / 2.0, t - cfg.offset_mm),
-        "left" => ((t + b) / 2.0, l - cfg.offset_mm),
-        _ => ((t + b) / 2.0, r + cfg.offset_mm),
+    let (mid, line) = match cfg.edge {
+        FixtureEdge::Bottom => ((l + r) / 2.0, b + cfg.offset_mm),
+        FixtureEdge::Top => ((l + r) / 2.0, t - cfg.offset_mm),
+        FixtureEdge::Left => ((t + b) / 2.0, l - cfg.offset_mm),
+        FixtureEdge::Right => ((t + b) / 2.0, r + cfg.offset_mm),
     };
     let pin_at = |ch: u32| -> (f64, f64) {
         let c = (ch - 1) / per;
@@ -177,7 +168,7 @@ pub fn assign(fx: &Fixture, cfg: &InterfaceConfig) -> Result<Channels, Mechanics
     let total_wire_mm = assignments.iter().map(|a| a.wire_length_mm).sum();
     Ok(Channels {
         interface: cfg.name.clone(),
-        edge: cfg.edge.clone(),
+        edge: cfg.edge,
         connectors,
         assignments,
         total_wire_mm,

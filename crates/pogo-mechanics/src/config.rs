@@ -1,5 +1,6 @@
 //! `[mechanics]` and `[interface]` tables of `pogo.toml`. Every field has a default.
 
+use pogo_fixture::{FixtureEdge, PressProcess};
 use serde::{Deserialize, Serialize};
 
 /// Everything [`crate::build`] needs besides the fixture.
@@ -21,7 +22,7 @@ pub struct MechanicsConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct MechanicsSettings {
     /// How the fixture closes: `vacuum`, `pneumatic` or `mechanical` (recorded).
-    pub process: String,
+    pub process: PressProcess,
     /// Probe plate thickness, mm (3/8 in G10/FR-4 is common).
     pub probe_plate_thickness_mm: f64,
     /// Pressure plate (lid) thickness, mm.
@@ -149,7 +150,7 @@ impl Default for NestSettings {
 impl Default for MechanicsSettings {
     fn default() -> Self {
         Self {
-            process: "vacuum".into(),
+            process: PressProcess::Vacuum,
             probe_plate_thickness_mm: 9.53,
             pressure_plate_thickness_mm: 6.35,
             part_clearance_mm: 1.0,
@@ -201,7 +202,7 @@ pub struct InterfaceConfig {
     pub connector_prefix: String,
     /// Fixture edge the connectors sit on: `top`, `bottom`, `left`, `right` (as drawn,
     /// page y down).
-    pub edge: String,
+    pub edge: FixtureEdge,
     /// Pin pitch, mm, and distance of the connector row from the board, mm (for wire
     /// length estimates).
     pub pitch_mm: f64,
@@ -218,7 +219,7 @@ impl Default for InterfaceConfig {
             channels: 0,
             connector_pins: 0,
             connector_prefix: "J".into(),
-            edge: "bottom".into(),
+            edge: FixtureEdge::Bottom,
             pitch_mm: 2.54,
             offset_mm: 15.0,
             groups: Vec::new(),

@@ -140,7 +140,7 @@ pub fn build(
     fx.receptacles.retain(|r| used_rec.contains(&r.id));
     Ok((
         Stackup {
-            process: s.process.clone(),
+            process: s.process,
             dual_level: s.dual_level,
             sides: out,
         },
