@@ -17,7 +17,7 @@ mod clamshell;
 mod registration;
 mod views;
 
-use pogo_fixture::{Fixture, Probe};
+use pogo_fixture::{ChannelAssignment, Fixture, ForceSummary, Probe, SideStackup};
 use pogo_geom::Side;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -669,13 +669,13 @@ fn summary(ctx: &Ctx, out: &mut String) {
     if totals.is_empty() {
         cards.push(missing_card("Probe force"));
     } else {
-        let sum: f64 = totals.values().sum();
+        let sum: f64 = totals.iter().map(|(_, n)| n).sum();
         cards.push(Card {
             label: "Probe force",
             value: format!("{}<small> N</small>", fmt(sum, 1)),
             detail: totals
                 .iter()
-                .map(|(s, n)| format!("{} {} N", esc(s), fmt(*n, 1)))
+                .map(|(s, n)| format!("{} {} N", s.as_str(), fmt(*n, 1)))
                 .collect::<Vec<_>>()
                 .join(" · "),
             tone: "",
@@ -741,7 +741,7 @@ fn missing_card(label: &'static str) -> Card {
 }
 
 fn contact_yield(ctx: &Ctx) -> Option<f64> {
-    ctx.section("tolerance")?.get("contact_yield")?.as_f64()
+    ctx.f.tolerance.as_ref().map(|t| t.contact_yield)
 }
 
 /// The board strain the mechanics computed, and the fixture's own limit and verdict
@@ -772,75 +772,31 @@ fn board_strain(ctx: &Ctx) -> Option<BoardStrain> {
     })
 }
 
-/// Total force per side from the force section (`total_n`: {side: N} or a number).
-fn force_totals(ctx: &Ctx) -> BTreeMap<String, f64> {
-    let mut m = BTreeMap::new();
-    match ctx.section("force").and_then(|f| f.get("total_n")) {
-        Some(Value::Object(o)) => {
-            for (k, v) in o {
-                if let Some(x) = v.as_f64() {
-                    m.insert(k.clone(), x);
-                }
-            }
-        }
-        Some(Value::Number(n)) => {
-            if let Some(x) = n.as_f64() {
-                m.insert("total".to_string(), x);
-            }
-        }
-        _ => {}
-    }
-    m
-}
-
-/// Stack-up entries, one per side: (side name, the object).
-fn stackup_sides<'c>(ctx: &'c Ctx) -> Vec<(String, &'c serde_json::Map<String, Value>)> {
-    let Some(st) = ctx.section("stackup") else {
+/// Total force per side from the force section, bottom first.
+fn force_totals(ctx: &Ctx) -> Vec<(Side, f64)> {
+    let Some(force) = &ctx.f.force else {
         return Vec::new();
     };
-    let mut v = Vec::new();
-    match st.get("sides") {
-        Some(Value::Array(a)) => {
-            for (i, s) in a.iter().enumerate() {
-                if let Some(o) = s.as_object() {
-                    let name = o
-                        .get("side")
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                        .unwrap_or_else(|| format!("side {}", i + 1));
-                    v.push((name, o));
-                }
-            }
-        }
-        Some(Value::Object(o)) => {
-            for (k, s) in o {
-                if let Some(so) = s.as_object() {
-                    v.push((k.clone(), so));
-                }
-            }
-        }
-        _ => {
-            if let Some(o) = st.as_object() {
-                for key in ["top", "bottom"] {
-                    if let Some(so) = o.get(key).and_then(Value::as_object) {
-                        v.push((key.to_string(), so));
-                    }
-                }
-            }
-        }
-    }
-    v
+    [Side::Bottom, Side::Top]
+        .into_iter()
+        .filter_map(|side| force.total_n.get(side).map(|n| (side, *n)))
+        .collect()
+}
+
+/// The stack-up of each probed side, as the mechanics computed it.
+fn stackup_sides<'c>(ctx: &'c Ctx) -> &'c [SideStackup] {
+    ctx.f
+        .stackup
+        .as_ref()
+        .map(|st| st.sides.as_slice())
+        .unwrap_or_default()
 }
 
 /// Set height per side: from the stack-up sides, else the fixture's single figure.
 fn set_heights(ctx: &Ctx) -> Vec<(String, f64)> {
     let mut v: Vec<(String, f64)> = stackup_sides(ctx)
-        .into_iter()
-        .filter_map(|(s, o)| {
-            o.get("set_height_mm")
-                .and_then(Value::as_f64)
-                .map(|h| (s, h))
-        })
+        .iter()
+        .map(|s| (s.side.as_str().to_string(), s.set_height_mm))
         .collect();
     if v.is_empty()
         && let Some(h) = ctx.f.set_height_mm
@@ -859,7 +815,7 @@ fn side_views(ctx: &Ctx, out: &mut String) {
          that the tip lands fully on the exposed copper of its pad (positional tolerance). \
          Hover a probe for its id and net.</p>\n",
     );
-    let marks = views::Marks::from_json(&ctx.json);
+    let marks = views::Marks::of(ctx.f);
     // Wide boards get one view per row, so they are not drawn as a thin strip.
     let b = f.board.outline_bbox;
     let wide = (b[2] - b[0]) > 1.6 * (b[3] - b[1]);
@@ -1212,32 +1168,30 @@ fn stackup(ctx: &Ctx, out: &mut String) {
          class is shown compressed to its working travel; the table under it gives its compression \
          as a share of full travel (allowed 60–80 %).</p>\n",
     );
-    if let Some(o) = ctx.section("stackup").and_then(Value::as_object) {
-        let process = o.get("process").and_then(Value::as_str).unwrap_or("");
-        let dual = o
-            .get("dual_level")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        if !process.is_empty() {
-            let _ = writeln!(
-                out,
-                "<p>Press: <b>{}</b>; {}.</p>",
-                esc(process),
-                if dual {
-                    "dual-level (staged) contact"
-                } else {
-                    "single-stage contact"
-                }
-            );
-        }
+    if let Some(st) = &ctx.f.stackup {
+        let _ = writeln!(
+            out,
+            "<p>Press: <b>{}</b>; {}.</p>",
+            st.process,
+            if st.dual_level {
+                "dual-level (staged) contact"
+            } else {
+                "single-stage contact"
+            }
+        );
     }
-    for (name, side) in &sides {
-        let (drawing, levels) = views::stackup_drawing(ctx.f, name, side);
+    for typed_side in sides {
+        let (drawing, levels) = views::stackup_drawing(ctx.f, typed_side);
         let _ = writeln!(
             out,
             "<h3>{} side</h3><div class=\"two\"><div>",
-            esc(&capitalise(name))
+            capitalise(typed_side.side.as_str())
         );
+        // The table lists every field of the side as written in fixture.json.
+        let side_json = serde_json::to_value(typed_side).unwrap_or(Value::Null);
+        let Some(side) = side_json.as_object() else {
+            continue;
+        };
         out.push_str(&drawing);
         out.push_str("</div><div>\n");
         kv_table_ordered(
@@ -1302,16 +1256,12 @@ fn force(ctx: &Ctx, out: &mut String) {
     let totals = force_totals(ctx);
     out.push_str("<table class=\"narrow\"><thead><tr><th>Side</th><th class=\"num\">probes</th><th class=\"num\">total force (N)</th><th class=\"num\">sum of probe forces (N)</th></tr></thead><tbody>\n");
     for (side, total) in &totals {
-        let probes: Vec<&Probe> = f
-            .probes
-            .iter()
-            .filter(|p| p.side.as_str() == side)
-            .collect();
+        let probes: Vec<&Probe> = f.probes.iter().filter(|p| p.side == *side).collect();
         let sum: Option<f64> = probes.iter().map(|p| p.force_n).sum();
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            esc(side),
+            side.as_str(),
             probes.len(),
             fmt(*total, 2),
             sum.map(|s| fmt(s, 2)).unwrap_or_else(|| "—".to_string())
@@ -1339,7 +1289,9 @@ fn force(ctx: &Ctx, out: &mut String) {
             if ok { "#1a7f37" } else { "#c0392b" }
         );
     }
-    over_limit(force, out);
+    if let Some(typed) = &f.force {
+        over_limit(typed, out);
+    }
     out.push_str("</div><div>\n");
     if let Some(o) = force.as_object() {
         let scalars: serde_json::Map<String, Value> = o
@@ -1368,7 +1320,7 @@ fn force(ctx: &Ctx, out: &mut String) {
                 kv_table(inner, out);
             }
         }
-        if views::Marks::from_json(&ctx.json).supports.is_empty() {
+        if views::Marks::of(ctx.f).supports.is_empty() {
             out.push_str("<p class=\"note\">No support posts or push fingers listed.</p>\n");
         } else {
             out.push_str(
@@ -1381,19 +1333,13 @@ fn force(ctx: &Ctx, out: &mut String) {
 
 /// When no support brings the strain under the limit: the probes to move and why, and
 /// the sturdy parts a finger could press if their height were given (`force.over_limit`).
-fn over_limit(force: &Value, out: &mut String) {
-    let Some(o) = force.get("over_limit") else {
+fn over_limit(force: &ForceSummary, out: &mut String) {
+    let Some(o) = &force.over_limit else {
         return;
     };
-    let list = |k: &str| -> Vec<String> {
-        o.get(k)
-            .and_then(Value::as_array)
-            .map(|a| a.iter().filter_map(Value::as_str).map(esc).collect())
-            .unwrap_or_default()
-    };
-    let num_of = |k: &str| o.get(k).and_then(Value::as_f64).unwrap_or(0.0);
-    let probes = list("probes_to_move");
-    let near = num_of("nearest_support_mm");
+    let escaped = |names: &[String]| -> Vec<String> { names.iter().map(|n| esc(n)).collect() };
+    let probes = escaped(&o.probes_to_move);
+    let near = o.nearest_support_mm;
     let at = if near < 3.0 {
         "The peak is under a push finger that carries these probes' load alone (no free spot next to it)".to_string()
     } else {
@@ -1408,10 +1354,10 @@ fn over_limit(force: &Value, out: &mut String) {
         } else {
             probes.join(", ")
         },
-        fmt(num_of("force_n"), 1),
-        fmt(num_of("radius_mm"), 1),
+        fmt(o.force_n, 1),
+        fmt(o.radius_mm, 1),
     );
-    let parts = list("parts_without_height");
+    let parts = escaped(&o.parts_without_height);
     if !parts.is_empty() {
         let _ = writeln!(
             out,
@@ -1720,7 +1666,12 @@ fn bom(ctx: &Ctx, out: &mut String) {
 fn wiring(ctx: &Ctx, out: &mut String) {
     let f = ctx.f;
     out.push_str("<section id=\"wiring\"><h2>Wiring list</h2>\n");
-    let mut assignment: BTreeMap<&str, &Value> = BTreeMap::new();
+    let assignment: BTreeMap<&str, &ChannelAssignment> = f
+        .channels
+        .iter()
+        .flat_map(|c| &c.assignments)
+        .map(|a| (a.probe.as_str(), a))
+        .collect();
     if let Some(o) = ctx.section("channels").and_then(Value::as_object) {
         out.push_str("<div class=\"two\"><div>");
         let scalars: serde_json::Map<String, Value> = o
@@ -1739,13 +1690,6 @@ fn wiring(ctx: &Ctx, out: &mut String) {
             object_table(&rows, out);
         }
         out.push_str("</div></div>\n");
-        if let Some(a) = o.get("assignments").and_then(Value::as_array) {
-            for x in a {
-                if let Some(id) = x.get("probe").and_then(Value::as_str) {
-                    assignment.insert(id, x);
-                }
-            }
-        }
     } else {
         out.push_str(
             "<p class=\"missing\">Interface channels not assigned for this fixture.</p>\n",
@@ -1756,12 +1700,9 @@ fn wiring(ctx: &Ctx, out: &mut String) {
         return;
     }
     let channel = |p: &Probe| -> Option<u64> {
-        p.channel.map(u64::from).or_else(|| {
-            assignment
-                .get(p.id.as_str())
-                .and_then(|a| a.get("channel"))
-                .and_then(Value::as_u64)
-        })
+        p.channel
+            .or_else(|| assignment.get(p.id.as_str()).map(|a| a.channel))
+            .map(u64::from)
     };
     let mut rows: Vec<&Probe> = f.probes.iter().collect();
     rows.sort_by(|a, b| {
@@ -1772,11 +1713,9 @@ fn wiring(ctx: &Ctx, out: &mut String) {
     out.push_str("<table><thead><tr><th class=\"num\">Channel</th><th>Connector pin</th><th>Probe</th><th>Net</th><th>Group</th><th>Side</th><th class=\"num\">x (mm)</th><th class=\"num\">y (mm)</th><th>Target</th><th>Part</th><th>Receptacle</th><th class=\"num\">wire (mm)</th><th class=\"num\">travel</th><th class=\"num\">force (N)</th><th class=\"num\">hit prob.</th></tr></thead><tbody>\n");
     for p in rows {
         let a = assignment.get(p.id.as_str());
-        let get = |k: &str| a.and_then(|a| a.get(k));
-        let pin = match (get("connector").and_then(Value::as_str), get("pin")) {
-            (Some(c), Some(pin)) => format!("{}.{}", esc(c), value_text(pin)),
-            _ => String::new(),
-        };
+        let pin = a
+            .map(|a| format!("{}.{}", esc(&a.connector), fmt_auto(f64::from(a.pin))))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
             "<tr><td class=\"num\">{}</td><td class=\"mono\">{pin}</td><td class=\"mono\">{}{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
@@ -1790,20 +1729,14 @@ fn wiring(ctx: &Ctx, out: &mut String) {
                 ""
             },
             esc(&p.net),
-            get("group")
-                .and_then(Value::as_str)
-                .map(esc)
-                .unwrap_or_default(),
+            a.map(|a| esc(&a.group)).unwrap_or_default(),
             p.side.as_str(),
             fmt(p.x, 3),
             fmt(p.y, 3),
             target_text(p),
             esc(&p.part),
             esc(p.receptacle.as_deref().unwrap_or("—")),
-            get("wire_length_mm")
-                .and_then(Value::as_f64)
-                .map(|x| fmt(x, 1))
-                .unwrap_or_default(),
+            a.map(|a| fmt(a.wire_length_mm, 1)).unwrap_or_default(),
             p.working_travel_fraction
                 .map(|t| format!("{} %", fmt(t * 100.0, 1)))
                 .unwrap_or_else(|| "—".to_string()),

@@ -1,9 +1,8 @@
 //! Inline SVG drawings of the report: board views per side and the stack-up section.
 
 use super::{class_colour, classes, esc, fmt};
-use pogo_fixture::{Fixture, Probe};
+use pogo_fixture::{Fixture, Probe, SideStackup};
 use pogo_geom::{PointMm, Side};
-use serde_json::{Map, Value};
 use std::fmt::Write as _;
 
 /// Drawing width of a board view, px (viewBox units); twice that for wide boards,
@@ -62,94 +61,48 @@ pub(super) struct Marks {
 }
 
 impl Marks {
-    pub(super) fn from_json(json: &Value) -> Marks {
-        let suggested_holes = json
-            .get("tooling_suggestions")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|t| {
-                        Some(SuggestedHole {
-                            x: t.get("x")?.as_f64()?,
-                            y: t.get("y")?.as_f64()?,
-                            diameter_mm: t
-                                .get("diameter_mm")
-                                .and_then(Value::as_f64)
-                                .unwrap_or(3.0),
-                            reason: t
-                                .get("reason")
-                                .and_then(Value::as_str)
-                                .unwrap_or("")
-                                .to_string(),
-                        })
-                    })
-                    .collect()
+    pub(super) fn of(f: &Fixture) -> Marks {
+        let suggested_holes = f
+            .tooling_suggestions
+            .iter()
+            .map(|t| SuggestedHole {
+                x: t.x,
+                y: t.y,
+                diameter_mm: t.diameter_mm,
+                reason: t.reason.clone(),
             })
-            .unwrap_or_default();
-        let max_strain_at = json
-            .get("force")
-            .and_then(|f| f.get("max_strain_at"))
-            .and_then(|a| {
-                let a = a.as_array()?;
-                Some([a.first()?.as_f64()?, a.get(1)?.as_f64()?])
-            });
+            .collect();
         Marks {
-            supports: supports(json),
+            supports: supports(f),
             suggested_holes,
-            max_strain_at,
+            max_strain_at: f.force.as_ref().map(|force| force.max_strain_at),
         }
     }
 }
 
-/// Supports and suggested supports from `force.supports` / `force.suggested_supports`.
-fn supports(json: &Value) -> Vec<SupportMark> {
-    let mut v = Vec::new();
-    for (key, suggested) in [("supports", false), ("suggested_supports", true)] {
-        let Some(a) = json
-            .get("force")
-            .and_then(|f| f.get(key))
-            .and_then(Value::as_array)
-        else {
-            continue;
-        };
-        for s in a {
-            let (Some(x), Some(y)) = (
-                s.get("x").and_then(Value::as_f64),
-                s.get("y").and_then(Value::as_f64),
-            ) else {
-                continue;
-            };
-            let side = match s.get("side").and_then(Value::as_str) {
-                Some("top") => Some(Side::Top),
-                Some("bottom") => Some(Side::Bottom),
-                _ => None,
-            };
-            let kind = s
-                .get("kind")
-                .and_then(Value::as_str)
-                .unwrap_or("support")
-                .replace('_', " ");
-            let reason = s.get("reason").and_then(Value::as_str).unwrap_or("");
-            let mut label = if reason.is_empty() {
-                kind
-            } else {
-                format!("{kind} ({reason})")
-            };
-            if let Some(sd) = side {
-                label.push_str(&format!(" on the {} face", sd.as_str()));
-            }
+/// The supports and the suggested supports of the force section, labelled.
+fn supports(f: &Fixture) -> Vec<SupportMark> {
+    let Some(force) = &f.force else {
+        return Vec::new();
+    };
+    let placed = force.supports.iter().map(|s| (s, false));
+    let suggested = force.suggested_supports.iter().map(|s| (s, true));
+    placed
+        .chain(suggested)
+        .map(|(s, suggested)| {
+            let kind = s.kind.as_str().replace('_', " ");
+            let mut label = format!("{kind} ({}) on the {} face", s.reason, s.side.as_str());
             if suggested {
                 label.insert_str(0, "suggested ");
             }
-            v.push(SupportMark {
-                x,
-                y,
+            SupportMark {
+                x: s.x,
+                y: s.y,
                 suggested,
                 label,
-            });
-        }
-    }
-    v
+            }
+        })
+        .collect()
 }
 
 /// Page mm to drawing px for one side.
@@ -668,44 +621,29 @@ pub(super) fn board_view(
     s
 }
 
-fn num(o: &Map<String, Value>, key: &str) -> Option<f64> {
-    o.get(key).and_then(Value::as_f64).filter(|x| x.is_finite())
-}
-
 /// Cross-section of one side's stack-up at the closed position, vertical scale true.
 ///
 /// Drawn with the probe plate at the bottom and the board above it, whichever board
 /// side is probed: heights are along the probe axis from the plate's top face.
 /// Returns the SVG and the table of probe levels (HTML, empty when none).
-pub(super) fn stackup_drawing(
-    f: &Fixture,
-    side_name: &str,
-    st: &Map<String, Value>,
-) -> (String, String) {
-    let plate = num(st, "probe_plate_thickness_mm").unwrap_or(0.0);
-    let board_t = num(st, "board_thickness_mm").unwrap_or(f.board.thickness_mm);
-    let set_h = num(st, "set_height_mm").unwrap_or(0.0);
-    let tallest = num(st, "tallest_part_height_mm").unwrap_or(0.0);
-    let tallest_ref = st.get("tallest_part").and_then(Value::as_str).unwrap_or("");
-    let pp = st.get("pressure_plate").and_then(Value::as_object);
-    let lid_t = pp.and_then(|p| num(p, "thickness_mm")).unwrap_or(0.0);
-    let finger = pp
-        .and_then(|p| num(p, "push_finger_length_mm"))
-        .unwrap_or(0.0);
-    let top_part = pp
-        .and_then(|p| num(p, "tallest_part_height_mm"))
-        .unwrap_or(0.0);
-    let levels: Vec<&Map<String, Value>> = st
-        .get("levels")
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_object).collect())
-        .unwrap_or_default();
+pub(super) fn stackup_drawing(f: &Fixture, st: &SideStackup) -> (String, String) {
+    let side_name = st.side.as_str();
+    let plate = st.probe_plate_thickness_mm;
+    let board_t = st.board_thickness_mm;
+    let set_h = st.set_height_mm;
+    let tallest = st.tallest_part_height_mm;
+    let tallest_ref = st.tallest_part.as_str();
+    let pp = st.pressure_plate.as_ref();
+    let lid_t = pp.map(|p| p.thickness_mm).unwrap_or(0.0);
+    let finger = pp.map(|p| p.push_finger_length_mm).unwrap_or(0.0);
+    let top_part = pp.map(|p| p.tallest_part_height_mm).unwrap_or(0.0);
+    let levels = &st.levels;
 
     // Vertical extent, mm, relative to the plate's top face (z up in the drawing).
     let z_min = -plate.max(
         levels
             .iter()
-            .filter_map(|l| num(l, "seating_depth_mm"))
+            .map(|l| l.seating_depth_mm)
             .fold(0.0, f64::max),
     );
     let z_board = set_h;
@@ -716,12 +654,7 @@ pub(super) fn stackup_drawing(
     } else {
         z_board_top + 1.0
     })
-    .max(
-        levels
-            .iter()
-            .filter_map(|l| num(l, "tip_height_mm"))
-            .fold(0.0, f64::max),
-    );
+    .max(levels.iter().map(|l| l.tip_height_mm).fold(0.0, f64::max));
     let span = (z_max - z_min).max(1.0);
     let (w, h) = (660.0, 340.0);
     let (top_px, bottom_px) = (24.0, h - 32.0);
@@ -836,14 +769,14 @@ pub(super) fn stackup_drawing(
     let mut last_probe: Option<(f64, f64, f64, f64, f64)> = None;
     for (i, l) in levels.iter().enumerate() {
         let cx = lx0 + 60.0 + (i as f64 + 0.5) * ((lx1 - 150.0 - lx0) / n).min(70.0);
-        let part_id = l.get("part").and_then(Value::as_str).unwrap_or("");
+        let part_id = l.part.as_str();
         let part = f.part(part_id);
         let class = part.map(|p| p.class.as_str()).unwrap_or("");
         let colour = class_colour(class, &all);
-        let seat = num(l, "seating_depth_mm").unwrap_or(0.0);
-        let tip_free = num(l, "tip_height_mm").unwrap_or(set_h);
-        let comp = num(l, "compression_mm").unwrap_or(tip_free - set_h);
-        let frac = num(l, "working_travel_fraction").unwrap_or(f64::NAN);
+        let seat = l.seating_depth_mm;
+        let tip_free = l.tip_height_mm;
+        let comp = l.compression_mm;
+        let frac = l.working_travel_fraction;
         let tip = tip_free - comp;
         let barrel_w = part.map(|p| p.barrel_diameter_mm).unwrap_or(1.0) * k;
         let barrel_w = barrel_w.clamp(5.0, 12.0);
@@ -890,7 +823,7 @@ pub(super) fn stackup_drawing(
             fmt(frac * 100.0, 0)
         );
         last_probe = Some((cx, barrel_w, tip, barrel_top, rec_bot));
-        let stage = num(l, "stage").unwrap_or(1.0);
+        let stage = f64::from(l.stage);
         let ok = (0.6..=0.8).contains(&frac);
         let _ = writeln!(
             level_rows,
@@ -898,16 +831,14 @@ pub(super) fn stackup_drawing(
             esc(class),
             esc(part_id),
             fmt(stage, 0),
-            num(l, "probes").map(|x| fmt(x, 0)).unwrap_or_default(),
+            fmt(l.probes as f64, 0),
             fmt(seat, 2),
             fmt(tip_free, 2),
             fmt(comp, 2),
-            num(l, "full_travel_mm")
-                .map(|x| fmt(x, 2))
-                .unwrap_or_default(),
+            fmt(l.full_travel_mm, 2),
             if ok { "good" } else { "bad" },
             fmt(frac * 100.0, 1),
-            num(l, "force_n").map(|x| fmt(x, 2)).unwrap_or_default(),
+            fmt(l.force_n, 2),
         );
     }
     // Name the parts of the last probe drawn.
@@ -964,7 +895,8 @@ pub(super) fn stackup_drawing(
             &format!("push finger {} mm", fmt(finger, 2)),
         );
     }
-    if let Some(total) = num(st, "total_height_mm") {
+    {
+        let total = st.total_height_mm;
         let x = 18.0;
         let (y0, y1) = (zy(-plate), zy(-plate + total));
         let _ = writeln!(
