@@ -6,7 +6,8 @@
 # pogo PER_ROUND times. Medians of wall and CPU time, peak RSS, the machine's load.
 #
 # usage: bench/board_info.sh [ROUNDS] [PER_ROUND]   (default 5 rounds, 3 pogo runs each)
-# env:   POGO=path/to/pogo to skip the cargo build; KICAD_PYTHON (default /usr/bin/python3).
+# env:   POGO=path/to/pogo to skip the cargo build; KICAD_PYTHON (default /usr/bin/python3);
+#        POGO_BEFORE=path/to/older/pogo also times its `board info` in each round.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-5}
@@ -30,9 +31,15 @@ for _ in $(seq "$rounds"); do
   for _ in $(seq "$per_round"); do
     /usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$POGO" board info "$board" > /dev/null
     awk '{printf "%s %.3f %s\n", $1, $2 + $3, $4}' "$tmp/t" >> "$tmp/pogo"
+    if [ -n "${POGO_BEFORE:-}" ]; then
+      /usr/bin/time -f "%e %U %S %M" -o "$tmp/t" "$POGO_BEFORE" board info "$board" > /dev/null
+      awk '{printf "%s %.3f %s\n", $1, $2 + $3, $4}' "$tmp/t" >> "$tmp/before"
+    fi
   done
 done
 echo "load average at end:   $(cut -d' ' -f1-3 /proc/loadavg)"
 cd "$tmp" && mv kicad "KiCad-LoadBoard" && mv pogo "pogo-board-info"
-python3 "$OLDPWD/bench/summarize.py" KiCad-LoadBoard . KiCad-LoadBoard pogo-board-info
+[ -e before ] && mv before "before-board-info"
+python3 "$OLDPWD/bench/summarize.py" KiCad-LoadBoard . KiCad-LoadBoard pogo-board-info \
+  ${POGO_BEFORE:+before-board-info}
 echo "(KiCad: LoadBoard alone, in-process timer; pogo: the whole process. Aim: >= 30x.)"

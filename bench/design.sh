@@ -7,7 +7,8 @@
 # interleaved round by round. Medians of wall and CPU time, peak RSS, machine load.
 #
 # usage: bench/design.sh [ROUNDS]     (default 5)
-# env:   POGO=path/to/pogo to skip the cargo build; KICAD_PYTHON (default /usr/bin/python3).
+# env:   POGO=path/to/pogo to skip the cargo build; KICAD_PYTHON (default /usr/bin/python3);
+#        POGO_BEFORE=path/to/older/pogo also times its `design --out` in each round.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:-5}
@@ -40,9 +41,12 @@ for _ in $(seq "$rounds"); do
   run pogo-check "$POGO" check "$board"
   run pogo-design-out "$POGO" design "$board" --out "$tmp/out"
   run pogo-design-out-from-xz "$POGO" design "$xz_in" --out "$tmp/out-xz"
+  if [ -n "${POGO_BEFORE:-}" ]; then
+    run before-design-out "$POGO_BEFORE" design "$board" --out "$tmp/out-before"
+  fi
 done
 echo "load average at end:   $(cut -d' ' -f1-3 /proc/loadavg)"
 cd "$tmp/runs"
 python3 "$here/bench/summarize.py" KiCad-LoadBoard . KiCad-LoadBoard pogo-board-info \
-  pogo-check pogo-design-out pogo-design-out-from-xz
+  pogo-check pogo-design-out pogo-design-out-from-xz ${POGO_BEFORE:+before-design-out}
 echo "(KiCad: LoadBoard alone, in-process timer; pogo: whole processes. Aims: design >= 5x, info >= 30x.)"
