@@ -206,3 +206,42 @@ pub fn detect(name: &str, text: &[u8]) -> Result<Detected> {
             .into(),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A board padded past the mapping threshold reads the same mapped as from memory,
+    /// and so does a small (read, not mapped) one.
+    #[test]
+    fn mapped_and_read_files_give_the_bytes_and_the_board() {
+        let board = "(kicad_pcb (version 20211014) (generator pcbnew)\n\
+                     (gr_line (start 0 0) (end 10 0) (layer \"Edge.Cuts\") (width 0.1))\n";
+        let padding = "  (gr_text \"x\" (at 1 2) (layer \"F.SilkS\"))\n";
+        let big: String = std::iter::once(board)
+            .chain(std::iter::repeat_n(
+                padding,
+                (FileBytes::MAP_FROM as usize) / padding.len() + 1,
+            ))
+            .chain(std::iter::once(")\n"))
+            .collect();
+        let small = format!("{board})\n");
+        let dir = std::env::temp_dir().join(format!("pogo-board-map-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, text) in [("big.kicad_pcb", &big), ("small.kicad_pcb", &small)] {
+            let path = dir.join(name);
+            std::fs::write(&path, text).unwrap();
+            let bytes = FileBytes::open(&path).unwrap();
+            assert_eq!(
+                matches!(bytes.0, Bytes::Mapped(_)),
+                text.len() as u64 >= FileBytes::MAP_FROM,
+                "{name}"
+            );
+            assert_eq!(&*bytes, text.as_bytes(), "{name}");
+            let from_file = read_file(&path).unwrap();
+            let from_memory = read_bytes(&path.display().to_string(), text.as_bytes()).unwrap();
+            assert_eq!(from_file, from_memory, "{name}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
