@@ -202,7 +202,7 @@ impl<'a> Lexer<'a> {
             if start == i {
                 break; // a sub-list, a string or the end: KiCad's parser says what it needs
             }
-            if parse_number(&src[start..i]).is_none() {
+            if !is_number(&src[start..i]) {
                 let head = String::from_utf8_lossy(&src[head_start..after_head]);
                 let found = self.describe(Token {
                     kind: Kind::Symbol,
@@ -360,6 +360,30 @@ fn unescape(s: &str) -> String {
     out
 }
 
+/// Whether [`parse_number`] reads the bytes as a number, without computing it when
+/// they are a plain decimal (`-12.5`, `1.`, `.5`: what KiCad writes), which is always
+/// a finite number; anything else (exponents, odd forms) asks [`parse_number`].
+#[inline]
+fn is_number(b: &[u8]) -> bool {
+    let body = match b {
+        [b'+' | b'-', rest @ ..] => rest,
+        _ => b,
+    };
+    let mut digits = false;
+    let mut dots = 0;
+    for &c in body {
+        match c {
+            b'0'..=b'9' => digits = true,
+            b'.' => dots += 1,
+            _ => return parse_number(b).is_some(),
+        }
+    }
+    if digits && dots <= 1 && b.len() <= 64 {
+        return true;
+    }
+    parse_number(b).is_some()
+}
+
 /// Parses a KiCad number (`1`, `-0.5`, `1.`, `.5`, `1e-3`); `None` when the bytes are
 /// not one (no `inf`, `nan`, hex or empty string).
 pub fn parse_number(b: &[u8]) -> Option<f64> {
@@ -398,6 +422,44 @@ mod tests {
             out.push((t.kind, String::from_utf8_lossy(lx.bytes(t)).into_owned()));
         }
         out
+    }
+
+    #[test]
+    fn is_number_agrees_with_parse_number() {
+        let cases = [
+            "1",
+            "-0.5",
+            "1.",
+            ".5",
+            "+3",
+            "-.5",
+            "1e-3",
+            "1E5",
+            "",
+            ".",
+            "-",
+            "+",
+            "1.2.3",
+            "--1",
+            "1-",
+            "inf",
+            "nan",
+            "0x10",
+            "1e999",
+            "12a",
+            "..5",
+            "-1e",
+            "00012.5000",
+        ];
+        for c in cases {
+            let b = c.as_bytes();
+            assert_eq!(is_number(b), parse_number(b).is_some(), "{c:?}");
+        }
+        let long = "1".repeat(65);
+        assert_eq!(
+            is_number(long.as_bytes()),
+            parse_number(long.as_bytes()).is_some()
+        );
     }
 
     #[test]

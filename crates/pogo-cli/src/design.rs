@@ -1,8 +1,9 @@
 //! `pogo design BOARD --out DIR` and `pogo check BOARD`.
 //!
 //! The pipeline of `pogo design`, one step per line:
-//! read board -> design the probe layout -> [mechanics] -> [tolerance] ->
-//! write `fixture.json` -> [other output files] -> print the summary.
+//! read board -> `pogo_config::pipeline::run_with` (probe layout, mechanics,
+//! tolerance) -> render `fixture.json` and the other files (`pogo_output`) -> write
+//! them -> print the summary.
 
 use crate::config::{self, LoadedConfig};
 use crate::progress;
@@ -10,6 +11,7 @@ use clap::{Args, ValueEnum};
 use miette::IntoDiagnostic;
 use pogo_board::Board;
 use pogo_catalog::Catalog;
+use pogo_config::pipeline::{self, Stage};
 use pogo_fixture::Fixture;
 use sha2::{Digest, Sha256};
 use std::io::Write;
@@ -90,16 +92,16 @@ pub(crate) fn load_inputs(
 }
 
 /// Reads the board and the sha256 of its bytes, hashing on a second thread while the
-/// board parses (the file is read once).
+/// board parses (the file is mapped or read once).
 fn read_and_hash(path: &Path) -> miette::Result<(Board, String)> {
-    let Ok(bytes) = std::fs::read(path) else {
+    let Ok(bytes) = pogo_board::source::FileBytes::open(path) else {
         return Err(crate::board::load(path)
             .err()
             .unwrap_or_else(|| miette::miette!("cannot read {}", path.display())));
     };
     let (board, sha256) = std::thread::scope(|scope| {
         let hash = scope.spawn(|| {
-            Sha256::digest(&bytes)
+            Sha256::digest(&*bytes)
                 .iter()
                 .map(|b| format!("{b:02x}"))
                 .collect::<String>()
@@ -116,62 +118,48 @@ fn read_and_hash(path: &Path) -> miette::Result<(Board, String)> {
     }
 }
 
-/// Reads the board and designs its probe layout (reusing an earlier revision's
-/// fixture when given).
-fn design_fixture(inputs: &Inputs, reuse: Option<&Fixture>) -> miette::Result<Fixture> {
-    let spinner = progress::spinner("choosing test points and probes");
-    let design = &inputs.config.config.design;
-    let mut fixture =
-        match reuse {
-            Some(old) => crate::diff::design_revision(inputs, old)?,
-            None => pogo_design::design(&inputs.board, &inputs.catalog, design).map_err(|e| {
-                match &inputs.config.path {
-                    Some(p) => miette::miette!("{}: {e}", p.display()),
-                    None => miette::miette!("{e}"),
-                }
-            })?,
-        };
-    fixture.board.sha256 = inputs.sha256.clone();
-    spinner.finish_and_clear();
-    Ok(fixture)
-}
-
-/// Stack-up, tooling, force and strain, channels (`[mechanics]`, `[interface]`).
-fn build_mechanics(
+/// Takes the board through `pogo_config::pipeline` up to `upto` (from an earlier
+/// revision's fixture when given), a spinner per stage, and records the file's sha256.
+fn design_through(
     inputs: &Inputs,
-    fixture: &mut Fixture,
-) -> miette::Result<pogo_mechanics::MechanicsReport> {
-    let spinner = progress::spinner("stack-up, tooling pins, board strain, channels");
-    let config = inputs.config.config.mechanics_config();
-    let report =
-        pogo_mechanics::build_with_catalog(fixture, &config, &inputs.catalog).map_err(|e| {
-            match &inputs.config.path {
-                Some(p) => miette::miette!("{}: {e}", p.display()),
-                None => miette::miette!("{e}"),
-            }
-        })?;
-    spinner.finish_and_clear();
-    Ok(report)
-}
-
-/// Hit probabilities, contact yield and sensitivity (`[tolerance]`).
-fn analyse_tolerance(inputs: &Inputs, fixture: &mut Fixture) -> miette::Result<()> {
-    let spinner = progress::spinner("positional tolerance: hit probabilities, contact yield");
-    let named = |e: pogo_tolerance::ToleranceError| match &inputs.config.path {
+    reuse: Option<&Fixture>,
+    upto: Stage,
+) -> miette::Result<pipeline::Designed> {
+    let start = reuse.map_or(pipeline::Start::Fresh, pipeline::Start::Reuse);
+    let mut spinner: Option<indicatif::ProgressBar> = None;
+    let mut progress = |stage: Stage| {
+        if let Some(s) = spinner.take() {
+            s.finish_and_clear();
+        }
+        spinner = Some(progress::spinner(match stage {
+            Stage::Design => "choosing test points and probes",
+            Stage::Mechanics => "stack-up, tooling pins, board strain, channels",
+            Stage::Tolerance => "positional tolerance: hit probabilities, contact yield",
+        }));
+    };
+    let config = &inputs.config;
+    let designed = pipeline::run_with(
+        &inputs.board,
+        &inputs.catalog,
+        &config.config,
+        start,
+        upto,
+        &mut progress,
+    )
+    .map_err(|e| match &config.path {
         Some(p) => miette::miette!("{}: {e}", p.display()),
         None => miette::miette!("{e}"),
-    };
-    pogo_tolerance::analyse(fixture, &inputs.config.config.tolerance).map_err(named)?;
-    spinner.finish_and_clear();
-    Ok(())
+    });
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    let mut designed = designed?;
+    designed.fixture.board.sha256 = inputs.sha256.clone();
+    Ok(designed)
 }
 
 /// The mechanics lines of the summary.
-fn write_mechanics(
-    out: &mut impl Write,
-    f: &Fixture,
-    report: &pogo_mechanics::MechanicsReport,
-) -> std::io::Result<()> {
+fn write_mechanics(out: &mut impl Write, f: &Fixture, notes: &[String]) -> std::io::Result<()> {
     for side in f.stackup.iter().flat_map(|s| s.sides.iter()) {
         let travel: Vec<String> = side
             .levels
@@ -217,7 +205,7 @@ fn write_mechanics(
             weakest.map(|w| w.hit_probability).unwrap_or(1.0)
         )?;
     }
-    for note in &report.notes {
+    for note in notes {
         writeln!(out, "note       {note}")?;
     }
     Ok(())
@@ -231,32 +219,24 @@ pub fn run_design(args: DesignArgs) -> miette::Result<ExitCode> {
         .transpose()
         .into_diagnostic()?;
     let inputs = load_inputs(&args.board, args.config.as_deref(), args.catalog.as_deref())?;
-    let mut fixture = design_fixture(&inputs, reuse.as_ref())?;
-    let mechanics = build_mechanics(&inputs, &mut fixture)?;
-    analyse_tolerance(&inputs, &mut fixture)?;
+    let designed = design_through(&inputs, reuse.as_ref(), Stage::Tolerance)?;
+    let fixture = designed.fixture;
     // Every file (fixture.json, drill, DXF, SVG, OpenSCAD, STL, wiring, BOM, report) is
     // rendered before the first is written: a failure leaves the directory untouched.
-    let mut files = pogo_output::render_all(&fixture, &pogo_output::OutputOptions::default())
+    let files = pogo_output::render_with_json(&fixture, &pogo_output::OutputOptions::default())
         .into_diagnostic()?;
-    files.insert(
-        0,
-        pogo_output::OutputFile {
-            name: "fixture.json".to_string(),
-            bytes: fixture.to_json().into_bytes(),
-        },
-    );
     let written = pogo_output::write_files(&files, &args.out).into_diagnostic()?;
     let json_path = &written[0];
     let mut out = std::io::stdout().lock();
     write_summary(&mut out, &fixture).map_err(stdout_error)?;
-    write_mechanics(&mut out, &fixture, &mechanics).map_err(stdout_error)?;
+    write_mechanics(&mut out, &fixture, &designed.notes).map_err(stdout_error)?;
     writeln!(out, "wrote {}", json_path.display()).map_err(stdout_error)?;
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn run_check(args: CheckArgs) -> miette::Result<ExitCode> {
     let inputs = load_inputs(&args.board, args.config.as_deref(), args.catalog.as_deref())?;
-    let fixture = design_fixture(&inputs, None)?;
+    let fixture = design_through(&inputs, None, Stage::Design)?.fixture;
     let pass = fixture.coverage.nets_probed == fixture.coverage.nets_testable
         && fixture.unreachable.is_empty()
         && fixture.violations.is_empty();

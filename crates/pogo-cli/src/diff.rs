@@ -2,7 +2,7 @@
 //! a new revision of its board, and the plate and wiring work that costs
 //! (`pogo_design::revision`). Also the reuse design behind `pogo design --reuse`.
 
-use crate::design::{Format, Inputs, load_inputs, stdout_error};
+use crate::design::{Format, load_inputs, stdout_error};
 use clap::Args;
 use miette::IntoDiagnostic;
 use pogo_design::revision::{self, RevisionOptions};
@@ -28,21 +28,6 @@ pub struct DiffArgs {
     pub tolerance_mm: f64,
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
-}
-
-/// The design of the new revision reusing `old` (`pogo design --reuse`).
-pub(crate) fn design_revision(inputs: &Inputs, old: &Fixture) -> miette::Result<Fixture> {
-    revision::design_revision(
-        &inputs.board,
-        &inputs.catalog,
-        &inputs.config.config.design,
-        old,
-        &RevisionOptions::default(),
-    )
-    .map_err(|e| match &inputs.config.path {
-        Some(p) => miette::miette!("{}: {e}", p.display()),
-        None => miette::miette!("{e}"),
-    })
 }
 
 pub fn run(args: DiffArgs) -> miette::Result<ExitCode> {

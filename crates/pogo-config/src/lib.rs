@@ -6,8 +6,9 @@
 //! ([`pogo_mechanics`]), `mechanism` and `[clamshell]` (the hinged clamshell), `[tolerance]` ([`pogo_tolerance::ToleranceConfig`]) and an
 //! extra `catalog`. [`load`] finds and reads it as `pogo design` does (beside the board
 //! unless named); every error names the file, line and column. [`pipeline::run`] takes
-//! a board through design, mechanics and tolerance with these settings: what
-//! `pogo design` computes before it writes files.
+//! a board through design, mechanics and tolerance with these settings;
+//! [`pipeline::run_with`] (an earlier revision to reuse, a callback per stage) is what
+//! `pogo design` and `pogo check` call before they write or print anything.
 //!
 //! ```toml
 //! catalog = "my-probes.toml"    # extra catalog, relative to this file

@@ -26,12 +26,36 @@ pub enum PipelineError {
     /// The design's intent is impossible.
     #[error(transparent)]
     Design(#[from] pogo_design::DesignError),
+    /// The earlier fixture cannot be reused for this board.
+    #[error(transparent)]
+    Revision(#[from] pogo_design::revision::RevisionError),
     /// The mechanics settings are wrong.
     #[error(transparent)]
     Mechanics(#[from] pogo_mechanics::MechanicsError),
     /// The tolerance settings or the fixture's figures are wrong.
     #[error(transparent)]
     Tolerance(#[from] pogo_tolerance::ToleranceError),
+}
+
+/// Where the probe layout of [`run_with`] starts.
+#[derive(Debug, Clone, Copy, Default)]
+pub enum Start<'a> {
+    /// A new layout.
+    #[default]
+    Fresh,
+    /// A new revision of the board of this earlier fixture: every probe that can stay
+    /// in its hole is kept, the rest chosen (`pogo design --reuse`).
+    Reuse(&'a Fixture),
+}
+
+/// A design taken through the pipeline: the fixture and the mechanics' findings.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Designed {
+    /// The fixture, filled up to the stage asked for.
+    pub fixture: Fixture,
+    /// The mechanics' notes, a line each (empty before [`Stage::Mechanics`]).
+    pub notes: Vec<String>,
 }
 
 /// Designs `board` with `config` and takes the fixture up to `upto`.
@@ -41,14 +65,41 @@ pub fn run(
     config: &PogoConfig,
     upto: Stage,
 ) -> Result<Fixture, PipelineError> {
-    let mut fixture = pogo_design::design(board, catalog, &config.design)?;
+    run_with(board, catalog, config, Start::Fresh, upto, &mut |_| {}).map(|d| d.fixture)
+}
+
+/// [`run`] from `start`, calling `progress` with each stage as it begins (what
+/// `pogo design` shows on a terminal).
+pub fn run_with(
+    board: &Board,
+    catalog: &Catalog,
+    config: &PogoConfig,
+    start: Start<'_>,
+    upto: Stage,
+    progress: &mut dyn FnMut(Stage),
+) -> Result<Designed, PipelineError> {
+    progress(Stage::Design);
+    let mut fixture = match start {
+        Start::Fresh => pogo_design::design(board, catalog, &config.design)?,
+        Start::Reuse(old) => pogo_design::revision::design_revision(
+            board,
+            catalog,
+            &config.design,
+            old,
+            &pogo_design::revision::RevisionOptions::default(),
+        )?,
+    };
+    let mut notes = Vec::new();
     if upto >= Stage::Mechanics {
-        pogo_mechanics::build_with_catalog(&mut fixture, &config.mechanics_config(), catalog)?;
+        progress(Stage::Mechanics);
+        let mechanics = config.mechanics_config();
+        notes = pogo_mechanics::build_with_catalog(&mut fixture, &mechanics, catalog)?.notes;
     }
     if upto >= Stage::Tolerance {
+        progress(Stage::Tolerance);
         pogo_tolerance::analyse(&mut fixture, &config.tolerance)?;
     }
-    Ok(fixture)
+    Ok(Designed { fixture, notes })
 }
 
 #[cfg(test)]
@@ -77,6 +128,36 @@ mod tests {
         let summary = tol.tolerance.as_ref().expect("tolerance filled");
         assert!(summary.contact_yield > 0.0 && summary.contact_yield <= 1.0);
         assert!(tol.probes.iter().all(|p| p.hit_probability.is_some()));
+    }
+
+    #[test]
+    fn run_with_reuse_keeps_the_earlier_probes_and_tells_each_stage() {
+        let board = example_board();
+        let catalog = Catalog::builtin();
+        let config = PogoConfig::default();
+        let first = run(&board, &catalog, &config, Stage::Design).unwrap();
+        let mut stages = Vec::new();
+        let again = run_with(
+            &board,
+            &catalog,
+            &config,
+            Start::Reuse(&first),
+            Stage::Tolerance,
+            &mut |s| stages.push(s),
+        )
+        .unwrap();
+        assert_eq!(stages, [Stage::Design, Stage::Mechanics, Stage::Tolerance]);
+        let at = |f: &Fixture| -> Vec<(String, u64, u64)> {
+            let mut v: Vec<_> = f
+                .probes
+                .iter()
+                .map(|p| (p.net.clone(), p.x.to_bits(), p.y.to_bits()))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(at(&again.fixture), at(&first));
+        assert!(again.fixture.tolerance.is_some());
     }
 
     #[test]

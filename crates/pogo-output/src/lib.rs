@@ -247,16 +247,22 @@ pub fn render_all(fixture: &Fixture, opts: &OutputOptions) -> Result<Vec<OutputF
     if let Some(c) = &fixture.clamshell {
         clamshell_jobs(fixture, c, &mut jobs);
     }
-    let mut files: Vec<OutputFile> = jobs
-        .into_par_iter()
-        .map(|(name, render)| {
-            Ok(OutputFile {
-                name,
-                bytes: render()?,
-            })
-        })
-        .collect::<Result<_>>()?;
-    for board in probe_board::render(fixture, plates, opts) {
+    // The probe board (one long serial writer) renders beside the other files.
+    let (files, probe_boards) = rayon::join(
+        || {
+            jobs.into_par_iter()
+                .map(|(name, render)| {
+                    Ok(OutputFile {
+                        name,
+                        bytes: render()?,
+                    })
+                })
+                .collect::<Result<Vec<OutputFile>>>()
+        },
+        || probe_board::render(fixture, plates, opts),
+    );
+    let mut files = files?;
+    for board in probe_boards {
         files.push(OutputFile {
             name: format!("{}.kicad_pcb", board.stem),
             bytes: board.pcb.into_bytes(),
@@ -266,6 +272,21 @@ pub fn render_all(fixture: &Fixture, opts: &OutputOptions) -> Result<Vec<OutputF
             bytes: board.pro.into_bytes(),
         });
     }
+    Ok(files)
+}
+
+/// `fixture.json` followed by every file of [`render_all`], as `pogo design --out`
+/// writes them; the JSON is serialised while the other files render.
+pub fn render_with_json(fixture: &Fixture, opts: &OutputOptions) -> Result<Vec<OutputFile>> {
+    let (json, files) = rayon::join(|| fixture.to_json(), || render_all(fixture, opts));
+    let mut files = files?;
+    files.insert(
+        0,
+        OutputFile {
+            name: "fixture.json".to_string(),
+            bytes: json.into_bytes(),
+        },
+    );
     Ok(files)
 }
 

@@ -302,14 +302,21 @@ pub fn mesh(plate: &Plate, opts: &OutputOptions) -> Result<Mesh> {
     for (ring, depth) in &pockets {
         vertices.extend(ring.iter().map(|p| [p.x, p.y, t - depth]));
     }
-    let mut triangles: Vec<[u32; 3]> = Vec::new();
+    let mut triangles: Vec<[u32; 3]> = Vec::with_capacity(4 * (n + m));
     // Bottom face (normal -Z): the polygon with its holes.
-    for c in triangulate(&rings).map_err(err)? {
+    let bottom = triangulate(&rings).map_err(err)?;
+    for c in &bottom {
         triangles.push([c[0] as u32, c[2] as u32, c[1] as u32]);
     }
-    // Top face (normal +Z): the polygon with its holes and the pocket openings.
-    let mut top_rings = rings.clone();
-    top_rings.extend(pockets.iter().map(|p| p.0.clone()));
+    // Top face (normal +Z): the polygon with its holes and the pocket openings; without
+    // pockets the same rings, so the same triangles (triangulated once).
+    let top = if pockets.is_empty() {
+        bottom
+    } else {
+        let mut top_rings = rings.clone();
+        top_rings.extend(pockets.iter().map(|p| p.0.clone()));
+        triangulate(&top_rings).map_err(err)?
+    };
     let top_index = |i: usize| {
         if i < n {
             (i + n) as u32
@@ -317,7 +324,7 @@ pub fn mesh(plate: &Plate, opts: &OutputOptions) -> Result<Mesh> {
             (2 * n + (i - n)) as u32
         }
     };
-    for c in triangulate(&top_rings).map_err(err)? {
+    for c in top {
         triangles.push(c.map(top_index));
     }
     // Pocket floors (normal +Z).
@@ -371,6 +378,15 @@ pub(crate) fn check_closed(mesh: &Mesh) -> std::result::Result<(), String> {
         .flat_map(|t| (0..3).map(move |k| key(t[k], t[(k + 1) % 3])))
         .collect();
     edges.sort_unstable();
+    // A closed mesh in two sorts: no edge twice, and the reversed edges, sorted, are
+    // the same list. Only a mesh that fails is searched edge by edge for its message.
+    if edges.windows(2).all(|w| w[0] != w[1]) {
+        let mut reversed: Vec<u64> = edges.iter().map(|e| e.rotate_left(32)).collect();
+        reversed.sort_unstable();
+        if reversed == edges {
+            return Ok(());
+        }
+    }
     let count = |e: u64| edges.partition_point(|&x| x <= e) - edges.partition_point(|&x| x < e);
     // Walk the triangles (not the keys) so the first fault reported is deterministic.
     for t in &mesh.triangles {

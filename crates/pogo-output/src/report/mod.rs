@@ -81,7 +81,8 @@ pub fn render_report(fixture: &Fixture) -> String {
 /// The fixture plus what every section needs to look up.
 struct Ctx<'a> {
     f: &'a Fixture,
-    /// The fixture as JSON, for the mechanics and tolerance sections whose shape grows.
+    /// The mechanics and tolerance sections of the fixture's JSON (their shape grows):
+    /// [`JSON_SECTIONS`] only, not the probes.
     json: Value,
     board_name: String,
     /// Sides with at least one probe, top first; the rule sides when there are none.
@@ -90,7 +91,7 @@ struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     fn new(f: &'a Fixture) -> Self {
-        let json = serde_json::to_value(f).unwrap_or(Value::Null);
+        let json = json_sections(f);
         let mut sides: Vec<Side> = [Side::Top, Side::Bottom]
             .into_iter()
             .filter(|s| f.probes.iter().any(|p| p.side == *s))
@@ -116,6 +117,37 @@ impl<'a> Ctx<'a> {
     fn section(&self, key: &str) -> Option<&Value> {
         self.json.get(key).filter(|v| !v.is_null())
     }
+}
+
+/// The top-level sections of `fixture.json` that the report reads as JSON.
+const JSON_SECTIONS: [&str; 5] = [
+    "stackup",
+    "tooling_suggestions",
+    "force",
+    "channels",
+    "tolerance",
+];
+
+/// [`JSON_SECTIONS`] of the fixture as a JSON object, each as `fixture.json` has it
+/// (an absent section is left out). The whole fixture (every probe and its pad
+/// polygon) is not turned into JSON values: on a panel that took longer than the
+/// rest of the report.
+fn json_sections(f: &Fixture) -> Value {
+    let value = |v: serde_json::Result<Value>| v.unwrap_or(Value::Null);
+    let sections = [
+        value(serde_json::to_value(&f.stackup)),
+        value(serde_json::to_value(&f.tooling_suggestions)),
+        value(serde_json::to_value(&f.force)),
+        value(serde_json::to_value(&f.channels)),
+        value(serde_json::to_value(&f.tolerance)),
+    ];
+    let map = JSON_SECTIONS
+        .iter()
+        .zip(sections)
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    Value::Object(map)
 }
 
 /// `boards/video.kicad_pcb.xz` -> `video`.
