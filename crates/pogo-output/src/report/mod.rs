@@ -81,7 +81,7 @@ pub fn render_report(fixture: &Fixture) -> String {
 /// The fixture plus what every section needs to look up.
 struct Ctx<'a> {
     f: &'a Fixture,
-    /// The mechanics and tolerance sections of the fixture's JSON (their shape grows):
+    /// The sections whose generic tables list every field as fixture.json writes it:
     /// [`JSON_SECTIONS`] only, not the probes.
     json: Value,
     board_name: String,
@@ -120,13 +120,7 @@ impl<'a> Ctx<'a> {
 }
 
 /// The top-level sections of `fixture.json` that the report reads as JSON.
-const JSON_SECTIONS: [&str; 5] = [
-    "stackup",
-    "tooling_suggestions",
-    "force",
-    "channels",
-    "tolerance",
-];
+const JSON_SECTIONS: [&str; 4] = ["stackup", "force", "channels", "tolerance"];
 
 /// [`JSON_SECTIONS`] of the fixture as a JSON object, each as `fixture.json` has it
 /// (an absent section is left out). The whole fixture (every probe and its pad
@@ -136,7 +130,6 @@ fn json_sections(f: &Fixture) -> Value {
     let value = |v: serde_json::Result<Value>| v.unwrap_or(Value::Null);
     let sections = [
         value(serde_json::to_value(&f.stackup)),
-        value(serde_json::to_value(&f.tooling_suggestions)),
         value(serde_json::to_value(&f.force)),
         value(serde_json::to_value(&f.channels)),
         value(serde_json::to_value(&f.tolerance)),
@@ -719,10 +712,7 @@ fn summary(ctx: &Ctx, out: &mut String) {
         label: "Tooling pins",
         value: t.len().to_string(),
         detail: if t.is_empty() {
-            let n = ctx
-                .section("tooling_suggestions")
-                .and_then(Value::as_array)
-                .map_or(0, Vec::len);
+            let n = f.tooling_suggestions.len();
             if n > 0 {
                 format!(
                     "none usable on the board; {n} suggested hole{} (dashed in the views)",
