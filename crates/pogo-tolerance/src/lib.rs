@@ -28,6 +28,7 @@ mod config;
 mod geom;
 mod integrate;
 mod model;
+mod near;
 mod normal;
 mod prob;
 
