@@ -25,6 +25,7 @@
 #![allow(clippy::needless_range_loop)]
 
 mod config;
+mod fastmath;
 mod geom;
 mod integrate;
 mod model;

@@ -16,7 +16,7 @@
 //! cosine per node).
 
 use crate::geom::Pt;
-use crate::prob::{FAR, g};
+use crate::prob::FAR;
 use std::f64::consts::{FRAC_PI_2, PI, TAU};
 use std::sync::OnceLock;
 
@@ -69,7 +69,9 @@ pub(crate) fn round_rect_near(
     let winding = if outside < 0.0 { 1.0 } else { 0.0 };
     let m = Pt::new(x0, y0);
     let (big_a, big_b) = (a + r, b + r);
-    let mut sum = 0.0;
+    // Sum of the near parts' angles; their integrals of g gathered as nodes.
+    let mut angles = 0.0;
+    let mut nodes = Nodes::new();
     // Counter-clockwise: right side, top-right corner, top, ...
     let sides = [
         ((big_a, -b), (big_a, b)),
@@ -89,14 +91,61 @@ pub(crate) fn round_rect_near(
         let (p, q) = sides[k];
         let (p, q) = (Pt::new(p.0, p.1) - m, Pt::new(q.0, q.1) - m);
         if p != q {
-            sum += segment_near(p, q);
+            angles += segment_near(p, q, &mut nodes);
         }
         if r > 0.0 {
             let c = Pt::new(corners[k].0, corners[k].1) - m;
-            sum += arc_near(c, r, starts[k])?;
+            angles += arc_near(c, r, starts[k], &mut nodes)?;
         }
     }
-    Some((winding - sum).clamp(0.0, 1.0))
+    Some((winding - angles + nodes.integral()).clamp(0.0, 1.0))
+}
+
+/// Nodes gathered before their g is evaluated (a loop the compiler vectorises).
+const BATCH: usize = 64;
+
+/// The quadrature nodes of the near parts of one evaluation: |w|^2 and the weight
+/// times w x dw / d(variable), in batches; `sum` the integral of g over the nodes of
+/// the batches done.
+struct Nodes {
+    s: [f64; BATCH],
+    wf: [f64; BATCH],
+    len: usize,
+    sum: f64,
+}
+
+impl Nodes {
+    fn new() -> Nodes {
+        Nodes {
+            s: [0.0; BATCH],
+            wf: [0.0; BATCH],
+            len: 0,
+            sum: 0.0,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, s: f64, wf: f64) {
+        if self.len == BATCH {
+            self.flush();
+        }
+        self.s[self.len] = s;
+        self.wf[self.len] = wf;
+        self.len += 1;
+    }
+
+    fn flush(&mut self) {
+        let n = self.len;
+        crate::fastmath::weighted_g(&self.s[..n], &mut self.wf[..n]);
+        self.sum += self.wf[..n].iter().sum::<f64>();
+        self.len = 0;
+    }
+
+    /// The sum of weight x g(s) over every node.
+    fn integral(mut self) -> f64 {
+        self.flush();
+        self.sum
+    }
 }
 
 /// Subtended angle of the chord from wa to wb about the origin, over 2 pi.
@@ -105,8 +154,9 @@ fn chord_angle(wa: Pt, wb: Pt) -> f64 {
     wa.cross(wb).atan2(wa.dot(wb)) / TAU
 }
 
-/// (angle - full) of the part of the segment p -> q within [`FAR`] of the origin.
-fn segment_near(p: Pt, q: Pt) -> f64 {
+/// The angle of the part of the segment p -> q within [`FAR`] of the origin (over 2
+/// pi); its integral of g goes to `nodes`.
+fn segment_near(p: Pt, q: Pt, nodes: &mut Nodes) -> f64 {
     let d = q - p;
     let len = d.norm();
     let u = d * (1.0 / len);
@@ -123,31 +173,22 @@ fn segment_near(p: Pt, q: Pt) -> f64 {
         return 0.0;
     }
     let f = p + u * foot;
-    let angle = chord_angle(f + u * t0, f + u * t1);
     let h2 = h * h;
-    let integrand = |t: f64| g(h2 + t * t);
-    let full = h * split_at_zero(t0, t1, &integrand);
-    angle - full
-}
-
-/// Integral of f over [t0, t1] split at 0 (the peak), each side by a fixed rule.
-#[inline]
-fn split_at_zero(t0: f64, t1: f64, f: &impl Fn(f64) -> f64) -> f64 {
+    let mut half = |lo: f64, hi: f64| {
+        let (mid, half) = (0.5 * (lo + hi), 0.5 * (hi - lo));
+        for &(x, w) in rule(nodes_for(hi - lo)) {
+            let t = mid + half * x;
+            nodes.push(h2 + t * t, w * half * h);
+        }
+    };
+    // Split at the foot, where the integrand peaks.
     if t0 < 0.0 && t1 > 0.0 {
-        gauss(f, t0, 0.0, nodes_for(-t0)) + gauss(f, 0.0, t1, nodes_for(t1))
+        half(t0, 0.0);
+        half(0.0, t1);
     } else {
-        gauss(f, t0, t1, nodes_for(t1 - t0))
+        half(t0, t1);
     }
-}
-
-#[inline]
-fn gauss(f: &impl Fn(f64) -> f64, lo: f64, hi: f64, n: usize) -> f64 {
-    let (mid, half) = (0.5 * (lo + hi), 0.5 * (hi - lo));
-    let mut s = 0.0;
-    for &(x, w) in rule(n) {
-        s += w * f(mid + half * x);
-    }
-    s * half
+    chord_angle(f + u * t0, f + u * t1)
 }
 
 /// An angle psi about a corner's centre, from the direction towards the mean, with
@@ -176,10 +217,11 @@ impl Angle {
     }
 }
 
-/// (angle - full) of the part within [`FAR`] of the origin of the quarter arc of
-/// radius `r` about `c` starting in direction `start` (counter-clockwise). None when
-/// the mean lies on the arc's chord (the caller integrates).
-fn arc_near(c: Pt, r: f64, start: Pt) -> Option<f64> {
+/// The angle (over 2 pi) of the part within [`FAR`] of the origin of the quarter arc
+/// of radius `r` about `c` starting in direction `start` (counter-clockwise); its
+/// integral of g goes to `nodes`. None when the mean lies on the arc's chord (the
+/// caller integrates).
+fn arc_near(c: Pt, r: f64, start: Pt, nodes: &mut Nodes) -> Option<f64> {
     let rho = c.norm();
     let h = r - rho; // the mean's distance inside the circle
     if h.abs() >= FAR {
@@ -187,7 +229,8 @@ fn arc_near(c: Pt, r: f64, start: Pt) -> Option<f64> {
     }
     if rho < 1e-12 {
         // The mean at the centre: every point at distance r.
-        return Some(0.25 - g(r * r) * r * r * FRAC_PI_2);
+        nodes.push(r * r, r * r * FRAC_PI_2);
+        return Some(0.25);
     }
     // Angles psi from the direction n (centre -> mean, the point nearest the mean).
     let n = c * (-1.0 / rho);
@@ -224,13 +267,24 @@ fn arc_near(c: Pt, r: f64, start: Pt) -> Option<f64> {
         if lo.psi >= hi.psi {
             continue;
         }
-        total += arc_part(c, r, rho, h, n, lo, hi)?;
+        total += arc_part(c, r, rho, h, n, lo, hi, nodes)?;
     }
     Some(total)
 }
 
-/// (angle - full) of the arc part psi in [lo, hi] (-pi <= lo < hi <= pi).
-fn arc_part(c: Pt, r: f64, rho: f64, h: f64, n: Pt, lo: Angle, hi: Angle) -> Option<f64> {
+/// The angle of the arc part psi in [lo, hi] (-pi <= lo < hi <= pi); its integral of
+/// g goes to `nodes`.
+#[allow(clippy::too_many_arguments)]
+fn arc_part(
+    c: Pt,
+    r: f64,
+    rho: f64,
+    h: f64,
+    n: Pt,
+    lo: Angle,
+    hi: Angle,
+    nodes: &mut Nodes,
+) -> Option<f64> {
     let at = |a: Angle| c + (n * a.cos + n.left() * a.sin) * r;
     let (wa, wb) = (at(lo), at(hi));
     // The part's angle: its chord's, plus a whole turn when the mean lies between
@@ -241,23 +295,24 @@ fn arc_part(c: Pt, r: f64, rho: f64, h: f64, n: Pt, lo: Angle, hi: Angle) -> Opt
         return None;
     }
     let between = h > 0.0 && side < 0.0;
-    let angle = chord_angle(wa, wb) + if between { 1.0 } else { 0.0 };
-    let integral = if lo.psi < 0.0 && hi.psi > 0.0 {
-        arc_full(r, rho, h, lo, Angle::ZERO) + arc_full(r, rho, h, Angle::ZERO, hi)
+    // Split at psi = 0, where the integrand peaks.
+    if lo.psi < 0.0 && hi.psi > 0.0 {
+        arc_nodes(r, rho, h, lo, Angle::ZERO, nodes);
+        arc_nodes(r, rho, h, Angle::ZERO, hi, nodes);
     } else {
-        arc_full(r, rho, h, lo, hi)
-    };
-    Some(angle - integral)
+        arc_nodes(r, rho, h, lo, hi, nodes);
+    }
+    Some(chord_angle(wa, wb) + if between { 1.0 } else { 0.0 })
 }
 
-/// The integral of g(|w|^2) (w x dw) over psi in [lo, hi] (less than a half turn):
-/// |w|^2 = h^2 + 2 r rho (1 - cos psi), w x dw / dpsi = r (h + rho (1 - cos psi)).
-/// Half-angle substitution about the middle: psi = mid + 2 atan(T x), x in [-1, 1],
-/// T = tan(half / 2), so the nodes need no sine or cosine.
-fn arc_full(r: f64, rho: f64, h: f64, lo: Angle, hi: Angle) -> f64 {
+/// The nodes of the integral of g(|w|^2) (w x dw) over psi in [lo, hi] (less than a
+/// half turn): |w|^2 = h^2 + 2 r rho (1 - cos psi), w x dw / dpsi = r (h + rho (1 -
+/// cos psi)). Half-angle substitution about the middle: psi = mid + 2 atan(T x), x
+/// in [-1, 1], T = tan(half / 2), so the nodes need no sine or cosine.
+fn arc_nodes(r: f64, rho: f64, h: f64, lo: Angle, hi: Angle, nodes: &mut Nodes) {
     // The middle's direction bisects the ends'; cos and sin of the half width from it.
     let (bx, by) = (lo.cos + hi.cos, lo.sin + hi.sin);
-    let bn = bx.hypot(by);
+    let bn = (bx * bx + by * by).sqrt();
     let (cm, sm) = (bx / bn, by / bn);
     let (cos_half, sin_half) = (cm * hi.cos + sm * hi.sin, cm * hi.sin - sm * hi.cos);
     let big_t = sin_half / (1.0 + cos_half);
@@ -266,7 +321,6 @@ fn arc_full(r: f64, rho: f64, h: f64, lo: Angle, hi: Angle) -> f64 {
     // radian.
     let len = (two_r_rho * 0.5).sqrt() * (hi.psi - lo.psi);
     let n = nodes_for(len).max(substitution_nodes(big_t));
-    let mut s = 0.0;
     for &(x, w) in rule(n) {
         let tau = big_t * x;
         let q = 1.0 / (1.0 + tau * tau);
@@ -280,9 +334,11 @@ fn arc_full(r: f64, rho: f64, h: f64, lo: Angle, hi: Angle) -> f64 {
             1.0 - cos_psi
         };
         let dpsi = 2.0 * big_t * q;
-        s += w * g(h2 + two_r_rho * one_minus_cos) * r * (h + rho * one_minus_cos) * dpsi;
+        nodes.push(
+            h2 + two_r_rho * one_minus_cos,
+            w * r * (h + rho * one_minus_cos) * dpsi,
+        );
     }
-    s
 }
 
 /// Nodes the half-angle substitution needs by itself: it puts poles at x = +-i / T,
