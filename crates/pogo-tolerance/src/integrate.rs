@@ -433,6 +433,24 @@ impl Radial {
     fn at(&self, p: Pt) -> f64 {
         self.at_distance((p - self.centre).norm())
     }
+
+    /// [`Radial::at_distance`] of many distances in lockstep (the same operations on
+    /// each, so the same values; the loop over the distances vectorises).
+    fn at_distances(&self, d: &[f64; Z_CHUNK], out: &mut [f64; Z_CHUNK]) {
+        let (lo, hi) = (self.lo, self.hi);
+        let x = d.map(|d| ((2.0 * d - lo - hi) / (hi - lo)).clamp(-1.0, 1.0));
+        let (mut b1, mut b2) = ([0.0; Z_CHUNK], [0.0; Z_CHUNK]);
+        for &c in self.coef[1..].iter().rev() {
+            for k in 0..Z_CHUNK {
+                let b0 = 2.0 * x[k] * b1[k] - b2[k] + c;
+                b2[k] = b1[k];
+                b1[k] = b0;
+            }
+        }
+        for k in 0..Z_CHUNK {
+            out[k] = (x[k] * b1[k] - b2[k] + 0.5 * self.coef[0]).clamp(0.0, 1.0);
+        }
+    }
 }
 
 /// Joint contact yield and its standard error by randomized quasi-Monte Carlo over the
@@ -559,6 +577,22 @@ pub(crate) fn contact_yield_and_head(
                 let p = &m.probes[i];
                 let (cov, rule, radial) = cond[i].as_ref().expect("active");
                 let base = p.pos + p.mean;
+                if let (Some(table), [(w, shift)]) = (radial, rule.as_slice()) {
+                    // A round pad without local uniform sources: its table at every
+                    // point of the chunk at once.
+                    let mut d = [0.0; Z_CHUNK];
+                    for (d, z) in d.iter_mut().zip(chunk) {
+                        *d = (base + p.jz(z) + *shift - table.centre).norm();
+                    }
+                    let mut ph = [0.0; Z_CHUNK];
+                    table.at_distances(&d, &mut ph);
+                    for (prod, ph) in prods.iter_mut().zip(ph) {
+                        if *prod != 0.0 {
+                            *prod *= (w * ph).clamp(0.0, 1.0);
+                        }
+                    }
+                    continue;
+                }
                 // The local law is isotropic: closed forms where the region allows.
                 let sigma = cov[0][0].sqrt();
                 for (prod, z) in prods.iter_mut().zip(chunk) {

@@ -24,17 +24,26 @@ use std::sync::OnceLock;
 const MIN_NODES: usize = 4;
 const MAX_NODES: usize = 24;
 
-/// Gauss-Legendre rules with [`MIN_NODES`]..=[`MAX_NODES`] nodes (nodes, weights on
-/// [-1, 1]), computed once.
-fn rule(n: usize) -> &'static [(f64, f64)] {
-    static RULES: OnceLock<Vec<Vec<(f64, f64)>>> = OnceLock::new();
+/// A Gauss-Legendre rule on [-1, 1]: nodes and weights.
+struct Rule {
+    x: Vec<f64>,
+    w: Vec<f64>,
+}
+
+/// Gauss-Legendre rules with [`MIN_NODES`]..=[`MAX_NODES`] nodes, computed once.
+fn rule(n: usize) -> &'static Rule {
+    static RULES: OnceLock<Vec<Rule>> = OnceLock::new();
     let rules = RULES.get_or_init(|| {
         (0..=MAX_NODES)
             .map(|n| {
-                if n < MIN_NODES {
+                let nodes = if n < MIN_NODES {
                     Vec::new()
                 } else {
                     crate::integrate::gauss_legendre(n)
+                };
+                Rule {
+                    x: nodes.iter().map(|p| p.0).collect(),
+                    w: nodes.iter().map(|p| p.1).collect(),
                 }
             })
             .collect()
@@ -124,14 +133,16 @@ impl Nodes {
         }
     }
 
+    /// The next `n` slots (|w|^2, weight factor), n <= [`BATCH`]; the batch is
+    /// evaluated first when they do not fit.
     #[inline]
-    fn push(&mut self, s: f64, wf: f64) {
-        if self.len == BATCH {
+    fn slots(&mut self, n: usize) -> (&mut [f64], &mut [f64]) {
+        if self.len + n > BATCH {
             self.flush();
         }
-        self.s[self.len] = s;
-        self.wf[self.len] = wf;
-        self.len += 1;
+        let (lo, hi) = (self.len, self.len + n);
+        self.len = hi;
+        (&mut self.s[lo..hi], &mut self.wf[lo..hi])
     }
 
     fn flush(&mut self) {
@@ -151,7 +162,7 @@ impl Nodes {
 /// Subtended angle of the chord from wa to wb about the origin, over 2 pi.
 #[inline]
 fn chord_angle(wa: Pt, wb: Pt) -> f64 {
-    wa.cross(wb).atan2(wa.dot(wb)) / TAU
+    crate::fastmath::atan2(wa.cross(wb), wa.dot(wb)) / TAU
 }
 
 /// The angle of the part of the segment p -> q within [`FAR`] of the origin (over 2
@@ -176,9 +187,12 @@ fn segment_near(p: Pt, q: Pt, nodes: &mut Nodes) -> f64 {
     let h2 = h * h;
     let mut half = |lo: f64, hi: f64| {
         let (mid, half) = (0.5 * (lo + hi), 0.5 * (hi - lo));
-        for &(x, w) in rule(nodes_for(hi - lo)) {
+        let rule = rule(nodes_for(hi - lo));
+        let (s, wf) = nodes.slots(rule.x.len());
+        for (((s, wf), &x), &w) in s.iter_mut().zip(wf).zip(&rule.x).zip(&rule.w) {
             let t = mid + half * x;
-            nodes.push(h2 + t * t, w * half * h);
+            *s = h2 + t * t;
+            *wf = w * half * h;
         }
     };
     // Split at the foot, where the integrand peaks.
@@ -229,13 +243,14 @@ fn arc_near(c: Pt, r: f64, start: Pt, nodes: &mut Nodes) -> Option<f64> {
     }
     if rho < 1e-12 {
         // The mean at the centre: every point at distance r.
-        nodes.push(r * r, r * r * FRAC_PI_2);
+        let (s, wf) = nodes.slots(1);
+        (s[0], wf[0]) = (r * r, r * r * FRAC_PI_2);
         return Some(0.25);
     }
     // Angles psi from the direction n (centre -> mean, the point nearest the mean).
     let n = c * (-1.0 / rho);
     let (c0, s0) = (n.dot(start), n.cross(start));
-    let a0 = Angle::new(s0.atan2(c0), c0, s0);
+    let a0 = Angle::new(crate::fastmath::atan2(s0, c0), c0, s0);
     // A quarter turn on.
     let a1 = Angle::new(a0.psi + FRAC_PI_2, -s0, c0);
     // Within FAR: 2 r rho (1 - cos psi) <= FAR^2 - h^2.
@@ -321,7 +336,9 @@ fn arc_nodes(r: f64, rho: f64, h: f64, lo: Angle, hi: Angle, nodes: &mut Nodes) 
     // radian.
     let len = (two_r_rho * 0.5).sqrt() * (hi.psi - lo.psi);
     let n = nodes_for(len).max(substitution_nodes(big_t));
-    for &(x, w) in rule(n) {
+    let rule = rule(n);
+    let (s, wf) = nodes.slots(rule.x.len());
+    for (((s, wf), &x), &w) in s.iter_mut().zip(wf).zip(&rule.x).zip(&rule.w) {
         let tau = big_t * x;
         let q = 1.0 / (1.0 + tau * tau);
         let (cr, sr) = ((1.0 - tau * tau) * q, 2.0 * tau * q);
@@ -334,10 +351,8 @@ fn arc_nodes(r: f64, rho: f64, h: f64, lo: Angle, hi: Angle, nodes: &mut Nodes) 
             1.0 - cos_psi
         };
         let dpsi = 2.0 * big_t * q;
-        nodes.push(
-            h2 + two_r_rho * one_minus_cos,
-            w * r * (h + rho * one_minus_cos) * dpsi,
-        );
+        *s = h2 + two_r_rho * one_minus_cos;
+        *wf = w * r * (h + rho * one_minus_cos) * dpsi;
     }
 }
 
