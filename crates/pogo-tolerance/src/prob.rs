@@ -561,21 +561,7 @@ mod tests {
         let mut total = 0.0;
         for piece in &region.pieces {
             let f = |t: f64| {
-                let (p, dp) = match *piece {
-                    Piece::Segment { a, b } => (a + (b - a) * t, b - a),
-                    Piece::Arc {
-                        c,
-                        radius,
-                        start,
-                        sweep,
-                    } => {
-                        let (s, co) = (start + sweep * t).sin_cos();
-                        (
-                            Pt::new(c.x + radius * co, c.y + radius * s),
-                            Pt::new(-radius * sweep * s, radius * sweep * co),
-                        )
-                    }
-                };
+                let (p, dp) = (piece.point_at(t), piece.velocity_at(t));
                 let w = wh.point(p);
                 g(w.dot(w)) * w.cross(wh.vec(dp))
             };
