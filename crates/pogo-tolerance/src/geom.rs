@@ -61,15 +61,7 @@ impl Piece {
     pub(crate) fn velocity_at(&self, t: f64) -> Pt {
         match *self {
             Piece::Segment { a, b } => b - a,
-            Piece::Arc {
-                radius,
-                start,
-                sweep,
-                ..
-            } => {
-                let (s, co) = (start + sweep * t).sin_cos();
-                Pt::new(-radius * sweep * s, radius * sweep * co)
-            }
+            Piece::Arc { c, sweep, .. } => (self.point_at(t) - c).left() * sweep,
         }
     }
     /// Unit left normal at parameter t.
