@@ -148,7 +148,7 @@ fn write_updates_the_fixture_and_config_overrides_the_model() {
     expect_exit(&tolerance(&path, &["--config", s(&cfg), "--write"]), 0);
     let f = pogo_fixture::Fixture::read(&path).unwrap();
     let t = f.tolerance.unwrap();
-    assert_eq!(t.model.plate_process, "print3d");
+    assert_eq!(t.model.plate_process, pogo_fixture::PlateProcess::Print3d);
     assert!(t.contact_yield < y0, "{} vs {y0}", t.contact_yield);
 }
 

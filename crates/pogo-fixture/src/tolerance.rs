@@ -55,7 +55,7 @@ pub struct ToleranceModel {
     /// centre moves by plus/minus half of it.
     pub receptacle_clearance_mm: f64,
     /// Probe plate process: `cnc`, `laser` or `print3d`.
-    pub plate_process: String,
+    pub plate_process: PlateProcess,
     /// Probe hole position tolerance in the plate, plus/minus mm per axis.
     pub plate_drill_position_mm: f64,
     /// Plate scale error, plus/minus parts per million (acts about the datum).
@@ -77,7 +77,7 @@ pub struct ToleranceModel {
     /// Contributors whose figure is the half-width of a uniform law instead of 3 sigma
     /// of a normal one (ids as in [`Sensitivity::contributor`]).
     #[serde(default)]
-    pub uniform: Vec<String>,
+    pub uniform: Vec<Contributor>,
     /// Points of the randomized quasi-Monte Carlo over the shared variables.
     pub yield_points: usize,
     /// Seed of the randomization (results are reproducible).
@@ -100,12 +100,10 @@ pub struct ToleranceDatum {
 /// How much one contributor matters.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Sensitivity {
-    /// `pointing`, `receptacle_clearance`, `plate_drill_position`, `plate_scale`,
-    /// `tooling_pin_clearance`, `tooling_hole_position`, `pad_registration`,
-    /// `thermal_expansion`.
-    pub contributor: String,
+    /// Which contributor.
+    pub contributor: Contributor,
     /// `normal` (figure at 3 sigma), `uniform` or `systematic` (a mean offset).
-    pub distribution: String,
+    pub distribution: Distribution,
     /// The figure used and its unit, e.g. `±0.025 mm`.
     pub tolerance: String,
     /// Share of the tip position variance this contributor explains, averaged over
@@ -139,7 +137,7 @@ pub struct WeakProbe {
     /// Root-sum-square radial tip offset, mm.
     pub rss_offset_mm: f64,
     /// The contributor with the largest variance share at this probe.
-    pub dominant_contributor: String,
+    pub dominant_contributor: Contributor,
 }
 
 /// Deterministic stack-ups beside the probabilistic result.
@@ -166,26 +164,170 @@ pub struct MonteCarloYield {
     pub std_error: f64,
 }
 
-/// Plate processes and their typical figures: (name, drill position ± mm, scale ± ppm,
-/// plate CTE ppm/K). Typical values, to be replaced by the shop's own figures.
-pub const PLATE_PROCESSES: [(&str, f64, f64, f64); 3] = [
-    // CNC-drilled glass-epoxy (G10/FR4) plate.
-    ("cnc", 0.025, 50.0, 14.0),
-    // Laser-cut acrylic plate.
-    ("laser", 0.05, 300.0, 70.0),
-    // 3D-printed plate (FDM/SLA).
-    ("print3d", 0.10, 2000.0, 68.0),
-];
+/// The process that makes the probe plate (sets the defaults of its figures).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlateProcess {
+    /// CNC-drilled glass-epoxy (G10/FR4) plate.
+    #[default]
+    Cnc,
+    /// Laser-cut acrylic plate.
+    Laser,
+    /// 3D-printed plate (FDM/SLA).
+    Print3d,
+}
+
+impl PlateProcess {
+    /// Every process, in the order the settings list them.
+    pub const ALL: [PlateProcess; 3] = [
+        PlateProcess::Cnc,
+        PlateProcess::Laser,
+        PlateProcess::Print3d,
+    ];
+
+    /// The name in `pogo.toml` and `fixture.json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlateProcess::Cnc => "cnc",
+            PlateProcess::Laser => "laser",
+            PlateProcess::Print3d => "print3d",
+        }
+    }
+
+    /// The process of that name, if any.
+    pub fn from_name(name: &str) -> Option<PlateProcess> {
+        Self::ALL.into_iter().find(|p| p.as_str() == name)
+    }
+
+    /// Typical figures: (drill position ± mm, scale ± ppm, plate CTE ppm/K), to be
+    /// replaced by the shop's own.
+    pub fn figures(self) -> (f64, f64, f64) {
+        match self {
+            PlateProcess::Cnc => (0.025, 50.0, 14.0),
+            PlateProcess::Laser => (0.05, 300.0, 70.0),
+            PlateProcess::Print3d => (0.10, 2000.0, 68.0),
+        }
+    }
+}
+
+impl std::fmt::Display for PlateProcess {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// A contributor to the tip's position error. With a nest, the two locating
+/// contributors are the pocket clearance and the board's outline tolerance instead of
+/// the tooling pin clearance and the tooling hole position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Contributor {
+    /// The probe's pointing accuracy (IDI formula).
+    #[default]
+    Pointing,
+    /// Receptacle to plate hole clearance.
+    ReceptacleClearance,
+    /// Probe hole position in the plate.
+    PlateDrillPosition,
+    /// Plate scale error.
+    PlateScale,
+    /// Tooling pin to tooling hole clearance.
+    ToolingPinClearance,
+    /// Tooling hole position on the board.
+    ToolingHolePosition,
+    /// Copper to drilled hole registration of the board.
+    PadRegistration,
+    /// Board and plate thermal expansion (systematic).
+    ThermalExpansion,
+    /// A nest's pocket clearance (in place of the tooling pin clearance).
+    NestClearance,
+    /// The board outline's fab tolerance, with a nest (in place of the tooling hole
+    /// position).
+    OutlineTolerance,
+}
+
+impl Contributor {
+    /// The contributors in report order, with tooling pins.
+    pub const ALL: [Contributor; 8] = [
+        Contributor::Pointing,
+        Contributor::ReceptacleClearance,
+        Contributor::PlateDrillPosition,
+        Contributor::PlateScale,
+        Contributor::ToolingPinClearance,
+        Contributor::ToolingHolePosition,
+        Contributor::PadRegistration,
+        Contributor::ThermalExpansion,
+    ];
+
+    /// The id in `pogo.toml` and `fixture.json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Contributor::Pointing => "pointing",
+            Contributor::ReceptacleClearance => "receptacle_clearance",
+            Contributor::PlateDrillPosition => "plate_drill_position",
+            Contributor::PlateScale => "plate_scale",
+            Contributor::ToolingPinClearance => "tooling_pin_clearance",
+            Contributor::ToolingHolePosition => "tooling_hole_position",
+            Contributor::PadRegistration => "pad_registration",
+            Contributor::ThermalExpansion => "thermal_expansion",
+            Contributor::NestClearance => "nest_clearance",
+            Contributor::OutlineTolerance => "outline_tolerance",
+        }
+    }
+
+    /// The contributor of that id (any of the ten), if any.
+    pub fn from_name(name: &str) -> Option<Contributor> {
+        Self::ALL
+            .into_iter()
+            .chain([Contributor::NestClearance, Contributor::OutlineTolerance])
+            .find(|c| c.as_str() == name)
+    }
+}
+
+impl std::fmt::Display for Contributor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+/// The law of a contributor in the sensitivity table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Distribution {
+    /// Normal, the figure at 3 sigma.
+    #[default]
+    Normal,
+    /// Uniform, the figure its half-width (radius for a planar contributor).
+    Uniform,
+    /// A systematic mean offset.
+    Systematic,
+}
+
+impl Distribution {
+    /// The name in `fixture.json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Distribution::Normal => "normal",
+            Distribution::Uniform => "uniform",
+            Distribution::Systematic => "systematic",
+        }
+    }
+}
+
+impl std::fmt::Display for Distribution {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.pad(self.as_str())
+    }
+}
 
 impl ToleranceModel {
-    /// The defaults for a plate process (`cnc`, `laser`, `print3d`), `None` for an
-    /// unknown process.
-    pub fn for_process(process: &str) -> Option<ToleranceModel> {
-        let &(name, drill, scale, cte) = PLATE_PROCESSES.iter().find(|p| p.0 == process)?;
-        Some(ToleranceModel {
+    /// The defaults for a plate process.
+    pub fn for_process(process: PlateProcess) -> ToleranceModel {
+        let (drill, scale, cte) = process.figures();
+        ToleranceModel {
             pointing_scale: 1.0,
             receptacle_clearance_mm: 0.02,
-            plate_process: name.to_string(),
+            plate_process: process,
             plate_drill_position_mm: drill,
             plate_scale_ppm: scale,
             tooling_pin_clearance_mm: 0.05,
@@ -198,13 +340,48 @@ impl ToleranceModel {
             uniform: Vec::new(),
             yield_points: 1024,
             seed: 1,
-        })
+        }
     }
 }
 
 impl Default for ToleranceModel {
     /// The CNC-drilled plate defaults.
     fn default() -> Self {
-        Self::for_process("cnc").expect("cnc is a known process")
+        Self::for_process(PlateProcess::Cnc)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closed_sets_keep_their_json_names() {
+        for p in PlateProcess::ALL {
+            let json = serde_json::to_string(&p).unwrap();
+            assert_eq!(json, format!("\"{}\"", p.as_str()));
+            assert_eq!(serde_json::from_str::<PlateProcess>(&json).unwrap(), p);
+            assert_eq!(PlateProcess::from_name(p.as_str()), Some(p));
+        }
+        let all = Contributor::ALL
+            .into_iter()
+            .chain([Contributor::NestClearance, Contributor::OutlineTolerance]);
+        for c in all {
+            let json = serde_json::to_string(&c).unwrap();
+            assert_eq!(json, format!("\"{}\"", c.as_str()));
+            assert_eq!(Contributor::from_name(c.as_str()), Some(c));
+        }
+        for d in [
+            Distribution::Normal,
+            Distribution::Uniform,
+            Distribution::Systematic,
+        ] {
+            assert_eq!(
+                serde_json::to_string(&d).unwrap(),
+                format!("\"{}\"", d.as_str())
+            );
+        }
+        assert_eq!(format!("{:<8}|", PlateProcess::Cnc), "cnc     |");
+        assert!(serde_json::from_str::<PlateProcess>("\"waterjet\"").is_err());
     }
 }

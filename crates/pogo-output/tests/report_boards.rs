@@ -88,7 +88,7 @@ fn check_board(name: &str, path: &Path, shoot: bool) {
         );
         for s in &t.sensitivity {
             assert!(
-                html.contains(&esc(&s.contributor.replace('_', " "))),
+                html.contains(&esc(&s.contributor.as_str().replace('_', " "))),
                 "{name}: sensitivity {}",
                 s.contributor
             );

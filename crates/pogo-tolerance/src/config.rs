@@ -2,7 +2,7 @@
 
 use crate::ToleranceError;
 use crate::model::CONTRIBUTORS;
-use pogo_fixture::{Fixture, PLATE_PROCESSES, ToleranceModel};
+use pogo_fixture::{Contributor, Fixture, PlateProcess, ToleranceModel};
 use serde::{Deserialize, Serialize};
 
 /// The `[tolerance]` table of `pogo.toml`. Every field is optional: an absent one
@@ -58,15 +58,12 @@ impl ToleranceConfig {
     /// The model with every default filled in, checked.
     pub fn resolve(&self) -> Result<ToleranceModel, ToleranceError> {
         let process = self.plate_process.as_deref().unwrap_or("cnc");
-        let mut m =
-            ToleranceModel::for_process(process).ok_or_else(|| ToleranceError::UnknownProcess {
+        let process =
+            PlateProcess::from_name(process).ok_or_else(|| ToleranceError::UnknownProcess {
                 found: process.to_string(),
-                expected: PLATE_PROCESSES
-                    .iter()
-                    .map(|p| p.0)
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                expected: PlateProcess::ALL.map(PlateProcess::as_str).join(", "),
             })?;
+        let mut m = ToleranceModel::for_process(process);
         let set = |field: &mut f64, v: Option<f64>| {
             if let Some(v) = v {
                 *field = v;
@@ -90,7 +87,14 @@ impl ToleranceConfig {
         set(&mut m.board_delta_t_k, self.board_delta_t_k);
         set(&mut m.plate_delta_t_k, self.plate_delta_t_k);
         if let Some(u) = &self.uniform {
-            m.uniform = u.clone();
+            m.uniform = u
+                .iter()
+                .map(|name| {
+                    Contributor::from_name(name)
+                        .filter(|c| uniform_allowed(*c))
+                        .ok_or_else(|| unknown_contributor(name))
+                })
+                .collect::<Result<_, _>>()?;
         }
         if let Some(n) = self.yield_points {
             m.yield_points = n;
@@ -130,16 +134,6 @@ pub fn tooling_pin_clearance_mm(fixture: &Fixture) -> Option<f64> {
 
 /// Checks a model's figures (also used on a model read back from `fixture.json`).
 pub fn check_model(m: &ToleranceModel) -> Result<(), ToleranceError> {
-    if !PLATE_PROCESSES.iter().any(|p| p.0 == m.plate_process) {
-        return Err(ToleranceError::UnknownProcess {
-            found: m.plate_process.clone(),
-            expected: PLATE_PROCESSES
-                .iter()
-                .map(|p| p.0)
-                .collect::<Vec<_>>()
-                .join(", "),
-        });
-    }
     let non_negative = [
         ("pointing_scale", m.pointing_scale),
         ("receptacle_clearance_mm", m.receptacle_clearance_mm),
@@ -179,13 +173,26 @@ pub fn check_model(m: &ToleranceModel) -> Result<(), ToleranceError> {
             expected: "16 to 1048576 points",
         });
     }
-    for u in &m.uniform {
-        if !CONTRIBUTORS.contains(&u.as_str()) || u == "thermal_expansion" {
-            return Err(ToleranceError::UnknownContributor {
-                found: u.clone(),
-                expected: CONTRIBUTORS[..7].join(", "),
-            });
-        }
+    if let Some(u) = m.uniform.iter().find(|c| !uniform_allowed(**c)) {
+        return Err(unknown_contributor(u.as_str()));
     }
     Ok(())
+}
+
+/// Whether a contributor may be listed in `uniform`: the seven random ones of the
+/// tooling-pin model (not the systematic thermal term, nor the nest's own, whose
+/// laws are fixed).
+fn uniform_allowed(c: Contributor) -> bool {
+    CONTRIBUTORS[..7].contains(&c)
+}
+
+fn unknown_contributor(name: &str) -> ToleranceError {
+    ToleranceError::UnknownContributor {
+        found: name.to_string(),
+        expected: CONTRIBUTORS[..7]
+            .iter()
+            .map(|c| c.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }

@@ -41,7 +41,8 @@ pub enum Piece {
 }
 
 impl Piece {
-    fn point_at(&self, t: f64) -> Pt {
+    /// The point at parameter t in [0, 1].
+    pub(crate) fn point_at(&self, t: f64) -> Pt {
         match *self {
             Piece::Segment { a, b } => a + (b - a) * t,
             Piece::Arc {
@@ -53,6 +54,14 @@ impl Piece {
                 let (s, co) = (start + sweep * t).sin_cos();
                 Pt::new(c.x + radius * co, c.y + radius * s)
             }
+        }
+    }
+    /// The derivative of [`Piece::point_at`] at t.
+    #[cfg(test)]
+    pub(crate) fn velocity_at(&self, t: f64) -> Pt {
+        match *self {
+            Piece::Segment { a, b } => b - a,
+            Piece::Arc { c, sweep, .. } => (self.point_at(t) - c).left() * sweep,
         }
     }
     /// Unit left normal at parameter t.

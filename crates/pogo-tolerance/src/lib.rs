@@ -25,9 +25,11 @@
 #![allow(clippy::needless_range_loop)]
 
 mod config;
+mod fastmath;
 mod geom;
 mod integrate;
 mod model;
+mod near;
 mod normal;
 mod prob;
 
@@ -38,8 +40,8 @@ pub use prob::{Cov, erf, erfc, probability_in_region};
 
 use model::Model;
 use pogo_fixture::{
-    Fixture, MonteCarloYield, OffsetStack, Sensitivity, ToleranceDatum, ToleranceModel,
-    ToleranceSummary, WeakProbe,
+    Distribution, Fixture, MonteCarloYield, OffsetStack, Sensitivity, ToleranceDatum,
+    ToleranceModel, ToleranceSummary, WeakProbe,
 };
 use rayon::prelude::*;
 
@@ -176,13 +178,13 @@ pub fn analyse_with_model(fixture: &mut Fixture, tm: &ToleranceModel) -> Result<
             (contact_yield + half_small - base_small).clamp(0.0, 1.0)
         };
         sensitivity.push(Sensitivity {
-            contributor: name.to_string(),
+            contributor: *name,
             distribution: if c == model::THERMAL {
-                "systematic".into()
+                Distribution::Systematic
             } else if uniform[c] {
-                "uniform".into()
+                Distribution::Uniform
             } else {
-                "normal".into()
+                Distribution::Normal
             },
             tolerance: figures[c].clone(),
             variance_share: round_sig(variance_share[c], 6),
@@ -218,7 +220,7 @@ pub fn analyse_with_model(fixture: &mut Fixture, tm: &ToleranceModel) -> Result<
                 margin_mm: round_sig(r.margin, 6),
                 worst_case_offset_mm: round_sig(r.worst_case, 6),
                 rss_offset_mm: round_sig(r.rss, 6),
-                dominant_contributor: names[dom].to_string(),
+                dominant_contributor: names[dom],
             }
         })
         .collect();

@@ -12,19 +12,10 @@
 
 use crate::geom::{Pt, Region};
 use crate::prob::Cov;
-use pogo_fixture::{Fixture, ToleranceDatum, ToleranceModel};
+use pogo_fixture::{Contributor, Fixture, ToleranceDatum, ToleranceModel};
 
-/// Contributor ids, in report order.
-pub const CONTRIBUTORS: [&str; 8] = [
-    "pointing",
-    "receptacle_clearance",
-    "plate_drill_position",
-    "plate_scale",
-    "tooling_pin_clearance",
-    "tooling_hole_position",
-    "pad_registration",
-    "thermal_expansion",
-];
+/// The contributors, in report order (with tooling pins).
+pub const CONTRIBUTORS: [Contributor; 8] = Contributor::ALL;
 pub(crate) const POINTING: usize = 0;
 pub(crate) const RECEPTACLE: usize = 1;
 pub(crate) const DRILL: usize = 2;
@@ -137,11 +128,11 @@ pub(crate) fn nest_registration(fixture: &Fixture) -> Option<&pogo_fixture::Regi
 
 /// Contributor ids as reported for this fixture: with a nest, the two locating
 /// contributors are the pocket clearance and the board's outline tolerance.
-pub fn contributor_names(fixture: &Fixture) -> [&'static str; 8] {
+pub fn contributor_names(fixture: &Fixture) -> [Contributor; 8] {
     let mut names = CONTRIBUTORS;
     if nest_registration(fixture).is_some() {
-        names[TOOLING_CLEARANCE] = "nest_clearance";
-        names[TOOLING_HOLE] = "outline_tolerance";
+        names[TOOLING_CLEARANCE] = Contributor::NestClearance;
+        names[TOOLING_HOLE] = Contributor::OutlineTolerance;
     }
     names
 }
@@ -150,7 +141,7 @@ pub fn contributor_names(fixture: &Fixture) -> [&'static str; 8] {
 pub(crate) fn uniform_flags(model: &ToleranceModel) -> [bool; 8] {
     let mut f = [false; 8];
     for (i, name) in CONTRIBUTORS.iter().enumerate() {
-        f[i] = model.uniform.iter().any(|u| u == name);
+        f[i] = model.uniform.contains(name);
     }
     f
 }

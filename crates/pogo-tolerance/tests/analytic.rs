@@ -2,8 +2,8 @@
 
 mod common;
 
-use common::{Pad, fixture, local_only, ngon};
-use pogo_fixture::ToleranceModel;
+use common::{Pad, assert_yield_matches_monte_carlo, ell_pad, fixture, local_only, ngon, via_pad};
+use pogo_fixture::{Contributor, ToleranceModel};
 use pogo_tolerance::{Pt, Region, analyse_with_model, erf, monte_carlo, probability_in_region};
 
 fn phi(x: f64) -> f64 {
@@ -133,20 +133,8 @@ fn mixed_fixture() -> pogo_fixture::Fixture {
         ],
         vec![],
     )];
-    let mut ell = Pad::shape("custom", 5.0, 55.0, 2.0, 2.0);
-    ell.exposed = vec![(
-        vec![
-            [4.0, 54.0],
-            [6.0, 54.0],
-            [6.0, 54.8],
-            [4.8, 54.8],
-            [4.8, 56.0],
-            [4.0, 56.0],
-        ],
-        vec![],
-    )];
-    let mut via = Pad::shape("circle", 60.0, 30.0, 1.4, 1.4);
-    via.exposed = vec![(ngon(60.0, 30.0, 0.7, 96), vec![ngon(60.0, 30.0, 0.2, 48)])];
+    let ell = ell_pad();
+    let via = via_pad();
     let mut poly_circle = Pad::shape("circle", 15.0, 15.0, 1.0, 1.0);
     poly_circle.exposed = vec![(ngon(15.0, 15.0, 0.5, 72), vec![])];
     fixture(
@@ -219,9 +207,9 @@ fn monte_carlo_agrees_with_uniform_contributors() {
         tooling_hole_position_mm: 0.2,
         pad_registration_mm: 0.2,
         uniform: vec![
-            "pointing".into(),
-            "tooling_pin_clearance".into(),
-            "plate_scale".into(),
+            Contributor::Pointing,
+            Contributor::ToolingPinClearance,
+            Contributor::PlateScale,
         ],
         tooling_pin_clearance_mm: 0.3,
         plate_scale_ppm: 3000.0,
@@ -247,16 +235,7 @@ fn joint_yield_agrees_with_monte_carlo_and_is_not_the_product() {
     };
     let s = analyse_with_model(&mut f, &tm).unwrap();
     assert!(s.contact_yield > 0.2 && s.contact_yield < 0.98, "{s:?}");
-    let mc = monte_carlo(&f, &tm, 0, 100_000, 7).unwrap().contact_yield;
-    let se = (mc.std_error.powi(2) + s.contact_yield_std_error.powi(2)).sqrt();
-    assert!(
-        (mc.contact_yield - s.contact_yield).abs() < 4.0 * se,
-        "yield {} ± {} vs MC {} ± {}",
-        s.contact_yield,
-        s.contact_yield_std_error,
-        mc.contact_yield,
-        mc.std_error
-    );
+    let se = assert_yield_matches_monte_carlo(&f, &tm, &s, 100_000, 7);
     // Shared terms make the misses coincide: the joint yield beats the product.
     assert!(
         s.contact_yield > s.independent_product + 10.0 * se,
@@ -273,7 +252,12 @@ fn joint_yield_agrees_with_monte_carlo_and_is_not_the_product() {
         .iter()
         .max_by(|a, b| a.yield_gain.total_cmp(&b.yield_gain))
         .unwrap();
-    assert_eq!(best.contributor, "pad_registration", "{:?}", s.sensitivity);
+    assert_eq!(
+        best.contributor,
+        Contributor::PadRegistration,
+        "{:?}",
+        s.sensitivity
+    );
     let shares: f64 = s.sensitivity.iter().map(|r| r.variance_share).sum();
     assert!((shares - 1.0).abs() < 1e-6, "{shares}");
     assert!(
@@ -368,14 +352,5 @@ fn joint_yield_of_many_marginal_pads_of_every_kind_agrees_with_monte_carlo() {
         .count();
     assert!(marginal >= 60, "only {marginal} marginal probes");
     assert!(s.contact_yield > 0.05 && s.contact_yield < 0.95, "{s:?}");
-    let mc = monte_carlo(&f, &tm, 0, 40_000, 11).unwrap().contact_yield;
-    let se = (mc.std_error.powi(2) + s.contact_yield_std_error.powi(2)).sqrt();
-    assert!(
-        (mc.contact_yield - s.contact_yield).abs() < 4.0 * se,
-        "yield {} ± {} vs MC {} ± {}",
-        s.contact_yield,
-        s.contact_yield_std_error,
-        mc.contact_yield,
-        mc.std_error
-    );
+    assert_yield_matches_monte_carlo(&f, &tm, &s, 40_000, 11);
 }

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Pad, fixture, ngon};
+use common::{Pad, ell_pad, fixture, via_pad};
 use pogo_fixture::{Fixture, ToleranceModel};
 use std::process::Command;
 
@@ -39,20 +39,8 @@ fn numpy_agrees_on_made_up_pads() {
     round.corner_radius_mm = 0.15;
     let mut oval = Pad::shape("oval", 95.0, 58.0, 1.6, 0.6);
     oval.rotation = 90.0;
-    let mut ell = Pad::shape("custom", 5.0, 55.0, 2.0, 2.0);
-    ell.exposed = vec![(
-        vec![
-            [4.0, 54.0],
-            [6.0, 54.0],
-            [6.0, 54.8],
-            [4.8, 54.8],
-            [4.8, 56.0],
-            [4.0, 56.0],
-        ],
-        vec![],
-    )];
-    let mut via = Pad::shape("circle", 60.0, 30.0, 1.4, 1.4);
-    via.exposed = vec![(ngon(60.0, 30.0, 0.7, 96), vec![ngon(60.0, 30.0, 0.2, 48)])];
+    let ell = ell_pad();
+    let via = via_pad();
     let mut rotated_rect = Pad::shape("rect", 50.0, 50.0, 0.9, 0.5);
     rotated_rect.rotation = 30.0;
     rotated_rect.exposed = vec![(

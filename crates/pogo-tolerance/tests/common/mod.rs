@@ -124,3 +124,51 @@ pub fn ngon(x: f64, y: f64, r: f64, n: usize) -> Vec<[f64; 2]> {
         })
         .collect()
 }
+
+/// An L-shaped custom pad (2 x 2 mm box, its copper an L) at (5, 55).
+pub fn ell_pad() -> Pad {
+    let mut ell = Pad::shape("custom", 5.0, 55.0, 2.0, 2.0);
+    ell.exposed = vec![(
+        vec![
+            [4.0, 54.0],
+            [6.0, 54.0],
+            [6.0, 54.8],
+            [4.8, 54.8],
+            [4.8, 56.0],
+            [4.0, 56.0],
+        ],
+        vec![],
+    )];
+    ell
+}
+
+/// A 1.4 mm round pad with a 0.4 mm drill in it (a via) at (60, 30).
+pub fn via_pad() -> Pad {
+    let mut via = Pad::shape("circle", 60.0, 30.0, 1.4, 1.4);
+    via.exposed = vec![(ngon(60.0, 30.0, 0.7, 96), vec![ngon(60.0, 30.0, 0.2, 48)])];
+    via
+}
+
+/// Asserts the analysed contact yield agrees with a Monte Carlo of `insertions`
+/// whole insertions (seeded) within 4 combined standard errors; returns that error.
+pub fn assert_yield_matches_monte_carlo(
+    f: &Fixture,
+    tm: &ToleranceModel,
+    s: &pogo_fixture::ToleranceSummary,
+    insertions: u64,
+    seed: u64,
+) -> f64 {
+    let mc = pogo_tolerance::monte_carlo(f, tm, 0, insertions, seed)
+        .unwrap()
+        .contact_yield;
+    let se = (mc.std_error.powi(2) + s.contact_yield_std_error.powi(2)).sqrt();
+    assert!(
+        (mc.contact_yield - s.contact_yield).abs() < 4.0 * se,
+        "yield {} ± {} vs MC {} ± {}",
+        s.contact_yield,
+        s.contact_yield_std_error,
+        mc.contact_yield,
+        mc.std_error
+    );
+    se
+}
