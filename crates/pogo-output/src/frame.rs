@@ -492,7 +492,8 @@ pub enum View {
     Exploded,
     /// The head swung open about the hinge (the swing check's angle).
     Open,
-    /// The parts of the assembly steps up to this one (0-based), the board at the last.
+    /// The parts of the assembly steps up to this one (0-based), the head swung open
+    /// so that what is under it shows, the board at the last.
     Step(usize),
 }
 
@@ -563,7 +564,8 @@ pub fn view_svg(fixture: &Fixture, c: &Clamshell, view: View, sized: bool) -> St
             } else {
                 [0.0; 3]
             };
-            let pl = if view == View::Open && part.on_head {
+            let open = matches!(view, View::Open | View::Step(_));
+            let pl = if open && part.on_head {
                 &pl.swung(h.axis_y_mm, h.axis_z_mm, open_deg(c))
             } else {
                 pl

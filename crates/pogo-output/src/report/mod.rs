@@ -1714,7 +1714,7 @@ fn bom(ctx: &Ctx, out: &mut String) {
             esc(&refs)
         );
     }
-    out.push_str("</tbody></table>\n<p class=\"note\">The same rows as <span class=\"mono\">bom.csv</span>.</p>\n");
+    out.push_str("</tbody></table>\n<p class=\"note\">The same rows as <span class=\"mono\">bom.csv</span>.</p>");
     probe_board_clashes(ctx, out);
     out.push_str("</section>\n");
 }
