@@ -22,6 +22,8 @@ use pogo_geom::{bbox_of, polygon_contains, polygon_edge_distance, rect_ring};
 
 /// A probe clearance hole is the tip diameter plus this, mm (FixturFab "Cradles").
 pub const NEST_HOLE_MARGIN_MM: f64 = 1.0;
+/// Least wall a seated nest keeps round its cut and its screw holes, mm.
+const NEST_WALL_MM: f64 = 2.0;
 
 /// The nest face: the probed side with the most probes (bottom on a tie or with none).
 pub fn nest_side(fx: &Fixture) -> Side {
@@ -46,7 +48,9 @@ pub enum NestSeat {
     /// height, or the pressure plate's push finger length), so the nest is
     /// `gap_mm` + the pocket depth thick; its outline is the lower plate's rectangle
     /// (page coordinates `[x0, y0, x1, y1]`) with the plate's four mounting holes
-    /// (`inset_mm` from the edges, `hole_mm` wide), whose screws fix it; its reliefs
+    /// (`inset_mm` from the edges, `hole_mm` wide; grown to keep a wall round a part
+    /// over the outline, and without the holes the cut reaches), whose screws fix it;
+    /// its reliefs
     /// keep at least `clearance_mm` round the parts (parts without a courtyard get
     /// one round their box); the push fingers standing on the lower plate pass
     /// through it (a hole of their tip + 1 mm where they would meet the ledge).
@@ -212,23 +216,40 @@ pub fn build(fx: &mut Fixture, settings: &NestSettings, seat: NestSeat) {
             inset_mm: i,
             hole_mm,
             ..
-        } => (
-            rect_ring(x0, y0, x1, y1),
-            gap_mm + fx.board.thickness_mm,
-            [
+        } => {
+            // The plate's rectangle, grown where the cut (a part over the outline)
+            // would leave less than the wall round it.
+            let w = NEST_WALL_MM;
+            let outline = rect_ring(
+                x0.min(cl - w),
+                y0.min(ct - w),
+                x1.max(cr + w),
+                y1.max(cb + w),
+            );
+            // The plate's mounting holes, but where the cut or the opening reaches.
+            let cut_or_open: Vec<&PolygonMm> = cut.iter().chain(opening.iter()).collect();
+            let holes = [
                 (x0 + i, y0 + i),
                 (x1 - i, y0 + i),
                 (x1 - i, y1 - i),
                 (x0 + i, y1 - i),
             ]
             .into_iter()
+            .filter(|&(x, y)| {
+                let at = PointMm::new(x, y);
+                cut_or_open.iter().all(|q| {
+                    !polygon_contains(q, at)
+                        && polygon_edge_distance(q, at) >= hole_mm / 2.0 + NEST_WALL_MM
+                })
+            })
             .map(|(x, y)| NestScrewHole {
                 x,
                 y,
                 diameter_mm: hole_mm,
             })
-            .collect(),
-        ),
+            .collect();
+            (outline, gap_mm + fx.board.thickness_mm, holes)
+        }
     };
     let nest = Nest {
         side,
