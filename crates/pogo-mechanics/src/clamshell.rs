@@ -1321,9 +1321,11 @@ fn hole_zones(fx: &pogo_fixture::Fixture) -> Vec<(String, f64, f64, f64)> {
 }
 
 /// Push fingers on a mounting hole's pad or plated ring (or into a bare hole): a
-/// finding each, with the nearest spot along the line from the hole that clears it.
+/// finding each, with a spot on the board that clears it (along the line from the
+/// hole, else the other ways round).
 fn ring_findings(fx: &pogo_fixture::Fixture, m: &MechanicsSettings) -> Vec<Interference> {
     let zones = hole_zones(fx);
+    let outline = geom::outline(&fx.board);
     let mut out = Vec::new();
     for s in fx.force.iter().flat_map(|f| f.supports.iter()) {
         let r = finger_tip_mm(s, m) / 2.0;
@@ -1337,7 +1339,14 @@ fn ring_findings(fx: &pogo_fixture::Fixture, m: &MechanicsSettings) -> Vec<Inter
             } else {
                 (0.0, 1.0)
             };
+            // Off the ring along the line from the hole, else the other ways round,
+            // the first spot on the board.
             let go = zr + r + 0.5;
+            let spot = [(ux, uy), (-ux, -uy), (-uy, ux), (uy, -ux)]
+                .into_iter()
+                .map(|(vx, vy)| (hx + vx * go, hy + vy * go))
+                .find(|&(x, y)| geom::on_board(&outline, x, y, r))
+                .unwrap_or((hx + ux * go, hy + uy * go));
             let name = if reference.is_empty() {
                 "a hole".to_string()
             } else {
@@ -1354,8 +1363,8 @@ fn ring_findings(fx: &pogo_fixture::Fixture, m: &MechanicsSettings) -> Vec<Inter
                     d,
                     name,
                     2.0 * zr,
-                    hx + ux * go,
-                    hy + uy * go
+                    spot.0,
+                    spot.1
                 ),
                 at: [s.x, s.y],
             });
@@ -1922,6 +1931,15 @@ mod tests {
         // The spot named clears the 6.4 mm pad with the 2 mm tip radius.
         assert!(
             found[0].message.contains("(15.7, 10.0)"),
+            "{}",
+            found[0].message
+        );
+        // Near the edge the spot is the other way round, on the board.
+        fx.board.holes[0].x = 5.0;
+        fx.force.as_mut().unwrap().supports = vec![finger(4.0, 10.0, 4.0)];
+        let found = ring_findings(&fx, &MechanicsSettings::default());
+        assert!(
+            found[0].message.contains("(10.7, 10.0)"),
             "{}",
             found[0].message
         );
