@@ -45,6 +45,29 @@ pub struct Clamshell {
     pub parts_checked: usize,
     /// Numbered assembly steps, in order.
     pub assembly: Vec<String>,
+    /// The parts each assembly step adds (by `FramePart::name`, parallel to
+    /// `assembly`): what its picture shows besides the parts of the steps before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assembly_parts: Vec<Vec<String>>,
+    /// The head swung open about the hinge: its parts checked against the board's parts
+    /// and the frame along the arc.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub swing: Option<SwingCheck>,
+}
+
+/// The swing-path check: the head turns about the hinge axis from closed to
+/// `open_deg`; at every `step_deg` its parts (head top and sides, upper plate, push
+/// fingers) are checked against boxes of the board's parts at their heights and
+/// against the frame parts that do not swing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SwingCheck {
+    /// The opening angle the head swings to, degrees.
+    pub open_deg: f64,
+    /// The angle step of the check, degrees.
+    pub step_deg: f64,
+    /// Findings (rule `swing_clearance`), one per head part and obstacle, at the first
+    /// angle they meet; empty when the path is clear.
+    pub findings: Vec<Interference>,
 }
 
 /// What a part is in the fixture.
@@ -67,6 +90,9 @@ pub enum FramePartRole {
     HeadSide,
     /// A printed push finger.
     PushFinger,
+    /// The nest the board lies in (drawn by the nest files, `nest.*`), on the lower
+    /// plate under the board's bottom face.
+    Nest,
 }
 
 /// How a part is made.
@@ -79,6 +105,8 @@ pub enum Making {
     Print,
     /// Made from the probe plate files (`plate-SIDE.drl`, `.dxf`, `.stl`).
     PlateFiles,
+    /// Made from the nest files (`nest.dxf`, `nest.stl`).
+    NestFiles,
 }
 
 /// What a hole in a frame part takes.
@@ -166,7 +194,55 @@ pub struct FramePocket {
     /// Depth from the face, mm.
     pub depth_mm: f64,
     /// Why it is there (the board part it clears).
-    pub reason: String,
+    pub reason: PocketReason,
+}
+
+/// Why a pocket is milled into a frame part. Written in `fixture.json` as the words
+/// `relief pocket for REF` and `nest pocket`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum PocketReason {
+    /// A probe plate's relief for a tall board part (its reference).
+    Relief(String),
+    /// The nest's pocket the board drops into (board thickness deep).
+    NestPocket,
+}
+
+impl PocketReason {
+    const RELIEF: &'static str = "relief pocket for ";
+    const NEST: &'static str = "nest pocket";
+}
+
+impl std::fmt::Display for PocketReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PocketReason::Relief(r) => write!(f, "{}{r}", Self::RELIEF),
+            PocketReason::NestPocket => f.write_str(Self::NEST),
+        }
+    }
+}
+
+impl From<PocketReason> for String {
+    fn from(r: PocketReason) -> String {
+        r.to_string()
+    }
+}
+
+impl TryFrom<String> for PocketReason {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        if s == Self::NEST {
+            Ok(PocketReason::NestPocket)
+        } else if let Some(r) = s.strip_prefix(Self::RELIEF) {
+            Ok(PocketReason::Relief(r.to_string()))
+        } else {
+            Err(format!(
+                "expected `{}REF` or `{}`, found `{s}`",
+                Self::RELIEF,
+                Self::NEST
+            ))
+        }
+    }
 }
 
 /// Where a copy of a part sits: local (x, y, z) maps to `origin + x u + y v + z n`, with
@@ -205,6 +281,31 @@ impl Placement {
     pub fn apply(&self, p: [f64; 3]) -> [f64; 3] {
         let n = self.normal();
         std::array::from_fn(|k| self.origin[k] + p[0] * self.u[k] + p[1] * self.v[k] + p[2] * n[k])
+    }
+
+    /// The local (x, y, z) of a model point (the inverse of [`Placement::apply`]).
+    pub fn local(&self, w: [f64; 3]) -> [f64; 3] {
+        let d: [f64; 3] = std::array::from_fn(|k| w[k] - self.origin[k]);
+        let dot = |a: [f64; 3]| a[0] * d[0] + a[1] * d[1] + a[2] * d[2];
+        [dot(self.u), dot(self.v), dot(self.normal())]
+    }
+
+    /// This placement swung about the hinge axis (parallel to X through
+    /// (`axis_y`, `axis_z`)) by `open_deg`, the way the head opens: the front (-Y)
+    /// rises. `clamshell.scad`'s `open_deg` turns the head the same way.
+    pub fn swung(&self, axis_y: f64, axis_z: f64, open_deg: f64) -> Placement {
+        let (sin, cos) = open_deg.to_radians().sin_cos();
+        let turn = |v: [f64; 3]| [v[0], v[1] * cos + v[2] * sin, -v[1] * sin + v[2] * cos];
+        let o = turn([
+            self.origin[0],
+            self.origin[1] - axis_y,
+            self.origin[2] - axis_z,
+        ]);
+        Placement {
+            origin: [o[0], o[1] + axis_y, o[2] + axis_z],
+            u: turn(self.u),
+            v: turn(self.v),
+        }
     }
 }
 
@@ -307,9 +408,73 @@ pub struct HardwareItem {
     pub description: String,
     /// How many.
     pub quantity: u32,
-    /// What they are for (`tab-and-slot joints`, `base standoffs`).
-    pub used_for: String,
+    /// What they are for.
+    pub used_for: HardwareUse,
 }
+
+/// What a line of the hardware list is for (written as the words below).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum HardwareUse {
+    /// The screws of the tab-and-slot joints.
+    #[serde(rename = "tab-and-slot joints (into the captive nuts)")]
+    JointScrews,
+    /// The captive nuts of the T-slots.
+    #[serde(rename = "captive nuts of the T-slots")]
+    JointNuts,
+    /// Standoffs from the base to the lower plate.
+    #[serde(rename = "base to lower plate")]
+    BaseStandoffs,
+    /// Standoffs from the head top to the upper plate.
+    #[serde(rename = "head top to upper plate")]
+    HeadStandoffs,
+    /// Screws into the standoffs.
+    #[serde(rename = "standoffs (two per standoff)")]
+    StandoffScrews,
+    /// Long screws through the nest and the lower plate into the base standoffs.
+    #[serde(rename = "nest and lower plate to the base standoffs")]
+    NestScrews,
+    /// The hinge pin.
+    #[serde(rename = "hinge through side plates and head sides")]
+    Hinge,
+    /// Washers on the hinge pin.
+    #[serde(rename = "between the side plates and the head sides")]
+    HingeWashers,
+    /// Clips on the hinge pin ends.
+    #[serde(rename = "hinge pin ends")]
+    HingeClips,
+    /// The draw latch.
+    #[serde(rename = "holds the head closed")]
+    Latch,
+    /// Screws and nuts of the latch and its keeper.
+    #[serde(rename = "latch and keeper")]
+    LatchFixing,
+    /// Screws holding the printed push fingers.
+    #[serde(rename = "push fingers (into the printed finger's M3 tap hole)")]
+    FingerScrews,
+    /// Tooling (guide) pins.
+    #[serde(rename = "board registration")]
+    Registration,
+    /// Probes and receptacles.
+    #[serde(rename = "probes")]
+    Probes,
+}
+
+json_names!(HardwareUse {
+    JointScrews => "tab-and-slot joints (into the captive nuts)",
+    JointNuts => "captive nuts of the T-slots",
+    BaseStandoffs => "base to lower plate",
+    HeadStandoffs => "head top to upper plate",
+    StandoffScrews => "standoffs (two per standoff)",
+    NestScrews => "nest and lower plate to the base standoffs",
+    Hinge => "hinge through side plates and head sides",
+    HingeWashers => "between the side plates and the head sides",
+    HingeClips => "hinge pin ends",
+    Latch => "holds the head closed",
+    LatchFixing => "latch and keeper",
+    FingerScrews => "push fingers (into the printed finger's M3 tap hole)",
+    Registration => "board registration",
+    Probes => "probes",
+});
 
 /// The rule an interference finding breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -323,7 +488,26 @@ pub enum InterferenceRule {
     FingerOnPad,
     /// A push finger on a part that cannot take it.
     FingerOnPart,
+    /// A push finger on a mounting hole's pad or plated ring.
+    FingerOnRing,
+    /// A push finger that meets the nest's ledge instead of passing through its opening.
+    FingerOnNest,
+    /// Two fixture parts of the closed stack-up take the same room.
+    PartOverlap,
+    /// A head part meets a board part or the frame as the head swings open.
+    SwingClearance,
 }
+
+json_names!(InterferenceRule {
+    PartClearance => "part_clearance",
+    ConnectorClearance => "connector_clearance",
+    FingerOnPad => "finger_on_pad",
+    FingerOnPart => "finger_on_part",
+    FingerOnRing => "finger_on_ring",
+    FingerOnNest => "finger_on_nest",
+    PartOverlap => "part_overlap",
+    SwingClearance => "swing_clearance",
+});
 
 /// One finding of the interference check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

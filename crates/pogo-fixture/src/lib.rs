@@ -548,7 +548,27 @@ mod tests {
         names_agree(TargetOrigin::ALL, |v| v.as_str());
         names_agree(SupportKind::ALL, |v| v.as_str());
         names_agree(SupportReason::ALL, |v| v.as_str());
+        names_agree(HolePurpose::ALL, |v| v.as_str());
+        names_agree(HardwareKind::ALL, |v| v.as_str());
+        names_agree(HardwareUse::ALL, |v| v.as_str());
+        names_agree(InterferenceRule::ALL, |v| v.as_str());
         assert!(serde_json::from_str::<RuleId>("\"spacingg\"").is_err());
         assert!(serde_json::from_str::<TargetShape>("\"hexagon\"").is_err());
+    }
+
+    /// A frame pocket's reason keeps the words `fixture.json` has always had.
+    #[test]
+    fn pocket_reason_reads_and_writes_its_words() {
+        for (r, json) in [
+            (
+                PocketReason::Relief("J4".into()),
+                "\"relief pocket for J4\"",
+            ),
+            (PocketReason::NestPocket, "\"nest pocket\""),
+        ] {
+            assert_eq!(serde_json::to_string(&r).unwrap(), json);
+            assert_eq!(serde_json::from_str::<PocketReason>(json).unwrap(), r);
+        }
+        assert!(serde_json::from_str::<PocketReason>("\"a pocket\"").is_err());
     }
 }

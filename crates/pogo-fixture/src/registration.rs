@@ -198,4 +198,19 @@ pub struct Nest {
     pub reliefs: Vec<NestRelief>,
     /// Centre of the finger notch (on the pocket wall) and its radius, mm.
     pub finger_notch: [f64; 3],
+    /// Screw holes through the whole plate (in a clamshell: the four the nest shares
+    /// with the lower plate's standoffs, whose screws fix it); none on its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub screw_holes: Vec<NestScrewHole>,
+}
+
+/// A screw hole through the nest plate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NestScrewHole {
+    /// Hole centre x, mm.
+    pub x: f64,
+    /// Hole centre y, mm.
+    pub y: f64,
+    /// Hole diameter, mm.
+    pub diameter_mm: f64,
 }

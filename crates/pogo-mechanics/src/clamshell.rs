@@ -19,10 +19,11 @@
 
 use crate::config::MechanicsSettings;
 use crate::geom;
+use crate::nest::NestSeat;
 use pogo_fixture::{
     Clamshell, FrameHole, FramePart, FramePartRole, FramePocket, HardwareItem, HardwareKind,
-    HingeCheck, HingeSide, HingeStatus, HolePurpose, Interference, InterferenceRule, Making,
-    Placement, ProbeAngle,
+    HardwareUse, HingeCheck, HingeSide, HingeStatus, HolePurpose, Interference, InterferenceRule,
+    Making, Placement, PocketReason, ProbeAngle,
 };
 use pogo_geom::{PointMm, Side};
 use pogo_geom::{point_in_ring, ring_distance, segment_distance};
@@ -192,18 +193,56 @@ fn face_plates(fx: &pogo_fixture::Fixture) -> Result<(FacePlate, FacePlate), Str
     Ok((plate_for(Side::Bottom)?, plate_for(Side::Top)?))
 }
 
-/// Builds the clamshell of a fixture whose stack-up, registration and force are built.
+/// The board's box `[l, t, r, b]`, page coordinates: its outline's, else the recorded
+/// outline box.
+fn board_bbox(fx: &pogo_fixture::Fixture) -> Result<[f64; 4], String> {
+    crate::geom::bbox(&geom::outline(&fx.board))
+        .or_else(|| {
+            let b = fx.board.outline_bbox;
+            (b[2] > b[0] && b[3] > b[1]).then_some(b)
+        })
+        .ok_or_else(|| "the board has no outline".to_string())
+}
+
+/// The lower plate's rectangle, page coordinates (the plate files' margin round the
+/// board's box).
+fn plate_rect_page(bb: [f64; 4]) -> [f64; 4] {
+    let m = PLATE_MARGIN_MM;
+    [bb[0] - m, bb[1] - m, bb[2] + m, bb[3] + m]
+}
+
+/// Where the nest sits in the clamshell: on the lower plate's top face (the bottom
+/// probe plate, or the pressure plate of a top-probed board), the board's bottom face
+/// on its ledge at the set height (or push finger length) above the plate, fixed by
+/// the plate's four standoff screws, the push fingers on the plate passing through it.
+pub fn nest_seat(
+    fx: &pogo_fixture::Fixture,
+    s: &ClamshellSettings,
+    m: &MechanicsSettings,
+) -> Result<NestSeat, String> {
+    let (lower, _) = face_plates(fx)?;
+    let fingers = face_fingers(fx, Side::Bottom)
+        .into_iter()
+        .map(|f| [f.x, f.y, finger_tip_mm(f, m)])
+        .collect();
+    Ok(NestSeat::Clamshell {
+        gap_mm: lower.gap_mm,
+        plate: plate_rect_page(board_bbox(fx)?),
+        inset_mm: MOUNTING_INSET_MM,
+        hole_mm: M3_CLEARANCE_MM,
+        clearance_mm: s.clearance_mm,
+        fingers,
+    })
+}
+
+/// Builds the clamshell of a fixture whose stack-up, registration and force are built
+/// (a nest seated by [`nest_seat`]).
 pub fn build(
     fx: &pogo_fixture::Fixture,
     s: &ClamshellSettings,
     m: &MechanicsSettings,
 ) -> Result<Clamshell, String> {
-    let bb = crate::geom::bbox(&geom::outline(&fx.board))
-        .or_else(|| {
-            let b = fx.board.outline_bbox;
-            (b[2] > b[0] && b[3] > b[1]).then_some(b)
-        })
-        .ok_or("the board has no outline")?;
+    let bb = board_bbox(fx)?;
     let (lower, upper) = face_plates(fx)?;
     let t = s.sheet_thickness_mm;
     let tb = fx.board.thickness_mm;
@@ -233,6 +272,7 @@ pub fn build(
     }
     parts.push(front_plate(&ex, &lv, t));
     parts.push(face_plate(fx, &ex, &lv, &lower, false));
+    parts.extend(nest_part(fx, &lv)?);
     parts.push(face_plate(fx, &ex, &lv, &upper, true));
     parts.push(head_top(&ex, &lv, t));
     for left in [true, false] {
@@ -240,10 +280,13 @@ pub fn build(
     }
     parts.extend(fingers(fx, &lv, tb, &lower, &upper, m));
     let mut interference = interference(fx, &parts, s.clearance_mm, m);
+    interference.extend(overlap_findings(&parts));
     interference.extend(finger_findings(fx, m));
+    interference.extend(ring_findings(fx, m));
     hinge.hinge_pin_diameter_mm = s.hinge_pin_mm;
     let hardware = hardware(fx, &parts, &ex, &lv, s);
-    let assembly = assembly_steps(&parts, &hardware, &lower, &upper);
+    let (assembly, assembly_parts) = assembly_steps(&parts, &hardware, &lower, &upper);
+    let swing = swing_check(fx, &parts, &hinge, m);
     Ok(Clamshell {
         sheet_thickness_mm: t,
         kerf_mm: s.kerf_mm,
@@ -254,6 +297,8 @@ pub fn build(
         interference,
         parts_checked: fx.board.parts.len(),
         assembly,
+        assembly_parts,
+        swing: Some(swing),
     })
 }
 
@@ -747,7 +792,7 @@ fn face_plate(
                 part.pockets.push(FramePocket {
                     ring: poly.outer.iter().map(|q| p(q.x, -q.y)).collect(),
                     depth_mm: pk.depth_mm.min(fp.thickness_mm),
-                    reason: format!("relief pocket for {}", pk.reference),
+                    reason: PocketReason::Relief(pk.reference.clone()),
                 });
             }
         }
@@ -765,6 +810,62 @@ fn face_plate(
         part.placements.push(Placement::flat(lv.lower.0));
     }
     part
+}
+
+/// A ring of page coordinates in the model frame (y flipped), counter-clockwise.
+fn model_ring(ring: &[PointMm]) -> Vec<PointMm> {
+    let mut r: Vec<PointMm> = ring.iter().map(|q| p(q.x, -q.y)).collect();
+    if pogo_geom::signed_area(&r) < 0.0 {
+        r.reverse();
+    }
+    r
+}
+
+/// The nest (a board registered by its outline) on the lower plate's top face: the
+/// board's bottom face rests on its ledge at Z = 0. Refused when the nest was not
+/// seated in the clamshell (its ledge would not meet the board's face).
+fn nest_part(fx: &pogo_fixture::Fixture, lv: &Levels) -> Result<Option<FramePart>, String> {
+    let Some(n) = fx.registration.as_ref().and_then(|r| r.nest.as_ref()) else {
+        return Ok(None);
+    };
+    let ledge_top = lv.lower.1 + n.thickness_mm - n.pocket_depth_mm;
+    if n.side != Side::Bottom || ledge_top.abs() > 1e-6 {
+        return Err(format!(
+            "the nest ({} face, {:.2} mm thick) is not seated on the lower plate: its ledge would be {:.2} mm from the board's bottom face",
+            n.side.as_str(),
+            n.thickness_mm,
+            ledge_top
+        ));
+    }
+    let mut part = sheet(
+        "nest",
+        FramePartRole::Nest,
+        n.thickness_mm,
+        model_ring(&n.plate_outline),
+    );
+    part.making = Making::NestFiles;
+    part.cutouts = n.opening.iter().map(|q| model_ring(&q.outer)).collect();
+    part.pockets = n
+        .cut
+        .iter()
+        .map(|q| FramePocket {
+            ring: model_ring(&q.outer),
+            depth_mm: n.pocket_depth_mm,
+            reason: PocketReason::NestPocket,
+        })
+        .collect();
+    part.holes = n
+        .screw_holes
+        .iter()
+        .map(|h| FrameHole {
+            x: h.x,
+            y: -h.y,
+            diameter_mm: h.diameter_mm,
+            purpose: HolePurpose::Standoff,
+        })
+        .collect();
+    part.placements.push(Placement::flat(lv.lower.1));
+    Ok(Some(part))
 }
 
 /// Mirrors a part's local frame in y (model Y to page y), keeping rings
@@ -807,6 +908,15 @@ fn finger_screw_holes(fingers: &[&pogo_fixture::Support]) -> Vec<FrameHole> {
     holes
 }
 
+/// A support's tip diameter (the settings' push finger where it records none), mm.
+fn finger_tip_mm(s: &pogo_fixture::Support, m: &MechanicsSettings) -> f64 {
+    if s.tip_diameter_mm > 0.0 {
+        s.tip_diameter_mm
+    } else {
+        m.push_finger_diameter_mm
+    }
+}
+
 fn face_fingers(fx: &pogo_fixture::Fixture, side: Side) -> Vec<&pogo_fixture::Support> {
     fx.force
         .iter()
@@ -830,11 +940,7 @@ fn fingers(
         for s in face_fingers(fx, fp.side) {
             let on = s.on_part.as_ref().map_or(0.0, |o| o.height_mm);
             let len = fp.gap_mm - on;
-            let d = if s.tip_diameter_mm > 0.0 {
-                s.tip_diameter_mm
-            } else {
-                m.push_finger_diameter_mm
-            };
+            let d = finger_tip_mm(s, m);
             if len <= 0.5 {
                 continue;
             }
@@ -1005,10 +1111,18 @@ fn interference(
                         .iter()
                         .map(|q| to_local(pl, q.x, -q.y))
                         .collect();
-                    flat_material(part, &foot, gap).is_some_and(|(z0, z1)| {
+                    // The nest's top face is flush with the board's and its pocket
+                    // wall follows the board's edge: a part on the board is clear of
+                    // it unless it reaches into its material.
+                    let (xygap, zgap) = if part.role == FramePartRole::Nest {
+                        (0.0, 0.0)
+                    } else {
+                        (gap, gap)
+                    };
+                    flat_material(part, &foot, xygap).is_some_and(|(z0, z1)| {
                         let (a, b) = (pl.apply([0.0, 0.0, z0])[2], pl.apply([0.0, 0.0, z1])[2]);
                         // Exactly the clearance away is clear.
-                        a.min(b) < bx[5] + gap - 1e-6 && bx[2] < a.max(b) + gap - 1e-6
+                        a.min(b) < bx[5] + zgap - 1e-6 && bx[2] < a.max(b) + zgap - 1e-6
                     })
                 } else {
                     true
@@ -1052,11 +1166,7 @@ fn finger_findings(fx: &pogo_fixture::Fixture, m: &MechanicsSettings) -> Vec<Int
     let mut out = Vec::new();
     let supports = fx.force.iter().flat_map(|f| f.supports.iter());
     for s in supports {
-        let r = if s.tip_diameter_mm > 0.0 {
-            s.tip_diameter_mm / 2.0
-        } else {
-            m.push_finger_diameter_mm / 2.0
-        };
+        let r = finger_tip_mm(s, m) / 2.0;
         let name = format!("{} at ({:.1}, {:.1})", s.kind, s.x, s.y);
         for bp in fx.board.parts.iter().filter(|bp| bp.side == s.side) {
             let pressed = s
@@ -1105,6 +1215,354 @@ fn finger_findings(fx: &pogo_fixture::Fixture, m: &MechanicsSettings) -> Vec<Int
     out
 }
 
+/// A flat placed part's outline in the model plane, and its Z range.
+fn placed_outline(part: &FramePart, pl: &Placement) -> (Vec<PointMm>, (f64, f64)) {
+    let ring = part
+        .outline
+        .iter()
+        .map(|q| {
+            let w = pl.apply([q.x, q.y, 0.0]);
+            p(w[0], w[1])
+        })
+        .collect();
+    let (a, b) = (
+        pl.apply([0.0, 0.0, 0.0])[2],
+        pl.apply([0.0, 0.0, part.thickness_mm])[2],
+    );
+    (ring, (a.min(b), a.max(b)))
+}
+
+/// Whether part `a` has material under `b`'s outline at a height `b` takes.
+fn takes_room(a: &FramePart, pa: &Placement, b: &FramePart, pb: &Placement) -> bool {
+    let (ring_b, zb) = placed_outline(b, pb);
+    let foot: Vec<PointMm> = ring_b.iter().map(|q| to_local(pa, q.x, q.y)).collect();
+    flat_material(a, &foot, 0.0).is_some_and(|(z0, z1)| {
+        let (u, v) = (pa.apply([0.0, 0.0, z0])[2], pa.apply([0.0, 0.0, z1])[2]);
+        u.min(v) < zb.1 - 1e-6 && zb.0 < u.max(v) - 1e-6
+    })
+}
+
+/// Flat parts of the closed stack (base, plates, nest, head top, fingers) that take
+/// the same room: each has material under the other's outline at heights they share.
+/// Faces that touch (a plate on the nest, a finger on a plate) do not count.
+fn overlap_findings(parts: &[FramePart]) -> Vec<Interference> {
+    let placed: Vec<(&FramePart, &Placement)> = parts
+        .iter()
+        .flat_map(|q| q.placements.iter().map(move |pl| (q, pl)))
+        .filter(|(_, pl)| is_flat(pl))
+        .collect();
+    let mut out = Vec::new();
+    for (i, &(a, pa)) in placed.iter().enumerate() {
+        for &(b, pb) in &placed[i + 1..] {
+            if std::ptr::eq(a, b) || !boxes_overlap(&placed_box(a, pa), &placed_box(b, pb), 0.0) {
+                continue;
+            }
+            if !(takes_room(a, pa, b, pb) && takes_room(b, pb, a, pa)) {
+                continue;
+            }
+            let finger_in_nest = [a.role, b.role].contains(&FramePartRole::Nest)
+                && [a.role, b.role].contains(&FramePartRole::PushFinger);
+            let at = [pb.origin[0], -pb.origin[1]];
+            out.push(Interference {
+                rule: if finger_in_nest {
+                    InterferenceRule::FingerOnNest
+                } else {
+                    InterferenceRule::PartOverlap
+                },
+                fixture_part: format!("frame-{}", a.name),
+                board_part: format!("frame-{}", b.name),
+                message: format!(
+                    "frame-{} and frame-{} take the same room in the closed assembly",
+                    a.name, b.name
+                ),
+                at,
+            });
+        }
+    }
+    out
+}
+
+/// The copper round a hole a push finger must not press: a plated hole's pad (taken
+/// as twice the drill across, or the part's annular courtyard's inner edge, or the
+/// farthest via of its ring, whichever is largest), a bare hole's edge.
+fn hole_zones(fx: &pogo_fixture::Fixture) -> Vec<(String, f64, f64, f64)> {
+    let holes = &fx.board.holes;
+    holes
+        .iter()
+        .filter(|h| h.diameter_mm >= 1.0)
+        .map(|h| {
+            let mut r = if h.plated {
+                h.diameter_mm
+            } else {
+                h.diameter_mm / 2.0
+            };
+            // Stitching vias of the same footprint round it (a via ring pad).
+            for v in holes.iter().filter(|v| {
+                !h.reference.is_empty() && v.reference == h.reference && !std::ptr::eq(*v, h)
+            }) {
+                let d = (v.x - h.x).hypot(v.y - h.y) + v.diameter_mm / 2.0;
+                if d < 2.0 * h.diameter_mm {
+                    r = r.max(d + 0.25);
+                }
+            }
+            // A courtyard drawn as a ring round the hole: its inner edge bounds the pad.
+            for part in fx.board.parts.iter().filter(|q| q.reference == h.reference) {
+                for c in &part.courtyard {
+                    for inner in &c.holes {
+                        if point_in_ring(p(h.x, h.y), inner) {
+                            r = r.max(ring_distance(p(h.x, h.y), inner));
+                        }
+                    }
+                }
+            }
+            (h.reference.clone(), h.x, h.y, r)
+        })
+        .collect()
+}
+
+/// Push fingers on a mounting hole's pad or plated ring (or into a bare hole): a
+/// finding each, with a spot on the board that clears it (along the line from the
+/// hole, else the other ways round).
+fn ring_findings(fx: &pogo_fixture::Fixture, m: &MechanicsSettings) -> Vec<Interference> {
+    let zones = hole_zones(fx);
+    let outline = geom::outline(&fx.board);
+    let mut out = Vec::new();
+    for s in fx.force.iter().flat_map(|f| f.supports.iter()) {
+        let r = finger_tip_mm(s, m) / 2.0;
+        for (reference, hx, hy, zr) in &zones {
+            let d = (s.x - hx).hypot(s.y - hy);
+            if d >= zr + r - 1e-6 {
+                continue;
+            }
+            let (ux, uy) = if d > 1e-9 {
+                ((s.x - hx) / d, (s.y - hy) / d)
+            } else {
+                (0.0, 1.0)
+            };
+            // Off the ring along the line from the hole, else the other ways round,
+            // the first spot on the board.
+            let go = zr + r + 0.5;
+            let spot = [(ux, uy), (-ux, -uy), (-uy, ux), (uy, -ux)]
+                .into_iter()
+                .map(|(vx, vy)| (hx + vx * go, hy + vy * go))
+                .find(|&(x, y)| geom::on_board(&outline, x, y, r))
+                .unwrap_or((hx + ux * go, hy + uy * go));
+            let name = if reference.is_empty() {
+                "a hole".to_string()
+            } else {
+                reference.clone()
+            };
+            out.push(Interference {
+                rule: InterferenceRule::FingerOnRing,
+                fixture_part: format!("{} at ({:.1}, {:.1})", s.kind, s.x, s.y),
+                board_part: name.clone(),
+                message: format!(
+                    "the {} tip ({:.1} mm) lands {:.1} mm from the centre of {}'s hole, on its pad or plated ring ({:.1} mm across): move it to about ({:.1}, {:.1})",
+                    s.kind,
+                    2.0 * r,
+                    d,
+                    name,
+                    2.0 * zr,
+                    spot.0,
+                    spot.1
+                ),
+                at: [s.x, s.y],
+            });
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------- swing path
+
+/// How far the head opens for the swing-path check, and the step, degrees.
+pub const SWING_OPEN_DEG: f64 = 80.0;
+const SWING_STEP_DEG: f64 = 2.0;
+/// Spacing of the sample points on the parts' edges and faces, mm.
+const SAMPLE_MM: f64 = 1.5;
+
+/// Whether the local point lies inside the part's material (outline, less cut-outs,
+/// holes and pockets).
+fn solid_contains(part: &FramePart, q: [f64; 3]) -> bool {
+    let t = part.thickness_mm;
+    if q[2] <= 1e-6 || q[2] >= t - 1e-6 {
+        return false;
+    }
+    let pt = p(q[0], q[1]);
+    point_in_ring(pt, &part.outline)
+        && !part.cutouts.iter().any(|c| point_in_ring(pt, c))
+        && !part
+            .holes
+            .iter()
+            .any(|h| (h.x - q[0]).hypot(h.y - q[1]) < h.diameter_mm / 2.0)
+        && !part
+            .pockets
+            .iter()
+            .any(|pk| q[2] > t - pk.depth_mm && point_in_ring(pt, &pk.ring))
+}
+
+/// Points along a ring's edges, at most [`SAMPLE_MM`] apart.
+fn ring_samples(ring: &[PointMm]) -> Vec<PointMm> {
+    let mut out = Vec::new();
+    for i in 0..ring.len() {
+        let (a, b) = (ring[i], ring[(i + 1) % ring.len()]);
+        let n = ((a.x - b.x).hypot(a.y - b.y) / SAMPLE_MM).ceil().max(1.0) as usize;
+        out.extend((0..n).map(|k| {
+            let f = k as f64 / n as f64;
+            p(a.x + (b.x - a.x) * f, a.y + (b.y - a.y) * f)
+        }));
+    }
+    out
+}
+
+/// Sample points of a part's outline edges at both faces and half way, model frame.
+fn part_samples(part: &FramePart, pl: &Placement) -> Vec<[f64; 3]> {
+    let t = part.thickness_mm;
+    let edge = ring_samples(&part.outline);
+    [1e-3, t / 2.0, t - 1e-3]
+        .into_iter()
+        .flat_map(|z| edge.iter().map(move |q| pl.apply([q.x, q.y, z])))
+        .collect()
+}
+
+/// Points on the faces of a box [x0, y0, z0, x1, y1, z1], at most [`SAMPLE_MM`] apart.
+fn box_samples(b: &[f64; 6]) -> Vec<[f64; 3]> {
+    let steps = |k: usize| {
+        let n = ((b[k + 3] - b[k]) / SAMPLE_MM).ceil().max(1.0) as usize;
+        (0..=n)
+            .map(|i| b[k] + (b[k + 3] - b[k]) * i as f64 / n as f64)
+            .collect::<Vec<f64>>()
+    };
+    let (xs, ys, zs) = (steps(0), steps(1), steps(2));
+    let mut out = Vec::new();
+    for &x in &xs {
+        for &y in &ys {
+            out.push([x, y, b[2]]);
+            out.push([x, y, b[5]]);
+        }
+        for &z in &zs {
+            out.push([x, b[1], z]);
+            out.push([x, b[4], z]);
+        }
+    }
+    for &y in &ys {
+        for &z in &zs {
+            out.push([b[0], y, z]);
+            out.push([b[3], y, z]);
+        }
+    }
+    out
+}
+
+fn in_box(b: &[f64; 6], w: [f64; 3]) -> bool {
+    (0..3).all(|k| b[k] < w[k] && w[k] < b[k + 3])
+}
+
+/// An obstacle the swinging head must clear: a board part's box or a frame part.
+enum Obstacle<'a> {
+    Board(&'a pogo_fixture::PartOutline, [f64; 6]),
+    Frame(&'a FramePart, &'a Placement),
+}
+
+/// The head swung open step by step to [`SWING_OPEN_DEG`]: every head part (head
+/// top and sides, upper plate, its push fingers) against the board's parts (boxes at
+/// their heights, shrunk 0.05 mm so that a finger resting on a part's top does not
+/// count) and the parts that stay (frame, lower plate, nest). One finding per head
+/// part and obstacle, at the first angle they meet.
+fn swing_check(
+    fx: &pogo_fixture::Fixture,
+    parts: &[FramePart],
+    hinge: &HingeCheck,
+    m: &MechanicsSettings,
+) -> pogo_fixture::SwingCheck {
+    let tb = fx.board.thickness_mm;
+    let e = 0.05;
+    let mut obstacles: Vec<Obstacle> = fx
+        .board
+        .parts
+        .iter()
+        .map(|bp| {
+            let mut b = part_box_3d(bp, tb, m);
+            b[2] += e;
+            b[5] -= e;
+            Obstacle::Board(bp, b)
+        })
+        .collect();
+    for part in parts.iter().filter(|q| !q.on_head) {
+        obstacles.extend(part.placements.iter().map(|pl| Obstacle::Frame(part, pl)));
+    }
+    let samples: Vec<(Obstacle, Vec<[f64; 3]>, [f64; 6])> = obstacles
+        .into_iter()
+        .map(|o| match o {
+            Obstacle::Board(_, b) => {
+                let pts = box_samples(&b);
+                (o, pts, b)
+            }
+            Obstacle::Frame(part, pl) => {
+                let pts = part_samples(part, pl);
+                let b = placed_box(part, pl);
+                (o, pts, b)
+            }
+        })
+        .collect();
+    let mut findings = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let steps = (SWING_OPEN_DEG / SWING_STEP_DEG).round() as usize;
+    for k in 1..=steps {
+        let deg = k as f64 * SWING_STEP_DEG;
+        for part in parts.iter().filter(|q| q.on_head) {
+            for pl in &part.placements {
+                let swung = pl.swung(hinge.axis_y_mm, hinge.axis_z_mm, deg);
+                let own = part_samples(part, &swung);
+                let pb = placed_box(part, &swung);
+                for (i, (o, pts, ob)) in samples.iter().enumerate() {
+                    if !boxes_overlap(&pb, ob, 0.0) {
+                        continue;
+                    }
+                    let key = (part.name.clone(), i);
+                    if seen.contains(&key) {
+                        continue;
+                    }
+                    let hit = pts.iter().any(|w| solid_contains(part, swung.local(*w)))
+                        || match o {
+                            Obstacle::Board(_, b) => own.iter().any(|w| in_box(b, *w)),
+                            Obstacle::Frame(q, qpl) => {
+                                own.iter().any(|w| solid_contains(q, qpl.local(*w)))
+                            }
+                        };
+                    if !hit {
+                        continue;
+                    }
+                    seen.insert(key);
+                    let (name, at) = match o {
+                        Obstacle::Board(bp, _) => (bp.reference.clone(), [bp.x, bp.y]),
+                        Obstacle::Frame(q, qpl) => {
+                            (format!("frame-{}", q.name), [qpl.origin[0], -qpl.origin[1]])
+                        }
+                    };
+                    findings.push(Interference {
+                        rule: InterferenceRule::SwingClearance,
+                        fixture_part: format!("frame-{}", part.name),
+                        board_part: name.clone(),
+                        message: format!(
+                            "frame-{} meets {} when the head is {} deg open",
+                            part.name,
+                            name,
+                            fmt2(deg)
+                        ),
+                        at,
+                    });
+                }
+            }
+        }
+    }
+    pogo_fixture::SwingCheck {
+        open_deg: SWING_OPEN_DEG,
+        step_deg: SWING_STEP_DEG,
+        findings,
+    }
+}
+
 // ---------------------------------------------------------------- hardware, assembly
 
 fn count_holes(parts: &[FramePart], purpose: HolePurpose) -> u32 {
@@ -1122,14 +1580,14 @@ fn item(
     size: String,
     description: &str,
     quantity: u32,
-    used_for: &str,
+    used_for: HardwareUse,
 ) -> HardwareItem {
     HardwareItem {
         kind,
         size,
         description: description.into(),
         quantity,
-        used_for: used_for.into(),
+        used_for,
     }
 }
 
@@ -1161,85 +1619,97 @@ fn hardware(
         .map_or(t, |q| q.thickness_mm);
     let width = ex.side_in.1 - ex.side_in.0 + 2.0 * t + 10.0;
     let pin_len = (width / 5.0).ceil() * 5.0;
+    // With a nest, the lower plate's four screws go through the nest too.
+    let nest = parts.iter().find(|q| q.role == FramePartRole::Nest);
+    let lower_t = lv.lower.1 - lv.lower.0;
     let mut v = vec![
         item(
             HardwareKind::Screw,
             format!("M3 x {}", m3_length(t + NUT_AT_MM + NUT_H_MM)),
             "ISO 4762 socket head cap screw",
             joints,
-            "tab-and-slot joints (into the captive nuts)",
+            HardwareUse::JointScrews,
         ),
         item(
             HardwareKind::Nut,
             "M3".into(),
             "ISO 4032 hex nut",
             joints,
-            "captive nuts of the T-slots",
+            HardwareUse::JointNuts,
         ),
         item(
             HardwareKind::Standoff,
             format!("M3 x {}", fmt2(s.wiring_space_mm)),
             "hex standoff, female-female",
             4,
-            "base to lower plate",
+            HardwareUse::BaseStandoffs,
         ),
         item(
             HardwareKind::Standoff,
             format!("M3 x {}", fmt2(lv.head - lv.upper.1)),
             "hex standoff, female-female",
             4,
-            "head top to upper plate",
+            HardwareUse::HeadStandoffs,
         ),
         item(
             HardwareKind::Screw,
             format!("M3 x {}", m3_length(t.max(10.0) + 2.0)),
             "ISO 4762 socket head cap screw",
-            16,
-            "standoffs (two per standoff)",
+            if nest.is_some() { 12 } else { 16 },
+            HardwareUse::StandoffScrews,
         ),
         item(
             HardwareKind::HingePin,
             format!("D{} x {}", fmt2(s.hinge_pin_mm), pin_len),
             "ISO 8734 dowel pin, hardened steel (or a shoulder screw)",
             1,
-            "hinge through side plates and head sides",
+            HardwareUse::Hinge,
         ),
         item(
             HardwareKind::Washer,
             format!("M{}", fmt2(s.hinge_pin_mm)),
             "ISO 7089 washer",
             4,
-            "between the side plates and the head sides",
+            HardwareUse::HingeWashers,
         ),
         item(
             HardwareKind::Clip,
             format!("{} mm", fmt2(s.hinge_pin_mm)),
             "DIN 6799 retaining washer (E-clip)",
             2,
-            "hinge pin ends",
+            HardwareUse::HingeClips,
         ),
         item(
             HardwareKind::Latch,
             "40 mm".into(),
             "toggle draw latch with keeper, M3 mounting",
             1,
-            "holds the head closed",
+            HardwareUse::Latch,
         ),
         item(
             HardwareKind::Screw,
             "M3 x 10".into(),
             "ISO 4762 socket head cap screw",
             count_holes(parts, HolePurpose::Latch),
-            "latch and keeper",
+            HardwareUse::LatchFixing,
         ),
         item(
             HardwareKind::Nut,
             "M3".into(),
             "ISO 4032 hex nut",
             count_holes(parts, HolePurpose::Latch),
-            "latch and keeper",
+            HardwareUse::LatchFixing,
         ),
     ];
+    if let Some(n) = nest {
+        v.push(item(
+            HardwareKind::Screw,
+            format!("M3 x {}", m3_length(n.thickness_mm + lower_t + 6.0)),
+            "ISO 4762 socket head cap screw",
+            4,
+            HardwareUse::NestScrews,
+        ));
+    }
     let finger_screws = count_holes(parts, HolePurpose::FingerScrew);
     if fingers > 0 {
         v.push(item(
@@ -1247,7 +1717,7 @@ fn hardware(
             format!("M3 x {}", m3_length(pp_t + 6.0)),
             "ISO 4762 socket head cap screw",
             finger_screws,
-            "push fingers (into the printed finger's M3 tap hole)",
+            HardwareUse::FingerScrews,
         ));
     }
     if !fx.tooling.is_empty() {
@@ -1261,7 +1731,7 @@ fn hardware(
                 format!("D{d} x 16"),
                 "ISO 8734 dowel pin, pressed into the probe plate",
                 n,
-                "board registration",
+                HardwareUse::Registration,
             ));
         }
     }
@@ -1275,23 +1745,34 @@ fn hardware(
             part.to_string(),
             "spring contact probe with its receptacle (see bom.csv)",
             n,
-            "probes",
+            HardwareUse::Probes,
         ));
     }
     v.retain(|i| i.quantity > 0);
     v
 }
 
+/// Names of the parts of the given roles.
+fn names_of(parts: &[FramePart], roles: &[FramePartRole]) -> Vec<String> {
+    parts
+        .iter()
+        .filter(|q| roles.contains(&q.role))
+        .map(|q| q.name.clone())
+        .collect()
+}
+
+/// The numbered assembly steps, and the parts each one adds (for its picture).
 fn assembly_steps(
     parts: &[FramePart],
     hardware: &[HardwareItem],
     lower: &FacePlate,
     upper: &FacePlate,
-) -> Vec<String> {
-    let size = |kind: HardwareKind, used: &str| {
+) -> (Vec<String>, Vec<Vec<String>>) {
+    use FramePartRole as R;
+    let size = |used: HardwareUse| {
         hardware
             .iter()
-            .find(|h| h.kind == kind && h.used_for.starts_with(used))
+            .find(|h| h.used_for == used)
             .map_or(String::new(), |h| h.size.clone())
     };
     let plate_name = |fp: &FacePlate| match fp.role {
@@ -1302,33 +1783,60 @@ fn assembly_steps(
         ),
         _ => "the pressure plate (frame-pressure-plate.dxf)".to_string(),
     };
-    let fingers = parts
-        .iter()
-        .filter(|q| q.role == FramePartRole::PushFinger)
-        .map(|q| q.placements.len())
-        .sum::<usize>();
+    let plate_of = |fp: &FacePlate, on_head: bool| -> Vec<String> {
+        parts
+            .iter()
+            .filter(|q| q.role == fp.role && q.on_head == on_head)
+            .map(|q| q.name.clone())
+            .collect()
+    };
+    let fingers: Vec<&FramePart> = parts.iter().filter(|q| q.role == R::PushFinger).collect();
+    let count = fingers.iter().map(|q| q.placements.len()).sum::<usize>();
+    let nest = parts.iter().any(|q| q.role == R::Nest);
     let mut steps = vec![
-        "Cut every frame-*.dxf from the sheet (or print frame-*.stl); make the probe plate from plate-*.drl / plate-*.dxf and press its receptacles and tooling pins in.".to_string(),
-        format!("Stand the side plates (frame-side-left, frame-side-right) and the front plate (frame-front) in the base slots; put an M3 nut in each T-slot and screw each joint from under the base ({}).", size(HardwareKind::Screw, "tab-and-slot")),
-        format!("Screw four {} standoffs to the base and fix {} on them; wire the receptacles to the interface connectors (wiring.csv) through the cable window.", size(HardwareKind::Standoff, "base"), plate_name(lower)),
-        format!("Screw the head sides (frame-head-side-left, -right) to the head top (frame-head-top) with the same T-slot joints; hang {} under the head top on four {} standoffs.", plate_name(upper), size(HardwareKind::Standoff, "head")),
+        ("Cut every frame-*.dxf from the sheet (or print frame-*.stl); make the probe plate from plate-*.drl / plate-*.dxf and press its receptacles and tooling pins in.".to_string(), Vec::new()),
+        (format!("Stand the side plates (frame-side-left, frame-side-right) and the front plate (frame-front) in the base slots; put an M3 nut in each T-slot and screw each joint from under the base ({}).", size(HardwareUse::JointScrews)), names_of(parts, &[R::Base, R::SidePlate, R::FrontPlate])),
     ];
-    if fingers > 0 {
+    let mut lower_parts = plate_of(lower, false);
+    let lower_step = if nest {
+        lower_parts.extend(names_of(parts, &[R::Nest]));
+        format!(
+            "Screw four {} standoffs to the base; lay {} on them and the nest (nest.stl, printed) on it, pocket up, and screw both down with the four {} screws; wire the receptacles to the interface connectors (wiring.csv) through the cable window.",
+            size(HardwareUse::BaseStandoffs),
+            plate_name(lower),
+            size(HardwareUse::NestScrews)
+        )
+    } else {
+        format!(
+            "Screw four {} standoffs to the base and fix {} on them; wire the receptacles to the interface connectors (wiring.csv) through the cable window.",
+            size(HardwareUse::BaseStandoffs),
+            plate_name(lower)
+        )
+    };
+    steps.push((lower_step, lower_parts));
+    let mut head_parts = names_of(parts, &[R::HeadTop, R::HeadSide]);
+    head_parts.extend(plate_of(upper, true));
+    steps.push((format!("Screw the head sides (frame-head-side-left, -right) to the head top (frame-head-top) with the same T-slot joints; hang {} under the head top on four {} standoffs.", plate_name(upper), size(HardwareUse::HeadStandoffs)), head_parts));
+    if count > 0 {
         let onto = [lower, upper]
             .iter()
             .map(|fp| plate_name(fp))
             .collect::<Vec<_>>()
             .join(" and ");
-        steps.push(format!(
-            "Fix the {fingers} printed push fingers and support posts (frame-finger-*.stl; positions in fixture.json force.supports and the report's force section) to {onto}: with an M3 screw from the face away from the board where the plate has a hole for it, else with epoxy at the marked position."
-        ));
+        steps.push((format!(
+            "Fix the {count} printed push fingers and support posts (frame-finger-*.stl; positions in fixture.json force.supports and the report's force section) to {onto}: with an M3 screw from the face away from the board where the plate has a hole for it, else with epoxy at the marked position."
+        ), fingers.iter().map(|q| q.name.clone()).collect()));
     }
     steps.extend([
-        format!("Set the head between the side plates and push the hinge pin ({}) through side plate, washer, head side, head side, washer, side plate; fit the E-clips.", size(HardwareKind::HingePin, "hinge")),
-        "Screw the draw latch to the front plate and its keeper to the head top; close the head and adjust the latch so the head top rests on the side and front plates.".to_string(),
-        "Put a board in, close the head and check every probe's contact (pogo qc) before the first run.".to_string(),
+        (format!("Set the head between the side plates and push the hinge pin ({}) through side plate, washer, head side, head side, washer, side plate; fit the E-clips.", size(HardwareUse::Hinge)), Vec::new()),
+        ("Screw the draw latch to the front plate and its keeper to the head top; close the head and adjust the latch so the head top rests on the side and front plates.".to_string(), Vec::new()),
+        (if nest {
+            "Drop a board into the nest's pocket, close the head and check every probe's contact (pogo qc) before the first run."
+        } else {
+            "Put a board in, close the head and check every probe's contact (pogo qc) before the first run."
+        }.to_string(), Vec::new()),
     ]);
-    steps
+    steps.into_iter().unzip()
 }
 
 #[cfg(test)]
@@ -1361,7 +1869,7 @@ mod tests {
         part.pockets.push(FramePocket {
             ring: rect(50.0, 10.0, 70.0, 30.0),
             depth_mm: 4.0,
-            reason: "relief".into(),
+            reason: PocketReason::Relief("U1".into()),
         });
         let foot = |x: f64, y: f64| rect(x, y, x + 5.0, y + 5.0);
         assert_eq!(
@@ -1384,6 +1892,106 @@ mod tests {
             flat_material(&part, &foot(100.5, 20.0), 1.0),
             Some((0.0, 10.0))
         );
+    }
+
+    fn finger(x: f64, y: f64, d: f64) -> pogo_fixture::Support {
+        pogo_fixture::Support {
+            x,
+            y,
+            side: Side::Top,
+            kind: pogo_fixture::SupportKind::PushFinger,
+            reason: pogo_fixture::SupportReason::Corner,
+            reaction_n: 1.0,
+            tip_diameter_mm: d,
+            on_part: None,
+        }
+    }
+
+    /// A push finger on a mounting hole's plated ring is found (and a spot off the
+    /// ring named); one beside it, and one over a small via far from any ring, are not.
+    #[test]
+    fn finger_on_a_mounting_hole_ring_is_found() {
+        let mut fx = pogo_fixture::test_support::FixtureBuilder::new([0.0, 0.0, 60.0, 40.0])
+            .hole(10.0, 10.0, 3.2, true, "H1")
+            .hole(40.0, 20.0, 0.3, true, "")
+            .build();
+        fx.force = Some(pogo_fixture::ForceSummary {
+            supports: vec![
+                finger(11.0, 10.0, 4.0),
+                finger(10.0, 20.0, 4.0),
+                finger(40.0, 20.0, 4.0),
+            ],
+            ..Default::default()
+        });
+        let found = ring_findings(&fx, &MechanicsSettings::default());
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].rule, InterferenceRule::FingerOnRing);
+        assert_eq!(found[0].board_part, "H1");
+        assert_eq!(found[0].at, [11.0, 10.0]);
+        // The spot named clears the 6.4 mm pad with the 2 mm tip radius.
+        assert!(
+            found[0].message.contains("(15.7, 10.0)"),
+            "{}",
+            found[0].message
+        );
+        // Near the edge the spot is the other way round, on the board.
+        fx.board.holes[0].x = 5.0;
+        fx.force.as_mut().unwrap().supports = vec![finger(4.0, 10.0, 4.0)];
+        let found = ring_findings(&fx, &MechanicsSettings::default());
+        assert!(
+            found[0].message.contains("(10.7, 10.0)"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    /// A head plate that clears a tall part behind it when closed meets it on the way
+    /// up (its back edge swings towards the hinge), and not when the part is lower.
+    #[test]
+    fn swing_finds_a_part_in_the_heads_arc() {
+        let build = |h: f64| {
+            let fx = pogo_fixture::test_support::FixtureBuilder::new([0.0, 0.0, 60.0, 110.0])
+                .part("J1", Side::Top, [10.0, -99.0, 20.0, -95.0], Some(h))
+                .build();
+            let mut fx = fx;
+            fx.board.thickness_mm = 0.0;
+            let mut head = sheet(
+                "head",
+                FramePartRole::HeadTop,
+                5.0,
+                rect(0.0, 0.0, 50.0, 90.0),
+            );
+            head.on_head = true;
+            head.placements.push(Placement::flat(10.0));
+            let hinge = HingeCheck {
+                axis_y_mm: 100.0,
+                axis_z_mm: 0.0,
+                hinge_pin_diameter_mm: 6.0,
+                max_angle_deg: 0.5,
+                status: HingeStatus::Met,
+                reason: String::new(),
+                sides: Vec::new(),
+            };
+            swing_check(&fx, &[head], &hinge, &MechanicsSettings::default())
+        };
+        let tall = build(14.0);
+        assert_eq!(tall.findings.len(), 1, "{:#?}", tall.findings);
+        let f = &tall.findings[0];
+        assert_eq!(f.rule, InterferenceRule::SwingClearance);
+        assert_eq!(f.board_part, "J1");
+        // First met between 20 and 40 degrees (the corner reaches Y = 95 at about 30).
+        let deg: f64 = f
+            .message
+            .split(" when the head is ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!((20.0..=40.0).contains(&deg), "{deg}");
+        assert!(build(8.0).findings.is_empty());
     }
 
     #[test]

@@ -200,7 +200,7 @@ pub fn build_with_catalog(
         .map(|st| st.set_height_mm);
     fx.stackup = Some(stackup);
     // Registration: tooling pins, or a nest cut to the outline.
-    register(&mut fx, s, &mut report);
+    register(&mut fx, config, &mut report);
     // Force and strain.
     let forces: Vec<f64> = states.iter().map(|st| st.force_n).collect();
     let mut total_n = pogo_fixture::BySide::default();
@@ -317,14 +317,23 @@ fn build_clamshell(
             .push("clamshell: not built, the fixture has no probes".to_string());
         return Ok(());
     }
-    let c = clamshell::build(fx, &config.clamshell, &config.mechanics).map_err(|message| {
-        MechanicsError::Config {
-            field: "mechanism".into(),
-            message: format!("cannot build the clamshell: {message}"),
-        }
-    })?;
+    let cannot = |message: String| MechanicsError::Config {
+        field: "mechanism".into(),
+        message: format!("cannot build the clamshell: {message}"),
+    };
+    let nested = fx
+        .registration
+        .as_ref()
+        .is_some_and(|r| r.kind == pogo_fixture::RegistrationKind::Nest);
+    if nested {
+        let seat =
+            clamshell::nest_seat(fx, &config.clamshell, &config.mechanics).map_err(cannot)?;
+        nest::build(fx, &config.mechanics.nest, seat);
+        nest_note(fx, report);
+    }
+    let c = clamshell::build(fx, &config.clamshell, &config.mechanics).map_err(cannot)?;
     report.notes.push(format!(
-        "clamshell: {} parts, hinge rule {} ({}), {} interference finding{}",
+        "clamshell: {} parts, hinge rule {} ({}), {} interference finding{}, swing path {}",
         c.parts.len(),
         match c.hinge.status {
             pogo_fixture::HingeStatus::Met => "met",
@@ -332,7 +341,11 @@ fn build_clamshell(
         },
         c.hinge.reason,
         c.interference.len(),
-        if c.interference.len() == 1 { "" } else { "s" }
+        if c.interference.len() == 1 { "" } else { "s" },
+        match c.swing.as_ref().map_or(0, |w| w.findings.len()) {
+            0 => "clear".to_string(),
+            n => format!("{n} finding{}", if n == 1 { "" } else { "s" }),
+        }
     ));
     fx.clamshell = Some(c);
     Ok(())
@@ -372,8 +385,9 @@ fn apply_part_heights(fx: &mut Fixture, s: &MechanicsSettings) -> Result<()> {
 /// Tooling pins in the board's holes, or the nest (`registration.kind`); an `auto`
 /// registration whose holes prove unusable once the probes are placed falls back to a
 /// nest.
-fn register(fx: &mut Fixture, s: &MechanicsSettings, report: &mut MechanicsReport) {
+fn register(fx: &mut Fixture, config: &MechanicsConfig, report: &mut MechanicsReport) {
     use pogo_fixture::{RegistrationKind, RegistrationRequest};
+    let s = &config.mechanics;
     let nest = fx
         .registration
         .as_ref()
@@ -409,7 +423,17 @@ fn register(fx: &mut Fixture, s: &MechanicsSettings, report: &mut MechanicsRepor
     }
     fx.tooling.clear();
     fx.tooling_suggestions.clear();
-    nest::build(fx, &s.nest);
+    // In a clamshell the nest lies on the lower plate, through which the push
+    // fingers pass: it is drawn with the clamshell, once they are placed.
+    if config.mechanism == pogo_fixture::Mechanism::Clamshell && !fx.probes.is_empty() {
+        return;
+    }
+    nest::build(fx, &s.nest, nest::NestSeat::Free);
+    nest_note(fx, report);
+}
+
+/// The nest's line in the report.
+fn nest_note(fx: &Fixture, report: &mut MechanicsReport) {
     if let Some(n) = fx.registration.as_ref().and_then(|r| r.nest.as_ref()) {
         report.notes.push(format!(
             "nest: pocket {:.2} mm deep, {} probe clearance hole{}, {} relief{}, finger notch at ({:.1}, {:.1})",

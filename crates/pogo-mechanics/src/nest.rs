@@ -14,13 +14,16 @@
 use crate::NestSettings;
 use crate::offset;
 use pogo_fixture::{
-    Fixture, Nest, NestHole, NestRelief, NestReliefKind, RegistrationKind, RuleId, Violation,
+    Fixture, Nest, NestHole, NestRelief, NestReliefKind, NestScrewHole, RegistrationKind, RuleId,
+    Violation,
 };
 use pogo_geom::{PointMm, PolygonMm, Side};
 use pogo_geom::{bbox_of, polygon_contains, polygon_edge_distance, rect_ring};
 
 /// A probe clearance hole is the tip diameter plus this, mm (FixturFab "Cradles").
 pub const NEST_HOLE_MARGIN_MM: f64 = 1.0;
+/// Least wall a seated nest keeps round its cut and its screw holes, mm.
+const NEST_WALL_MM: f64 = 2.0;
 
 /// The nest face: the probed side with the most probes (bottom on a tie or with none).
 pub fn nest_side(fx: &Fixture) -> Side {
@@ -33,13 +36,47 @@ pub fn nest_side(fx: &Fixture) -> Side {
     }
 }
 
+/// Where the nest sits in the fixture.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NestSeat {
+    /// On its own, on the probe plate of its face (a press's plate stack): its face
+    /// is the probed side with the most probes ([`nest_side`]), its thickness and
+    /// margin the settings'.
+    Free,
+    /// In the clamshell's stack-up, on the lower plate's top face under the board's
+    /// bottom face: the board rests on its ledge `gap_mm` above the plate (the set
+    /// height, or the pressure plate's push finger length), so the nest is
+    /// `gap_mm` + the pocket depth thick; its outline is the lower plate's rectangle
+    /// (page coordinates `[x0, y0, x1, y1]`) with the plate's four mounting holes
+    /// (`inset_mm` from the edges, `hole_mm` wide; grown to keep a wall round a part
+    /// over the outline, and without the holes the cut reaches), whose screws fix it;
+    /// its reliefs
+    /// keep at least `clearance_mm` round the parts (parts without a courtyard get
+    /// one round their box); the push fingers standing on the lower plate pass
+    /// through it (a hole of their tip + 1 mm where they would meet the ledge).
+    Clamshell {
+        /// Lower plate top face to the board's bottom face, mm.
+        gap_mm: f64,
+        /// The lower plate's rectangle, page coordinates.
+        plate: [f64; 4],
+        /// Mounting holes' inset from the plate edges, mm.
+        inset_mm: f64,
+        /// Mounting hole diameter, mm.
+        hole_mm: f64,
+        /// Least clearance round a part in a relief, mm.
+        clearance_mm: f64,
+        /// Push fingers on the lower plate: centre x, y and tip diameter, mm.
+        fingers: Vec<[f64; 3]>,
+    },
+}
+
 /// Draws the nest when the fixture is registered by one: fills `registration.pocket`
 /// and `registration.nest`, and adds a `nest_probe_hole` violation for every probe
 /// whose clearance hole would cut the pocket wall (only forced or locked probes, or
 /// an `outline_clearance_mm` set below the nest's need, can do that). The plate's
 /// figures (ledge, chamfer, thickness, margin, notch, relief clearance, wall gap)
-/// come from `settings` (`[mechanics.nest]`).
-pub fn build(fx: &mut Fixture, settings: &NestSettings) {
+/// come from `settings` (`[mechanics.nest]`); `seat` says where it sits.
+pub fn build(fx: &mut Fixture, settings: &NestSettings, seat: NestSeat) {
     let Some(reg) = fx.registration.as_ref() else {
         return;
     };
@@ -49,7 +86,18 @@ pub fn build(fx: &mut Fixture, settings: &NestSettings) {
     let clearance = reg.clearance_mm;
     let outline = fx.board.outline.clone();
     let pocket = offset::offset(&outline, clearance);
-    let side = nest_side(fx);
+    let seated = matches!(seat, NestSeat::Clamshell { .. });
+    let (side, settings) = match seat {
+        NestSeat::Free => (nest_side(fx), settings.clone()),
+        NestSeat::Clamshell { clearance_mm, .. } => (
+            Side::Bottom,
+            NestSettings {
+                relief_clearance_mm: settings.relief_clearance_mm.max(clearance_mm),
+                ..settings.clone()
+            },
+        ),
+    };
+    let settings = &settings;
     // Probe clearance holes where a probe's hole reaches the ledge.
     let mut probe_holes = Vec::new();
     let mut violations = Vec::new();
@@ -88,20 +136,24 @@ pub fn build(fx: &mut Fixture, settings: &NestSettings) {
     let inner = offset::offset(&outline, -settings.ledge_width_mm);
     let mut reliefs = Vec::new();
     for part in &fx.board.parts {
-        if part.courtyard.is_empty() {
+        let courtyard = if !part.courtyard.is_empty() {
+            part.courtyard.clone()
+        } else if seated {
+            vec![crate::geom::rect(crate::geom::part_box(part, 0.0))]
+        } else {
             continue;
-        }
-        let outside = offset::area_mm2(&part.courtyard)
-            - offset::area_mm2(&offset::intersection(&part.courtyard, &outline));
+        };
+        let outside = offset::area_mm2(&courtyard)
+            - offset::area_mm2(&offset::intersection(&courtyard, &outline));
         if outside > 1e-3 {
             reliefs.push(NestRelief {
                 reference: part.reference.clone(),
                 kind: NestReliefKind::Overhang,
-                area: offset::offset(&part.courtyard, clearance.max(settings.relief_clearance_mm)),
+                area: offset::offset(&courtyard, clearance.max(settings.relief_clearance_mm)),
             });
         }
         if part.side == side {
-            let grown = offset::offset(&part.courtyard, settings.relief_clearance_mm);
+            let grown = offset::offset(&courtyard, settings.relief_clearance_mm);
             let over_ledge =
                 offset::area_mm2(&grown) - offset::area_mm2(&offset::intersection(&grown, &inner));
             if over_ledge > 1e-3 {
@@ -131,24 +183,77 @@ pub fn build(fx: &mut Fixture, settings: &NestSettings) {
     for rel in reliefs.iter().filter(|r| r.kind == NestReliefKind::Ledge) {
         open_parts.extend(rel.area.iter().cloned());
     }
-    let circles: Vec<(f64, f64, f64)> = probe_holes
+    let mut circles: Vec<(f64, f64, f64)> = probe_holes
         .iter()
         .map(|h| (h.x, h.y, h.diameter_mm / 2.0))
         .collect();
+    if let NestSeat::Clamshell { fingers, .. } = &seat {
+        circles.extend(
+            fingers
+                .iter()
+                .map(|f| (f[0], f[1], (f[2] + NEST_HOLE_MARGIN_MM) / 2.0)),
+        );
+    }
     let opening = offset::intersection(
         &offset::union(&open_parts, &circles),
         &offset::offset(&pocket, -settings.min_wall_gap_mm),
     );
     let [cl, ct, cr, cb] = bbox_of(cut.iter().flat_map(|p| p.outer.iter().copied()));
-    let thickness = settings.thickness_mm.max(fx.board.thickness_mm + 3.0);
+    let (plate_outline, thickness, screw_holes) = match &seat {
+        NestSeat::Free => (
+            rect_ring(
+                cl - settings.margin_mm,
+                ct - settings.margin_mm,
+                cr + settings.margin_mm,
+                cb + settings.margin_mm,
+            ),
+            settings.thickness_mm.max(fx.board.thickness_mm + 3.0),
+            Vec::new(),
+        ),
+        &NestSeat::Clamshell {
+            gap_mm,
+            plate: [x0, y0, x1, y1],
+            inset_mm: i,
+            hole_mm,
+            ..
+        } => {
+            // The plate's rectangle, grown where the cut (a part over the outline)
+            // would leave less than the wall round it.
+            let w = NEST_WALL_MM;
+            let outline = rect_ring(
+                x0.min(cl - w),
+                y0.min(ct - w),
+                x1.max(cr + w),
+                y1.max(cb + w),
+            );
+            // The plate's mounting holes, but where the cut or the opening reaches.
+            let cut_or_open: Vec<&PolygonMm> = cut.iter().chain(opening.iter()).collect();
+            let holes = [
+                (x0 + i, y0 + i),
+                (x1 - i, y0 + i),
+                (x1 - i, y1 - i),
+                (x0 + i, y1 - i),
+            ]
+            .into_iter()
+            .filter(|&(x, y)| {
+                let at = PointMm::new(x, y);
+                cut_or_open.iter().all(|q| {
+                    !polygon_contains(q, at)
+                        && polygon_edge_distance(q, at) >= hole_mm / 2.0 + NEST_WALL_MM
+                })
+            })
+            .map(|(x, y)| NestScrewHole {
+                x,
+                y,
+                diameter_mm: hole_mm,
+            })
+            .collect();
+            (outline, gap_mm + fx.board.thickness_mm, holes)
+        }
+    };
     let nest = Nest {
         side,
-        plate_outline: rect_ring(
-            cl - settings.margin_mm,
-            ct - settings.margin_mm,
-            cr + settings.margin_mm,
-            cb + settings.margin_mm,
-        ),
+        plate_outline,
         thickness_mm: thickness,
         pocket_depth_mm: fx.board.thickness_mm,
         lead_in_chamfer_mm: settings.lead_in_chamfer_mm.min(fx.board.thickness_mm / 2.0),
@@ -158,7 +263,10 @@ pub fn build(fx: &mut Fixture, settings: &NestSettings) {
         probe_holes,
         reliefs,
         finger_notch: [notch.x, notch.y, notch_r],
+        screw_holes,
     };
+    // A nest built again (seated in the clamshell) replaces its findings.
+    fx.violations.retain(|v| v.rule != RuleId::NestProbeHole);
     fx.violations.extend(violations);
     if let Some(reg) = fx.registration.as_mut() {
         reg.pocket = pocket;
@@ -233,7 +341,7 @@ mod tests {
 
     fn nest_with(settings: &NestSettings) -> Nest {
         let mut fx = nested_board();
-        build(&mut fx, settings);
+        build(&mut fx, settings, NestSeat::Free);
         fx.registration.and_then(|r| r.nest).expect("a nest")
     }
 

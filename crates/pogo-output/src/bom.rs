@@ -213,19 +213,61 @@ pub fn render(fixture: &Fixture) -> String {
             continue;
         }
         let file = crate::probe_board::file_stem(fixture, side);
+        let sites = crate::probe_board::sites(fixture, side);
+        let mut pins: BTreeMap<String, (pogo_catalog::SolderedPin, Vec<String>)> = BTreeMap::new();
+        for site in &sites {
+            if let Some(pin) = &site.pin {
+                pins.entry(pin.id.clone())
+                    .or_insert_with(|| (pin.clone(), Vec::new()))
+                    .1
+                    .push(site.probe.clone());
+            }
+        }
+        let soldered = sites.iter().filter(|s| s.pin.is_some()).count();
+        let clashes = crate::probe_board::clashes(fixture, side);
         rows.push(Row {
             category: "probe board",
             id: format!("PROBE-BOARD-{}", side.as_str().to_uppercase()),
             maker: "PCB house".into(),
             part_number: format!("{file}.kicad_pcb"),
             description: format!(
-                "2-layer 1.6 mm PCB from {file}.kicad_pcb (route the ratsnest first), {} receptacles soldered in, instead of drilling the {} probe plate",
-                ids.len(),
-                side.as_str()
+                "2-layer 1.6 mm PCB from {file}.kicad_pcb (route the ratsnest first), {} spring pins and {} receptacles soldered in, instead of drilling the {} probe plate{}",
+                soldered,
+                ids.len() - soldered,
+                side.as_str(),
+                if clashes.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; {} probe pair{} too close for their pads (KiCad DRC clearance errors, first {} and {}: {:.2} mm apart, {:.2} mm needed): drill the plate instead",
+                        clashes.len(),
+                        if clashes.len() == 1 { "" } else { "s" },
+                        clashes[0].probes[0],
+                        clashes[0].probes[1],
+                        clashes[0].distance_mm,
+                        clashes[0].needed_mm
+                    )
+                }
             ),
             quantity: 1,
             references: ids,
         });
+        for (id, (pin, refs)) in pins {
+            rows.push(Row {
+                category: "soldered pin",
+                id,
+                maker: pin.maker.clone(),
+                part_number: pin.order_code.clone(),
+                description: format!(
+                    "spring pin soldered into {file}.kicad_pcb ({} stroke; {})",
+                    pin.stroke_mm
+                        .map_or("unknown".to_string(), |s| format!("{s} mm")),
+                    pin.source
+                ),
+                quantity: refs.len(),
+                references: refs,
+            });
+        }
     }
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(HEADER).expect("writing to memory");

@@ -24,9 +24,12 @@ use std::fmt::Write as _;
 /// Chord tolerance of the drawn circles, mm.
 const CHORD_MM: f64 = 0.01;
 
-/// The parts that get their own files (not the probe plates).
+/// The parts that get their own files (not the probe plates and the nest, which
+/// have theirs).
 pub fn drawn_parts(c: &Clamshell) -> impl Iterator<Item = &FramePart> {
-    c.parts.iter().filter(|p| p.making != Making::PlateFiles)
+    c.parts
+        .iter()
+        .filter(|p| !matches!(p.making, Making::PlateFiles | Making::NestFiles))
 }
 
 /// Outer ring counter-clockwise and hole rings clockwise (cut-outs, round holes), the
@@ -176,7 +179,7 @@ pub fn render_hardware(c: &Clamshell) -> String {
             q(&h.size),
             q(&h.description),
             h.quantity,
-            q(&h.used_for)
+            q(h.used_for.as_str())
         );
     }
     s
@@ -282,9 +285,10 @@ pub fn render_scad(fixture: &Fixture, c: &Clamshell) -> String {
 
 // ------------------------------------------------------------------ pictures
 
-/// A face to paint: projected ring, depth, fill.
+/// A face to paint: projected ring (and the rings of its holes), depth, fill.
 struct Face {
     ring: Vec<[f64; 2]>,
+    holes: Vec<Vec<[f64; 2]>>,
     depth: f64,
     fill: &'static str,
     /// Drawn see-through (the closed head, so the plates and board show).
@@ -299,6 +303,7 @@ fn role_fill(role: FramePartRole) -> &'static str {
         FramePartRole::PressurePlate => "#c9c9f0",
         FramePartRole::HeadTop | FramePartRole::HeadSide => "#e3cfa8",
         FramePartRole::PushFinger => "#e07b39",
+        FramePartRole::Nest => "#9ccf9a",
     }
 }
 
@@ -351,6 +356,7 @@ fn prism_faces(
         let depth = proj.iter().map(|p| p.1).sum::<f64>() / proj.len() as f64;
         out.push(Face {
             ring: proj.into_iter().map(|p| p.0).collect(),
+            holes: Vec::new(),
             depth,
             fill,
             glass: false,
@@ -471,19 +477,75 @@ fn explode(part: &FramePart, pl: &Placement, e: f64, centre_x: f64) -> [f64; 3] 
         FramePartRole::HeadTop => [0.0, 0.0, 1.6 * e],
         FramePartRole::HeadSide => [0.6 * e * outward, 0.0, 1.6 * e],
         _ if part.on_head => [0.0, 0.0, 0.8 * e],
+        FramePartRole::Nest => [0.0, 0.0, -0.15 * e],
         FramePartRole::PushFinger => [0.0, 0.0, -0.3 * e],
         _ => [0.0, 0.0, -0.6 * e],
     }
 }
 
+/// Which picture of the clamshell to draw.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum View {
+    /// Closed, the head see-through.
+    Assembled,
+    /// Every part moved apart along its assembly direction.
+    Exploded,
+    /// The head swung open about the hinge (the swing check's angle).
+    Open,
+    /// The parts of the assembly steps up to this one (0-based), the head swung open
+    /// so that what is under it shows, the board at the last.
+    Step(usize),
+}
+
+impl View {
+    fn title(self) -> String {
+        match self {
+            View::Assembled => "Assembled".into(),
+            View::Exploded => "Exploded".into(),
+            View::Open => "Open".into(),
+            View::Step(k) => format!("Assembly step {}", k + 1),
+        }
+    }
+}
+
 /// The assembled (closed) or exploded view as SVG, with the board and its parts.
 pub fn render_view(fixture: &Fixture, c: &Clamshell, exploded: bool) -> String {
-    view_svg(fixture, c, exploded, true)
+    let view = if exploded {
+        View::Exploded
+    } else {
+        View::Assembled
+    };
+    view_svg(fixture, c, view, true)
+}
+
+/// The parts a view shows: all but those of later assembly steps.
+fn shown(c: &Clamshell, view: View, part: &FramePart) -> bool {
+    match view {
+        View::Step(k) => c
+            .assembly_parts
+            .iter()
+            .take(k + 1)
+            .any(|names| names.contains(&part.name)),
+        _ => true,
+    }
+}
+
+/// Whether a view shows the board (every view but the steps before the last).
+fn shows_board(c: &Clamshell, view: View) -> bool {
+    match view {
+        View::Step(k) => k + 1 >= c.assembly.len(),
+        _ => true,
+    }
+}
+
+/// How far the head opens in the open view, degrees.
+fn open_deg(c: &Clamshell) -> f64 {
+    c.swing.as_ref().map_or(60.0, |s| s.open_deg)
 }
 
 /// The view; `sized` gives the SVG its size in mm (a file), else it fills its box (a
 /// page).
-pub fn view_svg(fixture: &Fixture, c: &Clamshell, exploded: bool, sized: bool) -> String {
+pub fn view_svg(fixture: &Fixture, c: &Clamshell, view: View, sized: bool) -> String {
     let b = fixture.board.outline_bbox;
     let tb = fixture.board.thickness_mm;
     let e = ((b[2] - b[0]).max(b[3] - b[1]) / 3.0).max(40.0);
@@ -494,12 +556,19 @@ pub fn view_svg(fixture: &Fixture, c: &Clamshell, exploded: bool, sized: bool) -
         let start = objs.last().map_or(0, |o| o.0.end);
         objs.push((start..faces.len(), bbox));
     };
-    for part in &c.parts {
+    let h = &c.hinge;
+    for part in c.parts.iter().filter(|q| shown(c, view, q)) {
         for pl in &part.placements {
-            let shift = if exploded {
+            let shift = if view == View::Exploded {
                 explode(part, pl, e, centre_x)
             } else {
                 [0.0; 3]
+            };
+            let open = matches!(view, View::Open | View::Step(_));
+            let pl = if open && part.on_head {
+                &pl.swung(h.axis_y_mm, h.axis_z_mm, open_deg(c))
+            } else {
+                pl
             };
             let from = faces.len();
             let bbox = prism_faces(
@@ -510,11 +579,17 @@ pub fn view_svg(fixture: &Fixture, c: &Clamshell, exploded: bool, sized: bool) -
                 role_fill(part.role),
                 &mut faces,
             );
-            if !exploded && part.on_head && part.role != FramePartRole::PushFinger {
+            if part.role == FramePartRole::Nest {
+                pocket_holes(part, pl, shift, &mut faces[from..]);
+            }
+            if view == View::Assembled && part.on_head && part.role != FramePartRole::PushFinger {
                 faces[from..].iter_mut().for_each(|f| f.glass = true);
             }
             record(&faces, bbox);
         }
+    }
+    if !shows_board(c, view) {
+        return finish_view(fixture, view, faces, &objs, sized);
     }
     let board = pogo_geom::rect_ring::<PointMm>(b[0], -b[3], b[2], -b[1]);
     let bbox = prism_faces(
@@ -544,7 +619,35 @@ pub fn view_svg(fixture: &Fixture, c: &Clamshell, exploded: bool, sized: bool) -
         let bbox = prism_faces(&ring, h, &Placement::flat(z), [0.0; 3], "#555", &mut faces);
         record(&faces, bbox);
     }
-    let faces = paint_order(faces, &objs);
+    finish_view(fixture, view, faces, &objs, sized)
+}
+
+/// Opens the nest's pocket in its top cap (the first face drawn, at local z =
+/// thickness, facing the viewer): the board shows in it.
+fn pocket_holes(part: &FramePart, pl: &Placement, shift: [f64; 3], faces: &mut [Face]) {
+    let t = part.thickness_mm;
+    let at = |q: &PointMm| {
+        let w = pl.apply([q.x, q.y, t]);
+        project([w[0] + shift[0], w[1] + shift[1], w[2] + shift[2]]).0
+    };
+    if let Some(cap) = faces.first_mut() {
+        cap.holes = part
+            .pockets
+            .iter()
+            .map(|pk| pk.ring.iter().map(at).collect())
+            .collect();
+    }
+}
+
+/// Paints the faces in order and writes the SVG.
+fn finish_view(
+    fixture: &Fixture,
+    view: View,
+    faces: Vec<Face>,
+    objs: &[(std::ops::Range<usize>, [f64; 6])],
+    sized: bool,
+) -> String {
+    let faces = paint_order(faces, objs);
     let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
     for f in &faces {
         for p in &f.ring {
@@ -576,26 +679,39 @@ pub fn view_svg(fixture: &Fixture, c: &Clamshell, exploded: bool, sized: bool) -
     let _ = writeln!(
         s,
         "<title>{} clamshell, {}</title>",
-        if exploded { "Exploded" } else { "Assembled" },
+        view.title(),
         crate::svg::esc(&fixture.board.file)
     );
     for f in &faces {
-        let pts: Vec<String> = f
-            .ring
-            .iter()
-            .map(|p| format!("{},{}", num(p[0], 2), num(p[1], 2)))
-            .collect();
-        let _ = writeln!(
-            s,
-            "<polygon points=\"{}\" fill=\"{}\"{} stroke=\"#333\" stroke-width=\"0.25\" stroke-linejoin=\"round\"/>",
-            pts.join(" "),
-            f.fill,
-            if f.glass {
-                " fill-opacity=\"0.35\""
-            } else {
-                ""
+        let pts = |r: &[[f64; 2]]| {
+            r.iter()
+                .map(|p| format!("{},{}", num(p[0], 2), num(p[1], 2)))
+                .collect::<Vec<String>>()
+                .join(" ")
+        };
+        let glass = if f.glass {
+            " fill-opacity=\"0.35\""
+        } else {
+            ""
+        };
+        if f.holes.is_empty() {
+            let _ = writeln!(
+                s,
+                "<polygon points=\"{}\" fill=\"{}\"{glass} stroke=\"#333\" stroke-width=\"0.25\" stroke-linejoin=\"round\"/>",
+                pts(&f.ring),
+                f.fill,
+            );
+        } else {
+            let mut d = format!("M{}Z", pts(&f.ring));
+            for h in &f.holes {
+                let _ = write!(d, " M{}Z", pts(h));
             }
-        );
+            let _ = writeln!(
+                s,
+                "<path d=\"{d}\" fill-rule=\"evenodd\" fill=\"{}\"{glass} stroke=\"#333\" stroke-width=\"0.25\" stroke-linejoin=\"round\"/>",
+                f.fill,
+            );
+        }
     }
     s.push_str("</svg>\n");
     s

@@ -331,6 +331,10 @@ fn clamshell_jobs<'a>(
         "exploded.svg".to_string(),
         Box::new(move || Ok(frame::render_view(fixture, c, true).into_bytes())),
     ));
+    jobs.push((
+        "open.svg".to_string(),
+        Box::new(move || Ok(frame::view_svg(fixture, c, frame::View::Open, true).into_bytes())),
+    ));
 }
 
 /// Writes every fabrication file of the fixture into `out_dir` (created when missing)

@@ -92,6 +92,12 @@ pub fn render_dxf(fixture: &Fixture, nest: &Nest) -> String {
         xy(&mut s, h.x, h.y);
         pair(&mut s, 40, &num(h.diameter_mm / 2.0, 5));
     }
+    for h in &nest.screw_holes {
+        pair(&mut s, 0, "CIRCLE");
+        pair(&mut s, 8, "NEST_OUTLINE");
+        xy(&mut s, h.x, h.y);
+        pair(&mut s, 40, &num(h.diameter_mm / 2.0, 5));
+    }
     pair(&mut s, 0, "ENDSEC");
     pair(&mut s, 0, "EOF");
     s
@@ -152,6 +158,22 @@ pub fn render_svg(fixture: &Fixture, nest: &Nest) -> String {
         );
     }
     let _ = writeln!(s, "</g>");
+    if !nest.screw_holes.is_empty() {
+        let _ = writeln!(
+            s,
+            r##"<g id="screw-holes" fill="none" stroke="#000" stroke-width="0.1">"##
+        );
+        for h in &nest.screw_holes {
+            let _ = writeln!(
+                s,
+                r#"<circle cx="{}" cy="{}" r="{}"/>"#,
+                num(h.x, 4),
+                num(h.y, 4),
+                num(h.diameter_mm / 2.0, 4)
+            );
+        }
+        let _ = writeln!(s, "</g>");
+    }
     let _ = writeln!(
         s,
         r##"<g id="board" fill="none" stroke="#888" stroke-width="0.05" stroke-dasharray="0.5 0.5"><path d="{}"/></g>"##,
@@ -219,8 +241,18 @@ pub fn render_scad(fixture: &Fixture, nest: &Nest) -> String {
     );
     let _ = writeln!(
         s,
-        "difference() {{\n  linear_extrude(height=thickness) plate();\n  translate([0,0,-1]) linear_extrude(height=thickness+2) opening();\n  translate([0,0,thickness-pocket_depth]) linear_extrude(height=pocket_depth+1) pocket();\n  for (i = [1:4]) translate([0,0,thickness-chamfer*(5-i)/4]) linear_extrude(height=chamfer+1) offset(delta=chamfer*i/4) pocket();\n}}"
+        "difference() {{\n  linear_extrude(height=thickness) plate();\n  translate([0,0,-1]) linear_extrude(height=thickness+2) opening();\n  translate([0,0,thickness-pocket_depth]) linear_extrude(height=pocket_depth+1) pocket();\n  for (i = [1:4]) translate([0,0,thickness-chamfer*(5-i)/4]) linear_extrude(height=chamfer+1) offset(delta=chamfer*i/4) pocket();"
     );
+    for h in &nest.screw_holes {
+        let _ = writeln!(
+            s,
+            "  translate([{}, {}, -1]) cylinder(d={}, h=thickness+2, $fn=32);",
+            num(h.x, 4),
+            num(-h.y, 4),
+            num(h.diameter_mm, 4)
+        );
+    }
+    s.push_str("}\n");
     s
 }
 
@@ -235,6 +267,8 @@ struct Rings {
     /// Opening exteriors (through voids) and holes (islands in the opening).
     open_void: Vec<Vec<PointMm>>,
     open_island: Vec<Vec<PointMm>>,
+    /// Screw holes through the whole plate.
+    screw: Vec<Vec<PointMm>>,
 }
 
 fn frame_ring(ring: &[PointMm], material_inside: bool) -> Option<Vec<PointMm>> {
@@ -270,12 +304,27 @@ fn rings(nest: &Nest) -> Result<Rings> {
     };
     let (cut_void, cut_island) = split(&nest.cut);
     let (open_void, open_island) = split(&nest.opening);
+    let screw = nest
+        .screw_holes
+        .iter()
+        .filter_map(|h| {
+            let r = h.diameter_mm / 2.0;
+            let ring = crate::geometry::circle_ring(
+                h.x,
+                h.y,
+                r,
+                crate::geometry::circle_segments(r, 0.01),
+            );
+            frame_ring(&ring, false)
+        })
+        .collect();
     Ok(Rings {
         plate,
         cut_void,
         cut_island,
         open_void,
         open_island,
+        screw,
     })
 }
 
@@ -383,6 +432,12 @@ pub fn mesh(nest: &Nest, chamfer: bool) -> Result<Mesh> {
         walls.push((lo, hi));
         floor_holes.push(lo);
         top_outers.push(hi);
+    }
+    for ring in &r.screw {
+        let (lo, hi) = (add(ring, 0.0), add(ring, t));
+        walls.push((lo, hi));
+        bottom_holes.push(lo);
+        top_holes.push(hi);
     }
     let assign = |outers: &[usize], holes: &[usize], face: &mut Face| -> Result<()> {
         let mut pieces: Vec<(usize, Vec<usize>)> =

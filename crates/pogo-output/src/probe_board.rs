@@ -4,9 +4,13 @@
 //! One board per probed side, the same size as that side's probe plate
 //! ([`crate::plate`]): its outline on Edge.Cuts and its mounting and guide pin holes as
 //! non-plated holes. One footprint per probe (reference = probe id, shown on the
-//! silkscreen), a plated through hole for the probe's receptacle soldered in (drill =
-//! the receptacle's mounting drill, pad as large as the neighbours allow, up to the
-//! drill + 0.6 mm), its pad on the board net it probes. One interface connector per
+//! silkscreen), a plated through hole for the spring pin soldered in ([`sites`]): the
+//! catalog's through-hole pogo pin with the longest stroke whose pad fits the distance
+//! to the next probe ([`choose_pin`]), else the probe's receptacle (drill = its
+//! mounting drill); the pad as large as the neighbours allow, up to the drill + 0.6 mm,
+//! on the board net it probes. Probes too close for any pad (50 mil receptacles at
+//! 1.27 mm) are listed by [`clashes`]: the board would fail KiCad's DRC there, and the
+//! BOM and report say so. One interface connector per
 //! `channels.connectors` entry (2.54 mm pin header, pins = channels), each pin on the
 //! net of the probe `wiring.csv` assigns to it. Tracks are left to the engineer: the
 //! ratsnest shows every probe-to-connector connection.
@@ -20,6 +24,7 @@
 
 use crate::plate::{HoleKind, Plate};
 use crate::{OutputOptions, num};
+use pogo_catalog::{Catalog, PinMounting, SolderedPin};
 use pogo_fixture::Fixture;
 use pogo_geom::Side;
 use std::collections::BTreeMap;
@@ -37,6 +42,125 @@ const PAD_GAP_MM: f64 = 0.3;
 const HEADER_PITCH_MM: f64 = 2.54;
 const HEADER_PAD_MM: f64 = 1.7;
 const HEADER_DRILL_MM: f64 = 1.0;
+
+/// Least stroke a soldered pin must have to stand in for a probe, mm: enough for the
+/// board's flatness and the closed fixture's height tolerance (pogo's own figure).
+pub const MIN_PIN_STROKE_MM: f64 = 1.0;
+
+/// The soldered pin to put where the next probe is `nearest_mm` away: of the catalog's
+/// through-hole pins with a hole figure and at least [`MIN_PIN_STROKE_MM`] of stroke,
+/// those whose least pad (hole + 0.2 mm ring) keeps the pad gap to a neighbour's, the
+/// one with the longest stroke (then the smallest hole, then the id).
+pub fn choose_pin(catalog: &Catalog, nearest_mm: f64) -> Option<&SolderedPin> {
+    catalog
+        .soldered_pins
+        .iter()
+        .filter(|p| p.mounting == PinMounting::ThroughHole)
+        .filter_map(|p| Some((p, p.hole_mm?, p.stroke_mm?)))
+        .filter(|&(_, hole, stroke)| {
+            stroke >= MIN_PIN_STROKE_MM && hole + MIN_RING_MM <= nearest_mm - PAD_GAP_MM
+        })
+        .max_by(|a, b| {
+            a.2.total_cmp(&b.2)
+                .then(b.1.total_cmp(&a.1))
+                .then(b.0.id.cmp(&a.0.id))
+        })
+        .map(|(p, _, _)| p)
+}
+
+/// What sits in one probe's place on the probe board.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    /// The probe id.
+    pub probe: String,
+    /// The soldered pin, or None: the probe's receptacle is soldered in.
+    pub pin: Option<SolderedPin>,
+    /// Drill, mm.
+    pub drill_mm: f64,
+    /// Pad diameter, mm.
+    pub pad_mm: f64,
+    /// Distance to the nearest probe of the side, mm.
+    pub nearest_mm: f64,
+}
+
+/// The probe sites of one side's probe board, in probe order.
+pub fn sites(fixture: &Fixture, side: Side) -> Vec<Site> {
+    let catalog = Catalog::builtin();
+    let probes: Vec<&pogo_fixture::Probe> =
+        fixture.probes.iter().filter(|p| p.side == side).collect();
+    let receptacle_drill = |p: &pogo_fixture::Probe| {
+        crate::plate::probe_receptacle(fixture, p)
+            .and_then(|r| fixture.receptacle(r))
+            .map(|r| r.mounting_drill_mm)
+    };
+    probes
+        .iter()
+        .map(|p| {
+            let nearest = probes
+                .iter()
+                .filter(|q| q.id != p.id)
+                .map(|q| (q.x - p.x).hypot(q.y - p.y))
+                .fold(f64::INFINITY, f64::min);
+            let pin = choose_pin(&catalog, nearest).cloned();
+            let drill = match &pin {
+                Some(pin) => pin.hole_mm.unwrap_or(1.0),
+                None => receptacle_drill(p).unwrap_or(1.0),
+            };
+            let pad = (drill + PAD_RING_MM)
+                .min(nearest - PAD_GAP_MM)
+                .max(drill + MIN_RING_MM);
+            Site {
+                probe: p.id.clone(),
+                pin,
+                drill_mm: drill,
+                pad_mm: pad,
+                nearest_mm: nearest,
+            }
+        })
+        .collect()
+}
+
+/// Two probes whose pads cannot keep the pad gap: KiCad's DRC reports a clearance
+/// error there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PadClash {
+    /// The side's probe board.
+    pub side: Side,
+    /// The two probes.
+    pub probes: [String; 2],
+    /// Their distance, mm.
+    pub distance_mm: f64,
+    /// The least distance their pads need, mm.
+    pub needed_mm: f64,
+}
+
+/// Every pair of probes on one side's probe board whose pads (at their least ring)
+/// come closer than the pad gap.
+pub fn clashes(fixture: &Fixture, side: Side) -> Vec<PadClash> {
+    let sites = sites(fixture, side);
+    let at: BTreeMap<&str, (f64, f64)> = fixture
+        .probes
+        .iter()
+        .map(|p| (p.id.as_str(), (p.x, p.y)))
+        .collect();
+    let mut out = Vec::new();
+    for (i, a) in sites.iter().enumerate() {
+        for b in &sites[i + 1..] {
+            let (pa, pb) = (at[a.probe.as_str()], at[b.probe.as_str()]);
+            let d = (pa.0 - pb.0).hypot(pa.1 - pb.1);
+            let needed = (a.pad_mm + b.pad_mm) / 2.0 + PAD_GAP_MM;
+            if d < needed - 1e-9 {
+                out.push(PadClash {
+                    side,
+                    probes: [a.probe.clone(), b.probe.clone()],
+                    distance_mm: d,
+                    needed_mm: needed,
+                });
+            }
+        }
+    }
+    out
+}
 
 /// The KiCad files of one probe board.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +190,9 @@ pub struct PlacedPad {
     pub drill_mm: f64,
     /// Net name (empty: no net).
     pub net: String,
+    /// The soldered spring pin in a probe's pad (maker and order code); empty for a
+    /// receptacle, a connector pin or a hole.
+    pub pin: String,
 }
 
 /// The probe board of every plate, primary side first.
@@ -118,37 +245,23 @@ fn board_xy(plate: &Plate, x: f64, y: f64) -> (f64, f64) {
 
 /// Every pad of the probe board: probes, interface connector pins, then holes.
 pub fn pads(fixture: &Fixture, plate: &Plate) -> Vec<PlacedPad> {
-    let probes: Vec<&pogo_fixture::Probe> = fixture
-        .probes
-        .iter()
-        .filter(|p| p.side == plate.side)
-        .collect();
-    let drill_of: BTreeMap<&str, f64> = plate
-        .holes
-        .iter()
-        .filter(|h| matches!(h.kind, HoleKind::Probe { .. }))
-        .map(|h| (h.label.as_str(), h.diameter_mm))
-        .collect();
     let mut out = Vec::new();
-    for p in &probes {
-        let drill = drill_of.get(p.id.as_str()).copied().unwrap_or(1.0);
-        let nearest = probes
-            .iter()
-            .filter(|q| q.id != p.id)
-            .map(|q| (q.x - p.x).hypot(q.y - p.y))
-            .fold(f64::INFINITY, f64::min);
-        let pad = (drill + PAD_RING_MM)
-            .min(nearest - PAD_GAP_MM)
-            .max(drill + MIN_RING_MM);
+    for site in sites(fixture, plate.side) {
+        let Some(p) = fixture.probes.iter().find(|p| p.id == site.probe) else {
+            continue;
+        };
         let (x, y) = board_xy(plate, p.x, p.y);
         out.push(PlacedPad {
             reference: p.id.clone(),
             number: "1".into(),
             x,
             y,
-            diameter_mm: pad,
-            drill_mm: drill,
+            diameter_mm: site.pad_mm,
+            drill_mm: site.drill_mm,
             net: p.net.clone(),
+            pin: site.pin.map_or(String::new(), |pin| {
+                format!("{} {}", pin.maker, pin.order_code)
+            }),
         });
     }
     out.extend(connector_pads(fixture, plate));
@@ -164,6 +277,7 @@ pub fn pads(fixture: &Fixture, plate: &Plate) -> Vec<PlacedPad> {
             diameter_mm: h.diameter_mm,
             drill_mm: h.diameter_mm,
             net: String::new(),
+            pin: String::new(),
         });
     }
     out
@@ -212,6 +326,7 @@ fn connector_pads(fixture: &Fixture, plate: &Plate) -> Vec<PlacedPad> {
                     .get(&(c.name.as_str(), pin))
                     .map(|n| n.to_string())
                     .unwrap_or_default(),
+                pin: String::new(),
             });
         }
         row += used;
@@ -351,6 +466,8 @@ fn footprint(
         "pogo:Hole_NPTH"
     } else if connector {
         "pogo:Interface_Header_2.54mm"
+    } else if !pads[0].pin.is_empty() {
+        "pogo:Spring_Pin_THT"
     } else {
         "pogo:Probe_Receptacle_THT"
     };
@@ -358,6 +475,8 @@ fn footprint(
         format!("hole {} mm", num(pads[0].drill_mm, 3))
     } else if connector {
         format!("{} pins", pads.len())
+    } else if !pads[0].pin.is_empty() {
+        format!("{}, drill {} mm", pads[0].pin, num(pads[0].drill_mm, 3))
     } else {
         format!("receptacle, drill {} mm", num(pads[0].drill_mm, 3))
     };

@@ -1,6 +1,7 @@
 //! The probe board (`probe-board.kicad_pcb` / `.kicad_pro`): read back by pogo's own
 //! KiCad reader on the example board and three shared boards (every probe one footprint
-//! at its test point, mirrored for the top side, on its net; the interface header pins
+//! at its test point, mirrored for the top side, on its net, drilled for its soldered
+//! pin or its receptacle; the interface header pins
 //! on the nets wiring.csv gives them), and checked by KiCad 9's `kicad-cli pcb drc` when
 //! it is installed (scripts/ci-deps.d/kicad9.sh): no error besides unconnected items.
 
@@ -62,8 +63,19 @@ fn reads_back(fx: &Fixture, name: &str, bytes: &[u8], side: Side) {
         );
         assert_eq!(board.net_name(pad.net), p.net, "{name}: {}", p.id);
         let drill = pad.drill.as_ref().expect("plated hole").size_mm.w;
-        let rid = p.receptacle.clone().unwrap();
-        let want = fx.receptacle(&rid).unwrap().mounting_drill_mm;
+        // A Mill-Max 0858 pin (0.045 in hole) where its least pad (hole + 0.2 mm)
+        // keeps 0.3 mm to a neighbour's, else the receptacle's drill.
+        let nearest = probes
+            .iter()
+            .filter(|q| q.id != p.id)
+            .map(|q| (q.x - p.x).hypot(q.y - p.y))
+            .fold(f64::INFINITY, f64::min);
+        let want = if nearest >= 1.143 + 0.2 + 0.3 {
+            1.143
+        } else {
+            let rid = p.receptacle.clone().unwrap();
+            fx.receptacle(&rid).unwrap().mounting_drill_mm
+        };
         assert!(
             (drill - want).abs() < 1e-3,
             "{name}: {} drill {drill}",
@@ -219,4 +231,108 @@ fn drc(dir: &Path, stem: &str) {
         all.len(),
         v["unconnected_items"].as_array().map_or(0, Vec::len)
     );
+}
+
+/// Soldered pins by pitch: probes 2.54 mm apart get the catalog's through-hole pogo pin
+/// with the longest stroke (Mill-Max 0858, named with its order code in bom.csv) and
+/// pass KiCad's DRC; 50 mil probes 1.27 mm apart fit no pin, and their receptacles'
+/// pads cannot keep the clearance: pogo lists every such pair (the BOM says so), and
+/// KiCad's DRC finds its errors (pad clearance, courtyards) exactly there.
+#[test]
+fn soldered_pins_by_pitch_and_the_pairs_too_close_for_pads() {
+    use pogo_fixture::test_support::FixtureBuilder;
+    let catalog = pogo_catalog::Catalog::builtin();
+    let pin = pogo_output::probe_board::choose_pin(&catalog, 2.54).expect("a pin at 2.54 mm");
+    assert_eq!(pin.order_code, "0858-0-15-20-82-14-11-0");
+    assert!(pogo_output::probe_board::choose_pin(&catalog, 1.27).is_none());
+    let mut b = FixtureBuilder::new([0.0, 0.0, 60.0, 40.0]);
+    for (k, x) in [10.0, 12.54, 15.08].into_iter().enumerate() {
+        b = b.probe(
+            &catalog,
+            "P100-SPEAR",
+            &format!("A{k}"),
+            Side::Bottom,
+            x,
+            10.0,
+        );
+    }
+    for (k, x) in [10.0, 11.27, 12.54].into_iter().enumerate() {
+        b = b.probe(
+            &catalog,
+            "P50-SPEAR",
+            &format!("B{k}"),
+            Side::Bottom,
+            x,
+            30.0,
+        );
+    }
+    let fx = b.build();
+    let sites = pogo_output::probe_board::sites(&fx, Side::Bottom);
+    let pinned: Vec<&str> = sites
+        .iter()
+        .filter(|s| s.pin.is_some())
+        .map(|s| s.probe.as_str())
+        .collect();
+    assert_eq!(pinned, ["P1", "P2", "P3"]);
+    let clashes = pogo_output::probe_board::clashes(&fx, Side::Bottom);
+    let pairs: Vec<[&str; 2]> = clashes
+        .iter()
+        .map(|c| [c.probes[0].as_str(), c.probes[1].as_str()])
+        .collect();
+    assert_eq!(pairs, [["P4", "P5"], ["P5", "P6"]]);
+    let bom = pogo_output::bom::render(&fx);
+    assert!(bom.contains("0858-0-15-20-82-14-11-0"), "{bom}");
+    assert!(bom.contains("2 probe pairs too close"), "{bom}");
+    // KiCad's DRC on the board written: its clearance errors are the pairs listed.
+    let opts = OutputOptions::default();
+    let plates = pogo_output::plate::plates(&fx, &opts).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for board in pogo_output::probe_board::render(&fx, &plates, &opts) {
+        std::fs::write(
+            dir.path().join(format!("{}.kicad_pcb", board.stem)),
+            &board.pcb,
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join(format!("{}.kicad_pro", board.stem)),
+            &board.pro,
+        )
+        .unwrap();
+    }
+    let Some(mut cli) = kicad_cli() else {
+        eprintln!("SKIPPED kicad-cli drc: KiCad 9 not installed (scripts/ci-deps.d/kicad9.sh)");
+        return;
+    };
+    let report = dir.path().join("drc.json");
+    cli.args(["pcb", "drc", "--format", "json", "--severity-all", "-o"])
+        .arg(&report)
+        .arg(dir.path().join("probe-board.kicad_pcb"))
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let mut found: Vec<[String; 2]> = v["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["severity"] == "error")
+        .map(|x| {
+            // Items read like `PTH pad 1 [N1] of P4` or `Footprint P4`.
+            let mut refs: Vec<String> = x["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter_map(|i| {
+                    let d = i["description"].as_str()?;
+                    d.rsplit(' ').next().map(|r| r.trim().to_string())
+                })
+                .collect();
+            refs.sort();
+            refs.resize(2, String::new());
+            [refs[0].clone(), refs[1].clone()]
+        })
+        .collect();
+    found.sort();
+    found.dedup();
+    let want: Vec<[String; 2]> = pairs.iter().map(|p| p.map(str::to_string)).collect();
+    assert_eq!(found, want, "{:#}", v["violations"]);
 }

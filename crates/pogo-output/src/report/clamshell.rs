@@ -28,11 +28,21 @@ pub(super) fn section(ctx: &Ctx, out: &mut String) {
         c.kerf_mm
     );
     out.push_str("<div class=\"views\">");
-    for (exploded, caption) in [(false, "Assembled, closed"), (true, "Exploded")] {
+    for (view, caption) in [
+        (frame::View::Assembled, "Assembled, closed".to_string()),
+        (frame::View::Exploded, "Exploded".to_string()),
+        (
+            frame::View::Open,
+            format!(
+                "Open ({} deg): the swing path",
+                c.swing.as_ref().map_or(0.0, |s| s.open_deg)
+            ),
+        ),
+    ] {
         let _ = write!(
             out,
             "<figure class=\"clamshell\">{}<figcaption>{caption}</figcaption></figure>",
-            frame::view_svg(ctx.f, c, exploded, false)
+            frame::view_svg(ctx.f, c, view, false)
         );
     }
     out.push_str("</div>\n");
@@ -69,20 +79,40 @@ pub(super) fn section(ctx: &Ctx, out: &mut String) {
     } else {
         out.push_str("<table><thead><tr><th>Rule</th><th>Fixture part</th><th>Board</th><th>Finding</th></tr></thead><tbody>\n");
         for i in &c.interference {
-            let rule = serde_json::to_value(i.rule)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
+            let rule = i.rule.as_str();
             let _ = writeln!(
                 out,
                 "<tr><td class=\"mono\">{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td></tr>",
-                esc(&rule),
+                esc(rule),
                 esc(&i.fixture_part),
                 esc(&i.board_part),
                 esc(&i.message)
             );
         }
         out.push_str("</tbody></table>\n");
+    }
+    // Swing path.
+    if let Some(sw) = &c.swing {
+        let _ = writeln!(
+            out,
+            "<h3>Swing path</h3><p>The head swung open about the hinge to {} deg in {} deg steps: head top and sides, upper plate and push fingers against every board part at its height and the frame.</p>",
+            sw.open_deg, sw.step_deg
+        );
+        if sw.findings.is_empty() {
+            out.push_str("<p class=\"ok-box\">Clear: nothing meets the head along its arc.</p>\n");
+        } else {
+            out.push_str("<table><thead><tr><th>Head part</th><th>Meets</th><th>Finding</th></tr></thead><tbody>\n");
+            for i in &sw.findings {
+                let _ = writeln!(
+                    out,
+                    "<tr><td>{}</td><td class=\"mono\">{}</td><td>{}</td></tr>",
+                    esc(&i.fixture_part),
+                    esc(&i.board_part),
+                    esc(&i.message)
+                );
+            }
+            out.push_str("</tbody></table>\n");
+        }
     }
     // Hardware.
     out.push_str("<h3>Hardware</h3><table><thead><tr><th>Item</th><th>Size</th><th>Description</th><th class=\"num\">Qty</th><th>For</th></tr></thead><tbody>\n");
@@ -94,12 +124,22 @@ pub(super) fn section(ctx: &Ctx, out: &mut String) {
             esc(&i.size),
             esc(&i.description),
             i.quantity,
-            esc(&i.used_for)
+            esc(i.used_for.as_str())
         );
     }
     out.push_str("</tbody></table>\n<h3>Assembly</h3><ol class=\"steps\">\n");
-    for step in &c.assembly {
-        let _ = writeln!(out, "<li>{}</li>", esc(step));
+    for (k, step) in c.assembly.iter().enumerate() {
+        let adds = c.assembly_parts.get(k).is_some_and(|p| !p.is_empty());
+        if adds {
+            let _ = writeln!(
+                out,
+                "<li>{}<figure class=\"step\" style=\"max-width: 420px\">{}</figure></li>",
+                esc(step),
+                frame::view_svg(ctx.f, c, frame::View::Step(k), false)
+            );
+        } else {
+            let _ = writeln!(out, "<li>{}</li>", esc(step));
+        }
     }
     out.push_str("</ol>\n<h3>Part drawings</h3>\n<div class=\"views\">");
     for part in c.parts.iter().filter(|p| p.making == Making::Laser) {

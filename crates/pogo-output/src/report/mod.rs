@@ -1682,7 +1682,42 @@ fn bom(ctx: &Ctx, out: &mut String) {
             esc(&refs)
         );
     }
-    out.push_str("</tbody></table>\n<p class=\"note\">The same rows as <span class=\"mono\">bom.csv</span>.</p></section>\n");
+    out.push_str("</tbody></table>\n<p class=\"note\">The same rows as <span class=\"mono\">bom.csv</span>.</p>");
+    probe_board_clashes(ctx, out);
+    out.push_str("</section>\n");
+}
+
+/// The probe board's pads that cannot keep their clearance (KiCad's DRC would report
+/// them): every pair, per side.
+fn probe_board_clashes(ctx: &Ctx, out: &mut String) {
+    for side in [Side::Bottom, Side::Top] {
+        let clashes = crate::probe_board::clashes(ctx.f, side);
+        if clashes.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "<p style=\"border-left: 4px solid var(--bad); padding: 8px 12px\">The {} probe board ({}.kicad_pcb) has {} probe pair{} too close for their pads: KiCad's DRC reports a clearance error at each. Drill the probe plate for these probes, or move them apart.</p>",
+            side.as_str(),
+            esc(&crate::probe_board::file_stem(ctx.f, side)),
+            clashes.len(),
+            if clashes.len() == 1 { "" } else { "s" }
+        );
+        let folded = fold_open(clashes.len(), "probe pairs", out);
+        out.push_str("<table><thead><tr><th>Probes</th><th class=\"num\">Apart (mm)</th><th class=\"num\">Pads need (mm)</th></tr></thead><tbody>\n");
+        for c in &clashes {
+            let _ = writeln!(
+                out,
+                "<tr><td class=\"mono\">{} {}</td><td class=\"num\">{:.2}</td><td class=\"num\">{:.2}</td></tr>",
+                esc(&c.probes[0]),
+                esc(&c.probes[1]),
+                c.distance_mm,
+                c.needed_mm
+            );
+        }
+        out.push_str("</tbody></table>\n");
+        fold_close(folded, out);
+    }
 }
 
 fn wiring(ctx: &Ctx, out: &mut String) {

@@ -6,7 +6,8 @@ Reads OUT_DIR/fixture.json and, for every clamshell part:
   volume, extent along Z equal to the part's thickness;
 - frame-NAME.dxf (laser-cut parts): read by ezdxf, every POLYLINE/LWPOLYLINE closed,
   one outline on PART_OUTLINE;
-then places every part mesh (and the probe plates' plate-SIDE.stl) at its closed
+then places every part mesh (and the probe plates' plate-SIDE.stl, the nest's nest.stl)
+at its closed
 position and asks trimesh's collision manager (FCL) whether any touches a board part
 at its height (the convex hull of its courtyard, or a 1.5 mm radius disc without one,
 as pogo's model; shrunk 0.05 mm in Z so that a push finger resting on a part's top
@@ -89,6 +90,15 @@ def main() -> int:
             # plate-SIDE.stl is drawn in X = page x, Y = -(page y); the turned-over upper
             # plate's own frame is the page's: mirror its y.
             pre = np.diag([1.0, -1.0 if part["placements"][0]["v"][1] < 0 else 1.0, 1.0, 1.0])
+        elif part["making"] == "nest_files":
+            # nest.stl is drawn in the model frame, Z from its bottom face.
+            mesh = trimesh.load(out / "nest.stl", file_type="stl", force="mesh")
+            pre = np.eye(4)
+            if not (mesh.is_watertight and mesh.volume > 0):
+                fails.append("nest.stl: not a closed solid")
+            dz = mesh.bounds[1][2] - mesh.bounds[0][2]
+            if abs(dz - part["thickness_mm"]) > 1e-3:
+                fails.append(f"nest.stl: {dz} thick, expected {part['thickness_mm']}")
         else:
             mesh = trimesh.load(out / f"frame-{name}.stl", file_type="stl", force="mesh")
             pre = np.eye(4)

@@ -1,0 +1,150 @@
+//! The clamshell's closed stack-up on real boards registered by a nest (pogo-testdata):
+//! the board's bottom face rests on the nest's ledge at the lower plate's set height,
+//! the nest stands on the lower plate and is flush with the board's top face, the
+//! upper plate hangs at its set height over the board, no two sheets of the stack
+//! take the same room, the lower push fingers pass through the nest's opening and every
+//! probe is compressed to its working travel (about 2/3 of full travel).
+
+use pogo_fixture::{FramePart, FramePartRole, InterferenceRule, Mechanism, RegistrationKind};
+use pogo_geom::{PointMm, Side, polygon_contains, polygon_edge_distance};
+
+fn clamshell_of(name: &str, file: &str) -> Option<pogo_fixture::Fixture> {
+    let dir = pogo_testdata::board_dir(name, "clamshell_stack")?;
+    let board = pogo_board::read_file(&dir.join(file)).expect("board reads");
+    let mut fx = pogo_design::design(
+        &board,
+        &pogo_catalog::Catalog::builtin(),
+        &Default::default(),
+    )
+    .expect("designed");
+    let cfg = pogo_mechanics::MechanicsConfig {
+        mechanism: Mechanism::Clamshell,
+        ..Default::default()
+    };
+    pogo_mechanics::build(&mut fx, &cfg).expect("mechanics with the clamshell");
+    Some(fx)
+}
+
+/// Bottom and top face heights of a flat part's first copy (model Z).
+fn z_range(p: &FramePart) -> (f64, f64) {
+    let pl = &p.placements[0];
+    let (a, b) = (
+        pl.apply([0.0, 0.0, 0.0])[2],
+        pl.apply([0.0, 0.0, p.thickness_mm])[2],
+    );
+    (a.min(b), a.max(b))
+}
+
+/// The model XY box of a flat part's copy.
+fn xy_box(p: &FramePart, k: usize) -> [f64; 4] {
+    let pl = &p.placements[k];
+    let mut b = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+    for q in &p.outline {
+        let w = pl.apply([q.x, q.y, 0.0]);
+        b = [
+            b[0].min(w[0]),
+            b[1].min(w[1]),
+            b[2].max(w[0]),
+            b[3].max(w[1]),
+        ];
+    }
+    b
+}
+
+fn check(name: &str, fx: &pogo_fixture::Fixture) {
+    let reg = fx.registration.as_ref().expect("registration");
+    assert_eq!(reg.kind, RegistrationKind::Nest, "{name}");
+    let nest_reg = reg.nest.as_ref().expect("nest drawn");
+    let c = fx.clamshell.as_ref().expect("clamshell");
+    let tb = fx.board.thickness_mm;
+    let st = fx.stackup.as_ref().unwrap();
+    let set = |side: Side| st.sides.iter().find(|s| s.side == side).unwrap();
+    let part = |role: FramePartRole, head: bool| {
+        c.parts
+            .iter()
+            .find(|p| p.role == role && p.on_head == head)
+            .unwrap_or_else(|| panic!("{name}: no {role:?}"))
+    };
+    let nest = part(FramePartRole::Nest, false);
+    let lower = part(FramePartRole::ProbePlate, false);
+    let upper = part(FramePartRole::ProbePlate, true);
+    // The lower probe plate's face is the bottom set height under the board's bottom
+    // face (Z = 0); the upper one's the top set height over its top face.
+    assert!(
+        (z_range(lower).1 + set(Side::Bottom).set_height_mm).abs() < 1e-9,
+        "{name}"
+    );
+    assert!(
+        (z_range(upper).0 - tb - set(Side::Top).set_height_mm).abs() < 1e-9,
+        "{name}"
+    );
+    // The nest stands on the lower plate; its ledge (under the pocket) is the board's
+    // bottom face, its top face flush with the board's top face.
+    assert!((z_range(nest).0 - z_range(lower).1).abs() < 1e-9, "{name}");
+    assert!(
+        (z_range(nest).1 - nest_reg.pocket_depth_mm).abs() < 1e-9,
+        "{name}"
+    );
+    assert!((z_range(nest).1 - tb).abs() < 0.05, "{name}");
+    assert_eq!(nest_reg.side, Side::Bottom, "{name}");
+    assert_eq!(nest_reg.screw_holes.len(), 4, "{name}");
+    // No two sheets of the stack whose outlines overlap share a height.
+    let sheets: Vec<&FramePart> = c
+        .parts
+        .iter()
+        .filter(|p| p.role != FramePartRole::PushFinger)
+        .filter(|p| p.placements[0].normal()[2].abs() > 0.999)
+        .collect();
+    for (i, a) in sheets.iter().enumerate() {
+        for b in &sheets[i + 1..] {
+            let (ba, bb) = (xy_box(a, 0), xy_box(b, 0));
+            let xy = ba[0] < bb[2] && bb[0] < ba[2] && ba[1] < bb[3] && bb[1] < ba[3];
+            let (za, zb) = (z_range(a), z_range(b));
+            let z = za.0 < zb.1 - 1e-9 && zb.0 < za.1 - 1e-9;
+            assert!(!(xy && z), "{name}: {} and {} overlap", a.name, b.name);
+        }
+    }
+    // Every push finger on the lower plate passes through the nest's opening.
+    for f in fx
+        .force
+        .iter()
+        .flat_map(|f| f.supports.iter())
+        .filter(|s| s.side == Side::Bottom)
+    {
+        let at = PointMm::new(f.x, f.y);
+        let r = f.tip_diameter_mm / 2.0;
+        let through = nest_reg
+            .opening
+            .iter()
+            .any(|o| polygon_contains(o, at) && polygon_edge_distance(o, at) >= r - 1e-6);
+        assert!(through, "{name}: finger at ({}, {}) on the ledge", f.x, f.y);
+    }
+    // Every probe at its working travel.
+    for p in &fx.probes {
+        let w = p.working_travel_fraction.unwrap();
+        assert!((0.6..=0.8).contains(&w), "{name}: {} at {w}", p.id);
+    }
+    // The check itself finds no overlap and nothing of the board against the nest.
+    for i in &c.interference {
+        assert!(
+            !matches!(
+                i.rule,
+                InterferenceRule::PartOverlap | InterferenceRule::FingerOnNest
+            ) && i.fixture_part != "frame-nest",
+            "{name}: {i:?}"
+        );
+    }
+}
+
+#[test]
+fn nest_seats_the_board_at_the_set_height() {
+    for (name, file) in [
+        ("bms-c1", "bms-c1.kicad_pcb"),
+        ("glasgow-c2-v9", "glasgow.kicad_pcb"),
+    ] {
+        let Some(fx) = clamshell_of(name, file) else {
+            return;
+        };
+        check(name, &fx);
+    }
+}
