@@ -1,8 +1,8 @@
 //! Kirchhoff thin-plate finite elements on a rectilinear grid: the board as a plate.
 //!
-//! The grid's lines may be spaced at will ([`Grid`]), so they can follow a board's edges
-//! and a panel's routing gaps and tabs. Elements are ACM (Adini-Clough-Melosh) rectangles: four corner nodes with three
-//! degrees of freedom each (deflection `w` and slopes `w_x`, `w_y`), cubic edges and the
+//! The grid's lines may be spaced at will ([`Grid`]), so they can follow a board's
+//! edges and a panel's routing gaps and tabs. Elements are ACM (Adini-Clough-Melosh)
+//! rectangles of any sides: four corner nodes with three degrees of freedom each (deflection `w` and slopes `w_x`, `w_y`), cubic edges and the
 //! 12-term polynomial `1, x, y, x², xy, y², x³, x²y, xy², y³, x³y, xy³`. The element is
 //! non-conforming but passes the patch test and converges for rectangles (Zienkiewicz &
 //! Taylor, *The Finite Element Method*, vol. 2, ch. 4). Free edges need nothing (natural

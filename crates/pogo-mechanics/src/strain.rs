@@ -1,7 +1,10 @@
 //! Board strain: the board as a Kirchhoff plate on its push fingers under the probe
 //! forces.
 //!
-//! The board outline is meshed with square ACM plate elements ([`crate::plate`]). Each
+//! The board outline is meshed with rectangular ACM plate elements ([`crate::plate`]) on
+//! a grid whose lines lie on the outline's straight edges ([`mesh`]: a panel's routing
+//! gaps and the tabs across them are cells of their own, so the boards of a panel are
+//! joined only through their tabs). Each
 //! probe's force at its compression is spread over the disk it loads: the radius of the
 //! equivalent loaded area of thin-plate theory for its tip's contact circle
 //! ([`load_radius_mm`]; bottom probes push towards the top face, top probes towards the
@@ -34,9 +37,9 @@
 //! plate, near the peak first), while each lowers the strain by at least 1%.
 //!
 //! Not modelled: the probes' spring rate (forces are those at working travel, whatever
-//! the deflection), plate and lid compliance, parts' stiffening of the board, and the
-//! board's outline finer than one element (a panel's routing gaps and tabs vanish in
-//! elements of several millimetres).
+//! the deflection), plate and lid compliance, parts' stiffening of the board, curved or
+//! slanted outline edges finer than one element (they are followed by whole cells), and
+//! holes such as mouse bites (drills, not outline).
 //!
 //! Material: E = 22 GPa and ν = 0.15 by default: typical of glass-epoxy FR-4 laminate in
 //! bending (datasheets give a flexural modulus of about 18-24 GPa along the weave, and a
