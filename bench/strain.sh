@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Board strain: the reported strain on every shared board (default element size) and a
-# mesh-convergence study (element size h, h/2, h/4) on a few of them, release build.
+# mesh-convergence study (element size h, h/2, h/4) on a few of them and the 4 x 4
+# panel, release build.
 # Each line: board | refinement | element mm | elements | strain µε | where | nearest
-# probe | nearest support (its reaction) | deflection | supports | suggested -> µε | s.
+# probe | nearest support (its reaction) | deflection | supports | suggested -> µε | s
+# (wall, and CPU in brackets: the machine may be shared).
 #
 # usage: bench/strain.sh [all|study|panel]   (default: all and study)
 # env:   STUDY=path/to/strain_study to skip the cargo build.
@@ -22,8 +24,9 @@ if [ "$what" = all ] || [ "$what" = both ]; then
 fi
 if [ "$what" = study ] || [ "$what" = both ]; then
   # The design's own supports only (no suggestion search): the figure being studied.
-  "$STUDY" --refine 1,2,4 --no-suggestions "$(first glasgow-c2-v9)" "$(first interf_u)" "$(first video-v9)"
+  "$STUDY" --refine 1,2,4 --no-suggestions "$(first glasgow-c2-v9)" "$(first interf_u)" "$(first video-v9)" \
+    "$(first video-panel-4x4)"
 fi
 if [ "$what" = panel ]; then
-  "$STUDY" --refine 1,2 --no-suggestions "$(first video-panel-4x4)"
+  "$STUDY" --refine 1,2,4 --no-suggestions "$(first video-panel-4x4)"
 fi

@@ -37,7 +37,7 @@ fn main() {
     }
     let catalog = Catalog::builtin();
     println!(
-        "board | refine | element mm | elements | strain ue | at (x, y) | nearest probe mm | nearest support mm (N) | deflection mm | supports | most N on one | suggested -> ue | s"
+        "board | refine | element mm | elements | strain ue | at (x, y) | nearest probe mm | nearest support mm (N) | deflection mm | supports | most N on one | suggested -> ue | s (cpu s)"
     );
     for path in &boards {
         let board = pogo_board::read_file(std::path::Path::new(path))
@@ -60,9 +60,9 @@ fn main() {
                 cfg.mechanics.push_finger_max_load_n = 0.0;
             }
             let mut fx = designed.clone();
-            let t = std::time::Instant::now();
+            let (t, cpu) = (std::time::Instant::now(), cpu_s());
             build(&mut fx, &cfg).unwrap_or_else(|e| panic!("{name}: {e}"));
-            let secs = t.elapsed().as_secs_f64();
+            let (secs, cpu) = (t.elapsed().as_secs_f64(), cpu_s() - cpu);
             let force = fx.force.as_ref().expect("force");
             let [px, py] = force.max_strain_at;
             let probe = fx
@@ -77,7 +77,7 @@ fn main() {
                 .min_by(|a, b| a.0.total_cmp(&b.0))
                 .unwrap_or((f64::NAN, f64::NAN));
             println!(
-                "{name} | {f} | {:.3} | {} | {:.0} | ({px:.1}, {py:.1}) | {probe:.1} | {:.1} ({:.1}) | {:.4} | {} | {:.1} | {} -> {} | {secs:.2}",
+                "{name} | {f} | {:.3} | {} | {:.0} | ({px:.1}, {py:.1}) | {probe:.1} | {:.1} ({:.1}) | {:.4} | {} | {:.1} | {} -> {} | {secs:.2} ({cpu:.2})",
                 force.model.element_mm,
                 force.model.elements,
                 force.max_strain_ue,
@@ -110,4 +110,14 @@ fn main() {
             }
         }
     }
+}
+
+/// CPU time of this thread so far, s (Linux: the scheduler's on-CPU time; NaN elsewhere).
+/// The mechanics run on one thread, so this is their CPU time however loaded the
+/// machine is.
+fn cpu_s() -> f64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
+        .map_or(f64::NAN, |ns| ns / 1e9)
 }

@@ -1,7 +1,10 @@
 //! Board strain: the board as a Kirchhoff plate on its push fingers under the probe
 //! forces.
 //!
-//! The board outline is meshed with square ACM plate elements ([`crate::plate`]). Each
+//! The board outline is meshed with rectangular ACM plate elements ([`crate::plate`]) on
+//! a grid whose lines lie on the outline's straight edges ([`mesh`]: a panel's routing
+//! gaps and the tabs across them are cells of their own, so the boards of a panel are
+//! joined only through their tabs). Each
 //! probe's force at its compression is spread over the disk it loads: the radius of the
 //! equivalent loaded area of thin-plate theory for its tip's contact circle
 //! ([`load_radius_mm`]; bottom probes push towards the top face, top probes towards the
@@ -34,9 +37,9 @@
 //! plate, near the peak first), while each lowers the strain by at least 1%.
 //!
 //! Not modelled: the probes' spring rate (forces are those at working travel, whatever
-//! the deflection), plate and lid compliance, parts' stiffening of the board, and the
-//! board's outline finer than one element (a panel's routing gaps and tabs vanish in
-//! elements of several millimetres).
+//! the deflection), plate and lid compliance, parts' stiffening of the board, curved or
+//! slanted outline edges finer than one element (they are followed by whole cells), and
+//! holes such as mouse bites (drills, not outline).
 //!
 //! Material: E = 22 GPa and ν = 0.15 by default: typical of glass-epoxy FR-4 laminate in
 //! bending (datasheets give a flexural modulus of about 18-24 GPa along the weave, and a
@@ -385,23 +388,21 @@ fn clusters(points: &[(f64, f64, f64)], k: usize) -> Vec<(f64, f64)> {
         .map(|p| (p.0, p.1))
         .unwrap_or_default();
     centres.push(first);
+    // Each point's squared distance to its nearest centre so far (kept up to date as
+    // centres are added: k x n, not k² x n).
+    let d2 = |p: &(f64, f64, f64), c: (f64, f64)| (p.0 - c.0).powi(2) + (p.1 - c.1).powi(2);
+    let mut nearest: Vec<f64> = points.iter().map(|p| d2(p, first)).collect();
     while centres.len() < k {
-        let far = points
+        let far = nearest
             .iter()
-            .map(|p| {
-                (
-                    centres
-                        .iter()
-                        // Squared distance: same order as the distance, no hypot.
-                        .map(|c| (p.0 - c.0).powi(2) + (p.1 - c.1).powi(2))
-                        .fold(f64::INFINITY, f64::min),
-                    p,
-                )
-            })
-            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .zip(points)
+            .max_by(|a, b| a.0.total_cmp(b.0))
             .map(|(_, p)| (p.0, p.1))
             .unwrap_or_default();
         centres.push(far);
+        for (n, p) in nearest.iter_mut().zip(points) {
+            *n = n.min(d2(p, far));
+        }
     }
     for _ in 0..25 {
         let mut sums = vec![(0.0, 0.0, 0.0); k];
@@ -469,6 +470,10 @@ fn taken(placed: &[Placed], x: f64, y: f64, r: f64) -> bool {
     })
 }
 
+/// How many of the most loaded supports are read again by submodels besides the
+/// board model's peaks ([`Setup::zoom`]).
+const ZOOMED_SUPPORTS: usize = 4;
+
 /// Most fingers added to share loads ([`MechanicsSettings::push_finger_max_load_n`]).
 const MAX_LOAD_SHARE_FINGERS: usize = 64;
 
@@ -507,7 +512,7 @@ impl<'a> Setup<'a> {
         };
         let longest = (r - l).max(b - t);
         let h = (longest / s.strain_grid_cells as f64).max(s.strain_min_element_mm);
-        let grid = mesh(&outline, [l, t, r, b], h);
+        let grid = mesh(&outline, [l, t, r, b], h, s.strain_min_element_mm);
         let thickness = if fx.board.thickness_mm > 0.0 {
             fx.board.thickness_mm
         } else {
@@ -526,7 +531,7 @@ impl<'a> Setup<'a> {
             youngs_modulus_gpa: s.board_youngs_modulus_gpa,
             poisson_ratio: s.board_poisson_ratio,
             thickness_mm: thickness,
-            element_mm: h,
+            element_mm: grid.max_step(),
             elements,
             gauge_mm: s.strain_gauge_mm,
         };
@@ -595,7 +600,7 @@ impl<'a> Setup<'a> {
     /// largest readings are then taken again from submodels (the square round each
     /// reading, elements of half a gauge, cut boundary from the board model).
     fn zoom(&self, sol: &Solution, supports: &[(Placed, f64)]) -> (f64, (f64, f64)) {
-        let (gauge, h) = (self.s.strain_gauge_mm, self.grid.h);
+        let (gauge, h) = (self.s.strain_gauge_mm, self.grid.max_step());
         if gauge <= 0.0 || h <= gauge / 2.0 {
             return (sol.max_strain_ue, sol.max_strain_at);
         }
@@ -604,9 +609,18 @@ impl<'a> Setup<'a> {
             .map(|(p, r)| (p.x, p.y, p.tip_r, *r))
             .collect();
         let half = gauge / 2.0 + h.max(2.0 * gauge);
-        sol.peaks
+        // Where: the board model's largest readings, and the supports that carry the
+        // most (the coarse readings may rank a finger's own peak below its neighbours).
+        let mut heavy: Vec<&(Placed, f64)> = supports.iter().collect();
+        heavy.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+        let at: Vec<(f64, f64)> = sol
+            .peaks
             .iter()
-            .filter_map(|&(_, x, y)| {
+            .map(|&(_, x, y)| (x, y))
+            .chain(heavy.iter().take(ZOOMED_SUPPORTS).map(|(p, _)| (p.x, p.y)))
+            .collect();
+        at.iter()
+            .filter_map(|&(x, y)| {
                 self.model
                     .zoom_gauge(sol, &known, (x, y), half, gauge / 2.0)
                     .map(|e| (e, (x, y)))
@@ -616,26 +630,75 @@ impl<'a> Setup<'a> {
     }
 }
 
-/// The grid of square elements of side `h` over the box `[l, t, r, b]`: a cell is
-/// active when its centre lies on the board.
-fn mesh(outline: &[PolygonMm], [l, t, r, b]: [f64; 4], h: f64) -> Grid {
-    let nx = ((r - l) / h).ceil().max(1.0) as usize;
-    let ny = ((b - t) / h).ceil().max(1.0) as usize;
+/// The grid that follows the outline: node lines on every straight vertical and
+/// horizontal edge of the board (its sides, a panel's routing gaps, the ends of its
+/// tabs and slots; lines nearer than `min_mm` to one already taken are left out), each
+/// space between them split evenly into elements of at most `h`. A cell is active when
+/// its centre lies on the board, so the elements are where the board is: a gap is a row
+/// of inactive cells and a tab the cells across it.
+fn mesh(outline: &[PolygonMm], [l, t, r, b]: [f64; 4], h: f64, min_mm: f64) -> Grid {
+    let (mut vertical, mut horizontal) = (vec![l, r], vec![t, b]);
+    for ring in outline
+        .iter()
+        .flat_map(|p| std::iter::once(&p.outer).chain(&p.holes))
+    {
+        for (k, p) in ring.iter().enumerate() {
+            let q = ring[(k + 1) % ring.len()];
+            if (p.x - q.x).abs() < 1e-6 && (p.y - q.y).abs() >= 1e-6 {
+                vertical.push(p.x);
+            } else if (p.y - q.y).abs() < 1e-6 && (p.x - q.x).abs() >= 1e-6 {
+                horizontal.push(p.y);
+            }
+        }
+    }
+    let xs = grid_lines(vertical, (l, r), h, min_mm);
+    let ys = grid_lines(horizontal, (t, b), h, min_mm);
+    let (nx, ny) = (xs.len() - 1, ys.len() - 1);
     let mut active = vec![false; nx * ny];
     for j in 0..ny {
         for i in 0..nx {
-            let (x, y) = (l + (i as f64 + 0.5) * h, t + (j as f64 + 0.5) * h);
+            let (x, y) = ((xs[i] + xs[i + 1]) / 2.0, (ys[j] + ys[j + 1]) / 2.0);
             active[j * nx + i] = outline.iter().any(|p| geom::in_polygon(p, x, y));
         }
     }
     Grid {
-        x0: l,
-        y0: t,
-        h,
+        xs,
+        ys,
         nx,
         ny,
         active,
     }
+}
+
+/// The node lines along one axis from `lo` to `hi`: the `edges` (sorted; one of any
+/// nearer than `min_mm` to the last taken, the ends always), and between each two,
+/// as many evenly spaced as keep the spacing at most `h`.
+fn grid_lines(mut edges: Vec<f64>, (lo, hi): (f64, f64), h: f64, min_mm: f64) -> Vec<f64> {
+    edges.retain(|&e| e > lo + min_mm && e < hi - min_mm);
+    edges.sort_by(f64::total_cmp);
+    let mut kept = vec![lo];
+    for e in edges {
+        if e - kept[kept.len() - 1] >= min_mm {
+            kept.push(e);
+        }
+    }
+    if hi - lo > 0.0 {
+        kept.push(hi);
+    } else {
+        kept.push(lo + h);
+    }
+    let mut lines = vec![kept[0]];
+    for w in kept.windows(2) {
+        let n = ((w[1] - w[0]) / h - 1e-9).ceil().max(1.0) as usize;
+        for k in 1..=n {
+            lines.push(if k == n {
+                w[1]
+            } else {
+                w[0] + (w[1] - w[0]) * k as f64 / n as f64
+            });
+        }
+    }
+    lines
 }
 
 /// Puts each probe's force on the model over its loaded disk (bottom probes push
@@ -717,8 +780,8 @@ fn piece_corners(grid: &Grid, piece: &[(usize, usize)]) -> [(f64, f64); 4] {
         let (x, y) = grid.node_xy(i, j);
         pl = pl.min(x);
         pt = pt.min(y);
-        pr = pr.max(x + grid.h);
-        pb = pb.max(y + grid.h);
+        pr = pr.max(grid.xs[i + 1]);
+        pb = pb.max(grid.ys[j + 1]);
     }
     [(pl, pt), (pr, pt), (pr, pb), (pl, pb)]
 }
@@ -785,7 +848,7 @@ fn cluster_fingers(st: &Setup, placed: &mut Vec<Placed>) {
         let k = pts
             .len()
             .div_ceil(st.s.probes_per_push_finger.max(1))
-            .min(64);
+            .min(512);
         let face = side.opposite();
         for (cx, cy) in clusters(&pts, k) {
             let best = pick_spot(st.spots(face).iter(), cx, cy, st.full_r, st.spacing, |c| {
@@ -841,10 +904,9 @@ impl<'m> Supported<'m> {
     /// [`settle`]).
     fn settled(model: &'m PlateModel, fact: &'m Factored, all: Vec<Placed>) -> Supported<'m> {
         let mut extra = ExtraSupports::new(model, fact);
-        for p in &all {
-            extra.add_patch(p.x, p.y, p.tip_r);
-        }
-        let (sol, reactions) = settle(model, &mut extra, &all);
+        let patches: Vec<(f64, f64, f64)> = all.iter().map(|p| (p.x, p.y, p.tip_r)).collect();
+        extra.add_patches(&patches);
+        let (sol, reactions) = settle(&mut extra, &all);
         Supported {
             extra,
             all,
@@ -922,11 +984,10 @@ fn share_loads(st: &Setup, sup: &mut Supported) {
             if new.is_empty() {
                 break;
             }
-            for p in new {
-                sup.extra.add_patch(p.x, p.y, p.tip_r);
-                sup.all.push(p);
-            }
-            (sup.sol, sup.reactions) = settle(&st.model, &mut sup.extra, &sup.all);
+            let patches: Vec<(f64, f64, f64)> = new.iter().map(|p| (p.x, p.y, p.tip_r)).collect();
+            sup.extra.add_patches(&patches);
+            sup.all.extend(new);
+            (sup.sol, sup.reactions) = settle(&mut sup.extra, &sup.all);
         }
     }
 }
@@ -1094,7 +1155,7 @@ fn best_trial<'m>(st: &Setup, sup: &Supported<'m>, cands: &[Cand]) -> Option<Sup
             tip_r,
             part,
         });
-        let (sol, reactions) = settle(&st.model, &mut extra, &all);
+        let (sol, reactions) = settle(&mut extra, &all);
         if best
             .as_ref()
             .is_none_or(|b| sol.max_strain_ue < b.sol.max_strain_ue)
@@ -1196,58 +1257,88 @@ fn compressive(p: &Placed, force_on_plate: f64) -> f64 {
     }
 }
 
-/// Most switches of the active set before [`settle`] stops (a cycle guard).
+/// Most rounds of switches of the active set before [`settle`] stops (a cycle guard).
 const MAX_SETTLE_SWITCHES: usize = 400;
 
-/// Unilateral contact: solves the plate on the supports of `extra` (one per `all`),
-/// switching off the support that pulls hardest, or else switching on again the one the
-/// board moves into the most (deflection through its face at its centre), until every
-/// active support pushes and no inactive one is penetrated. A support is never switched
-/// off when fewer than three would remain (the board would not be held).
-fn settle(model: &PlateModel, extra: &mut ExtraSupports, all: &[Placed]) -> (Solution, Vec<f64>) {
-    /// A reaction below this pulls, N.
-    const PULL_N: f64 = -1e-9;
+/// Unilateral contact: solves the plate on the supports of `extra` (one per `all`)
+/// until every active support pushes and no inactive one is penetrated (the plate's
+/// deflection through its face, weighed as its pressure would: the quantity its force
+/// works on). The plate is linear and its compliance at the
+/// supports positive definite, so that state is unique (a linear complementarity
+/// problem with a P-matrix); it is reached by block pivoting (every support that pulls
+/// switched off and every penetrated one on again at once), falling back to one switch
+/// a round (the one that pulls hardest, else the one the board moves into the most)
+/// when the count of such supports stops falling. A support is never switched off when
+/// fewer than three would remain (the board would not be held).
+fn settle(extra: &mut ExtraSupports, all: &[Placed]) -> (Solution, Vec<f64>) {
+    /// A reaction below this pulls, N (a micronewton: below the rounding of a dense
+    /// solve over hundreds of supports, where a support carrying nothing could
+    /// otherwise be switched off and on for ever).
+    const PULL_N: f64 = -1e-6;
     /// A deflection beyond this through a support's face penetrates it, mm.
-    const PENETRATION_MM: f64 = 1e-9;
-    let mut switches = 0;
+    const PENETRATION_MM: f64 = 1e-6;
+    let (mut switches, mut best, mut stalled) = (0, usize::MAX, 0);
+    let mut last: Option<usize> = None;
+    // Each round solves for the support forces only (a dense system of one row per
+    // support); the plate's field is built once, at the end.
     loop {
-        let (sol, r) = extra.solve();
+        let forces = extra.forces();
+        let r = extra.reactions(&forces);
         if switches >= MAX_SETTLE_SWITCHES {
-            return (sol, r);
+            return (extra.solution(&forces), r);
         }
         let active = (0..all.len()).filter(|&i| extra.is_active(i)).count();
-        let pulling = all
+        let mut pulling: Vec<(usize, f64)> = all
             .iter()
             .zip(&r)
             .enumerate()
             .filter(|(i, _)| extra.is_active(*i))
             .map(|(i, (p, &f))| (i, compressive(p, f)))
             .filter(|x| x.1 < PULL_N)
-            .min_by(|a, b| a.1.total_cmp(&b.1));
-        if let Some((i, _)) = pulling
-            && active > 3
-        {
-            extra.set_active(i, false);
-            switches += 1;
-            continue;
-        }
-        let penetrated = all
+            .collect();
+        pulling.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        let mut penetrated: Vec<(usize, f64)> = all
             .iter()
             .enumerate()
             .filter(|(i, _)| !extra.is_active(*i))
             .filter_map(|(i, p)| {
-                let w = model.deflection_at(&sol, p.x, p.y)?;
+                let w = extra.held_deflection(&forces, i)?;
                 let into = if p.face == Side::Top { w } else { -w };
                 (into > PENETRATION_MM).then_some((i, into))
             })
-            .max_by(|a, b| a.1.total_cmp(&b.1));
-        match penetrated {
-            Some((i, _)) => {
-                extra.set_active(i, true);
-                switches += 1;
-            }
-            None => return (sol, r),
+            .collect();
+        penetrated.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        // Off at most as many as leave three on.
+        pulling.truncate(active.saturating_sub(3));
+        let wrong = pulling.len() + penetrated.len();
+        if wrong == 0 {
+            return (extra.solution(&forces), r);
         }
+        if wrong < best {
+            (best, stalled) = (wrong, 0);
+        } else {
+            stalled += 1;
+        }
+        if stalled < 3 {
+            for &(i, _) in &pulling {
+                extra.set_active(i, false);
+            }
+            for &(i, _) in &penetrated {
+                extra.set_active(i, true);
+            }
+        } else {
+            let (i, on) = match pulling.first() {
+                Some(&(i, _)) => (i, false),
+                None => (penetrated[0].0, true),
+            };
+            if last == Some(i) {
+                // Switched back and forth: it carries next to nothing either way.
+                return (extra.solution(&forces), r);
+            }
+            extra.set_active(i, on);
+            last = Some(i);
+        }
+        switches += 1;
     }
 }
 
@@ -1287,7 +1378,7 @@ mod tests {
     /// towards the top face.
     fn square_plate() -> PlateModel {
         let outline = [geom::rect([0.0, 0.0, 40.0, 40.0])];
-        let grid = mesh(&outline, [0.0, 0.0, 40.0, 40.0], 4.0);
+        let grid = mesh(&outline, [0.0, 0.0, 40.0, 40.0], 4.0, 1.0);
         let material = Material {
             youngs_modulus_mpa: 22_000.0,
             poisson_ratio: 0.15,
@@ -1312,21 +1403,97 @@ mod tests {
             ],
             holes: Vec::new(),
         };
-        let g = mesh(&[l], [0.0, 0.0, 20.0, 20.0], 3.0);
-        assert_eq!((g.nx, g.ny), (7, 7), "the box rounded up to whole cells");
-        assert!(g.is_active(0, 0) && g.is_active(6, 6));
+        let g = mesh(&[l], [0.0, 0.0, 20.0, 20.0], 3.0, 1.0);
+        // Lines on the notch's edges (x = 10, y = 10), each half split into 4 cells of
+        // 2.5 mm (at most 3).
+        assert_eq!((g.nx, g.ny), (8, 8));
+        assert_eq!(g.xs[4], 10.0);
+        assert_eq!(g.ys, [0.0, 2.5, 5.0, 7.5, 10.0, 12.5, 15.0, 17.5, 20.0]);
+        assert!(g.is_active(0, 0) && g.is_active(7, 7));
         assert!(
             !g.is_active(4, 0),
-            "cell centre (13.5, 1.5) is in the notch"
+            "cell (10..12.5, 0..2.5) is in the notch"
         );
-        // 49 cells less the 4 x 3 whose centres (x > 10, y < 10) fall in the notch.
-        assert_eq!(g.active.iter().filter(|&&a| a).count(), 49 - 12);
+        // 64 cells less the 4 x 4 of the notch: the cells are exactly the board.
+        assert_eq!(g.active.iter().filter(|&&a| a).count(), 64 - 16);
         let pieces = pieces(&g);
         assert_eq!(pieces.len(), 1);
         assert_eq!(
             piece_corners(&g, &pieces[0]),
-            [(0.0, 0.0), (21.0, 0.0), (21.0, 21.0), (0.0, 21.0)]
+            [(0.0, 0.0), (20.0, 0.0), (20.0, 20.0), (0.0, 20.0)]
         );
+    }
+
+    /// Two 40 x 20 mm boards 20 mm apart, joined by a tab 3 mm wide across the gap.
+    fn tabbed() -> PolygonMm {
+        let pts = [
+            (0.0, 0.0),
+            (40.0, 0.0),
+            (40.0, 8.5),
+            (60.0, 8.5),
+            (60.0, 0.0),
+            (100.0, 0.0),
+            (100.0, 20.0),
+            (60.0, 20.0),
+            (60.0, 11.5),
+            (40.0, 11.5),
+            (40.0, 20.0),
+            (0.0, 20.0),
+        ];
+        PolygonMm {
+            outer: pts
+                .iter()
+                .map(|&(x, y)| pogo_geom::PointMm::new(x, y))
+                .collect(),
+            holes: Vec::new(),
+        }
+    }
+
+    /// Tip deflection of the grid clamped along x = 0 under 1 N at (99.9, 10), mm.
+    fn cantilever_tip_mm(grid: Grid) -> f64 {
+        let material = Material {
+            youngs_modulus_mpa: 22_000.0,
+            poisson_ratio: 0.15,
+            thickness_mm: 1.6,
+        };
+        let mut model = PlateModel::new(grid, material);
+        for j in 0..=model.grid.ny {
+            if let Some(k) = model.node(0, j) {
+                model.fix(k, crate::plate::Fix::All);
+            }
+        }
+        model.add_load(99.9, 10.0, 1.0);
+        let (_, sol) = model.solve().unwrap();
+        model.deflection_at(&sol, 99.9, 10.0).unwrap()
+    }
+
+    #[test]
+    fn mesh_follows_a_tab_and_the_tab_carries_the_load_like_a_beam() {
+        let board = [tabbed()];
+        let g = mesh(&board, [0.0, 0.0, 100.0, 20.0], 2.0, 1.0);
+        // Lines on the tab's sides: the gap is inactive except the tab's cells.
+        assert!(g.ys.contains(&8.5) && g.ys.contains(&11.5));
+        // The tab is two rows of 1.5 mm (at most 2).
+        let gap_i = g.cell_at(50.0, 10.0).unwrap().0;
+        for j in 0..g.ny {
+            let in_tab = (8.5..11.5).contains(&g.cell_centre(gap_i, j).1);
+            assert_eq!(g.is_active(gap_i, j), in_tab, "row {j}");
+        }
+        assert_eq!((0..g.ny).filter(|&j| g.is_active(gap_i, j)).count(), 2);
+        assert_eq!(pieces(&g).len(), 1, "the tab joins the two boards");
+        // A cantilever of three beams (E t³ w / 12: the boards 20 mm wide, the tab 3
+        // mm), clamped at x = 0, 1 N at x = 100: δ = 12 / (E t³) ∫ (100 - x)² / w dx.
+        let e_t3 = 22_000.0 * 1.6f64.powi(3);
+        let part = |a: f64, b: f64, w: f64| ((100.0 - a).powi(3) - (100.0 - b).powi(3)) / 3.0 / w;
+        let beam =
+            12.0 / e_t3 * (part(0.0, 40.0, 20.0) + part(40.0, 60.0, 3.0) + part(60.0, 100.0, 20.0));
+        let plate = cantilever_tip_mm(g);
+        // The same boards with the gap ignored (every cell of the box on the board).
+        let whole = Grid::uniform(0.0, 0.0, 2.0, 50, 10, vec![true; 500]);
+        let bridged = cantilever_tip_mm(whole);
+        eprintln!("tab: plate {plate:.3} mm, beams {beam:.3} mm; gap ignored {bridged:.3} mm");
+        assert!((plate / beam - 1.0).abs() < 0.1, "{plate} vs {beam}");
+        assert!(plate > 1.5 * bridged, "{plate} vs {bridged}");
     }
 
     #[test]
@@ -1335,7 +1502,7 @@ mod tests {
             geom::rect([0.0, 0.0, 8.0, 8.0]),
             geom::rect([12.0, 0.0, 20.0, 4.0]),
         ];
-        let g = mesh(&outline, [0.0, 0.0, 20.0, 8.0], 2.0);
+        let g = mesh(&outline, [0.0, 0.0, 20.0, 8.0], 2.0, 1.0);
         let pieces = pieces(&g);
         assert_eq!(pieces.len(), 2);
         assert_eq!(
