@@ -192,13 +192,79 @@ pub fn position_key(p: PointMm) -> (i64, i64) {
     ((p.x * 1e6).round() as i64, (p.y * 1e6).round() as i64)
 }
 
-/// Width and length of a slot given as its outline points: the length is the
-/// largest distance between two points, the width twice the largest distance from
-/// the line through them. Returns (length, width, centre).
+/// Length, width and centre of a slot given as its outline: a stadium flattened to
+/// chords. Its straight sides are its longest edges and their ends are vertices, so
+/// the width (across the sides) and the length (a side plus the width) are exact
+/// whatever chords the arcs became (the extent along the slot, from the chords, falls
+/// short by up to the chords' sagitta: 60 um on KiCad's exports). An outline whose
+/// longest edge is no such side (a round hole) is measured by its extent along the
+/// farthest pair of points. Returns (length, width, centre).
 pub fn slot_extent(points: &[PointMm]) -> Option<(f64, f64, PointMm)> {
-    if points.len() < 2 {
+    let n = points.len();
+    if n < 2 {
         return None;
     }
+    let (a, b) = (0..n)
+        .map(|i| (points[i], points[(i + 1) % n]))
+        .max_by(|x, y| x.0.distance_mm(x.1).total_cmp(&y.0.distance_mm(y.1)))?;
+    let side = a.distance_mm(b);
+    let (p, q) = farthest_pair(points);
+    if side <= 0.0 || p.distance_mm(q) <= 0.0 {
+        return None;
+    }
+    let frame = SlotFrame::new(a, b);
+    let (along, across) = frame.extent(points);
+    let width = across.1 - across.0;
+    if along.1 - along.0 >= side + 0.95 * width {
+        let mid = (frame.along(a) + frame.along(b)) / 2.0;
+        let centre = frame.point(mid, (across.0 + across.1) / 2.0);
+        return Some((side + width, width, centre));
+    }
+    let frame = SlotFrame::new(p, q);
+    let (along, across) = frame.extent(points);
+    let centre = frame.point((along.0 + along.1) / 2.0, (across.0 + across.1) / 2.0);
+    Some((along.1 - along.0, across.1 - across.0, centre))
+}
+
+/// Coordinates along and across a direction (a unit vector).
+struct SlotFrame {
+    ux: f64,
+    uy: f64,
+}
+
+impl SlotFrame {
+    fn new(a: PointMm, b: PointMm) -> SlotFrame {
+        let d = a.distance_mm(b);
+        SlotFrame {
+            ux: (b.x - a.x) / d,
+            uy: (b.y - a.y) / d,
+        }
+    }
+    fn along(&self, p: PointMm) -> f64 {
+        p.x * self.ux + p.y * self.uy
+    }
+    fn across(&self, p: PointMm) -> f64 {
+        p.y * self.ux - p.x * self.uy
+    }
+    fn point(&self, along: f64, across: f64) -> PointMm {
+        PointMm::new(
+            along * self.ux - across * self.uy,
+            along * self.uy + across * self.ux,
+        )
+    }
+    /// (min, max) along and (min, max) across of the points.
+    fn extent(&self, points: &[PointMm]) -> ((f64, f64), (f64, f64)) {
+        let span = |f: &dyn Fn(PointMm) -> f64| {
+            points.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+                (lo.min(f(*p)), hi.max(f(*p)))
+            })
+        };
+        (span(&|p| self.along(p)), span(&|p| self.across(p)))
+    }
+}
+
+/// The two points farthest apart.
+fn farthest_pair(points: &[PointMm]) -> (PointMm, PointMm) {
     let (mut a, mut b, mut best) = (points[0], points[0], -1.0);
     for (i, p) in points.iter().enumerate() {
         for q in &points[i + 1..] {
@@ -208,16 +274,32 @@ pub fn slot_extent(points: &[PointMm]) -> Option<(f64, f64, PointMm)> {
             }
         }
     }
-    if best <= 0.0 {
-        return None;
+    (a, b)
+}
+
+/// Undoes the renaming KiCad's exporters (IPC-2581 and ODB++) make of a reference
+/// several footprints share (`REF**`, `STITCH1`): the first keeps it, the others are
+/// written `REF_1`, `REF_2`, ... Returns written name -> reference for every `BASE_n`
+/// whose `BASE` is also written, or that shares its `BASE` with another `BASE_m`.
+pub(crate) fn kicad_shared_refs<'r>(
+    refs: impl Iterator<Item = &'r str> + Clone,
+) -> std::collections::HashMap<String, String> {
+    use std::collections::{HashMap, HashSet};
+    let split = |r: &'r str| -> Option<&'r str> {
+        let (base, n) = r.rsplit_once('_')?;
+        (!base.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).then_some(base)
+    };
+    let plain: HashSet<&str> = refs.clone().collect();
+    let mut bases: HashMap<&str, usize> = HashMap::new();
+    for base in refs.clone().filter_map(split) {
+        *bases.entry(base).or_default() += 1;
     }
-    let centre = PointMm::new((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
-    let (ux, uy) = ((b.x - a.x) / best, (b.y - a.y) / best);
-    let half_width = points
-        .iter()
-        .map(|p| ((p.x - centre.x) * uy - (p.y - centre.y) * ux).abs())
-        .fold(0.0, f64::max);
-    Some((best, 2.0 * half_width, centre))
+    refs.filter_map(|r| {
+        let base = split(r)?;
+        (plain.contains(base) || bases.get(base).is_some_and(|&n| n >= 2))
+            .then(|| (r.to_string(), base.to_string()))
+    })
+    .collect()
 }
 
 /// Rounds a millimetre value to 1 nm, so exported decimals come back exactly.

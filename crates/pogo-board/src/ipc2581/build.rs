@@ -417,27 +417,13 @@ fn undo_kicad_renames(doc: &mut Doc) {
             c.refdes = base.to_string();
         }
     }
-    // A reference used by several footprints (`REF**`, `POLY`) is written `REF_1`,
-    // `REF_2`, ...: two or more such names and no plain one give the reference back.
-    let split = |r: &str| -> Option<(String, bool)> {
-        let (base, n) = r.rsplit_once('_')?;
-        (!base.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| (base.to_string(), true))
-    };
-    let mut bases: HashMap<String, usize> = HashMap::new();
-    for c in &doc.components {
-        if let Some((base, _)) = split(&c.refdes) {
-            *bases.entry(base).or_default() += 1;
-        }
-    }
-    let plain: HashSet<String> = doc.components.iter().map(|c| c.refdes.clone()).collect();
+    // A reference used by several footprints (`REF**`, `POLY`, `STITCH1`) is written
+    // `REF`, `REF_1`, `REF_2`, ...
+    let shared = crate::cam::kicad_shared_refs(doc.components.iter().map(|c| c.refdes.as_str()));
     for c in &mut doc.components {
-        if let Some((base, _)) = split(&c.refdes)
-            && bases.get(&base).is_some_and(|&n| n >= 2)
-            && !plain.contains(&base)
-        {
+        if let Some(base) = shared.get(&c.refdes) {
             renamed.insert(c.refdes.clone(), base.clone());
-            c.refdes = base;
+            c.refdes = base.clone();
         }
     }
     let refs: HashSet<String> = doc.components.iter().map(|c| c.refdes.clone()).collect();

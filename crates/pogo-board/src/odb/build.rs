@@ -135,7 +135,11 @@ pub(super) fn build(job: &Job) -> Result<Board> {
         o.bbox = stroked_box(o.bbox, &f);
     }
     if by_kicad {
+        let shared = crate::cam::kicad_shared_refs(comps.iter().map(|(_, c)| c.refdes.as_str()));
         for (_, c) in &mut comps {
+            if let Some(base) = shared.get(&c.refdes) {
+                c.refdes = base.clone();
+            }
             for pin in &mut c.pins {
                 let unnumbered = pin
                     .name
@@ -549,12 +553,13 @@ impl<'f> PinParts<'f> {
         let (role, f) = &layers[li];
         match (role, feature) {
             (Role::Drill, FeatureRef::Pad(pi)) => {
+                // A round hole, or an oblong one flashed as an `oval` symbol.
                 let rec = &f.pads[pi];
-                let d = f.symbols[rec.symbol].size().w;
+                let size_mm = f.symbols[rec.symbol].size();
                 self.drill = Some((
                     Drill {
-                        oblong: false,
-                        size_mm: SizeMm { w: d, h: d },
+                        oblong: size_mm.w != size_mm.h,
+                        size_mm,
                         offset_mm: PointMm::default(),
                     },
                     hole_kind(f, &rec.attrs),
