@@ -302,6 +302,23 @@ pub(crate) fn kicad_shared_refs<'r>(
     .collect()
 }
 
+/// Whether `pin` is the name KiCad's exporters give a pad without a number: `PAD<n>`,
+/// or `NPTH<n>` for a non-plated hole (its index in the footprint).
+pub(crate) fn kicad_unnumbered(pin: &str) -> bool {
+    ["PAD", "NPTH"].iter().any(|p| {
+        pin.strip_prefix(p)
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// Whether a pad is on a copper layer, given whether the file draws it there: a
+/// non-plated hole is on both, as KiCad puts every such pad on `*.Cu` (every NPTH pad
+/// of the shared boards) while its exports draw no copper where the pad is no bigger
+/// than the hole.
+pub(crate) fn on_copper(kind: crate::model::PadKind, drawn: bool) -> bool {
+    drawn || kind == crate::model::PadKind::NpThruHole
+}
+
 /// Rounds a millimetre value to 1 nm, so exported decimals come back exactly.
 pub fn round_nm(v: f64) -> f64 {
     (v * 1e6).round() / 1e6

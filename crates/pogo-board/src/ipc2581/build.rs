@@ -322,8 +322,8 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
                 rotation_deg: pad_rotation(f.rotation_deg, f.mirror),
                 drill: drill.map(|(d, _)| d),
                 layers: a.layers.clone(),
-                front_copper: a.front,
-                back_copper: a.back,
+                front_copper: crate::cam::on_copper(kind, a.front),
+                back_copper: crate::cam::on_copper(kind, a.back),
                 front_mask: a.front_mask,
                 back_mask: a.back_mask,
                 front_paste: a.front_paste,
@@ -396,7 +396,7 @@ fn anchor(doc: &Doc, f: &PadFeature) -> PointMm {
 
 /// Undoes the renamings of KiCad's IPC-2581 export, which keeps reference
 /// designators and pin names in one namespace: a pad without a number is written
-/// `PAD<n>` (its index in the footprint), and a name already used (a pin `D1` and a
+/// `PAD<n>` or `NPTH<n>` (its index in the footprint), and a name already used (a pin `D1` and a
 /// diode `D1`) gets `_1` appended, on the pin or on the component, whichever came
 /// second.
 fn undo_kicad_renames(doc: &mut Doc) {
@@ -434,10 +434,7 @@ fn undo_kicad_renames(doc: &mut Doc) {
         if let Some(n) = renamed.get(comp.as_str()) {
             *comp = n.clone();
         }
-        if pin
-            .strip_prefix("PAD")
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        {
+        if crate::cam::kicad_unnumbered(pin) {
             pin.clear();
         } else if let Some(base) = pin.strip_suffix("_1")
             && refs.contains(base)

@@ -114,7 +114,7 @@ pub(super) fn build(job: &Job) -> Result<Board> {
             }
         }
     }
-    // KiCad's ODB++ export names a pad without a number `PAD<n>`; the board gives none.
+    // KiCad's ODB++ export names a pad without a number `PAD<n>` (`NPTH<n>` for a hole); the board gives none.
     let by_kicad = ["ODB_SOURCE", "SAVE_APP"]
         .iter()
         .any(|k| info.values.get(*k).is_some_and(|v| v.contains("KiCad")));
@@ -141,11 +141,7 @@ pub(super) fn build(job: &Job) -> Result<Board> {
                 c.refdes = base.clone();
             }
             for pin in &mut c.pins {
-                let unnumbered = pin
-                    .name
-                    .strip_prefix("PAD")
-                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-                if unnumbered {
+                if crate::cam::kicad_unnumbered(&pin.name) {
                     pin.name.clear();
                 }
             }
@@ -426,7 +422,20 @@ impl PadIndex {
         for &(li, feature) in &features {
             parts.add(layers, li, feature, side);
         }
-        let drill = parts.drill;
+        // A non-plated hole carries no net, so `eda/data` may not link it: one at the
+        // pin's place is the pin's when the linked features hold no hole.
+        let drill = parts.drill.or_else(|| {
+            let np = self.features_at(layers, pin.at, side).into_iter().find(|&(li, f)| {
+                let (role, feats) = &layers[li];
+                *role == Role::Drill
+                    && matches!(f, FeatureRef::Pad(pi) if hole_kind(feats, &feats.pads[pi].attrs) == HoleKind::NonPlated)
+            });
+            np.and_then(|(li, f)| {
+                let mut holes = PinParts::default();
+                holes.add(layers, li, f, side);
+                holes.drill
+            })
+        });
         let (shape, rotation, mirror) = match parts.shape {
             Some((_, shape, angle, mirror)) => (shape.clone(), angle, mirror),
             None => (
@@ -459,8 +468,8 @@ impl PadIndex {
             rotation_deg: normalize_deg(if mirror { rotation } else { -rotation }),
             drill: drill.map(|d| d.0),
             layers: Vec::new(),
-            front_copper: parts.front,
-            back_copper: parts.back,
+            front_copper: crate::cam::on_copper(kind, parts.front),
+            back_copper: crate::cam::on_copper(kind, parts.back),
             front_mask: parts.front_mask,
             back_mask: parts.back_mask,
             front_paste: parts.front_paste,
