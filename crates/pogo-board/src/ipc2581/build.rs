@@ -295,7 +295,7 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
     accs.iter_mut()
         .for_each(|a| openings_from_padstack(doc, roles, a));
     accs.iter()
-        .map(|a| {
+        .flat_map(|a| {
             let f = a.first;
             let drill = drill_of(doc, f, &holes, &slots);
             let shape = a
@@ -311,7 +311,7 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
                 }
                 None => PadKind::Smd,
             };
-            Pad {
+            split_sides(Pad {
                 footprint: refs.get(comp.as_str()).copied(),
                 reference: comp,
                 number: pin,
@@ -331,9 +331,31 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
                 mask_margin_mm: None,
                 net: nets.id(a.net),
                 test_point_property: a.test_point,
-            }
+            })
         })
         .collect()
+}
+
+/// A pad without a hole has copper on one side only: one found on both outer layers
+/// at the same place is two pads (bms-c1 `Q8` 3: custom pads on `F.Cu` and on `B.Cu`),
+/// each with its side's mask and paste.
+fn split_sides(pad: Pad) -> Vec<Pad> {
+    if pad.drill.is_some() || !(pad.front_copper && pad.back_copper) {
+        return vec![pad];
+    }
+    let front = Pad {
+        back_copper: false,
+        back_mask: false,
+        back_paste: false,
+        ..pad.clone()
+    };
+    let back = Pad {
+        front_copper: false,
+        front_mask: false,
+        front_paste: false,
+        ..pad
+    };
+    vec![front, back]
 }
 
 /// Mask and paste openings from the pad's stack when the stack names exactly the
@@ -376,8 +398,12 @@ fn openings_from_padstack(doc: &Doc, roles: &[Role], a: &mut PadAcc<'_>) {
     a.back_paste = has(Role::Paste(Side::Bottom));
 }
 
-/// The pad's anchor (file frame): its location, less the pad stack's hole offset
-/// turned with the pad, so a pad with an offset hole sits where KiCad puts it.
+/// The pad's anchor (file frame), where KiCad puts the pad: its hole. The pad stack
+/// gives the hole's offset `o` from the location. KiCad's export writes the location
+/// as the pad's position plus `o` in the board's frame, not turned with the pad
+/// (complex_hierarchy `Q3` 1: pad at y -123.825, rotation 180, offset (0, -0.4),
+/// location y -124.225), so the anchor is the location less `o`; for other writers,
+/// less `o` turned with the pad.
 fn anchor(doc: &Doc, f: &PadFeature) -> PointMm {
     let Some(o) = f
         .padstack
@@ -386,6 +412,9 @@ fn anchor(doc: &Doc, f: &PadFeature) -> PointMm {
     else {
         return f.location;
     };
+    if doc.written_by_kicad {
+        return PointMm::new(f.location.x - o.x, f.location.y - o.y);
+    }
     let x = if f.mirror { -o.x } else { o.x };
     let (s, c) = f.rotation_deg.to_radians().sin_cos();
     PointMm::new(
