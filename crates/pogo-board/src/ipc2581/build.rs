@@ -306,9 +306,8 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
             let kind = match drill {
                 Some((_, Plating::NonPlated)) => PadKind::NpThruHole,
                 Some(_) => PadKind::ThruHole,
-                None if !a.front_mask && !a.back_mask && !a.front_paste && !a.back_paste => {
-                    PadKind::Connect
-                }
+                // KiCad's `connect` type is not written (docs/cam-readers.md); a pad
+                // without mask or paste is an ordinary SMD pad (503 on the shared boards).
                 None => PadKind::Smd,
             };
             split_sides(Pad {
