@@ -437,7 +437,7 @@ impl PadIndex {
             })
         });
         let (shape, rotation, mirror) = match parts.shape {
-            Some((_, shape, angle, mirror)) => (shape.clone(), angle, mirror),
+            Some((_, shape, angle, mirror)) => (shape, angle, mirror),
             None => (
                 match &drill {
                     Some((d, _)) if d.oblong => CamShape::Oval { size: d.size_mm },
@@ -544,7 +544,7 @@ impl PadIndex {
 
 /// What the features of one pin say, gathered over the layers.
 #[derive(Default)]
-struct PinParts<'f> {
+struct PinParts {
     front: bool,
     back: bool,
     front_mask: bool,
@@ -553,12 +553,12 @@ struct PinParts<'f> {
     back_paste: bool,
     /// The pad's shape: (rank, shape, clockwise angle, mirror) of the best feature so
     /// far: copper on the component's side (0), other copper (1), paste (2), mask (3).
-    shape: Option<(u8, &'f CamShape, f64, bool)>,
+    shape: Option<(u8, CamShape, f64, bool)>,
     drill: Option<(Drill, HoleKind)>,
 }
 
-impl<'f> PinParts<'f> {
-    fn add(&mut self, layers: &'f [(Role, Features)], li: usize, feature: FeatureRef, side: Side) {
+impl PinParts {
+    fn add(&mut self, layers: &[(Role, Features)], li: usize, feature: FeatureRef, side: Side) {
         let (role, f) = &layers[li];
         match (role, feature) {
             (Role::Drill, FeatureRef::Pad(pi)) => {
@@ -591,30 +591,60 @@ impl<'f> PinParts<'f> {
                 ));
             }
             (_, FeatureRef::Pad(pi)) => {
-                let rank = match role {
-                    Role::Copper(s) => {
-                        self.front |= *s == Some(Side::Top);
-                        self.back |= *s == Some(Side::Bottom);
-                        if *s == Some(side) { 0 } else { 1 }
-                    }
-                    Role::Paste(s) => {
-                        self.front_paste |= *s == Side::Top;
-                        self.back_paste |= *s == Side::Bottom;
-                        2
-                    }
-                    Role::Mask(s) => {
-                        self.front_mask |= *s == Side::Top;
-                        self.back_mask |= *s == Side::Bottom;
-                        3
-                    }
-                    _ => return,
+                if let Some(rank) = self.on(*role, side) {
+                    let rec = &f.pads[pi];
+                    let shape = &f.symbols[rec.symbol];
+                    self.offer(rank, shape, rec.angle_deg, rec.mirror);
+                }
+            }
+            (_, FeatureRef::Surface(i)) => {
+                // A custom pad is written as a surface: its outline's box.
+                let Some(rank) = self.on(*role, side) else {
+                    return;
                 };
-                let rec = &f.pads[pi];
-                if self.shape.is_none_or(|best| rank < best.0) {
-                    self.shape = Some((rank, &f.symbols[rec.symbol], rec.angle_deg, rec.mirror));
+                let outer = f.contours[f.surfaces[i].clone()]
+                    .iter()
+                    .filter(|(hole, _)| !hole)
+                    .flat_map(|(_, pts)| pts.iter().copied());
+                let [x0, y0, x1, y1] = crate::geometry::bbox_of(outer);
+                if x1 >= x0 {
+                    let size = SizeMm {
+                        w: x1 - x0,
+                        h: y1 - y0,
+                    };
+                    self.offer(rank, &CamShape::Other { size }, 0.0, false);
                 }
             }
             _ => {}
+        }
+    }
+
+    /// Notes a feature on `role`'s layer; returns its shape's rank, or `None` for a
+    /// layer that says nothing about the pad.
+    fn on(&mut self, role: Role, side: Side) -> Option<u8> {
+        Some(match role {
+            Role::Copper(s) => {
+                self.front |= s == Some(Side::Top);
+                self.back |= s == Some(Side::Bottom);
+                if s == Some(side) { 0 } else { 1 }
+            }
+            Role::Paste(s) => {
+                self.front_paste |= s == Side::Top;
+                self.back_paste |= s == Side::Bottom;
+                2
+            }
+            Role::Mask(s) => {
+                self.front_mask |= s == Side::Top;
+                self.back_mask |= s == Side::Bottom;
+                3
+            }
+            _ => return None,
+        })
+    }
+
+    fn offer(&mut self, rank: u8, shape: &CamShape, angle_deg: f64, mirror: bool) {
+        if self.shape.as_ref().is_none_or(|best| rank < best.0) {
+            self.shape = Some((rank, shape.clone(), angle_deg, mirror));
         }
     }
 }

@@ -190,6 +190,8 @@ pub enum FeatureRef {
     Pad(usize),
     /// `lines[i]`.
     Line(usize),
+    /// `surfaces[i]`.
+    Surface(usize),
     /// An arc, surface, text or barcode record.
     Other,
 }
@@ -205,6 +207,8 @@ pub struct Features {
     pub contours: Vec<(bool, Vec<PointMm>)>,
     /// Every feature record in file order (what `FID` feature numbers index).
     pub kinds: Vec<FeatureRef>,
+    /// Each surface record's contours (a range of `contours`).
+    pub surfaces: Vec<std::ops::Range<usize>>,
 }
 
 impl Features {
@@ -279,6 +283,7 @@ pub fn features(file: &str, text: &str, default: Units) -> Result<Features, Boar
             out.kinds.push(match head {
                 "P" => FeatureRef::Pad(out.pads.len()),
                 "L" => FeatureRef::Line(out.lines.len()),
+                "S" => FeatureRef::Surface(out.surfaces.len()),
                 _ => FeatureRef::Other,
             });
         }
@@ -362,6 +367,7 @@ pub fn features(file: &str, text: &str, default: Units) -> Result<Features, Boar
             "S" => {
                 check_polarity(&place, &words, 1)?;
                 in_surface = true;
+                out.surfaces.push(out.contours.len()..out.contours.len());
             }
             "OB" if in_surface => {
                 let hole = words.get(3) == Some(&"H");
@@ -390,6 +396,9 @@ pub fn features(file: &str, text: &str, default: Units) -> Result<Features, Boar
                     .take()
                     .ok_or_else(|| place.error(0, "OB before OE", "OE"))?;
                 out.contours.push(c);
+                if let Some(s) = out.surfaces.last_mut() {
+                    s.end = out.contours.len();
+                }
             }
             "SE" if in_surface => in_surface = false,
             "T" | "B" => {}
