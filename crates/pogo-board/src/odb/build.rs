@@ -436,9 +436,13 @@ impl PadIndex {
                 holes.drill
             })
         });
+        // The shape of copper or paste; else of the hole (a mask opening is larger
+        // than the pad by its margin); else of the mask opening.
         let (shape, rotation, mirror) = match parts.shape {
-            Some((_, shape, angle, mirror)) => (shape, angle, mirror),
-            None => (
+            Some((rank, shape, angle, mirror)) if rank < 3 || drill.is_none() => {
+                (shape, angle, mirror)
+            }
+            _ => (
                 match &drill {
                     Some((d, _)) if d.oblong => CamShape::Oval { size: d.size_mm },
                     Some((d, _)) => CamShape::Circle {
