@@ -196,9 +196,9 @@ pub fn position_key(p: PointMm) -> (i64, i64) {
 /// chords. Its straight sides are its longest edges and their ends are vertices, so
 /// the width (across the sides) and the length (a side plus the width) are exact
 /// whatever chords the arcs became (the extent along the slot, from the chords, falls
-/// short by up to the chords' sagitta: 60 um on KiCad's exports). An outline whose
-/// longest edge is no such side (a round hole) is measured by its extent along the
-/// farthest pair of points. Returns (length, width, centre).
+/// short by up to the chords' sagitta: 60 um on KiCad's exports). An outline that is
+/// no stadium (a round hole) is measured by its extent along the farthest pair of
+/// points. Returns (length, width, centre).
 pub fn slot_extent(points: &[PointMm]) -> Option<(f64, f64, PointMm)> {
     let n = points.len();
     if n < 2 {
@@ -213,11 +213,22 @@ pub fn slot_extent(points: &[PointMm]) -> Option<(f64, f64, PointMm)> {
         return None;
     }
     let frame = SlotFrame::new(a, b);
-    let (along, across) = frame.extent(points);
+    let (_, across) = frame.extent(points);
     let width = across.1 - across.0;
-    if along.1 - along.0 >= side + 0.95 * width {
-        let mid = (frame.along(a) + frame.along(b)) / 2.0;
-        let centre = frame.point(mid, (across.0 + across.1) / 2.0);
+    let mid_across = (across.0 + across.1) / 2.0;
+    let (lo, hi) = {
+        let (p, q) = (frame.along(a), frame.along(b));
+        (p.min(q), p.max(q))
+    };
+    // A stadium: every vertex lies half the width from the segment between its ends'
+    // centres (within the file's 6 decimals).
+    let stadium = points.iter().all(|p| {
+        let t = frame.along(*p).clamp(lo, hi);
+        let d = (frame.along(*p) - t).hypot(frame.across(*p) - mid_across);
+        (d - width / 2.0).abs() <= 1e-5
+    });
+    if stadium {
+        let centre = frame.point((lo + hi) / 2.0, mid_across);
         return Some((side + width, width, centre));
     }
     let frame = SlotFrame::new(p, q);
@@ -347,5 +358,72 @@ impl Nets {
         });
         self.index.insert(name.to_string(), id);
         Some(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stadium of `len` x `width` along `angle`, centred on `c`, its ends flattened
+    /// to `chords` chords each (as an exporter writes a slot).
+    fn stadium(c: PointMm, len: f64, width: f64, angle: f64, chords: usize) -> Vec<PointMm> {
+        let (s, co) = angle.sin_cos();
+        let r = width / 2.0;
+        let half = (len - width) / 2.0;
+        let mut pts = Vec::new();
+        for (end, a0) in [
+            (half, -std::f64::consts::FRAC_PI_2),
+            (-half, std::f64::consts::FRAC_PI_2),
+        ] {
+            for i in 0..=chords {
+                let a = a0 + std::f64::consts::PI * i as f64 / chords as f64;
+                let (x, y) = (end + r * a.cos(), r * a.sin());
+                pts.push(PointMm::new(c.x + x * co - y * s, c.y + x * s + y * co));
+            }
+        }
+        pts
+    }
+
+    #[test]
+    fn slot_extent_is_exact_whatever_the_chords() {
+        let c = PointMm::new(152.7, -113.9);
+        for chords in [3, 8, 16] {
+            let (len, width, centre) = slot_extent(&stadium(c, 2.03, 1.02, 0.94, chords)).unwrap();
+            assert!((len - 2.03).abs() < 1e-9, "{chords} chords: length {len}");
+            assert!(
+                (width - 1.02).abs() < 1e-9,
+                "{chords} chords: width {width}"
+            );
+            assert!(
+                centre.distance_mm(c) < 1e-9,
+                "{chords} chords: centre {centre:?}"
+            );
+        }
+        // A round hole (no straight side) is measured by its extent.
+        let ring = crate::geometry::circle_ring(c, 0.5, 64);
+        let (len, width, centre) = slot_extent(&ring).unwrap();
+        assert!((len - 1.0).abs() < 1e-3 && (width - 1.0).abs() < 1e-3);
+        assert!(centre.distance_mm(c) < 1e-3);
+    }
+
+    #[test]
+    fn kicad_renamings() {
+        let refs = [
+            "STITCH1",
+            "STITCH1_1",
+            "STITCH1_2",
+            "POLY_1",
+            "POLY_2",
+            "R_1",
+            "D9_1",
+        ];
+        let shared = kicad_shared_refs(refs.iter().copied());
+        assert_eq!(shared.get("STITCH1_2").map(String::as_str), Some("STITCH1"));
+        assert_eq!(shared.get("POLY_1").map(String::as_str), Some("POLY"));
+        // A lone `R_1` with no `R` is a name of its own.
+        assert!(!shared.contains_key("R_1") && !shared.contains_key("STITCH1"));
+        assert!(kicad_unnumbered("PAD3") && kicad_unnumbered("NPTH0"));
+        assert!(!kicad_unnumbered("PAD") && !kicad_unnumbered("NPTHx") && !kicad_unnumbered("A1"));
     }
 }
