@@ -322,6 +322,17 @@ pub(crate) fn kicad_unnumbered(pin: &str) -> bool {
     })
 }
 
+/// The outer layers a pad was found on, side by side: copper, mask and paste.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Openings {
+    pub(crate) front: bool,
+    pub(crate) back: bool,
+    pub(crate) front_mask: bool,
+    pub(crate) back_mask: bool,
+    pub(crate) front_paste: bool,
+    pub(crate) back_paste: bool,
+}
+
 /// Whether a pad is on a copper layer, given whether the file draws it there: a
 /// non-plated hole is on both, as KiCad puts every such pad on `*.Cu` (every NPTH pad
 /// of the shared boards) while its exports draw no copper where the pad is no bigger

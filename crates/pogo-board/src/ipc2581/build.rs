@@ -72,12 +72,7 @@ struct PadAcc<'d> {
     shape: Option<&'d CamShape>,
     shape_from_top: bool,
     layers: Vec<String>,
-    front: bool,
-    back: bool,
-    front_mask: bool,
-    back_mask: bool,
-    front_paste: bool,
-    back_paste: bool,
+    on: crate::cam::Openings,
     net: Option<&'d str>,
     test_point: bool,
 }
@@ -248,12 +243,7 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
                 shape: None,
                 shape_from_top: false,
                 layers: Vec::new(),
-                front: false,
-                back: false,
-                front_mask: false,
-                back_mask: false,
-                front_paste: false,
-                back_paste: false,
+                on: Default::default(),
                 net: None,
                 test_point: false,
             });
@@ -270,16 +260,16 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
                     acc.shape_from_top = top;
                     acc.first = f;
                 }
-                acc.front |= side == Some(Side::Top);
-                acc.back |= side == Some(Side::Bottom);
+                acc.on.front |= side == Some(Side::Top);
+                acc.on.back |= side == Some(Side::Bottom);
                 if acc.net.is_none() {
                     acc.net = f.net.as_deref();
                 }
             }
-            Role::Mask(Side::Top) => acc.front_mask = true,
-            Role::Mask(Side::Bottom) => acc.back_mask = true,
-            Role::Paste(Side::Top) => acc.front_paste = true,
-            Role::Paste(Side::Bottom) => acc.back_paste = true,
+            Role::Mask(Side::Top) => acc.on.front_mask = true,
+            Role::Mask(Side::Bottom) => acc.on.back_mask = true,
+            Role::Paste(Side::Top) => acc.on.front_paste = true,
+            Role::Paste(Side::Bottom) => acc.on.back_paste = true,
             Role::Drill | Role::Other => {}
         }
         if acc.shape.is_none() {
@@ -321,12 +311,12 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
                 rotation_deg: pad_rotation(f.rotation_deg, f.mirror),
                 drill: drill.map(|(d, _)| d),
                 layers: a.layers.clone(),
-                front_copper: crate::cam::on_copper(kind, a.front),
-                back_copper: crate::cam::on_copper(kind, a.back),
-                front_mask: a.front_mask,
-                back_mask: a.back_mask,
-                front_paste: a.front_paste,
-                back_paste: a.back_paste,
+                front_copper: crate::cam::on_copper(kind, a.on.front),
+                back_copper: crate::cam::on_copper(kind, a.on.back),
+                front_mask: a.on.front_mask,
+                back_mask: a.on.back_mask,
+                front_paste: a.on.front_paste,
+                back_paste: a.on.back_paste,
                 mask_margin_mm: None,
                 net: nets.id(a.net),
                 test_point_property: a.test_point,
@@ -391,10 +381,10 @@ fn openings_from_padstack(doc: &Doc, roles: &[Role], a: &mut PadAcc<'_>) {
         return;
     }
     let has = |role: Role| stack.iter().any(|n| role_of(n) == role);
-    a.front_mask = has(Role::Mask(Side::Top));
-    a.back_mask = has(Role::Mask(Side::Bottom));
-    a.front_paste = has(Role::Paste(Side::Top));
-    a.back_paste = has(Role::Paste(Side::Bottom));
+    a.on.front_mask = has(Role::Mask(Side::Top));
+    a.on.back_mask = has(Role::Mask(Side::Bottom));
+    a.on.front_paste = has(Role::Paste(Side::Top));
+    a.on.back_paste = has(Role::Paste(Side::Bottom));
 }
 
 /// The pad's anchor (file frame), where KiCad puts the pad: its hole. The pad stack

@@ -472,12 +472,12 @@ impl PadIndex {
             rotation_deg: normalize_deg(if mirror { rotation } else { -rotation }),
             drill: drill.map(|d| d.0),
             layers: Vec::new(),
-            front_copper: crate::cam::on_copper(kind, parts.front),
-            back_copper: crate::cam::on_copper(kind, parts.back),
-            front_mask: parts.front_mask,
-            back_mask: parts.back_mask,
-            front_paste: parts.front_paste,
-            back_paste: parts.back_paste,
+            front_copper: crate::cam::on_copper(kind, parts.on.front),
+            back_copper: crate::cam::on_copper(kind, parts.on.back),
+            front_mask: parts.on.front_mask,
+            back_mask: parts.on.back_mask,
+            front_paste: parts.on.front_paste,
+            back_paste: parts.on.back_paste,
             mask_margin_mm: None,
             net: None,
             test_point_property: false,
@@ -549,12 +549,7 @@ impl PadIndex {
 /// What the features of one pin say, gathered over the layers.
 #[derive(Default)]
 struct PinParts {
-    front: bool,
-    back: bool,
-    front_mask: bool,
-    back_mask: bool,
-    front_paste: bool,
-    back_paste: bool,
+    on: crate::cam::Openings,
     /// The pad's shape: (rank, shape, clockwise angle, mirror) of the best feature so
     /// far: copper on the component's side (0), other copper (1), paste (2), mask (3).
     shape: Option<(u8, CamShape, f64, bool)>,
@@ -628,18 +623,18 @@ impl PinParts {
     fn on(&mut self, role: Role, side: Side) -> Option<u8> {
         Some(match role {
             Role::Copper(s) => {
-                self.front |= s == Some(Side::Top);
-                self.back |= s == Some(Side::Bottom);
+                self.on.front |= s == Some(Side::Top);
+                self.on.back |= s == Some(Side::Bottom);
                 if s == Some(side) { 0 } else { 1 }
             }
             Role::Paste(s) => {
-                self.front_paste |= s == Side::Top;
-                self.back_paste |= s == Side::Bottom;
+                self.on.front_paste |= s == Side::Top;
+                self.on.back_paste |= s == Side::Bottom;
                 2
             }
             Role::Mask(s) => {
-                self.front_mask |= s == Side::Top;
-                self.back_mask |= s == Side::Bottom;
+                self.on.front_mask |= s == Side::Top;
+                self.on.back_mask |= s == Side::Bottom;
                 3
             }
             _ => return None,
