@@ -7,8 +7,10 @@
 use libfuzzer_sys::fuzz_target;
 
 const MATRIX: &str = "STEP {\nCOL=1\nNAME=PCB\n}\nLAYER {\nROW=1\nCONTEXT=BOARD\nTYPE=COMPONENT\nNAME=COMP_+_TOP\n}\nLAYER {\nROW=2\nCONTEXT=BOARD\nTYPE=SIGNAL\nNAME=TOP\n}\nLAYER {\nROW=3\nCONTEXT=BOARD\nTYPE=SOLDER_MASK\nNAME=MASK\n}\nLAYER {\nROW=4\nCONTEXT=BOARD\nTYPE=DRILL\nNAME=DRILL\n}\n";
-const FEATURES: &str = "UNITS=MM\n$0 r1000\n$1 rect2000x1000xr250\n@0 .drill\nP 1 2 0 P 0 8 90 ;0=0\nP 3 4 1 P 0 9 45\nL 0 0 1 0 0 P 0\n";
+const FEATURES: &str = "UNITS=MM\n$0 r1000\n$1 rect2000x1000xr250\n$2 oval500x1000\n@0 .drill\nP 1 2 0 P 0 8 90 ;0=0\nP 3 4 1 P 0 9 45\nL 0 0 1 0 0 P 0\nS P 0\nOB 1 2 I\nOS 2 2\nOS 2 3\nOE\nSE\nP 1 2 2 P 0 0 ;0=1\n";
 const COMPONENTS: &str = "UNITS=MM\nCMP 0 1 2 0 N R1 part ;0=1\nPRP Value '10k'\nTOP 0 1 2 0 N 0 0 1\n";
+// Pin 0 linked to a pad, the surface and a hole of each layer (the subnet link).
+const EDA: &str = "LYR top mask drill\nNET a\nSNT TOP T 0 0\nFID C 0 0\nFID C 0 3\nFID C 1 1\nFID H 2 4\nNET b\nSNT VIA\nFID H 2 0\n";
 const PROFILE: &str = "UNITS=MM\nS P 0\nOB 0 0 I\nOS 10 0\nOC 10 10 10 5 Y\nOS 0 10\nOE\nSE\n";
 
 fn tar(entries: &[(&str, &[u8])]) -> Vec<u8> {
@@ -31,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
         ("job/matrix/matrix", MATRIX.as_bytes()),
         ("job/misc/info", b"UNITS=MM\n"),
         ("job/steps/pcb/profile", PROFILE.as_bytes()),
-        ("job/steps/pcb/eda/data", b"NET a\nNET b\n"),
+        ("job/steps/pcb/eda/data", EDA.as_bytes()),
         ("job/steps/pcb/layers/top/features", FEATURES.as_bytes()),
         ("job/steps/pcb/layers/mask/features", FEATURES.as_bytes()),
         ("job/steps/pcb/layers/drill/features", FEATURES.as_bytes()),

@@ -192,13 +192,90 @@ pub fn position_key(p: PointMm) -> (i64, i64) {
     ((p.x * 1e6).round() as i64, (p.y * 1e6).round() as i64)
 }
 
-/// Width and length of a slot given as its outline points: the length is the
-/// largest distance between two points, the width twice the largest distance from
-/// the line through them. Returns (length, width, centre).
+/// Length, width and centre of a slot given as its outline: a stadium flattened to
+/// chords. Its straight sides are its longest edges and their ends are vertices, so
+/// the width (across the sides) and the length (a side plus the width) are exact
+/// whatever chords the arcs became (the extent along the slot, from the chords, falls
+/// short by up to the chords' sagitta: 60 um on KiCad's exports). An outline that is
+/// no stadium (a round hole) is measured by its extent along the farthest pair of
+/// points. Returns (length, width, centre).
 pub fn slot_extent(points: &[PointMm]) -> Option<(f64, f64, PointMm)> {
-    if points.len() < 2 {
+    let n = points.len();
+    if n < 2 {
         return None;
     }
+    let (a, b) = (0..n)
+        .map(|i| (points[i], points[(i + 1) % n]))
+        .max_by(|x, y| x.0.distance_mm(x.1).total_cmp(&y.0.distance_mm(y.1)))?;
+    let side = a.distance_mm(b);
+    let (p, q) = farthest_pair(points);
+    if side <= 0.0 || p.distance_mm(q) <= 0.0 {
+        return None;
+    }
+    let frame = SlotFrame::new(a, b);
+    let (_, across) = frame.extent(points);
+    let width = across.1 - across.0;
+    let mid_across = (across.0 + across.1) / 2.0;
+    let (lo, hi) = {
+        let (p, q) = (frame.along(a), frame.along(b));
+        (p.min(q), p.max(q))
+    };
+    // A stadium: every vertex lies half the width from the segment between its ends'
+    // centres (within the file's 6 decimals).
+    let stadium = points.iter().all(|p| {
+        let t = frame.along(*p).clamp(lo, hi);
+        let d = (frame.along(*p) - t).hypot(frame.across(*p) - mid_across);
+        (d - width / 2.0).abs() <= 1e-5
+    });
+    if stadium {
+        let centre = frame.point((lo + hi) / 2.0, mid_across);
+        return Some((side + width, width, centre));
+    }
+    let frame = SlotFrame::new(p, q);
+    let (along, across) = frame.extent(points);
+    let centre = frame.point((along.0 + along.1) / 2.0, (across.0 + across.1) / 2.0);
+    Some((along.1 - along.0, across.1 - across.0, centre))
+}
+
+/// Coordinates along and across a direction (a unit vector).
+struct SlotFrame {
+    ux: f64,
+    uy: f64,
+}
+
+impl SlotFrame {
+    fn new(a: PointMm, b: PointMm) -> SlotFrame {
+        let d = a.distance_mm(b);
+        SlotFrame {
+            ux: (b.x - a.x) / d,
+            uy: (b.y - a.y) / d,
+        }
+    }
+    fn along(&self, p: PointMm) -> f64 {
+        p.x * self.ux + p.y * self.uy
+    }
+    fn across(&self, p: PointMm) -> f64 {
+        p.y * self.ux - p.x * self.uy
+    }
+    fn point(&self, along: f64, across: f64) -> PointMm {
+        PointMm::new(
+            along * self.ux - across * self.uy,
+            along * self.uy + across * self.ux,
+        )
+    }
+    /// (min, max) along and (min, max) across of the points.
+    fn extent(&self, points: &[PointMm]) -> ((f64, f64), (f64, f64)) {
+        let span = |f: &dyn Fn(PointMm) -> f64| {
+            points.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+                (lo.min(f(*p)), hi.max(f(*p)))
+            })
+        };
+        (span(&|p| self.along(p)), span(&|p| self.across(p)))
+    }
+}
+
+/// The two points farthest apart.
+fn farthest_pair(points: &[PointMm]) -> (PointMm, PointMm) {
     let (mut a, mut b, mut best) = (points[0], points[0], -1.0);
     for (i, p) in points.iter().enumerate() {
         for q in &points[i + 1..] {
@@ -208,16 +285,60 @@ pub fn slot_extent(points: &[PointMm]) -> Option<(f64, f64, PointMm)> {
             }
         }
     }
-    if best <= 0.0 {
-        return None;
+    (a, b)
+}
+
+/// Undoes the renaming KiCad's exporters (IPC-2581 and ODB++) make of a reference
+/// several footprints share (`REF**`, `STITCH1`): the first keeps it, the others are
+/// written `REF_1`, `REF_2`, ... Returns written name -> reference for every `BASE_n`
+/// whose `BASE` is also written, or that shares its `BASE` with another `BASE_m`.
+pub(crate) fn kicad_shared_refs<'r>(
+    refs: impl Iterator<Item = &'r str> + Clone,
+) -> std::collections::HashMap<String, String> {
+    use std::collections::{HashMap, HashSet};
+    let split = |r: &'r str| -> Option<&'r str> {
+        let (base, n) = r.rsplit_once('_')?;
+        (!base.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())).then_some(base)
+    };
+    let plain: HashSet<&str> = refs.clone().collect();
+    let mut bases: HashMap<&str, usize> = HashMap::new();
+    for base in refs.clone().filter_map(split) {
+        *bases.entry(base).or_default() += 1;
     }
-    let centre = PointMm::new((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
-    let (ux, uy) = ((b.x - a.x) / best, (b.y - a.y) / best);
-    let half_width = points
-        .iter()
-        .map(|p| ((p.x - centre.x) * uy - (p.y - centre.y) * ux).abs())
-        .fold(0.0, f64::max);
-    Some((best, 2.0 * half_width, centre))
+    refs.filter_map(|r| {
+        let base = split(r)?;
+        (plain.contains(base) || bases.get(base).is_some_and(|&n| n >= 2))
+            .then(|| (r.to_string(), base.to_string()))
+    })
+    .collect()
+}
+
+/// Whether `pin` is the name KiCad's exporters give a pad without a number: `PAD<n>`,
+/// or `NPTH<n>` for a non-plated hole (its index in the footprint).
+pub(crate) fn kicad_unnumbered(pin: &str) -> bool {
+    ["PAD", "NPTH"].iter().any(|p| {
+        pin.strip_prefix(p)
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// The outer layers a pad was found on, side by side: copper, mask and paste.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Openings {
+    pub(crate) front: bool,
+    pub(crate) back: bool,
+    pub(crate) front_mask: bool,
+    pub(crate) back_mask: bool,
+    pub(crate) front_paste: bool,
+    pub(crate) back_paste: bool,
+}
+
+/// Whether a pad is on a copper layer, given whether the file draws it there: a
+/// non-plated hole is on both, as KiCad puts every such pad on `*.Cu` (every NPTH pad
+/// of the shared boards) while its exports draw no copper where the pad is no bigger
+/// than the hole.
+pub(crate) fn on_copper(kind: crate::model::PadKind, drawn: bool) -> bool {
+    drawn || kind == crate::model::PadKind::NpThruHole
 }
 
 /// Rounds a millimetre value to 1 nm, so exported decimals come back exactly.
@@ -248,5 +369,72 @@ impl Nets {
         });
         self.index.insert(name.to_string(), id);
         Some(id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A stadium of `len` x `width` along `angle`, centred on `c`, its ends flattened
+    /// to `chords` chords each (as an exporter writes a slot).
+    fn stadium(c: PointMm, len: f64, width: f64, angle: f64, chords: usize) -> Vec<PointMm> {
+        let (s, co) = angle.sin_cos();
+        let r = width / 2.0;
+        let half = (len - width) / 2.0;
+        let mut pts = Vec::new();
+        for (end, a0) in [
+            (half, -std::f64::consts::FRAC_PI_2),
+            (-half, std::f64::consts::FRAC_PI_2),
+        ] {
+            for i in 0..=chords {
+                let a = a0 + std::f64::consts::PI * i as f64 / chords as f64;
+                let (x, y) = (end + r * a.cos(), r * a.sin());
+                pts.push(PointMm::new(c.x + x * co - y * s, c.y + x * s + y * co));
+            }
+        }
+        pts
+    }
+
+    #[test]
+    fn slot_extent_is_exact_whatever_the_chords() {
+        let c = PointMm::new(152.7, -113.9);
+        for chords in [3, 8, 16] {
+            let (len, width, centre) = slot_extent(&stadium(c, 2.03, 1.02, 0.94, chords)).unwrap();
+            assert!((len - 2.03).abs() < 1e-9, "{chords} chords: length {len}");
+            assert!(
+                (width - 1.02).abs() < 1e-9,
+                "{chords} chords: width {width}"
+            );
+            assert!(
+                centre.distance_mm(c) < 1e-9,
+                "{chords} chords: centre {centre:?}"
+            );
+        }
+        // A round hole (no straight side) is measured by its extent.
+        let ring = crate::geometry::circle_ring(c, 0.5, 64);
+        let (len, width, centre) = slot_extent(&ring).unwrap();
+        assert!((len - 1.0).abs() < 1e-3 && (width - 1.0).abs() < 1e-3);
+        assert!(centre.distance_mm(c) < 1e-3);
+    }
+
+    #[test]
+    fn kicad_renamings() {
+        let refs = [
+            "STITCH1",
+            "STITCH1_1",
+            "STITCH1_2",
+            "POLY_1",
+            "POLY_2",
+            "R_1",
+            "D9_1",
+        ];
+        let shared = kicad_shared_refs(refs.iter().copied());
+        assert_eq!(shared.get("STITCH1_2").map(String::as_str), Some("STITCH1"));
+        assert_eq!(shared.get("POLY_1").map(String::as_str), Some("POLY"));
+        // A lone `R_1` with no `R` is a name of its own.
+        assert!(!shared.contains_key("R_1") && !shared.contains_key("STITCH1"));
+        assert!(kicad_unnumbered("PAD3") && kicad_unnumbered("NPTH0"));
+        assert!(!kicad_unnumbered("PAD") && !kicad_unnumbered("NPTHx") && !kicad_unnumbered("A1"));
     }
 }

@@ -27,11 +27,25 @@ pub fn read_file(path: &Path) -> Result<Board> {
     if path.is_dir() {
         return crate::odb::read_dir(path);
     }
+    if plain_ipc2581(path) {
+        return crate::ipc2581::read_file(&name, path);
+    }
     let bytes = FileBytes::open(path).map_err(|source| BoardError::Io {
         path: name.clone(),
         source,
     })?;
     read_bytes(&name, &bytes)
+}
+
+/// Whether the file is an uncompressed IPC-2581 document (by its first 4 KiB), which
+/// is streamed rather than read whole.
+fn plain_ipc2581(path: &Path) -> bool {
+    let mut head = Vec::with_capacity(4096);
+    let read = std::fs::File::open(path).and_then(|f| f.take(4096).read_to_end(&mut head));
+    read.is_ok()
+        && !head.starts_with(GZIP_MAGIC)
+        && !head.starts_with(XZ_MAGIC)
+        && crate::ipc2581::looks_like_ipc2581(&head)
 }
 
 /// The bytes of a whole file: memory-mapped when it is a large regular file (the

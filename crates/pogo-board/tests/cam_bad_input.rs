@@ -68,6 +68,33 @@ fn truncated_xml_names_the_end_of_the_file() {
     );
 }
 
+/// A plain IPC-2581 file is streamed from disk, not read whole: it reads to the same
+/// board as the bytes in memory, and its errors name the same line and column.
+#[test]
+fn a_streamed_file_reads_and_fails_as_the_bytes_do() {
+    let dir = std::env::temp_dir().join(format!("pogo-cam-stream-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("ok.xml");
+    let doc = pad("CIRCLE_1");
+    std::fs::write(&good, &doc).unwrap();
+    let from_file = pogo_board::read_file(&good).unwrap();
+    let from_bytes = pogo_board::read_bytes(&good.display().to_string(), doc.as_bytes()).unwrap();
+    assert_eq!(from_file, from_bytes);
+    for (name, text) in [
+        ("cut.xml", doc[..doc.len() / 2 + 40].to_string()),
+        ("undefined.xml", pad("NOT_DEFINED")),
+        ("bad.xml", doc.replace("x=\"1\"", "x=\"one\"")),
+    ] {
+        let path = dir.join(name);
+        std::fs::write(&path, &text).unwrap();
+        let shown = path.display().to_string();
+        let streamed = syntax(pogo_board::read_file(&path).unwrap_err());
+        let in_memory = syntax(pogo_board::read_bytes(&shown, text.as_bytes()).unwrap_err());
+        assert_eq!(streamed, in_memory, "{name}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn wrong_namespace_is_named() {
     let doc = pad("CIRCLE_1").replace("http://webstds.ipc.org/2581", "http://example.com/other");

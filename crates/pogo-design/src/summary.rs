@@ -1,9 +1,34 @@
-//! The board facts a fixture carries so it stands alone: [`board_summary`], and the
-//! kind of body of each part ([`part_body`]).
+//! The board facts a fixture carries so it stands alone: [`board_summary`], the
+//! kind of body of each part ([`part_body`]), and the checks the board file gives too
+//! little to make ([`unchecked`]).
 
 use crate::phases::nm;
 use pogo_board::{Board, PadKind, SourceFormat};
-use pogo_fixture::{BoardHole, BoardSummary, PartBody, PartOutline};
+use pogo_fixture::{BoardHole, BoardSummary, PartBody, PartOutline, Unchecked, UncheckedRule};
+
+/// The checks the board file gives too little to make: without a closed outline, the
+/// edge clearance; without footprints (an IPC-D-356 netlist), the courtyard and tall
+/// part clearances and which pads are test points, and the tooling holes when it
+/// names no non-plated hole. Empty for a board file that carries all of them.
+pub fn unchecked(board: &Board) -> Vec<Unchecked> {
+    let closed_outline = board
+        .outline
+        .as_ref()
+        .is_some_and(|o| !o.polygons.is_empty());
+    let no_parts = !board.footprints_known;
+    let no_holes = !board.pads.iter().any(|p| p.kind == PadKind::NpThruHole);
+    [
+        (!closed_outline, UncheckedRule::OutlineClearance),
+        (no_parts, UncheckedRule::CourtyardClearance),
+        (no_parts, UncheckedRule::TallPartClearance),
+        (no_parts, UncheckedRule::TestPointParts),
+        (no_parts && no_holes, UncheckedRule::ToolingHoles),
+    ]
+    .into_iter()
+    .filter(|(missing, _)| *missing)
+    .map(|(_, rule)| rule.into())
+    .collect()
+}
 
 /// What kind of body a footprint has, from its library id, value and reference: small
 /// passives (R, C, L, D, FB prefixes or `Resistor`/`Capacitor`/`Inductor`/`Diode`

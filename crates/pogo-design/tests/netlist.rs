@@ -39,3 +39,33 @@ fn netlist_test_points_are_probed_as_from_the_board_file() {
         "netlist design: missing {missing:?}, extra {extra:?}"
     );
 }
+
+/// The netlist gives no outline, footprints or part heights: the fixture says which
+/// checks were not made and how to supply what is missing; the board file's says none.
+#[test]
+fn netlist_design_lists_the_checks_it_could_not_make() {
+    use pogo_fixture::UncheckedRule;
+    let Some(dir) = pogo_testdata::board_dir("bms-c1", "netlist_unchecked") else {
+        return;
+    };
+    let design = |name: &str| {
+        let board = pogo_board::read_file(&dir.join(name)).unwrap();
+        pogo_design::design(&board, &Catalog::builtin(), &DesignConfig::default()).unwrap()
+    };
+    let netlist = design("bms-c1.d356");
+    let rules: Vec<UncheckedRule> = netlist.unchecked.iter().map(|u| u.rule).collect();
+    // bms-c1's netlist names its two non-plated holes (J3), so tooling holes are known.
+    assert_eq!(
+        rules,
+        [
+            UncheckedRule::OutlineClearance,
+            UncheckedRule::CourtyardClearance,
+            UncheckedRule::TallPartClearance,
+            UncheckedRule::TestPointParts,
+        ]
+    );
+    assert!(netlist.unchecked.iter().all(|u| !u.supply.is_empty()));
+    let json = netlist.to_json();
+    assert!(json.contains("\"unchecked\"") && json.contains("389 BOARD_EDGE"));
+    assert!(design("bms-c1.kicad_pcb").unchecked.is_empty());
+}

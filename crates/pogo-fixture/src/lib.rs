@@ -51,6 +51,7 @@ mod target;
 pub mod test_support;
 /// The positional tolerance section.
 pub mod tolerance;
+mod unchecked;
 mod write;
 
 pub use check::MAX_FIGURE;
@@ -62,6 +63,7 @@ pub use rule::RuleId;
 pub use side::BySide;
 pub use target::{Target, TargetKind, TargetOrigin, TargetShape};
 pub use tolerance::*;
+pub use unchecked::{Unchecked, UncheckedRule};
 pub use write::{write_atomic, write_atomic_with};
 
 use pogo_catalog::{ProbePart, Receptacle};
@@ -154,6 +156,11 @@ pub struct Fixture {
     pub unreachable: Vec<Unreachable>,
     /// Rules broken by forced or locked probes (and nest probe holes).
     pub violations: Vec<Violation>,
+    /// Checks the board file gave too little to make (a design from an IPC-D-356
+    /// netlist: no outline, footprints or part heights), with how to supply them; empty
+    /// when every check was made (always written, like every list of the schema).
+    #[serde(default)]
+    pub unchecked: Vec<Unchecked>,
     // ---- mechanics (filled by pogo-mechanics) ----
     /// The stack-up per probed side.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -552,6 +559,7 @@ mod tests {
         names_agree(HardwareKind::ALL, |v| v.as_str());
         names_agree(HardwareUse::ALL, |v| v.as_str());
         names_agree(InterferenceRule::ALL, |v| v.as_str());
+        names_agree(UncheckedRule::ALL, |v| v.as_str());
         assert!(serde_json::from_str::<RuleId>("\"spacingg\"").is_err());
         assert!(serde_json::from_str::<TargetShape>("\"hexagon\"").is_err());
     }

@@ -144,6 +144,7 @@ impl FixtureBuilder {
                 registration: None,
                 tolerance: None,
                 clamshell: None,
+                unchecked: Vec::new(),
             },
         }
     }

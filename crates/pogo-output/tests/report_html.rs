@@ -282,6 +282,28 @@ fn report_without_mechanics_or_tolerance_says_not_computed() {
     assert!(html.contains("Contact yield</div><div class=\"value\">not computed"));
 }
 
+/// A design from a netlist: the checks not made are listed with how to supply what
+/// is missing, and "no rule is broken" is not claimed for them.
+#[test]
+fn report_lists_the_checks_not_made() {
+    let mut f = fixture(bare_fixture());
+    f.violations.clear();
+    let html = render_report(&f);
+    assert!(!html.contains("Not checked") && html.contains("every probe meets"));
+    f.unchecked = vec![
+        pogo_fixture::UncheckedRule::OutlineClearance.into(),
+        pogo_fixture::UncheckedRule::CourtyardClearance.into(),
+    ];
+    let html = render_report(&f);
+    assert!(html.contains("Not checked"), "no unchecked table");
+    assert!(html.contains("outline_clearance") && html.contains("courtyard_clearance"));
+    assert!(
+        html.contains("389 BOARD_EDGE"),
+        "no way to supply the outline"
+    );
+    assert!(!html.contains("every probe meets"));
+}
+
 #[test]
 fn report_is_deterministic() {
     let f = fixture(full_fixture());

@@ -72,12 +72,7 @@ struct PadAcc<'d> {
     shape: Option<&'d CamShape>,
     shape_from_top: bool,
     layers: Vec<String>,
-    front: bool,
-    back: bool,
-    front_mask: bool,
-    back_mask: bool,
-    front_paste: bool,
-    back_paste: bool,
+    on: crate::cam::Openings,
     net: Option<&'d str>,
     test_point: bool,
 }
@@ -248,12 +243,7 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
                 shape: None,
                 shape_from_top: false,
                 layers: Vec::new(),
-                front: false,
-                back: false,
-                front_mask: false,
-                back_mask: false,
-                front_paste: false,
-                back_paste: false,
+                on: Default::default(),
                 net: None,
                 test_point: false,
             });
@@ -270,16 +260,16 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
                     acc.shape_from_top = top;
                     acc.first = f;
                 }
-                acc.front |= side == Some(Side::Top);
-                acc.back |= side == Some(Side::Bottom);
+                acc.on.front |= side == Some(Side::Top);
+                acc.on.back |= side == Some(Side::Bottom);
                 if acc.net.is_none() {
                     acc.net = f.net.as_deref();
                 }
             }
-            Role::Mask(Side::Top) => acc.front_mask = true,
-            Role::Mask(Side::Bottom) => acc.back_mask = true,
-            Role::Paste(Side::Top) => acc.front_paste = true,
-            Role::Paste(Side::Bottom) => acc.back_paste = true,
+            Role::Mask(Side::Top) => acc.on.front_mask = true,
+            Role::Mask(Side::Bottom) => acc.on.back_mask = true,
+            Role::Paste(Side::Top) => acc.on.front_paste = true,
+            Role::Paste(Side::Bottom) => acc.on.back_paste = true,
             Role::Drill | Role::Other => {}
         }
         if acc.shape.is_none() {
@@ -295,7 +285,7 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
     accs.iter_mut()
         .for_each(|a| openings_from_padstack(doc, roles, a));
     accs.iter()
-        .map(|a| {
+        .flat_map(|a| {
             let f = a.first;
             let drill = drill_of(doc, f, &holes, &slots);
             let shape = a
@@ -306,12 +296,11 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
             let kind = match drill {
                 Some((_, Plating::NonPlated)) => PadKind::NpThruHole,
                 Some(_) => PadKind::ThruHole,
-                None if !a.front_mask && !a.back_mask && !a.front_paste && !a.back_paste => {
-                    PadKind::Connect
-                }
+                // KiCad's `connect` type is not written (docs/cam-readers.md); a pad
+                // without mask or paste is an ordinary SMD pad (503 on the shared boards).
                 None => PadKind::Smd,
             };
-            Pad {
+            split_sides(Pad {
                 footprint: refs.get(comp.as_str()).copied(),
                 reference: comp,
                 number: pin,
@@ -322,18 +311,40 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
                 rotation_deg: pad_rotation(f.rotation_deg, f.mirror),
                 drill: drill.map(|(d, _)| d),
                 layers: a.layers.clone(),
-                front_copper: a.front,
-                back_copper: a.back,
-                front_mask: a.front_mask,
-                back_mask: a.back_mask,
-                front_paste: a.front_paste,
-                back_paste: a.back_paste,
+                front_copper: crate::cam::on_copper(kind, a.on.front),
+                back_copper: crate::cam::on_copper(kind, a.on.back),
+                front_mask: a.on.front_mask,
+                back_mask: a.on.back_mask,
+                front_paste: a.on.front_paste,
+                back_paste: a.on.back_paste,
                 mask_margin_mm: None,
                 net: nets.id(a.net),
                 test_point_property: a.test_point,
-            }
+            })
         })
         .collect()
+}
+
+/// A pad without a hole has copper on one side only: one found on both outer layers
+/// at the same place is two pads (bms-c1 `Q8` 3: custom pads on `F.Cu` and on `B.Cu`),
+/// each with its side's mask and paste.
+fn split_sides(pad: Pad) -> Vec<Pad> {
+    if pad.drill.is_some() || !(pad.front_copper && pad.back_copper) {
+        return vec![pad];
+    }
+    let front = Pad {
+        back_copper: false,
+        back_mask: false,
+        back_paste: false,
+        ..pad.clone()
+    };
+    let back = Pad {
+        front_copper: false,
+        front_mask: false,
+        front_paste: false,
+        ..pad
+    };
+    vec![front, back]
 }
 
 /// Mask and paste openings from the pad's stack when the stack names exactly the
@@ -370,14 +381,18 @@ fn openings_from_padstack(doc: &Doc, roles: &[Role], a: &mut PadAcc<'_>) {
         return;
     }
     let has = |role: Role| stack.iter().any(|n| role_of(n) == role);
-    a.front_mask = has(Role::Mask(Side::Top));
-    a.back_mask = has(Role::Mask(Side::Bottom));
-    a.front_paste = has(Role::Paste(Side::Top));
-    a.back_paste = has(Role::Paste(Side::Bottom));
+    a.on.front_mask = has(Role::Mask(Side::Top));
+    a.on.back_mask = has(Role::Mask(Side::Bottom));
+    a.on.front_paste = has(Role::Paste(Side::Top));
+    a.on.back_paste = has(Role::Paste(Side::Bottom));
 }
 
-/// The pad's anchor (file frame): its location, less the pad stack's hole offset
-/// turned with the pad, so a pad with an offset hole sits where KiCad puts it.
+/// The pad's anchor (file frame), where KiCad puts the pad: its hole. The pad stack
+/// gives the hole's offset `o` from the location. KiCad's export writes the location
+/// as the pad's position plus `o` in the board's frame, not turned with the pad
+/// (complex_hierarchy `Q3` 1: pad at y -123.825, rotation 180, offset (0, -0.4),
+/// location y -124.225), so the anchor is the location less `o`; for other writers,
+/// less `o` turned with the pad.
 fn anchor(doc: &Doc, f: &PadFeature) -> PointMm {
     let Some(o) = f
         .padstack
@@ -386,6 +401,9 @@ fn anchor(doc: &Doc, f: &PadFeature) -> PointMm {
     else {
         return f.location;
     };
+    if doc.written_by_kicad {
+        return PointMm::new(f.location.x - o.x, f.location.y - o.y);
+    }
     let x = if f.mirror { -o.x } else { o.x };
     let (s, c) = f.rotation_deg.to_radians().sin_cos();
     PointMm::new(
@@ -396,7 +414,7 @@ fn anchor(doc: &Doc, f: &PadFeature) -> PointMm {
 
 /// Undoes the renamings of KiCad's IPC-2581 export, which keeps reference
 /// designators and pin names in one namespace: a pad without a number is written
-/// `PAD<n>` (its index in the footprint), and a name already used (a pin `D1` and a
+/// `PAD<n>` or `NPTH<n>` (its index in the footprint), and a name already used (a pin `D1` and a
 /// diode `D1`) gets `_1` appended, on the pin or on the component, whichever came
 /// second.
 fn undo_kicad_renames(doc: &mut Doc) {
@@ -417,27 +435,13 @@ fn undo_kicad_renames(doc: &mut Doc) {
             c.refdes = base.to_string();
         }
     }
-    // A reference used by several footprints (`REF**`, `POLY`) is written `REF_1`,
-    // `REF_2`, ...: two or more such names and no plain one give the reference back.
-    let split = |r: &str| -> Option<(String, bool)> {
-        let (base, n) = r.rsplit_once('_')?;
-        (!base.is_empty() && !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| (base.to_string(), true))
-    };
-    let mut bases: HashMap<String, usize> = HashMap::new();
-    for c in &doc.components {
-        if let Some((base, _)) = split(&c.refdes) {
-            *bases.entry(base).or_default() += 1;
-        }
-    }
-    let plain: HashSet<String> = doc.components.iter().map(|c| c.refdes.clone()).collect();
+    // A reference used by several footprints (`REF**`, `POLY`, `STITCH1`) is written
+    // `REF`, `REF_1`, `REF_2`, ...
+    let shared = crate::cam::kicad_shared_refs(doc.components.iter().map(|c| c.refdes.as_str()));
     for c in &mut doc.components {
-        if let Some((base, _)) = split(&c.refdes)
-            && bases.get(&base).is_some_and(|&n| n >= 2)
-            && !plain.contains(&base)
-        {
+        if let Some(base) = shared.get(&c.refdes) {
             renamed.insert(c.refdes.clone(), base.clone());
-            c.refdes = base;
+            c.refdes = base.clone();
         }
     }
     let refs: HashSet<String> = doc.components.iter().map(|c| c.refdes.clone()).collect();
@@ -448,10 +452,7 @@ fn undo_kicad_renames(doc: &mut Doc) {
         if let Some(n) = renamed.get(comp.as_str()) {
             *comp = n.clone();
         }
-        if pin
-            .strip_prefix("PAD")
-            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-        {
+        if crate::cam::kicad_unnumbered(pin) {
             pin.clear();
         } else if let Some(base) = pin.strip_suffix("_1")
             && refs.contains(base)

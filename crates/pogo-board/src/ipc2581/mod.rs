@@ -25,3 +25,16 @@ pub fn read(path_name: &str, text: &[u8]) -> Result<Board> {
     let doc = parse::parse(path_name, text)?;
     build::build(path_name, doc)
 }
+
+/// Reads an IPC-2581 document from a plain (uncompressed) file, streamed through a
+/// buffer rather than held whole: peak memory is what the board needs, not the file.
+pub fn read_file(path_name: &str, path: &std::path::Path) -> Result<Board> {
+    let io = |source| crate::error::BoardError::Io {
+        path: path_name.to_string(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let input = std::io::BufReader::with_capacity(1 << 16, file);
+    let doc = parse::parse_from(path_name, parse::Source::File(path), input)?;
+    build::build(path_name, doc)
+}

@@ -200,9 +200,34 @@ enum PolyTarget {
     Slot,
 }
 
+/// Where the XML comes from, to find the line and column of an error: the text in
+/// memory, or a file streamed from disk (read again only to report an error).
+#[derive(Clone, Copy)]
+pub(super) enum Source<'a> {
+    Text(&'a [u8]),
+    File(&'a std::path::Path),
+}
+
+impl Source<'_> {
+    /// (offset, line, column) of the first non-space byte from `offset`.
+    fn locate(self, offset: usize) -> (usize, usize, usize) {
+        let read;
+        let text = match self {
+            Source::Text(t) => t,
+            Source::File(path) => {
+                read = std::fs::read(path).unwrap_or_default();
+                &read[..]
+            }
+        };
+        let at = skip_space(text, offset);
+        let (line, column) = line_column(text, at);
+        (at, line, column)
+    }
+}
+
 struct Parser<'a> {
     name: &'a str,
-    text: &'a [u8],
+    source: Source<'a>,
     doc: Doc,
     stack: Vec<Tag>,
     /// Byte offset of the element being handled (for errors).
@@ -231,9 +256,9 @@ struct Parser<'a> {
 }
 
 pub(super) fn parse(name: &str, text: &[u8]) -> Result<Doc> {
-    let s = std::str::from_utf8(text).map_err(|e| {
+    if let Err(e) = std::str::from_utf8(text) {
         let (line, column) = line_column(text, e.valid_up_to());
-        BoardError::Syntax {
+        return Err(BoardError::Syntax {
             path: name.to_string(),
             line,
             column,
@@ -241,11 +266,21 @@ pub(super) fn parse(name: &str, text: &[u8]) -> Result<Doc> {
             len: 1,
             expected: "UTF-8 text".into(),
             found: "an invalid byte".into(),
-        }
-    })?;
+        });
+    }
+    parse_from(name, Source::Text(text), text)
+}
+
+/// Parses the XML that `input` yields, a buffer at a time (a file is never held
+/// whole); `source` finds lines and columns for errors.
+pub(super) fn parse_from(
+    name: &str,
+    source: Source<'_>,
+    input: impl std::io::BufRead,
+) -> Result<Doc> {
     let mut p = Parser {
         name,
-        text,
+        source,
         doc: Doc::default(),
         stack: Vec::new(),
         at: 0,
@@ -269,7 +304,7 @@ pub(super) fn parse(name: &str, text: &[u8]) -> Result<Doc> {
         slot: None,
         poly: None,
     };
-    p.run(s)?;
+    p.run(input)?;
     Ok(p.doc)
 }
 
@@ -280,7 +315,7 @@ impl<'a> Parser<'a> {
         expected: impl Into<String>,
         found: impl Into<String>,
     ) -> BoardError {
-        let (line, column) = line_column(self.text, offset);
+        let (offset, line, column) = self.source.locate(offset);
         BoardError::Syntax {
             path: self.name.to_string(),
             line,
@@ -292,17 +327,20 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn run(&mut self, s: &str) -> Result<()> {
-        let mut reader = Reader::from_str(s);
+    fn run(&mut self, input: impl std::io::BufRead) -> Result<()> {
+        let mut reader = Reader::from_reader(input);
         reader.config_mut().check_end_names = true;
         let mut seen_root = false;
+        let mut buf = Vec::with_capacity(4096);
         loop {
             let before = reader.buffer_position() as usize;
-            let event = reader.read_event().map_err(|e| {
+            buf.clear();
+            let event = reader.read_event_into(&mut buf).map_err(|e| {
                 let at = reader.error_position() as usize;
                 self.error(at, "well-formed XML", e.to_string())
             })?;
-            self.at = skip_space(self.text, before);
+            self.at = before;
+            let end = reader.buffer_position() as usize;
             match event {
                 Event::Start(e) => {
                     let tag = self.open(&e, &mut seen_root)?;
@@ -317,14 +355,14 @@ impl<'a> Parser<'a> {
                 Event::Eof => {
                     if !seen_root {
                         return Err(self.error(
-                            self.text.len(),
+                            end,
                             "an <IPC-2581> root element",
                             "the end of the file",
                         ));
                     }
                     if let Some(open) = self.stack.last() {
                         return Err(self.error(
-                            self.text.len(),
+                            end,
                             format!("the end tag of <{open:?}> (the file ends early)"),
                             "the end of the file",
                         ));

@@ -1,7 +1,7 @@
 //! From the job's files to the board model.
 
 use super::Job;
-use super::records::{self, Features, Units};
+use super::records::{self, FeatureRef, Features, Units};
 use crate::cam::Nets;
 use crate::cam::{CamShape, position_key};
 use crate::error::{BoardError, Result};
@@ -95,11 +95,11 @@ pub(super) fn build(job: &Job) -> Result<Board> {
             layer_names.push(&row.name);
         }
     }
-    let (net_names, packages, via_nets) = match job.text(&format!("{step_dir}/eda/data"))? {
+    let (net_names, packages, subnets) = match job.text(&format!("{step_dir}/eda/data"))? {
         Some(t) => (
             records::net_names(&t),
             records::package_outlines(&t, units),
-            records::via_nets(&t),
+            records::subnets(&t),
         ),
         None => Default::default(),
     };
@@ -114,7 +114,7 @@ pub(super) fn build(job: &Job) -> Result<Board> {
             }
         }
     }
-    // KiCad's ODB++ export names a pad without a number `PAD<n>`; the board gives none.
+    // KiCad's ODB++ export names a pad without a number `PAD<n>` (`NPTH<n>` for a hole); the board gives none.
     let by_kicad = ["ODB_SOURCE", "SAVE_APP"]
         .iter()
         .any(|k| info.values.get(*k).is_some_and(|v| v.contains("KiCad")));
@@ -135,13 +135,13 @@ pub(super) fn build(job: &Job) -> Result<Board> {
         o.bbox = stroked_box(o.bbox, &f);
     }
     if by_kicad {
+        let shared = crate::cam::kicad_shared_refs(comps.iter().map(|(_, c)| c.refdes.as_str()));
         for (_, c) in &mut comps {
+            if let Some(base) = shared.get(&c.refdes) {
+                c.refdes = base.clone();
+            }
             for pin in &mut c.pins {
-                let unnumbered = pin
-                    .name
-                    .strip_prefix("PAD")
-                    .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-                if unnumbered {
+                if crate::cam::kicad_unnumbered(&pin.name) {
                     pin.name.clear();
                 }
             }
@@ -158,14 +158,17 @@ pub(super) fn build(job: &Job) -> Result<Board> {
                 .net
                 .and_then(|n| net_names.get(n))
                 .filter(|n| *n != "$NONE$");
-            pads.push(index.pad(
-                &layers,
-                &c.refdes,
-                footprints.len(),
-                pin,
-                *side,
-                nets.id(net.map(String::as_str)),
-            ));
+            let linked = pin
+                .net
+                .zip(pin.subnet)
+                .and_then(|key| subnets.features.get(&key))
+                .map(|ids| resolve(ids, &layers, &layer_names));
+            pads.push(Pad {
+                footprint: Some(footprints.len()),
+                reference: c.refdes.clone(),
+                net: nets.id(net.map(String::as_str)),
+                ..index.pad(&layers, linked, pin, *side)
+            });
         }
         // The package outline (KiCad writes the courtyard there) placed on the board.
         let courtyard: Vec<PolygonMm> = packages
@@ -204,7 +207,8 @@ pub(super) fn build(job: &Job) -> Result<Board> {
         });
     }
     let via_net = |layer: usize, feature: usize| {
-        via_nets
+        subnets
+            .via_nets
             .get(&(layer_names[layer].to_string(), feature))
             .and_then(|&n| net_names.get(n))
             .filter(|n| *n != "$NONE$")
@@ -305,6 +309,22 @@ fn rows(matrix: &records::Structured) -> Vec<Row> {
         .collect()
 }
 
+/// The features `eda/data` links to a pin, as (index into `layers`, feature); those
+/// on layers the job does not have, or past the end of their file, are left out.
+fn resolve(
+    ids: &[records::FeatureId],
+    layers: &[(Role, Features)],
+    layer_names: &[&str],
+) -> Vec<(usize, FeatureRef)> {
+    ids.iter()
+        .filter_map(|(name, feature)| {
+            let li = layer_names.iter().position(|n| n == name)?;
+            let kind = *layers[li].1.kinds.get(*feature)?;
+            Some((li, kind))
+        })
+        .collect()
+}
+
 /// `.pad_usage` option 1: a via pad.
 fn is_via_pad(f: &Features, attrs: &[(usize, String)]) -> bool {
     f.attr(attrs, ".pad_usage") == Some("1")
@@ -351,91 +371,97 @@ impl PadIndex {
         PadIndex { by_place, slots }
     }
 
+    /// The features of a pin found by place, when the job does not link them: every
+    /// pad at the pin's place (a surface pad only on its component's side: an edge
+    /// connector may have pads at the same place on both sides) and a slot centred there.
+    fn features_at(
+        &self,
+        layers: &[(Role, Features)],
+        at: PointMm,
+        side: Side,
+    ) -> Vec<(usize, FeatureRef)> {
+        let here = self
+            .by_place
+            .get(&position_key(at))
+            .map(Vec::as_slice)
+            .unwrap_or(&[]);
+        let slot = self.slot_at(layers, at);
+        let drilled = slot.is_some()
+            || here.iter().any(|&(li, pi)| {
+                let (role, f) = &layers[li];
+                *role == Role::Drill && hole_kind(f, &f.pads[pi].attrs) != HoleKind::Via
+            });
+        let keep = |li: usize, pi: usize| {
+            let (role, f) = &layers[li];
+            let attrs = &f.pads[pi].attrs;
+            match role {
+                Role::Copper(s) => !is_via_pad(f, attrs) && (drilled || *s == Some(side)),
+                Role::Mask(s) | Role::Paste(s) => drilled || *s == side,
+                Role::Drill => hole_kind(f, attrs) != HoleKind::Via,
+                _ => false,
+            }
+        };
+        here.iter()
+            .filter(|&&(li, pi)| keep(li, pi))
+            .map(|&(li, pi)| (li, FeatureRef::Pad(pi)))
+            .chain(slot)
+            .collect()
+    }
+
     fn pad(
         &self,
         layers: &[(Role, Features)],
-        refdes: &str,
-        footprint: usize,
+        linked: Option<Vec<(usize, FeatureRef)>>,
         pin: &records::Toeprint,
         side: Side,
-        net: Option<NetId>,
     ) -> Pad {
-        let here = self
-            .by_place
-            .get(&position_key(pin.at))
-            .map(Vec::as_slice)
-            .unwrap_or(&[]);
-        let drilled = here.iter().any(|&(li, pi)| {
-            let (role, f) = &layers[li];
-            *role == Role::Drill && hole_kind(f, &f.pads[pi].attrs) != HoleKind::Via
-        }) || self.slot_at(layers, pin.at).is_some();
-        // A surface pad is only on its component's side: an edge connector may have
-        // pads at the same place on both sides.
-        let on_this_side = |role: &Role| match role {
-            Role::Copper(s) => drilled || *s == Some(side),
-            Role::Mask(s) | Role::Paste(s) => drilled || *s == side,
-            _ => true,
-        };
-        let (mut front, mut back, mut fm, mut bm, mut fp, mut bp) =
-            (false, false, false, false, false, false);
-        let mut copper: Option<(&records::PadRec, &CamShape, bool)> = None;
-        let mut drill: Option<(Drill, HoleKind)> = None;
-        for &(li, pi) in here {
-            let (role, f) = &layers[li];
-            let rec = &f.pads[pi];
-            if !on_this_side(role) {
-                continue;
-            }
-            match role {
-                Role::Copper(s) if !is_via_pad(f, &rec.attrs) => {
-                    front |= *s == Some(Side::Top);
-                    back |= *s == Some(Side::Bottom);
-                    let on_side = *s == Some(side);
-                    if copper.is_none() || (on_side && !copper.is_some_and(|c| c.2)) {
-                        copper = Some((rec, &f.symbols[rec.symbol], on_side));
-                    }
-                }
-                Role::Mask(Side::Top) => fm = true,
-                Role::Mask(Side::Bottom) => bm = true,
-                Role::Paste(Side::Top) => fp = true,
-                Role::Paste(Side::Bottom) => bp = true,
-                Role::Drill => {
-                    let kind = hole_kind(f, &rec.attrs);
-                    if kind != HoleKind::Via {
-                        let d = f.symbols[rec.symbol].size().w;
-                        let size_mm = SizeMm { w: d, h: d };
-                        drill = Some((
-                            Drill {
-                                oblong: false,
-                                size_mm,
-                                offset_mm: PointMm::default(),
-                            },
-                            kind,
-                        ));
-                    }
-                }
-                _ => {}
-            }
+        let features = linked
+            .filter(|l| !l.is_empty())
+            .unwrap_or_else(|| self.features_at(layers, pin.at, side));
+        let mut parts = PinParts::default();
+        for &(li, feature) in &features {
+            parts.add(layers, li, feature, side);
         }
-        if drill.is_none() {
-            drill = self.slot_at(layers, pin.at);
-        }
-        let shape = copper.map(|c| c.1.clone()).unwrap_or_else(|| match &drill {
-            Some((d, _)) if d.oblong => CamShape::Oval { size: d.size_mm },
-            Some((d, _)) => CamShape::Circle {
-                diameter_mm: d.size_mm.w,
-            },
-            None => CamShape::Circle { diameter_mm: 0.0 },
+        // A non-plated hole carries no net, so `eda/data` may not link it: one at the
+        // pin's place is the pin's when the linked features hold no hole.
+        let drill = parts.drill.or_else(|| {
+            let np = self.features_at(layers, pin.at, side).into_iter().find(|&(li, f)| {
+                let (role, feats) = &layers[li];
+                *role == Role::Drill
+                    && matches!(f, FeatureRef::Pad(pi) if hole_kind(feats, &feats.pads[pi].attrs) == HoleKind::NonPlated)
+            });
+            np.and_then(|(li, f)| {
+                let mut holes = PinParts::default();
+                holes.add(layers, li, f, side);
+                holes.drill
+            })
         });
-        let (rotation, mirror) = copper.map_or((0.0, false), |c| (c.0.angle_deg, c.0.mirror));
+        // The shape of copper or paste; else of the hole (a mask opening is larger
+        // than the pad by its margin); else of the mask opening.
+        let (shape, rotation, mirror) = match parts.shape {
+            Some((rank, shape, angle, mirror)) if rank < 3 || drill.is_none() => {
+                (shape, angle, mirror)
+            }
+            _ => (
+                match &drill {
+                    Some((d, _)) if d.oblong => CamShape::Oval { size: d.size_mm },
+                    Some((d, _)) => CamShape::Circle {
+                        diameter_mm: d.size_mm.w,
+                    },
+                    None => CamShape::Circle { diameter_mm: 0.0 },
+                },
+                0.0,
+                false,
+            ),
+        };
         let kind = match &drill {
             Some((_, HoleKind::NonPlated)) => PadKind::NpThruHole,
             Some(_) => PadKind::ThruHole,
             None => PadKind::Smd,
         };
         Pad {
-            footprint: Some(footprint),
-            reference: refdes.to_string(),
+            footprint: None,
+            reference: String::new(),
             number: pin.name.clone(),
             kind,
             shape: shape.pad_shape(),
@@ -446,38 +472,24 @@ impl PadIndex {
             rotation_deg: normalize_deg(if mirror { rotation } else { -rotation }),
             drill: drill.map(|d| d.0),
             layers: Vec::new(),
-            front_copper: front,
-            back_copper: back,
-            front_mask: fm,
-            back_mask: bm,
-            front_paste: fp,
-            back_paste: bp,
+            front_copper: crate::cam::on_copper(kind, parts.on.front),
+            back_copper: crate::cam::on_copper(kind, parts.on.back),
+            front_mask: parts.on.front_mask,
+            back_mask: parts.on.back_mask,
+            front_paste: parts.on.front_paste,
+            back_paste: parts.on.back_paste,
             mask_margin_mm: None,
-            net,
+            net: None,
             test_point_property: false,
         }
     }
 
     /// A slot (a line in a drill layer) centred on `at`.
-    fn slot_at(&self, layers: &[(Role, Features)], at: PointMm) -> Option<(Drill, HoleKind)> {
+    fn slot_at(&self, layers: &[(Role, Features)], at: PointMm) -> Option<(usize, FeatureRef)> {
         self.slots.iter().find_map(|&(li, i)| {
-            let f = &layers[li].1;
-            let l = &f.lines[i];
+            let l = &layers[li].1.lines[i];
             let centre = PointMm::new((l.from.x + l.to.x) / 2.0, (l.from.y + l.to.y) / 2.0);
-            if centre.distance_mm(at) > 0.002 {
-                return None;
-            }
-            let w = f.symbols[l.symbol].size().w;
-            let len = l.from.distance_mm(l.to) + w;
-            let size_mm = SizeMm { w: len, h: w };
-            Some((
-                Drill {
-                    oblong: true,
-                    size_mm,
-                    offset_mm: PointMm::default(),
-                },
-                hole_kind(f, &l.attrs),
-            ))
+            (centre.distance_mm(at) <= 0.002).then_some((li, FeatureRef::Line(i)))
         })
     }
 
@@ -531,6 +543,108 @@ impl PadIndex {
             }
         }
         out
+    }
+}
+
+/// What the features of one pin say, gathered over the layers.
+#[derive(Default)]
+struct PinParts {
+    on: crate::cam::Openings,
+    /// The pad's shape: (rank, shape, clockwise angle, mirror) of the best feature so
+    /// far: copper on the component's side (0), other copper (1), paste (2), mask (3).
+    shape: Option<(u8, CamShape, f64, bool)>,
+    drill: Option<(Drill, HoleKind)>,
+}
+
+impl PinParts {
+    fn add(&mut self, layers: &[(Role, Features)], li: usize, feature: FeatureRef, side: Side) {
+        let (role, f) = &layers[li];
+        match (role, feature) {
+            (Role::Drill, FeatureRef::Pad(pi)) => {
+                // A round hole, or an oblong one flashed as an `oval` symbol.
+                let rec = &f.pads[pi];
+                let size_mm = f.symbols[rec.symbol].size();
+                self.drill = Some((
+                    Drill {
+                        oblong: size_mm.w != size_mm.h,
+                        size_mm,
+                        offset_mm: PointMm::default(),
+                    },
+                    hole_kind(f, &rec.attrs),
+                ));
+            }
+            (Role::Drill, FeatureRef::Line(i)) => {
+                let l = &f.lines[i];
+                let w = f.symbols[l.symbol].size().w;
+                let size_mm = SizeMm {
+                    w: l.from.distance_mm(l.to) + w,
+                    h: w,
+                };
+                self.drill = Some((
+                    Drill {
+                        oblong: true,
+                        size_mm,
+                        offset_mm: PointMm::default(),
+                    },
+                    hole_kind(f, &l.attrs),
+                ));
+            }
+            (_, FeatureRef::Pad(pi)) => {
+                if let Some(rank) = self.on(*role, side) {
+                    let rec = &f.pads[pi];
+                    let shape = &f.symbols[rec.symbol];
+                    self.offer(rank, shape, rec.angle_deg, rec.mirror);
+                }
+            }
+            (_, FeatureRef::Surface(i)) => {
+                // A custom pad is written as a surface: its outline's box.
+                let Some(rank) = self.on(*role, side) else {
+                    return;
+                };
+                let outer = f.contours[f.surfaces[i].clone()]
+                    .iter()
+                    .filter(|(hole, _)| !hole)
+                    .flat_map(|(_, pts)| pts.iter().copied());
+                let [x0, y0, x1, y1] = crate::geometry::bbox_of(outer);
+                if x1 >= x0 {
+                    let size = SizeMm {
+                        w: x1 - x0,
+                        h: y1 - y0,
+                    };
+                    self.offer(rank, &CamShape::Other { size }, 0.0, false);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Notes a feature on `role`'s layer; returns its shape's rank, or `None` for a
+    /// layer that says nothing about the pad.
+    fn on(&mut self, role: Role, side: Side) -> Option<u8> {
+        Some(match role {
+            Role::Copper(s) => {
+                self.on.front |= s == Some(Side::Top);
+                self.on.back |= s == Some(Side::Bottom);
+                if s == Some(side) { 0 } else { 1 }
+            }
+            Role::Paste(s) => {
+                self.on.front_paste |= s == Side::Top;
+                self.on.back_paste |= s == Side::Bottom;
+                2
+            }
+            Role::Mask(s) => {
+                self.on.front_mask |= s == Side::Top;
+                self.on.back_mask |= s == Side::Bottom;
+                3
+            }
+            _ => return None,
+        })
+    }
+
+    fn offer(&mut self, rank: u8, shape: &CamShape, angle_deg: f64, mirror: bool) {
+        if self.shape.as_ref().is_none_or(|best| rank < best.0) {
+            self.shape = Some((rank, shape.clone(), angle_deg, mirror));
+        }
     }
 }
 

@@ -183,6 +183,19 @@ pub struct LineRec {
     pub attrs: Vec<(usize, String)>,
 }
 
+/// What a feature index of a features file (as `eda/data` `FID` records name it) is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeatureRef {
+    /// `pads[i]`.
+    Pad(usize),
+    /// `lines[i]`.
+    Line(usize),
+    /// `surfaces[i]`.
+    Surface(usize),
+    /// An arc, surface, text or barcode record.
+    Other,
+}
+
 /// A features file.
 #[derive(Debug, Default)]
 pub struct Features {
@@ -192,6 +205,10 @@ pub struct Features {
     pub lines: Vec<LineRec>,
     /// Surface contours: (is a hole, points), file frame.
     pub contours: Vec<(bool, Vec<PointMm>)>,
+    /// Every feature record in file order (what `FID` feature numbers index).
+    pub kinds: Vec<FeatureRef>,
+    /// Each surface record's contours (a range of `contours`).
+    pub surfaces: Vec<std::ops::Range<usize>>,
 }
 
 impl Features {
@@ -263,6 +280,12 @@ pub fn features(file: &str, text: &str, default: Units) -> Result<Features, Boar
         let record_index = feature;
         if matches!(head, "P" | "L" | "A" | "S" | "T" | "B") {
             feature += 1;
+            out.kinds.push(match head {
+                "P" => FeatureRef::Pad(out.pads.len()),
+                "L" => FeatureRef::Line(out.lines.len()),
+                "S" => FeatureRef::Surface(out.surfaces.len()),
+                _ => FeatureRef::Other,
+            });
         }
         let s = units.coord_mm();
         let pt = |a: usize| -> Result<PointMm, BoardError> {
@@ -344,6 +367,7 @@ pub fn features(file: &str, text: &str, default: Units) -> Result<Features, Boar
             "S" => {
                 check_polarity(&place, &words, 1)?;
                 in_surface = true;
+                out.surfaces.push(out.contours.len()..out.contours.len());
             }
             "OB" if in_surface => {
                 let hole = words.get(3) == Some(&"H");
@@ -372,6 +396,9 @@ pub fn features(file: &str, text: &str, default: Units) -> Result<Features, Boar
                     .take()
                     .ok_or_else(|| place.error(0, "OB before OE", "OE"))?;
                 out.contours.push(c);
+                if let Some(s) = out.surfaces.last_mut() {
+                    s.end = out.contours.len();
+                }
             }
             "SE" if in_surface => in_surface = false,
             "T" | "B" => {}
@@ -581,6 +608,8 @@ pub struct Toeprint {
     pub name: String,
     pub at: PointMm,
     pub net: Option<usize>,
+    /// Its subnet within the net (`eda/data` `SNT` order), which lists its features.
+    pub subnet: Option<usize>,
 }
 
 pub fn components(file: &str, text: &str, default: Units) -> Result<Vec<Cmp>, BoardError> {
@@ -669,6 +698,7 @@ pub fn components(file: &str, text: &str, default: Units) -> Result<Vec<Cmp>, Bo
                 );
                 place.number(&words, 4, "rotation")?;
                 let net = place.number(&words, 6, "net number")?;
+                let subnet = words.get(7).and_then(|w| w.parse::<usize>().ok());
                 let name = words.get(8).map_or_else(
                     || words.get(1).unwrap_or(&"").to_string(),
                     |n| n.to_string(),
@@ -680,6 +710,7 @@ pub fn components(file: &str, text: &str, default: Units) -> Result<Vec<Cmp>, Bo
                     name,
                     at,
                     net: (net >= 0.0).then_some(net as usize),
+                    subnet,
                 });
             }
             "BOM" | "TXT" | "CPN" | "PKG" | "VPL_PKG" | "VPL_CPN" | "CMP_ATTR" | "IMP" => {}
@@ -787,14 +818,28 @@ pub fn package_outlines(text: &str, default: Units) -> Vec<Vec<PointMm>> {
     out
 }
 
-/// The nets of vias in `eda/data`: each `SNT VIA` subnet's `FID H` records give
-/// (layer name from the `LYR` list, lower case; feature index) of its hole, with the
-/// index of the enclosing `NET` (as in [`net_names`]).
-pub fn via_nets(text: &str) -> HashMap<(String, usize), usize> {
+/// A feature that `eda/data` ties to a subnet: (layer name from the `LYR` list, lower
+/// case; feature number in that layer's features file).
+pub type FeatureId = (String, usize);
+
+/// The subnets of `eda/data` (`SNT` records and their `FID` features).
+#[derive(Debug, Default)]
+pub struct Subnets {
+    /// (net index, subnet index within the net) -> its features (copper `C` and hole
+    /// `H` alike). A toeprint names its subnet, so this is the file's own link from a
+    /// component pin to its pads, mask and paste openings and drill on every layer.
+    pub features: HashMap<(usize, usize), Vec<FeatureId>>,
+    /// The hole of each `SNT VIA` subnet (its `FID H`) -> the index of its `NET` (as in
+    /// [`net_names`]).
+    pub via_nets: HashMap<FeatureId, usize>,
+}
+
+pub fn subnets(text: &str) -> Subnets {
     let mut layers: Vec<&str> = Vec::new();
     let mut net: Option<usize> = None;
+    let mut subnet: Option<usize> = None;
     let mut in_via = false;
-    let mut out = HashMap::new();
+    let mut out = Subnets::default();
     for line in text.lines() {
         let body = line.split(';').next().unwrap_or("");
         let words: Vec<&str> = body.split_whitespace().collect();
@@ -802,16 +847,26 @@ pub fn via_nets(text: &str) -> HashMap<(String, usize), usize> {
             ["LYR", names @ ..] => layers = names.to_vec(),
             ["NET", ..] => {
                 net = Some(net.map_or(0, |n| n + 1));
+                subnet = None;
                 in_via = false;
             }
-            ["SNT", kind, ..] => in_via = *kind == "VIA",
-            ["FID", "H", layer, feature, ..] if in_via => {
+            ["SNT", kind, ..] => {
+                subnet = Some(subnet.map_or(0, |s| s + 1));
+                in_via = *kind == "VIA";
+            }
+            ["FID", kind, layer, feature, ..] => {
                 let name = layer.parse::<usize>().ok().and_then(|i| layers.get(i));
-                if let (Some(name), Ok(f), Some(n)) = (name, feature.parse::<usize>(), net) {
-                    out.insert((name.to_ascii_lowercase(), f), n);
+                let (Some(name), Ok(f), Some(n)) = (name, feature.parse::<usize>(), net) else {
+                    continue;
+                };
+                let id = (name.to_ascii_lowercase(), f);
+                if in_via && *kind == "H" {
+                    out.via_nets.insert(id.clone(), n);
+                }
+                if let Some(s) = subnet {
+                    out.features.entry((n, s)).or_default().push(id);
                 }
             }
-            ["FID", ..] => {}
             _ => in_via = false,
         }
     }

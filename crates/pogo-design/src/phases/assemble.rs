@@ -5,7 +5,7 @@ use super::layout::{Layout, Placed};
 use super::{Ctx, nm};
 use crate::candidates::{Candidate, CandidateSource};
 use crate::geometry::inscribed_radius;
-use crate::summary::board_summary;
+use crate::summary::{board_summary, unchecked};
 use pogo_board::{Board, PadShape, PointMm, PolygonMm};
 use pogo_fixture::{
     BySide, Coverage, DesignRules, Fixture, Probe, Registration, SCHEMA, Target, TargetShape,
@@ -92,6 +92,7 @@ pub(crate) fn fixture(
         coverage,
         unreachable: findings.unreachable,
         violations,
+        unchecked: unchecked(ctx.board),
         stackup: None,
         set_height_mm: None,
         tooling: Vec::new(),

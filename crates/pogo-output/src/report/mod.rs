@@ -619,15 +619,22 @@ fn summary(ctx: &Ctx, out: &mut String) {
     cards.push(Card {
         label: "Rule violations",
         value: f.violations.len().to_string(),
-        detail: if f.violations.is_empty() {
-            "every probe meets the design rules".to_string()
-        } else {
+        detail: if !f.violations.is_empty() {
             "forced or locked probes break rules".to_string()
-        },
-        tone: if f.violations.is_empty() {
-            "good"
+        } else if !f.unchecked.is_empty() {
+            format!(
+                "{} checks not made: the board file gives too little",
+                f.unchecked.len()
+            )
         } else {
+            "every probe meets the design rules".to_string()
+        },
+        tone: if !f.violations.is_empty() {
             "bad"
+        } else if !f.unchecked.is_empty() {
+            "warn"
+        } else {
+            "good"
         },
         bar: None,
     });
@@ -1150,6 +1157,11 @@ fn unreachable(ctx: &Ctx, out: &mut String) {
 fn violations(ctx: &Ctx, out: &mut String) {
     let f = ctx.f;
     out.push_str("<section id=\"violations\"><h2>Rule violations</h2>\n");
+    unchecked(ctx, out);
+    if f.violations.is_empty() && !f.unchecked.is_empty() {
+        out.push_str("<p>No rule is broken among the checks made.</p></section>\n");
+        return;
+    }
     if f.violations.is_empty() {
         out.push_str("<p class=\"ok-box\">No rule is broken: every probe meets the spacing, outline, courtyard and tooling clearances.</p></section>\n");
         return;
@@ -1169,6 +1181,27 @@ fn violations(ctx: &Ctx, out: &mut String) {
     out.push_str("</tbody></table>\n");
     fold_close(folded, out);
     out.push_str("</section>\n");
+}
+
+/// The checks the board file gave too little to make, with how to supply what is
+/// missing (a design from an IPC-D-356 netlist); nothing when every check was made.
+fn unchecked(ctx: &Ctx, out: &mut String) {
+    let f = ctx.f;
+    if f.unchecked.is_empty() {
+        return;
+    }
+    out.push_str("<p>Not checked: the board file gives too little for these checks, so a probe may break them.</p>\n");
+    out.push_str("<table><thead><tr><th>Check</th><th>Missing</th><th>How to supply it</th></tr></thead><tbody>\n");
+    for u in &f.unchecked {
+        let _ = writeln!(
+            out,
+            "<tr><td><span class=\"pill warn\">{}</span></td><td>{}</td><td>{}</td></tr>",
+            esc(u.rule.as_str()),
+            esc(&u.missing),
+            esc(&u.supply)
+        );
+    }
+    out.push_str("</tbody></table>\n");
 }
 
 fn stackup(ctx: &Ctx, out: &mut String) {
