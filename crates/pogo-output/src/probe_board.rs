@@ -93,14 +93,12 @@ pub fn sites(fixture: &Fixture, side: Side) -> Vec<Site> {
             .and_then(|r| fixture.receptacle(r))
             .map(|r| r.mounting_drill_mm)
     };
+    let points: Vec<(f64, f64)> = probes.iter().map(|p| (p.x, p.y)).collect();
+    let nearest_mm = nearest_distances(&points);
     probes
         .iter()
-        .map(|p| {
-            let nearest = probes
-                .iter()
-                .filter(|q| q.id != p.id)
-                .map(|q| (q.x - p.x).hypot(q.y - p.y))
-                .fold(f64::INFINITY, f64::min);
+        .zip(nearest_mm)
+        .map(|(p, nearest)| {
             let pin = choose_pin(&catalog, nearest).cloned();
             let drill = match &pin {
                 Some(pin) => pin.hole_mm.unwrap_or(1.0),
@@ -143,23 +141,73 @@ pub fn clashes(fixture: &Fixture, side: Side) -> Vec<PadClash> {
         .iter()
         .map(|p| (p.id.as_str(), (p.x, p.y)))
         .collect();
+    let points: Vec<(f64, f64)> = sites.iter().map(|s| at[s.probe.as_str()]).collect();
+    let widest_mm = sites.iter().map(|s| s.pad_mm).fold(0.0, f64::max);
+    let mut pairs = pairs_within(&points, widest_mm + PAD_GAP_MM);
+    pairs.sort_unstable();
     let mut out = Vec::new();
-    for (i, a) in sites.iter().enumerate() {
-        for b in &sites[i + 1..] {
-            let (pa, pb) = (at[a.probe.as_str()], at[b.probe.as_str()]);
-            let d = (pa.0 - pb.0).hypot(pa.1 - pb.1);
-            let needed = (a.pad_mm + b.pad_mm) / 2.0 + PAD_GAP_MM;
-            if d < needed - 1e-9 {
-                out.push(PadClash {
-                    side,
-                    probes: [a.probe.clone(), b.probe.clone()],
-                    distance_mm: d,
-                    needed_mm: needed,
-                });
-            }
+    for (i, j) in pairs {
+        let (a, b) = (&sites[i], &sites[j]);
+        let (pa, pb) = (points[i], points[j]);
+        let d = (pa.0 - pb.0).hypot(pa.1 - pb.1);
+        let needed = (a.pad_mm + b.pad_mm) / 2.0 + PAD_GAP_MM;
+        if d < needed - 1e-9 {
+            out.push(PadClash {
+                side,
+                probes: [a.probe.clone(), b.probe.clone()],
+                distance_mm: d,
+                needed_mm: needed,
+            });
         }
     }
     out
+}
+
+/// The indices of `points` in order of x, for sweeps that look only at points within
+/// a distance along x.
+fn order_by_x(points: &[(f64, f64)]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    order.sort_by(|&a, &b| points[a].0.total_cmp(&points[b].0));
+    order
+}
+
+/// Each point's distance to its nearest other point (infinite when it is alone): a
+/// sweep in x from each point both ways, stopped once the x distance alone is
+/// farther than the nearest found.
+fn nearest_distances(points: &[(f64, f64)]) -> Vec<f64> {
+    let order = order_by_x(points);
+    let mut nearest = vec![f64::INFINITY; points.len()];
+    for (k, &i) in order.iter().enumerate() {
+        let (x, y) = points[i];
+        let mut best = f64::INFINITY;
+        let mut look = |j: usize| {
+            let stop = (points[j].0 - x).abs() > best;
+            if !stop {
+                best = best.min((points[j].0 - x).hypot(points[j].1 - y));
+            }
+            stop
+        };
+        let _ = order[k + 1..].iter().any(|&j| look(j));
+        let _ = order[..k].iter().rev().any(|&j| look(j));
+        nearest[i] = best;
+    }
+    nearest
+}
+
+/// The pairs `(i, j)`, `i < j`, of points closer than `reach` in x (a superset of
+/// the pairs closer than `reach`), in no particular order.
+fn pairs_within(points: &[(f64, f64)], reach: f64) -> Vec<(usize, usize)> {
+    let order = order_by_x(points);
+    let mut pairs = Vec::new();
+    for (k, &i) in order.iter().enumerate() {
+        for &j in &order[k + 1..] {
+            if points[j].0 - points[i].0 > reach {
+                break;
+            }
+            pairs.push((i.min(j), i.max(j)));
+        }
+    }
+    pairs
 }
 
 /// The KiCad files of one probe board.
@@ -634,4 +682,54 @@ fn pro_text(stem: &str) -> String {
 }}
 "#
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Points on a jittered grid with a few exact duplicates and a lone far point.
+    fn points() -> Vec<(f64, f64)> {
+        let mut v: Vec<(f64, f64)> = (0..400)
+            .map(|i| {
+                let (gx, gy) = ((i % 20) as f64, (i / 20) as f64);
+                let jitter = ((i * 7919) % 97) as f64 / 97.0;
+                (gx * 1.3 + jitter, gy * 0.9 - jitter / 2.0)
+            })
+            .collect();
+        v.extend([(3.0, 3.0), (3.0, 3.0), (500.0, -40.0)]);
+        v
+    }
+
+    #[test]
+    fn the_sweeps_agree_with_every_pair() {
+        let p = points();
+        let nearest = nearest_distances(&p);
+        for (i, a) in p.iter().enumerate() {
+            let brute = p
+                .iter()
+                .enumerate()
+                .filter(|(j, _)| *j != i)
+                .map(|(_, b)| (a.0 - b.0).hypot(a.1 - b.1))
+                .fold(f64::INFINITY, f64::min);
+            assert_eq!(nearest[i], brute, "point {i}");
+        }
+        let reach = 1.7;
+        let mut swept: Vec<(usize, usize)> = pairs_within(&p, reach)
+            .into_iter()
+            .filter(|&(i, j)| (p[i].0 - p[j].0).hypot(p[i].1 - p[j].1) < reach)
+            .collect();
+        swept.sort_unstable();
+        let mut brute = Vec::new();
+        for i in 0..p.len() {
+            for j in i + 1..p.len() {
+                if (p[i].0 - p[j].0).hypot(p[i].1 - p[j].1) < reach {
+                    brute.push((i, j));
+                }
+            }
+        }
+        assert!(!brute.is_empty());
+        assert_eq!(swept, brute);
+        assert_eq!(nearest_distances(&[(1.0, 1.0)]), vec![f64::INFINITY]);
+    }
 }
