@@ -14,7 +14,8 @@ use crate::config::DesignConfig;
 use pogo_board::{Board, PadKind, PointMm};
 use pogo_catalog::Catalog;
 use pogo_fixture::{
-    DesignRules, FixtureKind, KindRule, Registration, RegistrationKind, RegistrationRequest, RuleId,
+    DesignRules, FixtureKind, KindRule, NEST_HOLE_MARGIN_MM, Registration, RegistrationKind,
+    RegistrationRequest, RuleId,
 };
 
 /// Vacuum gasket edge rule: 0.125 in (IPC TechNet DFT figures, for the vacuum seal).
@@ -22,8 +23,6 @@ pub(crate) const VACUUM_EDGE_MM: f64 = 3.175;
 /// Default fab tolerance of the board outline, plus/minus mm (pcbbaltic, rfessentials
 /// precision routing).
 pub(crate) const DEFAULT_OUTLINE_TOLERANCE_MM: f64 = 0.1;
-/// A probe clearance hole through the nest is the tip diameter plus this, mm.
-pub(crate) const NEST_HOLE_MARGIN_MM: f64 = 1.0;
 /// Largest hole a tooling pin goes in, mm (the mechanics' default `tooling_max_hole_mm`).
 pub(crate) const TOOLING_MAX_HOLE_MM: f64 = 6.5;
 

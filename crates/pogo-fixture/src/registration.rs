@@ -134,7 +134,12 @@ pub struct Registration {
     pub nest: Option<Nest>,
 }
 
-/// A probe clearance hole through the nest (probe tip + 1 mm).
+/// A probe clearance hole through the nest is the probe's tip diameter plus this, mm
+/// (FixturFab "Cradles"): the design keeps such holes off the pocket wall, the mechanics
+/// drill them.
+pub const NEST_HOLE_MARGIN_MM: f64 = 1.0;
+
+/// A probe clearance hole through the nest (probe tip + [`NEST_HOLE_MARGIN_MM`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NestHole {
     /// The probe that passes through it.

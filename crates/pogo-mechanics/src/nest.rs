@@ -20,8 +20,8 @@ use pogo_fixture::{
 use pogo_geom::{PointMm, PolygonMm, Side};
 use pogo_geom::{bbox_of, polygon_contains, polygon_edge_distance, rect_ring};
 
-/// A probe clearance hole is the tip diameter plus this, mm (FixturFab "Cradles").
-pub const NEST_HOLE_MARGIN_MM: f64 = 1.0;
+/// A probe clearance hole is the tip diameter plus this, mm (one home: pogo-fixture).
+pub use pogo_fixture::NEST_HOLE_MARGIN_MM;
 /// Least wall a seated nest keeps round its cut and its screw holes, mm.
 const NEST_WALL_MM: f64 = 2.0;
 
