@@ -410,6 +410,42 @@ pub struct Probe {
     pub tip_contact_radius_mm: Option<f64>,
 }
 
+impl Probe {
+    /// A probe as the design places it: catalog part `part` at `(x, y)` on `target`;
+    /// what later stages add (working travel, force, receptacle, channel, hit
+    /// probability, tip offsets) is left empty.
+    pub fn placed(
+        id: String,
+        net: String,
+        side: Side,
+        (x, y): (f64, f64),
+        target: Target,
+        part: &pogo_catalog::ProbePart,
+        locked: bool,
+    ) -> Probe {
+        Probe {
+            id,
+            net,
+            side,
+            x,
+            y,
+            target,
+            class: part.class.clone(),
+            part: part.id.clone(),
+            tip: part.tip,
+            locked,
+            working_travel_fraction: None,
+            force_n: None,
+            receptacle: None,
+            channel: None,
+            hit_probability: None,
+            tip_mean_offset_mm: None,
+            tip_cov_mm2: None,
+            tip_contact_radius_mm: None,
+        }
+    }
+}
+
 /// How many nets the probes reach.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Coverage {

@@ -67,41 +67,31 @@ pub fn example_rules() -> DesignRules {
 /// A probe on a round 1.5 mm test point pad `TP<n>` centred on the probe, with no
 /// exposed copper recorded (as a hand-made fixture has).
 pub fn example_probe(n: usize, part: &ProbePart, net: &str, side: Side, x: f64, y: f64) -> Probe {
-    Probe {
-        id: format!("P{n}"),
-        net: net.into(),
-        side,
+    let target = Target {
+        kind: TargetKind::Pad,
+        reference: format!("TP{n}"),
+        number: Some("1".into()),
         x,
         y,
-        target: Target {
-            kind: TargetKind::Pad,
-            reference: format!("TP{n}"),
-            number: Some("1".into()),
-            x,
-            y,
-            shape: TargetShape::Circle,
-            w: 1.5,
-            h: 1.5,
-            rotation: 0.0,
-            corner_radius_mm: 0.0,
-            drill_mm: None,
-            origin: TargetOrigin::Unknown,
-            inscribed_radius_mm: 0.0,
-            exposed: vec![],
-        },
-        class: part.class.clone(),
-        part: part.id.clone(),
-        tip: part.tip,
-        locked: false,
-        working_travel_fraction: None,
-        force_n: None,
-        receptacle: None,
-        channel: None,
-        hit_probability: None,
-        tip_mean_offset_mm: None,
-        tip_cov_mm2: None,
-        tip_contact_radius_mm: None,
-    }
+        shape: TargetShape::Circle,
+        w: 1.5,
+        h: 1.5,
+        rotation: 0.0,
+        corner_radius_mm: 0.0,
+        drill_mm: None,
+        origin: TargetOrigin::Unknown,
+        inscribed_radius_mm: 0.0,
+        exposed: vec![],
+    };
+    Probe::placed(
+        format!("P{n}"),
+        net.into(),
+        side,
+        (x, y),
+        target,
+        part,
+        false,
+    )
 }
 
 /// Builds a [`Fixture`] as `pogo design` would leave it (no mechanics, no tolerance):

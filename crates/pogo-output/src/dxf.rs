@@ -93,6 +93,17 @@ pub fn cut_paths(plate: &Plate, kerf_mm: f64) -> CutPaths<'_> {
     }
 }
 
+/// Opens the HEADER section of an R12 DXF drawn in millimetres (`$INSUNITS` 4); the
+/// caller adds any further variables and closes it.
+pub(crate) fn begin_header_mm(s: &mut String) {
+    pair(s, 0, "SECTION");
+    pair(s, 2, "HEADER");
+    pair(s, 9, "$ACADVER");
+    pair(s, 1, "AC1009");
+    pair(s, 9, "$INSUNITS");
+    pair(s, 70, "4");
+}
+
 pub(crate) fn pair(s: &mut String, code: u16, value: &str) {
     let _ = writeln!(s, "{code:>3}\n{value}");
 }
@@ -177,12 +188,7 @@ pub fn render(fixture: &Fixture, plate: &Plate, opts: &OutputOptions) -> String 
         pair(&mut s, 999, note);
     }
     // HEADER
-    pair(&mut s, 0, "SECTION");
-    pair(&mut s, 2, "HEADER");
-    pair(&mut s, 9, "$ACADVER");
-    pair(&mut s, 1, "AC1009");
-    pair(&mut s, 9, "$INSUNITS");
-    pair(&mut s, 70, "4");
+    begin_header_mm(&mut s);
     pair(&mut s, 9, "$MEASUREMENT");
     pair(&mut s, 70, "1");
     let b = plate.bbox;

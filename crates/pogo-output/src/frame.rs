@@ -12,7 +12,7 @@
 //! The probe plates are the plate files' (`plate-SIDE.*`); they appear in the
 //! assembly and the pictures but get no `frame-` file.
 
-use crate::dxf::{pair, polyline};
+use crate::dxf::{begin_header_mm, pair, polyline};
 use crate::geometry::{circle_ring, circle_segments, offset_ring, signed_area};
 use crate::stl::{Mesh, check_closed, to_binary_stl, triangulate};
 use crate::{OutputError, Result, num};
@@ -133,12 +133,7 @@ pub fn render_dxf(fixture: &Fixture, c: &Clamshell, part: &FramePart) -> String 
             num(c.kerf_mm, 4)
         ),
     );
-    pair(&mut s, 0, "SECTION");
-    pair(&mut s, 2, "HEADER");
-    pair(&mut s, 9, "$ACADVER");
-    pair(&mut s, 1, "AC1009");
-    pair(&mut s, 9, "$INSUNITS");
-    pair(&mut s, 70, "4");
+    begin_header_mm(&mut s);
     pair(&mut s, 0, "ENDSEC");
     pair(&mut s, 0, "SECTION");
     pair(&mut s, 2, "ENTITIES");

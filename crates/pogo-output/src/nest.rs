@@ -9,7 +9,7 @@
 //! (DXF with y flipped), STL in the drill frame (X = page x, Y = -page y), Z from the
 //! plate's bottom face (on the probe plate) to its top face (where the board drops in).
 
-use crate::dxf::{layer_table, pair, polyline, xy};
+use crate::dxf::{begin_header_mm, layer_table, pair, polyline, xy};
 use crate::geometry::signed_area;
 use crate::stl::{Mesh, check_closed, to_binary_stl, triangulate};
 use crate::svg::{esc, ring_path, svg_open};
@@ -52,12 +52,7 @@ pub fn render_dxf(fixture: &Fixture, nest: &Nest) -> String {
             num(nest.lead_in_chamfer_mm, 3)
         ),
     );
-    pair(&mut s, 0, "SECTION");
-    pair(&mut s, 2, "HEADER");
-    pair(&mut s, 9, "$ACADVER");
-    pair(&mut s, 1, "AC1009");
-    pair(&mut s, 9, "$INSUNITS");
-    pair(&mut s, 70, "4");
+    begin_header_mm(&mut s);
     pair(&mut s, 0, "ENDSEC");
     pair(&mut s, 0, "SECTION");
     pair(&mut s, 2, "TABLES");

@@ -128,27 +128,15 @@ fn probe_order(ctx: &Ctx, placed: &[Placed]) -> Vec<usize> {
 
 fn probe(ctx: &Ctx, k: usize, p: &Placed) -> Probe {
     let c = &ctx.cands[p.cand];
-    let part = &ctx.catalog.parts[p.part];
-    Probe {
-        id: probe_id(k),
-        net: ctx.board.nets[c.net].name.clone(),
-        side: c.side,
-        x: nm(p.pos.x),
-        y: nm(p.pos.y),
-        target: target_of(ctx.board, c, p.pos),
-        class: part.class.clone(),
-        part: part.id.clone(),
-        tip: part.tip,
-        locked: p.locked,
-        working_travel_fraction: None,
-        force_n: None,
-        receptacle: None,
-        channel: None,
-        hit_probability: None,
-        tip_mean_offset_mm: None,
-        tip_cov_mm2: None,
-        tip_contact_radius_mm: None,
-    }
+    Probe::placed(
+        probe_id(k),
+        ctx.board.nets[c.net].name.clone(),
+        c.side,
+        (nm(p.pos.x), nm(p.pos.y)),
+        target_of(ctx.board, c, p.pos),
+        &ctx.catalog.parts[p.part],
+        p.locked,
+    )
 }
 
 /// Probes per class and side.
