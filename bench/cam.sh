@@ -3,7 +3,8 @@
 #  1. `pogo board info` (release, whole process) on the Allegro IPC-2581 test case
 #     testcase1-revc-full (58.6 MB of XML, decompressed to a temp dir first) against
 #     the MIT `ipc2581` crate's own parser (bench/ipc2581-crate, release) on the same
-#     file: median wall time and peak RSS of RUNS runs each, and the ratios.
+#     file: median wall time, CPU time (user + sys) and peak RSS of RUNS runs each,
+#     and the ratios (on a loaded machine the CPU ratio is the fairer one).
 #  2. `pogo board info` on the shared video board's ODB++ archive (video-odb.tgz)
 #     against `tar xzf` of the same archive into a temp dir.
 #
@@ -27,13 +28,13 @@ xml=$tmp/testcase1-revc-full.xml
 xz -dc "$data/ipc2581-allegro/testcase1-revc-full.xml.xz" > "$xml"
 odb=$data/boards/video/video-odb.tgz
 
-# time LABEL CMD...: RUNS runs after one warm-up, rows "wall_s rss_kb" in $tmp/LABEL
+# time LABEL CMD...: RUNS runs after one warm-up, rows "wall_s rss_kb user_s sys_s" in $tmp/LABEL
 time_it() {
   local label=$1; shift
   "$@" > /dev/null 2>&1
   : > "$tmp/$label"
   for _ in $(seq "$runs"); do
-    /usr/bin/time -f "%e %M" -a -o "$tmp/$label" "$@" > /dev/null 2>&1
+    /usr/bin/time -f "%e %M %U %S" -a -o "$tmp/$label" "$@" > /dev/null 2>&1
   done
 }
 time_it pogo_ipc "$POGO" board info "$xml"
@@ -45,12 +46,13 @@ import statistics, sys
 tmp, size = sys.argv[1], int(sys.argv[2])
 def load(label):
     rows = [l.split() for l in open(f"{tmp}/{label}") if l.strip() and l[0].isdigit()]
-    return statistics.median(float(r[0]) for r in rows), max(int(r[1]) for r in rows), len(rows)
+    cpu = statistics.median(float(r[2]) + float(r[3]) for r in rows)
+    return statistics.median(float(r[0]) for r in rows), max(int(r[1]) for r in rows), len(rows), cpu
 p, c = load("pogo_ipc"), load("crate_ipc")
 print(f"IPC-2581 testcase1-revc-full ({size / 1e6:.1f} MB), median of {p[2]} runs:")
-print(f"  pogo board info      {p[0]:.3f} s  peak RSS {p[1] / 1024:.0f} MiB ({p[1] * 1024 / size:.2f}x the file)")
-print(f"  ipc2581 crate parse  {c[0]:.3f} s  peak RSS {c[1] / 1024:.0f} MiB")
-print(f"  speed ratio crate/pogo: {c[0] / p[0]:.1f}x")
+print(f"  pogo board info      {p[0]:.3f} s wall  {p[3]:.3f} s CPU  peak RSS {p[1] / 1024:.0f} MiB ({p[1] * 1024 / size:.2f}x the file)")
+print(f"  ipc2581 crate parse  {c[0]:.3f} s wall  {c[3]:.3f} s CPU  peak RSS {c[1] / 1024:.0f} MiB")
+print(f"  speed ratio crate/pogo: {c[0] / p[0]:.1f}x wall, {c[3] / max(p[3], 0.001):.1f}x CPU")
 o, t = load("pogo_odb"), load("tar_odb")
 print(f"ODB++ video-odb.tgz, median of {o[2]} runs:")
 print(f"  pogo board info  {o[0]:.3f} s  peak RSS {o[1] / 1024:.0f} MiB")

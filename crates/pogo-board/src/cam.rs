@@ -4,6 +4,10 @@
 
 use crate::model::{Chamfers, PadShape, PointMm, SizeMm};
 
+/// A hash map with a fast, fixed hash (foldhash) for the readers' many small keys
+/// (names, places); iteration order is never relied on.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
 /// A pad or hole shape as a CAM file names it, sizes in millimetres, centred on the
 /// pad's location, before the pad's rotation.
 #[derive(Debug, Clone, PartialEq)]

@@ -53,6 +53,23 @@ fn a_small_ipc2581_document_reads() {
     assert_eq!(b.net_name(p.net), "N");
 }
 
+/// Entities and line breaks in attribute values are resolved (Allegro writes bus nets
+/// as `L_BE*&lt;2&gt;`); a bad entity is one error at its element.
+#[test]
+fn entities_in_attribute_values_are_resolved() {
+    let doc = pad("CIRCLE_1").replace("net=\"N\"", "net=\"L_BE*&lt;2&gt;&#x20;&amp;\nx\"");
+    let b = pogo_board::read_bytes("ok.xml", doc.as_bytes()).unwrap();
+    assert_eq!(
+        b.nets[b.pads[0].net.unwrap().0 as usize].name,
+        "L_BE*<2> & x"
+    );
+    let bad = pad("CIRCLE_1").replace("net=\"N\"", "net=\"a&bogus;\"");
+    let (_, line, _, expected, _) =
+        syntax(pogo_board::read_bytes("bad.xml", bad.as_bytes()).unwrap_err());
+    assert_eq!(line, 13);
+    assert!(expected.contains("valid escapes"), "{expected}");
+}
+
 #[test]
 fn truncated_xml_names_the_end_of_the_file() {
     let doc = pad("CIRCLE_1");

@@ -2,9 +2,9 @@
 //! paste layers by component pin and place, drills from pad stacks, drill layers and
 //! slots, vias from drill layer holes, in KiCad's page frame (y negated).
 
-use super::parse::{Doc, LayerDef, PadFeature, Plating};
+use super::parse::{Doc, LayerDef, Name, PadFeature, Plating};
 use crate::cam::Nets;
-use crate::cam::{CamShape, position_key, slot_extent};
+use crate::cam::{CamShape, FastMap, position_key, slot_extent};
 use crate::error::Result;
 use crate::model::*;
 use std::collections::HashMap;
@@ -64,16 +64,17 @@ fn page(p: PointMm) -> PointMm {
 }
 
 /// A pad's identity across layers: component, pin, place (nm) and pad stack.
-type PadKey<'d> = (&'d str, &'d str, (i64, i64), Option<&'d str>);
+type PadKey = (Name, Name, (i64, i64), Option<Name>);
 
 /// One pad of a component pin, gathered over the layers it appears on.
 struct PadAcc<'d> {
     first: &'d PadFeature,
     shape: Option<&'d CamShape>,
     shape_from_top: bool,
-    layers: Vec<String>,
+    /// Indices of the layers it is found on.
+    layers: Vec<usize>,
     on: crate::cam::Openings,
-    net: Option<&'d str>,
+    net: Option<Name>,
     test_point: bool,
 }
 
@@ -222,21 +223,16 @@ fn place(points: &[PointMm], at: PointMm, rotation_deg: f64, mirror: bool) -> Ri
 
 fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets) -> Vec<Pad> {
     let mut accs: Vec<PadAcc<'_>> = Vec::new();
-    let mut index: HashMap<PadKey<'_>, usize> = HashMap::new();
+    let mut index: FastMap<PadKey, usize> = FastMap::default();
     for f in &doc.pads {
-        let Some((comp, pin)) = f.pin.as_ref() else {
+        let Some((comp, pin)) = f.pin else {
             continue;
         };
         let role = roles[f.layer];
         if matches!(role, Role::Other | Role::Drill) {
             continue;
         }
-        let key = (
-            comp.as_str(),
-            pin.as_str(),
-            position_key(f.location),
-            f.padstack.as_deref(),
-        );
+        let key = (comp, pin, position_key(f.location), f.padstack);
         let i = *index.entry(key).or_insert_with(|| {
             accs.push(PadAcc {
                 first: f,
@@ -250,7 +246,7 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
             accs.len() - 1
         });
         let acc = &mut accs[i];
-        acc.layers.push(doc.layers[f.layer].name.clone());
+        acc.layers.push(f.layer);
         acc.test_point |= f.test_point;
         match role {
             Role::Copper(side) => {
@@ -263,7 +259,7 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
                 acc.on.front |= side == Some(Side::Top);
                 acc.on.back |= side == Some(Side::Bottom);
                 if acc.net.is_none() {
-                    acc.net = f.net.as_deref();
+                    acc.net = f.net;
                 }
             }
             Role::Mask(Side::Top) => acc.on.front_mask = true,
@@ -292,7 +288,10 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
                 .shape
                 .cloned()
                 .unwrap_or(CamShape::Circle { diameter_mm: 0.0 });
-            let (comp, pin) = f.pin.clone().unwrap_or_default();
+            let (comp, pin) = f
+                .pin
+                .map(|(c, p)| (doc.names.get(c).to_string(), doc.names.get(p).to_string()))
+                .unwrap_or_default();
             let kind = match drill {
                 Some((_, Plating::NonPlated)) => PadKind::NpThruHole,
                 Some(_) => PadKind::ThruHole,
@@ -310,7 +309,11 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
                 position: page(anchor(doc, f)),
                 rotation_deg: pad_rotation(f.rotation_deg, f.mirror),
                 drill: drill.map(|(d, _)| d),
-                layers: a.layers.clone(),
+                layers: a
+                    .layers
+                    .iter()
+                    .map(|&i| doc.layers[i].name.clone())
+                    .collect(),
                 front_copper: crate::cam::on_copper(kind, a.on.front),
                 back_copper: crate::cam::on_copper(kind, a.on.back),
                 front_mask: a.on.front_mask,
@@ -318,7 +321,7 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
                 front_paste: a.on.front_paste,
                 back_paste: a.on.back_paste,
                 mask_margin_mm: None,
-                net: nets.id(a.net),
+                net: nets.id(a.net.map(|n| doc.names.get(n))),
                 test_point_property: a.test_point,
             })
         })
@@ -354,12 +357,7 @@ fn split_sides(pad: Pad) -> Vec<Pad> {
 /// layers. A stack shared with pads of another side or kind (its copper layers
 /// differ) says nothing about this pad, and the features stand.
 fn openings_from_padstack(doc: &Doc, roles: &[Role], a: &mut PadAcc<'_>) {
-    let Some(stack) = a
-        .first
-        .padstack
-        .as_ref()
-        .and_then(|ps| doc.padstack_layers.get(ps))
-    else {
+    let Some(stack) = a.first.padstack.and_then(|ps| doc.padstack_layers.get(&ps)) else {
         return;
     };
     let role_of = |name: &str| {
@@ -377,7 +375,7 @@ fn openings_from_padstack(doc: &Doc, roles: &[Role], a: &mut PadAcc<'_>) {
         v.dedup();
         v
     };
-    if copper(&mut a.layers.iter()) != copper(&mut stack.iter()) {
+    if copper(&mut a.layers.iter().map(|&i| &doc.layers[i].name)) != copper(&mut stack.iter()) {
         return;
     }
     let has = |role: Role| stack.iter().any(|n| role_of(n) == role);
@@ -394,11 +392,7 @@ fn openings_from_padstack(doc: &Doc, roles: &[Role], a: &mut PadAcc<'_>) {
 /// location y -124.225), so the anchor is the location less `o`; for other writers,
 /// less `o` turned with the pad.
 fn anchor(doc: &Doc, f: &PadFeature) -> PointMm {
-    let Some(o) = f
-        .padstack
-        .as_ref()
-        .and_then(|ps| doc.padstack_hole_offsets.get(ps))
-    else {
+    let Some(o) = f.padstack.and_then(|ps| doc.padstack_hole_offsets.get(&ps)) else {
         return f.location;
     };
     if doc.written_by_kicad {
@@ -419,11 +413,12 @@ fn anchor(doc: &Doc, f: &PadFeature) -> PointMm {
 /// second.
 fn undo_kicad_renames(doc: &mut Doc) {
     use std::collections::HashSet;
-    let pins: HashSet<String> = doc
+    let pins: HashSet<Name> = doc
         .pads
         .iter()
-        .filter_map(|p| p.pin.as_ref().map(|(_, n)| n.clone()))
+        .filter_map(|p| p.pin.map(|(_, n)| n))
         .collect();
+    let pins: HashSet<&str> = pins.into_iter().map(|n| doc.names.get(n)).collect();
     let before: HashSet<String> = doc.components.iter().map(|c| c.refdes.clone()).collect();
     let mut renamed: HashMap<String, String> = HashMap::new();
     for c in &mut doc.components {
@@ -444,20 +439,35 @@ fn undo_kicad_renames(doc: &mut Doc) {
             c.refdes = base.clone();
         }
     }
-    let refs: HashSet<String> = doc.components.iter().map(|c| c.refdes.clone()).collect();
+    let refs: HashSet<&str> = doc.components.iter().map(|c| c.refdes.as_str()).collect();
+    // Every name once: what it becomes as a component reference and as a pin.
+    let names = &doc.names;
+    let (as_comp, as_pin): (Vec<Option<String>>, Vec<Option<String>>) = (0..names.len())
+        .map(|id| {
+            let name = names.get(id as Name);
+            let comp = renamed.get(name).cloned();
+            let pin = if crate::cam::kicad_unnumbered(name) {
+                Some(String::new())
+            } else {
+                name.strip_suffix("_1")
+                    .filter(|base| refs.contains(base))
+                    .map(str::to_string)
+            };
+            (comp, pin)
+        })
+        .unzip();
+    let mut intern =
+        |new: &Option<String>, id: Name| new.as_deref().map_or(id, |n| doc.names.intern(n));
+    let comp_ids: Vec<Name> = (0..as_comp.len())
+        .map(|id| intern(&as_comp[id], id as Name))
+        .collect();
+    let pin_ids: Vec<Name> = (0..as_pin.len())
+        .map(|id| intern(&as_pin[id], id as Name))
+        .collect();
     for p in &mut doc.pads {
-        let Some((comp, pin)) = p.pin.as_mut() else {
-            continue;
-        };
-        if let Some(n) = renamed.get(comp.as_str()) {
-            *comp = n.clone();
-        }
-        if crate::cam::kicad_unnumbered(pin) {
-            pin.clear();
-        } else if let Some(base) = pin.strip_suffix("_1")
-            && refs.contains(base)
-        {
-            pin.truncate(base.len());
+        if let Some((comp, pin)) = p.pin.as_mut() {
+            *comp = comp_ids[*comp as usize];
+            *pin = pin_ids[*pin as usize];
         }
     }
 }
@@ -490,17 +500,10 @@ fn drill_of(
             plating,
         ))
     };
-    if let Some(&(d, plating)) = f
-        .padstack
-        .as_ref()
-        .and_then(|ps| doc.padstack_holes.get(ps))
-    {
+    if let Some(&(d, plating)) = f.padstack.and_then(|ps| doc.padstack_holes.get(&ps)) {
         return round(d, plating);
     }
-    let stack_known = f
-        .padstack
-        .as_ref()
-        .is_some_and(|ps| doc.padstacks.contains(ps));
+    let stack_known = f.padstack.is_some_and(|ps| doc.padstacks.contains(&ps));
     if !stack_known && let Some(&(d, plating)) = holes.get(&position_key(f.location)) {
         return round(d, plating);
     }
@@ -573,7 +576,7 @@ fn vias(doc: &Doc, roles: &[Role], nets: &mut Nets) -> Vec<Via> {
                 } else {
                     "blind".into()
                 },
-                net: nets.id(h.net.as_deref()),
+                net: nets.id(h.net.map(|n| doc.names.get(n))),
                 front_mask_open,
                 back_mask_open,
             }

@@ -1,6 +1,9 @@
-//! IPC-2581 (revisions B and C) reader: one pass over the XML as a stream of events
-//! (quick-xml), keeping only what the board model needs, then the pads, vias,
-//! footprints and outline assembled in KiCad's page frame (y negated).
+//! IPC-2581 (revisions B and C) reader: one pass over the XML as a stream of tags
+//! (`xml.rs`, a tokenizer over a buffer of the file: tags and attribute values are
+//! slices of it, nothing is allocated per element), keeping only what the board model
+//! needs (`parse.rs`: names such as nets, pins and pad stacks stored once and referred
+//! to by index), then the pads, vias, footprints and outline assembled in KiCad's page
+//! frame (y negated, `build.rs`).
 //!
 //! What is read: units of the `CadHeader` and of each dictionary; the standard and
 //! user primitive dictionaries; `Layer` functions and sides (and drill layer spans);
@@ -11,6 +14,7 @@
 
 mod build;
 mod parse;
+mod xml;
 
 use crate::error::Result;
 use crate::model::Board;
@@ -27,14 +31,14 @@ pub fn read(path_name: &str, text: &[u8]) -> Result<Board> {
 }
 
 /// Reads an IPC-2581 document from a plain (uncompressed) file, streamed through a
-/// buffer rather than held whole: peak memory is what the board needs, not the file.
+/// 1 MiB buffer rather than held whole: peak memory is what the board needs, not the
+/// file.
 pub fn read_file(path_name: &str, path: &std::path::Path) -> Result<Board> {
     let io = |source| crate::error::BoardError::Io {
         path: path_name.to_string(),
         source,
     };
     let file = std::fs::File::open(path).map_err(io)?;
-    let input = std::io::BufReader::with_capacity(1 << 16, file);
-    let doc = parse::parse_from(path_name, parse::Source::File(path), input)?;
+    let doc = parse::parse_from(path_name, parse::Source::File(path), file)?;
     build::build(path_name, doc)
 }

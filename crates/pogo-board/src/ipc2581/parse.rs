@@ -4,11 +4,11 @@
 //! frame (y up) here; `build` turns them into page coordinates.
 
 use super::NAMESPACE;
-use crate::cam::{CamShape, line_column};
+use super::xml::{self, Element};
+use crate::cam::{CamShape, FastMap, line_column};
 use crate::error::{BoardError, Result};
 use crate::model::{Chamfers, PointMm, SizeMm};
-use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Whether `text` looks like an IPC-2581 document: an XML root `IPC-2581` (the
@@ -72,21 +72,22 @@ pub(super) struct PackageDef {
 #[derive(Debug, Clone)]
 pub(super) struct PadFeature {
     pub layer: usize,
-    pub net: Option<String>,
+    pub net: Option<Name>,
     pub test_point: bool,
     pub location: PointMm,
     pub rotation_deg: f64,
     pub mirror: bool,
     pub shape: Option<CamShape>,
-    pub padstack: Option<String>,
-    pub pin: Option<(String, String)>,
+    pub padstack: Option<Name>,
+    /// (component reference, pin name).
+    pub pin: Option<(Name, Name)>,
 }
 
 /// A `Hole` of a `LayerFeature` set (a drill layer).
 #[derive(Debug, Clone)]
 pub(super) struct HoleFeature {
     pub layer: usize,
-    pub net: Option<String>,
+    pub net: Option<Name>,
     pub location: PointMm,
     pub diameter_mm: f64,
     pub plating: Plating,
@@ -99,9 +100,42 @@ pub(super) struct SlotFeature {
     pub outline: Vec<PointMm>,
 }
 
+/// A name (net, pad stack, component reference, pin) stored once in [`Names`].
+pub(super) type Name = u32;
+
+/// The names features refer to, each stored once: a pad feature holds four indices,
+/// not four strings.
+#[derive(Debug, Default)]
+pub(super) struct Names {
+    list: Vec<String>,
+    index: FastMap<String, Name>,
+}
+
+impl Names {
+    /// The index of `name`, added when new.
+    pub fn intern(&mut self, name: &str) -> Name {
+        if let Some(&id) = self.index.get(name) {
+            return id;
+        }
+        let id = self.list.len() as Name;
+        self.list.push(name.to_string());
+        self.index.insert(name.to_string(), id);
+        id
+    }
+
+    pub fn get(&self, id: Name) -> &str {
+        &self.list[id as usize]
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+}
+
 /// Everything the board is built from.
 #[derive(Debug, Default)]
 pub(super) struct Doc {
+    pub names: Names,
     pub revision: String,
     pub units: String,
     /// The file names KiCad as the software that wrote it (`SoftwarePackage`).
@@ -112,14 +146,14 @@ pub(super) struct Doc {
     pub profile: Vec<Vec<PointMm>>,
     pub profile_cutouts: Vec<Vec<PointMm>>,
     /// Pad stack name -> its hole (diameter, plating).
-    pub padstack_holes: HashMap<String, (f64, Plating)>,
+    pub padstack_holes: HashMap<Name, (f64, Plating)>,
     /// Pad stack name -> where its hole is from the pad's location (pad frame), when
     /// not at it: the pad's anchor (KiCad's pad position) is the hole.
-    pub padstack_hole_offsets: HashMap<String, PointMm>,
+    pub padstack_hole_offsets: HashMap<Name, PointMm>,
     /// Every `PadStackDef` name.
-    pub padstacks: std::collections::HashSet<String>,
+    pub padstacks: std::collections::HashSet<Name>,
     /// Pad stack name -> the layers its `PadstackPadDef`s name.
-    pub padstack_layers: HashMap<String, Vec<String>>,
+    pub padstack_layers: HashMap<Name, Vec<String>>,
     /// The widest line drawn on a `BOARD_OUTLINE` layer (the Edge.Cuts stroke that
     /// the profile's centre line leaves out), mm.
     pub outline_stroke_mm: f64,
@@ -235,8 +269,8 @@ struct Parser<'a> {
     cad_scale: f64,
     dict_scale: f64,
     dict_is_user: bool,
-    standard: HashMap<String, CamShape>,
-    user: HashMap<String, CamShape>,
+    standard: FastMap<String, CamShape>,
+    user: FastMap<String, CamShape>,
     entry: Option<(String, Option<CamShape>)>,
     /// `EntryLineDesc` id -> line width (mm), and the entry being read.
     line_descs: HashMap<String, f64>,
@@ -245,14 +279,15 @@ struct Parser<'a> {
     entry_strokes: HashMap<(bool, String), f64>,
     steps_seen: usize,
     layer_feature: Option<usize>,
-    set_net: Option<String>,
+    set_net: Option<Name>,
     set_test_point: bool,
     pad: Option<PadFeature>,
     component: Option<ComponentDef>,
     package: Option<(String, PackageDef)>,
-    padstack: Option<String>,
+    padstack: Option<Name>,
     slot: Option<SlotFeature>,
     poly: Option<(PolyTarget, Vec<PointMm>)>,
+    seen_root: bool,
 }
 
 pub(super) fn parse(name: &str, text: &[u8]) -> Result<Doc> {
@@ -273,11 +308,7 @@ pub(super) fn parse(name: &str, text: &[u8]) -> Result<Doc> {
 
 /// Parses the XML that `input` yields, a buffer at a time (a file is never held
 /// whole); `source` finds lines and columns for errors.
-pub(super) fn parse_from(
-    name: &str,
-    source: Source<'_>,
-    input: impl std::io::BufRead,
-) -> Result<Doc> {
+pub(super) fn parse_from(name: &str, source: Source<'_>, input: impl std::io::Read) -> Result<Doc> {
     let mut p = Parser {
         name,
         source,
@@ -287,8 +318,8 @@ pub(super) fn parse_from(
         cad_scale: 1.0,
         dict_scale: 1.0,
         dict_is_user: false,
-        standard: HashMap::new(),
-        user: HashMap::new(),
+        standard: FastMap::default(),
+        user: FastMap::default(),
         entry: None,
         line_descs: HashMap::new(),
         line_desc_entry: None,
@@ -303,8 +334,13 @@ pub(super) fn parse_from(
         padstack: None,
         slot: None,
         poly: None,
+        seen_root: false,
     };
-    p.run(input)?;
+    let mut input = input;
+    let end = xml::read(&mut input, &mut p)?;
+    if !p.seen_root {
+        return Err(p.error(end, "an <IPC-2581> root element", "the end of the file"));
+    }
     Ok(p.doc)
 }
 
@@ -327,53 +363,6 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn run(&mut self, input: impl std::io::BufRead) -> Result<()> {
-        let mut reader = Reader::from_reader(input);
-        reader.config_mut().check_end_names = true;
-        let mut seen_root = false;
-        let mut buf = Vec::with_capacity(4096);
-        loop {
-            let before = reader.buffer_position() as usize;
-            buf.clear();
-            let event = reader.read_event_into(&mut buf).map_err(|e| {
-                let at = reader.error_position() as usize;
-                self.error(at, "well-formed XML", e.to_string())
-            })?;
-            self.at = before;
-            let end = reader.buffer_position() as usize;
-            match event {
-                Event::Start(e) => {
-                    let tag = self.open(&e, &mut seen_root)?;
-                    self.stack.push(tag);
-                }
-                Event::Empty(e) => {
-                    let tag = self.open(&e, &mut seen_root)?;
-                    self.stack.push(tag);
-                    self.close()?;
-                }
-                Event::End(_) => self.close()?,
-                Event::Eof => {
-                    if !seen_root {
-                        return Err(self.error(
-                            end,
-                            "an <IPC-2581> root element",
-                            "the end of the file",
-                        ));
-                    }
-                    if let Some(open) = self.stack.last() {
-                        return Err(self.error(
-                            end,
-                            format!("the end tag of <{open:?}> (the file ends early)"),
-                            "the end of the file",
-                        ));
-                    }
-                    return Ok(());
-                }
-                _ => {}
-            }
-        }
-    }
-
     fn parent(&self) -> Tag {
         self.stack.last().copied().unwrap_or(Tag::Other)
     }
@@ -382,24 +371,23 @@ impl<'a> Parser<'a> {
         self.stack.contains(&tag)
     }
 
-    fn open(&mut self, e: &BytesStart<'_>, seen_root: &mut bool) -> Result<Tag> {
-        let local = e.local_name();
-        let name = local.as_ref().as_bytes();
+    fn open(&mut self, e: &Element<'_>) -> Result<Tag> {
+        let name = e.local_name().as_bytes();
         let tag = tag_of(name);
         if self.stack.is_empty() {
-            if *seen_root {
+            if self.seen_root {
                 return Err(self.error(
                     self.at,
                     "the end of the file after </IPC-2581>",
                     "another element",
                 ));
             }
-            *seen_root = true;
+            self.seen_root = true;
             if tag != Tag::Root {
                 return Err(self.error(
                     self.at,
                     "an <IPC-2581> root element",
-                    format!("<{}>", e.name().as_ref()),
+                    format!("<{}>", e.name()),
                 ));
             }
             let ns = self.attr(e, "xmlns")?.unwrap_or_default();
@@ -443,8 +431,9 @@ impl<'a> Parser<'a> {
             Tag::Polygon | Tag::Cutout => self.open_polygon(tag),
             Tag::PadStackDef => {
                 let name = self.required(e, "name")?;
-                self.doc.padstacks.insert(name.clone());
-                self.padstack = Some(name);
+                let id = self.doc.names.intern(&name);
+                self.doc.padstacks.insert(id);
+                self.padstack = Some(id);
             }
             Tag::Package if self.parent() == Tag::Step => {
                 let height = self.number_opt(e, "height", self.cad_scale)?;
@@ -473,9 +462,10 @@ impl<'a> Parser<'a> {
             }
             Tag::Set if self.parent() == Tag::LayerFeature => {
                 self.set_net = self
-                    .attr(e, "net")?
-                    .filter(|n| !n.is_empty() && n != "No Net");
-                self.set_test_point = self.attr(e, "testPoint")?.as_deref() == Some("true");
+                    .value(e, "net")?
+                    .filter(|n| !n.is_empty() && n != "No Net")
+                    .map(|n| self.doc.names.intern(&n));
+                self.set_test_point = self.value(e, "testPoint")?.as_deref() == Some("true");
             }
             Tag::Pad if self.parent() == Tag::Set => self.open_pad(e)?,
             Tag::SlotCavity if self.parent() == Tag::Set => {
@@ -492,23 +482,19 @@ impl<'a> Parser<'a> {
     }
 
     /// A prefixed root (`<x:IPC-2581 xmlns:x="...">`): the namespace bound to its prefix.
-    fn namespace_of_prefix(&self, e: &BytesStart<'_>) -> Result<Option<String>> {
-        let qname = e.name();
-        let Some(prefix) = qname.prefix() else {
+    fn namespace_of_prefix(&self, e: &Element<'_>) -> Result<Option<String>> {
+        let Some((prefix, _)) = e.name().rsplit_once(':') else {
             return Ok(None);
         };
-        let want = format!("xmlns:{}", prefix.as_ref());
         for a in e.attributes() {
-            let a =
-                a.map_err(|err| self.error(self.at, "well-formed attributes", err.to_string()))?;
-            if a.key.as_ref() == want {
-                return Ok(Some(self.unescape(&a)?));
+            if a.name.strip_prefix("xmlns:") == Some(prefix) {
+                return Ok(Some(self.unescape(a.raw)?.into_owned()));
             }
         }
         Ok(Some(String::new()))
     }
 
-    fn open_layer(&mut self, e: &BytesStart<'_>) -> Result<()> {
+    fn open_layer(&mut self, e: &Element<'_>) -> Result<()> {
         let layer = LayerDef {
             name: self.required(e, "name")?,
             function: self.attr(e, "layerFunction")?.unwrap_or_default(),
@@ -519,7 +505,7 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn open_component(&mut self, e: &BytesStart<'_>) -> Result<()> {
+    fn open_component(&mut self, e: &Element<'_>) -> Result<()> {
         self.component = Some(ComponentDef {
             refdes: self.required(e, "refDes")?,
             package: self.attr(e, "packageRef")?.unwrap_or_default(),
@@ -533,19 +519,21 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn open_pad(&mut self, e: &BytesStart<'_>) -> Result<()> {
+    fn open_pad(&mut self, e: &Element<'_>) -> Result<()> {
         let Some(layer) = self.layer_feature else {
             return Ok(());
         };
         self.pad = Some(PadFeature {
             layer,
-            net: self.set_net.clone(),
+            net: self.set_net,
             test_point: self.set_test_point,
             location: PointMm::default(),
             rotation_deg: 0.0,
             mirror: false,
             shape: None,
-            padstack: self.attr(e, "padstackDefRef")?,
+            padstack: self
+                .value(e, "padstackDefRef")?
+                .map(|ps| self.doc.names.intern(&ps)),
             pin: None,
         });
         Ok(())
@@ -580,7 +568,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn open_other(&mut self, e: &BytesStart<'_>, name: &[u8]) -> Result<()> {
+    fn open_other(&mut self, e: &Element<'_>, name: &[u8]) -> Result<()> {
         let parent = self.parent();
         match name {
             b"Span" if parent == Tag::Layer => {
@@ -594,7 +582,7 @@ impl<'a> Parser<'a> {
                 self.doc.thickness_mm = self.number_opt(e, "overallThickness", self.cad_scale)?;
             }
             b"PadstackHoleDef" => {
-                if let Some(ps) = self.padstack.clone() {
+                if let Some(ps) = self.padstack {
                     let d = self.number(e, "diameter", self.cad_scale)?;
                     let plating = self.plating(e)?;
                     let x = self.number_opt(e, "x", self.cad_scale)?.unwrap_or(0.0);
@@ -602,13 +590,13 @@ impl<'a> Parser<'a> {
                     if x != 0.0 || y != 0.0 {
                         self.doc
                             .padstack_hole_offsets
-                            .insert(ps.clone(), PointMm::new(x, y));
+                            .insert(ps, PointMm::new(x, y));
                     }
                     self.doc.padstack_holes.insert(ps, (d, plating));
                 }
             }
             b"PadstackPadDef" => {
-                if let Some(ps) = self.padstack.clone() {
+                if let Some(ps) = self.padstack {
                     let layer = self.required(e, "layerRef")?;
                     self.doc.padstack_layers.entry(ps).or_default().push(layer);
                 }
@@ -617,10 +605,11 @@ impl<'a> Parser<'a> {
             b"Xform" => self.xform(e, parent)?,
             b"Location" => self.location(e, parent)?,
             b"PinRef" if parent == Tag::Pad => {
-                let comp = self.attr(e, "componentRef")?.unwrap_or_default();
-                let pin = self.required(e, "pin")?;
+                let comp = self.value(e, "componentRef")?.unwrap_or_default();
+                let pin = self.required_value(e, "pin")?;
+                let pin = (self.doc.names.intern(&comp), self.doc.names.intern(&pin));
                 if let Some(p) = self.pad.as_mut() {
-                    p.pin = Some((comp, pin));
+                    p.pin = Some(pin);
                 }
             }
             b"StandardPrimitiveRef" | b"UserPrimitiveRef" if self.on_outline_layer() => {
@@ -629,13 +618,13 @@ impl<'a> Parser<'a> {
                 self.doc.outline_stroke_mm = self.doc.outline_stroke_mm.max(width);
             }
             b"StandardPrimitiveRef" | b"UserPrimitiveRef" if parent == Tag::Pad => {
-                let id = self.required(e, "id")?;
+                let id = self.required_value(e, "id")?;
                 let table = if name == b"UserPrimitiveRef" {
                     &self.user
                 } else {
                     &self.standard
                 };
-                let shape = table.get(&id).cloned().ok_or_else(|| {
+                let shape = table.get(id.as_ref()).cloned().ok_or_else(|| {
                     let dict = if name == b"UserPrimitiveRef" {
                         "DictionaryUser"
                     } else {
@@ -664,7 +653,7 @@ impl<'a> Parser<'a> {
 
     /// A line width: an `EntryLineDesc`'s, or one drawn on a `BOARD_OUTLINE` layer
     /// (inline or by reference), which widens the outline box.
-    fn line_desc(&mut self, e: &BytesStart<'_>, name: &[u8]) -> Result<()> {
+    fn line_desc(&mut self, e: &Element<'_>, name: &[u8]) -> Result<()> {
         if self.parent() == Tag::EntryLineDesc {
             let width = self.number_opt(e, "lineWidth", self.dict_scale)?;
             if let (Some(id), Some(w)) = (self.line_desc_entry.clone(), width) {
@@ -699,7 +688,7 @@ impl<'a> Parser<'a> {
             .is_some_and(|i| self.doc.layers[i].function == "BOARD_OUTLINE")
     }
 
-    fn xform(&mut self, e: &BytesStart<'_>, parent: Tag) -> Result<()> {
+    fn xform(&mut self, e: &Element<'_>, parent: Tag) -> Result<()> {
         let rotation = self.number_opt(e, "rotation", 1.0)?.unwrap_or(0.0);
         let mirror = self.attr(e, "mirror")?.as_deref() == Some("true");
         match parent {
@@ -718,7 +707,7 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn location(&mut self, e: &BytesStart<'_>, parent: Tag) -> Result<()> {
+    fn location(&mut self, e: &Element<'_>, parent: Tag) -> Result<()> {
         if !matches!(parent, Tag::Pad | Tag::Component) {
             return Ok(());
         }
@@ -741,13 +730,13 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn hole(&mut self, e: &BytesStart<'_>) -> Result<()> {
+    fn hole(&mut self, e: &Element<'_>) -> Result<()> {
         let Some(layer) = self.layer_feature else {
             return Ok(());
         };
         let hole = HoleFeature {
             layer,
-            net: self.set_net.clone(),
+            net: self.set_net,
             location: PointMm::new(
                 self.number(e, "x", self.cad_scale)?,
                 self.number(e, "y", self.cad_scale)?,
@@ -767,7 +756,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn poly_point(&mut self, e: &BytesStart<'_>) -> Result<()> {
+    fn poly_point(&mut self, e: &Element<'_>) -> Result<()> {
         if self.poly.is_none() {
             return Ok(());
         }
@@ -780,7 +769,7 @@ impl<'a> Parser<'a> {
     }
 
     /// An arc step: flattened to chords no farther than 1 um from the arc.
-    fn poly_curve(&mut self, e: &BytesStart<'_>) -> Result<()> {
+    fn poly_curve(&mut self, e: &Element<'_>) -> Result<()> {
         if self.poly.is_none() {
             return Ok(());
         }
@@ -795,7 +784,7 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn primitive(&mut self, e: &BytesStart<'_>, name: &[u8]) -> Result<()> {
+    fn primitive(&mut self, e: &Element<'_>, name: &[u8]) -> Result<()> {
         let in_entry = self.entry.as_ref().is_some_and(|(_, s)| s.is_none());
         let in_pad =
             self.pad.as_ref().is_some_and(|p| p.shape.is_none()) && self.parent() == Tag::Pad;
@@ -820,14 +809,14 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn size(&self, e: &BytesStart<'_>, w: &str, h: &str, scale: f64) -> Result<SizeMm> {
+    fn size(&self, e: &Element<'_>, w: &str, h: &str, scale: f64) -> Result<SizeMm> {
         Ok(SizeMm {
             w: self.number(e, w, scale)?,
             h: self.number(e, h, scale)?,
         })
     }
 
-    fn corners(&self, e: &BytesStart<'_>) -> Result<Chamfers> {
+    fn corners(&self, e: &Element<'_>) -> Result<Chamfers> {
         let flag = |n: &str| -> Result<Option<bool>> { Ok(self.attr(e, n)?.map(|v| v == "true")) };
         let (ur, ul, lr, ll) = (
             flag("upperRight")?,
@@ -853,7 +842,7 @@ impl<'a> Parser<'a> {
 
     /// A standard primitive element as a shape; `None` for elements that are not one
     /// (a `Contour` is finished when its polygon closes).
-    fn shape(&self, e: &BytesStart<'_>, name: &[u8], s: f64) -> Result<Option<CamShape>> {
+    fn shape(&self, e: &Element<'_>, name: &[u8], s: f64) -> Result<Option<CamShape>> {
         let square = |d: f64| SizeMm { w: d, h: d };
         Ok(Some(match name {
             b"Circle" => CamShape::Circle {
@@ -1009,7 +998,7 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn plating(&self, e: &BytesStart<'_>) -> Result<Plating> {
+    fn plating(&self, e: &Element<'_>) -> Result<Plating> {
         let v = self.required(e, "platingStatus")?;
         Plating::parse(&v).ok_or_else(|| {
             self.error(
@@ -1020,13 +1009,19 @@ impl<'a> Parser<'a> {
         })
     }
 
-    fn unescape(&self, a: &quick_xml::events::attributes::Attribute<'_>) -> Result<String> {
-        let raw: &str = &a.value;
+    /// An attribute's value with its entities resolved and its white space
+    /// normalised (XML 1.0): borrowed from the text when there is nothing to do.
+    fn unescape<'b>(&self, raw: &'b str) -> Result<Cow<'b, str>> {
         if !raw.contains(['&', '\t', '\r', '\n']) {
-            return Ok(raw.to_string());
+            return Ok(Cow::Borrowed(raw));
         }
+        // Built field by field: `Attribute::from((key, value))` would escape the value.
+        let a = quick_xml::events::attributes::Attribute {
+            key: quick_xml::name::QName("a"),
+            value: Cow::Borrowed(raw),
+        };
         a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
-            .map(|v| v.into_owned())
+            .map(|v| Cow::Owned(v.into_owned()))
             .map_err(|err| {
                 self.error(
                     self.at,
@@ -1036,55 +1031,89 @@ impl<'a> Parser<'a> {
             })
     }
 
-    fn attr(&self, e: &BytesStart<'_>, key: &str) -> Result<Option<String>> {
+    /// The value of attribute `key` (a local name, or a qualified one with its prefix).
+    fn value<'b>(&self, e: &Element<'b>, key: &str) -> Result<Option<Cow<'b, str>>> {
+        let qualified = key.contains(':') || key == "xmlns";
         for a in e.attributes() {
-            let a =
-                a.map_err(|err| self.error(self.at, "well-formed attributes", err.to_string()))?;
-            let k = a.key.as_ref();
-            let matches = if key.contains(':') || key == "xmlns" {
-                k == key
+            let matches = if qualified {
+                a.name == key
             } else {
-                a.key.local_name().as_ref() == key && !k.starts_with("xmlns")
+                a.local == key && !a.name.starts_with("xmlns")
             };
             if matches {
-                return Ok(Some(self.unescape(&a)?));
+                if a.plain {
+                    return Ok(Some(Cow::Borrowed(a.raw)));
+                }
+                return self.unescape(a.raw).map(Some);
             }
         }
         Ok(None)
     }
 
-    fn required(&self, e: &BytesStart<'_>, key: &str) -> Result<String> {
-        self.attr(e, key)?.ok_or_else(|| {
+    fn attr(&self, e: &Element<'_>, key: &str) -> Result<Option<String>> {
+        Ok(self.value(e, key)?.map(Cow::into_owned))
+    }
+
+    fn required(&self, e: &Element<'_>, key: &str) -> Result<String> {
+        Ok(self.required_value(e, key)?.into_owned())
+    }
+
+    fn required_value<'b>(&self, e: &Element<'b>, key: &str) -> Result<Cow<'b, str>> {
+        self.value(e, key)?.ok_or_else(|| {
             self.error(
                 self.at,
-                format!("attribute {key} on <{}>", e.local_name().as_ref()),
+                format!("attribute {key} on <{}>", e.local_name()),
                 "none",
             )
         })
     }
 
-    fn number_opt(&self, e: &BytesStart<'_>, key: &str, scale: f64) -> Result<Option<f64>> {
-        let Some(v) = self.attr(e, key)? else {
+    fn number_opt(&self, e: &Element<'_>, key: &str, scale: f64) -> Result<Option<f64>> {
+        let Some(v) = self.value(e, key)? else {
             return Ok(None);
         };
         match v.trim().parse::<f64>() {
             Ok(n) if n.is_finite() => Ok(Some(n * scale)),
             _ => Err(self.error(
                 self.at,
-                format!("a number for {key} on <{}>", e.local_name().as_ref()),
+                format!("a number for {key} on <{}>", e.local_name()),
                 format!("\"{v}\""),
             )),
         }
     }
 
-    fn number(&self, e: &BytesStart<'_>, key: &str, scale: f64) -> Result<f64> {
+    fn number(&self, e: &Element<'_>, key: &str, scale: f64) -> Result<f64> {
         self.number_opt(e, key, scale)?.ok_or_else(|| {
             self.error(
                 self.at,
-                format!("attribute {key} on <{}>", e.local_name().as_ref()),
+                format!("attribute {key} on <{}>", e.local_name()),
                 "none",
             )
         })
+    }
+}
+
+impl xml::Handler for Parser<'_> {
+    fn start(&mut self, e: &Element<'_>, at: usize, _empty: bool) -> Result<()> {
+        self.at = at;
+        let tag = self.open(e)?;
+        self.stack.push(tag);
+        Ok(())
+    }
+
+    fn end(&mut self) -> Result<()> {
+        self.close()
+    }
+
+    fn syntax(&self, at: usize, expected: String, found: String) -> BoardError {
+        self.error(at, expected, found)
+    }
+
+    fn io(&self, source: std::io::Error) -> BoardError {
+        BoardError::Io {
+            path: self.name.to_string(),
+            source,
+        }
     }
 }
 

@@ -1,0 +1,628 @@
+//! The XML tokenizer of the IPC-2581 reader: start tags with their attributes and end
+//! tags, read a buffer at a time (a file is never held whole), every tag and
+//! attribute value a slice of the buffer (no copy, no allocation per element).
+//!
+//! It checks what the reader relies on: UTF-8 text, tag and attribute syntax, unique
+//! attribute names, `<` not in attribute values, end tags matching their start tags,
+//! and the file not ending inside a tag or an element. Text, comments, CDATA,
+//! processing instructions and a DOCTYPE are skipped (the board model is in the
+//! attributes); entities in attribute values are resolved by the reader when it reads
+//! a value.
+
+use crate::error::{BoardError, Result};
+use std::io::Read;
+use std::ops::Range;
+
+/// Bytes read from the input at a time; a token longer than what is left of the
+/// buffer grows it.
+const CHUNK: usize = 1 << 20;
+
+/// An attribute: its name and raw value (between the quotes) as ranges of the text.
+#[derive(Debug, Clone)]
+struct AttrSpan {
+    key: Range<usize>,
+    /// Where the name's local part (after a prefix) starts.
+    local: usize,
+    value: Range<usize>,
+    /// The value has no entity and no tab or line break: it is what it says.
+    plain: bool,
+}
+
+/// A start tag (`<name a="1">` or `<name a="1"/>`) in the buffer.
+pub(super) struct Element<'b> {
+    text: &'b str,
+    name: Range<usize>,
+    local: usize,
+    attrs: &'b [AttrSpan],
+}
+
+impl<'b> Element<'b> {
+    /// The qualified name (`x:Pad` or `Pad`).
+    pub fn name(&self) -> &'b str {
+        &self.text[self.name.clone()]
+    }
+
+    /// The name without its prefix.
+    pub fn local_name(&self) -> &'b str {
+        &self.text[self.local..self.name.end]
+    }
+
+    /// Every attribute in the order written.
+    pub fn attributes(&self) -> impl Iterator<Item = Attr<'b>> + '_ {
+        self.attrs.iter().map(|a| Attr {
+            name: &self.text[a.key.clone()],
+            local: &self.text[a.local..a.key.end],
+            raw: &self.text[a.value.clone()],
+            plain: a.plain,
+        })
+    }
+}
+
+/// An attribute of an [`Element`].
+pub(super) struct Attr<'b> {
+    /// The qualified name (`xmlns:x`, `x:id`, `id`).
+    pub name: &'b str,
+    /// The name without its prefix.
+    pub local: &'b str,
+    /// The value between the quotes, entities unresolved.
+    pub raw: &'b str,
+    /// `raw` has no entity, tab or line break: it is the value.
+    pub plain: bool,
+}
+
+/// What the reader does with the tags, and how it reports a syntax error.
+pub(super) trait Handler {
+    /// A start tag at byte offset `at` (its `<`); `empty` for `<name/>`.
+    fn start(&mut self, e: &Element<'_>, at: usize, empty: bool) -> Result<()>;
+    /// The end of the element opened last (an end tag, or right after an empty one).
+    fn end(&mut self) -> Result<()>;
+    /// One syntax error at byte offset `at`.
+    fn syntax(&self, at: usize, expected: String, found: String) -> BoardError;
+    /// An input error.
+    fn io(&self, e: std::io::Error) -> BoardError;
+}
+
+/// Why a token could not be read.
+enum Stop {
+    /// The token runs past the bytes read so far.
+    Incomplete,
+    /// A syntax error: offset in the buffer, expected, found.
+    Bad(usize, String, String),
+    /// The handler's own error.
+    Handler(BoardError),
+}
+
+/// The tokenizer state that outlives one buffer: the open elements' names.
+struct Tokenizer {
+    /// Names of the open elements, concatenated, and where each starts.
+    names: String,
+    starts: Vec<usize>,
+    attrs: Vec<AttrSpan>,
+}
+
+/// Reads the XML of `input` to the end, calling `h` for every tag. Returns the
+/// number of bytes read.
+pub(super) fn read(input: &mut dyn Read, h: &mut impl Handler) -> Result<usize> {
+    read_chunked(input, h, CHUNK)
+}
+
+/// [`read`] with the first buffer `chunk` bytes long.
+fn read_chunked(input: &mut dyn Read, h: &mut impl Handler, chunk: usize) -> Result<usize> {
+    let mut buf = vec![0u8; chunk.max(1)];
+    let mut len = 0;
+    // Offset in the input of buf[0].
+    let mut base = 0;
+    let mut eof = false;
+    let mut t = Tokenizer {
+        names: String::new(),
+        starts: Vec::new(),
+        attrs: Vec::new(),
+    };
+    loop {
+        while !eof && len < buf.len() {
+            match input.read(&mut buf[len..]) {
+                Ok(0) => eof = true,
+                Ok(n) => len += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(h.io(e)),
+            }
+        }
+        let text = match std::str::from_utf8(&buf[..len]) {
+            Ok(s) => s,
+            Err(e) if e.error_len().is_none() && !eof => {
+                // A character cut by the end of the buffer: complete on the next read.
+                std::str::from_utf8(&buf[..e.valid_up_to()]).unwrap_or_default()
+            }
+            Err(e) => {
+                return Err(h.syntax(
+                    base + e.valid_up_to(),
+                    "UTF-8 text".into(),
+                    "an invalid byte".into(),
+                ));
+            }
+        };
+        let consumed = match t.tokens(text, base, eof, h)? {
+            Some(at) => at,
+            None => {
+                if let Some(&open) = t.starts.last() {
+                    let name = t.names[open..].to_string();
+                    return Err(h.syntax(
+                        base + len,
+                        format!("the end tag </{name}> (the file ends early)"),
+                        "the end of the file".into(),
+                    ));
+                }
+                return Ok(base + len);
+            }
+        };
+        buf.copy_within(consumed..len, 0);
+        len -= consumed;
+        base += consumed;
+        if len == buf.len() {
+            buf.resize(buf.len() * 2, 0);
+        }
+    }
+}
+
+/// Where the next `<` is: text between tags is mostly a line break and indentation,
+/// looked through byte by byte before `memchr` takes over.
+fn find_lt(b: &[u8]) -> Option<usize> {
+    const NEAR: usize = 32;
+    let near = &b[..b.len().min(NEAR)];
+    if let Some(i) = near.iter().position(|&c| c == b'<') {
+        return Some(i);
+    }
+    if b.len() <= NEAR {
+        return None;
+    }
+    memchr::memchr(b'<', &b[NEAR..]).map(|i| i + NEAR)
+}
+
+fn is_space(c: u8) -> bool {
+    matches!(c, b' ' | b'\t' | b'\r' | b'\n')
+}
+
+/// What a byte is in a name: `NAME_START` may begin one (letters, `_`, `:` and the
+/// bytes of non-ASCII characters), `NAME` only follow.
+const NAME_START: u8 = 2;
+const NAME: u8 = 1;
+const NAME_BYTES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        t[c] = if b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80 {
+            NAME_START
+        } else if b.is_ascii_digit() || b == b'-' || b == b'.' {
+            NAME
+        } else {
+            0
+        };
+        c += 1;
+    }
+    t
+};
+
+/// What a byte is, for messages.
+fn shown(b: &[u8], i: usize) -> String {
+    match b.get(i) {
+        None => "the end of the file".into(),
+        Some(c) if c.is_ascii_graphic() => format!("`{}`", *c as char),
+        Some(c) if is_space(*c) => "white space".into(),
+        Some(c) => format!("byte 0x{c:02x}"),
+    }
+}
+
+impl Tokenizer {
+    /// Reads every complete token of `text` (`base`: its offset in the input). Returns
+    /// where the first incomplete token starts (to be read again with more bytes), or
+    /// `None` when the input ended (`eof`) and all of it was read.
+    fn tokens(
+        &mut self,
+        text: &str,
+        base: usize,
+        eof: bool,
+        h: &mut impl Handler,
+    ) -> Result<Option<usize>> {
+        let b = text.as_bytes();
+        let mut pos = 0;
+        loop {
+            let Some(lt) = find_lt(&b[pos..]) else {
+                // Text to the end: skipped.
+                return Ok(if eof { None } else { Some(b.len()) });
+            };
+            let at = pos + lt;
+            let step = match b.get(at + 1) {
+                Some(b'/') => self.end_tag(text, at, h),
+                Some(b'?') => skip_to(b, at + 2, b"?>"),
+                Some(b'!') => skip_markup(b, at),
+                Some(_) => self.start_tag(text, at, base, h),
+                None => Err(Stop::Incomplete),
+            };
+            match step {
+                Ok(next) => pos = next,
+                Err(Stop::Incomplete) if !eof => return Ok(Some(at)),
+                Err(Stop::Incomplete) => {
+                    return Err(h.syntax(
+                        base + at,
+                        "well-formed XML: the end of this tag".into(),
+                        "the end of the file".into(),
+                    ));
+                }
+                Err(Stop::Bad(i, expected, found)) => {
+                    return Err(h.syntax(base + i, expected, found));
+                }
+                Err(Stop::Handler(e)) => return Err(e),
+            }
+        }
+    }
+
+    /// `</name>` at `at`: checks it closes the element opened last.
+    fn end_tag(
+        &mut self,
+        text: &str,
+        at: usize,
+        h: &mut impl Handler,
+    ) -> std::result::Result<usize, Stop> {
+        let b = text.as_bytes();
+        let start = at + 2;
+        let (end, _) = name_end(b, start)?;
+        let mut i = end;
+        while b.get(i).is_some_and(|&c| is_space(c)) {
+            i += 1;
+        }
+        match b.get(i) {
+            None => return Err(Stop::Incomplete),
+            Some(b'>') => {}
+            Some(_) => {
+                return Err(Stop::Bad(
+                    i,
+                    "well-formed XML: `>` ending the end tag".into(),
+                    shown(b, i),
+                ));
+            }
+        }
+        let name = &text[start..end];
+        let Some(open) = self.starts.last().copied() else {
+            return Err(Stop::Bad(
+                at,
+                "well-formed XML: no end tag where no element is open".into(),
+                format!("</{name}>"),
+            ));
+        };
+        if &self.names[open..] != name {
+            return Err(Stop::Bad(
+                at,
+                format!("well-formed XML: the end tag </{}>", &self.names[open..]),
+                format!("</{name}>"),
+            ));
+        }
+        self.names.truncate(open);
+        self.starts.pop();
+        h.end().map_err(Stop::Handler)?;
+        Ok(i + 1)
+    }
+
+    /// `<name attr="value" ...>` or `.../>` at `at`.
+    fn start_tag(
+        &mut self,
+        text: &str,
+        at: usize,
+        base: usize,
+        h: &mut impl Handler,
+    ) -> std::result::Result<usize, Stop> {
+        let b = text.as_bytes();
+        let start = at + 1;
+        let (end, local) = name_end(b, start)?;
+        self.attrs.clear();
+        let mut i = end;
+        let empty = loop {
+            let spaced = b.get(i).is_some_and(|&c| is_space(c));
+            while b.get(i).is_some_and(|&c| is_space(c)) {
+                i += 1;
+            }
+            match b.get(i) {
+                None => return Err(Stop::Incomplete),
+                Some(b'>') => break false,
+                Some(b'/') => match b.get(i + 1) {
+                    None => return Err(Stop::Incomplete),
+                    Some(b'>') => break true,
+                    Some(_) => {
+                        return Err(Stop::Bad(
+                            i + 1,
+                            "well-formed XML: `>` after `/`".into(),
+                            shown(b, i + 1),
+                        ));
+                    }
+                },
+                Some(_) if !spaced => {
+                    return Err(Stop::Bad(
+                        i,
+                        "well-formed XML: white space, `>` or `/>` after a name or value".into(),
+                        shown(b, i),
+                    ));
+                }
+                Some(_) => {}
+            }
+            i = self.attribute(b, i)?;
+        };
+        let close = if empty { i + 2 } else { i + 1 };
+        let e = Element {
+            text,
+            name: start..end,
+            local,
+            attrs: &self.attrs,
+        };
+        h.start(&e, base + at, empty).map_err(Stop::Handler)?;
+        if empty {
+            h.end().map_err(Stop::Handler)?;
+        } else {
+            self.starts.push(self.names.len());
+            self.names.push_str(&text[start..end]);
+        }
+        Ok(close)
+    }
+
+    /// One `name="value"` at `i`: recorded; returns where it ends.
+    fn attribute(&mut self, b: &[u8], i: usize) -> std::result::Result<usize, Stop> {
+        let (key_end, local) = name_end(b, i)?;
+        let mut j = key_end;
+        while b.get(j).is_some_and(|&c| is_space(c)) {
+            j += 1;
+        }
+        match b.get(j) {
+            None => return Err(Stop::Incomplete),
+            Some(b'=') => j += 1,
+            Some(_) => {
+                return Err(Stop::Bad(
+                    j,
+                    format!(
+                        "well-formed XML: `=` after the attribute name `{}`",
+                        String::from_utf8_lossy(&b[i..key_end])
+                    ),
+                    shown(b, j),
+                ));
+            }
+        }
+        while b.get(j).is_some_and(|&c| is_space(c)) {
+            j += 1;
+        }
+        let quote = match b.get(j) {
+            None => return Err(Stop::Incomplete),
+            Some(&q @ (b'"' | b'\'')) => q,
+            Some(_) => {
+                return Err(Stop::Bad(
+                    j,
+                    "well-formed XML: a quoted attribute value".into(),
+                    shown(b, j),
+                ));
+            }
+        };
+        let value_start = j + 1;
+        // Values are short: one pass for the closing quote, a `<` (an error), and
+        // whether the reader has entities or white space to resolve.
+        let mut plain = true;
+        let mut end = None;
+        for (k, &c) in b.iter().enumerate().skip(value_start) {
+            if c == quote {
+                end = Some(k);
+                break;
+            }
+            match c {
+                b'<' => {
+                    return Err(Stop::Bad(
+                        k,
+                        "well-formed XML: no `<` in an attribute value".into(),
+                        "`<`".into(),
+                    ));
+                }
+                b'&' | b'\t' | b'\r' | b'\n' => plain = false,
+                _ => {}
+            }
+        }
+        let Some(end) = end else {
+            return Err(Stop::Incomplete);
+        };
+        let value = value_start..end;
+        let key = &b[i..key_end];
+        if self.attrs.iter().any(|a| &b[a.key.clone()] == key) {
+            return Err(Stop::Bad(
+                i,
+                "well-formed XML: each attribute once per element".into(),
+                format!("`{}` a second time", String::from_utf8_lossy(key)),
+            ));
+        }
+        self.attrs.push(AttrSpan {
+            key: i..key_end,
+            local,
+            value: value.clone(),
+            plain,
+        });
+        Ok(value.end + 1)
+    }
+}
+
+/// The end of the name starting at `i`, and where its local part (after the last
+/// `:`) starts.
+fn name_end(b: &[u8], i: usize) -> std::result::Result<(usize, usize), Stop> {
+    match b.get(i) {
+        None => return Err(Stop::Incomplete),
+        Some(&c) if NAME_BYTES[c as usize] == NAME_START => {}
+        Some(_) => {
+            return Err(Stop::Bad(i, "well-formed XML: a name".into(), shown(b, i)));
+        }
+    }
+    let mut local = if b[i] == b':' { i + 1 } else { i };
+    for (j, &c) in b.iter().enumerate().skip(i + 1) {
+        if NAME_BYTES[c as usize] == 0 {
+            return Ok((j, local));
+        }
+        if c == b':' {
+            local = j + 1;
+        }
+    }
+    Err(Stop::Incomplete)
+}
+
+/// Past the first `end` from `i`.
+fn skip_to(b: &[u8], i: usize, end: &[u8]) -> std::result::Result<usize, Stop> {
+    let from = i.min(b.len());
+    memchr::memmem::find(&b[from..], end)
+        .map(|k| from + k + end.len())
+        .ok_or(Stop::Incomplete)
+}
+
+/// `<!--...-->`, `<![CDATA[...]]>` or `<!DOCTYPE ...>` (with an internal subset in
+/// brackets) at `at`: skipped.
+fn skip_markup(b: &[u8], at: usize) -> std::result::Result<usize, Stop> {
+    let rest = &b[at..];
+    for (open, close) in [(&b"<!--"[..], &b"-->"[..]), (b"<![CDATA[", b"]]>")] {
+        if rest.starts_with(open) {
+            return skip_to(b, at + open.len(), close);
+        }
+        if open.starts_with(rest) {
+            return Err(Stop::Incomplete);
+        }
+    }
+    if rest.starts_with(b"<!DOCTYPE") {
+        let mut i = at + 9;
+        loop {
+            match b.get(i) {
+                None => return Err(Stop::Incomplete),
+                Some(b'>') => return Ok(i + 1),
+                Some(b'[') => i = skip_to(b, i + 1, b"]")?,
+                Some(&q @ (b'"' | b'\'')) => {
+                    let k = memchr::memchr(q, &b[i + 1..]).ok_or(Stop::Incomplete)?;
+                    i += k + 2;
+                }
+                Some(_) => i += 1,
+            }
+        }
+    }
+    if b"<!DOCTYPE".starts_with(rest) {
+        return Err(Stop::Incomplete);
+    }
+    Err(Stop::Bad(
+        at,
+        "well-formed XML: a comment, CDATA or DOCTYPE after `<!`".into(),
+        shown(b, at + 2),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records the tags as text: `<name a=v ...>`, `/` for an end.
+    #[derive(Default)]
+    struct Log(Vec<String>);
+
+    impl Handler for Log {
+        fn start(&mut self, e: &Element<'_>, at: usize, empty: bool) -> Result<()> {
+            let attrs: Vec<String> = e
+                .attributes()
+                .map(|a| format!("{}={}", a.name, a.raw))
+                .collect();
+            self.0.push(format!(
+                "{at}<{} {}{}>",
+                e.name(),
+                attrs.join(" "),
+                if empty { "/" } else { "" }
+            ));
+            Ok(())
+        }
+        fn end(&mut self) -> Result<()> {
+            self.0.push("/".into());
+            Ok(())
+        }
+        fn syntax(&self, at: usize, expected: String, found: String) -> BoardError {
+            BoardError::Syntax {
+                path: "t".into(),
+                line: 0,
+                column: 0,
+                offset: at,
+                len: 1,
+                expected,
+                found,
+            }
+        }
+        fn io(&self, source: std::io::Error) -> BoardError {
+            BoardError::Io {
+                path: "t".into(),
+                source,
+            }
+        }
+    }
+
+    fn run(text: &[u8], chunk: usize) -> std::result::Result<Vec<String>, String> {
+        let mut log = Log::default();
+        match read_chunked(&mut &text[..], &mut log, chunk) {
+            Ok(n) => {
+                assert_eq!(n, text.len());
+                Ok(log.0)
+            }
+            Err(BoardError::Syntax {
+                offset,
+                expected,
+                found,
+                ..
+            }) => Err(format!("{offset}: {expected} / {found}")),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// Every buffer size gives the same tags and the same errors at the same offsets
+    /// (tags, comments, CDATA and characters cut by the end of a buffer).
+    #[test]
+    fn tags_and_errors_do_not_depend_on_the_buffer() {
+        let doc = "\u{feff}<?xml version=\"1.0\"?>\n<!DOCTYPE r [<!ENTITY e \"x\">]>\n\
+                   <r xmlns=\"urn:a\"><!-- a <comment> --><x:Pad a = 'v>1' b=\"&amp;\"/>\
+                   <Zoë naïve=\"été\">text &lt; <![CDATA[ <not a tag> ]]></Zoë  >\
+                   <Empty/><?pi stuff?></r>\n";
+        let whole = run(doc.as_bytes(), CHUNK).unwrap();
+        assert_eq!(
+            whole,
+            [
+                "56<r xmlns=urn:a>",
+                "93<x:Pad a=v>1 b=&amp;/>",
+                "/",
+                "121<Zoë naïve=été>",
+                "/",
+                "186<Empty />",
+                "/",
+                "/"
+            ]
+        );
+        for chunk in 1..40 {
+            assert_eq!(run(doc.as_bytes(), chunk).unwrap(), whole, "chunk {chunk}");
+        }
+        let bad: [&[u8]; 12] = [
+            b"<r><a></b></r>",
+            b"<r><a x='1' x='2'/></r>",
+            b"<r><a x='<'/></r>",
+            b"<r><a x=1/></r>",
+            b"<r><a x='1'y='2'/></r>",
+            b"<r><a/ ></r>",
+            b"<r></r></r>",
+            b"<r><a x='1'",
+            b"<r><a>",
+            b"<r><!-- open",
+            b"<r>< a/></r>",
+            b"<r><a x='\xff'/></r>",
+        ];
+        for text in bad {
+            let whole = run(text, CHUNK).unwrap_err();
+            for chunk in 1..20 {
+                assert_eq!(run(text, chunk).unwrap_err(), whole, "chunk {chunk}");
+            }
+        }
+        assert_eq!(
+            run(b"<r><a></b></r>", CHUNK).unwrap_err(),
+            "6: well-formed XML: the end tag </a> / </b>"
+        );
+        assert_eq!(
+            run(b"<r><a>", CHUNK).unwrap_err(),
+            "6: the end tag </a> (the file ends early) / the end of the file"
+        );
+    }
+}
