@@ -34,6 +34,12 @@ pub enum CamShape {
     Oval {
         size: SizeMm,
     },
+    /// A trapezoid as KiCad describes one: `size` between the middles of its sides,
+    /// `delta_mm` KiCad's `rect_delta` (page frame, y down).
+    Trapezoid {
+        size: SizeMm,
+        delta_mm: PointMm,
+    },
     /// Any other outline (a contour, a diamond, an octagon, a user shape), as its
     /// bounding box.
     Other {
@@ -53,6 +59,7 @@ impl CamShape {
             | CamShape::RoundRect { size, .. }
             | CamShape::ChamferedRect { size, .. }
             | CamShape::Oval { size }
+            | CamShape::Trapezoid { size, .. }
             | CamShape::Other { size } => *size,
         }
     }
@@ -99,12 +106,84 @@ impl CamShape {
                     round_ratio: 0.0,
                 }
             }
+            CamShape::Trapezoid { delta_mm, .. } => PadShape::Trapezoid {
+                delta_mm: *delta_mm,
+            },
             CamShape::Other { .. } => PadShape::Custom {
                 anchor_is_circle: false,
                 primitives: Vec::new(),
             },
         }
     }
+}
+
+/// A closed outline (file frame, y up, centred on the pad) that is a trapezoid as
+/// KiCad draws one: four corners, two opposite sides parallel to an axis and
+/// centred on it, the other two mirrored, not a rectangle. KiCad's IPC-2581 export
+/// writes a trapezoid pad as such a `Contour` (custom_pads_test `U***` 3: bottom side
+/// 2.5748 mm, top 0.5748 mm, height 2.286 mm: size 1.5748 x 2.286, `rect_delta`
+/// (0, 1)).
+pub(crate) fn trapezoid_of(outline: &[PointMm]) -> Option<CamShape> {
+    const EPS: f64 = 1e-6;
+    let mut pts = outline;
+    if pts.len() == 5 && pts[0].distance_mm(pts[4]) < EPS {
+        pts = &pts[..4];
+    }
+    let [a, b, c, d] = <[PointMm; 4]>::try_from(pts).ok()?;
+    let near = |x: f64, y: f64| (x - y).abs() < EPS;
+    // Sides a-b and c-d parallel to x (or b-c and d-a): the corners in order.
+    let rotations = [[a, b, c, d], [b, c, d, a]];
+    for [p, q, r, t] in rotations {
+        for swap in [false, true] {
+            // With `swap`, the roles of x and y are exchanged (sides parallel to y).
+            let u = |pt: PointMm| if swap { (pt.y, pt.x) } else { (pt.x, pt.y) };
+            let (p, q, r, t) = (u(p), u(q), u(r), u(t));
+            // p-q at one height, r-t at the other, each centred on 0.
+            if !(near(p.1, q.1) && near(r.1, t.1) && near(p.1, -r.1) && !near(p.1, 0.0)) {
+                continue;
+            }
+            if !(near(p.0, -q.0) && near(r.0, -t.0)) {
+                continue;
+            }
+            // Corners in order round the outline: r-t runs back the other way.
+            if (q.0 - p.0).signum() == (t.0 - r.0).signum() {
+                continue;
+            }
+            let (half_pq, half_rt) = ((q.0 - p.0).abs() / 2.0, (t.0 - r.0).abs() / 2.0);
+            if near(half_pq, half_rt) {
+                return None;
+            }
+            let across = (p.1 - r.1).abs();
+            let along = half_pq + half_rt;
+            // The side on the negative file side (y up) is KiCad's positive side (y down
+            // for a trapezoid in y; for one in x the sign follows x, which is not
+            // negated): its half-length is the half-size plus half the delta.
+            let (neg, pos) = if p.1 < r.1 {
+                (half_pq, half_rt)
+            } else {
+                (half_rt, half_pq)
+            };
+            return Some(if swap {
+                // Sides parallel to y: KiCad's delta x makes the left side longer.
+                CamShape::Trapezoid {
+                    size: SizeMm {
+                        w: across,
+                        h: along,
+                    },
+                    delta_mm: PointMm::new(neg - pos, 0.0),
+                }
+            } else {
+                CamShape::Trapezoid {
+                    size: SizeMm {
+                        w: along,
+                        h: across,
+                    },
+                    delta_mm: PointMm::new(0.0, neg - pos),
+                }
+            });
+        }
+    }
+    None
 }
 
 pub use pogo_text::line_column;
@@ -379,6 +458,36 @@ impl Nets {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// KiCad's trapezoid contours (either axis, any starting corner) read back as
+    /// the trapezoid; a rectangle, a bowtie or an off-centre outline does not.
+    #[test]
+    fn trapezoid_contours_are_recognised() {
+        let p = PointMm::new;
+        // custom_pads_test U*** 3 as the IPC-2581 export writes it.
+        let y = [p(-1.2874, -1.143), p(1.2874, -1.143), p(0.2874, 1.143), p(-0.2874, 1.143)];
+        let t = trapezoid_of(&[y[0], y[1], y[2], y[3], y[0]]).unwrap();
+        let CamShape::Trapezoid { size, delta_mm } = t else {
+            panic!("{t:?}")
+        };
+        assert!((size.w - 1.5748).abs() < 1e-9 && (size.h - 2.286).abs() < 1e-9);
+        assert!(delta_mm.x.abs() < 1e-9 && (delta_mm.y - 1.0).abs() < 1e-9);
+        assert_eq!(trapezoid_of(&[y[1], y[2], y[3], y[0]]), Some(t.clone()));
+        // The left side longer: delta x positive.
+        let x = [p(-1.0, -2.0), p(1.0, -1.0), p(1.0, 1.0), p(-1.0, 2.0)];
+        let CamShape::Trapezoid { size, delta_mm } = trapezoid_of(&x).unwrap() else {
+            panic!()
+        };
+        assert!((size.w - 2.0).abs() < 1e-9 && (size.h - 3.0).abs() < 1e-9);
+        assert!((delta_mm.x - 1.0).abs() < 1e-9 && delta_mm.y.abs() < 1e-9);
+        let rect = [p(-1.0, -1.0), p(1.0, -1.0), p(1.0, 1.0), p(-1.0, 1.0)];
+        assert_eq!(trapezoid_of(&rect), None);
+        let bowtie = [y[0], y[1], y[3], y[2]];
+        assert_eq!(trapezoid_of(&bowtie), None);
+        let moved: Vec<PointMm> = y.iter().map(|q| p(q.x, q.y + 0.5)).collect();
+        assert_eq!(trapezoid_of(&moved), None);
+        assert_eq!(trapezoid_of(&y[..3]), None);
+    }
 
     /// A stadium of `len` x `width` along `angle`, centred on `c`, its ends flattened
     /// to `chords` chords each (as an exporter writes a slot).

@@ -963,7 +963,9 @@ impl<'a> Parser<'a> {
             PolyTarget::EntryContour => {
                 if let Some((_, s @ None)) = self.entry.as_mut() {
                     let [x0, y0, x1, y1] = crate::geometry::bbox_of(pts.iter().copied());
-                    if x1 >= x0 {
+                    if let Some(trapezoid) = crate::cam::trapezoid_of(&pts) {
+                        *s = Some(trapezoid);
+                    } else if x1 >= x0 {
                         *s = Some(CamShape::Other {
                             size: SizeMm {
                                 w: x1 - x0,
