@@ -465,7 +465,12 @@ mod tests {
     fn trapezoid_contours_are_recognised() {
         let p = PointMm::new;
         // custom_pads_test U*** 3 as the IPC-2581 export writes it.
-        let y = [p(-1.2874, -1.143), p(1.2874, -1.143), p(0.2874, 1.143), p(-0.2874, 1.143)];
+        let y = [
+            p(-1.2874, -1.143),
+            p(1.2874, -1.143),
+            p(0.2874, 1.143),
+            p(-0.2874, 1.143),
+        ];
         let t = trapezoid_of(&[y[0], y[1], y[2], y[3], y[0]]).unwrap();
         let CamShape::Trapezoid { size, delta_mm } = t else {
             panic!("{t:?}")

@@ -253,7 +253,7 @@ impl Source<'_> {
                 &read[..]
             }
         };
-        let at = skip_space(text, offset);
+        let at = xml::skip_spaces(text, offset);
         let (line, column) = line_column(text, at);
         (at, line, column)
     }
@@ -1117,11 +1117,4 @@ impl xml::Handler for Parser<'_> {
             source,
         }
     }
-}
-
-fn skip_space(text: &[u8], mut i: usize) -> usize {
-    while i < text.len() && text[i].is_ascii_whitespace() {
-        i += 1;
-    }
-    i
 }

@@ -178,6 +178,14 @@ fn find_lt(b: &[u8]) -> Option<usize> {
     memchr::memchr(b'<', &b[NEAR..]).map(|i| i + NEAR)
 }
 
+/// Past the (XML) white space from `i`.
+pub(super) fn skip_spaces(b: &[u8], mut i: usize) -> usize {
+    while b.get(i).is_some_and(|&c| is_space(c)) {
+        i += 1;
+    }
+    i
+}
+
 fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n')
 }
@@ -267,10 +275,7 @@ impl Tokenizer {
         let b = text.as_bytes();
         let start = at + 2;
         let (end, _) = name_end(b, start)?;
-        let mut i = end;
-        while b.get(i).is_some_and(|&c| is_space(c)) {
-            i += 1;
-        }
+        let i = skip_spaces(b, end);
         match b.get(i) {
             None => return Err(Stop::Incomplete),
             Some(b'>') => {}
@@ -318,9 +323,7 @@ impl Tokenizer {
         let mut i = end;
         let empty = loop {
             let spaced = b.get(i).is_some_and(|&c| is_space(c));
-            while b.get(i).is_some_and(|&c| is_space(c)) {
-                i += 1;
-            }
+            i = skip_spaces(b, i);
             match b.get(i) {
                 None => return Err(Stop::Incomplete),
                 Some(b'>') => break false,
@@ -367,9 +370,7 @@ impl Tokenizer {
     fn attribute(&mut self, b: &[u8], i: usize) -> std::result::Result<usize, Stop> {
         let (key_end, local) = name_end(b, i)?;
         let mut j = key_end;
-        while b.get(j).is_some_and(|&c| is_space(c)) {
-            j += 1;
-        }
+        j = skip_spaces(b, j);
         match b.get(j) {
             None => return Err(Stop::Incomplete),
             Some(b'=') => j += 1,
@@ -384,9 +385,7 @@ impl Tokenizer {
                 ));
             }
         }
-        while b.get(j).is_some_and(|&c| is_space(c)) {
-            j += 1;
-        }
+        j = skip_spaces(b, j);
         let quote = match b.get(j) {
             None => return Err(Stop::Incomplete),
             Some(&q @ (b'"' | b'\'')) => q,
