@@ -125,9 +125,18 @@ impl CamShape {
 /// (0, 1)).
 pub(crate) fn trapezoid_of(outline: &[PointMm]) -> Option<CamShape> {
     const EPS: f64 = 1e-6;
-    let mut pts = outline;
+    // The corners: repeated points (ODB++ repeats the start) and the closing one dropped.
+    let mut pts: Vec<PointMm> = Vec::with_capacity(5);
+    for &p in outline {
+        if pts.len() > 4 {
+            return None;
+        }
+        if pts.last().is_none_or(|q| q.distance_mm(p) >= EPS) {
+            pts.push(p);
+        }
+    }
     if pts.len() == 5 && pts[0].distance_mm(pts[4]) < EPS {
-        pts = &pts[..4];
+        pts.pop();
     }
     let [a, b, c, d] = <[PointMm; 4]>::try_from(pts).ok()?;
     let near = |x: f64, y: f64| (x - y).abs() < EPS;
@@ -478,6 +487,11 @@ mod tests {
         assert!((size.w - 1.5748).abs() < 1e-9 && (size.h - 2.286).abs() < 1e-9);
         assert!(delta_mm.x.abs() < 1e-9 && (delta_mm.y - 1.0).abs() < 1e-9);
         assert_eq!(trapezoid_of(&[y[1], y[2], y[3], y[0]]), Some(t.clone()));
+        // ODB++ repeats the start point.
+        assert_eq!(
+            trapezoid_of(&[y[0], y[0], y[1], y[2], y[3], y[0]]),
+            Some(t.clone())
+        );
         // The left side longer: delta x positive.
         let x = [p(-1.0, -2.0), p(1.0, -1.0), p(1.0, 1.0), p(-1.0, 2.0)];
         let CamShape::Trapezoid { size, delta_mm } = trapezoid_of(&x).unwrap() else {

@@ -16,7 +16,7 @@ use std::process::Command;
 const FLOORS: &[(&str, usize, usize)] = &[
     ("StickHub", 269, 269),
     ("bms-c1", 1303, 1249),
-    ("custom_pads_test", 6, 5),
+    ("custom_pads_test", 6, 6),
     ("glasgow-c2-v6", 1156, 1159),
     ("glasgow-c2-v7", 1155, 1159),
     ("glasgow-c2-v8", 1155, 1159),

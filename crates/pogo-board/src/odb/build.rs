@@ -420,7 +420,7 @@ impl PadIndex {
             .unwrap_or_else(|| self.features_at(layers, pin.at, side));
         let mut parts = PinParts::default();
         for &(li, feature) in &features {
-            parts.add(layers, li, feature, side);
+            parts.add(layers, li, feature, side, pin);
         }
         // A non-plated hole carries no net, so `eda/data` may not link it: one at the
         // pin's place is the pin's when the linked features hold no hole.
@@ -432,7 +432,7 @@ impl PadIndex {
             });
             np.and_then(|(li, f)| {
                 let mut holes = PinParts::default();
-                holes.add(layers, li, f, side);
+                holes.add(layers, li, f, side, pin);
                 holes.drill
             })
         });
@@ -557,7 +557,14 @@ struct PinParts {
 }
 
 impl PinParts {
-    fn add(&mut self, layers: &[(Role, Features)], li: usize, feature: FeatureRef, side: Side) {
+    fn add(
+        &mut self,
+        layers: &[(Role, Features)],
+        li: usize,
+        feature: FeatureRef,
+        side: Side,
+        pin: &records::Toeprint,
+    ) {
         let (role, f) = &layers[li];
         match (role, feature) {
             (Role::Drill, FeatureRef::Pad(pi)) => {
@@ -605,6 +612,23 @@ impl PinParts {
                     .iter()
                     .filter(|(hole, _)| !hole)
                     .flat_map(|(_, pts)| pts.iter().copied());
+                // A trapezoid pad is a surface too (KiCad's export, custom_pads_test
+                // `U***` 3), drawn turned by the pin's rotation: turned back about the
+                // pin, it is recognised as the IPC-2581 reader recognises its contour.
+                if !pin.mirror {
+                    let (s, c) = pin.angle_deg.to_radians().sin_cos();
+                    let pad_frame: Vec<PointMm> = outer
+                        .clone()
+                        .map(|p| {
+                            let (x, y) = (p.x - pin.at.x, p.y - pin.at.y);
+                            PointMm::new(x * c - y * s, x * s + y * c)
+                        })
+                        .collect();
+                    if let Some(trapezoid) = crate::cam::trapezoid_of(&pad_frame) {
+                        self.offer(rank, &trapezoid, pin.angle_deg, false);
+                        return;
+                    }
+                }
                 let [x0, y0, x1, y1] = crate::geometry::bbox_of(outer);
                 if x1 >= x0 {
                     let size = SizeMm {

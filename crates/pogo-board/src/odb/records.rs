@@ -607,6 +607,9 @@ pub struct Cmp {
 pub struct Toeprint {
     pub name: String,
     pub at: PointMm,
+    /// The pin's clockwise rotation (file frame), and whether it is mirrored.
+    pub angle_deg: f64,
+    pub mirror: bool,
     pub net: Option<usize>,
     /// Its subnet within the net (`eda/data` `SNT` order), which lists its features.
     pub subnet: Option<usize>,
@@ -696,7 +699,8 @@ pub fn components(file: &str, text: &str, default: Units) -> Result<Vec<Cmp>, Bo
                     place.number(&words, 2, "x")? * s,
                     place.number(&words, 3, "y")? * s,
                 );
-                place.number(&words, 4, "rotation")?;
+                let angle_deg = place.number(&words, 4, "rotation")?;
+                let mirror = words.get(5) == Some(&"M");
                 let net = place.number(&words, 6, "net number")?;
                 let subnet = words.get(7).and_then(|w| w.parse::<usize>().ok());
                 let name = words.get(8).map_or_else(
@@ -709,6 +713,8 @@ pub fn components(file: &str, text: &str, default: Units) -> Result<Vec<Cmp>, Bo
                 c.pins.push(Toeprint {
                     name,
                     at,
+                    angle_deg,
+                    mirror,
                     net: (net >= 0.0).then_some(net as usize),
                     subnet,
                 });
