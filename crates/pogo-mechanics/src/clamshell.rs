@@ -1282,54 +1282,24 @@ fn overlap_findings(parts: &[FramePart]) -> Vec<Interference> {
     out
 }
 
-/// The copper round a hole a push finger must not press: a plated hole's pad (taken
-/// as twice the drill across, or the part's annular courtyard's inner edge, or the
-/// farthest via of its ring, whichever is largest), a bare hole's edge.
-fn hole_zones(fx: &pogo_fixture::Fixture) -> Vec<(String, f64, f64, f64)> {
-    let holes = &fx.board.holes;
-    holes
-        .iter()
-        .filter(|h| h.diameter_mm >= 1.0)
-        .map(|h| {
-            let mut r = if h.plated {
-                h.diameter_mm
-            } else {
-                h.diameter_mm / 2.0
-            };
-            // Stitching vias of the same footprint round it (a via ring pad).
-            for v in holes.iter().filter(|v| {
-                !h.reference.is_empty() && v.reference == h.reference && !std::ptr::eq(*v, h)
-            }) {
-                let d = (v.x - h.x).hypot(v.y - h.y) + v.diameter_mm / 2.0;
-                if d < 2.0 * h.diameter_mm {
-                    r = r.max(d + 0.25);
-                }
-            }
-            // A courtyard drawn as a ring round the hole: its inner edge bounds the pad.
-            for part in fx.board.parts.iter().filter(|q| q.reference == h.reference) {
-                for c in &part.courtyard {
-                    for inner in &c.holes {
-                        if point_in_ring(p(h.x, h.y), inner) {
-                            r = r.max(ring_distance(p(h.x, h.y), inner));
-                        }
-                    }
-                }
-            }
-            (h.reference.clone(), h.x, h.y, r)
-        })
-        .collect()
-}
-
 /// Push fingers on a mounting hole's pad or plated ring (or into a bare hole): a
 /// finding each, with a spot on the board that clears it (along the line from the
 /// hole, else the other ways round).
 fn ring_findings(fx: &pogo_fixture::Fixture, m: &MechanicsSettings) -> Vec<Interference> {
-    let zones = hole_zones(fx);
+    let zones = geom::hole_keepouts(&fx.board);
     let outline = geom::outline(&fx.board);
     let mut out = Vec::new();
-    for s in fx.force.iter().flat_map(|f| f.supports.iter()) {
+    // A finger on a sturdy part's body stands above the board, off its copper.
+    let on_board_copper = |s: &&pogo_fixture::Support| s.on_part.is_none();
+    for s in fx
+        .force
+        .iter()
+        .flat_map(|f| f.supports.iter())
+        .filter(on_board_copper)
+    {
         let r = finger_tip_mm(s, m) / 2.0;
-        for (reference, hx, hy, zr) in &zones {
+        for z in &zones {
+            let (reference, hx, hy, zr) = (&z.reference, &z.x, &z.y, &z.radius_mm);
             let d = (s.x - hx).hypot(s.y - hy);
             if d >= zr + r - 1e-6 {
                 continue;

@@ -148,3 +148,87 @@ fn nest_seats_the_board_at_the_set_height() {
         check(name, &fx);
     }
 }
+
+/// Every support's tip keeps a mounting hole's ring (or a bare hole's edge) and the
+/// finger clearance: the distance from the hole's centre is at least the keep-out's
+/// radius, the tip's and the clearance.
+fn assert_clear_of_rings(name: &str, fx: &pogo_fixture::Fixture) {
+    let s = pogo_mechanics::MechanicsSettings::default();
+    let rings = pogo_mechanics::geom::hole_keepouts(&fx.board);
+    let force = fx.force.as_ref().expect("force built");
+    for sup in &force.supports {
+        if sup.on_part.is_some() {
+            continue; // pressing a part's body above the board
+        }
+        for z in &rings {
+            let d = (sup.x - z.x).hypot(sup.y - z.y);
+            assert!(
+                d >= z.radius_mm + sup.tip_diameter_mm / 2.0 + s.push_finger_clearance_mm - 1e-9,
+                "{name}: {sup:?} on the ring of {} ({:.2} mm round ({}, {})), {d:.2} mm from its centre",
+                z.reference,
+                z.radius_mm,
+                z.x,
+                z.y
+            );
+        }
+    }
+    if let Some(c) = &fx.clamshell {
+        let on_ring: Vec<_> = c
+            .interference
+            .iter()
+            .filter(|i| i.rule == InterferenceRule::FingerOnRing)
+            .collect();
+        assert!(on_ring.is_empty(), "{name}: {on_ring:#?}");
+    }
+}
+
+/// A generated board with plated M3 mounting holes (3.2 mm drill, 6.4 mm pad) in its
+/// corners, where the corner fingers would stand, and one among the probes: no push
+/// finger or support post lands on a ring, and the clamshell finds none.
+#[test]
+fn fingers_keep_off_mounting_hole_rings() {
+    let catalog = pogo_catalog::Catalog::builtin();
+    let mut b = pogo_fixture::test_support::FixtureBuilder::new([0.0, 0.0, 100.0, 80.0]);
+    for j in 0..4 {
+        for i in 0..6 {
+            let net = format!("N{}", j * 6 + i);
+            let (x, y) = (30.0 + 8.0 * i as f64, 25.0 + 9.0 * j as f64);
+            b = b.probe(&catalog, "P100-SPEAR", &net, Side::Bottom, x, y);
+        }
+    }
+    for (k, (x, y)) in [
+        (4.0, 4.0),
+        (96.0, 4.0),
+        (96.0, 76.0),
+        (4.0, 76.0),
+        (50.0, 38.5),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        b = b.hole(x, y, 3.2, true, &format!("MH{}", k + 1));
+    }
+    let mut fx = b.build();
+    let cfg = pogo_mechanics::MechanicsConfig {
+        mechanism: Mechanism::Clamshell,
+        ..Default::default()
+    };
+    pogo_mechanics::build(&mut fx, &cfg).expect("mechanics with the clamshell");
+    assert!(!fx.force.as_ref().unwrap().supports.is_empty());
+    assert_clear_of_rings("generated", &fx);
+}
+
+/// The real boards whose fingers used to land on mounting-hole rings (bms-c1: 4,
+/// glasgow-c2-v9: 3): none does now.
+#[test]
+fn fingers_keep_off_rings_on_real_boards() {
+    for (name, file) in [
+        ("bms-c1", "bms-c1.kicad_pcb"),
+        ("glasgow-c2-v9", "glasgow.kicad_pcb"),
+    ] {
+        let Some(fx) = clamshell_of(name, file) else {
+            return;
+        };
+        assert_clear_of_rings(name, &fx);
+    }
+}
