@@ -5,7 +5,12 @@
 //! take the same room, the lower push fingers pass through the nest's opening and every
 //! probe is compressed to its working travel (about 2/3 of full travel).
 
-use pogo_fixture::{FramePart, FramePartRole, InterferenceRule, Mechanism, RegistrationKind};
+mod common;
+
+use pogo_fixture::{
+    FramePart, FramePartRole, HardwareKind, HolePurpose, InterferenceRule, Making, Mechanism,
+    RegistrationKind,
+};
 use pogo_geom::{PointMm, Side, polygon_contains, polygon_edge_distance};
 
 fn clamshell_of(name: &str, file: &str) -> Option<pogo_fixture::Fixture> {
@@ -231,4 +236,125 @@ fn fingers_keep_off_rings_on_real_boards() {
         };
         assert_clear_of_rings(name, &fx);
     }
+}
+
+fn clamshell_config() -> pogo_mechanics::MechanicsConfig {
+    pogo_mechanics::MechanicsConfig {
+        mechanism: Mechanism::Clamshell,
+        ..Default::default()
+    }
+}
+
+/// The tooling pins of a board registered by them are clamshell parts: bought dowel
+/// pins (one part per diameter, a copy at each pin) pressed through the lower plate
+/// (which has a hole of the pin's diameter there), from its bottom face to the lead-in
+/// above the board's top face while the board rests on the uncompressed probes, of a
+/// standard length; listed in the hardware with that length and in an assembly step;
+/// clear of the board's parts, and found when a part stands within the clearance.
+#[test]
+fn tooling_pins_are_clamshell_parts() {
+    let mut fx = common::fixture(&common::grid_spec());
+    pogo_mechanics::build(&mut fx, &clamshell_config()).expect("mechanics");
+    assert!(fx.tooling.len() >= 2, "{:?}", fx.tooling);
+    let c = fx.clamshell.as_ref().unwrap();
+    let pins: Vec<&FramePart> = c
+        .parts
+        .iter()
+        .filter(|p| p.role == FramePartRole::ToolingPin)
+        .collect();
+    assert!(!pins.is_empty());
+    assert_eq!(
+        pins.iter().map(|p| p.placements.len()).sum::<usize>(),
+        fx.tooling.len()
+    );
+    let lower = c
+        .parts
+        .iter()
+        .find(|p| p.role == FramePartRole::ProbePlate && !p.on_head)
+        .unwrap();
+    let (plate_bottom, plate_top) = z_range(lower);
+    let tb = fx.board.thickness_mm;
+    let travel = fx
+        .stackup
+        .as_ref()
+        .unwrap()
+        .sides
+        .iter()
+        .find(|s| s.side == Side::Bottom)
+        .unwrap()
+        .levels
+        .iter()
+        .map(|l| l.compression_mm)
+        .fold(0.0, f64::max);
+    for tp in &fx.tooling {
+        let (part, pl) = pins
+            .iter()
+            .flat_map(|p| p.placements.iter().map(move |pl| (p, pl)))
+            .find(|(_, pl)| {
+                (pl.origin[0] - tp.x).abs() < 1e-9 && (pl.origin[1] + tp.y).abs() < 1e-9
+            })
+            .unwrap_or_else(|| panic!("no pin at {tp:?}"));
+        assert_eq!(part.making, Making::Bought);
+        assert!((pl.origin[2] - plate_bottom).abs() < 1e-9);
+        let top = pl.origin[2] + part.thickness_mm;
+        assert!(top >= tb + travel + pogo_mechanics::clamshell::TOOLING_PIN_LEAD_MM - 1e-9);
+        assert!(top > tb && plate_top < 0.0, "{top}");
+        // Its hole in the lower plate, of the pin's diameter.
+        assert!(
+            lower
+                .holes
+                .iter()
+                .any(|h| h.purpose == HolePurpose::ToolingPin
+                    && (h.x - tp.x).abs() < 1e-9
+                    && (h.y + tp.y).abs() < 1e-9
+                    && (h.diameter_mm - tp.diameter_mm).abs() < 1e-9)
+        );
+        // The hardware orders it at its standard length.
+        let len = format!("x {}", part.thickness_mm);
+        assert!(
+            c.hardware
+                .iter()
+                .any(|h| h.kind == HardwareKind::ToolingPin && h.size.ends_with(&len)),
+            "{:?}",
+            c.hardware
+        );
+    }
+    let ordered: u32 = c
+        .hardware
+        .iter()
+        .filter(|h| h.kind == HardwareKind::ToolingPin)
+        .map(|h| h.quantity)
+        .sum();
+    assert_eq!(ordered as usize, fx.tooling.len());
+    assert!(
+        c.assembly_parts
+            .iter()
+            .flatten()
+            .any(|n| n == &pins[0].name)
+    );
+    assert!(c.interference.is_empty(), "{:#?}", c.interference);
+    assert!(c.swing.as_ref().unwrap().findings.is_empty());
+    // A part 0.5 mm from a pin (within the 1 mm clearance) is found.
+    let tp = fx.tooling[0].clone();
+    let r = tp.diameter_mm / 2.0 + 0.5;
+    let courtyard = [tp.x + r, tp.y - 1.0, tp.x + r + 2.0, tp.y + 1.0];
+    let mut near = fx.clone();
+    near.board.parts.push(pogo_fixture::PartOutline {
+        reference: "C99".into(),
+        side: Side::Top,
+        x: courtyard[0] + 1.0,
+        y: tp.y,
+        courtyard: vec![pogo_fixture::test_support::rect_polygon(courtyard)],
+        height_mm: Some(1.0),
+        body: pogo_fixture::PartBody::Other,
+    });
+    let cfg = clamshell_config();
+    let c = pogo_mechanics::clamshell::build(&near, &cfg.clamshell, &cfg.mechanics).unwrap();
+    assert!(
+        c.interference
+            .iter()
+            .any(|i| i.board_part == "C99" && i.fixture_part.starts_with("frame-tooling-pin")),
+        "{:#?}",
+        c.interference
+    );
 }

@@ -299,6 +299,7 @@ fn role_fill(role: FramePartRole) -> &'static str {
         FramePartRole::HeadTop | FramePartRole::HeadSide => "#e3cfa8",
         FramePartRole::PushFinger => "#e07b39",
         FramePartRole::Nest => "#9ccf9a",
+        FramePartRole::ToolingPin => "#a7a9ad",
     }
 }
 
