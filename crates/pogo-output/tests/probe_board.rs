@@ -424,7 +424,8 @@ fn smt_pins_by_setting_on_their_land() {
     assert_eq!(pcb.matches("(footprint \"pogo:Spring_Pin_SMD\"").count(), 3);
     assert_eq!(pcb.matches("(attr smd)").count(), 3);
     assert_eq!(
-        pcb.matches("(layers \"*.Cu\" \"F.Paste\" \"F.Mask\")").count(),
+        pcb.matches("(layers \"*.Cu\" \"F.Paste\" \"F.Mask\")")
+            .count(),
         3
     );
     let board = pogo_board::read_bytes("probe-board.kicad_pcb", pcb.as_bytes()).unwrap();
