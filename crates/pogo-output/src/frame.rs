@@ -600,25 +600,31 @@ pub fn view_svg(fixture: &Fixture, c: &Clamshell, view: View, sized: bool) -> St
         &mut faces,
     );
     record(&faces, bbox);
-    for p in &fixture.board.parts {
-        let Some(h) = p.height_mm else { continue };
-        let bb = pogo_geom::bbox_of(
-            p.courtyard
-                .iter()
-                .flat_map(|poly| poly.outer.iter().copied()),
-        );
-        if !bb.iter().all(|v| v.is_finite()) {
-            continue;
-        }
+    for (bb, z0, h) in fixture.board.parts.iter().filter_map(|p| body_box(p, tb)) {
         let ring = pogo_geom::rect_ring::<PointMm>(bb[0], -bb[3], bb[2], -bb[1]);
-        let z = match p.side {
-            pogo_geom::Side::Top => tb,
-            pogo_geom::Side::Bottom => -h,
-        };
-        let bbox = prism_faces(&ring, h, &Placement::flat(z), [0.0; 3], "#555", &mut faces);
+        let bbox = prism_faces(&ring, h, &Placement::flat(z0), [0.0; 3], "#555", &mut faces);
         record(&faces, bbox);
     }
     finish_view(fixture, view, faces, &objs, sized)
+}
+
+/// A board part of known height as the pictures draw it: its courtyard's box (page
+/// coordinates), the model Z of its body's bottom on its side of a board `tb` thick, and
+/// its height.
+fn body_box(p: &pogo_fixture::PartOutline, tb: f64) -> Option<([f64; 4], f64, f64)> {
+    let h = p.height_mm?;
+    let bb = pogo_geom::bbox_of(
+        p.courtyard
+            .iter()
+            .flat_map(|poly| poly.outer.iter().copied()),
+    );
+    if !bb.iter().all(|v| v.is_finite()) {
+        return None;
+    }
+    Some(match p.side {
+        pogo_geom::Side::Top => (bb, tb, h),
+        pogo_geom::Side::Bottom => (bb, -h, h),
+    })
 }
 
 /// Opens the nest's pocket in its top cap (the first face drawn, at local z =
@@ -819,21 +825,8 @@ pub fn side_view_svg(fixture: &Fixture, c: &Clamshell, sized: bool) -> String {
     let rect =
         |y0: f64, z0: f64, y1: f64, z1: f64| vec![[y0, -z0], [y1, -z0], [y1, -z1], [y0, -z1]];
     shapes.push((rect(-b[3], 0.0, -b[1], tb), "#3c8d40", false));
-    for p in &fixture.board.parts {
-        let Some(ph) = p.height_mm else { continue };
-        let bb = pogo_geom::bbox_of(
-            p.courtyard
-                .iter()
-                .flat_map(|poly| poly.outer.iter().copied()),
-        );
-        if !bb.iter().all(|v| v.is_finite()) {
-            continue;
-        }
-        let (z0, z1) = match p.side {
-            pogo_geom::Side::Top => (tb, tb + ph),
-            pogo_geom::Side::Bottom => (-ph, 0.0),
-        };
-        shapes.push((rect(-bb[3], z0, -bb[1], z1), "#555", false));
+    for (bb, z0, h) in fixture.board.parts.iter().filter_map(|p| body_box(p, tb)) {
+        shapes.push((rect(-bb[3], z0, -bb[1], z0 + h), "#555", false));
     }
     shapes.extend(sides);
     if !base_z.is_finite() {
@@ -980,37 +973,49 @@ pub fn side_view_svg(fixture: &Fixture, c: &Clamshell, sized: bool) -> String {
 
 /// A horizontal dimension from x0 to x1 at height y (screen), its figure above.
 fn dim_h(s: &mut String, x0: f64, x1: f64, y: f64, label: &str, text: f64) {
-    let (a, b) = (x0.min(x1), x0.max(x1));
-    let _ = writeln!(
-        s,
-        "<g stroke=\"#06c\" stroke-width=\"0.3\"><line x1=\"{a}\" y1=\"{y}\" x2=\"{b}\" y2=\"{y}\"/><line x1=\"{a}\" y1=\"{t0}\" x2=\"{a}\" y2=\"{t1}\"/><line x1=\"{b}\" y1=\"{t0}\" x2=\"{b}\" y2=\"{t1}\"/></g><text x=\"{m}\" y=\"{ty}\" font-size=\"{text}\" fill=\"#06c\" text-anchor=\"middle\">{} mm ({})</text>",
-        num(b - a, 1),
-        crate::svg::esc(label),
-        a = num(a, 2),
-        b = num(b, 2),
-        y = num(y, 2),
-        t0 = num(y - 2.0, 2),
-        t1 = num(y + 2.0, 2),
-        m = num((a + b) / 2.0, 2),
-        ty = num(y - 1.2, 2),
-    );
+    dimension(s, [x0.min(x1), y], [x0.max(x1), y], label, text);
 }
 
 /// A vertical dimension at x from model height z0 to z1, its figure turned along it.
 fn dim_v(s: &mut String, x: f64, z0: f64, z1: f64, label: &str, text: f64) {
-    let (a, b) = (-z0.max(z1), -z0.min(z1));
+    dimension(s, [x, -z0.min(z1)], [x, -z0.max(z1)], label, text);
+}
+
+/// A dimension line between two screen points with a tick across each end, and its
+/// length and label written along it on the left of the direction from `p0` to `p1`.
+fn dimension(s: &mut String, p0: [f64; 2], p1: [f64; 2], label: &str, text: f64) {
+    let (dx, dy) = (p1[0] - p0[0], p1[1] - p0[1]);
+    let len = dx.hypot(dy);
+    let (ux, uy) = if len > 0.0 {
+        (dx / len, dy / len)
+    } else {
+        (1.0, 0.0)
+    };
+    // Unit normal (to the right of the direction on screen).
+    let (nx, ny) = (-uy, ux);
+    let tick = |p: [f64; 2]| {
+        format!(
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+            num(p[0] - 2.0 * nx, 2),
+            num(p[1] - 2.0 * ny, 2),
+            num(p[0] + 2.0 * nx, 2),
+            num(p[1] + 2.0 * ny, 2)
+        )
+    };
     let _ = writeln!(
         s,
-        "<g stroke=\"#06c\" stroke-width=\"0.3\"><line x1=\"{x}\" y1=\"{a}\" x2=\"{x}\" y2=\"{b}\"/><line x1=\"{l}\" y1=\"{a}\" x2=\"{r}\" y2=\"{a}\"/><line x1=\"{l}\" y1=\"{b}\" x2=\"{r}\" y2=\"{b}\"/></g><text transform=\"translate({tx},{m}) rotate(-90)\" font-size=\"{text}\" fill=\"#06c\" text-anchor=\"middle\">{} mm ({})</text>",
-        num(b - a, 1),
+        "<g stroke=\"#06c\" stroke-width=\"0.3\"><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>{}{}</g><text transform=\"translate({},{}) rotate({})\" font-size=\"{text}\" fill=\"#06c\" text-anchor=\"middle\">{} mm ({})</text>",
+        num(p0[0], 2),
+        num(p0[1], 2),
+        num(p1[0], 2),
+        num(p1[1], 2),
+        tick(p0),
+        tick(p1),
+        num((p0[0] + p1[0]) / 2.0 - 1.2 * nx, 2),
+        num((p0[1] + p1[1]) / 2.0 - 1.2 * ny, 2),
+        num(uy.atan2(ux).to_degrees(), 2),
+        num(len, 1),
         crate::svg::esc(label),
-        x = num(x, 2),
-        a = num(a, 2),
-        b = num(b, 2),
-        l = num(x - 2.0, 2),
-        r = num(x + 2.0, 2),
-        tx = num(x - 1.2, 2),
-        m = num((a + b) / 2.0, 2),
     );
 }
 

@@ -190,6 +190,14 @@ fn kicad_cli() -> Option<std::process::Command> {
     ok.then(make)
 }
 
+/// Writes each probe board's `.kicad_pcb` and `.kicad_pro` into `dir`.
+fn write_boards(dir: &Path, boards: &[pogo_output::probe_board::ProbeBoard]) {
+    for board in boards {
+        std::fs::write(dir.join(format!("{}.kicad_pcb", board.stem)), &board.pcb).unwrap();
+        std::fs::write(dir.join(format!("{}.kicad_pro", board.stem)), &board.pro).unwrap();
+    }
+}
+
 /// Whether KiCad 9 must be there: in CI (`CI`, or `POGO_REQUIRE_SHARED` as .ci/run sets
 /// it, which also makes scripts/ci-deps.d/kicad9.sh fetch it) a missing kicad-cli fails
 /// the DRC tests instead of skipping them.
@@ -308,18 +316,10 @@ fn soldered_pins_by_pitch_and_the_pairs_too_close_for_pads() {
     let opts = OutputOptions::default();
     let plates = pogo_output::plate::plates(&fx, &opts).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    for board in pogo_output::probe_board::render(&fx, &plates, &opts) {
-        std::fs::write(
-            dir.path().join(format!("{}.kicad_pcb", board.stem)),
-            &board.pcb,
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join(format!("{}.kicad_pro", board.stem)),
-            &board.pro,
-        )
-        .unwrap();
-    }
+    write_boards(
+        dir.path(),
+        &pogo_output::probe_board::render(&fx, &plates, &opts),
+    );
     let Some(mut cli) = kicad_cli_or_skip("kicad-cli drc") else {
         return;
     };
@@ -445,17 +445,6 @@ fn smt_pins_by_setting_on_their_land() {
         let drill = pad.drill.as_ref().expect("peg or tail hole").size_mm.w;
         assert!((drill - site.drill_mm).abs() < 1e-3, "{}", p.id);
     }
-    for board in &boards {
-        std::fs::write(
-            dir.path().join(format!("{}.kicad_pcb", board.stem)),
-            &board.pcb,
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join(format!("{}.kicad_pro", board.stem)),
-            &board.pro,
-        )
-        .unwrap();
-    }
+    write_boards(dir.path(), &boards);
     drc(dir.path(), "probe-board");
 }
