@@ -199,13 +199,21 @@ pub struct Catalog {
 }
 
 /// How a soldered spring pin is fixed to the probe board.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PinMounting {
     /// A tail soldered in a plated hole.
+    #[default]
     ThroughHole,
     /// Soldered on a surface pad (possibly with a locating peg in a hole).
     Smt,
+}
+
+impl PinMounting {
+    /// Whether this is the default, through-hole mounting (left out of `fixture.json`).
+    pub fn is_through_hole(&self) -> bool {
+        *self == PinMounting::ThroughHole
+    }
 }
 
 /// How sure a figure is (the shared reference's marks).

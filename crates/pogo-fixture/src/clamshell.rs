@@ -93,6 +93,9 @@ pub enum FramePartRole {
     /// The nest the board lies in (drawn by the nest files, `nest.*`), on the lower
     /// plate under the board's bottom face.
     Nest,
+    /// A tooling (guide) pin pressed into the lower plate, standing up through the
+    /// board's hole.
+    ToolingPin,
 }
 
 /// How a part is made.
@@ -107,6 +110,9 @@ pub enum Making {
     PlateFiles,
     /// Made from the nest files (`nest.dxf`, `nest.stl`).
     NestFiles,
+    /// Bought (the hardware list orders it); `frame-NAME.stl` models it for the
+    /// assembly.
+    Bought,
 }
 
 /// What a hole in a frame part takes.
@@ -125,6 +131,9 @@ pub enum HolePurpose {
     FingerScrew,
     /// A tap drill for an M3 thread (in a printed push finger).
     TapM3,
+    /// A tooling pin: pressed into the lower plate, or the upper plate's clearance
+    /// round the pin's end.
+    ToolingPin,
 }
 
 json_names!(HolePurpose {
@@ -134,6 +143,7 @@ json_names!(HolePurpose {
     Latch => "latch",
     FingerScrew => "finger_screw",
     TapM3 => "tap_m3",
+    ToolingPin => "tooling_pin",
 });
 
 /// What a line of the hardware list is.

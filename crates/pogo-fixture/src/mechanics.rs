@@ -20,6 +20,13 @@ pub struct Stackup {
     /// True when the fixture closes in two stages (dual-level contact).
     #[serde(default)]
     pub dual_level: bool,
+    /// How the spring pins of the probe board are soldered (`[mechanics]
+    /// probe_board_pins`): `through_hole` (absent from the file) or `smt`.
+    #[serde(
+        default,
+        skip_serializing_if = "pogo_catalog::PinMounting::is_through_hole"
+    )]
+    pub probe_board_pins: pogo_catalog::PinMounting,
     /// One stack-up per probed side.
     pub sides: Vec<SideStackup>,
 }

@@ -57,6 +57,15 @@ const FRONT_GAP_MM: f64 = 10.0;
 const BASE_MARGIN_MM: f64 = 8.0;
 /// Material round the hinge pin hole, mm.
 const HINGE_EAR_MM: f64 = 10.0;
+/// How far a tooling pin stands above the board's top face while the board rests on
+/// the uncompressed probes, mm: the lead-in that finds the hole before a probe
+/// touches (pogo's own figure).
+pub const TOOLING_PIN_LEAD_MM: f64 = 2.0;
+/// ISO 8734 dowel pin lengths, mm (the standard's preferred series).
+const DOWEL_LENGTHS_MM: [f64; 22] = [
+    4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 14.0, 16.0, 18.0, 20.0, 22.0, 24.0, 26.0, 28.0, 30.0, 32.0,
+    35.0, 40.0, 45.0, 50.0, 55.0, 60.0,
+];
 
 /// The `[clamshell]` table of `pogo.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -265,26 +274,28 @@ pub fn build(
         front,
         hinge: (hinge.axis_y_mm, hinge.axis_z_mm),
     };
+    let pins = ToolingStand::new(fx, &lv, &lower, s)?;
     let mut parts = Vec::new();
     parts.push(base(&ex, &lv, t));
     for left in [true, false] {
         parts.push(side_plate(&ex, &lv, t, left, s.hinge_pin_mm));
     }
     parts.push(front_plate(&ex, &lv, t));
-    parts.push(face_plate(fx, &ex, &lv, &lower, false));
+    parts.push(face_plate(fx, &ex, &lv, &lower, false, &pins));
     parts.extend(nest_part(fx, &lv)?);
-    parts.push(face_plate(fx, &ex, &lv, &upper, true));
+    parts.push(face_plate(fx, &ex, &lv, &upper, true, &pins));
     parts.push(head_top(&ex, &lv, t));
     for left in [true, false] {
         parts.push(head_side(&ex, &lv, t, left, s.hinge_pin_mm));
     }
     parts.extend(fingers(fx, &lv, tb, &lower, &upper, m));
+    parts.extend(pins.parts(fx));
     let mut interference = interference(fx, &parts, s.clearance_mm, m);
     interference.extend(overlap_findings(&parts));
     interference.extend(finger_findings(fx, m));
     interference.extend(ring_findings(fx, m));
     hinge.hinge_pin_diameter_mm = s.hinge_pin_mm;
-    let hardware = hardware(fx, &parts, &ex, &lv, s);
+    let hardware = hardware(fx, &parts, &ex, &lv, s, &pins);
     let (assembly, assembly_parts) = assembly_steps(&parts, &hardware, &lower, &upper);
     let swing = swing_check(fx, &parts, &hinge, m);
     Ok(Clamshell {
@@ -754,12 +765,115 @@ fn head_side(ex: &Extents, lv: &Levels, t: f64, left: bool, pin_mm: f64) -> Fram
 
 /// The plate facing one board face: a probe plate (made by the plate files) or the
 /// pressure plate (laser cut, with a screw hole per push finger).
+/// The tooling pins of a board registered by them: ISO 8734 dowel pins pressed through
+/// the lower plate (the plate the board rests on, whichever side it probes), standing
+/// [`TOOLING_PIN_LEAD_MM`] above the board's top face while the board rests on the
+/// uncompressed probes; the upper plate gets a clearance hole round each pin's end
+/// when the closed head comes within the clearance of it.
+struct ToolingStand {
+    /// Bottom face of the pins (the lower plate's bottom face), model Z.
+    bottom_z: f64,
+    /// Pin length (the standard length that reaches), mm.
+    length_mm: f64,
+    /// The upper plate's bottom face, model Z.
+    upper_z: f64,
+    /// Clearance kept round a pin, mm.
+    clearance_mm: f64,
+}
+
+impl ToolingStand {
+    fn new(
+        fx: &pogo_fixture::Fixture,
+        lv: &Levels,
+        lower: &FacePlate,
+        s: &ClamshellSettings,
+    ) -> Result<ToolingStand, String> {
+        let travel = if lower.role == FramePartRole::ProbePlate {
+            fx.probes
+                .iter()
+                .filter(|p| p.side == lower.side)
+                .map(|p| compression(fx, p))
+                .fold(0.0, f64::max)
+        } else {
+            0.0
+        };
+        let tb = fx.board.thickness_mm;
+        let needed = tb + travel + TOOLING_PIN_LEAD_MM - lv.lower.0;
+        let length_mm = DOWEL_LENGTHS_MM
+            .into_iter()
+            .find(|&l| l >= needed - 1e-9 || fx.tooling.is_empty())
+            .ok_or_else(|| {
+                format!(
+                    "the tooling pins would need to be {needed:.1} mm long, longer than the longest ISO 8734 dowel pin ({} mm)",
+                    DOWEL_LENGTHS_MM[DOWEL_LENGTHS_MM.len() - 1]
+                )
+            })?;
+        Ok(ToolingStand {
+            bottom_z: lv.lower.0,
+            length_mm,
+            upper_z: lv.upper.0,
+            clearance_mm: s.clearance_mm,
+        })
+    }
+
+    /// Whether the pins' ends come within the clearance of the closed upper plate.
+    fn reach_upper(&self) -> bool {
+        self.bottom_z + self.length_mm > self.upper_z - self.clearance_mm - 1e-9
+    }
+
+    /// The holes the pins take in a face plate, model XY: pressed in (the pin's
+    /// diameter) in the lower plate, a clearance hole in the upper one where needed.
+    fn plate_holes(&self, fx: &pogo_fixture::Fixture, upper: bool) -> Vec<FrameHole> {
+        if upper && !self.reach_upper() {
+            return Vec::new();
+        }
+        let grow = if upper { 2.0 * self.clearance_mm } else { 0.0 };
+        fx.tooling
+            .iter()
+            .map(|tp| FrameHole {
+                x: tp.x,
+                y: -tp.y,
+                diameter_mm: tp.diameter_mm + grow,
+                purpose: HolePurpose::ToolingPin,
+            })
+            .collect()
+    }
+
+    /// The pins as parts: one per diameter, a copy at each pin.
+    fn parts(&self, fx: &pogo_fixture::Fixture) -> Vec<FramePart> {
+        let mut by_size: std::collections::BTreeMap<i64, FramePart> = Default::default();
+        for tp in &fx.tooling {
+            let d = tp.diameter_mm;
+            let part = by_size
+                .entry((d * 1000.0).round() as i64)
+                .or_insert_with(|| {
+                    let ring = pogo_geom::circle_ring(p(0.0, 0.0), d / 2.0, 48);
+                    let mut part = sheet(
+                        &format!("tooling-pin-{}x{}", fmt2(d), fmt2(self.length_mm)),
+                        FramePartRole::ToolingPin,
+                        self.length_mm,
+                        ring,
+                    );
+                    part.making = Making::Bought;
+                    part
+                });
+            part.placements.push(Placement {
+                origin: [tp.x, -tp.y, self.bottom_z],
+                u: [1.0, 0.0, 0.0],
+                v: [0.0, 1.0, 0.0],
+            });
+        }
+        by_size.into_values().collect()
+    }
+}
+
 fn face_plate(
     fx: &pogo_fixture::Fixture,
     ex: &Extents,
     lv: &Levels,
     fp: &FacePlate,
     upper: bool,
+    pins: &ToolingStand,
 ) -> FramePart {
     let r = ex.plate;
     let (name, making) = match fp.role {
@@ -775,6 +889,7 @@ fn face_plate(
     part.making = making;
     part.on_head = upper;
     part.holes.extend(corner_holes(r, HolePurpose::Standoff));
+    part.holes.extend(pins.plate_holes(fx, upper));
     if fp.role == FramePartRole::PressurePlate {
         part.holes
             .extend(finger_screw_holes(&face_fingers(fx, fp.side)));
@@ -1059,7 +1174,7 @@ fn flat_material(part: &FramePart, foot: &[PointMm], gap: f64) -> Option<(f64, f
     }
     if part.holes.iter().any(|h| {
         foot.iter()
-            .all(|q| (q.x - h.x).hypot(q.y - h.y) + gap <= h.diameter_mm / 2.0)
+            .all(|q| (q.x - h.x).hypot(q.y - h.y) + gap <= h.diameter_mm / 2.0 + 1e-9)
     }) {
         return None;
     }
@@ -1099,11 +1214,21 @@ fn interference(
 ) -> Vec<Interference> {
     let tb = fx.board.thickness_mm;
     let mut out = Vec::new();
+    // A tooling pin stands in its own footprint's hole: that part is not in its way.
+    let pin_in_hole_of = |part: &FramePart, pl: &Placement, bp: &pogo_fixture::PartOutline| {
+        part.role == FramePartRole::ToolingPin
+            && fx.tooling.iter().any(|tp| {
+                !tp.hole_ref.is_empty()
+                    && tp.hole_ref == bp.reference
+                    && (tp.x - pl.origin[0]).abs() < 1e-6
+                    && (-tp.y - pl.origin[1]).abs() < 1e-6
+            })
+    };
     for bp in &fx.board.parts {
         let bx = part_box_3d(bp, tb, m);
         for part in parts.iter().filter(|q| q.role != FramePartRole::PushFinger) {
             for pl in &part.placements {
-                if !boxes_overlap(&placed_box(part, pl), &bx, gap) {
+                if !boxes_overlap(&placed_box(part, pl), &bx, gap) || pin_in_hole_of(part, pl, bp) {
                     continue;
                 }
                 let hit = if is_flat(pl) {
@@ -1282,54 +1407,24 @@ fn overlap_findings(parts: &[FramePart]) -> Vec<Interference> {
     out
 }
 
-/// The copper round a hole a push finger must not press: a plated hole's pad (taken
-/// as twice the drill across, or the part's annular courtyard's inner edge, or the
-/// farthest via of its ring, whichever is largest), a bare hole's edge.
-fn hole_zones(fx: &pogo_fixture::Fixture) -> Vec<(String, f64, f64, f64)> {
-    let holes = &fx.board.holes;
-    holes
-        .iter()
-        .filter(|h| h.diameter_mm >= 1.0)
-        .map(|h| {
-            let mut r = if h.plated {
-                h.diameter_mm
-            } else {
-                h.diameter_mm / 2.0
-            };
-            // Stitching vias of the same footprint round it (a via ring pad).
-            for v in holes.iter().filter(|v| {
-                !h.reference.is_empty() && v.reference == h.reference && !std::ptr::eq(*v, h)
-            }) {
-                let d = (v.x - h.x).hypot(v.y - h.y) + v.diameter_mm / 2.0;
-                if d < 2.0 * h.diameter_mm {
-                    r = r.max(d + 0.25);
-                }
-            }
-            // A courtyard drawn as a ring round the hole: its inner edge bounds the pad.
-            for part in fx.board.parts.iter().filter(|q| q.reference == h.reference) {
-                for c in &part.courtyard {
-                    for inner in &c.holes {
-                        if point_in_ring(p(h.x, h.y), inner) {
-                            r = r.max(ring_distance(p(h.x, h.y), inner));
-                        }
-                    }
-                }
-            }
-            (h.reference.clone(), h.x, h.y, r)
-        })
-        .collect()
-}
-
 /// Push fingers on a mounting hole's pad or plated ring (or into a bare hole): a
 /// finding each, with a spot on the board that clears it (along the line from the
 /// hole, else the other ways round).
 fn ring_findings(fx: &pogo_fixture::Fixture, m: &MechanicsSettings) -> Vec<Interference> {
-    let zones = hole_zones(fx);
+    let zones = geom::hole_keepouts(&fx.board);
     let outline = geom::outline(&fx.board);
     let mut out = Vec::new();
-    for s in fx.force.iter().flat_map(|f| f.supports.iter()) {
+    // A finger on a sturdy part's body stands above the board, off its copper.
+    let on_board_copper = |s: &&pogo_fixture::Support| s.on_part.is_none();
+    for s in fx
+        .force
+        .iter()
+        .flat_map(|f| f.supports.iter())
+        .filter(on_board_copper)
+    {
         let r = finger_tip_mm(s, m) / 2.0;
-        for (reference, hx, hy, zr) in &zones {
+        for z in &zones {
+            let (reference, hx, hy, zr) = (&z.reference, &z.x, &z.y, &z.radius_mm);
             let d = (s.x - hx).hypot(s.y - hy);
             if d >= zr + r - 1e-6 {
                 continue;
@@ -1605,6 +1700,7 @@ fn hardware(
     ex: &Extents,
     lv: &Levels,
     s: &ClamshellSettings,
+    pins: &ToolingStand,
 ) -> Vec<HardwareItem> {
     let t = s.sheet_thickness_mm;
     let joints = count_holes(parts, HolePurpose::M3Screw);
@@ -1728,8 +1824,8 @@ fn hardware(
         for (d, n) in sizes {
             v.push(item(
                 HardwareKind::ToolingPin,
-                format!("D{d} x 16"),
-                "ISO 8734 dowel pin, pressed into the probe plate",
+                format!("D{d} x {}", fmt2(pins.length_mm)),
+                "ISO 8734 dowel pin, pressed through the lower plate (frame-tooling-pin-*.stl)",
                 n,
                 HardwareUse::Registration,
             ));
@@ -1814,6 +1910,17 @@ fn assembly_steps(
         )
     };
     steps.push((lower_step, lower_parts));
+    let pins = names_of(parts, &[R::ToolingPin]);
+    if !pins.is_empty() {
+        steps.push((
+            format!(
+                "Check that the tooling pins ({}) pressed through {} in step 1 stand square, flush with its bottom face: the board drops onto them.",
+                size(HardwareUse::Registration),
+                plate_name(lower)
+            ),
+            pins,
+        ));
+    }
     let mut head_parts = names_of(parts, &[R::HeadTop, R::HeadSide]);
     head_parts.extend(plate_of(upper, true));
     steps.push((format!("Screw the head sides (frame-head-side-left, -right) to the head top (frame-head-top) with the same T-slot joints; hang {} under the head top on four {} standoffs.", plate_name(upper), size(HardwareUse::HeadStandoffs)), head_parts));

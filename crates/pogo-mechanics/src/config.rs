@@ -103,6 +103,11 @@ pub struct MechanicsSettings {
     /// Body heights above the board by reference, mm: they override the board file's
     /// (`[mechanics.part_heights_mm]`, `J3 = 8.5`).
     pub part_heights_mm: std::collections::BTreeMap<String, f64>,
+    /// How the probe board's spring pins are soldered: `through_hole` (the catalog's
+    /// through-hole pogo pins, else the probe's receptacle) or `smt` (the catalog's SMT
+    /// pogo pins on their land pattern where the probe spacing allows, else as
+    /// `through_hole`). Recorded in the stack-up.
+    pub probe_board_pins: pogo_catalog::PinMounting,
     /// The nest plate (`[mechanics.nest]`), for boards registered by their outline.
     pub nest: NestSettings,
 }
@@ -183,6 +188,7 @@ impl Default for MechanicsSettings {
             part_body_fingers: true,
             fragile_parts: Vec::new(),
             part_heights_mm: std::collections::BTreeMap::new(),
+            probe_board_pins: pogo_catalog::PinMounting::ThroughHole,
             nest: NestSettings::default(),
         }
     }

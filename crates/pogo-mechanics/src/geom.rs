@@ -2,7 +2,7 @@
 
 use pogo_fixture::{BoardSummary, PartOutline};
 use pogo_geom::{PointMm, PolygonMm};
-use pogo_geom::{bbox_of, polygon_contains, polygon_edge_distance};
+use pogo_geom::{bbox_of, point_in_ring, polygon_contains, polygon_edge_distance, ring_distance};
 
 /// Whether (x, y) lies in the polygon (inside its outer ring, outside its holes).
 pub fn in_polygon(p: &PolygonMm, x: f64, y: f64) -> bool {
@@ -108,6 +108,64 @@ pub fn part_box(part: &PartOutline, grow: f64) -> [f64; 4] {
 /// The box `[l, t, r, b]` as a polygon.
 pub fn rect(b: [f64; 4]) -> PolygonMm {
     PolygonMm::rect(b[0], b[1], b[2], b[3])
+}
+
+/// The copper round a board hole that a push finger must not press: a plated hole's
+/// pad or ring, a bare hole's edge.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HoleKeepOut {
+    /// Reference of the footprint the hole belongs to, or empty.
+    pub reference: String,
+    /// Hole centre, page mm.
+    pub x: f64,
+    /// Hole centre y, page mm.
+    pub y: f64,
+    /// Radius of the copper (or bare edge) round the centre, mm.
+    pub radius_mm: f64,
+}
+
+/// The keep-outs of the board's holes of 1 mm and more: a plated hole's pad (taken as
+/// twice the drill across, or the part's annular courtyard's inner edge, or the
+/// farthest via of its ring, whichever is largest), a bare hole's edge.
+pub fn hole_keepouts(board: &BoardSummary) -> Vec<HoleKeepOut> {
+    let holes = &board.holes;
+    holes
+        .iter()
+        .filter(|h| h.diameter_mm >= 1.0)
+        .map(|h| {
+            let mut r = if h.plated {
+                h.diameter_mm
+            } else {
+                h.diameter_mm / 2.0
+            };
+            // Stitching vias of the same footprint round it (a via ring pad).
+            for v in holes.iter().filter(|v| {
+                !h.reference.is_empty() && v.reference == h.reference && !std::ptr::eq(*v, h)
+            }) {
+                let d = (v.x - h.x).hypot(v.y - h.y) + v.diameter_mm / 2.0;
+                if d < 2.0 * h.diameter_mm {
+                    r = r.max(d + 0.25);
+                }
+            }
+            // A courtyard drawn as a ring round the hole: its inner edge bounds the pad.
+            let centre = PointMm::new(h.x, h.y);
+            for part in board.parts.iter().filter(|q| q.reference == h.reference) {
+                for c in &part.courtyard {
+                    for inner in &c.holes {
+                        if point_in_ring(centre, inner) {
+                            r = r.max(ring_distance(centre, inner));
+                        }
+                    }
+                }
+            }
+            HoleKeepOut {
+                reference: h.reference.clone(),
+                x: h.x,
+                y: h.y,
+                radius_mm: r,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

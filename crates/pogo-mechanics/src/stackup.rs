@@ -142,6 +142,7 @@ pub fn build(
         Stackup {
             process: s.process,
             dual_level: s.dual_level,
+            probe_board_pins: s.probe_board_pins,
             sides: out,
         },
         states,

@@ -177,6 +177,7 @@ fn candidates(
     };
     let face_parts: Vec<&pogo_fixture::PartOutline> =
         fx.board.parts.iter().filter(|p| p.side == face).collect();
+    let rings = geom::hole_keepouts(&fx.board);
     // Each lattice spot's tip radius (0: none fits), largest tip first.
     let mut tip = vec![0.0f64; lattice.len()];
     for d in finger_sizes_mm(s) {
@@ -193,6 +194,16 @@ fn candidates(
                 tp.x,
                 tp.y,
                 r + tp.hole_diameter_mm.max(tp.diameter_mm) / 2.0 + 0.5,
+            );
+        }
+        // A mounting hole's pad or plated ring (a bare hole's edge) and the finger
+        // clearance round it: a finger there would press the copper or slip in.
+        for z in &rings {
+            block_disc(
+                &mut blocked,
+                z.x,
+                z.y,
+                r + z.radius_mm + s.push_finger_clearance_mm,
             );
         }
         for p in &face_parts {
@@ -795,6 +806,7 @@ fn edge_posts(
     corners: [(f64, f64); 4],
     placed: &mut Vec<Placed>,
 ) {
+    let rings = geom::hole_keepouts(&st.fx.board);
     for (cx, cy) in corners {
         let best = in_piece
             .iter()
@@ -809,6 +821,7 @@ fn edge_posts(
                     })
             })
             .filter(|c| !placed.iter().any(|p| p.node == c.0))
+            .filter(|c| clear_of_rings(&rings, c.1, c.2, st.full_r, st.s))
             .min_by(|a, b| {
                 (a.1 - cx)
                     .hypot(a.2 - cy)
@@ -827,6 +840,20 @@ fn edge_posts(
             });
         }
     }
+}
+
+/// Whether a support tip of radius `r` at (x, y) keeps the finger clearance from every
+/// hole keep-out (a mounting hole's pad or plated ring, a bare hole's edge).
+fn clear_of_rings(
+    rings: &[geom::HoleKeepOut],
+    x: f64,
+    y: f64,
+    r: f64,
+    s: &MechanicsSettings,
+) -> bool {
+    rings
+        .iter()
+        .all(|z| (z.x - x).hypot(z.y - y) >= r + z.radius_mm + s.push_finger_clearance_mm)
 }
 
 /// A push finger opposite each cluster of probes (k-means, one cluster per

@@ -7,7 +7,10 @@
 //! - `frame-NAME.svg`: the dimensioned drawing of each sheet part;
 //! - `clamshell.scad`: the closed assembly in OpenSCAD;
 //! - `hardware.csv`: screws, nuts, standoffs, hinge pin, latch, pins, probes;
-//! - `assembly.svg` and `exploded.svg`: pogo's own isometric projection of the parts.
+//! - `assembly.svg` and `exploded.svg`: pogo's own isometric projection of the parts;
+//!   `open.svg`, the head swung open; `open-side.svg`, the open head seen from the side
+//!   with its dimensions (hinge axis height, opening angle, hinge to the nearest and
+//!   farthest probe, frame depth, height closed and open).
 //!
 //! The probe plates are the plate files' (`plate-SIDE.*`); they appear in the
 //! assembly and the pictures but get no `frame-` file.
@@ -299,6 +302,7 @@ fn role_fill(role: FramePartRole) -> &'static str {
         FramePartRole::HeadTop | FramePartRole::HeadSide => "#e3cfa8",
         FramePartRole::PushFinger => "#e07b39",
         FramePartRole::Nest => "#9ccf9a",
+        FramePartRole::ToolingPin => "#a7a9ad",
     }
 }
 
@@ -596,25 +600,31 @@ pub fn view_svg(fixture: &Fixture, c: &Clamshell, view: View, sized: bool) -> St
         &mut faces,
     );
     record(&faces, bbox);
-    for p in &fixture.board.parts {
-        let Some(h) = p.height_mm else { continue };
-        let bb = pogo_geom::bbox_of(
-            p.courtyard
-                .iter()
-                .flat_map(|poly| poly.outer.iter().copied()),
-        );
-        if !bb.iter().all(|v| v.is_finite()) {
-            continue;
-        }
+    for (bb, z0, h) in fixture.board.parts.iter().filter_map(|p| body_box(p, tb)) {
         let ring = pogo_geom::rect_ring::<PointMm>(bb[0], -bb[3], bb[2], -bb[1]);
-        let z = match p.side {
-            pogo_geom::Side::Top => tb,
-            pogo_geom::Side::Bottom => -h,
-        };
-        let bbox = prism_faces(&ring, h, &Placement::flat(z), [0.0; 3], "#555", &mut faces);
+        let bbox = prism_faces(&ring, h, &Placement::flat(z0), [0.0; 3], "#555", &mut faces);
         record(&faces, bbox);
     }
     finish_view(fixture, view, faces, &objs, sized)
+}
+
+/// A board part of known height as the pictures draw it: its courtyard's box (page
+/// coordinates), the model Z of its body's bottom on its side of a board `tb` thick, and
+/// its height.
+fn body_box(p: &pogo_fixture::PartOutline, tb: f64) -> Option<([f64; 4], f64, f64)> {
+    let h = p.height_mm?;
+    let bb = pogo_geom::bbox_of(
+        p.courtyard
+            .iter()
+            .flat_map(|poly| poly.outer.iter().copied()),
+    );
+    if !bb.iter().all(|v| v.is_finite()) {
+        return None;
+    }
+    Some(match p.side {
+        pogo_geom::Side::Top => (bb, tb, h),
+        pogo_geom::Side::Bottom => (bb, -h, h),
+    })
 }
 
 /// Opens the nest's pocket in its top cap (the first face drawn, at local z =
@@ -710,6 +720,303 @@ fn finish_view(
     }
     s.push_str("</svg>\n");
     s
+}
+
+/// The convex hull of points (Andrew's monotone chain), counter-clockwise.
+fn convex_hull(mut pts: Vec<[f64; 2]>) -> Vec<[f64; 2]> {
+    pts.sort_by(|a, b| a[0].total_cmp(&b[0]).then(a[1].total_cmp(&b[1])));
+    pts.dedup();
+    if pts.len() < 3 {
+        return pts;
+    }
+    let cross = |o: [f64; 2], a: [f64; 2], b: [f64; 2]| {
+        (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+    };
+    let mut hull: Vec<[f64; 2]> = Vec::with_capacity(2 * pts.len());
+    for pass in 0..2 {
+        let start = hull.len();
+        let iter: Box<dyn Iterator<Item = &[f64; 2]>> = if pass == 0 {
+            Box::new(pts.iter())
+        } else {
+            Box::new(pts.iter().rev())
+        };
+        for &q in iter {
+            while hull.len() >= start + 2
+                && cross(hull[hull.len() - 2], hull[hull.len() - 1], q) <= 0.0
+            {
+                hull.pop();
+            }
+            hull.push(q);
+        }
+        hull.pop();
+    }
+    hull
+}
+
+/// A placed part seen from the left (model -X): screen x = model Y (front left, hinge
+/// right), screen y = -Z. Parts standing in the YZ plane (side plates, head sides) show
+/// their own outline; the others the outline of their shadow (convex hull).
+fn side_shadow(part: &FramePart, pl: &Placement) -> Vec<[f64; 2]> {
+    let at = |q: &PointMm, z: f64| {
+        let w = pl.apply([q.x, q.y, z]);
+        [w[1], -w[2]]
+    };
+    if pl.normal()[0].abs() > 0.999 {
+        return part.outline.iter().map(|q| at(q, 0.0)).collect();
+    }
+    convex_hull(
+        part.outline
+            .iter()
+            .flat_map(|q| [at(q, 0.0), at(q, part.thickness_mm)])
+            .collect(),
+    )
+}
+
+/// The open head seen from the side, dimensioned: the hinge axis height above the
+/// base's underside, the opening angle, the hinge axis to the nearest and the farthest
+/// probe, the frame's depth, its height closed and the height the open head needs
+/// (SVG, mm; `sized` gives it its size in mm, else it fills its box).
+pub fn side_view_svg(fixture: &Fixture, c: &Clamshell, sized: bool) -> String {
+    let h = &c.hinge;
+    let deg = open_deg(c);
+    let (ax, ay) = (h.axis_y_mm, -h.axis_z_mm);
+    // Shapes: (ring, fill, see-through), the side plates last and see-through so that
+    // what stands between them shows.
+    let mut shapes: Vec<(Vec<[f64; 2]>, &str, bool)> = Vec::new();
+    let mut sides: Vec<(Vec<[f64; 2]>, &str, bool)> = Vec::new();
+    let (mut base_z, mut top_closed, mut top_open) =
+        (f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY);
+    let (mut y_front, mut y_back) = (f64::INFINITY, f64::NEG_INFINITY);
+    for part in &c.parts {
+        for pl in &part.placements {
+            let closed = side_shadow(part, pl);
+            let open_pl;
+            let ring = if part.on_head {
+                open_pl = pl.swung(h.axis_y_mm, h.axis_z_mm, deg);
+                side_shadow(part, &open_pl)
+            } else {
+                closed.clone()
+            };
+            for q in &closed {
+                top_closed = top_closed.max(-q[1]);
+                y_front = y_front.min(q[0]);
+                y_back = y_back.max(q[0]);
+            }
+            for q in &ring {
+                top_open = top_open.max(-q[1]);
+            }
+            if part.role == FramePartRole::Base {
+                base_z = closed.iter().map(|q| -q[1]).fold(base_z, f64::min);
+            }
+            let edge_on = matches!(
+                part.role,
+                FramePartRole::SidePlate | FramePartRole::HeadSide
+            );
+            let shape = (ring, role_fill(part.role), edge_on);
+            if edge_on {
+                sides.push(shape);
+            } else {
+                shapes.push(shape);
+            }
+        }
+    }
+    let b = fixture.board.outline_bbox;
+    let tb = fixture.board.thickness_mm;
+    let rect =
+        |y0: f64, z0: f64, y1: f64, z1: f64| vec![[y0, -z0], [y1, -z0], [y1, -z1], [y0, -z1]];
+    shapes.push((rect(-b[3], 0.0, -b[1], tb), "#3c8d40", false));
+    for (bb, z0, h) in fixture.board.parts.iter().filter_map(|p| body_box(p, tb)) {
+        shapes.push((rect(-bb[3], z0, -bb[1], z0 + h), "#555", false));
+    }
+    shapes.extend(sides);
+    if !base_z.is_finite() {
+        base_z = 0.0;
+    }
+    // Dimensions.
+    let mut dims = String::new();
+    let text = 4.0;
+    let right = y_back + 12.0;
+    dim_v(&mut dims, right, base_z, h.axis_z_mm, "hinge axis", text);
+    dim_v(&mut dims, right + 16.0, base_z, top_closed, "closed", text);
+    dim_v(
+        &mut dims,
+        right + 32.0,
+        base_z,
+        top_open,
+        &format!("open {} deg", num(deg, 0)),
+        text,
+    );
+    dim_h(
+        &mut dims,
+        y_front,
+        y_back,
+        -(base_z - 14.0),
+        "frame depth",
+        text,
+    );
+    // The probes nearest to and farthest from the hinge (every probe meets the board
+    // at the hinge rule's angle or less), measured at the board's top face.
+    let probes = h.sides.iter().flat_map(|s| s.probes.iter());
+    let near = probes
+        .clone()
+        .min_by(|a, b| a.distance_mm.total_cmp(&b.distance_mm));
+    let far = probes.max_by(|a, b| a.distance_mm.total_cmp(&b.distance_mm));
+    let mut level = -(tb + 6.0);
+    for (what, pa) in [("nearest probe", near), ("farthest probe", far)] {
+        if let Some(pa) = pa {
+            let y = h.axis_y_mm - pa.distance_mm;
+            level -= 9.0;
+            dim_h(
+                &mut dims,
+                y,
+                h.axis_y_mm,
+                level,
+                &format!("{what} {}", pa.probe),
+                text,
+            );
+            let _ = writeln!(
+                dims,
+                "<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#06c\" stroke-width=\"0.2\" stroke-dasharray=\"1 1\"/>",
+                num(y, 2),
+                num(-tb, 2),
+                num(level, 2)
+            );
+        }
+    }
+    // The opening angle: an arc at the axis from the closed head to the open one.
+    let r = ((ax - y_front) * 0.45).max(20.0);
+    let (sin, cos) = deg.to_radians().sin_cos();
+    let _ = writeln!(
+        dims,
+        "<path d=\"M{},{} A{r},{r} 0 {} 1 {},{}\" fill=\"none\" stroke=\"#06c\" stroke-width=\"0.3\"/>",
+        num(ax - r, 2),
+        num(ay, 2),
+        u8::from(deg > 180.0),
+        num(ax - r * cos, 2),
+        num(ay - r * sin, 2),
+        r = num(r, 2)
+    );
+    let half = (deg / 2.0).to_radians();
+    let _ = writeln!(
+        dims,
+        "<text x=\"{}\" y=\"{}\" font-size=\"{text}\" fill=\"#06c\" text-anchor=\"end\">{} deg</text>",
+        num(ax - (r + 2.0) * half.cos(), 2),
+        num(ay - (r + 2.0) * half.sin(), 2),
+        num(deg, 0)
+    );
+    let _ = writeln!(
+        dims,
+        "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"none\" stroke=\"#06c\" stroke-width=\"0.4\"/>",
+        num(ax, 2),
+        num(ay, 2),
+        num(h.hinge_pin_diameter_mm / 2.0, 2)
+    );
+    // The frame of the picture: every shape and the dimensions' extents.
+    let (mut x0, mut y0, mut x1, mut y1) = (
+        y_front - 6.0,
+        -(top_open + 8.0),
+        right + 40.0,
+        -(base_z - 24.0),
+    );
+    for (ring, _, _) in &shapes {
+        for q in ring {
+            x0 = x0.min(q[0]);
+            y0 = y0.min(q[1]);
+            x1 = x1.max(q[0]);
+            y1 = y1.max(q[1]);
+        }
+    }
+    let mut s = String::new();
+    let (w, hh) = (x1 - x0 + 10.0, y1 - y0 + 10.0);
+    let _ = writeln!(
+        s,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"{} {} {} {}\"{} class=\"clamshell-view\">",
+        num(x0 - 5.0, 2),
+        num(y0 - 5.0, 2),
+        num(w, 2),
+        num(hh, 2),
+        if sized {
+            format!(" width=\"{}mm\" height=\"{}mm\"", num(w, 1), num(hh, 1))
+        } else {
+            String::new()
+        }
+    );
+    let _ = writeln!(
+        s,
+        "<title>Open clamshell seen from the side, dimensioned (mm), {}</title>",
+        crate::svg::esc(&fixture.board.file)
+    );
+    let _ = writeln!(
+        s,
+        "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"#fff\"/>",
+        num(x0 - 5.0, 2),
+        num(y0 - 5.0, 2),
+        num(w, 2),
+        num(hh, 2)
+    );
+    for (ring, fill, glass) in &shapes {
+        let pts: Vec<String> = ring
+            .iter()
+            .map(|q| format!("{},{}", num(q[0], 2), num(q[1], 2)))
+            .collect();
+        let _ = writeln!(
+            s,
+            "<polygon points=\"{}\" fill=\"{fill}\"{} stroke=\"#333\" stroke-width=\"0.25\" stroke-linejoin=\"round\"/>",
+            pts.join(" "),
+            if *glass { " fill-opacity=\"0.3\"" } else { "" }
+        );
+    }
+    s.push_str(&dims);
+    s.push_str("</svg>\n");
+    s
+}
+
+/// A horizontal dimension from x0 to x1 at height y (screen), its figure above.
+fn dim_h(s: &mut String, x0: f64, x1: f64, y: f64, label: &str, text: f64) {
+    dimension(s, [x0.min(x1), y], [x0.max(x1), y], label, text);
+}
+
+/// A vertical dimension at x from model height z0 to z1, its figure turned along it.
+fn dim_v(s: &mut String, x: f64, z0: f64, z1: f64, label: &str, text: f64) {
+    dimension(s, [x, -z0.min(z1)], [x, -z0.max(z1)], label, text);
+}
+
+/// A dimension line between two screen points with a tick across each end, and its
+/// length and label written along it on the left of the direction from `p0` to `p1`.
+fn dimension(s: &mut String, p0: [f64; 2], p1: [f64; 2], label: &str, text: f64) {
+    let (dx, dy) = (p1[0] - p0[0], p1[1] - p0[1]);
+    let len = dx.hypot(dy);
+    let (ux, uy) = if len > 0.0 {
+        (dx / len, dy / len)
+    } else {
+        (1.0, 0.0)
+    };
+    // Unit normal (to the right of the direction on screen).
+    let (nx, ny) = (-uy, ux);
+    let tick = |p: [f64; 2]| {
+        format!(
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>",
+            num(p[0] - 2.0 * nx, 2),
+            num(p[1] - 2.0 * ny, 2),
+            num(p[0] + 2.0 * nx, 2),
+            num(p[1] + 2.0 * ny, 2)
+        )
+    };
+    let _ = writeln!(
+        s,
+        "<g stroke=\"#06c\" stroke-width=\"0.3\"><line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\"/>{}{}</g><text transform=\"translate({},{}) rotate({})\" font-size=\"{text}\" fill=\"#06c\" text-anchor=\"middle\">{} mm ({})</text>",
+        num(p0[0], 2),
+        num(p0[1], 2),
+        num(p1[0], 2),
+        num(p1[1], 2),
+        tick(p0),
+        tick(p1),
+        num((p0[0] + p1[0]) / 2.0 - 1.2 * nx, 2),
+        num((p0[1] + p1[1]) / 2.0 - 1.2 * ny, 2),
+        num(uy.atan2(ux).to_degrees(), 2),
+        num(len, 1),
+        crate::svg::esc(label),
+    );
 }
 
 /// The dimensioned drawing of a sheet part (SVG, mm, y up as in its DXF): outline,

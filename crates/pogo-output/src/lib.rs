@@ -335,6 +335,10 @@ fn clamshell_jobs<'a>(
         "open.svg".to_string(),
         Box::new(move || Ok(frame::view_svg(fixture, c, frame::View::Open, true).into_bytes())),
     ));
+    jobs.push((
+        "open-side.svg".to_string(),
+        Box::new(move || Ok(frame::side_view_svg(fixture, c, true).into_bytes())),
+    ));
 }
 
 /// Writes every fabrication file of the fixture into `out_dir` (created when missing)

@@ -8,7 +8,12 @@
 //! catalog's through-hole pogo pin with the longest stroke whose pad fits the distance
 //! to the next probe ([`choose_pin`]), else the probe's receptacle (drill = its
 //! mounting drill); the pad as large as the neighbours allow, up to the drill + 0.6 mm,
-//! on the board net it probes. Probes too close for any pad (50 mil receptacles at
+//! on the board net it probes. With `[mechanics] probe_board_pins = "smt"` (recorded in
+//! the stack-up) an SMT pogo pin of the catalog stands where its land fits: the maker's
+//! land (pad diameter) on F.Cu with paste, round its locating peg hole, drawn plated and
+//! on the probe's net (KiCad's DRC refuses copper at the edge of a bare hole; whether
+//! the maker plates the peg hole its figures do not say); elsewhere the through-hole
+//! choice. Probes too close for any pad (50 mil receptacles at
 //! 1.27 mm) are listed by [`clashes`]: the board would fail KiCad's DRC there, and the
 //! BOM and report say so. One interface connector per
 //! `channels.connectors` entry (2.54 mm pin header, pins = channels), each pin on the
@@ -47,25 +52,39 @@ const HEADER_DRILL_MM: f64 = 1.0;
 /// board's flatness and the closed fixture's height tolerance (pogo's own figure).
 pub const MIN_PIN_STROKE_MM: f64 = 1.0;
 
-/// The soldered pin to put where the next probe is `nearest_mm` away: of the catalog's
-/// through-hole pins with a hole figure and at least [`MIN_PIN_STROKE_MM`] of stroke,
-/// those whose least pad (hole + 0.2 mm ring) keeps the pad gap to a neighbour's, the
-/// one with the longest stroke (then the smallest hole, then the id).
-pub fn choose_pin(catalog: &Catalog, nearest_mm: f64) -> Option<&SolderedPin> {
-    catalog
-        .soldered_pins
-        .iter()
-        .filter(|p| p.mounting == PinMounting::ThroughHole)
-        .filter_map(|p| Some((p, p.hole_mm?, p.stroke_mm?)))
-        .filter(|&(_, hole, stroke)| {
-            stroke >= MIN_PIN_STROKE_MM && hole + MIN_RING_MM <= nearest_mm - PAD_GAP_MM
-        })
-        .max_by(|a, b| {
-            a.2.total_cmp(&b.2)
-                .then(b.1.total_cmp(&a.1))
-                .then(b.0.id.cmp(&a.0.id))
-        })
-        .map(|(p, _, _)| p)
+/// The soldered pin to put where the next probe is `nearest_mm` away, soldered as
+/// `mounting` asks. Through-hole: of the catalog's through-hole pins with a hole figure
+/// and at least [`MIN_PIN_STROKE_MM`] of stroke, those whose least pad (hole + 0.2 mm
+/// ring) keeps the pad gap to a neighbour's. SMT: of the SMT pins with a land (pad
+/// diameter) figure and that stroke, those whose land keeps the pad gap to a
+/// neighbour's; where none fits, the through-hole choice. Among those, the one with the
+/// longest stroke (then the smallest hole or land, then the id).
+pub fn choose_pin(
+    catalog: &Catalog,
+    nearest_mm: f64,
+    mounting: PinMounting,
+) -> Option<&SolderedPin> {
+    let best = |want: PinMounting, size: fn(&SolderedPin) -> Option<f64>, extra_mm: f64| {
+        catalog
+            .soldered_pins
+            .iter()
+            .filter(|p| p.mounting == want)
+            .filter_map(|p| Some((p, size(p)?, p.stroke_mm?)))
+            .filter(|&(_, size, stroke)| {
+                stroke >= MIN_PIN_STROKE_MM && size + extra_mm <= nearest_mm - PAD_GAP_MM
+            })
+            .max_by(|a, b| {
+                a.2.total_cmp(&b.2)
+                    .then(b.1.total_cmp(&a.1))
+                    .then(b.0.id.cmp(&a.0.id))
+            })
+            .map(|(p, _, _)| p)
+    };
+    let smt = match mounting {
+        PinMounting::Smt => best(PinMounting::Smt, |p| p.pad_diameter_mm, 0.0),
+        PinMounting::ThroughHole => None,
+    };
+    smt.or_else(|| best(PinMounting::ThroughHole, |p| p.hole_mm, MIN_RING_MM))
 }
 
 /// What sits in one probe's place on the probe board.
@@ -75,9 +94,10 @@ pub struct Site {
     pub probe: String,
     /// The soldered pin, or None: the probe's receptacle is soldered in.
     pub pin: Option<SolderedPin>,
-    /// Drill, mm.
+    /// Drill, mm: the pin's tail or the receptacle's hole; an SMT pin's locating peg
+    /// hole (0: an SMT land without a peg).
     pub drill_mm: f64,
-    /// Pad diameter, mm.
+    /// Pad diameter, mm (an SMT pin's land as its maker gives it).
     pub pad_mm: f64,
     /// Distance to the nearest probe of the side, mm.
     pub nearest_mm: f64,
@@ -95,11 +115,28 @@ pub fn sites(fixture: &Fixture, side: Side) -> Vec<Site> {
     };
     let points: Vec<(f64, f64)> = probes.iter().map(|p| (p.x, p.y)).collect();
     let nearest_mm = nearest_distances(&points);
+    let mounting = fixture
+        .stackup
+        .as_ref()
+        .map_or(PinMounting::ThroughHole, |s| s.probe_board_pins);
     probes
         .iter()
         .zip(nearest_mm)
         .map(|(p, nearest)| {
-            let pin = choose_pin(&catalog, nearest).cloned();
+            let pin = choose_pin(&catalog, nearest, mounting).cloned();
+            if let Some(land) = pin
+                .as_ref()
+                .filter(|pin| pin.mounting == PinMounting::Smt)
+                .and_then(|pin| pin.pad_diameter_mm)
+            {
+                return Site {
+                    probe: p.id.clone(),
+                    drill_mm: pin.as_ref().and_then(|pin| pin.hole_mm).unwrap_or(0.0),
+                    pin,
+                    pad_mm: land,
+                    nearest_mm: nearest,
+                };
+            }
             let drill = match &pin {
                 Some(pin) => pin.hole_mm.unwrap_or(1.0),
                 None => receptacle_drill(p).unwrap_or(1.0),
@@ -241,6 +278,9 @@ pub struct PlacedPad {
     /// The soldered spring pin in a probe's pad (maker and order code); empty for a
     /// receptacle, a connector pin or a hole.
     pub pin: String,
+    /// The spring pin is an SMT one: its land on F.Cu with paste (`drill_mm`: its
+    /// locating peg hole, 0 for none).
+    pub smt: bool,
 }
 
 /// The probe board of every plate, primary side first.
@@ -307,6 +347,10 @@ pub fn pads(fixture: &Fixture, plate: &Plate) -> Vec<PlacedPad> {
             diameter_mm: site.pad_mm,
             drill_mm: site.drill_mm,
             net: p.net.clone(),
+            smt: site
+                .pin
+                .as_ref()
+                .is_some_and(|pin| pin.mounting == PinMounting::Smt),
             pin: site.pin.map_or(String::new(), |pin| {
                 format!("{} {}", pin.maker, pin.order_code)
             }),
@@ -326,6 +370,7 @@ pub fn pads(fixture: &Fixture, plate: &Plate) -> Vec<PlacedPad> {
             drill_mm: h.diameter_mm,
             net: String::new(),
             pin: String::new(),
+            smt: false,
         });
     }
     out
@@ -375,6 +420,7 @@ fn connector_pads(fixture: &Fixture, plate: &Plate) -> Vec<PlacedPad> {
                     .map(|n| n.to_string())
                     .unwrap_or_default(),
                 pin: String::new(),
+                smt: false,
             });
         }
         row += used;
@@ -510,10 +556,13 @@ fn footprint(
     let (ox, oy) = (pads[0].x, pads[0].y);
     let hole = pads[0].number.is_empty();
     let connector = pads.len() > 1;
+    let smt = !hole && !connector && pads[0].smt;
     let lib = if hole {
         "pogo:Hole_NPTH"
     } else if connector {
         "pogo:Interface_Header_2.54mm"
+    } else if smt {
+        "pogo:Spring_Pin_SMD"
     } else if !pads[0].pin.is_empty() {
         "pogo:Spring_Pin_THT"
     } else {
@@ -523,6 +572,13 @@ fn footprint(
         format!("hole {} mm", num(pads[0].drill_mm, 3))
     } else if connector {
         format!("{} pins", pads.len())
+    } else if smt {
+        format!(
+            "{}, SMT land {} mm, peg hole {} mm",
+            pads[0].pin,
+            num(pads[0].diameter_mm, 3),
+            num(pads[0].drill_mm, 3)
+        )
     } else if !pads[0].pin.is_empty() {
         format!("{}, drill {} mm", pads[0].pin, num(pads[0].drill_mm, 3))
     } else {
@@ -550,6 +606,8 @@ fn footprint(
     property(s, ids, "Value", &value, 0.0, -label_dy, "F.Fab", true);
     if hole {
         let _ = writeln!(s, "\t\t(attr exclude_from_pos_files exclude_from_bom)");
+    } else if smt {
+        let _ = writeln!(s, "\t\t(attr smd)");
     } else {
         let _ = writeln!(s, "\t\t(attr through_hole)");
     }
@@ -595,6 +653,34 @@ fn footprint(
             .get(p.net.as_str())
             .map(|n| format!("\n\t\t\t(net {n} {})", q(&p.net)))
             .unwrap_or_default();
+        if smt {
+            // The maker's land with paste on the front, round the locating peg hole
+            // (plated, on the pin's net), or a plain SMD land without a peg.
+            let (kind, hole, layers) = if p.drill_mm > 0.0 {
+                (
+                    "thru_hole",
+                    format!("\n\t\t\t(drill {})", mm(p.drill_mm)),
+                    "(layers \"*.Cu\" \"F.Paste\" \"F.Mask\")\n\t\t\t(remove_unused_layers no)",
+                )
+            } else {
+                (
+                    "smd",
+                    String::new(),
+                    "(layers \"F.Cu\" \"F.Paste\" \"F.Mask\")",
+                )
+            };
+            let _ = writeln!(
+                s,
+                "\t\t(pad {} {kind} circle\n\t\t\t(at {} {})\n\t\t\t(size {} {}){hole}\n\t\t\t{layers}{net}\n\t\t\t(uuid \"{}\")\n\t\t)",
+                q(&p.number),
+                mm(dx),
+                mm(dy),
+                mm(p.diameter_mm),
+                mm(p.diameter_mm),
+                ids.next()
+            );
+            continue;
+        }
         let shape = if connector && p.number == "1" {
             "rect"
         } else {

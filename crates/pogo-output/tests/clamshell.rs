@@ -9,7 +9,7 @@
 mod common;
 
 use common::*;
-use pogo_fixture::{Fixture, FramePartRole, HingeStatus, InterferenceRule, Mechanism};
+use pogo_fixture::{Fixture, FramePartRole, HingeStatus, Mechanism};
 use pogo_output::{OutputOptions, render_all, write_all};
 use std::path::{Path, PathBuf};
 
@@ -80,21 +80,13 @@ fn check(name: &str, fixture: &Fixture, scad: bool) {
             );
         }
     }
-    // No interference but push fingers on a mounting hole's ring (placed by the
-    // strain model; the clamshell flags them): each one really near a plated hole.
-    for i in &c.interference {
-        assert_eq!(
-            i.rule,
-            InterferenceRule::FingerOnRing,
-            "{name}: interference {i:#?}"
-        );
-        let near = fixture.board.holes.iter().any(|h| {
-            h.diameter_mm >= 1.0
-                && h.reference == i.board_part
-                && (h.x - i.at[0]).hypot(h.y - i.at[1]) < 2.0 * h.diameter_mm + 3.0
-        });
-        assert!(near, "{name}: {i:#?}");
-    }
+    // No interference: the strain model keeps push fingers off parts, pads and
+    // mounting-hole rings, and the frame clear of the board.
+    assert!(
+        c.interference.is_empty(),
+        "{name}: interference {:#?}",
+        c.interference
+    );
     // The head swings open clear of the board's parts and the frame.
     let swing = c.swing.as_ref().expect("swing checked");
     assert!(swing.findings.is_empty(), "{name}: {:#?}", swing.findings);
@@ -198,4 +190,53 @@ fn hinge_refused_with_reason() {
         .map(|s| s.worst_angle_deg)
         .fold(0.0, f64::max);
     assert!(worst > 0.5, "{worst}");
+}
+
+/// A figure as the drawings print it: one decimal, trailing zeros dropped.
+fn fig(v: f64) -> String {
+    let s = format!("{v:.1}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The open head seen from the side (`open-side.svg`) carries the figures a person
+/// builds and places the fixture by: the hinge axis height above the base's underside,
+/// the opening angle of the swing check, the hinge axis to the nearest and the farthest
+/// probe (named), the frame's depth, and the heights closed and open; written by
+/// `write_all` beside the other views.
+#[test]
+fn open_side_view_is_dimensioned() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/pogo-demo/pogo-demo.kicad_pcb");
+    let fixture = design(&path).expect("the example board has probes");
+    let c = fixture.clamshell.as_ref().unwrap();
+    let svg = pogo_output::frame::side_view_svg(&fixture, c, true);
+    let base = c
+        .parts
+        .iter()
+        .find(|p| p.role == FramePartRole::Base)
+        .unwrap();
+    let base_bottom = base.placements[0].origin[2];
+    let want = format!("{} mm (hinge axis)", fig(c.hinge.axis_z_mm - base_bottom));
+    assert!(svg.contains(&want), "{want} not in\n{svg}");
+    let open = c.swing.as_ref().unwrap().open_deg;
+    assert!(svg.contains(&format!(">{} deg<", fig(open))), "{svg}");
+    assert!(svg.contains(&format!("(open {} deg)", fig(open))), "{svg}");
+    let angles: Vec<&pogo_fixture::ProbeAngle> =
+        c.hinge.sides.iter().flat_map(|s| s.probes.iter()).collect();
+    let near = angles
+        .iter()
+        .min_by(|a, b| a.distance_mm.total_cmp(&b.distance_mm))
+        .unwrap();
+    let far = angles
+        .iter()
+        .max_by(|a, b| a.distance_mm.total_cmp(&b.distance_mm))
+        .unwrap();
+    for (what, pa) in [("nearest", near), ("farthest", far)] {
+        let want = format!("{} mm ({what} probe {})", fig(pa.distance_mm), pa.probe);
+        assert!(svg.contains(&want), "{want} not in\n{svg}");
+    }
+    assert!(svg.contains("mm (frame depth)") && svg.contains("mm (closed)"));
+    let dir = tempfile::tempdir().unwrap();
+    let written = write_all(&fixture, dir.path(), &OutputOptions::default()).unwrap();
+    assert!(written.iter().any(|p| p.ends_with("open-side.svg")));
 }

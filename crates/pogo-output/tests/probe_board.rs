@@ -6,6 +6,7 @@
 //! it is installed (scripts/ci-deps.d/kicad9.sh): no error besides unconnected items.
 
 use pogo_board::Side;
+use pogo_catalog::PinMounting;
 use pogo_config::pipeline::{Stage, run};
 use pogo_fixture::Fixture;
 use pogo_output::{OutputOptions, render_all};
@@ -189,14 +190,41 @@ fn kicad_cli() -> Option<std::process::Command> {
     ok.then(make)
 }
 
+/// Writes each probe board's `.kicad_pcb` and `.kicad_pro` into `dir`.
+fn write_boards(dir: &Path, boards: &[pogo_output::probe_board::ProbeBoard]) {
+    for board in boards {
+        std::fs::write(dir.join(format!("{}.kicad_pcb", board.stem)), &board.pcb).unwrap();
+        std::fs::write(dir.join(format!("{}.kicad_pro", board.stem)), &board.pro).unwrap();
+    }
+}
+
+/// Whether KiCad 9 must be there: in CI (`CI`, or `POGO_REQUIRE_SHARED` as .ci/run sets
+/// it, which also makes scripts/ci-deps.d/kicad9.sh fetch it) a missing kicad-cli fails
+/// the DRC tests instead of skipping them.
+fn kicad_required() -> bool {
+    let set =
+        |name: &str| std::env::var(name).is_ok_and(|v| !v.is_empty() && v != "0" && v != "false");
+    set("CI") || set("POGO_REQUIRE_SHARED")
+}
+
+/// KiCad 9's command line, or a skip message (a failure where it is required).
+fn kicad_cli_or_skip(what: &str) -> Option<std::process::Command> {
+    let cli = kicad_cli();
+    if cli.is_none() {
+        assert!(
+            !kicad_required(),
+            "{what}: KiCad 9's kicad-cli does not run and CI requires it (scripts/ci-deps.d/kicad9.sh)"
+        );
+        eprintln!("SKIPPED {what}: KiCad 9 not installed (scripts/ci-deps.d/kicad9.sh)");
+    }
+    cli
+}
+
 /// `kicad-cli pcb drc` on DIR/STEM.kicad_pcb: any error fails the test, and any warning
 /// but silkscreen ones (unconnected items are expected: tracks are left to route);
-/// skipped with a message when KiCad 9 is absent.
+/// skipped with a message when KiCad 9 is absent (outside CI).
 fn drc(dir: &Path, stem: &str) {
-    let Some(mut cli) = kicad_cli() else {
-        eprintln!(
-            "SKIPPED kicad-cli drc of {stem}: KiCad 9 not installed (scripts/ci-deps.d/kicad9.sh)"
-        );
+    let Some(mut cli) = kicad_cli_or_skip(&format!("kicad-cli drc of {stem}")) else {
         return;
     };
     let report = dir.join(format!("{stem}-drc.json"));
@@ -242,9 +270,10 @@ fn drc(dir: &Path, stem: &str) {
 fn soldered_pins_by_pitch_and_the_pairs_too_close_for_pads() {
     use pogo_fixture::test_support::FixtureBuilder;
     let catalog = pogo_catalog::Catalog::builtin();
-    let pin = pogo_output::probe_board::choose_pin(&catalog, 2.54).expect("a pin at 2.54 mm");
+    let th = PinMounting::ThroughHole;
+    let pin = pogo_output::probe_board::choose_pin(&catalog, 2.54, th).expect("a pin at 2.54 mm");
     assert_eq!(pin.order_code, "0858-0-15-20-82-14-11-0");
-    assert!(pogo_output::probe_board::choose_pin(&catalog, 1.27).is_none());
+    assert!(pogo_output::probe_board::choose_pin(&catalog, 1.27, th).is_none());
     let mut b = FixtureBuilder::new([0.0, 0.0, 60.0, 40.0]);
     for (k, x) in [10.0, 12.54, 15.08].into_iter().enumerate() {
         b = b.probe(
@@ -287,20 +316,11 @@ fn soldered_pins_by_pitch_and_the_pairs_too_close_for_pads() {
     let opts = OutputOptions::default();
     let plates = pogo_output::plate::plates(&fx, &opts).unwrap();
     let dir = tempfile::tempdir().unwrap();
-    for board in pogo_output::probe_board::render(&fx, &plates, &opts) {
-        std::fs::write(
-            dir.path().join(format!("{}.kicad_pcb", board.stem)),
-            &board.pcb,
-        )
-        .unwrap();
-        std::fs::write(
-            dir.path().join(format!("{}.kicad_pro", board.stem)),
-            &board.pro,
-        )
-        .unwrap();
-    }
-    let Some(mut cli) = kicad_cli() else {
-        eprintln!("SKIPPED kicad-cli drc: KiCad 9 not installed (scripts/ci-deps.d/kicad9.sh)");
+    write_boards(
+        dir.path(),
+        &pogo_output::probe_board::render(&fx, &plates, &opts),
+    );
+    let Some(mut cli) = kicad_cli_or_skip("kicad-cli drc") else {
         return;
     };
     let report = dir.path().join("drc.json");
@@ -335,4 +355,96 @@ fn soldered_pins_by_pitch_and_the_pairs_too_close_for_pads() {
     found.dedup();
     let want: Vec<[String; 2]> = pairs.iter().map(|p| p.map(str::to_string)).collect();
     assert_eq!(found, want, "{:#}", v["violations"]);
+}
+
+/// `[mechanics] probe_board_pins = "smt"`: probes 2.54 mm apart get the catalog's SMT
+/// pogo pin (Harwin P70-2200045: its 2.2 mm land round a 1.2 mm peg hole, on F.Cu with
+/// paste, the footprint an SMD one), read back by pogo's reader at the probe's place and
+/// net; a probe 1.9 mm from its neighbour has no room for that land and keeps the
+/// through-hole pin. The BOM names the SMT pin's order code; KiCad 9 loads the board
+/// and its DRC finds no error.
+#[test]
+fn smt_pins_by_setting_on_their_land() {
+    use pogo_fixture::test_support::FixtureBuilder;
+    let catalog = pogo_catalog::Catalog::builtin();
+    let smt = pogo_output::probe_board::choose_pin(&catalog, 2.54, PinMounting::Smt).unwrap();
+    assert_eq!(smt.order_code, "P70-2200045");
+    let th = pogo_output::probe_board::choose_pin(&catalog, 1.9, PinMounting::Smt).unwrap();
+    assert_eq!(th.mounting, PinMounting::ThroughHole);
+    let mut b = FixtureBuilder::new([0.0, 0.0, 60.0, 40.0]);
+    for (k, (x, y)) in [
+        (10.0, 10.0),
+        (12.54, 10.0),
+        (15.08, 10.0),
+        (30.0, 20.0),
+        (31.9, 20.0),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        b = b.probe(&catalog, "P100-SPEAR", &format!("N{k}"), Side::Bottom, x, y);
+    }
+    let mut fx = b.build();
+    // Without the setting every pin is a through-hole one.
+    let sites = pogo_output::probe_board::sites(&fx, Side::Bottom);
+    assert!(
+        sites
+            .iter()
+            .all(|s| s.pin.as_ref().unwrap().mounting == PinMounting::ThroughHole)
+    );
+    fx.stackup = Some(pogo_fixture::Stackup {
+        probe_board_pins: PinMounting::Smt,
+        ..Default::default()
+    });
+    let sites = pogo_output::probe_board::sites(&fx, Side::Bottom);
+    let kinds: Vec<(&str, PinMounting, f64, f64)> = sites
+        .iter()
+        .map(|s| {
+            (
+                s.probe.as_str(),
+                s.pin.as_ref().unwrap().mounting,
+                s.pad_mm,
+                s.drill_mm,
+            )
+        })
+        .collect();
+    let smt_site = |p| (p, PinMounting::Smt, 2.2, 1.2);
+    assert_eq!(kinds[..3], [smt_site("P1"), smt_site("P2"), smt_site("P3")]);
+    assert_eq!(kinds[3].1, PinMounting::ThroughHole);
+    assert_eq!(kinds[4].1, PinMounting::ThroughHole);
+    assert!((kinds[3].3 - 1.143).abs() < 1e-9);
+    let bom = pogo_output::bom::render(&fx);
+    assert!(bom.contains("P70-2200045"), "{bom}");
+    // Written and read back: the land where the probe is, on its net, with its peg hole.
+    let opts = OutputOptions::default();
+    let plates = pogo_output::plate::plates(&fx, &opts).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let boards = pogo_output::probe_board::render(&fx, &plates, &opts);
+    let pcb = &boards[0].pcb;
+    assert_eq!(pcb.matches("(footprint \"pogo:Spring_Pin_SMD\"").count(), 3);
+    assert_eq!(pcb.matches("(attr smd)").count(), 3);
+    assert_eq!(
+        pcb.matches("(layers \"*.Cu\" \"F.Paste\" \"F.Mask\")")
+            .count(),
+        3
+    );
+    let board = pogo_board::read_bytes("probe-board.kicad_pcb", pcb.as_bytes()).unwrap();
+    for p in &fx.probes {
+        let fp = board
+            .footprints
+            .iter()
+            .find(|f| f.reference == p.id)
+            .unwrap();
+        let pads = &board.pads[fp.pads.clone()];
+        assert_eq!(pads.len(), 1, "{}", p.id);
+        let pad = &pads[0];
+        assert!((pad.position.x - p.x).abs() < 1e-3 && (pad.position.y - p.y).abs() < 1e-3);
+        assert_eq!(board.net_name(pad.net), p.net);
+        let site = sites.iter().find(|s| s.probe == p.id).unwrap();
+        assert!((pad.size_mm.w - site.pad_mm).abs() < 1e-3, "{}", p.id);
+        let drill = pad.drill.as_ref().expect("peg or tail hole").size_mm.w;
+        assert!((drill - site.drill_mm).abs() < 1e-3, "{}", p.id);
+    }
+    write_boards(dir.path(), &boards);
+    drc(dir.path(), "probe-board");
 }

@@ -45,6 +45,11 @@ pub(super) fn section(ctx: &Ctx, out: &mut String) {
             frame::view_svg(ctx.f, c, view, false)
         );
     }
+    let _ = write!(
+        out,
+        "<figure class=\"clamshell\">{}<figcaption>Open, seen from the side: hinge axis height, opening angle, hinge to the nearest and farthest probe (mm)</figcaption></figure>",
+        frame::side_view_svg(ctx.f, c, false)
+    );
     out.push_str("</div>\n");
     // Hinge rule.
     let h = &c.hinge;

@@ -11,7 +11,8 @@ at its closed
 position and asks trimesh's collision manager (FCL) whether any touches a board part
 at its height (the convex hull of its courtyard, or a 1.5 mm radius disc without one,
 as pogo's model; shrunk 0.05 mm in Z so that a push finger resting on a part's top
-does not count). Prints one line per finding and exits 1 if any.
+does not count; a tooling pin in the hole of its own footprint does not count).
+Prints one line per finding and exits 1 if any.
 """
 import json
 import sys
@@ -83,6 +84,7 @@ def main() -> int:
     c = fx["clamshell"]
     fails = []
     manager = trimesh.collision.CollisionManager()
+    pin_hole = {}  # tooling pin copy -> reference of the footprint whose hole it enters
     for part in c["parts"]:
         name = part["name"]
         if part["making"] == "plate_files":
@@ -116,6 +118,11 @@ def main() -> int:
                 fails.append(f"frame-{name}.dxf: not one outline")
         for i, pl in enumerate(part["placements"]):
             manager.add_object(f"{name}#{i}", mesh, transform=placement_matrix(pl) @ pre)
+            if part["role"] == "tooling_pin":
+                # The footprint whose hole the pin enters (fixture.json tooling[]).
+                for t in fx.get("tooling", []):
+                    if abs(t["x"] - pl["origin"][0]) < 1e-6 and abs(-t["y"] - pl["origin"][1]) < 1e-6:
+                        pin_hole[f"{name}#{i}"] = t.get("hole_ref", "")
     tb = fx["board"]["thickness_mm"]
     hits = 0
     for p in fx["board"]["parts"]:
@@ -147,6 +154,9 @@ def main() -> int:
                 transform=trimesh.transformations.translation_matrix(
                     [p["x"], -p["y"], (z0 + z1) / 2]))
         hit, names = manager.in_collision_single(solid, return_names=True)
+        # A tooling pin stands in its own footprint's hole.
+        names = {n for n in names if not (p["reference"] and pin_hole.get(n) == p["reference"])}
+        hit = bool(names)
         if hit:
             hits += 1
             fails.append(f"{p['reference']} ({p['side']}, {h} mm) touches {sorted(names)}")
