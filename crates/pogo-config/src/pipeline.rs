@@ -65,27 +65,25 @@ pub fn run(
     config: &PogoConfig,
     upto: Stage,
 ) -> Result<Fixture, PipelineError> {
-    run_with(board, catalog, config, Start::Fresh, upto, &mut |_| {}).map(|d| d.fixture)
+    run_with(
+        board,
+        catalog,
+        config,
+        Start::Fresh,
+        upto,
+        &mut |_| {},
+        |_| (),
+    )
+    .map(|(d, _)| d.fixture)
 }
 
 /// [`run`] from `start`, calling `progress` with each stage as it begins (what
-/// `pogo design` shows on a terminal).
-pub fn run_with(
-    board: &Board,
-    catalog: &Catalog,
-    config: &PogoConfig,
-    start: Start<'_>,
-    upto: Stage,
-    progress: &mut dyn FnMut(Stage),
-) -> Result<Designed, PipelineError> {
-    run_beside(board, catalog, config, start, upto, progress, |_| ()).map(|(d, _)| d)
-}
-
-/// [`run_with`], running `beside` on the fixture as the mechanics have registered it
-/// (stack-up, tooling pins or nest) while the board strain model solves: work that
-/// reads only what is settled by then (`pogo design` renders the probe plates' STL
-/// files there). Its result is `None` when the pipeline stops before the mechanics.
-pub fn run_beside<R: Send>(
+/// `pogo design` and `pogo check` show on a terminal), and running `beside` on the
+/// fixture as the mechanics have registered it (stack-up, tooling pins or nest) while
+/// the board strain model solves: work that reads only what is settled by then (`pogo
+/// design` renders the probe plates' STL files there). Its result is `None` when the
+/// pipeline stops before the mechanics.
+pub fn run_with<R: Send>(
     board: &Board,
     catalog: &Catalog,
     config: &PogoConfig,
@@ -177,8 +175,10 @@ mod tests {
             Start::Reuse(&first),
             Stage::Tolerance,
             &mut |s| stages.push(s),
+            |_| (),
         )
-        .unwrap();
+        .unwrap()
+        .0;
         assert_eq!(stages, [Stage::Design, Stage::Mechanics, Stage::Tolerance]);
         let at = |f: &Fixture| -> Vec<(String, u64, u64)> {
             let mut v: Vec<_> = f
