@@ -57,6 +57,21 @@ impl<'a> Lexer<'a> {
         Lexer { src, pos: 0, path }
     }
 
+    /// A lexer over the whole of `src` that starts at byte `pos` (a chunk of a file read
+    /// on its own; errors still give the file's own line and column).
+    pub fn starting_at(path: &'a str, src: &'a [u8], pos: usize) -> Self {
+        Lexer {
+            src,
+            pos: pos.min(src.len()),
+            path,
+        }
+    }
+
+    /// The whole input.
+    pub fn src(&self) -> &'a [u8] {
+        self.src
+    }
+
     pub fn path(&self) -> &'a str {
         self.path
     }

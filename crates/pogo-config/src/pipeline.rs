@@ -65,19 +65,33 @@ pub fn run(
     config: &PogoConfig,
     upto: Stage,
 ) -> Result<Fixture, PipelineError> {
-    run_with(board, catalog, config, Start::Fresh, upto, &mut |_| {}).map(|d| d.fixture)
+    run_with(
+        board,
+        catalog,
+        config,
+        Start::Fresh,
+        upto,
+        &mut |_| {},
+        |_| (),
+    )
+    .map(|(d, _)| d.fixture)
 }
 
 /// [`run`] from `start`, calling `progress` with each stage as it begins (what
-/// `pogo design` shows on a terminal).
-pub fn run_with(
+/// `pogo design` and `pogo check` show on a terminal), and running `beside` on the
+/// fixture as the mechanics have registered it (stack-up, tooling pins or nest) while
+/// the board strain model solves: work that reads only what is settled by then (`pogo
+/// design` renders the probe plates' STL files there). Its result is `None` when the
+/// pipeline stops before the mechanics.
+pub fn run_with<R: Send>(
     board: &Board,
     catalog: &Catalog,
     config: &PogoConfig,
     start: Start<'_>,
     upto: Stage,
     progress: &mut dyn FnMut(Stage),
-) -> Result<Designed, PipelineError> {
+    beside: impl FnOnce(&Fixture) -> R + Send,
+) -> Result<(Designed, Option<R>), PipelineError> {
     progress(Stage::Design);
     let mut fixture = match start {
         Start::Fresh => pogo_design::design(board, catalog, &config.design)?,
@@ -90,16 +104,33 @@ pub fn run_with(
         )?,
     };
     let mut notes = Vec::new();
+    let mut besides = None;
     if upto >= Stage::Mechanics {
         progress(Stage::Mechanics);
         let mechanics = config.mechanics_config();
-        notes = pogo_mechanics::build_with_catalog(&mut fixture, &mechanics, catalog)?.notes;
+        let with_tolerance = upto >= Stage::Tolerance;
+        // The tolerance analysis reads the probes and the registration, which the
+        // mechanics settle before the board strain model, and nothing that model, the
+        // channels or the clamshell write: it runs beside the model (the same figures
+        // as after the whole mechanics, on the second core), and so does `beside`.
+        let (report, (tolerance, out)) =
+            pogo_mechanics::build_alongside(&mut fixture, &mechanics, catalog, |registered| {
+                rayon::join(
+                    || {
+                        with_tolerance
+                            .then(|| pogo_tolerance::analysis(registered, &config.tolerance))
+                    },
+                    || beside(registered),
+                )
+            })?;
+        notes = report.notes;
+        besides = Some(out);
+        if let Some(tolerance) = tolerance {
+            progress(Stage::Tolerance);
+            tolerance?.write_into(&mut fixture);
+        }
     }
-    if upto >= Stage::Tolerance {
-        progress(Stage::Tolerance);
-        pogo_tolerance::analyse(&mut fixture, &config.tolerance)?;
-    }
-    Ok(Designed { fixture, notes })
+    Ok((Designed { fixture, notes }, besides))
 }
 
 #[cfg(test)]
@@ -144,8 +175,10 @@ mod tests {
             Start::Reuse(&first),
             Stage::Tolerance,
             &mut |s| stages.push(s),
+            |_| (),
         )
-        .unwrap();
+        .unwrap()
+        .0;
         assert_eq!(stages, [Stage::Design, Stage::Mechanics, Stage::Tolerance]);
         let at = |f: &Fixture| -> Vec<(String, u64, u64)> {
             let mut v: Vec<_> = f
@@ -158,6 +191,29 @@ mod tests {
         };
         assert_eq!(at(&again.fixture), at(&first));
         assert!(again.fixture.tolerance.is_some());
+    }
+
+    /// The tolerance analysis run beside the strain model gives the fixture the
+    /// analysis run after the whole mechanics gives: press plates on tooling pins, a
+    /// nest, and the clamshell (whose nest is drawn after the strain model).
+    #[test]
+    fn tolerance_beside_the_strain_model_is_tolerance_after_the_mechanics() {
+        let board = example_board();
+        let catalog = Catalog::builtin();
+        let configs = [
+            "",
+            "[design]\nregistration = \"nest\"\n",
+            "mechanism = \"clamshell\"\n",
+            "mechanism = \"clamshell\"\n[design]\nregistration = \"nest\"\n",
+        ];
+        for text in configs {
+            let config = crate::parse("pogo.toml", text).unwrap();
+            let beside = run(&board, &catalog, &config, Stage::Tolerance).unwrap();
+            let mut after = run(&board, &catalog, &config, Stage::Mechanics).unwrap();
+            pogo_tolerance::analyse(&mut after, &config.tolerance).unwrap();
+            assert!(beside.tolerance.is_some(), "{text}");
+            assert_eq!(beside.to_json(), after.to_json(), "{text}");
+        }
     }
 
     #[test]

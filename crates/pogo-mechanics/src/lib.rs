@@ -159,6 +159,20 @@ pub fn build_with_catalog(
     config: &MechanicsConfig,
     catalog: &Catalog,
 ) -> Result<MechanicsReport> {
+    build_alongside(fixture, config, catalog, |_| ()).map(|(report, ())| report)
+}
+
+/// [`build_with_catalog`], running `alongside` on the fixture as registered (stack-up,
+/// tooling pins or nest) while the board strain model solves, on another thread when
+/// one is free: the design pipeline's tolerance analysis, which reads the registration
+/// and nothing the strain model, the channels or the clamshell write. `alongside` does
+/// not run when the stack-up or the registration fails.
+pub fn build_alongside<R: Send>(
+    fixture: &mut Fixture,
+    config: &MechanicsConfig,
+    catalog: &Catalog,
+    alongside: impl FnOnce(&Fixture) -> R + Send,
+) -> Result<(MechanicsReport, R)> {
     let s = &config.mechanics;
     let mut fx = fixture.clone();
     let mut report = MechanicsReport::default();
@@ -207,24 +221,25 @@ pub fn build_with_catalog(
     for (p, f) in fx.probes.iter().zip(&forces) {
         *total_n.entry(p.side) += f;
     }
-    let mut force = if fx.probes.is_empty() {
-        pogo_fixture::ForceSummary {
-            limit_ue: s.strain_limit_ue,
-            ..Default::default()
-        }
-    } else {
-        match strain::analyse(&fx, &forces, s) {
-            Ok(f) => f,
-            Err(msg) => {
-                report
-                    .notes
-                    .push(format!("board strain not computed: {msg}"));
-                pogo_fixture::ForceSummary {
-                    limit_ue: s.strain_limit_ue,
-                    ..Default::default()
-                }
+    let (strained, beside) = rayon::join(
+        || (!fx.probes.is_empty()).then(|| strain::analyse(&fx, &forces, s)),
+        || alongside(&fx),
+    );
+    let mut force = match strained {
+        Some(Ok(f)) => f,
+        Some(Err(msg)) => {
+            report
+                .notes
+                .push(format!("board strain not computed: {msg}"));
+            pogo_fixture::ForceSummary {
+                limit_ue: s.strain_limit_ue,
+                ..Default::default()
             }
         }
+        None => pogo_fixture::ForceSummary {
+            limit_ue: s.strain_limit_ue,
+            ..Default::default()
+        },
     };
     force.total_n = total_n;
     if force.exceeded {
@@ -297,7 +312,7 @@ pub fn build_with_catalog(
         build_clamshell(&mut fx, config, &mut report)?;
     }
     *fixture = fx;
-    Ok(report)
+    Ok((report, beside))
 }
 
 /// The hinged clamshell (`mechanism = "clamshell"`): parts, hinge rule, hardware,

@@ -173,16 +173,88 @@ pub struct OutputFile {
     pub bytes: Vec<u8>,
 }
 
+/// The probe plates' STL files rendered ahead of the other files, from a fixture whose
+/// plates are settled (`pogo design` renders them beside the board strain model, which
+/// changes nothing a plate is made of). [`render_with_json_reusing`] takes each one
+/// whose plate and options are the final fixture's, and renders any other again.
+#[derive(Debug, Clone, Default)]
+pub struct EarlyStls {
+    opts: Option<OutputOptions>,
+    plates: Vec<(Plate, Vec<u8>)>,
+}
+
+impl EarlyStls {
+    /// Renders the STL of every plate of `fixture` (in parallel). A plate that cannot be
+    /// rendered is left out: its error comes again when the files are rendered.
+    pub fn render(fixture: &Fixture, opts: &OutputOptions) -> EarlyStls {
+        use rayon::prelude::*;
+        let plates = match opts.validate().and_then(|()| plates(fixture, opts)) {
+            Ok(plates) => plates,
+            Err(_) => return EarlyStls::default(),
+        };
+        EarlyStls {
+            opts: Some(opts.clone()),
+            plates: plates
+                .into_par_iter()
+                .filter_map(|plate| {
+                    let bytes = stl::render(&plate, opts).ok()?;
+                    Some((plate, bytes))
+                })
+                .collect(),
+        }
+    }
+
+    /// How many plates were rendered.
+    pub fn len(&self) -> usize {
+        self.plates.len()
+    }
+
+    /// Whether no plate was rendered.
+    pub fn is_empty(&self) -> bool {
+        self.plates.is_empty()
+    }
+
+    /// The STL bytes of each of `plates` rendered here with `opts` (taken out), by index.
+    fn take_for(self, plates: &[Plate], opts: &OutputOptions) -> Vec<Option<Vec<u8>>> {
+        let mut out: Vec<Option<Vec<u8>>> = vec![None; plates.len()];
+        if self.opts.as_ref() != Some(opts) {
+            return out;
+        }
+        for (early, bytes) in self.plates {
+            if let Some(i) = plates.iter().position(|p| *p == early)
+                && out[i].is_none()
+            {
+                out[i] = Some(bytes);
+            }
+        }
+        out
+    }
+}
+
 /// Renders every fabrication file of the fixture in memory (nothing is written).
 /// File names are relative to the output directory, in a stable order.
 pub fn render_all(fixture: &Fixture, opts: &OutputOptions) -> Result<Vec<OutputFile>> {
+    render_all_reusing(fixture, opts, EarlyStls::default())
+}
+
+/// [`render_all`], taking the plates' STL files from `early` where they are the same.
+fn render_all_reusing(
+    fixture: &Fixture,
+    opts: &OutputOptions,
+    early: EarlyStls,
+) -> Result<Vec<OutputFile>> {
     use rayon::prelude::*;
     opts.validate()?;
     let plates = plates(fixture, opts)?;
+    let early: Vec<std::sync::Mutex<Option<Vec<u8>>>> = early
+        .take_for(&plates, opts)
+        .into_iter()
+        .map(std::sync::Mutex::new)
+        .collect();
     // Each file is rendered on its own (in parallel); the list keeps a fixed order.
     type Render<'a> = Box<dyn Fn() -> Result<Vec<u8>> + Send + Sync + 'a>;
     let mut jobs: Vec<(String, Render)> = Vec::new();
-    for plate in &plates {
+    for (plate, early) in plates.iter().zip(&early) {
         let side = plate.side.as_str();
         jobs.push((
             format!("plate-{side}.drl"),
@@ -206,7 +278,10 @@ pub fn render_all(fixture: &Fixture, opts: &OutputOptions) -> Result<Vec<OutputF
         ));
         jobs.push((
             format!("plate-{side}.stl"),
-            Box::new(move || stl::render(plate, opts)),
+            Box::new(move || {
+                let rendered = early.lock().ok().and_then(|mut e| e.take());
+                rendered.map_or_else(|| stl::render(plate, opts), Ok)
+            }),
         ));
     }
     if let Some(n) = nest::nest_of(fixture) {
@@ -278,7 +353,20 @@ pub fn render_all(fixture: &Fixture, opts: &OutputOptions) -> Result<Vec<OutputF
 /// `fixture.json` followed by every file of [`render_all`], as `pogo design --out`
 /// writes them; the JSON is serialised while the other files render.
 pub fn render_with_json(fixture: &Fixture, opts: &OutputOptions) -> Result<Vec<OutputFile>> {
-    let (json, files) = rayon::join(|| fixture.to_json(), || render_all(fixture, opts));
+    render_with_json_reusing(fixture, opts, EarlyStls::default())
+}
+
+/// [`render_with_json`], taking the plates' STL files from `early` where their plates
+/// are the same (see [`EarlyStls`]).
+pub fn render_with_json_reusing(
+    fixture: &Fixture,
+    opts: &OutputOptions,
+    early: EarlyStls,
+) -> Result<Vec<OutputFile>> {
+    let (json, files) = rayon::join(
+        || fixture.to_json(),
+        || render_all_reusing(fixture, opts, early),
+    );
     let mut files = files?;
     files.insert(
         0,

@@ -104,12 +104,61 @@ pub type Result<T, E = ToleranceError> = std::result::Result<T, E>;
 /// The tooling pin clearance is the fixture's own unless the settings give one
 /// ([`ToleranceConfig::resolve_for`]).
 pub fn analyse(fixture: &mut Fixture, config: &ToleranceConfig) -> Result<ToleranceSummary> {
-    let model = config.resolve_for(fixture)?;
-    analyse_with_model(fixture, &model)
+    Ok(analysis(fixture, config)?.write_into(fixture))
 }
 
-/// [`analyse`] with a resolved model (as stored in `fixture.json`).
+/// [`analyse_with_model`] with a resolved model (as stored in `fixture.json`).
 pub fn analyse_with_model(fixture: &mut Fixture, tm: &ToleranceModel) -> Result<ToleranceSummary> {
+    Ok(analysis_with_model(fixture, tm)?.write_into(fixture))
+}
+
+/// What [`analyse`] finds, before it is written into the fixture: the analysis reads
+/// the fixture only, so it can run while other stages read the same fixture (the
+/// design pipeline runs it beside the board strain model).
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    probes: Vec<ProbeFigures>,
+    summary: ToleranceSummary,
+}
+
+/// One probe's figures of an [`Analysis`].
+#[derive(Debug, Clone)]
+struct ProbeFigures {
+    hit_probability: f64,
+    tip_mean_offset_mm: [f64; 2],
+    tip_cov_mm2: [[f64; 2]; 2],
+    tip_contact_radius_mm: f64,
+}
+
+impl Analysis {
+    /// The fixture's tolerance summary.
+    pub fn summary(&self) -> &ToleranceSummary {
+        &self.summary
+    }
+
+    /// Writes the results into the fixture analysed (or one with the same probes):
+    /// per probe `hit_probability`, `tip_mean_offset_mm`, `tip_cov_mm2`,
+    /// `tip_contact_radius_mm`, and the `tolerance` summary (also returned).
+    pub fn write_into(self, fixture: &mut Fixture) -> ToleranceSummary {
+        for (probe, r) in fixture.probes.iter_mut().zip(self.probes) {
+            probe.hit_probability = Some(r.hit_probability);
+            probe.tip_mean_offset_mm = Some(r.tip_mean_offset_mm);
+            probe.tip_cov_mm2 = Some(r.tip_cov_mm2);
+            probe.tip_contact_radius_mm = Some(r.tip_contact_radius_mm);
+        }
+        fixture.tolerance = Some(self.summary.clone());
+        self.summary
+    }
+}
+
+/// The analysis of [`analyse`], the fixture left as it is.
+pub fn analysis(fixture: &Fixture, config: &ToleranceConfig) -> Result<Analysis> {
+    let model = config.resolve_for(fixture)?;
+    analysis_with_model(fixture, &model)
+}
+
+/// [`analysis`] with a resolved model (as stored in `fixture.json`).
+pub fn analysis_with_model(fixture: &Fixture, tm: &ToleranceModel) -> Result<Analysis> {
     check_model(tm)?;
     let prepared = prepare(fixture, tm)?;
     let m = &prepared.model;
@@ -119,12 +168,15 @@ pub fn analyse_with_model(fixture: &mut Fixture, tm: &ToleranceModel) -> Result<
         .into_par_iter()
         .map(|i| per_probe(m, i, tm.seed))
         .collect();
-    for (probe, r) in fixture.probes.iter_mut().zip(&per) {
-        probe.hit_probability = Some(round_sig(r.hit, 12));
-        probe.tip_mean_offset_mm = Some([round_sig(r.mean.x, 9), round_sig(r.mean.y, 9)]);
-        probe.tip_cov_mm2 = Some(r.cov.map(|row| row.map(|v| round_sig(v, 9))));
-        probe.tip_contact_radius_mm = Some(r.contact_radius_mm);
-    }
+    let probes = per
+        .iter()
+        .map(|r| ProbeFigures {
+            hit_probability: round_sig(r.hit, 12),
+            tip_mean_offset_mm: [round_sig(r.mean.x, 9), round_sig(r.mean.y, 9)],
+            tip_cov_mm2: r.cov.map(|row| row.map(|v| round_sig(v, 9))),
+            tip_contact_radius_mm: r.contact_radius_mm,
+        })
+        .collect();
     // Sensitivity uses a quarter of the points, base and halved on the same points
     // (common random numbers): the difference is precise, the cost 9 x smaller. The
     // base on those points is the head of the full run (the same Halton points).
@@ -256,8 +308,7 @@ pub fn analyse_with_model(fixture: &mut Fixture, tm: &ToleranceModel) -> Result<
         worst_case: stack(&|r| r.worst_case),
         rss: stack(&|r| r.rss),
     };
-    fixture.tolerance = Some(summary.clone());
-    Ok(summary)
+    Ok(Analysis { probes, summary })
 }
 
 /// Monte Carlo cross-check of one probe.

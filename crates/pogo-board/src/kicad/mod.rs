@@ -7,6 +7,7 @@
 //! children are placed with KiCad's own rotation rounding, and only then turned into
 //! millimetres for the model.
 
+mod chunks;
 mod geom;
 
 use crate::error::{BoardError, Result};
@@ -76,6 +77,14 @@ struct PendingPad {
     net_name: Option<String>,
 }
 
+/// The board's nets: in order of declaration, by number and by name.
+#[derive(Clone, Default)]
+struct NetTable {
+    nets: Vec<Net>,
+    by_num: HashMap<i64, NetId>,
+    by_name: HashMap<String, NetId>,
+}
+
 #[derive(Default)]
 struct Setup {
     /// Default net class via drills from `(setup (via_drill) (uvia_drill))` (KiCad <= 5).
@@ -96,9 +105,9 @@ struct Reader<'a> {
     thickness_nm: Option<i64>,
     layers: Vec<Layer>,
     copper: Vec<String>,
-    nets: Vec<Net>,
-    net_by_num: HashMap<i64, NetId>,
-    net_by_name: HashMap<String, NetId>,
+    /// The nets (the header's table, then any declared on the fly): owned by the
+    /// reader of the whole board, borrowed from it by the readers of its chunks.
+    net_table: Cow<'a, NetTable>,
     footprints: Vec<Footprint>,
     pads: Vec<Pad>,
     vias: Vec<Via>,
@@ -116,6 +125,10 @@ struct Reader<'a> {
     net_class_of: HashMap<String, String>,
     /// Vias that give no `(drill)` (KiCad <= 5: the net class's drill): their indices.
     vias_without_drill: Vec<usize>,
+    /// Board items of at least this many bytes are read in parallel chunks.
+    chunked_from_bytes: usize,
+    /// Whether they were.
+    read_in_chunks: bool,
 }
 
 fn is_num_token(lx: &Lexer, t: Token) -> bool {
@@ -132,9 +145,7 @@ impl<'a> Reader<'a> {
             thickness_nm: None,
             layers: Vec::new(),
             copper: Vec::new(),
-            nets: Vec::new(),
-            net_by_num: HashMap::new(),
-            net_by_name: HashMap::new(),
+            net_table: Cow::Owned(NetTable::default()),
             footprints: Vec::new(),
             pads: Vec::new(),
             vias: Vec::new(),
@@ -145,6 +156,8 @@ impl<'a> Reader<'a> {
             net_classes: HashMap::new(),
             net_class_of: HashMap::new(),
             vias_without_drill: Vec::new(),
+            chunked_from_bytes: chunks::CHUNKED_FROM_BYTES,
+            read_in_chunks: false,
         }
     }
 
@@ -345,11 +358,23 @@ impl<'a> Reader<'a> {
             return Err(self.err(h, "'kicad_pcb' (a KiCad board file)"));
         }
         let open = t.start;
+        let mut header = true;
         loop {
             match self.item(open)? {
                 Item::End => break,
                 Item::Atom(a) => return Err(self.err(a, "'(' starting a board item")),
-                Item::List(head, o) => self.top_item(head, o)?,
+                Item::List(head, o) => {
+                    // After the header's tables, a large board's items are read in
+                    // parallel chunks when they can be (else serially, below).
+                    if header && chunks::starts_items(head) {
+                        header = false;
+                        if self.read_chunks(open, o) {
+                            self.read_in_chunks = true;
+                            break;
+                        }
+                    }
+                    self.top_item(head, o)?
+                }
             }
         }
         // KiCad reads the board's list and nothing after it: lists that follow the
@@ -403,7 +428,7 @@ impl<'a> Reader<'a> {
                 let name = self.optional_text(o)?;
                 let name = self.net_name_as_kicad(name);
                 let id = self.net_named(&name);
-                self.net_by_num.insert(num, id);
+                self.net_table.to_mut().by_num.insert(num, id);
                 Ok(())
             }
             b"net_class" => self.net_class(o),
@@ -483,15 +508,16 @@ impl<'a> Reader<'a> {
     }
 
     fn net_named(&mut self, name: &str) -> NetId {
-        if let Some(id) = self.net_by_name.get(name) {
+        if let Some(id) = self.net_table.by_name.get(name) {
             return *id;
         }
-        let id = NetId(self.nets.len() as u32);
-        self.nets.push(Net {
+        let table = self.net_table.to_mut();
+        let id = NetId(table.nets.len() as u32);
+        table.nets.push(Net {
             name: name.to_string(),
             class: None,
         });
-        self.net_by_name.insert(name.to_string(), id);
+        table.by_name.insert(name.to_string(), id);
         id
     }
 
@@ -872,18 +898,19 @@ impl<'a> Reader<'a> {
     /// The net numbered `num` in the file's net table (declared on the fly, with
     /// `name`, when the table lacks it); `None` for the unnamed net.
     fn net_by_number(&mut self, num: i64, name: Option<&str>) -> Option<NetId> {
-        let id = match self.net_by_num.get(&num) {
+        let table = &self.net_table;
+        let id = match table.by_num.get(&num) {
             // KiCad leaves a pad whose net name disagrees with the net table's name for
             // that number unconnected ("orphaned").
-            Some(id) if name.is_some_and(|n| n != self.nets[id.0 as usize].name) => return None,
+            Some(id) if name.is_some_and(|n| n != table.nets[id.0 as usize].name) => return None,
             Some(id) => *id,
             None => {
                 let id = self.net_named(name.unwrap_or(""));
-                self.net_by_num.insert(num, id);
+                self.net_table.to_mut().by_num.insert(num, id);
                 id
             }
         };
-        (!self.nets[id.0 as usize].name.is_empty()).then_some(id)
+        (!self.net_table.nets[id.0 as usize].name.is_empty()).then_some(id)
     }
 
     // ---- footprints ----------------------------------------------------------------
@@ -1538,7 +1565,7 @@ impl<'a> Reader<'a> {
             default_back_tented = !open;
         }
         if !self.net_class_of.is_empty() {
-            for net in &mut self.nets {
+            for net in &mut self.net_table.to_mut().nets {
                 if let Some(c) = self.net_class_of.get(&net.name) {
                     net.class = Some(c.clone());
                 }
@@ -1551,7 +1578,7 @@ impl<'a> Reader<'a> {
             let via = &mut self.vias[i];
             let class = via
                 .net
-                .and_then(|n| self.nets[n.0 as usize].class.as_deref())
+                .and_then(|n| self.net_table.nets[n.0 as usize].class.as_deref())
                 .and_then(|c| self.net_classes.get(c).copied())
                 .or(default_class);
             let drill = if via.via_type == "micro" {
@@ -1594,7 +1621,7 @@ impl<'a> Reader<'a> {
             thickness_mm: thickness.map(geom::nm_to_mm),
             outline: Some(outline),
             layers: std::mem::take(&mut self.layers),
-            nets: std::mem::take(&mut self.nets),
+            nets: std::mem::take(&mut self.net_table.to_mut().nets),
             footprints_known: true,
             footprints: std::mem::take(&mut self.footprints),
             pads: std::mem::take(&mut self.pads),
