@@ -155,16 +155,10 @@ fn check_board(dir: &Path, file: &Path, kind: usize) -> (usize, usize, usize) {
     let name = dir.file_name().unwrap().to_string_lossy().into_owned();
     let tag = format!("{name}-{}", if kind == 0 { "ipc2581" } else { "odb" });
     let board = pogo_board::read_file(file).unwrap_or_else(|e| panic!("{tag}: {e}"));
-    let kv: Value =
-        serde_json::from_slice(&std::fs::read(dir.join("kicad-view.json")).unwrap()).unwrap();
+    let kv = pogo_testdata::kicad_view(dir);
     check_footprints(&board, &kv, &tag);
     let bbox = board.outline.as_ref().expect("an outline").bbox.as_array();
-    let want: Vec<f64> = kv["outline_bbox"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
+    let want = pogo_testdata::view_outline_bbox(&kv);
     // KiCad's box includes half the Edge.Cuts stroke; the profile is the stroke's
     // centre line, grown by half the outline layer's line width (docs/cam-readers.md).
     for (a, b) in bbox.iter().zip(&want) {

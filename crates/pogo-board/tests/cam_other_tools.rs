@@ -71,18 +71,8 @@ print(json.dumps({'components': comps, 'pads': pins, 'nets': len(nets)}))
 "#;
 
 fn python(script: &str, file: &Path) -> Value {
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(file)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    let out = pogo_testdata::stdout_of(Command::new("python3").arg("-c").arg(script).arg(file));
+    serde_json::from_str(&out).unwrap()
 }
 
 fn pad_nets(board: &Board) -> usize {

@@ -163,11 +163,8 @@ impl Catalog {
     /// Reads a user catalog file. Its parts may name the built-in classes and
     /// receptacles; call [`Catalog::merge`] to add it to the built-in catalog.
     pub fn read_file(path: &std::path::Path) -> Result<Catalog, CatalogError> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| CatalogError::Read {
-            path: shown.clone(),
-            source,
-        })?;
+        let (shown, text) =
+            pogo_text::read_text_file(path, |path, source| CatalogError::Read { path, source })?;
         Catalog::from_toml(&shown, &text)
     }
 
@@ -206,31 +203,33 @@ impl Catalog {
             id: id.to_string(),
             message,
         };
+        // Each entry's id once per list, each figure > 0 (the first failure is the error).
+        let once = |what, seen: &mut BTreeSet<String>, id: &str| {
+            if seen.insert(id.to_string()) {
+                Ok(())
+            } else {
+                Err(bad(what, id, "defined twice".into()))
+            }
+        };
+        let positive = |what, id: &str, figures: &[(&str, f64)]| match figures
+            .iter()
+            .find(|(_, v)| !(*v > 0.0 && v.is_finite()))
+        {
+            Some((name, v)) => Err(bad(what, id, format!("{name} {v} must be > 0"))),
+            None => Ok(()),
+        };
         let mut seen = BTreeSet::new();
         for c in &self.classes {
-            if !seen.insert(c.name.clone()) {
-                return Err(bad("class", &c.name, "defined twice".into()));
-            }
-            if !(c.spacing_mm > 0.0 && c.spacing_mm.is_finite()) {
-                return Err(bad(
-                    "class",
-                    &c.name,
-                    format!("spacing_mm {} must be > 0", c.spacing_mm),
-                ));
-            }
-            if !(c.min_pad_mm > 0.0 && c.min_pad_mm.is_finite()) {
-                return Err(bad(
-                    "class",
-                    &c.name,
-                    format!("min_pad_mm {} must be > 0", c.min_pad_mm),
-                ));
-            }
+            once("class", &mut seen, &c.name)?;
+            positive(
+                "class",
+                &c.name,
+                &[("spacing_mm", c.spacing_mm), ("min_pad_mm", c.min_pad_mm)],
+            )?;
         }
         let mut seen = BTreeSet::new();
         for p in &self.soldered_pins {
-            if !seen.insert(p.id.clone()) {
-                return Err(bad("soldered pin", &p.id, "defined twice".into()));
-            }
+            once("soldered pin", &mut seen, &p.id)?;
             if p.source.trim().is_empty() || p.order_code.trim().is_empty() {
                 return Err(bad(
                     "soldered pin",
@@ -238,40 +237,32 @@ impl Catalog {
                     "needs an order_code and a source".into(),
                 ));
             }
-            let figures = [
+            // The optional figures, where given.
+            let given: Vec<(&str, f64)> = [
                 ("pitch_mm", p.pitch_mm),
                 ("pad_diameter_mm", p.pad_diameter_mm),
                 ("hole_mm", p.hole_mm),
                 ("stroke_mm", p.stroke_mm),
                 ("force_n", p.force_n),
                 ("current_rating_a", p.current_rating_a),
-            ];
-            for (name, v) in figures {
-                if let Some(v) = v
-                    && !(v > 0.0 && v.is_finite())
-                {
-                    return Err(bad(
-                        "soldered pin",
-                        &p.id,
-                        format!("{name} {v} must be > 0"),
-                    ));
-                }
-            }
+            ]
+            .into_iter()
+            .filter_map(|(name, v)| Some((name, v?)))
+            .collect();
+            positive("soldered pin", &p.id, &given)?;
         }
         let mut seen = BTreeSet::new();
         for r in &self.receptacles {
-            if !seen.insert(r.id.clone()) {
-                return Err(bad("receptacle", &r.id, "defined twice".into()));
-            }
-            for (name, v) in [
-                ("outer_diameter_mm", r.outer_diameter_mm),
-                ("mounting_drill_mm", r.mounting_drill_mm),
-                ("length_mm", r.length_mm),
-            ] {
-                if !(v > 0.0 && v.is_finite()) {
-                    return Err(bad("receptacle", &r.id, format!("{name} {v} must be > 0")));
-                }
-            }
+            once("receptacle", &mut seen, &r.id)?;
+            positive(
+                "receptacle",
+                &r.id,
+                &[
+                    ("outer_diameter_mm", r.outer_diameter_mm),
+                    ("mounting_drill_mm", r.mounting_drill_mm),
+                    ("length_mm", r.length_mm),
+                ],
+            )?;
             if r.source.trim().is_empty() {
                 return Err(bad(
                     "receptacle",
@@ -289,23 +280,21 @@ impl Catalog {
         }
         let mut seen = BTreeSet::new();
         for p in &self.parts {
-            if !seen.insert(p.id.clone()) {
-                return Err(bad("part", &p.id, "defined twice".into()));
-            }
-            for (name, v) in [
-                ("tip_diameter_mm", p.tip_diameter_mm),
-                ("barrel_diameter_mm", p.barrel_diameter_mm),
-                ("length_mm", p.length_mm),
-                ("full_travel_mm", p.full_travel_mm),
-                ("working_travel_mm", p.working_travel_mm),
-                ("spring_force_n", p.spring_force_n),
-                ("max_contact_resistance_mohm", p.max_contact_resistance_mohm),
-                ("current_rating_a", p.current_rating_a),
-            ] {
-                if !(v > 0.0 && v.is_finite()) {
-                    return Err(bad("part", &p.id, format!("{name} {v} must be > 0")));
-                }
-            }
+            once("part", &mut seen, &p.id)?;
+            positive(
+                "part",
+                &p.id,
+                &[
+                    ("tip_diameter_mm", p.tip_diameter_mm),
+                    ("barrel_diameter_mm", p.barrel_diameter_mm),
+                    ("length_mm", p.length_mm),
+                    ("full_travel_mm", p.full_travel_mm),
+                    ("working_travel_mm", p.working_travel_mm),
+                    ("spring_force_n", p.spring_force_n),
+                    ("max_contact_resistance_mohm", p.max_contact_resistance_mohm),
+                    ("current_rating_a", p.current_rating_a),
+                ],
+            )?;
             if !(p.tip_contact_radius_mm >= 0.0
                 && p.tip_contact_radius_mm <= p.tip_diameter_mm / 2.0 + 1e-9)
             {

@@ -194,8 +194,9 @@ pub fn run(cmd: QcCommand) -> miette::Result<ExitCode> {
 }
 
 fn read_text(path: &Path) -> miette::Result<String> {
-    std::fs::read_to_string(path)
-        .map_err(|e| miette::miette!("cannot read {}: {e}", path.display()))
+    let (_, text) =
+        pogo_text::read_text_file(path, |shown, e| miette::miette!("cannot read {shown}: {e}"))?;
+    Ok(text)
 }
 
 fn load_limits(path: Option<&Path>) -> miette::Result<Limits> {

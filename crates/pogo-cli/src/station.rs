@@ -320,18 +320,14 @@ fn run_measure(a: MeasureArgs) -> miette::Result<ExitCode> {
                     format!("{:.3} mOhm", r.contact_mohm)
                 };
                 say(&format!(
-                    "[{}/{}] {:<6} ch {:<4} {:<14} {:<12} {}{}",
+                    "[{}/{}] {:<6} ch {:<4} {:<14} {:<12} {}",
                     index + 1,
                     total,
                     r.probe,
                     r.channel,
                     r.route,
                     value,
-                    r.verdict.name(),
-                    r.reasons
-                        .first()
-                        .map(|m| format!(": {m}"))
-                        .unwrap_or_default()
+                    verdict_and_reason(r.verdict, &r.reasons)
                 ));
             }
         },
@@ -351,6 +347,14 @@ fn run_measure(a: MeasureArgs) -> miette::Result<ExitCode> {
     ));
     store_and_forward(&a.post, Some(run.to_run(&fixture_id)))?;
     Ok(exit_for(s.fail > 0 || s.set_checks_failed > 0))
+}
+
+/// A reading's verdict as a progress line ends: `pass`, or `fail: ` and its first reason.
+fn verdict_and_reason(verdict: Verdict, reasons: &[String]) -> String {
+    match reasons.first() {
+        Some(reason) => format!("{}: {reason}", verdict.name()),
+        None => verdict.name().to_string(),
+    }
 }
 
 fn exit_for(failed: bool) -> ExitCode {
@@ -401,15 +405,11 @@ fn run_force(a: ForceArgs) -> miette::Result<ExitCode> {
     };
     let rows = force::guided_readings(&mut gauge, &fixture, &pins, &limits, &mut ask, &mut |r| {
         say(&format!(
-            "{:<6} {:.3} N ({})  {}{}",
+            "{:<6} {:.3} N ({})  {}",
             r.pin,
             r.reading.newton,
             r.reading.as_read,
-            r.verdict.name(),
-            r.reasons
-                .first()
-                .map(|m| format!(": {m}"))
-                .unwrap_or_default()
+            verdict_and_reason(r.verdict, &r.reasons)
         ))
     })
     .into_diagnostic()?;

@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::{board, pogo};
+use support::{board, pogo, temp_file};
 
 #[test]
 fn info_json_on_a_real_board() {
@@ -67,13 +67,10 @@ fn pads_csv_and_json_list_every_pad() {
 
 #[test]
 fn broken_board_exits_2_with_file_line_column() {
-    let dir = tempfile::tempdir().unwrap();
-    let bad = dir.path().join("broken.kicad_pcb");
-    std::fs::write(
-        &bad,
+    let (dir, bad) = temp_file(
+        "broken.kicad_pcb",
         "(kicad_pcb (version 20241229)\n  (footprint \"X\" (layer \"F.Cu\") (at 1 2)\n    (pad \"1\" smd circle (at 0 zero) (size 1 1) (layers \"F.Cu\"))))\n",
-    )
-    .unwrap();
+    );
     let out = pogo(&["board", "info", bad.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());

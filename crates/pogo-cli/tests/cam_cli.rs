@@ -6,6 +6,7 @@ mod support;
 use std::collections::BTreeSet;
 use std::path::Path;
 use support::pogo_text as pogo;
+use support::temp_file;
 
 /// (net with spaces as underscores, x, y, side) of every probe `pogo design` chose.
 fn probes(board: &Path) -> BTreeSet<(String, String, String, String)> {
@@ -69,37 +70,26 @@ fn board_info_names_the_format() {
     else {
         return;
     };
-    let (code, out, _) = pogo(&[
-        "board",
-        "info",
-        dir.join("test_points.ipc2581.xml.xz").to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0);
-    assert!(
-        out.contains("IPC-2581 revision C (MILLIMETER)") && out.contains("pads:        11"),
-        "{out}"
-    );
-    let (code, out, _) = pogo(&[
-        "board",
-        "info",
-        dir.join("test_points-odb.tgz").to_str().unwrap(),
-    ]);
-    assert_eq!(code, 0);
-    assert!(
-        out.contains("ODB++ job (MM)") && out.contains("footprints:  8"),
-        "{out}"
-    );
+    for (file, format, count) in [
+        (
+            "test_points.ipc2581.xml.xz",
+            "IPC-2581 revision C (MILLIMETER)",
+            "pads:        11",
+        ),
+        ("test_points-odb.tgz", "ODB++ job (MM)", "footprints:  8"),
+    ] {
+        let (code, out, _) = pogo(&["board", "info", dir.join(file).to_str().unwrap()]);
+        assert_eq!(code, 0, "{file}");
+        assert!(out.contains(format) && out.contains(count), "{out}");
+    }
 }
 
 #[test]
 fn truncated_ipc2581_exits_2_with_file_line_column() {
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("cut.xml");
-    std::fs::write(
-        &f,
+    let (_dir, f) = temp_file(
+        "cut.xml",
         "<?xml version=\"1.0\"?>\n<IPC-2581 revision=\"C\" xmlns=\"http://webstds.ipc.org/2581\">\n  <Content>\n",
-    )
-    .unwrap();
+    );
     let (code, _, err) = pogo(&["board", "info", f.to_str().unwrap()]);
     assert_eq!(code, 2, "{err}");
     assert!(
@@ -115,9 +105,7 @@ fn broken_odb_archive_exits_2() {
         return;
     };
     let bytes = std::fs::read(dir.join("test_points-odb.tgz")).unwrap();
-    let tmp = tempfile::tempdir().unwrap();
-    let f = tmp.path().join("cut.tgz");
-    std::fs::write(&f, &bytes[..bytes.len() / 2]).unwrap();
+    let (_tmp, f) = temp_file("cut.tgz", &bytes[..bytes.len() / 2]);
     let (code, _, err) = pogo(&["board", "info", f.to_str().unwrap()]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("cut.tgz"), "{err}");

@@ -3,7 +3,7 @@
 mod support;
 
 use std::process::Output;
-use support::{code, json, qc_data, s, stderr, stdout};
+use support::{code, json, qc_data, s, stderr, stdout, temp_file};
 
 /// `pogo qc ARGS`.
 fn qc(args: &[&str]) -> Output {
@@ -58,9 +58,7 @@ fn plan_judges_a_lot_and_rejects_bad_aqls() {
 
 #[test]
 fn plan_with_history() {
-    let dir = tempfile::tempdir().unwrap();
-    let h = dir.path().join("lots.csv");
-    std::fs::write(&h, "lot,nonconforming\n1,0\n2,8\n3,0\n4,9\n5,0\n").unwrap();
+    let (_dir, h) = temp_file("lots.csv", "lot,nonconforming\n1,0\n2,8\n3,0\n4,9\n5,0\n");
     let o = plan_2400(&["--history", s(&h), "--format", "json"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let j = json(&o);
@@ -75,13 +73,10 @@ fn plan_with_history() {
 
 #[test]
 fn evaluate_verdicts_and_outputs() {
-    let dir = tempfile::tempdir().unwrap();
-    let m = dir.path().join("m.csv");
-    std::fs::write(
-        &m,
+    let (dir, m) = temp_file(
+        "m.csv",
         "pin,kind,value,unit,cycle\nP1,contact_resistance,12,mΩ,0\nP2,contact_resistance,0.018,Ω,0\nP3,contact_resistance,26,mohm,0\nP4,contact_resistance,12,mohm,0\n",
-    )
-    .unwrap();
+    );
     let fx = qc_data("fixture_small.json");
     let evaluate = |extra: &[&str]| {
         let args: Vec<&str> = ["evaluate", s(&m), "--fixture", s(&fx)]
@@ -118,9 +113,10 @@ fn evaluate_verdicts_and_outputs() {
 /// the exit code says the input was bad.
 #[test]
 fn evaluate_judges_good_rows_and_reports_each_bad_row() {
-    let dir = tempfile::tempdir().unwrap();
-    let m = dir.path().join("m.csv");
-    std::fs::write(&m, "pin,kind,value,unit\nP1,contact_resistance,12,mohm\nP1,contact_resistance,12,N\nP2,height,3,\nP3,contact_resistance,80,mohm\n").unwrap();
+    let (dir, m) = temp_file(
+        "m.csv",
+        "pin,kind,value,unit\nP1,contact_resistance,12,mohm\nP1,contact_resistance,12,N\nP2,height,3,\nP3,contact_resistance,80,mohm\n",
+    );
     let out = dir.path().join("out.json");
     let o = qc(&["evaluate", s(&m), "--format", "json", "--out", s(&out)]);
     assert_eq!(code(&o), 2);
@@ -260,9 +256,7 @@ fn inspection_plan_formats_and_round_trip() {
         })
         .collect::<Vec<_>>()
         .join("\n");
-    let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("sheet.csv");
-    std::fs::write(&f, filled).unwrap();
+    let (_dir, f) = temp_file("sheet.csv", filled);
     let o = qc(&["evaluate", s(&f), "--fixture", s(&fx), "--format", "json"]);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     let j = json(&o);

@@ -4,7 +4,7 @@
 
 mod serve_support;
 
-use serve_support::{free_port, get_json, pogo, read_token_if_any, serve};
+use serve_support::{add_station, free_port, get_json, read_token_if_any, register_fixture, serve};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -45,29 +45,8 @@ async fn acknowledged_runs_survive_sigkill() {
     ))
     .unwrap();
     let c = reqwest::Client::new();
-    let r = c
-        .post(format!("{base}/api/v1/fixtures"))
-        .bearer_auth(&admin)
-        .body(fixture_json)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let fixture = r.json::<serde_json::Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let out = pogo()
-        .args(["station", "add", "line-1", "--fixtures", &fixture, "--data"])
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let station = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let fixture = register_fixture(&c, &base, &admin, fixture_json).await;
+    let station = add_station(&data, "line-1", &fixture);
     assert_eq!(station.len(), 64);
 
     // 16 clients post; the server is killed once 120 runs are acknowledged.

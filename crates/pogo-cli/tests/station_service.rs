@@ -7,7 +7,9 @@ mod serve_support;
 mod support;
 
 use pogo_station::sim::Simulator;
-use serve_support::{free_port, get_json, pogo, read_token_if_any, serve};
+use serve_support::{
+    add_station, free_port, get_json, pogo, read_token_if_any, register_fixture, serve,
+};
 use std::path::Path;
 use std::process::Output;
 use support::station_fixture as fixture;
@@ -52,30 +54,13 @@ async fn runs_made_while_the_real_service_is_down_arrive_once() {
     // Register the fixture and a station that may use it.
     let body = std::fs::read(fixture()).unwrap();
     let c = reqwest::Client::new();
-    let r = c
-        .post(format!("{base}/api/v1/fixtures"))
-        .bearer_auth(&admin)
-        .body(body.clone())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let id = r.json::<serde_json::Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = register_fixture(&c, &base, &admin, body.clone()).await;
     assert_eq!(
         id,
         pogo_fixture::fixture_id(&body),
         "station and service agree"
     );
-    let o = pogo()
-        .args(["station", "add", "bench-1", "--fixtures", &id, "--data"])
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", text(&o));
-    let token = String::from_utf8(o.stdout).unwrap().trim().to_string();
+    let token = add_station(&data, "bench-1", &id);
 
     // The service goes down; the station measures anyway and keeps the run.
     server.kill().unwrap();

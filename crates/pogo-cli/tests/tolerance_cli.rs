@@ -2,6 +2,8 @@
 
 mod support;
 
+use pogo_board::Side;
+use pogo_fixture::test_support::FixtureBuilder;
 use std::path::Path;
 use std::process::{Command, Output};
 use support::{code, expect_exit, pogo, s, stderr, stdout};
@@ -16,39 +18,32 @@ fn tolerance(fixture: &Path, extra: &[&str]) -> Output {
     pogo(&args)
 }
 
-/// A small fixture: four probes on pads of different shapes, one of them small.
+/// A small fixture: four probes on pads of different shapes, one of them small, and two
+/// board holes (no guide pins).
 fn write_fixture(dir: &Path) -> std::path::PathBuf {
+    use pogo_fixture::TargetShape::{Circle, Oval, Rect, Roundrect};
     let catalog = pogo_catalog::Catalog::builtin();
-    let part = serde_json::to_value(catalog.part("P75-SPEAR").unwrap()).unwrap();
-    let probe = |i: usize, x: f64, y: f64, shape: &str, w: f64, h: f64, rot: f64| {
-        serde_json::json!({
-            "id": format!("P{i}"), "net": format!("NET{i}"), "side": "bottom", "x": x, "y": y,
-            "target": {"kind": "pad", "ref": format!("TP{i}"), "number": "1", "x": x, "y": y,
-                       "shape": shape, "w": w, "h": h, "rotation": rot, "corner_radius_mm": 0.1, "exposed": []},
-            "class": "P75", "part": "P75-SPEAR", "tip": "spear"
-        })
-    };
-    let f = serde_json::json!({
-        "schema": pogo_fixture::SCHEMA, "generator": "test",
-        "board": {"file": "t.kicad_pcb", "sha256": "0", "format": "test", "outline_bbox": [0.0, 0.0, 80.0, 60.0],
-                  "thickness_mm": 1.6, "outline": [], "parts": [],
-                  "holes": [{"x": 3.0, "y": 3.0, "diameter_mm": 3.0, "plated": false, "reference": "H1"},
-                            {"x": 77.0, "y": 57.0, "diameter_mm": 3.0, "plated": false, "reference": "H2"}]},
-        "rules": {"sides": ["bottom"], "classes": ["P75"], "outline_clearance_mm": 1.0, "courtyard_clearance_mm": 0.5,
-                  "tall_courtyard_clearance_mm": 2.0, "tall_part_height_mm": 5.0, "tooling_hole_clearance_mm": 1.0,
-                  "via_drill_max_tip_fraction": 0.5, "probe_component_pads": false, "no_probe_nets": [], "probes_per_net": []},
-        "probes": [
-            probe(1, 10.0, 10.0, "circle", 0.4, 0.4, 0.0),
-            probe(2, 70.0, 12.0, "rect", 0.6, 0.35, 30.0),
-            probe(3, 40.0, 50.0, "roundrect", 1.0, 0.5, 90.0),
-            probe(4, 20.0, 45.0, "oval", 1.2, 0.5, 0.0),
-        ],
-        "parts": [part], "receptacles": [],
-        "coverage": {"nets_total": 4, "nets_testable": 4, "nets_probed": 4, "nets_reachable": 4, "probes_by_class": {}},
-        "unreachable": [], "violations": []
-    });
+    // (x, y, shape, w, h, rotation) of each probe's pad, the probe on its centre.
+    let pads = [
+        (10.0, 10.0, Circle, 0.4, 0.4, 0.0),
+        (70.0, 12.0, Rect, 0.6, 0.35, 30.0),
+        (40.0, 50.0, Roundrect, 1.0, 0.5, 90.0),
+        (20.0, 45.0, Oval, 1.2, 0.5, 0.0),
+    ];
+    let mut builder = FixtureBuilder::new([0.0, 0.0, 80.0, 60.0])
+        .hole(3.0, 3.0, 3.0, false, "H1")
+        .hole(77.0, 57.0, 3.0, false, "H2");
+    for (i, &(x, y, ..)) in pads.iter().enumerate() {
+        let net = format!("NET{}", i + 1);
+        builder = builder.probe(&catalog, "P75-SPEAR", &net, Side::Bottom, x, y);
+    }
+    let mut f = builder.build();
+    for (probe, (_, _, shape, w, h, rotation)) in f.probes.iter_mut().zip(pads) {
+        let t = &mut probe.target;
+        (t.shape, t.w, t.h, t.rotation, t.corner_radius_mm) = (shape, w, h, rotation, 0.1);
+    }
     let path = dir.join("fixture.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&f).unwrap()).unwrap();
+    std::fs::write(&path, f.to_json()).unwrap();
     path
 }
 

@@ -146,11 +146,8 @@ pub fn load(board: &Path, explicit: Option<&Path>) -> Result<LoadedConfig, Confi
 
 /// Reads the `pogo.toml` at `path`.
 pub fn read(path: &Path) -> Result<PogoConfig, ConfigError> {
-    let shown = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-        path: shown.clone(),
-        source,
-    })?;
+    let (shown, text) =
+        pogo_text::read_text_file(path, |path, source| ConfigError::Read { path, source })?;
     parse(&shown, &text)
 }
 

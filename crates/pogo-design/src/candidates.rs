@@ -140,6 +140,14 @@ fn sides_open(front: (bool, bool), back: (bool, bool)) -> Vec<Side> {
     v
 }
 
+/// The sides of `open` a probe may come from: all of them, or only `only` when given.
+fn open_sides_of(open: &[Side], only: Option<Side>) -> Vec<Side> {
+    open.iter()
+        .copied()
+        .filter(|s| only.is_none_or(|o| o == *s))
+        .collect()
+}
+
 /// All candidates of the board (on every side: the allowed sides are applied later).
 pub(crate) fn enumerate(board: &Board, rules: &DesignRules) -> (Vec<Candidate>, Exclusions) {
     let mut out = Vec::new();
@@ -195,20 +203,12 @@ pub(crate) fn enumerate(board: &Board, rules: &DesignRules) -> (Vec<Candidate>, 
                 exclude(&mut ex, net, Exclusion::ThroughHolePadsOff);
                 continue;
             }
-            let probe_side = fp.map(|f| f.side.opposite());
-            let sides: Vec<Side> = open
-                .iter()
-                .copied()
-                .filter(|s| probe_side.is_none_or(|ps| ps == *s))
-                .collect();
+            // Through-hole leads from the side opposite the part.
+            let sides = open_sides_of(&open, fp.map(|f| f.side.opposite()));
             (TargetOrigin::ThroughHole, sides, TipTarget::Lead)
         } else if rules.probe_component_pads || forced {
-            let own = fp.map(|f| f.side);
-            let sides: Vec<Side> = open
-                .iter()
-                .copied()
-                .filter(|s| own.is_none_or(|o| o == *s))
-                .collect();
+            // Component pads on the part's own side.
+            let sides = open_sides_of(&open, fp.map(|f| f.side));
             (TargetOrigin::ComponentPad, sides, TipTarget::FlatPad)
         } else {
             exclude(&mut ex, net, Exclusion::ComponentPadsOff);

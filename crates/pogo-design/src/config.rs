@@ -216,13 +216,9 @@ pub fn pad_matches(pattern: &str, reference: &str, number: &str) -> bool {
 mod tests {
     use super::*;
 
+    /// The globs themselves are pogo-text's (tested there); this is the `REF.PAD` split.
     #[test]
-    fn globs() {
-        assert!(glob_match("VBUS*", "VBUS_IN"));
-        assert!(glob_match("*", ""));
-        assert!(glob_match("/U?/VCC", "/U1/VCC"));
-        assert!(!glob_match("GND", "AGND"));
-        assert!(glob_match("*GND", "AGND"));
+    fn pad_patterns() {
         assert!(pad_matches("U1.*", "U1", "5"));
         assert!(!pad_matches("U1.*", "U10", "5"));
         assert!(pad_matches("TP*", "TP12", "1"));

@@ -551,30 +551,11 @@ const COURTYARD_EXCESS_MM: f64 = 0.25;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pogo_board::{PadKind, SizeMm};
+    use crate::phases::test_board::smd_pad;
 
-    pub(crate) fn pad(shape: PadShape, w: f64, h: f64, rot: f64) -> Pad {
-        Pad {
-            footprint: None,
-            reference: "X1".into(),
-            number: "1".into(),
-            kind: PadKind::Smd,
-            shape,
-            size_mm: SizeMm { w, h },
-            position: PointMm::new(10.0, 20.0),
-            rotation_deg: rot,
-            drill: None,
-            layers: vec!["F.Cu".into(), "F.Mask".into()],
-            front_copper: true,
-            back_copper: false,
-            front_mask: true,
-            back_mask: false,
-            front_paste: false,
-            back_paste: false,
-            mask_margin_mm: None,
-            net: None,
-            test_point_property: false,
-        }
+    /// Pad 1 of X1 at (10, 20).
+    fn pad(shape: PadShape, w: f64, h: f64, rot: f64) -> Pad {
+        smd_pad("X1", shape, (w, h), PointMm::new(10.0, 20.0), rot)
     }
 
     #[test]
@@ -628,17 +609,9 @@ mod tests {
 
     #[test]
     fn outline_distance_sees_cutouts() {
-        let sq = |l: f64, t: f64, r: f64, b: f64| {
-            vec![
-                PointMm::new(l, t),
-                PointMm::new(r, t),
-                PointMm::new(r, b),
-                PointMm::new(l, b),
-            ]
-        };
         let board = PolygonMm {
-            outer: sq(0.0, 0.0, 50.0, 50.0),
-            holes: vec![sq(20.0, 20.0, 30.0, 30.0)],
+            outer: pogo_board::geometry::rect_ring(0.0, 0.0, 50.0, 50.0),
+            holes: vec![pogo_board::geometry::rect_ring(20.0, 20.0, 30.0, 30.0)],
         };
         let idx = OutlineIndex::new(&[board]);
         let (d, inside) = idx.distance(PointMm::new(25.0, 31.5));

@@ -602,31 +602,22 @@ impl RevisionDiff {
             self.added.len(),
             self.removed.len()
         );
+        // A probe as the lines name it: id, net, target and side.
+        let probe =
+            |c: &ProbeChange| format!("{} {} {} {}", c.id, c.net, target(c), c.side.as_str());
         for c in &self.moved {
             let [fx, fy] = c.from.unwrap_or([c.x, c.y]);
             let _ = writeln!(
                 s,
-                "moved      {} {} {} {}: ({fx:.3}, {fy:.3}) -> ({:.3}, {:.3})",
-                c.id,
-                c.net,
-                target(c),
-                c.side.as_str(),
+                "moved      {}: ({fx:.3}, {fy:.3}) -> ({:.3}, {:.3})",
+                probe(c),
                 c.x,
                 c.y
             );
         }
         for (word, list) in [("added", &self.added), ("removed", &self.removed)] {
             for c in list {
-                let _ = writeln!(
-                    s,
-                    "{word:<10} {} {} {} {} at ({:.3}, {:.3})",
-                    c.id,
-                    c.net,
-                    target(c),
-                    c.side.as_str(),
-                    c.x,
-                    c.y
-                );
+                let _ = writeln!(s, "{word:<10} {} at ({:.3}, {:.3})", probe(c), c.x, c.y);
             }
         }
         let p = &self.plate;

@@ -1,19 +1,11 @@
 //! The design rules and the engineer's intent on small boards built in code.
 
+use pogo_board::geometry::rect_ring;
 use pogo_board::*;
 use pogo_catalog::Catalog;
 use pogo_design::DesignConfig;
 use pogo_design::config::{LockedProbe, NetRule, SideChoice, SidesConfig};
 use pogo_fixture::{Fixture, RuleId, TargetKind};
-
-fn rect(l: f64, t: f64, r: f64, b: f64) -> Vec<PointMm> {
-    vec![
-        PointMm::new(l, t),
-        PointMm::new(r, t),
-        PointMm::new(r, b),
-        PointMm::new(l, b),
-    ]
-}
 
 struct B(Board);
 
@@ -21,12 +13,12 @@ impl B {
     /// A 100 x 80 mm board at the page origin, optionally with a cut-out.
     fn new(cutout: Option<[f64; 4]>) -> B {
         let holes = cutout
-            .map(|c| vec![rect(c[0], c[1], c[2], c[3])])
+            .map(|c| vec![rect_ring(c[0], c[1], c[2], c[3])])
             .unwrap_or_default();
         B(Board::blank(
             "test.kicad_pcb",
             PolygonMm {
-                outer: rect(0.0, 0.0, 100.0, 80.0),
+                outer: rect_ring(0.0, 0.0, 100.0, 80.0),
                 holes,
             },
             1.6,
@@ -106,7 +98,7 @@ impl B {
             },
             properties: Default::default(),
             courtyard: vec![PolygonMm {
-                outer: rect(at.0 - cy, at.1 - cy, at.0 + cy, at.1 + cy),
+                outer: rect_ring(at.0 - cy, at.1 - cy, at.0 + cy, at.1 + cy),
                 holes: vec![],
             }],
             courtyard_bbox: Some(BoxMm {

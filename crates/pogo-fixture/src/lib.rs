@@ -510,11 +510,8 @@ pub fn fixture_id(fixture_json: &[u8]) -> String {
 impl Fixture {
     /// Reads and checks a `fixture.json`.
     pub fn read(path: &std::path::Path) -> Result<Fixture> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| FixtureError::Read {
-            path: shown.clone(),
-            source,
-        })?;
+        let (shown, text) =
+            pogo_text::read_text_file(path, |path, source| FixtureError::Read { path, source })?;
         Self::from_json(&shown, &text)
     }
 
@@ -566,6 +563,24 @@ impl Fixture {
     pub fn receptacle(&self, id: &str) -> Option<&Receptacle> {
         self.receptacles.iter().find(|r| r.id == id)
     }
+
+    /// The board's outline box `[left, top, right, bottom]`, mm; where the board gives
+    /// none (not finite, or empty: a design from a netlist), the probes' box widened to
+    /// take in (0, 0) and (1, 1).
+    pub fn outline_box_or_probes(&self) -> [f64; 4] {
+        let [l, t, r, b] = self.board.outline_bbox;
+        if [l, t, r, b].iter().all(|v| v.is_finite()) && r > l && b > t {
+            return [l, t, r, b];
+        }
+        let xs = self.probes.iter().map(|p| p.x);
+        let ys = self.probes.iter().map(|p| p.y);
+        [
+            xs.clone().fold(f64::INFINITY, f64::min).min(0.0),
+            ys.clone().fold(f64::INFINITY, f64::min).min(0.0),
+            xs.fold(f64::NEG_INFINITY, f64::max).max(1.0),
+            ys.fold(f64::NEG_INFINITY, f64::max).max(1.0),
+        ]
+    }
 }
 
 #[cfg(test)]
@@ -581,6 +596,30 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", name(v)));
             assert_eq!(&serde_json::from_str::<T>(&json).unwrap(), v);
         }
+    }
+
+    /// A board without an outline box (a netlist design) is framed by its probes.
+    #[test]
+    fn outline_box_or_the_probes_box() {
+        use test_support::FixtureBuilder;
+        let catalog = pogo_catalog::Catalog::builtin();
+        let with_probes = |outline| {
+            FixtureBuilder::new(outline)
+                .probe(&catalog, "P100-SPEAR", "A", Side::Bottom, 20.0, 30.0)
+                .probe(&catalog, "P100-SPEAR", "B", Side::Bottom, 50.0, 10.0)
+                .build()
+        };
+        let boxed = with_probes([0.0, 0.0, 80.0, 60.0]);
+        assert_eq!(boxed.outline_box_or_probes(), [0.0, 0.0, 80.0, 60.0]);
+        let none = with_probes([
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        ]);
+        assert_eq!(none.outline_box_or_probes(), [0.0, 0.0, 50.0, 30.0]);
+        let empty = with_probes([5.0, 5.0, 5.0, 5.0]);
+        assert_eq!(empty.outline_box_or_probes(), [0.0, 0.0, 50.0, 30.0]);
     }
 
     /// Each closed set's `as_str` is its JSON name, both ways.

@@ -22,19 +22,11 @@ use crate::{
     Target, TargetKind, TargetOrigin, TargetShape,
 };
 use pogo_catalog::{Catalog, ProbePart, Receptacle};
-use pogo_geom::{PointMm, PolygonMm, Side};
+use pogo_geom::{PolygonMm, Side};
 
 /// A rectangle `[left, top, right, bottom]` as a polygon without holes.
 pub fn rect_polygon(b: [f64; 4]) -> PolygonMm {
-    PolygonMm {
-        outer: vec![
-            PointMm::new(b[0], b[1]),
-            PointMm::new(b[2], b[1]),
-            PointMm::new(b[2], b[3]),
-            PointMm::new(b[0], b[3]),
-        ],
-        holes: vec![],
-    }
+    PolygonMm::rect(b[0], b[1], b[2], b[3])
 }
 
 /// Rules with round figures: bottom side, classes P100 and P75, 1 mm outline and

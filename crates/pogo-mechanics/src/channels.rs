@@ -113,20 +113,7 @@ pub fn assign(fx: &Fixture, cfg: &InterfaceConfig) -> Result<Channels, Mechanics
         remaining_probes -= len;
     }
     // Pin positions: connectors in a row along the edge, centred on the board.
-    let [l, t, r, b] = fx.board.outline_bbox;
-    let (l, t, r, b) =
-        if l.is_finite() && r.is_finite() && t.is_finite() && b.is_finite() && r > l && b > t {
-            (l, t, r, b)
-        } else {
-            let xs = fx.probes.iter().map(|p| p.x);
-            let ys = fx.probes.iter().map(|p| p.y);
-            (
-                xs.clone().fold(f64::INFINITY, f64::min).min(0.0),
-                ys.clone().fold(f64::INFINITY, f64::min).min(0.0),
-                xs.fold(f64::NEG_INFINITY, f64::max).max(1.0),
-                ys.fold(f64::NEG_INFINITY, f64::max).max(1.0),
-            )
-        };
+    let [l, t, r, b] = fx.outline_box_or_probes();
     let gap = 2.0 * cfg.pitch_mm;
     let row_len = total as f64 * cfg.pitch_mm + (connectors_n.saturating_sub(1)) as f64 * gap;
     let (mid, line) = match cfg.edge {

@@ -269,14 +269,4 @@ mod tests {
         assert_eq!(c.mechanics.nest.thickness_mm, 10.0);
         assert!(toml::from_str::<MechanicsConfig>("[mechanics.nest]\nledge = 3\n").is_err());
     }
-
-    #[test]
-    fn globs() {
-        assert!(glob_match("USB_*", "USB_D+"));
-        assert!(glob_match("*", ""));
-        assert!(glob_match("+3V?", "+3V3"));
-        assert!(!glob_match("+3V?", "+3V30"));
-        assert!(glob_match("a*b*c", "axxbyyc"));
-        assert!(!glob_match("GND", "AGND"));
-    }
 }

@@ -464,6 +464,12 @@ fn no_support_pulls_the_board() {
     );
 }
 
+/// Whether no support of the fixture presses a part's body.
+fn no_finger_on_a_part(fx: &pogo_fixture::Fixture) -> bool {
+    let force = fx.force.as_ref().expect("forces computed");
+    force.supports.iter().all(|s| s.on_part.is_none())
+}
+
 #[test]
 fn fingers_press_sturdy_part_bodies_of_known_height() {
     // A connector block over the whole probe field on the lid's face: the bare board has
@@ -480,8 +486,8 @@ fn fingers_press_sturdy_part_bodies_of_known_height() {
     body(&mut fx);
     cfg.mechanics.strain_limit_ue = 1.0;
     build(&mut fx, &cfg).unwrap();
+    assert!(no_finger_on_a_part(&fx));
     let bare = fx.force.clone().unwrap();
-    assert!(bare.supports.iter().all(|s| s.on_part.is_none()));
     let over = bare.over_limit.as_ref().unwrap();
     assert_eq!(over.parts_without_height, vec!["J9".to_string()]);
     assert!(!over.probes_to_move.is_empty());
@@ -524,25 +530,13 @@ fn fingers_press_sturdy_part_bodies_of_known_height() {
     let mut fx = fixture(&spec);
     body(&mut fx);
     build(&mut fx, &cfg).unwrap();
-    assert!(
-        fx.force
-            .unwrap()
-            .supports
-            .iter()
-            .all(|s| s.on_part.is_none())
-    );
+    assert!(no_finger_on_a_part(&fx));
     // A passive never, whatever its height.
     cfg.mechanics.fragile_parts.clear();
     let mut fx = fixture(&spec);
     fx.board.parts[0].body = pogo_fixture::PartBody::Passive;
     build(&mut fx, &cfg).unwrap();
-    assert!(
-        fx.force
-            .unwrap()
-            .supports
-            .iter()
-            .all(|s| s.on_part.is_none())
-    );
+    assert!(no_finger_on_a_part(&fx));
     // A height for a part the board does not have is refused.
     cfg.mechanics.part_heights_mm.insert("J99".into(), 3.0);
     let err = build(&mut fixture(&spec), &cfg).unwrap_err();

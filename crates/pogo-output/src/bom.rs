@@ -32,6 +32,32 @@ struct Row {
     references: Vec<String>,
 }
 
+impl Row {
+    /// The row of catalog item `id` (a probe part or a receptacle) used by the probes
+    /// `ids`; maker and part number from the catalog entry when the fixture lists it
+    /// (`listed`), else empty.
+    fn catalog(
+        category: &'static str,
+        id: &str,
+        listed: Option<(&str, &str)>,
+        description: String,
+        ids: &[&str],
+    ) -> Row {
+        let mut ids = ids.to_vec();
+        ids.sort_by_key(|a| id_key(a));
+        let (maker, part_number) = listed.unwrap_or_default();
+        Row {
+            category,
+            id: id.to_string(),
+            maker: maker.to_string(),
+            part_number: part_number.to_string(),
+            description,
+            quantity: ids.len(),
+            references: ids.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+}
+
 fn tip_name(tip: pogo_catalog::TipStyle) -> String {
     serde_json::to_value(tip)
         .ok()
@@ -60,52 +86,36 @@ pub fn render(fixture: &Fixture) -> String {
             .and_then(|p| p.receptacle.clone())
             .or_else(|| part.map(|q| q.receptacle.clone()))
             .unwrap_or_default();
-        let mut ids = ids.clone();
-        ids.sort_by_key(|a| id_key(a));
-        rows.push(Row {
-            category: "probe",
-            id: part_id.to_string(),
-            maker: part.map(|q| q.maker.clone()).unwrap_or_default(),
-            part_number: part.map(|q| q.part_number.clone()).unwrap_or_default(),
-            description: part
-                .map(|q| {
-                    format!(
-                        "{} spring probe, {} tip, {:.2} mm full travel, {:.2} N at {:.2} mm working travel",
-                        q.class,
-                        tip_name(q.tip),
-                        q.full_travel_mm,
-                        q.spring_force_n,
-                        q.working_travel_mm
-                    )
-                })
-                .unwrap_or_else(|| "spring probe (part not listed in fixture.json)".into()),
-            quantity: ids.len(),
-            references: ids.iter().map(|s| s.to_string()).collect(),
-        });
+        let description = part
+            .map(|q| {
+                format!(
+                    "{} spring probe, {} tip, {:.2} mm full travel, {:.2} N at {:.2} mm working travel",
+                    q.class,
+                    tip_name(q.tip),
+                    q.full_travel_mm,
+                    q.spring_force_n,
+                    q.working_travel_mm
+                )
+            })
+            .unwrap_or_else(|| "spring probe (part not listed in fixture.json)".into());
+        let listed = part.map(|q| (q.maker.as_str(), q.part_number.as_str()));
+        rows.push(Row::catalog("probe", part_id, listed, description, ids));
         if !rec.is_empty() {
             by_rec.entry(rec).or_default().extend(ids.iter().copied());
         }
     }
     for (rec_id, ids) in &by_rec {
         let rec = fixture.receptacle(rec_id);
-        let mut ids = ids.clone();
-        ids.sort_by_key(|a| id_key(a));
-        rows.push(Row {
-            category: "receptacle",
-            id: rec_id.clone(),
-            maker: rec.map(|r| r.maker.clone()).unwrap_or_default(),
-            part_number: rec.map(|r| r.part_number.clone()).unwrap_or_default(),
-            description: rec
-                .map(|r| {
-                    format!(
-                        "{} receptacle, press fit in {:.2} mm drill, {:.1} mm long",
-                        r.class, r.mounting_drill_mm, r.length_mm
-                    )
-                })
-                .unwrap_or_else(|| "receptacle (not listed in fixture.json)".into()),
-            quantity: ids.len(),
-            references: ids.iter().map(|s| s.to_string()).collect(),
-        });
+        let description = rec
+            .map(|r| {
+                format!(
+                    "{} receptacle, press fit in {:.2} mm drill, {:.1} mm long",
+                    r.class, r.mounting_drill_mm, r.length_mm
+                )
+            })
+            .unwrap_or_else(|| "receptacle (not listed in fixture.json)".into());
+        let listed = rec.map(|r| (r.maker.as_str(), r.part_number.as_str()));
+        rows.push(Row::catalog("receptacle", rec_id, listed, description, ids));
     }
     // Guide pins by diameter.
     let mut pins: BTreeMap<String, Vec<String>> = BTreeMap::new();

@@ -201,23 +201,17 @@ mod tests {
 
     #[test]
     fn rounded_rect_starts_at_the_left_of_the_top_left_corner() {
+        let at = |p: PointMm, x: f64, y: f64| {
+            assert!(
+                p.distance_mm(PointMm::new(x, y)) < 1e-12,
+                "{p:?} is not ({x}, {y})"
+            );
+        };
         let r = rounded_rect(0.0, 0.0, 20.0, 10.0, 2.0, 4);
         assert_eq!(r.len(), 20);
-        assert!(
-            r[0].distance_mm(PointMm::new(0.0, 2.0)) < 1e-12,
-            "{:?}",
-            r[0]
-        );
-        assert!(
-            r[4].distance_mm(PointMm::new(2.0, 0.0)) < 1e-12,
-            "{:?}",
-            r[4]
-        );
-        assert!(
-            r[5].distance_mm(PointMm::new(18.0, 0.0)) < 1e-12,
-            "{:?}",
-            r[5]
-        );
+        at(r[0], 0.0, 2.0);
+        at(r[4], 2.0, 0.0);
+        at(r[5], 18.0, 0.0);
         // Counter-clockwise in a y-up frame.
         assert!(signed_area(&r) > 0.0);
         assert_eq!(
@@ -227,11 +221,7 @@ mod tests {
         // An oval (ends of radius 5) still starts at (left, top + r).
         let oval = rounded_rect(0.0, 0.0, 20.0, 10.0, 5.0, 4);
         assert_eq!(oval.len(), 18);
-        assert!(
-            oval[0].distance_mm(PointMm::new(0.0, 5.0)) < 1e-12,
-            "{:?}",
-            oval[0]
-        );
+        at(oval[0], 0.0, 5.0);
     }
 
     #[test]

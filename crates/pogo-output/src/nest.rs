@@ -143,14 +143,7 @@ pub fn render_svg(fixture: &Fixture, nest: &Nest) -> String {
         r##"<g id="probe-holes" fill="none" stroke="#0a0" stroke-width="0.05">"##
     );
     for h in &nest.probe_holes {
-        let _ = writeln!(
-            s,
-            r#"<circle cx="{}" cy="{}" r="{}"><title>{}</title></circle>"#,
-            num(h.x, 4),
-            num(h.y, 4),
-            num(h.diameter_mm / 2.0, 4),
-            esc(&h.probe)
-        );
+        svg_circle(&mut s, [h.x, h.y], h.diameter_mm, Some(h.probe.as_str()));
     }
     let _ = writeln!(s, "</g>");
     if !nest.screw_holes.is_empty() {
@@ -159,13 +152,7 @@ pub fn render_svg(fixture: &Fixture, nest: &Nest) -> String {
             r##"<g id="screw-holes" fill="none" stroke="#000" stroke-width="0.1">"##
         );
         for h in &nest.screw_holes {
-            let _ = writeln!(
-                s,
-                r#"<circle cx="{}" cy="{}" r="{}"/>"#,
-                num(h.x, 4),
-                num(h.y, 4),
-                num(h.diameter_mm / 2.0, 4)
-            );
+            svg_circle(&mut s, [h.x, h.y], h.diameter_mm, None);
         }
         let _ = writeln!(s, "</g>");
     }
@@ -176,6 +163,19 @@ pub fn render_svg(fixture: &Fixture, nest: &Nest) -> String {
     );
     let _ = writeln!(s, "</svg>");
     s
+}
+
+/// An SVG circle line: a hole of `diameter_mm` at `[x, y]`, with `title` as its tooltip.
+fn svg_circle(s: &mut String, [x, y]: [f64; 2], diameter_mm: f64, title: Option<&str>) {
+    let (cx, cy, r) = (num(x, 4), num(y, 4), num(diameter_mm / 2.0, 4));
+    let _ = match title {
+        Some(t) => writeln!(
+            s,
+            r#"<circle cx="{cx}" cy="{cy}" r="{r}"><title>{}</title></circle>"#,
+            esc(t)
+        ),
+        None => writeln!(s, r#"<circle cx="{cx}" cy="{cy}" r="{r}"/>"#),
+    };
 }
 
 fn scad_polygon(polys: &[PolygonMm]) -> String {

@@ -392,6 +392,18 @@ fn plate(fixture: &Fixture, side: Side, opts: &OutputOptions) -> Result<Plate> {
 /// Minimum web of material kept between two holes, or a hole and an edge, mm.
 const MIN_WEB_MM: f64 = 0.05;
 
+/// A hole as the plate's errors name it: `probe hole P3 (1.70 mm at 10.000, 20.000)`.
+fn hole_text(h: &PlateHole) -> String {
+    format!(
+        "{} hole {} ({:.2} mm at {:.3}, {:.3})",
+        h.kind.name(),
+        h.label,
+        h.diameter_mm,
+        h.x,
+        h.y
+    )
+}
+
 /// Every hole must lie inside the plate and clear of every other hole.
 fn check_holes(holes: &[PlateHole], outline: &[PointMm]) -> std::result::Result<(), String> {
     for h in holes {
@@ -399,12 +411,8 @@ fn check_holes(holes: &[PlateHole], outline: &[PointMm]) -> std::result::Result<
         let r = h.diameter_mm / 2.0;
         if !point_in_ring(c, outline) || ring_distance(c, outline) < r + MIN_WEB_MM {
             return Err(format!(
-                "{} hole {} ({:.2} mm at {:.3}, {:.3}) does not fit inside the plate outline",
-                h.kind.name(),
-                h.label,
-                h.diameter_mm,
-                h.x,
-                h.y
+                "{} does not fit inside the plate outline",
+                hole_text(h)
             ));
         }
     }
@@ -425,18 +433,9 @@ fn check_holes(holes: &[PlateHole], outline: &[PointMm]) -> std::result::Result<
             let d = ((ha.x - hb.x).powi(2) + (ha.y - hb.y).powi(2)).sqrt();
             if d < (ha.diameter_mm + hb.diameter_mm) / 2.0 + MIN_WEB_MM {
                 return Err(format!(
-                    "{} hole {} ({:.2} mm at {:.3}, {:.3}) and {} hole {} ({:.2} mm at {:.3}, {:.3}) overlap: centres {:.3} mm apart",
-                    ha.kind.name(),
-                    ha.label,
-                    ha.diameter_mm,
-                    ha.x,
-                    ha.y,
-                    hb.kind.name(),
-                    hb.label,
-                    hb.diameter_mm,
-                    hb.x,
-                    hb.y,
-                    d
+                    "{} and {} overlap: centres {d:.3} mm apart",
+                    hole_text(ha),
+                    hole_text(hb)
                 ));
             }
         }

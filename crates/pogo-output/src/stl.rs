@@ -454,22 +454,13 @@ pub fn to_binary_stl(mesh: &Mesh, header: &str) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::plate::{Cutout, HoleKind, PlateHole};
-    use pogo_geom::Side;
-
-    fn rect(l: f64, t: f64, r: f64, b: f64) -> Vec<PointMm> {
-        vec![
-            PointMm::new(l, t),
-            PointMm::new(r, t),
-            PointMm::new(r, b),
-            PointMm::new(l, b),
-        ]
-    }
+    use pogo_geom::{Side, rect_ring};
 
     /// The Delaunay path (not the ear-clipping fallback) triangulates a plate with
     /// holes: every ring point used, the triangles cover exactly the area.
     #[test]
     fn delaunay_triangulates_a_plate_with_holes() {
-        let outer = rect(0.0, 0.0, 50.0, 30.0);
+        let outer = rect_ring(0.0, 0.0, 50.0, 30.0);
         let mut rings = vec![outer];
         for i in 0..4 {
             let mut hole = circle_ring(8.0 + 11.0 * i as f64, 15.0, 2.0, 24);
@@ -509,7 +500,7 @@ mod tests {
             for j in 0..4 {
                 let (x, y) = (10.0 + 15.0 * i as f64, 10.0 + 15.0 * j as f64);
                 cutouts.push(Cutout {
-                    ring: rect(x, y, x + 5.0, y + 5.0),
+                    ring: rect_ring(x, y, x + 5.0, y + 5.0),
                     reason: "c".into(),
                 });
                 holes.push(PlateHole {
@@ -524,7 +515,7 @@ mod tests {
         let plate = Plate {
             side: Side::Bottom,
             thickness_mm: 5.0,
-            outline: rect(0.0, 0.0, 110.0, 80.0),
+            outline: rect_ring(0.0, 0.0, 110.0, 80.0),
             bbox: [0.0, 0.0, 110.0, 80.0],
             cutouts,
             pockets: vec![],

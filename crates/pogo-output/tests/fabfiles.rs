@@ -6,31 +6,6 @@ mod common;
 use common::*;
 use pogo_output::{OutputOptions, render_all, write_all};
 use serde_json::json;
-use std::path::Path;
-
-fn write_json(path: &Path, value: &serde_json::Value) {
-    std::fs::write(path, serde_json::to_string(value).unwrap()).unwrap();
-}
-
-/// Expected drill holes of one side, computed from the fixture here (not by the writer):
-/// probes of that side at their receptacle's drill, and every guide pin.
-fn expected_drills(
-    fixture: &pogo_fixture::Fixture,
-    side: &str,
-    mirror_about: Option<f64>,
-) -> Vec<[f64; 3]> {
-    let mx = |x: f64| mirror_about.map_or(x, |c| 2.0 * c - x);
-    let mut holes = Vec::new();
-    for p in fixture.probes.iter().filter(|p| p.side.as_str() == side) {
-        let part = fixture.part(&p.part).unwrap();
-        let rec = fixture.receptacle(&part.receptacle).unwrap();
-        holes.push([mx(p.x), -p.y, rec.mounting_drill_mm]);
-    }
-    for t in &fixture.tooling {
-        holes.push([mx(t.x), -t.y, t.diameter_mm]);
-    }
-    holes
-}
 
 #[test]
 fn excellon_holes_read_back_by_gerbonara() {
@@ -53,16 +28,8 @@ fn excellon_holes_read_back_by_gerbonara() {
                 .filter(|p| p.side.as_str() == side)
                 .count();
             assert_eq!(expected.len(), probes + fixture.tooling.len());
-            let exp_path = dir.path().join(format!("{file}.expected.json"));
-            write_json(&exp_path, &json!({ "holes": expected }));
-            let out = run_py(
-                "check_excellon.py",
-                &[
-                    dir.path().join(&file).to_str().unwrap(),
-                    exp_path.to_str().unwrap(),
-                ],
-            );
-            assert!(out.starts_with("ok"), "{out}");
+            let drl = dir.path().join(&file);
+            read_back("check_excellon.py", &drl, &json!({ "holes": expected }));
         }
     }
 }
@@ -110,17 +77,11 @@ fn dxf_and_stl_read_back_by_ezdxf_and_trimesh() {
                 "cutouts": 1,
                 "outline_box": [l - m - half, -(b + m) - half, r + m + half, -(t - m) + half],
             });
-            let exp_path = dir.path().join(format!("{side}.dxf.expected.json"));
-            write_json(&exp_path, &expected);
             let dxf = dir.path().join(format!("plate-{side}.dxf"));
-            let out = run_py(
-                "check_dxf.py",
-                &[dxf.to_str().unwrap(), exp_path.to_str().unwrap()],
-            );
-            assert!(out.starts_with("ok"), "{out}");
+            let out = read_back("check_dxf.py", &dxf, &expected);
             if kerf == 0.0 {
                 // The STL's volume against the area the DXF reader measured.
-                let area = out.split("area_mm2=").nth(1).unwrap().trim();
+                let area = dxf_area(&out);
                 let stl = dir.path().join(format!("plate-{side}.stl"));
                 let out = run_py(
                     "check_stl.py",
@@ -157,16 +118,7 @@ fn kerf_shrinks_the_cut_out_and_grows_the_outline() {
 
 #[test]
 fn openscad_compiles_the_model() {
-    let have = std::process::Command::new("openscad")
-        .arg("--version")
-        .output()
-        .is_ok();
-    if !have {
-        assert!(
-            !in_ci(),
-            "openscad is missing in CI (scripts/ci-deps.d/fabfiles.sh installs it)"
-        );
-        eprintln!("SKIPPED: openscad is not installed (apt-get install openscad)");
+    if !have_openscad() {
         return;
     }
     let fixture = small_fixture();
@@ -174,14 +126,7 @@ fn openscad_compiles_the_model() {
     write_all(&fixture, dir.path(), &OutputOptions::default()).unwrap();
     let scad = dir.path().join("fixture.scad");
     let stl = dir.path().join("x.stl");
-    let out = std::process::Command::new("openscad")
-        .arg("-o")
-        .arg(&stl)
-        .arg(&scad)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "openscad failed:\n{stderr}");
+    let stderr = openscad_compile(&scad, &stl);
     assert!(
         !stderr.contains("WARNING") && !stderr.contains("ERROR"),
         "openscad warned:\n{stderr}"
@@ -365,29 +310,9 @@ fn relief_pockets_become_cut_outs_or_blind_pockets() {
     write_all(&fixture, dir.path(), &opts).unwrap();
     for plate in &plates {
         let s = plate.side.as_str();
-        let layer = |name: &str| -> Vec<[f64; 3]> {
-            plate
-                .holes_of(name)
-                .map(|h| [h.x, -h.y, h.diameter_mm / 2.0])
-                .collect()
-        };
-        let [l, t, r, b] = plate.bbox;
-        let exp = dir.path().join(format!("{s}.json"));
-        write_json(
-            &exp,
-            &json!({
-                "circles": {"PROBE_HOLES": layer("probe"), "TOOLING_HOLES": layer("tooling"), "MOUNTING_HOLES": layer("mounting")},
-                "cutouts": plate.cutouts.len(), "outline_box": [l, -b, r, -t],
-            }),
-        );
-        let out = run_py(
-            "check_dxf.py",
-            &[
-                dir.path().join(format!("plate-{s}.dxf")).to_str().unwrap(),
-                exp.to_str().unwrap(),
-            ],
-        );
-        let area = out.split("area_mm2=").nth(1).unwrap().trim().to_string();
+        let dxf = dir.path().join(format!("plate-{s}.dxf"));
+        let out = read_back("check_dxf.py", &dxf, &plate_dxf_expected(plate));
+        let area = dxf_area(&out).to_string();
         // Pocket volume from the rectangles given above (merged U2+U3: box 140..150 x 75..84).
         let pockets = if s == "top" {
             10.0 * 6.0 * 2.5 + 10.0 * 9.0 * 2.0

@@ -11,17 +11,10 @@ fn check_board(folder: &str, drl: &str, probes_wanted: usize) {
     let Some(dir) = pogo_testdata::board_dir(folder, "kicad_drill_frame") else {
         return;
     };
-    let view: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("kicad-view.json")).unwrap())
-            .unwrap();
+    let view = pogo_testdata::kicad_view(&dir);
     let kicad = std::fs::read_to_string(dir.join(drl)).unwrap();
     let kicad_lines: std::collections::HashSet<&str> = kicad.lines().collect();
-    let bbox: Vec<f64> = view["outline_bbox"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
+    let bbox = pogo_testdata::view_outline_bbox(&view);
     // Plated through-hole pads, at least 3 mm apart so their receptacle holes fit.
     let mut chosen: Vec<(f64, f64)> = Vec::new();
     for pad in view["pads"].as_array().unwrap() {

@@ -7,6 +7,7 @@
 mod common;
 
 use common::python_has;
+use pogo_board::geometry::rect_ring;
 use pogo_board::*;
 use pogo_catalog::Catalog;
 use pogo_design::DesignConfig;
@@ -131,15 +132,6 @@ fn shared_boards_without_tooling_holes_get_a_true_nest() {
     }
 }
 
-fn rect(l: f64, t: f64, r: f64, b: f64) -> Vec<PointMm> {
-    vec![
-        PointMm::new(l, t),
-        PointMm::new(r, t),
-        PointMm::new(r, b),
-        PointMm::new(l, b),
-    ]
-}
-
 fn pad(fi: usize, reference: &str, net: u32, at: PointMm, dia: f64, top: bool) -> Pad {
     Pad {
         footprint: Some(fi),
@@ -185,7 +177,7 @@ fn footprint(
         },
         properties: Default::default(),
         courtyard: vec![PolygonMm {
-            outer: rect(at.x - half, at.y - half, at.x + half, at.y + half),
+            outer: rect_ring(at.x - half, at.y - half, at.x + half, at.y + half),
             holes: vec![],
         }],
         courtyard_bbox: Some(BoxMm {
@@ -208,7 +200,7 @@ fn usb_stick() -> Board {
     let mut board = Board::blank(
         "usb-stick.kicad_pcb",
         PolygonMm {
-            outer: rect(0.0, 0.0, 40.0, 16.0),
+            outer: rect_ring(0.0, 0.0, 40.0, 16.0),
             holes: vec![],
         },
         1.2,

@@ -35,55 +35,13 @@ fn check(folder: &str, file: &str, compile_scad: bool) {
     for plate in &plates {
         let side = plate.side.as_str();
         // Excellon: every probe of this side at its receptacle drill, plus every guide pin.
-        let mut holes = Vec::new();
-        for p in fixture.probes.iter().filter(|p| p.side == plate.side) {
-            let rid = p
-                .receptacle
-                .clone()
-                .unwrap_or_else(|| fixture.part(&p.part).unwrap().receptacle.clone());
-            holes.push([
-                p.x,
-                -p.y,
-                fixture.receptacle(&rid).unwrap().mounting_drill_mm,
-            ]);
-        }
-        for t in &fixture.tooling {
-            holes.push([t.x, -t.y, t.diameter_mm]);
-        }
-        let exp = dir.path().join(format!("{side}.drl.json"));
-        std::fs::write(&exp, json!({ "holes": holes }).to_string()).unwrap();
         let drl = dir.path().join(format!("plate-{side}.drl"));
-        let out = run_py(
-            "check_excellon.py",
-            &[drl.to_str().unwrap(), exp.to_str().unwrap()],
-        );
-        assert!(out.starts_with("ok"), "{out}");
+        let holes = expected_drills(&fixture, side, None);
+        read_back("check_excellon.py", &drl, &json!({ "holes": holes }));
         // DXF: circles per layer as the plate says, then the STL against the DXF's area.
-        let layer = |name: &str| -> Vec<[f64; 3]> {
-            plate
-                .holes_of(name)
-                .map(|h| [h.x, -h.y, h.diameter_mm / 2.0])
-                .collect()
-        };
-        let [l, t, r, b] = plate.bbox;
-        let exp = dir.path().join(format!("{side}.dxf.json"));
-        std::fs::write(
-            &exp,
-            json!({
-                "circles": {"PROBE_HOLES": layer("probe"), "TOOLING_HOLES": layer("tooling"), "MOUNTING_HOLES": layer("mounting")},
-                "cutouts": plate.cutouts.len(),
-                "outline_box": [l, -b, r, -t],
-            })
-            .to_string(),
-        )
-        .unwrap();
         let dxf = dir.path().join(format!("plate-{side}.dxf"));
-        let out = run_py(
-            "check_dxf.py",
-            &[dxf.to_str().unwrap(), exp.to_str().unwrap()],
-        );
-        assert!(out.starts_with("ok"), "{out}");
-        let area = out.split("area_mm2=").nth(1).unwrap().trim().to_string();
+        let out = read_back("check_dxf.py", &dxf, &plate_dxf_expected(plate));
+        let area = dxf_area(&out).to_string();
         let stl = dir.path().join(format!("plate-{side}.stl"));
         let out = run_py(
             "check_stl.py",
@@ -95,26 +53,11 @@ fn check(folder: &str, file: &str, compile_scad: bool) {
         );
         assert!(out.starts_with("ok"), "{out}");
     }
-    if compile_scad
-        && std::process::Command::new("openscad")
-            .arg("--version")
-            .output()
-            .is_ok()
-    {
-        let stl = dir.path().join("model.stl");
-        let out = std::process::Command::new("openscad")
-            .arg("-o")
-            .arg(&stl)
-            .arg(dir.path().join("fixture.scad"))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "openscad: {}",
-            String::from_utf8_lossy(&out.stderr)
+    if compile_scad && have_openscad() {
+        openscad_compile(
+            &dir.path().join("fixture.scad"),
+            &dir.path().join("model.stl"),
         );
-    } else if compile_scad {
-        assert!(!in_ci(), "openscad is missing in CI");
     }
 }
 

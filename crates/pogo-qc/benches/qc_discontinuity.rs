@@ -84,23 +84,15 @@ fn main() {
         env!("CARGO_MANIFEST_DIR"),
         "/benches/numpy_discontinuity.py"
     );
-    let out = Command::new("python3")
-        .args([
-            script,
-            path.to_str().expect("utf-8 path"),
-            &CHANNELS.to_string(),
-            &FS.to_string(),
-            &THRESHOLD.to_string(),
-            &MIN_S.to_string(),
-        ])
-        .output()
-        .expect("python3");
-    assert!(
-        out.status.success(),
-        "numpy reference failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let np: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let out = pogo_testdata::stdout_of(Command::new("python3").args([
+        script,
+        path.to_str().expect("utf-8 path"),
+        &CHANNELS.to_string(),
+        &FS.to_string(),
+        &THRESHOLD.to_string(),
+        &MIN_S.to_string(),
+    ]));
+    let np: serde_json::Value = serde_json::from_str(&out).expect("json");
     let np_counts: Vec<u64> = np["counts"]
         .as_array()
         .expect("counts")

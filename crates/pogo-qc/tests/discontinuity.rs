@@ -43,8 +43,18 @@ fn run(bytes: &[u8], c: TraceConfig) -> (Vec<Event>, pogo_qc::discontinuity::Sca
     (events, s)
 }
 
+/// An event as the tests compare them: (channel, start sample, samples, open-ended).
+type Found = (usize, u64, u64, bool);
+
+fn found(events: &[Event]) -> Vec<Found> {
+    events
+        .iter()
+        .map(|e| (e.channel, e.start_sample, e.duration_samples, e.open_ended))
+        .collect()
+}
+
 /// The rule written as plainly as possible, for comparison.
-fn reference(v: &[f32], channels: usize, min_samples: usize) -> Vec<(usize, u64, u64, bool)> {
+fn reference(v: &[f32], channels: usize, min_samples: usize) -> Vec<Found> {
     let frames = v.len() / channels;
     let mut out = Vec::new();
     for c in 0..channels {
@@ -96,10 +106,7 @@ fn planted_events_are_found_exactly() {
     let (events, s) = run(&f32_bytes(&v), cfg(Encoding::F32Le, channels));
     assert_eq!(s.samples, frames as u64);
     assert_eq!(s.min_event_samples, 5);
-    let got: Vec<(usize, u64, u64, bool)> = events
-        .iter()
-        .map(|e| (e.channel, e.start_sample, e.duration_samples, e.open_ended))
-        .collect();
+    let got = found(&events);
     assert_eq!(
         got,
         vec![
@@ -163,10 +170,7 @@ fn random_traces_match_the_plain_rule() {
             let mut c = cfg(Encoding::F32Le, channels);
             c.min_duration_s = min_us * 1e-6;
             let (events, _) = run(&f32_bytes(&v), c);
-            let got: Vec<(usize, u64, u64, bool)> = events
-                .iter()
-                .map(|e| (e.channel, e.start_sample, e.duration_samples, e.open_ended))
-                .collect();
+            let got = found(&events);
             assert_eq!(
                 got,
                 reference(&v, channels, min_us as usize),
@@ -203,21 +207,16 @@ fn i16_and_csv_encodings_give_the_same_events() {
     }
     let (csv_events, s) = run(text.as_bytes(), cfg(Encoding::Csv, channels));
     assert_eq!(s.samples, frames as u64);
-    let key = |e: &Vec<Event>| {
-        e.iter()
-            .map(|e| (e.channel, e.start_sample, e.duration_samples, e.open_ended))
-            .collect::<Vec<_>>()
-    };
     assert_eq!(
-        key(&f32_events),
+        found(&f32_events),
         vec![
             (0, 10, 5, false),
             (1, 3000, 20, false),
             (0, frames as u64 - 6, 6, true)
         ]
     );
-    assert_eq!(key(&i16_events), key(&f32_events));
-    assert_eq!(key(&csv_events), key(&f32_events));
+    assert_eq!(found(&i16_events), found(&f32_events));
+    assert_eq!(found(&csv_events), found(&f32_events));
 }
 
 #[test]

@@ -144,39 +144,59 @@ fn hundred_percent_inspection_when_the_sample_is_the_lot() {
     assert!(!p(2400, "2.5", II, Normal).hundred_percent);
 }
 
-#[test]
-fn every_cell_equals_an_independent_transcription_of_z14() {
-    let text = include_str!("data/z14_single_resolved.csv");
+/// A row of a transcribed table (`severity,letter,aql,...`; the header and `#` comments
+/// left out): the line, its fields, and the severity, code letter and AQL it names.
+struct TableRow<'a> {
+    line: &'a str,
+    f: Vec<&'a str>,
+    sev: Severity,
+    letter: char,
+    aql: Aql,
+}
+
+/// Checks every row of the transcribed table `text` with `check`; the table must have
+/// `rows` rows.
+fn check_table_rows(text: &str, rows: usize, check: impl Fn(&TableRow)) {
     let mut checked = 0;
     for line in text.lines().filter(|l| !l.starts_with('#')).skip(1) {
         let f: Vec<&str> = line.split(',').collect();
-        let sev = Severity::parse(f[0]).unwrap();
-        let letter = f[1].chars().next().unwrap();
+        check(&TableRow {
+            line,
+            sev: Severity::parse(f[0]).unwrap(),
+            letter: f[1].chars().next().unwrap(),
+            aql: aql(f[2]),
+            f,
+        });
+        checked += 1;
+    }
+    assert_eq!(checked, rows);
+}
+
+#[test]
+fn every_cell_equals_an_independent_transcription_of_z14() {
+    let text = include_str!("data/z14_single_resolved.csv");
+    check_table_rows(text, 2 * 16 * 26, |row| {
+        let (line, f) = (row.line, &row.f);
         let (n, ac, re): (u64, u32, u32) = (
             f[3].parse().unwrap(),
             f[4].parse().unwrap(),
             f[5].parse().unwrap(),
         );
-        let got = plan_for_code_letter(u64::MAX, letter, aql(f[2]), II, sev).unwrap();
+        let got = plan_for_code_letter(u64::MAX, row.letter, row.aql, II, row.sev).unwrap();
         assert_eq!(
             (got.sample_size, got.accept, got.reject),
             (n, ac, re),
             "{line}"
         );
-        checked += 1;
-    }
-    assert_eq!(checked, 2 * 16 * 26);
+    });
 }
 
 #[test]
 fn printed_cells_equal_an_independent_extraction_of_iso_2859_1() {
     let text = include_str!("data/iso2859_own_cells.csv");
-    let mut checked = 0;
-    for line in text.lines().filter(|l| !l.starts_with('#')).skip(1) {
-        let f: Vec<&str> = line.split(',').collect();
-        let sev = Severity::parse(f[0]).unwrap();
-        let letter = f[1].chars().next().unwrap();
-        let cell = table_cell(sev, letter, aql(f[2])).unwrap();
+    check_table_rows(text, 2 * 16 * 15, |row| {
+        let (line, f) = (row.line, &row.f);
+        let cell = table_cell(row.sev, row.letter, row.aql).unwrap();
         match (f[3], cell) {
             ("arrow", Cell::Up | Cell::Down) => {}
             (ac, Cell::Plan { accept, reject }) => {
@@ -185,9 +205,7 @@ fn printed_cells_equal_an_independent_extraction_of_iso_2859_1() {
             }
             _ => panic!("{line}: {cell:?}"),
         }
-        checked += 1;
-    }
-    assert_eq!(checked, 2 * 16 * 15);
+    });
 }
 
 #[test]

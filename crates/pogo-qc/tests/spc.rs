@@ -103,16 +103,13 @@ fn numpy_chart(values: &[f64], k: usize) -> serde_json::Value {
             .collect::<String>(),
     )
     .unwrap();
-    let out = Command::new(python().unwrap())
-        .args([&script(), "chart", f.to_str().unwrap(), &k.to_string()])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    numpy(&["chart", f.to_str().unwrap(), &k.to_string()])
+}
+
+/// What the numpy reference script prints for `args`, as JSON.
+fn numpy(args: &[&str]) -> serde_json::Value {
+    let out = pogo_testdata::stdout_of(Command::new(python().unwrap()).arg(script()).args(args));
+    serde_json::from_str(&out).unwrap()
 }
 
 fn series(v: &serde_json::Value, key: &str) -> Vec<f64> {
@@ -190,16 +187,7 @@ fn equals_independent_numpy_computation() {
 
 #[test]
 fn tabulated_constants_equal_their_definitions() {
-    let out = Command::new(python().unwrap())
-        .args([&script(), "constants"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let reference: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let reference: Vec<serde_json::Value> = serde_json::from_value(numpy(&["constants"])).unwrap();
     assert_eq!(reference.len(), 24);
     for r in reference {
         let n = r["n"].as_u64().unwrap() as usize;

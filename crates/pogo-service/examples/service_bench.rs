@@ -16,9 +16,7 @@
 // the tests' harness (it allows its own dead code): the benchmark uses its server and stations
 mod common;
 
-use pogo_qc::measurements::Kind;
-use pogo_qc::run::{Reading, Run, RunResult};
-use pogo_service::Database;
+use pogo_qc::run::Run;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -27,23 +25,7 @@ const CLIENTS: usize = 16;
 fn make_run(i: usize, fixture: &str, probes: &[String]) -> Run {
     let t =
         chrono::Utc::now() - chrono::Duration::days(30) + chrono::Duration::seconds(i as i64 * 60);
-    Run {
-        uuid: uuid::Uuid::from_u64_pair(1, i as u64),
-        fixture: fixture.into(),
-        started_at: t,
-        finished_at: t + chrono::Duration::seconds(20),
-        actuations: 1,
-        dut_serial: Some(format!("SN-{i}")),
-        result: Some(RunResult::Pass),
-        readings: (0..100)
-            .map(|k| Reading {
-                probe: probes[(i + k) % probes.len()].clone(),
-                kind: Kind::ContactResistance,
-                value: 10.0 + ((i * 7 + k * 13) % 50) as f64 / 10.0,
-                unit: "mohm".into(),
-            })
-            .collect(),
-    }
+    common::load_run(1, i, fixture, probes, t, 1, 100)
 }
 
 fn pct(sorted: &[Duration], p: f64) -> f64 {
@@ -62,15 +44,7 @@ async fn main() {
     let dir = tempfile::tempdir().unwrap();
 
     // 1. HTTP ingest.
-    std::fs::create_dir_all(dir.path().join("http")).unwrap();
-    let db = Database::connect(&pogo_service::sqlite_url(&dir.path().join("http")), 16)
-        .await
-        .unwrap();
-    let fixture = db
-        .register_fixture(pogo_service::demo::DEMO_FIXTURE_JSON, None)
-        .await
-        .unwrap()
-        .id;
+    let (db, fixture) = common::sqlite_with_demo_fixture(dir.path(), "http", 16).await;
     let (tokens, probes) = common::stations_and_probes(&db, &fixture, "s", CLIENTS).await;
     let bodies: Arc<Vec<String>> = Arc::new(
         (0..runs)
@@ -118,15 +92,7 @@ async fn main() {
     );
 
     // 2. SQLite's own batched insert of the same rows, one process, one transaction.
-    std::fs::create_dir_all(dir.path().join("batch")).unwrap();
-    let db = Database::connect(&pogo_service::sqlite_url(&dir.path().join("batch")), 1)
-        .await
-        .unwrap();
-    let fixture = db
-        .register_fixture(pogo_service::demo::DEMO_FIXTURE_JSON, None)
-        .await
-        .unwrap()
-        .id;
+    let (db, fixture) = common::sqlite_with_demo_fixture(dir.path(), "batch", 1).await;
     db.add_station("batch", &[]).await.unwrap();
     let all: Vec<Run> = (0..runs).map(|i| make_run(i, &fixture, &probes)).collect();
     let t0 = Instant::now();

@@ -73,24 +73,20 @@ async fn post(
     token: Option<&str>,
     body: impl Into<reqwest::Body>,
 ) -> (StatusCode, Value) {
-    let mut rq = c
+    let rq = c
         .post(url)
         .body(body)
         .header("content-type", "application/json");
-    if let Some(t) = token {
-        rq = rq.bearer_auth(t);
-    }
-    let r = rq.send().await.unwrap();
-    let status = r.status();
-    let text = r.text().await.unwrap();
-    (
-        status,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
+    send(rq, token).await
 }
 
 async fn get(c: &reqwest::Client, url: &str, token: Option<&str>) -> (StatusCode, Value) {
-    let mut rq = c.get(url);
+    send(c.get(url), token).await
+}
+
+/// Sends the request (with the bearer `token`, when given): the status and the body as
+/// JSON, or as a JSON string when it is not JSON.
+async fn send(mut rq: reqwest::RequestBuilder, token: Option<&str>) -> (StatusCode, Value) {
     if let Some(t) = token {
         rq = rq.bearer_auth(t);
     }

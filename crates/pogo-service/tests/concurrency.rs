@@ -5,9 +5,8 @@
 
 mod common;
 
-use common::{Engine, TestDb, TestServer, demo_fixture, stations_and_probes};
-use pogo_qc::measurements::Kind;
-use pogo_qc::run::{Reading, Run, RunResult};
+use common::{Engine, TestDb, TestServer, demo_fixture, load_run, stations_and_probes};
+use pogo_qc::run::Run;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -27,23 +26,15 @@ fn make_run(i: usize, fixture: &str, probes: &[String]) -> Run {
         .unwrap()
         .with_timezone(&chrono::Utc)
         + chrono::Duration::seconds(i as i64 * 30);
-    Run {
-        uuid: uuid::Uuid::from_u64_pair(0x706f_676f, i as u64),
-        fixture: fixture.into(),
-        started_at: t,
-        finished_at: t + chrono::Duration::seconds(20),
-        actuations: 1 + (i % 3) as u64,
-        dut_serial: Some(format!("SN-{i}")),
-        result: Some(RunResult::Pass),
-        readings: (0..READINGS)
-            .map(|k| Reading {
-                probe: probes[(i + k) % probes.len()].clone(),
-                kind: Kind::ContactResistance,
-                value: 10.0 + ((i * 7 + k * 13) % 50) as f64 / 10.0,
-                unit: "mohm".into(),
-            })
-            .collect(),
-    }
+    load_run(
+        0x706f_676f,
+        i,
+        fixture,
+        probes,
+        t,
+        1 + (i % 3) as u64,
+        READINGS,
+    )
 }
 
 async fn load(engine: Engine) {

@@ -33,11 +33,8 @@ pub struct ProbeRoute {
 impl ChannelMap {
     /// Reads a channel map file.
     pub fn read(path: &std::path::Path) -> Result<ChannelMap> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| StationError::File {
-            path: shown.clone(),
-            source,
-        })?;
+        let (shown, text) =
+            pogo_text::read_text_file(path, |path, source| StationError::File { path, source })?;
         Self::parse(&shown, &text)
     }
 

@@ -234,22 +234,13 @@ impl Bench {
             }
     }
 
-    /// Closes a route and checks every channel of it reports closed.
-    fn close(&mut self, route: &str, what: &str) -> Result<()> {
+    /// Closes (`closed`) or opens a route and checks every channel of it reports so.
+    fn set_route(&mut self, route: &str, what: &str, closed: bool) -> Result<()> {
         let (s, p) = self.switch_session();
-        let cmd = with_route(&p.close, route);
+        let cmd = with_route(if closed { &p.close } else { &p.open }, route);
         let state = with_route(&p.state, route);
         s.write(&cmd)?;
-        expect_state(s, &state, &cmd, route, what, true)
-    }
-
-    /// Opens a route and checks every channel of it reports open.
-    fn open(&mut self, route: &str, what: &str) -> Result<()> {
-        let (s, p) = self.switch_session();
-        let cmd = with_route(&p.open, route);
-        let state = with_route(&p.state, route);
-        s.write(&cmd)?;
-        expect_state(s, &state, &cmd, route, what, false)
+        expect_state(s, &state, &cmd, route, what, closed)
     }
 
     /// Measures 4-wire resistance through a route (closed, read, opened), in ohm. When
@@ -257,13 +248,13 @@ impl Bench {
     /// still listens, so no relay is left closed by a failed run.
     fn read_through(&mut self, route: &str, what: &str) -> Result<f64> {
         let q = self.dmm_profile.measure.clone();
-        let read = match self.close(route, what) {
+        let read = match self.set_route(route, what, true) {
             Ok(()) => self.dmm.query_number(&q),
             Err(e) => Err(e),
         };
         match read {
             Ok(ohm) => {
-                self.open(route, what)?;
+                self.set_route(route, what, false)?;
                 Ok(ohm)
             }
             Err(e) => {

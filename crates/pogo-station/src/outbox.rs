@@ -173,10 +173,8 @@ impl Outbox {
         let mut report = FlushReport::default();
         let pending = self.pending()?;
         for (i, path) in pending.iter().enumerate() {
-            let shown = path.display().to_string();
-            let text = std::fs::read_to_string(path).map_err(|source| StationError::File {
-                path: shown.clone(),
-                source,
+            let (shown, text) = pogo_text::read_text_file(path, |path, source| {
+                StationError::File { path, source }
             })?;
             let run: Run = match serde_json::from_str(&text) {
                 Ok(r) => r,

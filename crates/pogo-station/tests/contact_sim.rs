@@ -49,13 +49,22 @@ fn fast(mut p: Profile) -> Profile {
 }
 
 fn bench(s: &Simulator) -> pogo_station::Result<Bench> {
+    bench_with(s, "keysight-34465a", MeterSettings::default())
+}
+
+/// The simulator's meter (taken for `meter_profile`) and the 34980A switch, connected.
+fn bench_with(
+    s: &Simulator,
+    meter_profile: &str,
+    settings: MeterSettings,
+) -> pogo_station::Result<Bench> {
     let dmm = Resource::parse(&s.dmm_resource()).unwrap();
     let sw = Resource::parse(&s.switch_resource()).unwrap();
     Bench::connect(
         &dmm,
-        &fast(Profile::load("keysight-34465a").unwrap()),
+        &fast(Profile::load(meter_profile).unwrap()),
         Some((&sw, &fast(Profile::load("keysight-34980a").unwrap()))),
-        MeterSettings::default(),
+        settings,
     )
 }
 
@@ -248,20 +257,13 @@ fn garbage_in_a_reading_is_refused() {
 
 #[test]
 fn an_instrument_error_names_the_command_that_caused_it() {
-    let s = sim();
-    let dmm = Resource::parse(&s.dmm_resource()).unwrap();
-    let sw = Resource::parse(&s.switch_resource()).unwrap();
-    let e = Bench::connect(
-        &dmm,
-        &fast(Profile::load("keysight-34465a").unwrap()),
-        Some((&sw, &fast(Profile::load("keysight-34980a").unwrap()))),
-        MeterSettings {
-            range_ohm: Some(5.0e12),
-            nplc: 1.0,
-        },
-    )
-    .err()
-    .unwrap();
+    let settings = MeterSettings {
+        range_ohm: Some(5.0e12),
+        nplc: 1.0,
+    };
+    let e = bench_with(&sim(), "keysight-34465a", settings)
+        .err()
+        .unwrap();
     assert!(
         matches!(&e, StationError::Instrument { command, code: -222, .. } if command == "FRES:RANG 5000000000000"),
         "{e}"
@@ -305,17 +307,9 @@ fn a_channel_map_that_misses_a_probe_names_it() {
 
 #[test]
 fn a_meter_that_is_not_the_profile_model_is_refused() {
-    let s = sim();
-    let dmm = Resource::parse(&s.dmm_resource()).unwrap();
-    let sw = Resource::parse(&s.switch_resource()).unwrap();
-    let e = Bench::connect(
-        &dmm,
-        &fast(Profile::load("keithley-dmm6500").unwrap()),
-        Some((&sw, &fast(Profile::load("keysight-34980a").unwrap()))),
-        MeterSettings::default(),
-    )
-    .err()
-    .unwrap();
+    let e = bench_with(&sim(), "keithley-dmm6500", MeterSettings::default())
+        .err()
+        .unwrap();
     assert!(matches!(e, StationError::WrongInstrument { .. }), "{e}");
 }
 

@@ -19,7 +19,8 @@
 //! assert!(boards.join("video").is_dir());
 //! ```
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// The workspace root (the folder holding the top `Cargo.toml`). Read at run time from
 /// the test's own `CARGO_MANIFEST_DIR` (every crate sits at `crates/NAME`), so a test
@@ -106,6 +107,39 @@ pub fn board_folders(test: &str) -> Vec<PathBuf> {
     dirs
 }
 
+/// KiCad's own view of a shared board: the `kicad-view.json` in its folder `dir`
+/// (written by `scripts/kicad_view.py`). Panics when it is missing or not JSON.
+pub fn kicad_view(dir: &Path) -> serde_json::Value {
+    let path = dir.join("kicad-view.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The outline box `[left, top, right, bottom]` (mm) of a KiCad view.
+pub fn view_outline_bbox(view: &serde_json::Value) -> [f64; 4] {
+    serde_json::from_value(view["outline_bbox"].clone())
+        .unwrap_or_else(|e| panic!("outline_bbox is not four numbers: {e}"))
+}
+
+/// Runs a helper program of a test (python3, initdb, the `pogo` binary, ...), which
+/// must exit 0, and returns its stdout. Fails the test, naming the program with what
+/// it printed, when it cannot start or exits otherwise.
+pub fn stdout_of(command: &mut Command) -> String {
+    let program = command.get_program().to_string_lossy().into_owned();
+    let out = command
+        .output()
+        .unwrap_or_else(|e| panic!("{program} does not start: {e}"));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{program} {:?} failed ({}):\n{stdout}\n{}",
+        command.get_args().collect::<Vec<_>>(),
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,5 +155,27 @@ mod tests {
         }
         let here = workspace_root();
         assert_eq!(found_or_skip(here.clone(), "x", "t"), Some(here));
+    }
+
+    #[test]
+    fn a_helper_programs_stdout_or_a_failure_naming_it() {
+        let mut ok = Command::new("sh");
+        ok.args(["-c", "echo hello"]);
+        assert_eq!(stdout_of(&mut ok), "hello\n");
+        let failed = std::panic::catch_unwind(|| {
+            stdout_of(Command::new("sh").args(["-c", "echo out; echo why >&2; exit 3"]))
+        })
+        .unwrap_err();
+        let message = failed.downcast_ref::<String>().unwrap();
+        assert!(
+            message.contains("sh") && message.contains("out") && message.contains("why"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn the_outline_box_of_a_view() {
+        let view = serde_json::json!({"outline_bbox": [1.0, 2.0, 30.5, 40.0]});
+        assert_eq!(view_outline_bbox(&view), [1.0, 2.0, 30.5, 40.0]);
     }
 }

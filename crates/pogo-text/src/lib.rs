@@ -4,7 +4,8 @@
 //!   in characters as editors show it (every located error of pogo uses it);
 //! - [`natural_key`]: the sort key that puts probe `P2` before `P10`;
 //! - [`html_escape`]: text for HTML or SVG element content and attribute values;
-//! - [`glob_match`]: `*` and `?` patterns for nets and pads in `pogo.toml`.
+//! - [`glob_match`]: `*` and `?` patterns for nets and pads in `pogo.toml`;
+//! - [`read_text_file`]: a text file read whole, with the name its errors show.
 //!
 //! ```
 //! assert_eq!(pogo_text::line_column(b"ab\ncd", 4), (2, 2));
@@ -88,6 +89,20 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     pi == p.len()
 }
 
+/// Reads the text file at `path` whole: the name errors show for it (the path as
+/// displayed) and its text. A failure is `error(shown, io_error)`, so that each crate
+/// reports it with its own error type.
+pub fn read_text_file<E>(
+    path: &std::path::Path,
+    error: impl FnOnce(String, std::io::Error) -> E,
+) -> Result<(String, String), E> {
+    let shown = path.display().to_string();
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok((shown, text)),
+        Err(e) => Err(error(shown, e)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,13 +133,50 @@ mod tests {
         );
     }
 
+    /// Net and pad patterns as pogo.toml writes them (the one test of the globs that
+    /// pogo-design and pogo-mechanics re-export).
     #[test]
     fn globs() {
-        assert!(glob_match("GND*", "GND_A"));
-        assert!(glob_match("?V3", "3V3"));
-        assert!(glob_match("*", ""));
-        assert!(!glob_match("gnd", "GND"));
-        assert!(glob_match("a*b*c", "a-b-b-c"));
-        assert!(!glob_match("a*b", "a-c"));
+        let matching = [
+            ("GND*", "GND_A"),
+            ("?V3", "3V3"),
+            ("*", ""),
+            ("a*b*c", "a-b-b-c"),
+            ("VBUS*", "VBUS_IN"),
+            ("/U?/VCC", "/U1/VCC"),
+            ("*GND", "AGND"),
+            ("USB_*", "USB_D+"),
+            ("+3V?", "+3V3"),
+        ];
+        for (pattern, text) in matching {
+            assert!(glob_match(pattern, text), "{pattern} ~ {text}");
+        }
+        let different = [
+            ("gnd", "GND"),
+            ("a*b", "a-c"),
+            ("GND", "AGND"),
+            ("+3V?", "+3V30"),
+        ];
+        for (pattern, text) in different {
+            assert!(!glob_match(pattern, text), "{pattern} !~ {text}");
+        }
+    }
+
+    #[test]
+    fn a_text_file_is_read_with_its_name_and_a_failure_names_it() {
+        let dir = std::env::temp_dir().join(format!("pogo-text-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a.txt");
+        std::fs::write(&path, "x = 1\n").unwrap();
+        let (shown, text) = read_text_file(&path, |_, e| e).unwrap();
+        assert_eq!(
+            (shown, text.as_str()),
+            (path.display().to_string(), "x = 1\n")
+        );
+        let missing = dir.join("missing.txt");
+        let (shown, kind) = read_text_file(&missing, |shown, e| (shown, e.kind())).unwrap_err();
+        assert_eq!(shown, missing.display().to_string());
+        assert_eq!(kind, std::io::ErrorKind::NotFound);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -32,6 +32,7 @@ mod model;
 mod near;
 mod normal;
 mod prob;
+pub mod report;
 
 pub use config::{ToleranceConfig, check_model, tooling_pin_clearance_mm};
 pub use geom::{Piece, Pt, Region, shape_polygon};
@@ -584,19 +585,7 @@ fn choose_datum(f: &Fixture) -> (ToleranceDatum, Option<(Pt, Pt)>) {
 
 /// The outline box centre as the datum, the box's longer side as the locating span.
 fn outline_box_datum(f: &Fixture, source: &str) -> (ToleranceDatum, Option<(Pt, Pt)>) {
-    let [l, t, r, b] = f.board.outline_bbox;
-    let (l, t, r, b) = if [l, t, r, b].iter().all(|v| v.is_finite()) && r > l && b > t {
-        (l, t, r, b)
-    } else {
-        let xs = f.probes.iter().map(|p| p.x);
-        let ys = f.probes.iter().map(|p| p.y);
-        (
-            xs.clone().fold(f64::INFINITY, f64::min).min(0.0),
-            ys.clone().fold(f64::INFINITY, f64::min).min(0.0),
-            xs.fold(f64::NEG_INFINITY, f64::max).max(1.0),
-            ys.fold(f64::NEG_INFINITY, f64::max).max(1.0),
-        )
-    };
+    let [l, t, r, b] = f.outline_box_or_probes();
     let c = Pt::new((l + r) / 2.0, (t + b) / 2.0);
     let (a, e) = if r - l >= b - t {
         (Pt::new(l, c.y), Pt::new(r, c.y))

@@ -13,17 +13,12 @@ fn numpy_check(f: &Fixture, samples: u64) {
     let path = dir.path().join("fixture.json");
     std::fs::write(&path, f.to_json()).unwrap();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/independent_check.py");
-    let out = Command::new("python3")
-        .arg(script)
-        .arg(&path)
-        .arg(samples.to_string())
-        .output()
-        .expect("python3 runs (numpy installed by scripts/ci-deps.d/tolerance.sh)");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "numpy check failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    // numpy is installed by scripts/ci-deps.d/tolerance.sh.
+    let stdout = pogo_testdata::stdout_of(
+        Command::new("python3")
+            .arg(script)
+            .arg(&path)
+            .arg(samples.to_string()),
     );
     let last = stdout.lines().last().unwrap_or("");
     assert!(
@@ -103,15 +98,8 @@ fn numpy_agrees_on_a_shared_board() {
     let Some(dir) = pogo_testdata::board_dir("bms-c1", "numpy_agrees_on_a_shared_board") else {
         return;
     };
-    let path = dir.join("kicad-view.json");
-    let view: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let bbox: Vec<f64> = view["outline_bbox"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_f64().unwrap())
-        .collect();
+    let view = pogo_testdata::kicad_view(&dir);
+    let bbox = pogo_testdata::view_outline_bbox(&view);
     let mut probes = Vec::new();
     for pad in view["pads"].as_array().unwrap().iter().step_by(2) {
         let shape = pad["shape"].as_str().unwrap();
@@ -141,7 +129,7 @@ fn numpy_agrees_on_a_shared_board() {
         }
     }
     assert_eq!(probes.len(), 40);
-    let mut f = fixture(&probes, [bbox[0], bbox[1], bbox[2], bbox[3]], &[]);
+    let mut f = fixture(&probes, bbox, &[]);
     let s = pogo_tolerance::analyse(&mut f, &pogo_tolerance::ToleranceConfig::default()).unwrap();
     assert!(
         s.contact_yield > 0.0 && s.contact_yield < 1.0,

@@ -47,6 +47,35 @@ pub fn read_token_if_any(data: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// Registers a fixture with the service at `base` as the admin; its id.
+pub async fn register_fixture(
+    client: &reqwest::Client,
+    base: &str,
+    admin: &str,
+    fixture_json: impl Into<reqwest::Body>,
+) -> String {
+    let r = client
+        .post(format!("{base}/api/v1/fixtures"))
+        .bearer_auth(admin)
+        .body(fixture_json)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let registered: serde_json::Value = r.json().await.unwrap();
+    registered["id"].as_str().unwrap().to_string()
+}
+
+/// `pogo station add NAME --fixtures FIXTURE --data DATA`: the station's token.
+pub fn add_station(data: &Path, name: &str, fixture: &str) -> String {
+    let out = pogo_testdata::stdout_of(
+        pogo()
+            .args(["station", "add", name, "--fixtures", fixture, "--data"])
+            .arg(data),
+    );
+    out.trim().to_string()
+}
+
 /// GET `url` with a bearer `token`, its body as JSON.
 pub async fn get_json(client: &reqwest::Client, url: &str, token: &str) -> serde_json::Value {
     let r = client.get(url).bearer_auth(token).send().await.unwrap();

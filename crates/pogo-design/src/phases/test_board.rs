@@ -8,20 +8,9 @@ use pogo_fixture::DesignRules;
 /// A 100 x 80 mm board with a 1.5 mm round test point pad (top copper, mask open, no
 /// footprint) per `(net, x, y)`.
 pub(crate) fn board(pads: &[(&str, f64, f64)]) -> Board {
-    let rect = |l: f64, t: f64, r: f64, b: f64| {
-        vec![
-            PointMm::new(l, t),
-            PointMm::new(r, t),
-            PointMm::new(r, b),
-            PointMm::new(l, b),
-        ]
-    };
     let mut board = Board::blank(
         "test.kicad_pcb",
-        PolygonMm {
-            outer: rect(0.0, 0.0, 100.0, 80.0),
-            holes: vec![],
-        },
+        PolygonMm::rect(0.0, 0.0, 100.0, 80.0),
         1.6,
     );
     for (i, &(net, x, y)) in pads.iter().enumerate() {
@@ -35,29 +24,47 @@ pub(crate) fn board(pads: &[(&str, f64, f64)]) -> Board {
                 NetId(board.nets.len() as u32 - 1)
             }
         };
+        let reference = format!("TP{}", i + 1);
+        let at = PointMm::new(x, y);
         board.pads.push(Pad {
-            footprint: None,
-            reference: format!("TP{}", i + 1),
-            number: "1".into(),
-            kind: PadKind::Smd,
-            shape: PadShape::Circle,
-            size_mm: SizeMm { w: 1.5, h: 1.5 },
-            position: PointMm::new(x, y),
-            rotation_deg: 0.0,
-            drill: None,
-            layers: vec!["F.Cu".into(), "F.Mask".into()],
-            front_copper: true,
-            back_copper: false,
-            front_mask: true,
-            back_mask: false,
-            front_paste: false,
-            back_paste: false,
-            mask_margin_mm: None,
             net: Some(id),
             test_point_property: true,
+            ..smd_pad(&reference, PadShape::Circle, (1.5, 1.5), at, 0.0)
         });
     }
     board
+}
+
+/// A top-side SMD pad (F.Cu copper, F.Mask open) of `shape`, `(w, h)` mm, at `at`,
+/// turned by `rotation_deg`: pad 1 of `reference`, on no net and no footprint.
+pub(crate) fn smd_pad(
+    reference: &str,
+    shape: PadShape,
+    (w, h): (f64, f64),
+    at: PointMm,
+    rotation_deg: f64,
+) -> Pad {
+    Pad {
+        footprint: None,
+        reference: reference.into(),
+        number: "1".into(),
+        kind: PadKind::Smd,
+        shape,
+        size_mm: SizeMm { w, h },
+        position: at,
+        rotation_deg,
+        drill: None,
+        layers: vec!["F.Cu".into(), "F.Mask".into()],
+        front_copper: true,
+        back_copper: false,
+        front_mask: true,
+        back_mask: false,
+        front_paste: false,
+        back_paste: false,
+        mask_margin_mm: None,
+        net: None,
+        test_point_property: false,
+    }
 }
 
 /// The effective rules of `config` with the built-in catalog.

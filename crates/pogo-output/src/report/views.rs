@@ -510,27 +510,18 @@ pub(super) fn board_view(
     for p in probes {
         let (x, y) = pr.pt(p.x, p.y);
         let r = probe_radius_px(f, p, pr.scale);
-        let title = match p.hit_probability {
-            Some(h) => format!(
-                "{} {} ({}, {}) {} {}: hit {}",
-                esc(&p.id),
-                esc(&p.net),
-                fmt(p.x, 2),
-                fmt(p.y, 2),
-                esc(&p.class),
-                esc(&p.part),
-                super::fmt_prob(h)
-            ),
-            None => format!(
-                "{} {} ({}, {}) {} {}",
-                esc(&p.id),
-                esc(&p.net),
-                fmt(p.x, 2),
-                fmt(p.y, 2),
-                esc(&p.class),
-                esc(&p.part)
-            ),
-        };
+        let mut title = format!(
+            "{} {} ({}, {}) {} {}",
+            esc(&p.id),
+            esc(&p.net),
+            fmt(p.x, 2),
+            fmt(p.y, 2),
+            esc(&p.class),
+            esc(&p.part)
+        );
+        if let Some(h) = p.hit_probability {
+            title.push_str(&format!(": hit {}", super::fmt_prob(h)));
+        }
         let paint = match colouring {
             Colouring::Class => format!(
                 "fill=\"{}\" stroke=\"#fff\" stroke-width=\"0.7\"",

@@ -3,8 +3,9 @@
 #![allow(dead_code)]
 
 use pogo_fixture::Fixture;
+use pogo_output::Plate;
 use serde_json::{Value, json};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn part(id: &str, class: &str, receptacle: &str, tip: f64) -> Value {
@@ -123,22 +124,94 @@ pub fn python_has(module: &str) -> bool {
     ok
 }
 
+/// Expected drill holes of one side, computed from the fixture here (not by the writer):
+/// probes of that side at their receptacle's drill (the probe's own receptacle, else its
+/// part's), and every guide pin; x mirrored about `mirror_about` when given.
+pub fn expected_drills(fixture: &Fixture, side: &str, mirror_about: Option<f64>) -> Vec<[f64; 3]> {
+    let mx = |x: f64| mirror_about.map_or(x, |c| 2.0 * c - x);
+    let mut holes = Vec::new();
+    for p in fixture.probes.iter().filter(|p| p.side.as_str() == side) {
+        let receptacle = match &p.receptacle {
+            Some(r) => r.clone(),
+            None => fixture.part(&p.part).unwrap().receptacle.clone(),
+        };
+        let drill_mm = fixture.receptacle(&receptacle).unwrap().mounting_drill_mm;
+        holes.push([mx(p.x), -p.y, drill_mm]);
+    }
+    for t in &fixture.tooling {
+        holes.push([mx(t.x), -t.y, t.diameter_mm]);
+    }
+    holes
+}
+
+/// What `check_dxf.py` must find in a plate's DXF, as the plate says: its holes per
+/// layer (x, -y, radius), its cut-outs and its box in the DXF frame (y up).
+pub fn plate_dxf_expected(plate: &Plate) -> Value {
+    let layer = |name: &str| -> Vec<[f64; 3]> {
+        plate
+            .holes_of(name)
+            .map(|h| [h.x, -h.y, h.diameter_mm / 2.0])
+            .collect()
+    };
+    let [l, t, r, b] = plate.bbox;
+    json!({
+        "circles": {"PROBE_HOLES": layer("probe"), "TOOLING_HOLES": layer("tooling"), "MOUNTING_HOLES": layer("mounting")},
+        "cutouts": plate.cutouts.len(),
+        "outline_box": [l, -b, r, -t],
+    })
+}
+
+/// Reads `file` back with `tests/py/<script> FILE EXPECTED` (`expected` written beside
+/// the file as `<file>.expected.json`); the reader must say `ok`. Returns its output.
+pub fn read_back(script: &str, file: &Path, expected: &Value) -> String {
+    let expected_path = PathBuf::from(format!("{}.expected.json", file.display()));
+    std::fs::write(&expected_path, serde_json::to_string(expected).unwrap()).unwrap();
+    let out = run_py(
+        script,
+        &[file.to_str().unwrap(), expected_path.to_str().unwrap()],
+    );
+    assert!(out.starts_with("ok"), "{script} {}: {out}", file.display());
+    out
+}
+
+/// The area `check_dxf.py` measured (mm², as it printed it).
+pub fn dxf_area(out: &str) -> &str {
+    out.split("area_mm2=").nth(1).unwrap().trim()
+}
+
+/// Whether openscad is installed. Outside CI a missing one skips the check (with a
+/// message); in CI it is a failure.
+pub fn have_openscad() -> bool {
+    let ok = Command::new("openscad").arg("--version").output().is_ok();
+    if !ok {
+        assert!(
+            !in_ci(),
+            "openscad is missing in CI (scripts/ci-deps.d/fabfiles.sh installs it)"
+        );
+        eprintln!("SKIPPED: openscad is not installed (apt-get install openscad)");
+    }
+    ok
+}
+
+/// Compiles `scad` to `stl` with openscad, which must succeed; returns what it wrote on
+/// stderr (its warnings).
+pub fn openscad_compile(scad: &Path, stl: &Path) -> String {
+    let out = Command::new("openscad")
+        .arg("-o")
+        .arg(stl)
+        .arg(scad)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "openscad failed:\n{stderr}");
+    stderr
+}
+
 /// Runs `python3 tests/py/<script> args...`; panics with its output when it fails.
 /// Returns its stdout.
 pub fn run_py(script: &str, args: &[&str]) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/py")
         .join(script);
-    let out = Command::new("python3")
-        .arg(&path)
-        .args(args)
-        .output()
-        .expect("python3 runs");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "{script} {args:?} failed:\n{stdout}\n{stderr}"
-    );
-    stdout
+    pogo_testdata::stdout_of(Command::new("python3").arg(&path).args(args))
 }

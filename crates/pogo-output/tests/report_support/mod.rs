@@ -55,17 +55,7 @@ pub fn check_html_with_python(path: &Path) {
         return;
     }
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/check-report-html.py");
-    let out = Command::new("python3")
-        .arg(&script)
-        .arg(path)
-        .output()
-        .expect("run python3");
-    assert!(
-        out.status.success(),
-        "html.parser check failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    pogo_testdata::stdout_of(Command::new("python3").arg(&script).arg(path));
 }
 
 /// Renders `html_path` in headless Chromium and returns the screenshot's path, or
@@ -100,17 +90,7 @@ pub fn screenshot(html_path: &Path, png: &Path, height: u32) -> Option<PathBuf> 
 /// share of non-white pixels).
 pub fn png_stats(png: &Path) -> (u32, u32, usize, f64) {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/png-stats.py");
-    let out = Command::new("python3")
-        .arg(&script)
-        .arg(png)
-        .output()
-        .expect("run python3");
-    assert!(
-        out.status.success(),
-        "png-stats: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = pogo_testdata::stdout_of(Command::new("python3").arg(&script).arg(png));
     let v: Vec<&str> = text.split_whitespace().collect();
     (
         v[0].parse().unwrap(),

@@ -194,11 +194,8 @@ impl Limits {
         let Some(path) = path else {
             return Ok(Limits::default());
         };
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| QcError::Read {
-            path: shown.clone(),
-            source,
-        })?;
+        let (shown, text) =
+            pogo_text::read_text_file(path, |path, source| QcError::Read { path, source })?;
         Limits::from_toml(&shown, &text)
     }
 

@@ -137,14 +137,26 @@ fn resistance_reading(m: &Measurement, limit: f64, source: &str, marginal_fracti
             None,
         ),
     };
+    reading_check(m, verdict, (None, Some(limit)), message, action)
+}
+
+/// The check of reading `m` itself against the pass range `(min, max)`, both in the
+/// canonical unit of its kind.
+fn reading_check(
+    m: &Measurement,
+    verdict: Verdict,
+    (min, max): (Option<f64>, Option<f64>),
+    message: String,
+    action: Option<Action>,
+) -> Check {
     Check {
-        kind: Kind::ContactResistance,
+        kind: m.kind,
         verdict,
-        value: v,
-        unit: "mohm",
+        value: m.value,
+        unit: m.kind.quantity().canonical_unit(),
         line: m.line,
-        min: None,
-        max: Some(limit),
+        min,
+        max,
         message,
         action,
     }
@@ -233,24 +245,15 @@ pub(crate) fn spring_force(
                 }
                 _ => Some(Action::Adjust),
             };
-            Check {
-                kind: Kind::SpringForce,
-                verdict,
-                value: m.value,
-                unit: "N",
-                line: m.line,
-                min: Some(lo),
-                max: Some(hi),
-                message: format!(
-                    "spring force {} N, expected {}..{} N (nominal {} N at working travel){}",
-                    f3(m.value),
-                    f3(lo),
-                    f3(hi),
-                    f3(nominal),
-                    cycle_text(m)
-                ),
-                action,
-            }
+            let message = format!(
+                "spring force {} N, expected {}..{} N (nominal {} N at working travel){}",
+                f3(m.value),
+                f3(lo),
+                f3(hi),
+                f3(nominal),
+                cycle_text(m)
+            );
+            reading_check(m, verdict, (Some(lo), Some(hi)), message, action)
         },
     )
 }
@@ -270,24 +273,16 @@ pub(crate) fn compression(
         let (lo, hi) = (full * c.min_fraction, full * c.max_fraction);
         let band = full * c.marginal_fraction;
         let verdict = range_verdict(m.value, Some(lo), Some(hi), band, band);
-        Check {
-            kind,
-            verdict,
-            value: m.value,
-            unit: "mm",
-            line: m.line,
-            min: Some(lo),
-            max: Some(hi),
-            message: format!(
-                "compression {} mm = {:.1} % of full travel {} mm, expected {:.0}-{:.0} %",
-                f3(m.value),
-                m.value / full * 100.0,
-                f3(full),
-                c.min_fraction * 100.0,
-                c.max_fraction * 100.0
-            ),
-            action: (verdict != Verdict::Pass).then_some(Action::Adjust),
-        }
+        let message = format!(
+            "compression {} mm = {:.1} % of full travel {} mm, expected {:.0}-{:.0} %",
+            f3(m.value),
+            m.value / full * 100.0,
+            f3(full),
+            c.min_fraction * 100.0,
+            c.max_fraction * 100.0
+        );
+        let action = (verdict != Verdict::Pass).then_some(Action::Adjust);
+        reading_check(m, verdict, (Some(lo), Some(hi)), message, action)
     })
 }
 
@@ -307,22 +302,14 @@ pub(crate) fn seating_depth(
         |m, nominal| {
             let (lo, hi) = (nominal - s.tolerance_mm, nominal + s.tolerance_mm);
             let verdict = range_verdict(m.value, Some(lo), Some(hi), s.marginal_mm, s.marginal_mm);
-            Check {
-                kind: Kind::SeatingDepth,
-                verdict,
-                value: m.value,
-                unit: "mm",
-                line: m.line,
-                min: Some(lo),
-                max: Some(hi),
-                message: format!(
-                    "seating depth {} mm, expected {} +/- {} mm",
-                    f3(m.value),
-                    f3(nominal),
-                    f3(s.tolerance_mm)
-                ),
-                action: (verdict != Verdict::Pass).then_some(Action::Reseat),
-            }
+            let message = format!(
+                "seating depth {} mm, expected {} +/- {} mm",
+                f3(m.value),
+                f3(nominal),
+                f3(s.tolerance_mm)
+            );
+            let action = (verdict != Verdict::Pass).then_some(Action::Reseat);
+            reading_check(m, verdict, (Some(lo), Some(hi)), message, action)
         },
     )
 }
@@ -376,17 +363,15 @@ pub(crate) fn tilt(ms: &[&Measurement], limits: &Limits) -> Vec<Check> {
         .filter(|m| m.kind == Kind::Tilt)
         .map(|m| {
             let verdict = upper_verdict(m.value.abs(), t.max_deg, t.marginal_fraction);
-            Check {
-                kind: Kind::Tilt,
+            let message = format!("tilt {} deg, limit {} deg", f3(m.value), f3(t.max_deg));
+            let action = (verdict != Verdict::Pass).then_some(Action::Reseat);
+            reading_check(
+                m,
                 verdict,
-                value: m.value,
-                unit: "deg",
-                line: m.line,
-                min: Some(-t.max_deg),
-                max: Some(t.max_deg),
-                message: format!("tilt {} deg, limit {} deg", f3(m.value), f3(t.max_deg)),
-                action: (verdict != Verdict::Pass).then_some(Action::Reseat),
-            }
+                (Some(-t.max_deg), Some(t.max_deg)),
+                message,
+                action,
+            )
         })
         .collect()
 }

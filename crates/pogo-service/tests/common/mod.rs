@@ -2,6 +2,8 @@
 //! binaries in a temporary directory, and the service on a free loopback port.
 #![allow(dead_code)]
 
+use pogo_qc::measurements::Kind;
+use pogo_qc::run::{Reading, Run, RunResult};
 use pogo_service::http::AppState;
 use pogo_service::{Database, ServiceConfig};
 use std::path::{Path, PathBuf};
@@ -114,15 +116,10 @@ impl TestDb {
             std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
             std::fs::set_permissions(dir.path(), perms).unwrap();
         }
-        let out = pg_command(&bin.join("initdb"), root)
-            .args(["-A", "trust", "-U", "pogo", "-E", "UTF8", "--no-sync", "-D"])
-            .arg(&data)
-            .output()
-            .expect("run initdb");
-        assert!(
-            out.status.success(),
-            "initdb failed: {}",
-            String::from_utf8_lossy(&out.stderr)
+        pogo_testdata::stdout_of(
+            pg_command(&bin.join("initdb"), root)
+                .args(["-A", "trust", "-U", "pogo", "-E", "UTF8", "--no-sync", "-D"])
+                .arg(&data),
         );
         let port = free_port();
         let opts = format!(
@@ -229,6 +226,52 @@ pub async fn stations_and_probes(
         .map(|p| p.id)
         .collect();
     (tokens, probes)
+}
+
+/// Load run `i` of `fixture`: `readings` contact resistances cycling over `probes`
+/// (10.0-14.9 mOhm), `actuations` lid closures, started at `started_at`; its uuid is
+/// `(uuid_high, i)`, so that each load has its own.
+pub fn load_run(
+    uuid_high: u64,
+    i: usize,
+    fixture: &str,
+    probes: &[String],
+    started_at: chrono::DateTime<chrono::Utc>,
+    actuations: u64,
+    readings: usize,
+) -> Run {
+    Run {
+        uuid: uuid::Uuid::from_u64_pair(uuid_high, i as u64),
+        fixture: fixture.into(),
+        started_at,
+        finished_at: started_at + chrono::Duration::seconds(20),
+        actuations,
+        dut_serial: Some(format!("SN-{i}")),
+        result: Some(RunResult::Pass),
+        readings: (0..readings)
+            .map(|k| Reading {
+                probe: probes[(i + k) % probes.len()].clone(),
+                kind: Kind::ContactResistance,
+                value: 10.0 + ((i * 7 + k * 13) % 50) as f64 / 10.0,
+                unit: "mohm".into(),
+            })
+            .collect(),
+    }
+}
+
+/// A fresh SQLite database in folder `name` of `dir`, with a pool of `connections`
+/// and the demo fixture registered; its id.
+pub async fn sqlite_with_demo_fixture(
+    dir: &Path,
+    name: &str,
+    connections: u32,
+) -> (Database, String) {
+    std::fs::create_dir_all(dir.join(name)).unwrap();
+    let db = Database::connect(&pogo_service::sqlite_url(&dir.join(name)), connections)
+        .await
+        .unwrap();
+    let fixture = db.register_fixture(demo_fixture(), None).await.unwrap().id;
+    (db, fixture)
 }
 
 /// The example board's fixture.json that the demo ships.
