@@ -18,7 +18,8 @@ pub enum BoardCommand {
 
 #[derive(Args)]
 pub struct InfoArgs {
-    /// Board file: KiCad .kicad_pcb or IPC-D-356A netlist, plain, .gz or .xz
+    /// Board file: KiCad .kicad_pcb, IPC-2581 XML, ODB++ (job folder, .tgz or .zip)
+    /// or IPC-D-356A netlist; plain, .gz or .xz
     pub board: PathBuf,
     #[arg(long, value_enum, default_value_t = InfoFormat::Text)]
     pub format: InfoFormat,
@@ -26,7 +27,8 @@ pub struct InfoArgs {
 
 #[derive(Args)]
 pub struct PadsArgs {
-    /// Board file: KiCad .kicad_pcb or IPC-D-356A netlist, plain, .gz or .xz
+    /// Board file: KiCad .kicad_pcb, IPC-2581 XML, ODB++ (job folder, .tgz or .zip)
+    /// or IPC-D-356A netlist; plain, .gz or .xz
     pub board: PathBuf,
     #[arg(long, value_enum, default_value_t = PadsFormat::Json)]
     pub format: PadsFormat,

@@ -20,7 +20,8 @@ use std::process::ExitCode;
 
 #[derive(Args)]
 pub struct DesignArgs {
-    /// Board file (.kicad_pcb, .d356; plain, .gz or .xz)
+    /// Board file: KiCad .kicad_pcb, IPC-2581 XML, ODB++ (job folder, .tgz or .zip)
+    /// or IPC-D-356A netlist; plain, .gz or .xz
     pub board: PathBuf,
     /// Engineer's intent (default: pogo.toml beside the board, when present)
     #[arg(long)]
@@ -45,7 +46,8 @@ pub enum Format {
 
 #[derive(Args)]
 pub struct CheckArgs {
-    /// Board file (.kicad_pcb, .d356; plain, .gz or .xz)
+    /// Board file: KiCad .kicad_pcb, IPC-2581 XML, ODB++ (job folder, .tgz or .zip)
+    /// or IPC-D-356A netlist; plain, .gz or .xz
     pub board: PathBuf,
     /// Engineer's intent (default: pogo.toml beside the board, when present)
     #[arg(long)]

@@ -15,7 +15,7 @@ use std::process::ExitCode;
 pub struct DiffArgs {
     /// The fixture.json designed for an earlier revision of the board
     pub fixture: PathBuf,
-    /// The new revision of the board (.kicad_pcb, .d356; plain, .gz or .xz)
+    /// The new revision of the board (any board file `pogo design` reads)
     pub board: PathBuf,
     /// Engineer's intent (default: pogo.toml beside the board, when present)
     #[arg(long)]
