@@ -46,21 +46,6 @@ fn design(path: &Path) -> Option<Fixture> {
     Some(fixture)
 }
 
-fn have_openscad() -> bool {
-    let ok = std::process::Command::new("openscad")
-        .arg("--version")
-        .output()
-        .is_ok();
-    if !ok {
-        assert!(
-            !in_ci(),
-            "openscad is missing in CI (scripts/ci-deps.d/fabfiles.sh)"
-        );
-        eprintln!("SKIPPED: openscad is not installed");
-    }
-    ok
-}
-
 fn check(name: &str, fixture: &Fixture, scad: bool) {
     let c = fixture.clamshell.as_ref().expect("clamshell built");
     // Hinge: met, or refused with the probe and the reason.
@@ -128,14 +113,11 @@ fn check(name: &str, fixture: &Fixture, scad: bool) {
         eprintln!("{name}: {}", out.trim());
     }
     if scad && have_openscad() {
-        let out = std::process::Command::new("openscad")
-            .arg("-o")
-            .arg(dir.path().join("a.stl"))
-            .arg(dir.path().join("clamshell.scad"))
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(out.status.success(), "{name}: openscad failed:\n{stderr}");
+        eprintln!("{name}: compiling clamshell.scad");
+        let stderr = openscad_compile(
+            &dir.path().join("clamshell.scad"),
+            &dir.path().join("a.stl"),
+        );
         assert!(
             !stderr.contains("WARNING") && !stderr.contains("ERROR"),
             "{name}: openscad warned:\n{stderr}"
