@@ -634,71 +634,82 @@ fn footprint(
         mm(b),
         ids.next()
     );
+    // Copper and mask on both sides, kept on every layer (the pin's barrel or a hole).
+    const THROUGH_LAYERS: &str = "(layers \"*.Cu\" \"*.Mask\")";
+    const KEEP_UNUSED: &str = "\n\t\t\t(remove_unused_layers no)";
     for p in pads {
-        let (dx, dy) = (p.x - ox, p.y - oy);
+        let land = Land {
+            at: (p.x - ox, p.y - oy),
+            diameter_mm: p.diameter_mm,
+            drill_mm: p.drill_mm,
+        };
         if hole {
-            let _ = writeln!(
-                s,
-                "\t\t(pad \"\" np_thru_hole circle\n\t\t\t(at {} {})\n\t\t\t(size {} {})\n\t\t\t(drill {})\n\t\t\t(layers \"*.Cu\" \"*.Mask\")\n\t\t\t(uuid \"{}\")\n\t\t)",
-                mm(dx),
-                mm(dy),
-                mm(p.diameter_mm),
-                mm(p.diameter_mm),
-                mm(p.drill_mm),
-                ids.next()
-            );
+            land.write(s, ids, "\"\"", "np_thru_hole circle", THROUGH_LAYERS, "");
             continue;
         }
         let net = net_no
             .get(p.net.as_str())
             .map(|n| format!("\n\t\t\t(net {n} {})", q(&p.net)))
             .unwrap_or_default();
+        let number = q(&p.number);
         if smt {
             // The maker's land with paste on the front, round the locating peg hole
             // (plated, on the pin's net), or a plain SMD land without a peg.
-            let (kind, hole, layers) = if p.drill_mm > 0.0 {
-                (
-                    "thru_hole",
-                    format!("\n\t\t\t(drill {})", mm(p.drill_mm)),
-                    "(layers \"*.Cu\" \"F.Paste\" \"F.Mask\")\n\t\t\t(remove_unused_layers no)",
-                )
+            if p.drill_mm > 0.0 {
+                let layers = format!("(layers \"*.Cu\" \"F.Paste\" \"F.Mask\"){KEEP_UNUSED}");
+                land.write(s, ids, &number, "thru_hole circle", &layers, &net);
             } else {
-                (
-                    "smd",
-                    String::new(),
-                    "(layers \"F.Cu\" \"F.Paste\" \"F.Mask\")",
-                )
-            };
-            let _ = writeln!(
-                s,
-                "\t\t(pad {} {kind} circle\n\t\t\t(at {} {})\n\t\t\t(size {} {}){hole}\n\t\t\t{layers}{net}\n\t\t\t(uuid \"{}\")\n\t\t)",
-                q(&p.number),
-                mm(dx),
-                mm(dy),
-                mm(p.diameter_mm),
-                mm(p.diameter_mm),
-                ids.next()
-            );
+                let layers = "(layers \"F.Cu\" \"F.Paste\" \"F.Mask\")";
+                land.write(s, ids, &number, "smd circle", layers, &net);
+            }
             continue;
         }
-        let shape = if connector && p.number == "1" {
-            "rect"
+        let kind = if connector && p.number == "1" {
+            "thru_hole rect"
         } else {
-            "circle"
+            "thru_hole circle"
+        };
+        let layers = format!("{THROUGH_LAYERS}{KEEP_UNUSED}");
+        land.write(s, ids, &number, kind, &layers, &net);
+    }
+    s.push_str("\t\t(embedded_fonts no)\n\t)\n");
+}
+
+/// A round pad of a footprint, relative to the footprint's origin.
+struct Land {
+    at: (f64, f64),
+    diameter_mm: f64,
+    /// 0 for a pad without a hole.
+    drill_mm: f64,
+}
+
+impl Land {
+    /// Writes `(pad NUMBER KIND_AND_SHAPE ...)`: position, size, drill when there is one,
+    /// `layers` (with anything that follows them) and `net` (empty, or `\n(net ...)`).
+    fn write(
+        &self,
+        s: &mut String,
+        ids: &mut Uuids,
+        number: &str,
+        kind_and_shape: &str,
+        layers: &str,
+        net: &str,
+    ) {
+        let drill = if self.drill_mm > 0.0 {
+            format!("\n\t\t\t(drill {})", mm(self.drill_mm))
+        } else {
+            String::new()
         };
         let _ = writeln!(
             s,
-            "\t\t(pad {} thru_hole {shape}\n\t\t\t(at {} {})\n\t\t\t(size {} {})\n\t\t\t(drill {})\n\t\t\t(layers \"*.Cu\" \"*.Mask\")\n\t\t\t(remove_unused_layers no){net}\n\t\t\t(uuid \"{}\")\n\t\t)",
-            q(&p.number),
-            mm(dx),
-            mm(dy),
-            mm(p.diameter_mm),
-            mm(p.diameter_mm),
-            mm(p.drill_mm),
+            "\t\t(pad {number} {kind_and_shape}\n\t\t\t(at {} {})\n\t\t\t(size {} {}){drill}\n\t\t\t{layers}{net}\n\t\t\t(uuid \"{}\")\n\t\t)",
+            mm(self.at.0),
+            mm(self.at.1),
+            mm(self.diameter_mm),
+            mm(self.diameter_mm),
             ids.next()
         );
     }
-    s.push_str("\t\t(embedded_fonts no)\n\t)\n");
 }
 
 #[allow(clippy::too_many_arguments)]
