@@ -39,17 +39,44 @@ fn probes(board: &Path) -> BTreeSet<(String, String, String, String)> {
         .collect()
 }
 
+/// The first file in `dir` whose name ends with one of `endings`.
+fn file_ending(dir: &Path, endings: &[&str]) -> Option<std::path::PathBuf> {
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    names.sort();
+    names.into_iter().find(|p| {
+        let n = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        endings.iter().any(|e| n.ends_with(e))
+    })
+}
+
 #[test]
 fn design_from_the_exports_chooses_the_kicad_files_probes() {
-    let Some(dir) = pogo_testdata::board_dir("bms-c1", "design_from_the_exports") else {
-        return;
-    };
-    let kicad = probes(&dir.join("bms-c1.kicad_pcb"));
-    assert!(kicad.len() >= 30, "{}", kicad.len());
-    // ODB++ cannot hold a space in a net name: compared with spaces as underscores.
-    for export in ["bms-c1.ipc2581.xml.xz", "bms-c1-odb.tgz"] {
-        let ours = probes(&dir.join(export));
-        assert_eq!(ours, kicad, "{export}");
+    let mut compared = 0;
+    for dir in pogo_testdata::board_folders("design_from_the_exports") {
+        let (Some(board), Some(ipc), Some(odb)) = (
+            file_ending(&dir, &[".kicad_pcb", ".kicad_pcb.xz"]),
+            file_ending(&dir, &[".ipc2581.xml.xz"]),
+            file_ending(&dir, &["-odb.tgz"]),
+        ) else {
+            continue;
+        };
+        let kicad = probes(&board);
+        // ODB++ cannot hold a space in a net name: compared with spaces as underscores.
+        for export in [ipc, odb] {
+            let ours = probes(&export);
+            assert_eq!(ours, kicad, "{}", export.display());
+        }
+        if dir.ends_with("bms-c1") {
+            assert!(kicad.len() >= 30, "{}", kicad.len());
+        }
+        compared += 1;
+    }
+    if !pogo_testdata::board_folders("design_from_the_exports").is_empty() {
+        // Every shared board but the panel has both exports.
+        assert!(compared >= 19, "{compared} boards compared");
     }
 }
 

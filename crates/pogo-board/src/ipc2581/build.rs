@@ -150,19 +150,37 @@ fn footprints(doc: &Doc, roles: &[Role]) -> Vec<Footprint> {
                 });
             let side = layer_side.unwrap_or(if c.mirror { Side::Bottom } else { Side::Top });
             let package = doc.packages.get(&c.package);
-            let courtyard: Vec<PolygonMm> = package
+            // KiCad builds a bottom footprint's package by flipping it top to bottom (y
+            // negated), where IPC-2581's mirror negates x: the two differ by a half turn.
+            let turn_deg = if c.mirror && doc.written_by_kicad {
+                c.rotation_deg + 180.0
+            } else {
+                c.rotation_deg
+            };
+            let placed = package
                 .filter(|p| p.outline.len() >= 3)
-                .map(|p| PolygonMm {
-                    outer: place(&p.outline, c.location, c.rotation_deg, c.mirror),
-                    holes: vec![],
-                })
-                .into_iter()
-                .collect();
-            let courtyard_bbox = courtyard.first().map(|poly| {
+                .map(|p| place(&p.outline, c.location, turn_deg, c.mirror));
+            // KiCad writes a footprint without a courtyard as the convex hull of its
+            // drawings and pads, drawn with a zero-width line (a courtyard keeps its own
+            // line width): the hull is no courtyard, only the extent of the drawings.
+            let hull = doc.written_by_kicad && package.and_then(|p| p.outline_line_mm) == Some(0.0);
+            let extent = |ring: &Ring| {
                 let mut b = BoxMm::EMPTY;
-                poly.outer.iter().for_each(|p| b.include(*p));
+                ring.iter().for_each(|p| b.include(*p));
                 b
-            });
+            };
+            let (courtyard, silk_bbox): (Vec<PolygonMm>, _) = match placed {
+                Some(ring) if hull => (Vec::new(), Some(extent(&ring))),
+                Some(ring) => (
+                    vec![PolygonMm {
+                        outer: ring,
+                        holes: vec![],
+                    }],
+                    None,
+                ),
+                None => (Vec::new(), None),
+            };
+            let courtyard_bbox = courtyard.first().map(|poly| extent(&poly.outer));
             Footprint {
                 reference: c.refdes.clone(),
                 value: c.part.clone(),
@@ -175,7 +193,7 @@ fn footprints(doc: &Doc, roles: &[Role]) -> Vec<Footprint> {
                 courtyard,
                 courtyard_bbox,
                 fab: Vec::new(),
-                silk_bbox: None,
+                silk_bbox,
                 body_height_mm: c.height_mm.or_else(|| package.and_then(|p| p.height_mm)),
                 pads: 0..0,
             }

@@ -61,11 +61,13 @@ pub(super) struct ComponentDef {
     pub height_mm: Option<f64>,
 }
 
-/// A `Package`: its height and the first outline polygon (package frame, y up).
+/// A `Package`: its height, the first outline polygon (package frame, y up) and the
+/// width of the line that outline is drawn with (`None` when the file gives none).
 #[derive(Debug, Clone, Default)]
 pub(super) struct PackageDef {
     pub height_mm: Option<f64>,
     pub outline: Vec<PointMm>,
+    pub outline_line_mm: Option<f64>,
 }
 
 /// A `Pad` of a `LayerFeature` set.
@@ -439,7 +441,7 @@ impl<'a> Parser<'a> {
                 let height = self.number_opt(e, "height", self.cad_scale)?;
                 let def = PackageDef {
                     height_mm: height,
-                    outline: Vec::new(),
+                    ..PackageDef::default()
                 };
                 self.package = Some((self.required(e, "name")?, def));
             }
@@ -651,8 +653,8 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    /// A line width: an `EntryLineDesc`'s, or one drawn on a `BOARD_OUTLINE` layer
-    /// (inline or by reference), which widens the outline box.
+    /// A line width: an `EntryLineDesc`'s, a package outline's, or one drawn on a
+    /// `BOARD_OUTLINE` layer (inline or by reference), which widens the outline box.
     fn line_desc(&mut self, e: &Element<'_>, name: &[u8]) -> Result<()> {
         if self.parent() == Tag::EntryLineDesc {
             let width = self.number_opt(e, "lineWidth", self.dict_scale)?;
@@ -670,7 +672,10 @@ impl<'a> Parser<'a> {
             }
             return Ok(());
         }
-        if !self.on_outline_layer() {
+        let package_outline = self.parent() == Tag::Outline
+            && self.stack.len() >= 2
+            && self.stack[self.stack.len() - 2] == Tag::Package;
+        if !self.on_outline_layer() && !(package_outline && self.package.is_some()) {
             return Ok(());
         }
         let width = if name == b"LineDescRef".as_slice() {
@@ -679,6 +684,14 @@ impl<'a> Parser<'a> {
         } else {
             self.number_opt(e, "lineWidth", self.cad_scale)?
         };
+        if package_outline {
+            if let Some((_, def)) = self.package.as_mut()
+                && def.outline_line_mm.is_none()
+            {
+                def.outline_line_mm = width;
+            }
+            return Ok(());
+        }
         self.doc.outline_stroke_mm = self.doc.outline_stroke_mm.max(width.unwrap_or(0.0));
         Ok(())
     }

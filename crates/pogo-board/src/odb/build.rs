@@ -147,6 +147,20 @@ pub(super) fn build(job: &Job) -> Result<Board> {
             }
         }
     }
+    // KiCad's export writes a footprint without a courtyard as the convex hull of its
+    // drawings and pads, and `eda/data` gives no line width to tell it by: an outline
+    // is a drawn courtyard when every corner lies on the courtyard layer of its side.
+    let mut courtyard_layers = [None, None];
+    if by_kicad {
+        for (slot, name) in courtyard_layers
+            .iter_mut()
+            .zip(["f.courtyard", "b.courtyard"])
+        {
+            if let Some(row) = rows.iter().find(|r| r.name == name) {
+                *slot = load(row)?.map(|f| CourtyardMarks::new(&f));
+            }
+        }
+    }
     let mut nets = Nets::default();
     let index = PadIndex::new(&layers);
     let mut footprints = Vec::new();
@@ -170,16 +184,28 @@ pub(super) fn build(job: &Job) -> Result<Board> {
                 ..index.pad(&layers, linked, pin, *side)
             });
         }
-        // The package outline (KiCad writes the courtyard there) placed on the board.
-        let courtyard: Vec<PolygonMm> = packages
+        // The package outline (KiCad writes the courtyard there, or the hull of the
+        // footprint's drawings where it has none) placed on the board.
+        let placed = packages
             .get(c.package)
             .filter(|o| o.len() >= 3)
-            .map(|o| PolygonMm {
-                outer: place(o, c.at, c.angle_deg, *side == Side::Bottom),
-                holes: vec![],
-            })
-            .into_iter()
-            .collect();
+            .map(|o| place(o, c.at, c.angle_deg, *side == Side::Bottom));
+        let marks = courtyard_layers[usize::from(*side == Side::Bottom)].as_ref();
+        let (courtyard, silk_bbox): (Vec<PolygonMm>, _) = match placed {
+            Some(ring) if marks.is_some_and(|m| !m.hold(&ring)) => {
+                let mut b = BoxMm::EMPTY;
+                ring.iter().for_each(|p| b.include(*p));
+                (Vec::new(), Some(b))
+            }
+            Some(ring) => (
+                vec![PolygonMm {
+                    outer: ring,
+                    holes: vec![],
+                }],
+                None,
+            ),
+            None => (Vec::new(), None),
+        };
         let value = c
             .properties
             .iter()
@@ -201,7 +227,7 @@ pub(super) fn build(job: &Job) -> Result<Board> {
                 b
             }),
             fab: Vec::new(),
-            silk_bbox: None,
+            silk_bbox,
             body_height_mm: None,
             pads: start..pads.len(),
         });
@@ -708,4 +734,114 @@ fn outline(f: &Features) -> Option<Outline> {
             .filter(|(hole, _)| *hole)
             .map(|(_, p)| p.as_slice()),
     )
+}
+
+/// The strokes of a courtyard layer (page frame), indexed by 1 mm cells, to tell a
+/// drawn courtyard from KiCad's hull of a footprint's drawings.
+struct CourtyardMarks {
+    marks: Vec<Mark>,
+    cells: HashMap<(i64, i64), Vec<usize>>,
+}
+
+/// A courtyard stroke: a line (ends, half width), an arc's circle (centre, radius,
+/// half width) or a flashed shape's box.
+enum Mark {
+    Line(PointMm, PointMm, f64),
+    Circle(PointMm, f64, f64),
+    Box(BoxMm),
+}
+
+/// How far a corner of the package outline may lie from the stroke's centre line
+/// beyond its half width: the files' 6 decimals and KiCad's arc chords, 2 um.
+const ON_STROKE_MM: f64 = 0.002;
+
+const MARK_CELL_MM: f64 = 1.0;
+
+fn cell_of(v: f64) -> i64 {
+    (v / MARK_CELL_MM).floor() as i64
+}
+
+impl CourtyardMarks {
+    fn new(f: &Features) -> CourtyardMarks {
+        let mut marks = Vec::new();
+        for l in &f.lines {
+            let half = f.symbols[l.symbol].size().w / 2.0;
+            marks.push(Mark::Line(page(l.from), page(l.to), half));
+        }
+        for a in &f.arcs {
+            let half = f.symbols[a.symbol].size().w / 2.0;
+            let radius = a.start.distance_mm(a.centre);
+            marks.push(Mark::Circle(page(a.centre), radius, half));
+        }
+        for p in &f.pads {
+            let size = f.symbols[p.symbol].size();
+            let quarter_turned = (p.angle_deg / 90.0).round() as i64 % 2 != 0;
+            let (w, h) = if quarter_turned {
+                (size.h, size.w)
+            } else {
+                (size.w, size.h)
+            };
+            let c = page(p.at);
+            let mut b = BoxMm::EMPTY;
+            b.include(PointMm::new(c.x - w / 2.0, c.y - h / 2.0));
+            b.include(PointMm::new(c.x + w / 2.0, c.y + h / 2.0));
+            marks.push(Mark::Box(b));
+        }
+        let mut cells: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
+        for (i, m) in marks.iter().enumerate() {
+            let b = m.reach();
+            for x in cell_of(b.left)..=cell_of(b.right) {
+                for y in cell_of(b.top)..=cell_of(b.bottom) {
+                    cells.entry((x, y)).or_default().push(i);
+                }
+            }
+        }
+        CourtyardMarks { marks, cells }
+    }
+
+    /// Whether every corner of `ring` lies on a stroke.
+    fn hold(&self, ring: &[PointMm]) -> bool {
+        ring.iter().all(|p| {
+            self.cells
+                .get(&(cell_of(p.x), cell_of(p.y)))
+                .is_some_and(|ids| ids.iter().any(|&i| self.marks[i].touches(*p)))
+        })
+    }
+}
+
+impl Mark {
+    /// The box a corner on this stroke lies in.
+    fn reach(&self) -> BoxMm {
+        let mut b = BoxMm::EMPTY;
+        let grow = match *self {
+            Mark::Line(a, e, half) => {
+                b.include(a);
+                b.include(e);
+                half
+            }
+            Mark::Circle(c, r, half) => {
+                b.include(PointMm::new(c.x - r, c.y - r));
+                b.include(PointMm::new(c.x + r, c.y + r));
+                half
+            }
+            Mark::Box(bx) => {
+                b = bx;
+                0.0
+            }
+        };
+        b.grown(grow + ON_STROKE_MM)
+    }
+
+    fn touches(&self, p: PointMm) -> bool {
+        match *self {
+            Mark::Line(a, e, half) => {
+                crate::geometry::segment_distance(p, a, e) <= half + ON_STROKE_MM
+            }
+            Mark::Circle(c, r, half) => (p.distance_mm(c) - r).abs() <= half + ON_STROKE_MM,
+            Mark::Box(_) => {
+                let b = self.reach();
+                p.x >= b.left && p.x <= b.right && p.y >= b.top && p.y <= b.bottom
+            }
+        }
+    }
 }

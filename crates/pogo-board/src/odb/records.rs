@@ -183,6 +183,15 @@ pub struct LineRec {
     pub attrs: Vec<(usize, String)>,
 }
 
+/// An arc record: its start and centre (file frame, mm; the end lies on the same
+/// circle) and its symbol (the pen).
+#[derive(Debug, Clone)]
+pub struct ArcRec {
+    pub start: PointMm,
+    pub centre: PointMm,
+    pub symbol: usize,
+}
+
 /// What a feature index of a features file (as `eda/data` `FID` records name it) is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FeatureRef {
@@ -203,6 +212,7 @@ pub struct Features {
     pub attr_names: HashMap<usize, String>,
     pub pads: Vec<PadRec>,
     pub lines: Vec<LineRec>,
+    pub arcs: Vec<ArcRec>,
     /// Surface contours: (is a hole, points), file frame.
     pub contours: Vec<(bool, Vec<PointMm>)>,
     /// Every feature record in file order (what `FID` feature numbers index).
@@ -361,8 +371,13 @@ pub fn features(file: &str, text: &str, default: Units) -> Result<Features, Boar
                 for k in 1..7 {
                     place.number(&words, k, "arc coordinate")?;
                 }
-                place.index(&words, 7, "symbol number")?;
+                let symbol = place.index(&words, 7, "symbol number")?;
                 check_polarity(&place, &words, 8)?;
+                out.arcs.push(ArcRec {
+                    start: pt(1)?,
+                    centre: pt(5)?,
+                    symbol,
+                });
             }
             "S" => {
                 check_polarity(&place, &words, 1)?;
@@ -444,6 +459,7 @@ pub fn features(file: &str, text: &str, default: Units) -> Result<Features, Boar
         .iter()
         .map(|p| p.symbol)
         .chain(out.lines.iter().map(|l| l.symbol))
+        .chain(out.arcs.iter().map(|a| a.symbol))
         .find(|&s| s >= count);
     if let Some(s) = bad {
         return Err(BoardError::Syntax {
