@@ -150,10 +150,12 @@ fn footprints(doc: &Doc, roles: &[Role]) -> Vec<Footprint> {
                 });
             let side = layer_side.unwrap_or(if c.mirror { Side::Bottom } else { Side::Top });
             let package = doc.packages.get(&c.package);
-            // KiCad builds a bottom footprint's package by flipping it top to bottom (y
-            // negated), where IPC-2581's mirror negates x: the two differ by a half turn.
+            // KiCad builds a bottom footprint's package by flipping it top to bottom, and
+            // places it by turning it by the rotation, then flipping it back (y negated):
+            // as IPC-2581's mirror (x negated) then a turn, that is 180 degrees less the
+            // rotation (StickHub `JP1`, rotation 270: 270 degrees).
             let turn_deg = if c.mirror && doc.written_by_kicad {
-                c.rotation_deg + 180.0
+                180.0 - c.rotation_deg
             } else {
                 c.rotation_deg
             };

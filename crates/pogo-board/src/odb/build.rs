@@ -186,10 +186,13 @@ pub(super) fn build(job: &Job) -> Result<Board> {
         }
         // The package outline (KiCad writes the courtyard there, or the hull of the
         // footprint's drawings where it has none) placed on the board.
+        // KiCad writes a bottom footprint's package as it lies on the bottom, already
+        // mirrored (StickHub `JP1`): only turned into place.
+        let mirror = *side == Side::Bottom && !by_kicad;
         let placed = packages
             .get(c.package)
             .filter(|o| o.len() >= 3)
-            .map(|o| place(o, c.at, c.angle_deg, *side == Side::Bottom));
+            .map(|o| place(o, c.at, c.angle_deg, mirror));
         let marks = courtyard_layers[usize::from(*side == Side::Bottom)].as_ref();
         let (courtyard, silk_bbox): (Vec<PolygonMm>, _) = match placed {
             Some(ring) if marks.is_some_and(|m| !m.hold(&ring)) => {
