@@ -15,12 +15,12 @@ use std::process::Command;
 /// every pad.
 const FLOORS: &[(&str, usize, usize)] = &[
     ("StickHub", 269, 269),
-    ("bms-c1", 1303, 1249),
+    ("bms-c1", 1305, 1249),
     ("custom_pads_test", 6, 6),
     ("glasgow-c2-v6", 1156, 1159),
-    ("glasgow-c2-v7", 1155, 1159),
-    ("glasgow-c2-v8", 1155, 1159),
-    ("glasgow-c2-v9", 1155, 1159),
+    ("glasgow-c2-v7", 1157, 1159),
+    ("glasgow-c2-v8", 1157, 1159),
+    ("glasgow-c2-v9", 1157, 1159),
     ("interf_u", 317, 317),
     ("pic_programmer", 245, 245),
     ("tinytapeout-demo", 741, 741),

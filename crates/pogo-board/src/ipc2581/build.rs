@@ -300,6 +300,9 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
         .collect();
     accs.iter_mut()
         .for_each(|a| openings_from_padstack(doc, roles, a));
+    if doc.written_by_kicad {
+        kicad_stack_order(doc, &mut accs);
+    }
     accs.iter()
         .flat_map(|a| {
             let f = a.first;
@@ -346,6 +349,57 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
             })
         })
         .collect()
+}
+
+/// Pads of one number at one place in KiCad's order. Each layer lists a footprint's
+/// pads in KiCad's order, but a front-only and a back-only pad share no layer
+/// (glasgow `U1` 57: a via, then the 6.1 mm back pad, then the 6.22 mm front pad). The
+/// exporter names pad stacks `PADSTACK_<n>` as it first meets them, walking each
+/// footprint's pads in order (`U1` 57: via `PADSTACK_7`, back `PADSTACK_8`, front
+/// `PADSTACK_9`; bms-c1 `U3` 9: back 57, front 58): such a group is put in the order
+/// of its stacks' numbers, at the place of its first pad. A stack first met in
+/// another footprint may carry an earlier number; a group with a stack not so named
+/// keeps the order of the layers.
+fn kicad_stack_order(doc: &Doc, accs: &mut Vec<PadAcc<'_>>) {
+    let stack_number = |a: &PadAcc<'_>| {
+        a.first.padstack.and_then(|ps| {
+            doc.names
+                .get(ps)
+                .strip_prefix("PADSTACK_")?
+                .parse::<u32>()
+                .ok()
+        })
+    };
+    let group_of = |a: &PadAcc<'_>| (a.first.pin, position_key(a.first.location));
+    let mut groups: FastMap<_, Vec<usize>> = FastMap::default();
+    for (i, a) in accs.iter().enumerate() {
+        groups.entry(group_of(a)).or_default().push(i);
+    }
+    let mut order = Vec::with_capacity(accs.len());
+    let mut placed = vec![false; accs.len()];
+    for i in 0..accs.len() {
+        if placed[i] {
+            continue;
+        }
+        let mut members = groups.get(&group_of(&accs[i])).cloned().unwrap_or_default();
+        let numbers: Option<Vec<u32>> = members.iter().map(|&m| stack_number(&accs[m])).collect();
+        match numbers {
+            Some(n) if members.len() > 1 => {
+                let mut keyed: Vec<(u32, usize)> = n.into_iter().zip(members).collect();
+                keyed.sort();
+                members = keyed.into_iter().map(|(_, m)| m).collect();
+            }
+            _ => members = vec![i],
+        }
+        for m in members {
+            if !placed[m] {
+                placed[m] = true;
+                order.push(m);
+            }
+        }
+    }
+    let mut slots: Vec<Option<PadAcc<'_>>> = std::mem::take(accs).into_iter().map(Some).collect();
+    *accs = order.into_iter().filter_map(|i| slots[i].take()).collect();
 }
 
 /// A pad without a hole has copper on one side only: one found on both outer layers
