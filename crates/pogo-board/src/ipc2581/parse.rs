@@ -674,8 +674,9 @@ impl<'a> Parser<'a> {
         }
         let package_outline = self.parent() == Tag::Outline
             && self.stack.len() >= 2
-            && self.stack[self.stack.len() - 2] == Tag::Package;
-        if !self.on_outline_layer() && !(package_outline && self.package.is_some()) {
+            && self.stack[self.stack.len() - 2] == Tag::Package
+            && self.package.is_some();
+        if !package_outline && !self.on_outline_layer() {
             return Ok(());
         }
         let width = if name == b"LineDescRef".as_slice() {
