@@ -2,7 +2,7 @@
 //! dictionaries describe, turning a located copper pad into the model's [`Pad`], and
 //! finding line and column of a byte offset for errors.
 
-use crate::model::{Chamfers, PadShape, PointMm, SizeMm};
+use crate::model::{BoxMm, Chamfers, PadShape, PointMm, PolygonMm, SizeMm};
 
 /// A hash map with a fast, fixed hash (foldhash) for the readers' many small keys
 /// (names, places); iteration order is never relied on.
@@ -226,6 +226,29 @@ pub fn arc_into(
         pts.push(PointMm::new(centre.x + r * a.cos(), centre.y + r * a.sin()));
     }
     pts.push(end);
+}
+
+/// What a footprint's package outline (placed, page frame) is to the board model:
+/// a courtyard (its polygon and box), or, when the outline is KiCad's hull of the
+/// footprint's drawings and pads (docs/cam-readers.md), no courtyard and the hull's
+/// box as the drawings' extent. Returns (courtyard, courtyard box, drawn extent).
+pub fn courtyard_or_hull(
+    outline: Option<Vec<PointMm>>,
+    hull: bool,
+) -> (Vec<PolygonMm>, Option<BoxMm>, Option<BoxMm>) {
+    let Some(ring) = outline else {
+        return (Vec::new(), None, None);
+    };
+    let mut extent = BoxMm::EMPTY;
+    ring.iter().for_each(|p| extent.include(*p));
+    if hull {
+        return (Vec::new(), None, Some(extent));
+    }
+    let courtyard = vec![PolygonMm {
+        outer: ring,
+        holes: vec![],
+    }];
+    (courtyard, Some(extent), None)
 }
 
 /// The board outline from a CAM file's profile (y up): each outer ring becomes a

@@ -166,23 +166,8 @@ fn footprints(doc: &Doc, roles: &[Role]) -> Vec<Footprint> {
             // drawings and pads, drawn with a zero-width line (a courtyard keeps its own
             // line width): the hull is no courtyard, only the extent of the drawings.
             let hull = doc.written_by_kicad && package.and_then(|p| p.outline_line_mm) == Some(0.0);
-            let extent = |ring: &Ring| {
-                let mut b = BoxMm::EMPTY;
-                ring.iter().for_each(|p| b.include(*p));
-                b
-            };
-            let (courtyard, silk_bbox): (Vec<PolygonMm>, _) = match placed {
-                Some(ring) if hull => (Vec::new(), Some(extent(&ring))),
-                Some(ring) => (
-                    vec![PolygonMm {
-                        outer: ring,
-                        holes: vec![],
-                    }],
-                    None,
-                ),
-                None => (Vec::new(), None),
-            };
-            let courtyard_bbox = courtyard.first().map(|poly| extent(&poly.outer));
+            let (courtyard, courtyard_bbox, silk_bbox) =
+                crate::cam::courtyard_or_hull(placed, hull);
             Footprint {
                 reference: c.refdes.clone(),
                 value: c.part.clone(),

@@ -194,21 +194,10 @@ pub(super) fn build(job: &Job) -> Result<Board> {
             .filter(|o| o.len() >= 3)
             .map(|o| place(o, c.at, c.angle_deg, mirror));
         let marks = courtyard_layers[usize::from(*side == Side::Bottom)].as_ref();
-        let (courtyard, silk_bbox): (Vec<PolygonMm>, _) = match placed {
-            Some(ring) if marks.is_some_and(|m| !m.hold(&ring)) => {
-                let mut b = BoxMm::EMPTY;
-                ring.iter().for_each(|p| b.include(*p));
-                (Vec::new(), Some(b))
-            }
-            Some(ring) => (
-                vec![PolygonMm {
-                    outer: ring,
-                    holes: vec![],
-                }],
-                None,
-            ),
-            None => (Vec::new(), None),
-        };
+        let hull = placed
+            .as_ref()
+            .is_some_and(|ring| marks.is_some_and(|m| !m.hold(ring)));
+        let (courtyard, courtyard_bbox, silk_bbox) = crate::cam::courtyard_or_hull(placed, hull);
         let value = c
             .properties
             .iter()
@@ -223,12 +212,8 @@ pub(super) fn build(job: &Job) -> Result<Board> {
             rotation_deg: normalize_deg(-c.angle_deg),
             attributes: FootprintAttributes::default(),
             properties: c.properties.iter().cloned().collect(),
-            courtyard: courtyard.clone(),
-            courtyard_bbox: courtyard.first().map(|poly| {
-                let mut b = BoxMm::EMPTY;
-                poly.outer.iter().for_each(|p| b.include(*p));
-                b
-            }),
+            courtyard,
+            courtyard_bbox,
             fab: Vec::new(),
             silk_bbox,
             body_height_mm: None,
@@ -712,17 +697,27 @@ fn stroked_box(profile: BoxMm, edge: &Features) -> BoxMm {
         .fold(0.0, f64::max);
     let mut b = profile.grown(stroke / 2.0);
     for p in &edge.pads {
-        let size = edge.symbols[p.symbol].size();
-        let quarter_turned = (p.angle_deg / 90.0).round() as i64 % 2 != 0;
-        let (w, h) = if quarter_turned {
-            (size.h, size.w)
-        } else {
-            (size.w, size.h)
-        };
-        let c = page(p.at);
-        b.include(PointMm::new(c.x - w / 2.0, c.y - h / 2.0));
-        b.include(PointMm::new(c.x + w / 2.0, c.y + h / 2.0));
+        let f = flashed_box(edge, p);
+        b.include(PointMm::new(f.left, f.top));
+        b.include(PointMm::new(f.right, f.bottom));
     }
+    b
+}
+
+/// The box of a flashed shape (page frame): its symbol's size at the pad, a quarter
+/// turn swapping width and height.
+fn flashed_box(f: &Features, p: &records::PadRec) -> BoxMm {
+    let size = f.symbols[p.symbol].size();
+    let quarter_turned = (p.angle_deg / 90.0).round() as i64 % 2 != 0;
+    let (w, h) = if quarter_turned {
+        (size.h, size.w)
+    } else {
+        (size.w, size.h)
+    };
+    let c = page(p.at);
+    let mut b = BoxMm::EMPTY;
+    b.include(PointMm::new(c.x - w / 2.0, c.y - h / 2.0));
+    b.include(PointMm::new(c.x + w / 2.0, c.y + h / 2.0));
     b
 }
 
@@ -777,18 +772,7 @@ impl CourtyardMarks {
             marks.push(Mark::Circle(page(a.centre), radius, half));
         }
         for p in &f.pads {
-            let size = f.symbols[p.symbol].size();
-            let quarter_turned = (p.angle_deg / 90.0).round() as i64 % 2 != 0;
-            let (w, h) = if quarter_turned {
-                (size.h, size.w)
-            } else {
-                (size.w, size.h)
-            };
-            let c = page(p.at);
-            let mut b = BoxMm::EMPTY;
-            b.include(PointMm::new(c.x - w / 2.0, c.y - h / 2.0));
-            b.include(PointMm::new(c.x + w / 2.0, c.y + h / 2.0));
-            marks.push(Mark::Box(b));
+            marks.push(Mark::Box(flashed_box(f, p)));
         }
         let mut cells: HashMap<(i64, i64), Vec<usize>> = HashMap::new();
         for (i, m) in marks.iter().enumerate() {
