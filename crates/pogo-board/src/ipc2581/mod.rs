@@ -8,7 +8,8 @@
 //! What is read: units of the `CadHeader` and of each dictionary; the standard and
 //! user primitive dictionaries; `Layer` functions and sides (and drill layer spans);
 //! `Stackup@overallThickness`; the `Step`'s `Profile` (outline with cut-outs);
-//! `PadStackDef` holes; `Package` pins and heights; `Component` placement (`Xform`
+//! `PadStackDef` holes; `Package` pins, heights and outline (a courtyard, or in KiCad's
+//! files the footprint's hull where drawn with a zero-width line); `Component` placement (`Xform`
 //! rotation and mirror, `Location`); `LayerFeature` sets with `Pad`, `Hole` and
 //! `SlotCavity`, their `net` and `testPoint`.
 

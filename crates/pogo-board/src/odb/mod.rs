@@ -3,8 +3,10 @@
 //! [`lzw`]). Read: `misc/info` units, `matrix/matrix` (rows, context, type), the
 //! step's `profile`, the layers' `features` (P, L, A, S records with standard
 //! symbols and orient codes 0-9), `eda/data` net names, and the component layers'
-//! `components` (CMP, PRP, TOP records). Pads are the copper pads under each
-//! component pin; drills come from drill layers; y is negated into KiCad's page frame.
+//! `components` (CMP, PRP, TOP records), `eda/data` package outlines (a courtyard, or
+//! in KiCad's jobs the footprint's hull where its corners are not on the side's
+//! courtyard layer). Pads are the copper pads under each component pin; drills come
+//! from drill layers; y is negated into KiCad's page frame.
 
 mod build;
 pub mod lzw;
