@@ -106,6 +106,26 @@ fn check_footprints(board: &Board, kv: &Value, courtyards: &Value, hulls: &Value
             f["rotation"]
         );
     }
+    // Each footprint holds its own pads, also where several share one reference
+    // (tinytapeout-demo's 130 `STITCH1`, one pad each): none holds more than KiCad's
+    // footprints of that reference.
+    for ours in &board.footprints {
+        let most = kv["footprints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|g| g["ref"] == ours.reference.as_str())
+            .map(|g| g["pad_count"].as_u64().unwrap() as usize)
+            .max();
+        if let Some(most) = most {
+            assert!(
+                ours.pads.len() <= most,
+                "{tag} {}: {} pads, KiCad's have at most {most}",
+                ours.reference,
+                ours.pads.len()
+            );
+        }
+    }
     let total = kv["footprints"].as_array().unwrap().len();
     assert!(
         checked * 10 >= total * 9,

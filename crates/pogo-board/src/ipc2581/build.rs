@@ -79,18 +79,22 @@ struct PadAcc<'d> {
 }
 
 pub(super) fn build(path_name: &str, mut doc: Doc) -> Result<Board> {
+    // Pads find their footprint by the file's own reference, unique even where KiCad
+    // renamed a shared one (tinytapeout-demo's `STITCH1`, `STITCH1_1`, ...: 130
+    // footprints, each with its own pad).
+    let file_refs: Vec<String> = doc.components.iter().map(|c| c.refdes.clone()).collect();
     if doc.written_by_kicad {
         undo_kicad_renames(&mut doc);
     }
     let roles = roles(&doc.layers);
     let mut nets = Nets::default();
     let footprints = footprints(&doc, &roles);
-    let ref_index: HashMap<&str, usize> = footprints
+    let ref_index: HashMap<&str, usize> = file_refs
         .iter()
         .enumerate()
-        .map(|(i, f)| (f.reference.as_str(), i))
+        .map(|(i, r)| (r.as_str(), i))
         .collect();
-    let mut pads = pads(&doc, &roles, &ref_index, &mut nets);
+    let mut pads = pads(&doc, &roles, &ref_index, &footprints, &mut nets);
     pads.sort_by_key(|p| p.footprint.unwrap_or(usize::MAX));
     let mut footprints = footprints;
     let mut start = 0;
@@ -226,7 +230,13 @@ fn place(points: &[PointMm], at: PointMm, rotation_deg: f64, mirror: bool) -> Ri
         .collect()
 }
 
-fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets) -> Vec<Pad> {
+fn pads(
+    doc: &Doc,
+    roles: &[Role],
+    refs: &HashMap<&str, usize>,
+    footprints: &[Footprint],
+    nets: &mut Nets,
+) -> Vec<Pad> {
     let mut accs: Vec<PadAcc<'_>> = Vec::new();
     let mut index: FastMap<PadKey, usize> = FastMap::default();
     for f in &doc.pads {
@@ -300,6 +310,7 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
                 .pin
                 .map(|(c, p)| (doc.names.get(c).to_string(), doc.names.get(p).to_string()))
                 .unwrap_or_default();
+            let footprint = refs.get(comp.as_str()).copied();
             let kind = match drill {
                 Some((_, Plating::NonPlated)) => PadKind::NpThruHole,
                 Some(_) => PadKind::ThruHole,
@@ -308,8 +319,8 @@ fn pads(doc: &Doc, roles: &[Role], refs: &HashMap<&str, usize>, nets: &mut Nets)
                 None => PadKind::Smd,
             };
             split_sides(Pad {
-                footprint: refs.get(comp.as_str()).copied(),
-                reference: comp,
+                footprint,
+                reference: footprint.map_or(comp, |i| footprints[i].reference.clone()),
                 number: pin,
                 kind,
                 shape: shape.pad_shape(),
@@ -479,13 +490,11 @@ fn undo_kicad_renames(doc: &mut Doc) {
         .collect();
     let pins: HashSet<&str> = pins.into_iter().map(|n| doc.names.get(n)).collect();
     let before: HashSet<String> = doc.components.iter().map(|c| c.refdes.clone()).collect();
-    let mut renamed: HashMap<String, String> = HashMap::new();
     for c in &mut doc.components {
         if let Some(base) = c.refdes.strip_suffix("_1")
             && pins.contains(base)
             && !before.contains(base)
         {
-            renamed.insert(c.refdes.clone(), base.to_string());
             c.refdes = base.to_string();
         }
     }
@@ -494,38 +503,35 @@ fn undo_kicad_renames(doc: &mut Doc) {
     let shared = crate::cam::kicad_shared_refs(doc.components.iter().map(|c| c.refdes.as_str()));
     for c in &mut doc.components {
         if let Some(base) = shared.get(&c.refdes) {
-            renamed.insert(c.refdes.clone(), base.clone());
             c.refdes = base.clone();
         }
     }
     let refs: HashSet<&str> = doc.components.iter().map(|c| c.refdes.as_str()).collect();
-    // Every name once: what it becomes as a component reference and as a pin.
     let names = &doc.names;
-    let (as_comp, as_pin): (Vec<Option<String>>, Vec<Option<String>>) = (0..names.len())
+    // Every name once: what it becomes as a pin.
+    let as_pin: Vec<Option<String>> = (0..names.len())
         .map(|id| {
             let name = names.get(id as Name);
-            let comp = renamed.get(name).cloned();
-            let pin = if crate::cam::kicad_unnumbered(name) {
+            if crate::cam::kicad_unnumbered(name) {
                 Some(String::new())
             } else {
                 name.strip_suffix("_1")
                     .filter(|base| refs.contains(base))
                     .map(str::to_string)
-            };
-            (comp, pin)
+            }
         })
-        .unzip();
-    let mut intern =
-        |new: &Option<String>, id: Name| new.as_deref().map_or(id, |n| doc.names.intern(n));
-    let comp_ids: Vec<Name> = (0..as_comp.len())
-        .map(|id| intern(&as_comp[id], id as Name))
         .collect();
     let pin_ids: Vec<Name> = (0..as_pin.len())
-        .map(|id| intern(&as_pin[id], id as Name))
+        .map(|id| {
+            as_pin[id]
+                .as_deref()
+                .map_or(id as Name, |n| doc.names.intern(n))
+        })
         .collect();
+    // A pad keeps the file's component name (its footprint is found by it); the
+    // footprint carries the name undone.
     for p in &mut doc.pads {
-        if let Some((comp, pin)) = p.pin.as_mut() {
-            *comp = comp_ids[*comp as usize];
+        if let Some((_, pin)) = p.pin.as_mut() {
             *pin = pin_ids[*pin as usize];
         }
     }
