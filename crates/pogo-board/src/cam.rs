@@ -231,7 +231,8 @@ pub fn arc_into(
 /// What a footprint's package outline (placed, page frame) is to the board model:
 /// a courtyard (its polygon and box), or, when the outline is KiCad's hull of the
 /// footprint's drawings and pads (docs/cam-readers.md), no courtyard and the hull's
-/// box as the drawings' extent. Returns (courtyard, courtyard box, drawn extent).
+/// box as the drawings' extent. Returns (courtyard, courtyard box, drawn extent);
+/// the courtyard ring without repeated points.
 pub fn courtyard_or_hull(
     outline: Option<Vec<PointMm>>,
     hull: bool,
@@ -239,6 +240,10 @@ pub fn courtyard_or_hull(
     let Some(ring) = outline else {
         return (Vec::new(), None, None);
     };
+    // Both formats close a contour by repeating its first point (IPC-2581's last
+    // `PolyStepSegment`, ODB++'s `OB` then a first `OS` at the same place); a ring
+    // of the model does not.
+    let ring = crate::geometry::clean_ring(&ring);
     let mut extent = BoxMm::EMPTY;
     ring.iter().for_each(|p| extent.include(*p));
     if hull {

@@ -183,6 +183,8 @@ fn ipc2581_kicad_hull_is_no_courtyard() {
         "page frame: y negated"
     );
     assert_eq!(crt.courtyard.len(), 1);
+    // A ring of the model does not repeat its first point, as the file's contour does.
+    assert_eq!(crt.courtyard[0].outer.len(), 4);
     assert_eq!(
         crt.courtyard_bbox.unwrap().as_array(),
         [11.0, 19.5, 13.0, 21.0]
@@ -294,6 +296,11 @@ fn odb_kicad_hull_is_no_courtyard() {
     assert_eq!(
         u2.courtyard_bbox.unwrap().as_array(),
         [21.0, 19.5, 23.0, 21.0]
+    );
+    assert_eq!(
+        u2.courtyard[0].outer.len(),
+        4,
+        "OB, then OS back to it: one corner"
     );
     // U3: no courtyard on b.courtyard; turned 90 degrees clockwise, not mirrored:
     // x -1..0.5, y -3..-1 about (30, -20): page x 29..30.5, y 21..23.
