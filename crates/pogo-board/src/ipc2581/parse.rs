@@ -109,9 +109,32 @@ pub(super) type Name = u32;
 pub(super) struct Names {
     list: Vec<String>,
     index: FastMap<String, Name>,
+    /// The name interned last through each [`Recent`] kind: features in a row mostly
+    /// repeat it (the vias of one net, the pads of one stack or component).
+    recent: [Option<Name>; 3],
+}
+
+/// Which run of names [`Names::intern_recent`] remembers.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Recent {
+    Net = 0,
+    Padstack = 1,
+    Component = 2,
 }
 
 impl Names {
+    /// [`Names::intern`], first comparing `name` with the last one of its `kind`.
+    pub fn intern_recent(&mut self, kind: Recent, name: &str) -> Name {
+        if let Some(id) = self.recent[kind as usize]
+            && xml::same(self.list[id as usize].as_bytes(), name.as_bytes())
+        {
+            return id;
+        }
+        let id = self.intern(name);
+        self.recent[kind as usize] = Some(id);
+        id
+    }
+
     /// The index of `name`, added when new.
     pub fn intern(&mut self, name: &str) -> Name {
         if let Some(&id) = self.index.get(name) {
@@ -407,7 +430,7 @@ impl<'a> Parser<'a> {
             self.doc.revision = self.attr(e, "revision")?.unwrap_or_default();
             return Ok(tag);
         }
-        if self.inside(Tag::Step) && self.steps_seen > 1 {
+        if self.steps_seen > 1 && self.inside(Tag::Step) {
             return Ok(Tag::Other);
         }
         match tag {
@@ -464,7 +487,7 @@ impl<'a> Parser<'a> {
                 self.set_net = self
                     .value(e, "net")?
                     .filter(|n| !n.is_empty() && n != "No Net")
-                    .map(|n| self.doc.names.intern(&n));
+                    .map(|n| self.doc.names.intern_recent(Recent::Net, &n));
                 self.set_test_point = self.value(e, "testPoint")?.as_deref() == Some("true");
             }
             Tag::Pad if self.parent() == Tag::Set => self.open_pad(e)?,
@@ -533,7 +556,7 @@ impl<'a> Parser<'a> {
             shape: None,
             padstack: self
                 .value(e, "padstackDefRef")?
-                .map(|ps| self.doc.names.intern(&ps)),
+                .map(|ps| self.doc.names.intern_recent(Recent::Padstack, &ps)),
             pin: None,
         });
         Ok(())
@@ -607,7 +630,8 @@ impl<'a> Parser<'a> {
             b"PinRef" if parent == Tag::Pad => {
                 let comp = self.value(e, "componentRef")?.unwrap_or_default();
                 let pin = self.required_value(e, "pin")?;
-                let pin = (self.doc.names.intern(&comp), self.doc.names.intern(&pin));
+                let comp = self.doc.names.intern_recent(Recent::Component, &comp);
+                let pin = (comp, self.doc.names.intern(&pin));
                 if let Some(p) = self.pad.as_mut() {
                     p.pin = Some(pin);
                 }
@@ -1036,6 +1060,13 @@ impl<'a> Parser<'a> {
     /// The value of attribute `key` (a local name, or a qualified one with its prefix).
     fn value<'b>(&self, e: &Element<'b>, key: &str) -> Result<Option<Cow<'b, str>>> {
         let qualified = key.contains(':') || key == "xmlns";
+        if !qualified {
+            return match e.local_attr(key) {
+                None => Ok(None),
+                Some((raw, true)) => Ok(Some(Cow::Borrowed(raw))),
+                Some((raw, false)) => self.unescape(raw).map(Some),
+            };
+        }
         for a in e.attributes() {
             let matches = if qualified {
                 a.name == key
@@ -1074,7 +1105,11 @@ impl<'a> Parser<'a> {
         let Some(v) = self.value(e, key)? else {
             return Ok(None);
         };
-        match v.trim().parse::<f64>() {
+        let parsed = match decimal(v.as_bytes()) {
+            Some(n) => Ok(n),
+            None => v.trim().parse::<f64>(),
+        };
+        match parsed {
             Ok(n) if n.is_finite() => Ok(Some(n * scale)),
             _ => Err(self.error(
                 self.at,
@@ -1093,6 +1128,47 @@ impl<'a> Parser<'a> {
             )
         })
     }
+}
+
+/// Powers of ten exact in an `f64`.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// A plain decimal (`-12.345`: optional sign, digits with at most one point, no
+/// exponent) whose digits fit 2^53 and whose fraction has at most 22 digits: the
+/// integer of its digits divided by a power of ten, both exact, so the one rounding of
+/// the division gives the same `f64` as `str::parse` (Clinger's fast path). `None` for
+/// anything else, which `str::parse` then reads.
+fn decimal(s: &[u8]) -> Option<f64> {
+    let (negative, digits) = match s.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, s),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut fraction_digits: Option<usize> = None;
+    let mut any_digit = false;
+    for (i, &c) in digits.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(c - b'0');
+                any_digit = true;
+            }
+            b'.' if fraction_digits.is_none() => fraction_digits = Some(digits.len() - i - 1),
+            _ => return None,
+        }
+    }
+    let fraction_digits = fraction_digits.unwrap_or(0);
+    if !any_digit || mantissa > 1 << 53 || fraction_digits >= POW10.len() {
+        return None;
+    }
+    let v = mantissa as f64 / POW10[fraction_digits];
+    Some(if negative { -v } else { v })
 }
 
 impl xml::Handler for Parser<'_> {
