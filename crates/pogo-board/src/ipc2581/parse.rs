@@ -1101,7 +1101,21 @@ impl<'a> Parser<'a> {
         })
     }
 
+    #[inline]
     fn number_opt(&self, e: &Element<'_>, key: &str, scale: f64) -> Result<Option<f64>> {
+        // Most numbers are plain decimals: read straight from the text.
+        if let Some((raw, true)) = e.local_attr(key)
+            && let Some(n) = decimal(raw.as_bytes())
+        {
+            return Ok(Some(n * scale));
+        }
+        self.number_slow(e, key, scale)
+    }
+
+    /// [`Parser::number_opt`] for a value with entities, white space, an exponent or
+    /// too many digits, and for errors.
+    #[inline(never)]
+    fn number_slow(&self, e: &Element<'_>, key: &str, scale: f64) -> Result<Option<f64>> {
         let Some(v) = self.value(e, key)? else {
             return Ok(None);
         };

@@ -368,7 +368,22 @@ impl Tokenizer {
     ) -> std::result::Result<usize, Stop> {
         let b = text.as_bytes();
         let start = at + 2;
-        let (end, _) = name_end(b, start)?;
+        // The name of the element open last, then a byte that cannot continue a name,
+        // is that name (read and checked at its start tag); anything else is read as a
+        // name for the message.
+        let end = match self.starts.last() {
+            Some(&open)
+                if b.get(start + self.names.len() - open)
+                    .is_some_and(|&c| NAME_BYTES[c as usize] == 0)
+                    && same(
+                        &b[start..start + self.names.len() - open],
+                        &self.names.as_bytes()[open..],
+                    ) =>
+            {
+                start + self.names.len() - open
+            }
+            _ => name_end(b, start)?.0,
+        };
         let i = skip_spaces(b, end);
         match b.get(i) {
             None => return Err(Stop::Incomplete),
