@@ -107,8 +107,14 @@ pub(super) type Name = u32;
 /// not four strings.
 #[derive(Debug, Default)]
 pub(super) struct Names {
-    list: Vec<String>,
-    index: FastMap<String, Name>,
+    /// Every name, one after the other, and where each ends.
+    text: String,
+    ends: Vec<usize>,
+    /// Open addressing, linear probing: (the hash's high half, index + 1) per slot, 0
+    /// for an empty one; a power of two long, at most half full. The names are compared
+    /// in place (word compares, no call), which a map of `String`s did not.
+    slots: Vec<(u32, u32)>,
+    hasher: foldhash::fast::FixedState,
     /// The name interned last through each [`Recent`] kind: features in a row mostly
     /// repeat it (the vias of one net, the pads of one stack or component).
     recent: [Option<Name>; 3],
@@ -126,7 +132,7 @@ impl Names {
     /// [`Names::intern`], first comparing `name` with the last one of its `kind`.
     pub fn intern_recent(&mut self, kind: Recent, name: &str) -> Name {
         if let Some(id) = self.recent[kind as usize]
-            && xml::same(self.list[id as usize].as_bytes(), name.as_bytes())
+            && xml::same(self.get(id).as_bytes(), name.as_bytes())
         {
             return id;
         }
@@ -137,21 +143,56 @@ impl Names {
 
     /// The index of `name`, added when new.
     pub fn intern(&mut self, name: &str) -> Name {
-        if let Some(&id) = self.index.get(name) {
-            return id;
+        use std::hash::BuildHasher;
+        if self.slots.len() < 2 * (self.ends.len() + 1) {
+            self.grow();
         }
-        let id = self.list.len() as Name;
-        self.list.push(name.to_string());
-        self.index.insert(name.to_string(), id);
+        let hash = self.hasher.hash_one(name);
+        let tag = (hash >> 32) as u32;
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let (slot_tag, slot) = self.slots[i];
+            if slot == 0 {
+                break;
+            }
+            let id = slot - 1;
+            if slot_tag == tag && xml::same(self.get(id).as_bytes(), name.as_bytes()) {
+                return id;
+            }
+            i = (i + 1) & mask;
+        }
+        let id = self.ends.len() as Name;
+        self.text.push_str(name);
+        self.ends.push(self.text.len());
+        self.slots[i] = (tag, id + 1);
         id
     }
 
+    /// Twice the slots (at least 64), every name placed again.
+    fn grow(&mut self) {
+        use std::hash::BuildHasher;
+        let len = (self.slots.len() * 2).max(64);
+        let mut slots = vec![(0u32, 0u32); len];
+        for id in 0..self.ends.len() as Name {
+            let hash = self.hasher.hash_one(self.get(id));
+            let mut i = hash as usize & (len - 1);
+            while slots[i].1 != 0 {
+                i = (i + 1) & (len - 1);
+            }
+            slots[i] = ((hash >> 32) as u32, id + 1);
+        }
+        self.slots = slots;
+    }
+
     pub fn get(&self, id: Name) -> &str {
-        &self.list[id as usize]
+        let i = id as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
     }
 
     pub fn len(&self) -> usize {
-        self.list.len()
+        self.ends.len()
     }
 }
 
