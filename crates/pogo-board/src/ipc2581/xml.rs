@@ -512,19 +512,26 @@ impl Tokenizer {
         // whether the reader has entities or white space to resolve.
         let mut plain = true;
         let mut k = value_start;
-        let end = loop {
+        let end = 'value: loop {
             // Past the ordinary bytes a word at a time: a quote, `<`, `&` or a
             // control character (tab, line break) stops the word scan.
             while let Some(w) = word(b, k) {
-                let m = bytes_equal(w, quote)
-                    | bytes_equal(w, b'<')
-                    | bytes_equal(w, b'&')
-                    | bytes_below(w, b' ');
-                if m != 0 {
-                    k += first_flag(m);
-                    break;
+                let closing = bytes_equal(w, quote);
+                let other = bytes_equal(w, b'<') | bytes_equal(w, b'&') | bytes_below(w, b' ');
+                if closing | other == 0 {
+                    k += 8;
+                    continue;
                 }
-                k += 8;
+                // The closing quote before any other stop (the lowest flags are sure):
+                // the value ends there, with no byte-by-byte look.
+                if closing != 0
+                    && (other == 0
+                        || closing & closing.wrapping_neg() < other & other.wrapping_neg())
+                {
+                    break 'value k + first_flag(closing);
+                }
+                k += first_flag(other);
+                break;
             }
             let Some(&c) = b.get(k) else {
                 return Err(Stop::Incomplete);
