@@ -1249,3 +1249,115 @@ impl xml::Handler for Parser<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast path reads every plain decimal to the same `f64` as `str::parse`, and
+    /// leaves everything else to it.
+    #[test]
+    fn decimals_read_as_str_parse_does() {
+        let mut cases: Vec<String> = [
+            "0",
+            "-0",
+            "+0",
+            "1",
+            "-1.5",
+            "+2.25",
+            ".5",
+            "5.",
+            "-.5",
+            "0.1",
+            "0.3",
+            "1.0000",
+            "00012.3400",
+            "123456789012345678",
+            "1234567890123456789",
+            "9007199254740993",
+            "9007199254740992",
+            "0.0000000000000000000001",
+            "0.00000000000000000000001",
+            "3.14159265358979323846",
+            "4503599627370497.5",
+            "1e5",
+            "1E-3",
+            ".",
+            "-",
+            "+",
+            "",
+            "1.2.3",
+            "1-2",
+            " 1",
+            "1 ",
+            "inf",
+            "NaN",
+            "0x10",
+            "--1",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every decimal of up to 19 digits with the point anywhere, from a simple
+        // sequence of mantissas.
+        let mut m: u64 = 1;
+        for _ in 0..2000 {
+            m = m
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let digits = (m >> 11).to_string();
+            for point in [0, 1, digits.len() / 2, digits.len()] {
+                let (a, b) = digits.split_at(point.min(digits.len()));
+                cases.push(format!("{a}.{b}"));
+                cases.push(format!("-{a}.{b}"));
+            }
+        }
+        // What the fast path takes: a sign, then at most 19 bytes of digits with at
+        // most one point, some digit, digits worth at most 2^53, at most 22 after the
+        // point.
+        let fast = |s: &str| {
+            let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+            let digits: String = body.chars().filter(char::is_ascii_digit).collect();
+            let fraction = body.split_once('.').map_or(0, |(_, f)| f.len());
+            !digits.is_empty()
+                && body.len() <= 19
+                && body.chars().all(|c| c.is_ascii_digit() || c == '.')
+                && body.matches('.').count() <= 1
+                && digits.parse::<u128>().is_ok_and(|m| m <= 1 << 53)
+                && fraction <= 22
+        };
+        for s in &cases {
+            assert_eq!(decimal(s.as_bytes()).is_some(), fast(s), "{s:?}");
+            if let Some(v) = decimal(s.as_bytes()) {
+                let parsed: f64 = s.parse().unwrap_or_else(|e| panic!("{s:?}: {e}"));
+                assert_eq!(v.to_bits(), parsed.to_bits(), "{s:?}");
+            }
+        }
+    }
+
+    /// Names interned through the table (and through the runs it remembers) get the
+    /// ids a plain map gives, across its growth.
+    #[test]
+    fn names_are_interned_once() {
+        let mut names = Names::default();
+        let mut reference: HashMap<String, Name> = HashMap::new();
+        for i in 0..5000u32 {
+            // Repeats, near-repeats and lengths from 0 to 40.
+            let name = format!("N{}", (i * 7919) % 1733).repeat((i % 5) as usize);
+            let kind = [Recent::Net, Recent::Padstack, Recent::Component][(i % 3) as usize];
+            let id = if i % 2 == 0 {
+                names.intern(&name)
+            } else {
+                names.intern_recent(kind, &name)
+            };
+            let next = reference.len() as Name;
+            assert_eq!(
+                id,
+                *reference.entry(name.clone()).or_insert(next),
+                "{name:?}"
+            );
+            assert_eq!(names.get(id), name);
+        }
+        assert_eq!(names.len(), reference.len());
+    }
+}

@@ -666,7 +666,7 @@ mod tests {
         fn start(&mut self, e: &Element<'_>, at: usize, empty: bool) -> Result<()> {
             let attrs: Vec<String> = e
                 .attributes()
-                .map(|a| format!("{}={}", a.name, a.raw))
+                .map(|a| format!("{}={}{}", a.name, a.raw, if a.plain { "" } else { "!" }))
                 .collect();
             self.0.push(format!(
                 "{at}<{} {}{}>",
@@ -729,7 +729,7 @@ mod tests {
             whole,
             [
                 "56<r xmlns=urn:a>",
-                "93<x:Pad a=v>1 b=&amp;/>",
+                "93<x:Pad a=v>1 b=&amp;!/>",
                 "/",
                 "121<Zoë naïve=été>",
                 "/",
@@ -769,5 +769,52 @@ mod tests {
             run(b"<r><a>", CHUNK).unwrap_err(),
             "6: the end tag </a> (the file ends early) / the end of the file"
         );
+    }
+
+    /// The word compare agrees with `==` on every length it has a case for, with
+    /// the bytes differing at each place.
+    #[test]
+    fn same_is_equality() {
+        let base: Vec<u8> = (0..40u8).map(|i| b'a' + i % 26).collect();
+        for n in 0..40 {
+            let a = &base[..n];
+            assert!(same(a, a));
+            assert!(!same(a, &base[..n + 1]));
+            for k in 0..n {
+                let mut b = a.to_vec();
+                b[k] ^= 0x20;
+                assert!(!same(a, &b), "length {n}, byte {k}");
+            }
+        }
+    }
+
+    /// An attribute value read a word at a time: every stop (`<`, `&`, a tab, a line
+    /// break; the other quote, which is not one) at every place of values of every
+    /// length around a word, checked against a byte-by-byte reading.
+    #[test]
+    fn attribute_values_read_by_words_as_by_bytes() {
+        for len in 0..20 {
+            for at in 0..len {
+                for stop in [b'<', b'&', b'\t', b'\n', b'\''] {
+                    let mut value = vec![b'x'; len];
+                    value[at] = stop;
+                    let mut doc = b"<r a=\"".to_vec();
+                    doc.extend_from_slice(&value);
+                    doc.extend_from_slice(b"\" b='1'/>");
+                    let shown = String::from_utf8_lossy(&value).into_owned();
+                    let expected = match stop {
+                        b'<' => Err(format!(
+                            "{}: well-formed XML: no `<` in an attribute value / `<`",
+                            6 + at
+                        )),
+                        b'\'' => Ok(vec![format!("0<r a={shown} b=1/>"), "/".into()]),
+                        _ => Ok(vec![format!("0<r a={shown}! b=1/>"), "/".into()]),
+                    };
+                    for chunk in [CHUNK, 1, 3, 7, 8, 9, 16] {
+                        assert_eq!(run(&doc, chunk), expected, "{shown:?}, chunk {chunk}");
+                    }
+                }
+            }
+        }
     }
 }
