@@ -577,6 +577,7 @@ impl Tokenizer {
 
 /// The end of the name starting at `i`, and where its local part (after the last
 /// `:`) starts.
+#[inline(always)]
 fn name_end(b: &[u8], i: usize) -> std::result::Result<(usize, usize), Stop> {
     match b.get(i) {
         None => return Err(Stop::Incomplete),
