@@ -435,6 +435,7 @@ impl<'a> Parser<'a> {
         self.stack.contains(&tag)
     }
 
+    #[inline(always)]
     fn open(&mut self, e: &Element<'_>) -> Result<Tag> {
         let name = e.local_name().as_bytes();
         let tag = tag_of(name);
@@ -968,6 +969,7 @@ impl<'a> Parser<'a> {
         }))
     }
 
+    #[inline(always)]
     fn close(&mut self) -> Result<()> {
         let tag = self.stack.pop().unwrap_or(Tag::Other);
         match tag {
