@@ -1229,6 +1229,7 @@ fn decimal(s: &[u8]) -> Option<f64> {
 }
 
 impl xml::Handler for Parser<'_> {
+    #[inline(always)]
     fn start(&mut self, e: &Element<'_>, at: usize, _empty: bool) -> Result<()> {
         self.at = at;
         let tag = self.open(e)?;
@@ -1236,6 +1237,7 @@ impl xml::Handler for Parser<'_> {
         Ok(())
     }
 
+    #[inline(always)]
     fn end(&mut self) -> Result<()> {
         self.close()
     }
