@@ -404,7 +404,7 @@ impl Tokenizer {
                 format!("</{name}>"),
             ));
         };
-        if !same(self.names[open..].as_bytes(), name.as_bytes()) {
+        if !same(&self.names.as_bytes()[open..], name.as_bytes()) {
             return Err(Stop::Bad(
                 at,
                 format!("well-formed XML: the end tag </{}>", &self.names[open..]),
