@@ -185,6 +185,7 @@ impl Names {
         self.slots = slots;
     }
 
+    #[inline]
     pub fn get(&self, id: Name) -> &str {
         let i = id as usize;
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
@@ -336,6 +337,9 @@ struct Parser<'a> {
     standard: FastMap<String, CamShape>,
     user: FastMap<String, CamShape>,
     entry: Option<(String, Option<CamShape>)>,
+    /// The primitive a pad referred to last: (user dictionary, id, its shape); cleared
+    /// when a dictionary entry is added.
+    last_primitive: Option<(bool, String, CamShape)>,
     /// `EntryLineDesc` id -> line width (mm), and the entry being read.
     line_descs: HashMap<String, f64>,
     line_desc_entry: Option<String>,
@@ -385,6 +389,7 @@ pub(super) fn parse_from(name: &str, source: Source<'_>, input: impl std::io::Re
         standard: FastMap::default(),
         user: FastMap::default(),
         entry: None,
+        last_primitive: None,
         line_descs: HashMap::new(),
         line_desc_entry: None,
         entry_strokes: HashMap::new(),
@@ -685,11 +690,19 @@ impl<'a> Parser<'a> {
             }
             b"StandardPrimitiveRef" | b"UserPrimitiveRef" if parent == Tag::Pad => {
                 let id = self.required_value(e, "id")?;
-                let table = if name == b"UserPrimitiveRef" {
-                    &self.user
-                } else {
-                    &self.standard
-                };
+                let user = name == b"UserPrimitiveRef";
+                // Pads in a row mostly refer to one primitive (the vias of a layer).
+                if let Some((last_user, last_id, shape)) = &self.last_primitive
+                    && *last_user == user
+                    && xml::same(last_id.as_bytes(), id.as_bytes())
+                {
+                    let shape = shape.clone();
+                    if let Some(p) = self.pad.as_mut() {
+                        p.shape = Some(shape);
+                    }
+                    return Ok(());
+                }
+                let table = if user { &self.user } else { &self.standard };
                 let shape = table.get(id.as_ref()).cloned().ok_or_else(|| {
                     let dict = if name == b"UserPrimitiveRef" {
                         "DictionaryUser"
@@ -702,6 +715,7 @@ impl<'a> Parser<'a> {
                         format!("\"{id}\", which no entry defines"),
                     )
                 })?;
+                self.last_primitive = Some((user, id.into_owned(), shape.clone()));
                 if let Some(p) = self.pad.as_mut() {
                     p.shape = Some(shape);
                 }
@@ -985,6 +999,8 @@ impl<'a> Parser<'a> {
                         &mut self.standard
                     };
                     table.insert(id, shape);
+                    // An id defined again is looked up again.
+                    self.last_primitive = None;
                 }
             }
             Tag::Polygon | Tag::Cutout => self.close_polygon(),
@@ -1363,5 +1379,41 @@ mod tests {
             assert_eq!(names.get(id), name);
         }
         assert_eq!(names.len(), reference.len());
+    }
+
+    /// A pad takes the shape its primitive has where the pad is read, also when the
+    /// pad before it named the same id and a dictionary defined the id again between.
+    #[test]
+    fn primitive_refs_follow_a_redefined_entry() {
+        let dictionary = |d: &str| {
+            format!(
+                "<DictionaryStandard units=\"MILLIMETER\"><EntryStandard id=\"C\">\
+                 <Circle diameter=\"{d}\"/></EntryStandard></DictionaryStandard>"
+            )
+        };
+        let pad = "<Pad><Location x=\"0\" y=\"0\"/><StandardPrimitiveRef id=\"C\"/></Pad>";
+        let layer = |body: &str| {
+            format!("<LayerFeature layerRef=\"F.Cu\"><Set>{body}</Set></LayerFeature>")
+        };
+        let doc = format!(
+            "<IPC-2581 revision=\"C\" xmlns=\"{NAMESPACE}\"><Content>{}</Content>\
+             <Ecad><CadHeader units=\"MILLIMETER\"/><CadData>\
+             <Layer name=\"F.Cu\" layerFunction=\"CONDUCTOR\" side=\"TOP\"/><Step name=\"s\">\
+             {}<Content>{}</Content>{}</Step></CadData></Ecad></IPC-2581>",
+            dictionary("1"),
+            layer(&pad.repeat(2)),
+            dictionary("2"),
+            layer(pad),
+        );
+        let doc = parse("t.xml", doc.as_bytes()).unwrap();
+        let diameters: Vec<f64> = doc
+            .pads
+            .iter()
+            .map(|p| match p.shape {
+                Some(CamShape::Circle { diameter_mm }) => diameter_mm,
+                ref other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(diameters, [1.0, 1.0, 2.0]);
     }
 }
