@@ -109,28 +109,93 @@ pub(super) type Name = u32;
 /// not four strings.
 #[derive(Debug, Default)]
 pub(super) struct Names {
-    list: Vec<String>,
-    index: FastMap<String, Name>,
+    /// Every name, one after the other, and where each ends.
+    text: String,
+    ends: Vec<usize>,
+    /// Open addressing, linear probing: (the hash's high half, index + 1) per slot, 0
+    /// for an empty one; a power of two long, at most half full. The names are compared
+    /// in place (word compares, no call), which a map of `String`s did not.
+    slots: Vec<(u32, u32)>,
+    hasher: foldhash::fast::FixedState,
+    /// The name interned last through each [`Recent`] kind: features in a row mostly
+    /// repeat it (the vias of one net, the pads of one stack or component).
+    recent: [Option<Name>; 3],
+}
+
+/// Which run of names [`Names::intern_recent`] remembers.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Recent {
+    Net = 0,
+    Padstack = 1,
+    Component = 2,
 }
 
 impl Names {
-    /// The index of `name`, added when new.
-    pub fn intern(&mut self, name: &str) -> Name {
-        if let Some(&id) = self.index.get(name) {
+    /// [`Names::intern`], first comparing `name` with the last one of its `kind`.
+    pub fn intern_recent(&mut self, kind: Recent, name: &str) -> Name {
+        if let Some(id) = self.recent[kind as usize]
+            && xml::same(self.get(id).as_bytes(), name.as_bytes())
+        {
             return id;
         }
-        let id = self.list.len() as Name;
-        self.list.push(name.to_string());
-        self.index.insert(name.to_string(), id);
+        let id = self.intern(name);
+        self.recent[kind as usize] = Some(id);
         id
     }
 
+    /// The index of `name`, added when new.
+    pub fn intern(&mut self, name: &str) -> Name {
+        use std::hash::BuildHasher;
+        if self.slots.len() < 2 * (self.ends.len() + 1) {
+            self.grow();
+        }
+        let hash = self.hasher.hash_one(name);
+        let tag = (hash >> 32) as u32;
+        let mask = self.slots.len() - 1;
+        let mut i = hash as usize & mask;
+        loop {
+            let (slot_tag, slot) = self.slots[i];
+            if slot == 0 {
+                break;
+            }
+            let id = slot - 1;
+            if slot_tag == tag && xml::same(self.get(id).as_bytes(), name.as_bytes()) {
+                return id;
+            }
+            i = (i + 1) & mask;
+        }
+        let id = self.ends.len() as Name;
+        self.text.push_str(name);
+        self.ends.push(self.text.len());
+        self.slots[i] = (tag, id + 1);
+        id
+    }
+
+    /// Twice the slots (at least 64), every name placed again.
+    fn grow(&mut self) {
+        use std::hash::BuildHasher;
+        let len = (self.slots.len() * 2).max(64);
+        let mut slots = vec![(0u32, 0u32); len];
+        for id in 0..self.ends.len() as Name {
+            let hash = self.hasher.hash_one(self.get(id));
+            let mut i = hash as usize & (len - 1);
+            while slots[i].1 != 0 {
+                i = (i + 1) & (len - 1);
+            }
+            slots[i] = ((hash >> 32) as u32, id + 1);
+        }
+        self.slots = slots;
+    }
+
+    #[inline]
     pub fn get(&self, id: Name) -> &str {
-        &self.list[id as usize]
+        let i = id as usize;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
     }
 
     pub fn len(&self) -> usize {
-        self.list.len()
+        self.ends.len()
     }
 }
 
@@ -274,6 +339,9 @@ struct Parser<'a> {
     standard: FastMap<String, CamShape>,
     user: FastMap<String, CamShape>,
     entry: Option<(String, Option<CamShape>)>,
+    /// The primitive a pad referred to last: (user dictionary, id, its shape); cleared
+    /// when a dictionary entry is added.
+    last_primitive: Option<(bool, String, CamShape)>,
     /// `EntryLineDesc` id -> line width (mm), and the entry being read.
     line_descs: HashMap<String, f64>,
     line_desc_entry: Option<String>,
@@ -323,6 +391,7 @@ pub(super) fn parse_from(name: &str, source: Source<'_>, input: impl std::io::Re
         standard: FastMap::default(),
         user: FastMap::default(),
         entry: None,
+        last_primitive: None,
         line_descs: HashMap::new(),
         line_desc_entry: None,
         entry_strokes: HashMap::new(),
@@ -373,6 +442,7 @@ impl<'a> Parser<'a> {
         self.stack.contains(&tag)
     }
 
+    #[inline(always)]
     fn open(&mut self, e: &Element<'_>) -> Result<Tag> {
         let name = e.local_name().as_bytes();
         let tag = tag_of(name);
@@ -409,7 +479,7 @@ impl<'a> Parser<'a> {
             self.doc.revision = self.attr(e, "revision")?.unwrap_or_default();
             return Ok(tag);
         }
-        if self.inside(Tag::Step) && self.steps_seen > 1 {
+        if self.steps_seen > 1 && self.inside(Tag::Step) {
             return Ok(Tag::Other);
         }
         match tag {
@@ -466,7 +536,7 @@ impl<'a> Parser<'a> {
                 self.set_net = self
                     .value(e, "net")?
                     .filter(|n| !n.is_empty() && n != "No Net")
-                    .map(|n| self.doc.names.intern(&n));
+                    .map(|n| self.doc.names.intern_recent(Recent::Net, &n));
                 self.set_test_point = self.value(e, "testPoint")?.as_deref() == Some("true");
             }
             Tag::Pad if self.parent() == Tag::Set => self.open_pad(e)?,
@@ -535,7 +605,7 @@ impl<'a> Parser<'a> {
             shape: None,
             padstack: self
                 .value(e, "padstackDefRef")?
-                .map(|ps| self.doc.names.intern(&ps)),
+                .map(|ps| self.doc.names.intern_recent(Recent::Padstack, &ps)),
             pin: None,
         });
         Ok(())
@@ -609,7 +679,8 @@ impl<'a> Parser<'a> {
             b"PinRef" if parent == Tag::Pad => {
                 let comp = self.value(e, "componentRef")?.unwrap_or_default();
                 let pin = self.required_value(e, "pin")?;
-                let pin = (self.doc.names.intern(&comp), self.doc.names.intern(&pin));
+                let comp = self.doc.names.intern_recent(Recent::Component, &comp);
+                let pin = (comp, self.doc.names.intern(&pin));
                 if let Some(p) = self.pad.as_mut() {
                     p.pin = Some(pin);
                 }
@@ -621,11 +692,19 @@ impl<'a> Parser<'a> {
             }
             b"StandardPrimitiveRef" | b"UserPrimitiveRef" if parent == Tag::Pad => {
                 let id = self.required_value(e, "id")?;
-                let table = if name == b"UserPrimitiveRef" {
-                    &self.user
-                } else {
-                    &self.standard
-                };
+                let user = name == b"UserPrimitiveRef";
+                // Pads in a row mostly refer to one primitive (the vias of a layer).
+                if let Some((last_user, last_id, shape)) = &self.last_primitive
+                    && *last_user == user
+                    && xml::same(last_id.as_bytes(), id.as_bytes())
+                {
+                    let shape = shape.clone();
+                    if let Some(p) = self.pad.as_mut() {
+                        p.shape = Some(shape);
+                    }
+                    return Ok(());
+                }
+                let table = if user { &self.user } else { &self.standard };
                 let shape = table.get(id.as_ref()).cloned().ok_or_else(|| {
                     let dict = if name == b"UserPrimitiveRef" {
                         "DictionaryUser"
@@ -638,6 +717,7 @@ impl<'a> Parser<'a> {
                         format!("\"{id}\", which no entry defines"),
                     )
                 })?;
+                self.last_primitive = Some((user, id.into_owned(), shape.clone()));
                 if let Some(p) = self.pad.as_mut() {
                     p.shape = Some(shape);
                 }
@@ -917,6 +997,7 @@ impl<'a> Parser<'a> {
         }))
     }
 
+    #[inline(always)]
     fn close(&mut self) -> Result<()> {
         let tag = self.stack.pop().unwrap_or(Tag::Other);
         match tag {
@@ -932,6 +1013,8 @@ impl<'a> Parser<'a> {
                         &mut self.standard
                     };
                     table.insert(id, shape);
+                    // An id defined again is looked up again.
+                    self.last_primitive = None;
                 }
             }
             Tag::Polygon | Tag::Cutout => self.close_polygon(),
@@ -1050,6 +1133,13 @@ impl<'a> Parser<'a> {
     /// The value of attribute `key` (a local name, or a qualified one with its prefix).
     fn value<'b>(&self, e: &Element<'b>, key: &str) -> Result<Option<Cow<'b, str>>> {
         let qualified = key.contains(':') || key == "xmlns";
+        if !qualified {
+            return match e.local_attr(key) {
+                None => Ok(None),
+                Some((raw, true)) => Ok(Some(Cow::Borrowed(raw))),
+                Some((raw, false)) => self.unescape(raw).map(Some),
+            };
+        }
         for a in e.attributes() {
             let matches = if qualified {
                 a.name == key
@@ -1084,11 +1174,29 @@ impl<'a> Parser<'a> {
         })
     }
 
+    #[inline]
     fn number_opt(&self, e: &Element<'_>, key: &str, scale: f64) -> Result<Option<f64>> {
+        // Most numbers are plain decimals: read straight from the text.
+        if let Some((raw, true)) = e.local_attr(key)
+            && let Some(n) = decimal(raw.as_bytes())
+        {
+            return Ok(Some(n * scale));
+        }
+        self.number_slow(e, key, scale)
+    }
+
+    /// [`Parser::number_opt`] for a value with entities, white space, an exponent or
+    /// too many digits, and for errors.
+    #[inline(never)]
+    fn number_slow(&self, e: &Element<'_>, key: &str, scale: f64) -> Result<Option<f64>> {
         let Some(v) = self.value(e, key)? else {
             return Ok(None);
         };
-        match v.trim().parse::<f64>() {
+        let parsed = match decimal(v.as_bytes()) {
+            Some(n) => Ok(n),
+            None => v.trim().parse::<f64>(),
+        };
+        match parsed {
             Ok(n) if n.is_finite() => Ok(Some(n * scale)),
             _ => Err(self.error(
                 self.at,
@@ -1109,7 +1217,49 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Powers of ten exact in an `f64`.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// A plain decimal (`-12.345`: optional sign, digits with at most one point, no
+/// exponent) whose digits fit 2^53 and whose fraction has at most 22 digits: the
+/// integer of its digits divided by a power of ten, both exact, so the one rounding of
+/// the division gives the same `f64` as `str::parse` (Clinger's fast path). `None` for
+/// anything else, which `str::parse` then reads.
+fn decimal(s: &[u8]) -> Option<f64> {
+    let (negative, digits) = match s.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        Some((b'+', rest)) => (false, rest),
+        _ => (false, s),
+    };
+    if digits.is_empty() || digits.len() > 19 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    let mut fraction_digits: Option<usize> = None;
+    let mut any_digit = false;
+    for (i, &c) in digits.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(c - b'0');
+                any_digit = true;
+            }
+            b'.' if fraction_digits.is_none() => fraction_digits = Some(digits.len() - i - 1),
+            _ => return None,
+        }
+    }
+    let fraction_digits = fraction_digits.unwrap_or(0);
+    if !any_digit || mantissa > 1 << 53 || fraction_digits >= POW10.len() {
+        return None;
+    }
+    let v = mantissa as f64 / POW10[fraction_digits];
+    Some(if negative { -v } else { v })
+}
+
 impl xml::Handler for Parser<'_> {
+    #[inline(always)]
     fn start(&mut self, e: &Element<'_>, at: usize, _empty: bool) -> Result<()> {
         self.at = at;
         let tag = self.open(e)?;
@@ -1117,6 +1267,7 @@ impl xml::Handler for Parser<'_> {
         Ok(())
     }
 
+    #[inline(always)]
     fn end(&mut self) -> Result<()> {
         self.close()
     }
@@ -1130,5 +1281,153 @@ impl xml::Handler for Parser<'_> {
             path: self.name.to_string(),
             source,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The fast path reads every plain decimal to the same `f64` as `str::parse`, and
+    /// leaves everything else to it.
+    #[test]
+    fn decimals_read_as_str_parse_does() {
+        let mut cases: Vec<String> = [
+            "0",
+            "-0",
+            "+0",
+            "1",
+            "-1.5",
+            "+2.25",
+            ".5",
+            "5.",
+            "-.5",
+            "0.1",
+            "0.3",
+            "1.0000",
+            "00012.3400",
+            "123456789012345678",
+            "1234567890123456789",
+            "9007199254740993",
+            "9007199254740992",
+            "0.0000000000000000000001",
+            "0.00000000000000000000001",
+            "3.14159265358979323846",
+            "4503599627370497.5",
+            "1e5",
+            "1E-3",
+            ".",
+            "-",
+            "+",
+            "",
+            "1.2.3",
+            "1-2",
+            " 1",
+            "1 ",
+            "inf",
+            "NaN",
+            "0x10",
+            "--1",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every decimal of up to 19 digits with the point anywhere, from a simple
+        // sequence of mantissas.
+        let mut m: u64 = 1;
+        for _ in 0..2000 {
+            m = m
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let digits = (m >> 11).to_string();
+            for point in [0, 1, digits.len() / 2, digits.len()] {
+                let (a, b) = digits.split_at(point.min(digits.len()));
+                cases.push(format!("{a}.{b}"));
+                cases.push(format!("-{a}.{b}"));
+            }
+        }
+        // What the fast path takes: a sign, then at most 19 bytes of digits with at
+        // most one point, some digit, digits worth at most 2^53, at most 22 after the
+        // point.
+        let fast = |s: &str| {
+            let body = s.strip_prefix(['-', '+']).unwrap_or(s);
+            let digits: String = body.chars().filter(char::is_ascii_digit).collect();
+            let fraction = body.split_once('.').map_or(0, |(_, f)| f.len());
+            !digits.is_empty()
+                && body.len() <= 19
+                && body.chars().all(|c| c.is_ascii_digit() || c == '.')
+                && body.matches('.').count() <= 1
+                && digits.parse::<u128>().is_ok_and(|m| m <= 1 << 53)
+                && fraction <= 22
+        };
+        for s in &cases {
+            assert_eq!(decimal(s.as_bytes()).is_some(), fast(s), "{s:?}");
+            if let Some(v) = decimal(s.as_bytes()) {
+                let parsed: f64 = s.parse().unwrap_or_else(|e| panic!("{s:?}: {e}"));
+                assert_eq!(v.to_bits(), parsed.to_bits(), "{s:?}");
+            }
+        }
+    }
+
+    /// Names interned through the table (and through the runs it remembers) get the
+    /// ids a plain map gives, across its growth.
+    #[test]
+    fn names_are_interned_once() {
+        let mut names = Names::default();
+        let mut reference: HashMap<String, Name> = HashMap::new();
+        for i in 0..5000u32 {
+            // Repeats, near-repeats and lengths from 0 to 40.
+            let name = format!("N{}", (i * 7919) % 1733).repeat((i % 5) as usize);
+            let kind = [Recent::Net, Recent::Padstack, Recent::Component][(i % 3) as usize];
+            let id = if i % 2 == 0 {
+                names.intern(&name)
+            } else {
+                names.intern_recent(kind, &name)
+            };
+            let next = reference.len() as Name;
+            assert_eq!(
+                id,
+                *reference.entry(name.clone()).or_insert(next),
+                "{name:?}"
+            );
+            assert_eq!(names.get(id), name);
+        }
+        assert_eq!(names.len(), reference.len());
+    }
+
+    /// A pad takes the shape its primitive has where the pad is read, also when the
+    /// pad before it named the same id and a dictionary defined the id again between.
+    #[test]
+    fn primitive_refs_follow_a_redefined_entry() {
+        let dictionary = |d: &str| {
+            format!(
+                "<DictionaryStandard units=\"MILLIMETER\"><EntryStandard id=\"C\">\
+                 <Circle diameter=\"{d}\"/></EntryStandard></DictionaryStandard>"
+            )
+        };
+        let pad = "<Pad><Location x=\"0\" y=\"0\"/><StandardPrimitiveRef id=\"C\"/></Pad>";
+        let layer = |body: &str| {
+            format!("<LayerFeature layerRef=\"F.Cu\"><Set>{body}</Set></LayerFeature>")
+        };
+        let doc = format!(
+            "<IPC-2581 revision=\"C\" xmlns=\"{NAMESPACE}\"><Content>{}</Content>\
+             <Ecad><CadHeader units=\"MILLIMETER\"/><CadData>\
+             <Layer name=\"F.Cu\" layerFunction=\"CONDUCTOR\" side=\"TOP\"/><Step name=\"s\">\
+             {}<Content>{}</Content>{}</Step></CadData></Ecad></IPC-2581>",
+            dictionary("1"),
+            layer(&pad.repeat(2)),
+            dictionary("2"),
+            layer(pad),
+        );
+        let doc = parse("t.xml", doc.as_bytes()).unwrap();
+        let diameters: Vec<f64> = doc
+            .pads
+            .iter()
+            .map(|p| match p.shape {
+                Some(CamShape::Circle { diameter_mm }) => diameter_mm,
+                ref other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(diameters, [1.0, 1.0, 2.0]);
     }
 }

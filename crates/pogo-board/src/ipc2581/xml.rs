@@ -47,6 +47,18 @@ impl<'b> Element<'b> {
         &self.text[self.local..self.name.end]
     }
 
+    /// The attribute whose local name is `key` (not a namespace declaration
+    /// `xmlns:key`): its raw value and whether that is plain (see [`Attr`]).
+    pub fn local_attr(&self, key: &str) -> Option<(&'b str, bool)> {
+        let b = self.text.as_bytes();
+        let key = key.as_bytes();
+        let a = self.attrs.iter().find(|a| {
+            same(&b[a.local..a.key.end], key)
+                && (a.local == a.key.start || !b[a.key.clone()].starts_with(b"xmlns"))
+        })?;
+        Some((&self.text[a.value.clone()], a.plain))
+    }
+
     /// Every attribute in the order written.
     pub fn attributes(&self) -> impl Iterator<Item = Attr<'b>> + '_ {
         self.attrs.iter().map(|a| Attr {
@@ -98,6 +110,8 @@ struct Tokenizer {
     names: String,
     starts: Vec<usize>,
     attrs: Vec<AttrSpan>,
+    /// The (length, last byte) classes of the attribute names of the tag being read.
+    attr_classes: u64,
 }
 
 /// Reads the XML of `input` to the end, calling `h` for every tag. Returns the
@@ -117,6 +131,7 @@ fn read_chunked(input: &mut dyn Read, h: &mut impl Handler, chunk: usize) -> Res
         names: String::new(),
         starts: Vec::new(),
         attrs: Vec::new(),
+        attr_classes: 0,
     };
     loop {
         while !eof && len < buf.len() {
@@ -164,18 +179,52 @@ fn read_chunked(input: &mut dyn Read, h: &mut impl Handler, chunk: usize) -> Res
     }
 }
 
+/// Eight bytes at a time (SWAR): the word of `b` at `i`, if eight bytes are left.
+#[inline]
+fn word(b: &[u8], i: usize) -> Option<u64> {
+    let w: [u8; 8] = b.get(i..i + 8)?.try_into().ok()?;
+    Some(u64::from_le_bytes(w))
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// The high bit of each byte of `w` equal to `c`. Only the lowest flag is sure (a
+/// borrow may flag a byte after a match), which is the one the scans use.
+#[inline]
+fn bytes_equal(w: u64, c: u8) -> u64 {
+    let x = w ^ (ONES * u64::from(c));
+    x.wrapping_sub(ONES) & !x & HIGHS
+}
+
+/// The high bit of each byte of `w` below `n` (`n` <= 0x80); the lowest flag is sure.
+#[inline]
+fn bytes_below(w: u64, n: u8) -> u64 {
+    w.wrapping_sub(ONES * u64::from(n)) & !w & HIGHS
+}
+
+/// The byte of the lowest flag of a mask from [`bytes_equal`] or [`bytes_below`].
+#[inline]
+fn first_flag(mask: u64) -> usize {
+    (mask.trailing_zeros() / 8) as usize
+}
+
 /// Where the next `<` is: text between tags is mostly a line break and indentation,
-/// looked through byte by byte before `memchr` takes over.
+/// looked through a word at a time before `memchr` takes over.
 fn find_lt(b: &[u8]) -> Option<usize> {
     const NEAR: usize = 32;
-    let near = &b[..b.len().min(NEAR)];
-    if let Some(i) = near.iter().position(|&c| c == b'<') {
-        return Some(i);
+    let mut i = 0;
+    while i < NEAR {
+        let Some(w) = word(b, i) else {
+            return b[i..].iter().position(|&c| c == b'<').map(|k| i + k);
+        };
+        let m = bytes_equal(w, b'<');
+        if m != 0 {
+            return Some(i + first_flag(m));
+        }
+        i += 8;
     }
-    if b.len() <= NEAR {
-        return None;
-    }
-    memchr::memchr(b'<', &b[NEAR..]).map(|i| i + NEAR)
+    memchr::memchr(b'<', &b[NEAR..]).map(|k| k + NEAR)
 }
 
 /// Past the (XML) white space from `i`.
@@ -190,16 +239,61 @@ fn is_space(c: u8) -> bool {
     matches!(c, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+/// Whether two short byte strings (names, values) are equal: word compares instead of
+/// a call to `memcmp` for the lengths of element and attribute names.
+#[inline]
+pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let w8 = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().unwrap_or_default());
+    let w4 = |s: &[u8], i: usize| u32::from_le_bytes(s[i..i + 4].try_into().unwrap_or_default());
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => w4(a, 0) == w4(b, 0) && w4(a, n - 4) == w4(b, n - 4),
+        8..=16 => w8(a, 0) == w8(b, 0) && w8(a, n - 8) == w8(b, n - 8),
+        17..=32 => {
+            w8(a, 0) == w8(b, 0)
+                && w8(a, 8) == w8(b, 8)
+                && w8(a, n - 16) == w8(b, n - 16)
+                && w8(a, n - 8) == w8(b, n - 8)
+        }
+        _ => a == b,
+    }
+}
+
+/// What a byte is in an attribute value: `VALUE_END` may close it (a quote), `VALUE_LT`
+/// is an error, `VALUE_RESOLVE` needs the reader's entity and white-space handling.
+const VALUE_END: u8 = 1;
+const VALUE_LT: u8 = 2;
+const VALUE_RESOLVE: u8 = 3;
+const VALUE_BYTES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'"' as usize] = VALUE_END;
+    t[b'\'' as usize] = VALUE_END;
+    t[b'<' as usize] = VALUE_LT;
+    t[b'&' as usize] = VALUE_RESOLVE;
+    t[b'\t' as usize] = VALUE_RESOLVE;
+    t[b'\r' as usize] = VALUE_RESOLVE;
+    t[b'\n' as usize] = VALUE_RESOLVE;
+    t
+};
+
 /// What a byte is in a name: `NAME_START` may begin one (letters, `_`, `:` and the
-/// bytes of non-ASCII characters), `NAME` only follow.
+/// bytes of non-ASCII characters), `NAME` only follow; `:` is `NAME_COLON` too.
 const NAME_START: u8 = 2;
 const NAME: u8 = 1;
+const NAME_COLON: u8 = 4;
 const NAME_BYTES: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut c = 0;
     while c < 256 {
         let b = c as u8;
-        t[c] = if b.is_ascii_alphabetic() || b == b'_' || b == b':' || b >= 0x80 {
+        t[c] = if b == b':' {
+            NAME_START | NAME_COLON
+        } else if b.is_ascii_alphabetic() || b == b'_' || b >= 0x80 {
             NAME_START
         } else if b.is_ascii_digit() || b == b'-' || b == b'.' {
             NAME
@@ -274,7 +368,22 @@ impl Tokenizer {
     ) -> std::result::Result<usize, Stop> {
         let b = text.as_bytes();
         let start = at + 2;
-        let (end, _) = name_end(b, start)?;
+        // The name of the element open last, then a byte that cannot continue a name,
+        // is that name (read and checked at its start tag); anything else is read as a
+        // name for the message.
+        let end = match self.starts.last() {
+            Some(&open)
+                if b.get(start + self.names.len() - open)
+                    .is_some_and(|&c| NAME_BYTES[c as usize] == 0)
+                    && same(
+                        &b[start..start + self.names.len() - open],
+                        &self.names.as_bytes()[open..],
+                    ) =>
+            {
+                start + self.names.len() - open
+            }
+            _ => name_end(b, start)?.0,
+        };
         let i = skip_spaces(b, end);
         match b.get(i) {
             None => return Err(Stop::Incomplete),
@@ -295,7 +404,7 @@ impl Tokenizer {
                 format!("</{name}>"),
             ));
         };
-        if &self.names[open..] != name {
+        if !same(&self.names.as_bytes()[open..], name.as_bytes()) {
             return Err(Stop::Bad(
                 at,
                 format!("well-formed XML: the end tag </{}>", &self.names[open..]),
@@ -320,6 +429,7 @@ impl Tokenizer {
         let start = at + 1;
         let (end, local) = name_end(b, start)?;
         self.attrs.clear();
+        self.attr_classes = 0;
         let mut i = end;
         let empty = loop {
             let spaced = b.get(i).is_some_and(|&c| is_space(c));
@@ -401,30 +511,54 @@ impl Tokenizer {
         // Values are short: one pass for the closing quote, a `<` (an error), and
         // whether the reader has entities or white space to resolve.
         let mut plain = true;
-        let mut end = None;
-        for (k, &c) in b.iter().enumerate().skip(value_start) {
-            if c == quote {
-                end = Some(k);
+        let mut k = value_start;
+        let end = 'value: loop {
+            // Past the ordinary bytes a word at a time: a quote, `<`, `&` or a
+            // control character (tab, line break) stops the word scan.
+            while let Some(w) = word(b, k) {
+                let closing = bytes_equal(w, quote);
+                let other = bytes_equal(w, b'<') | bytes_equal(w, b'&') | bytes_below(w, b' ');
+                if closing | other == 0 {
+                    k += 8;
+                    continue;
+                }
+                // The closing quote before any other stop (the lowest flags are sure):
+                // the value ends there, with no byte-by-byte look.
+                if closing != 0
+                    && (other == 0
+                        || closing & closing.wrapping_neg() < other & other.wrapping_neg())
+                {
+                    break 'value k + first_flag(closing);
+                }
+                k += first_flag(other);
                 break;
             }
-            match c {
-                b'<' => {
+            let Some(&c) = b.get(k) else {
+                return Err(Stop::Incomplete);
+            };
+            match VALUE_BYTES[c as usize] {
+                0 => {}
+                VALUE_END if c == quote => break k,
+                VALUE_END => {}
+                VALUE_LT => {
                     return Err(Stop::Bad(
                         k,
                         "well-formed XML: no `<` in an attribute value".into(),
                         "`<`".into(),
                     ));
                 }
-                b'&' | b'\t' | b'\r' | b'\n' => plain = false,
-                _ => {}
+                _ => plain = false,
             }
-        }
-        let Some(end) = end else {
-            return Err(Stop::Incomplete);
+            k += 1;
         };
         let value = value_start..end;
         let key = &b[i..key_end];
-        if self.attrs.iter().any(|a| &b[a.key.clone()] == key) {
+        // A bit per (length, last byte) class: most attributes of an element differ in
+        // it, and only a name whose bit is already set is compared with the others.
+        let class = 1u64 << ((key.len() * 8 + usize::from(b[key_end - 1])) % 64);
+        let seen = self.attr_classes & class != 0;
+        self.attr_classes |= class;
+        if seen && self.attrs.iter().any(|a| same(&b[a.key.clone()], key)) {
             return Err(Stop::Bad(
                 i,
                 "well-formed XML: each attribute once per element".into(),
@@ -443,24 +577,37 @@ impl Tokenizer {
 
 /// The end of the name starting at `i`, and where its local part (after the last
 /// `:`) starts.
+#[inline(always)]
 fn name_end(b: &[u8], i: usize) -> std::result::Result<(usize, usize), Stop> {
     match b.get(i) {
         None => return Err(Stop::Incomplete),
-        Some(&c) if NAME_BYTES[c as usize] == NAME_START => {}
+        Some(&c) if NAME_BYTES[c as usize] & NAME_START != 0 => {}
         Some(_) => {
             return Err(Stop::Bad(i, "well-formed XML: a name".into(), shown(b, i)));
         }
     }
-    let mut local = if b[i] == b':' { i + 1 } else { i };
-    for (j, &c) in b.iter().enumerate().skip(i + 1) {
-        if NAME_BYTES[c as usize] == 0 {
-            return Ok((j, local));
+    let mut j = i + 1;
+    let mut classes = NAME_BYTES[b[i] as usize];
+    loop {
+        let Some(&c) = b.get(j) else {
+            return Err(Stop::Incomplete);
+        };
+        let class = NAME_BYTES[c as usize];
+        if class == 0 {
+            break;
         }
-        if c == b':' {
-            local = j + 1;
-        }
+        classes |= class;
+        j += 1;
     }
-    Err(Stop::Incomplete)
+    // A prefix is rare: looked for only when the name has a `:`.
+    let local = match classes & NAME_COLON {
+        0 => i,
+        _ => b[i..j]
+            .iter()
+            .rposition(|&c| c == b':')
+            .map_or(i, |k| i + k + 1),
+    };
+    Ok((j, local))
 }
 
 /// Past the first `end` from `i`.
@@ -520,7 +667,7 @@ mod tests {
         fn start(&mut self, e: &Element<'_>, at: usize, empty: bool) -> Result<()> {
             let attrs: Vec<String> = e
                 .attributes()
-                .map(|a| format!("{}={}", a.name, a.raw))
+                .map(|a| format!("{}={}{}", a.name, a.raw, if a.plain { "" } else { "!" }))
                 .collect();
             self.0.push(format!(
                 "{at}<{} {}{}>",
@@ -583,7 +730,7 @@ mod tests {
             whole,
             [
                 "56<r xmlns=urn:a>",
-                "93<x:Pad a=v>1 b=&amp;/>",
+                "93<x:Pad a=v>1 b=&amp;!/>",
                 "/",
                 "121<Zoë naïve=été>",
                 "/",
@@ -623,5 +770,52 @@ mod tests {
             run(b"<r><a>", CHUNK).unwrap_err(),
             "6: the end tag </a> (the file ends early) / the end of the file"
         );
+    }
+
+    /// The word compare agrees with `==` on every length it has a case for, with
+    /// the bytes differing at each place.
+    #[test]
+    fn same_is_equality() {
+        let base: Vec<u8> = (0..40u8).map(|i| b'a' + i % 26).collect();
+        for n in 0..40 {
+            let a = &base[..n];
+            assert!(same(a, a));
+            assert!(!same(a, &base[..n + 1]));
+            for k in 0..n {
+                let mut b = a.to_vec();
+                b[k] ^= 0x20;
+                assert!(!same(a, &b), "length {n}, byte {k}");
+            }
+        }
+    }
+
+    /// An attribute value read a word at a time: every stop (`<`, `&`, a tab, a line
+    /// break; the other quote, which is not one) at every place of values of every
+    /// length around a word, checked against a byte-by-byte reading.
+    #[test]
+    fn attribute_values_read_by_words_as_by_bytes() {
+        for len in 0..20 {
+            for at in 0..len {
+                for stop in [b'<', b'&', b'\t', b'\n', b'\''] {
+                    let mut value = vec![b'x'; len];
+                    value[at] = stop;
+                    let mut doc = b"<r a=\"".to_vec();
+                    doc.extend_from_slice(&value);
+                    doc.extend_from_slice(b"\" b='1'/>");
+                    let shown = String::from_utf8_lossy(&value).into_owned();
+                    let expected = match stop {
+                        b'<' => Err(format!(
+                            "{}: well-formed XML: no `<` in an attribute value / `<`",
+                            6 + at
+                        )),
+                        b'\'' => Ok(vec![format!("0<r a={shown} b=1/>"), "/".into()]),
+                        _ => Ok(vec![format!("0<r a={shown}! b=1/>"), "/".into()]),
+                    };
+                    for chunk in [CHUNK, 1, 3, 7, 8, 9, 16] {
+                        assert_eq!(run(&doc, chunk), expected, "{shown:?}, chunk {chunk}");
+                    }
+                }
+            }
+        }
     }
 }
