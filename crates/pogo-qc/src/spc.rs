@@ -545,16 +545,7 @@ pub fn run_rules(points: &[f64], center: f64, sigma: f64, rules: RuleSet) -> Vec
 /// cell is an error naming its line.
 pub fn read_column(path: &str, text: &str, column: &str) -> Result<Vec<f64>> {
     let table = crate::csvutil::read_table(path, text)?;
-    let Some(c) = table.column(column) else {
-        return Err(QcError::Csv {
-            path: path.into(),
-            line: 1,
-            message: format!(
-                "no column `{column}` (columns: {})",
-                table.headers.join(", ")
-            ),
-        });
-    };
+    let c = table.require(path, column, "a header row naming the column of numbers")?;
     let mut out = Vec::with_capacity(table.rows.len());
     let mut errors = Vec::new();
     for (line, f) in &table.rows {

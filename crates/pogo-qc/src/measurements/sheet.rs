@@ -53,14 +53,11 @@ struct Columns {
 impl Columns {
     fn of(path: &str, table: &Table) -> Result<Columns> {
         let need = |name: &str| {
-            table.column(name).ok_or_else(|| QcError::Csv {
-                path: path.into(),
-                line: 1,
-                message: format!(
-                    "missing column `{name}`: expected pin, kind, value, unit [, cycle, timestamp, lot, station]; found {}",
-                    table.headers.join(", ")
-                ),
-            })
+            table.require(
+                path,
+                name,
+                "pin, kind, value, unit [, cycle, timestamp, lot, station]",
+            )
         };
         Ok(Columns {
             pin: need("pin")?,
