@@ -447,25 +447,10 @@ impl Database {
 
         let _w = self.writer().await;
         let mut tx = self.pool.begin().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO runs (uuid, fixture_id, station_id, started_at, finished_at, actuations, \
-             dut_serial, result, readings, body_sha256, received_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-             ON CONFLICT (uuid) DO NOTHING RETURNING id",
-        )
-        .bind(&uuid)
-        .bind(&run.fixture)
-        .bind(station_id)
-        .bind(ts(run.started_at))
-        .bind(ts(run.finished_at))
-        .bind(to_i64(run.actuations)?)
-        .bind(run.dut_serial.clone())
-        .bind(run.result.map(|r| format!("{r:?}").to_lowercase()))
-        .bind(to_i64(receipt.readings)?)
-        .bind(&body_sha)
-        .bind(ts(Utc::now()))
-        .fetch_optional(&mut *tx)
-        .await?;
+        let sql = format!("{INSERT_RUN} ON CONFLICT (uuid) DO NOTHING RETURNING id");
+        let inserted = run_row(&sql, run, *station_id, &body_sha)?
+            .fetch_optional(&mut *tx)
+            .await?;
         let Some(inserted) = inserted else {
             let stored: String = sqlx::query("SELECT body_sha256 FROM runs WHERE uuid = $1")
                 .bind(&uuid)
@@ -679,25 +664,12 @@ impl Database {
             .await?
             .try_get(0)?;
         let mut rows: Vec<(i64, &pogo_qc::run::Reading)> = Vec::new();
+        let sql = format!("{INSERT_RUN} RETURNING id");
         for run in runs {
-            let id: i64 = sqlx::query(
-                "INSERT INTO runs (uuid, fixture_id, station_id, started_at, finished_at, actuations, \
-                 dut_serial, result, readings, body_sha256, received_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10) RETURNING id",
-            )
-            .bind(run.uuid.to_string())
-            .bind(&run.fixture)
-            .bind(station)
-            .bind(ts(run.started_at))
-            .bind(ts(run.finished_at))
-            .bind(to_i64(run.actuations)?)
-            .bind(run.dut_serial.clone())
-            .bind(run.result.map(|r| format!("{r:?}").to_lowercase()))
-            .bind(to_i64(run.readings.len() as u64)?)
-            .bind(ts(Utc::now()))
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
+            let id: i64 = run_row(&sql, run, station, "")?
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
             rows.extend(run.readings.iter().map(|r| (id, r)));
         }
         for chunk in rows.chunks(1000) {
@@ -1170,6 +1142,33 @@ pub fn due_items(status: &FixtureStatus, config: &ServiceConfig) -> Vec<DueItem>
     };
     items.sort_by_key(key);
     items
+}
+
+/// The row of a run: `run_row` binds its values.
+const INSERT_RUN: &str = "INSERT INTO runs (uuid, fixture_id, station_id, started_at, \
+     finished_at, actuations, dut_serial, result, readings, body_sha256, received_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
+/// `sql` (an [`INSERT_RUN`] with its tail) bound to `run`, posted by `station` with the
+/// sha256 of its JSON body (empty for the benchmark's bulk rows), received now.
+fn run_row<'q>(
+    sql: &'q str,
+    run: &'q Run,
+    station: i64,
+    body_sha: &'q str,
+) -> Result<sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>> {
+    Ok(sqlx::query(sql)
+        .bind(run.uuid.to_string())
+        .bind(&run.fixture)
+        .bind(station)
+        .bind(ts(run.started_at))
+        .bind(ts(run.finished_at))
+        .bind(to_i64(run.actuations)?)
+        .bind(run.dut_serial.clone())
+        .bind(run.result.map(|r| format!("{r:?}").to_lowercase()))
+        .bind(to_i64(run.readings.len() as u64)?)
+        .bind(body_sha)
+        .bind(ts(Utc::now())))
 }
 
 /// `INSERT INTO readings ... VALUES` for `rows` rows, each of `bound` numbered parameters
