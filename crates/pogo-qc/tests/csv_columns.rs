@@ -51,21 +51,23 @@ fn measurement_sheets_name_the_missing_column_and_the_header() {
 #[test]
 fn lot_histories_name_the_missing_column_and_the_header() {
     for eol in ["\n", "\r\n"] {
-        let text = file(&["lot,lot_size", "1,500"], eol);
-        let (line, message) = missing(sampling::read_history("in.csv", &text, None));
-        assert_eq!(line, 4, "{eol:?}");
-        assert!(
-            message.starts_with("missing column `nonconforming` in the header `lot,lot_size`;"),
-            "{message}"
-        );
-        // Without lot sizes in the file or given, the same place is named.
+        for (header, expected) in [
+            (
+                "lot,lot_size",
+                "missing column `nonconforming` in the header `lot,lot_size`;",
+            ),
+            // Without lot sizes in the file or given, the same place is named.
+            (
+                "lot,defects",
+                "no column `lot_size` in the header `lot,defects` and no --lot-size given",
+            ),
+        ] {
+            let text = file(&[header, "1,0"], eol);
+            let (line, message) = missing(sampling::read_history("in.csv", &text, None));
+            assert_eq!(line, 4, "{eol:?}");
+            assert!(message.starts_with(expected), "{message}");
+        }
         let text = file(&["lot,defects", "1,0"], eol);
-        let (line, message) = missing(sampling::read_history("in.csv", &text, None));
-        assert_eq!(line, 4, "{eol:?}");
-        assert!(
-            message.contains("`lot_size` in the header `lot,defects`"),
-            "{message}"
-        );
         // `defects` stands for `nonconforming`.
         assert_eq!(
             sampling::read_history("in.csv", &text, Some(500))
