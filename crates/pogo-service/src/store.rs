@@ -125,13 +125,7 @@ impl Database {
         let _w = self.writer().await;
         let mut tx = self.pool.begin().await?;
         for f in fixtures {
-            let found = sqlx::query("SELECT 1 FROM fixtures WHERE id = $1")
-                .bind(f)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if found.is_none() {
-                return Err(ServiceError::UnknownFixture { id: f.clone() });
-            }
+            require_fixture(&mut *tx, f).await?;
         }
         let taken = sqlx::query("SELECT 1 FROM stations WHERE name = $1")
             .bind(name)
@@ -363,13 +357,7 @@ impl Database {
             .fetch_all(&self.pool)
             .await?;
         if rows.is_empty() {
-            let known = sqlx::query("SELECT 1 FROM fixtures WHERE id = $1")
-                .bind(fixture)
-                .fetch_optional(&self.pool)
-                .await?;
-            if known.is_none() {
-                return Err(ServiceError::UnknownFixture { id: fixture.into() });
-            }
+            require_fixture(&self.pool, fixture).await?;
         }
         let mut specs = HashMap::new();
         for r in rows {
@@ -1142,6 +1130,21 @@ pub fn due_items(status: &FixtureStatus, config: &ServiceConfig) -> Vec<DueItem>
     };
     items.sort_by_key(key);
     items
+}
+
+/// Refuses a fixture id the service does not know ([`ServiceError::UnknownFixture`]).
+async fn require_fixture<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    id: &'e str,
+) -> Result<()> {
+    let found = sqlx::query("SELECT 1 FROM fixtures WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    match found {
+        Some(_) => Ok(()),
+        None => Err(ServiceError::UnknownFixture { id: id.into() }),
+    }
 }
 
 /// The row of a run: `run_row` binds its values.
