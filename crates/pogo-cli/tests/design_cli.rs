@@ -6,14 +6,21 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use support::{board, pogo_text as pogo, s};
 
+/// `pogo design` of the shared test point board into `out`, which succeeds: the board's
+/// path and what it printed (`None` without the shared data).
+fn design_test_points(out: &Path) -> Option<(PathBuf, String)> {
+    let b = board("test_points-v9/test_points.kicad_pcb")?;
+    let (code, stdout, err) = pogo(&["design", s(&b), "--out", s(out)]);
+    assert_eq!(code, 0, "{stdout}\n{err}");
+    Some((b, stdout))
+}
+
 #[test]
 fn design_writes_fixture_json_and_prints_the_summary() {
     let dir = tempfile::tempdir().unwrap();
-    let Some(b) = board("test_points-v9/test_points.kicad_pcb") else {
+    let Some((b, out)) = design_test_points(dir.path()) else {
         return;
     };
-    let (code, out, err) = pogo(&["design", s(&b), "--out", s(dir.path())]);
-    assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("4 total, 4 testable, 4 probed"), "{out}");
     assert!(
         out.contains("P100") && out.contains("violations 0"),
@@ -51,11 +58,9 @@ fn design_writes_fixture_json_and_prints_the_summary() {
 #[test]
 fn a_board_without_tooling_holes_gets_a_nest() {
     let dir = tempfile::tempdir().unwrap();
-    let Some(b) = board("test_points-v9/test_points.kicad_pcb") else {
+    let Some((_, out)) = design_test_points(dir.path()) else {
         return;
     };
-    let (code, out, err) = pogo(&["design", s(&b), "--out", s(dir.path())]);
-    assert_eq!(code, 0, "{out}\n{err}");
     assert!(
         out.contains("registration nest (mechanical fixture): auto"),
         "{out}"
