@@ -647,10 +647,7 @@ impl Database {
     pub async fn bulk_insert_rows(&self, runs: &[Run]) -> Result<u64> {
         let _w = self.writer().await;
         let mut tx = self.pool.begin().await?;
-        let station: i64 = sqlx::query("SELECT id FROM stations ORDER BY id LIMIT 1")
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
+        let station = first_station(&mut *tx).await?;
         let mut rows: Vec<(i64, &pogo_qc::run::Reading)> = Vec::new();
         let sql = format!("{INSERT_RUN} RETURNING id");
         for run in runs {
@@ -684,10 +681,7 @@ impl Database {
     pub async fn bulk_fill_readings(&self, fixture: &str, count: u64) -> Result<()> {
         let _w = self.writer().await;
         let mut tx = self.pool.begin().await?;
-        let station: i64 = sqlx::query("SELECT id FROM stations ORDER BY id LIMIT 1")
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
+        let station = first_station(&mut *tx).await?;
         let now = ts(Utc::now());
         let run: i64 = sqlx::query(
             "INSERT INTO runs (uuid, fixture_id, station_id, started_at, finished_at, actuations, \
@@ -1130,6 +1124,14 @@ pub fn due_items(status: &FixtureStatus, config: &ServiceConfig) -> Vec<DueItem>
     };
     items.sort_by_key(key);
     items
+}
+
+/// The first station added: the benchmark helpers' rows are attributed to it.
+async fn first_station<'e>(db: impl sqlx::Executor<'e, Database = sqlx::Any>) -> Result<i64> {
+    Ok(sqlx::query("SELECT id FROM stations ORDER BY id LIMIT 1")
+        .fetch_one(db)
+        .await?
+        .try_get(0)?)
 }
 
 /// Refuses a fixture id the service does not know ([`ServiceError::UnknownFixture`]).
