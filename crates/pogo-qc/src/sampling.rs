@@ -814,11 +814,7 @@ pub fn read_history(
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for (line, f) in &table.rows {
-        let err = |col: &str, message: String| crate::RowError {
-            line: *line,
-            column: Some(col.into()),
-            message,
-        };
+        let err = |col: &str, message| crate::RowError::in_column(*line, col, message);
         let lot = col_lot
             .map(|c| f[c].clone())
             .unwrap_or_else(|| (out.len() + errors.len() + 1).to_string());

@@ -551,11 +551,7 @@ pub fn read_column(path: &str, text: &str, column: &str) -> Result<Vec<f64>> {
     for (line, f) in &table.rows {
         match crate::csvutil::parse_number(&f[c]) {
             Ok(v) => out.push(v),
-            Err(m) => errors.push(RowError {
-                line: *line,
-                column: Some(table.headers[c].clone()),
-                message: m,
-            }),
+            Err(m) => errors.push(RowError::in_column(*line, &table.headers[c], m)),
         }
     }
     QcError::unless_rows(path, errors, out)

@@ -74,11 +74,7 @@ impl Columns {
 
     /// One row as a measurement, or why it is bad.
     fn row(&self, line: u64, f: &[String]) -> std::result::Result<Measurement, RowError> {
-        let err = |col: &str, message: String| RowError {
-            line,
-            column: Some(col.into()),
-            message,
-        };
+        let err = |col: &str, message| RowError::in_column(line, col, message);
         let pin = f[self.pin].clone();
         if pin.is_empty() {
             return Err(err("pin", "missing pin name".into()));
