@@ -11,6 +11,7 @@ mod report_support;
 
 use pogo_fixture::Fixture;
 use pogo_output::report::render_report;
+use pogo_text::html_escape as esc;
 use report_support::*;
 use std::path::{Path, PathBuf};
 
@@ -40,14 +41,6 @@ fn design(path: &Path) -> Fixture {
             .expect("tolerance analysis succeeds");
     }
     fixture
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 fn check_board(name: &str, path: &Path, shoot: bool) {
