@@ -210,6 +210,14 @@ pub enum PinMounting {
 }
 
 impl PinMounting {
+    /// The name in catalogs, `pogo.toml` and `fixture.json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PinMounting::ThroughHole => "through_hole",
+            PinMounting::Smt => "smt",
+        }
+    }
+
     /// Whether this is the default, through-hole mounting (left out of `fixture.json`).
     pub fn is_through_hole(&self) -> bool {
         *self == PinMounting::ThroughHole
@@ -288,5 +296,18 @@ impl Catalog {
     /// A probe class by name (`P75`).
     pub fn class(&self, name: &str) -> Option<&ProbeClass> {
         self.classes.iter().find(|c| c.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pin_mounting_names_are_its_json_names() {
+        for m in [PinMounting::ThroughHole, PinMounting::Smt] {
+            let json = serde_json::to_string(&m).unwrap();
+            assert_eq!(json, format!("\"{}\"", m.as_str()));
+        }
     }
 }

@@ -18,8 +18,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+/// What a design starts from, as `pogo design`, `pogo check` and `pogo diff` take it.
 #[derive(Args)]
-pub struct DesignArgs {
+pub struct BoardInputs {
     /// Board file: KiCad .kicad_pcb, IPC-2581 XML, ODB++ (job folder, .tgz or .zip)
     /// or IPC-D-356A netlist; plain, .gz or .xz
     pub board: PathBuf,
@@ -29,6 +30,12 @@ pub struct DesignArgs {
     /// Extra probe catalog (TOML), added to the built-in one
     #[arg(long)]
     pub catalog: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub struct DesignArgs {
+    #[command(flatten)]
+    pub inputs: BoardInputs,
     /// Output folder (created when missing)
     #[arg(long)]
     pub out: PathBuf,
@@ -46,15 +53,8 @@ pub enum Format {
 
 #[derive(Args)]
 pub struct CheckArgs {
-    /// Board file: KiCad .kicad_pcb, IPC-2581 XML, ODB++ (job folder, .tgz or .zip)
-    /// or IPC-D-356A netlist; plain, .gz or .xz
-    pub board: PathBuf,
-    /// Engineer's intent (default: pogo.toml beside the board, when present)
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// Extra probe catalog (TOML), added to the built-in one
-    #[arg(long)]
-    pub catalog: Option<PathBuf>,
+    #[command(flatten)]
+    pub inputs: BoardInputs,
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
 }
@@ -67,15 +67,13 @@ pub(crate) struct Inputs {
     pub(crate) config: LoadedConfig,
 }
 
-pub(crate) fn load_inputs(
-    board: &Path,
-    config: Option<&Path>,
-    catalog: Option<&Path>,
-) -> miette::Result<Inputs> {
-    let config = config::load(board, config)?;
+pub(crate) fn load_inputs(args: &BoardInputs) -> miette::Result<Inputs> {
+    let board = args.board.as_path();
+    let config = config::load(board, args.config.as_deref())?;
     let mut cat = Catalog::builtin();
-    let extra = catalog
-        .map(Path::to_path_buf)
+    let extra = args
+        .catalog
+        .clone()
         .or_else(|| config.config.catalog.as_ref().map(|p| config.resolve(p)));
     if let Some(path) = extra {
         let user = Catalog::read_file(&path).into_diagnostic()?;
@@ -255,7 +253,7 @@ pub fn run_design(args: DesignArgs) -> miette::Result<ExitCode> {
         .map(Fixture::read)
         .transpose()
         .into_diagnostic()?;
-    let inputs = load_inputs(&args.board, args.config.as_deref(), args.catalog.as_deref())?;
+    let inputs = load_inputs(&args.inputs)?;
     let opts = pogo_output::OutputOptions::default();
     // The probe plates are settled once the fixture is registered: their STL files (the
     // longest writer) render beside the board strain model.
@@ -280,7 +278,7 @@ pub fn run_design(args: DesignArgs) -> miette::Result<ExitCode> {
 }
 
 pub fn run_check(args: CheckArgs) -> miette::Result<ExitCode> {
-    let inputs = load_inputs(&args.board, args.config.as_deref(), args.catalog.as_deref())?;
+    let inputs = load_inputs(&args.inputs)?;
     let fixture = design_through(&inputs, None, Stage::Design)?.fixture;
     let pass = fixture.coverage.nets_probed == fixture.coverage.nets_testable
         && fixture.unreachable.is_empty()

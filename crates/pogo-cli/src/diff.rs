@@ -2,7 +2,7 @@
 //! a new revision of its board, and the plate and wiring work that costs
 //! (`pogo_design::revision`). Also the reuse design behind `pogo design --reuse`.
 
-use crate::design::{Format, load_inputs, stdout_error};
+use crate::design::{BoardInputs, Format, load_inputs, stdout_error};
 use clap::Args;
 use miette::IntoDiagnostic;
 use pogo_design::revision::{self, RevisionOptions};
@@ -15,14 +15,9 @@ use std::process::ExitCode;
 pub struct DiffArgs {
     /// The fixture.json designed for an earlier revision of the board
     pub fixture: PathBuf,
-    /// The new revision of the board (any board file `pogo design` reads)
-    pub board: PathBuf,
-    /// Engineer's intent (default: pogo.toml beside the board, when present)
-    #[arg(long)]
-    pub config: Option<PathBuf>,
-    /// Extra probe catalog (TOML), added to the built-in one
-    #[arg(long)]
-    pub catalog: Option<PathBuf>,
+    // The new revision of the board, its pogo.toml and catalog.
+    #[command(flatten)]
+    pub inputs: BoardInputs,
     /// A probe stays in its hole when its target moved at most this far, mm
     #[arg(long, default_value_t = revision::DEFAULT_POSITION_TOLERANCE_MM)]
     pub tolerance_mm: f64,
@@ -32,7 +27,7 @@ pub struct DiffArgs {
 
 pub fn run(args: DiffArgs) -> miette::Result<ExitCode> {
     let old = Fixture::read(&args.fixture).into_diagnostic()?;
-    let inputs = load_inputs(&args.board, args.config.as_deref(), args.catalog.as_deref())?;
+    let inputs = load_inputs(&args.inputs)?;
     let options = RevisionOptions {
         position_tolerance_mm: args.tolerance_mm,
     };

@@ -6,14 +6,21 @@ use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
 use support::{board, pogo_text as pogo, s};
 
+/// `pogo design` of the shared test point board into `out`, which succeeds: the board's
+/// path and what it printed (`None` without the shared data).
+fn design_test_points(out: &Path) -> Option<(PathBuf, String)> {
+    let b = board("test_points-v9/test_points.kicad_pcb")?;
+    let (code, stdout, err) = pogo(&["design", s(&b), "--out", s(out)]);
+    assert_eq!(code, 0, "{stdout}\n{err}");
+    Some((b, stdout))
+}
+
 #[test]
 fn design_writes_fixture_json_and_prints_the_summary() {
     let dir = tempfile::tempdir().unwrap();
-    let Some(b) = board("test_points-v9/test_points.kicad_pcb") else {
+    let Some((b, out)) = design_test_points(dir.path()) else {
         return;
     };
-    let (code, out, err) = pogo(&["design", s(&b), "--out", s(dir.path())]);
-    assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("4 total, 4 testable, 4 probed"), "{out}");
     assert!(
         out.contains("P100") && out.contains("violations 0"),
@@ -51,11 +58,9 @@ fn design_writes_fixture_json_and_prints_the_summary() {
 #[test]
 fn a_board_without_tooling_holes_gets_a_nest() {
     let dir = tempfile::tempdir().unwrap();
-    let Some(b) = board("test_points-v9/test_points.kicad_pcb") else {
+    let Some((_, out)) = design_test_points(dir.path()) else {
         return;
     };
-    let (code, out, err) = pogo(&["design", s(&b), "--out", s(dir.path())]);
-    assert_eq!(code, 0, "{out}\n{err}");
     assert!(
         out.contains("registration nest (mechanical fixture): auto"),
         "{out}"
@@ -123,16 +128,10 @@ fn pogo_toml_beside_the_board_is_used_and_bad_ones_are_refused_cleanly() {
         "[design]\nsides = \"top\"\nclases = [\"P100\"]\n",
     )
     .unwrap();
-    let out_dir = dir.path().join("out");
-    let (code, _, err) = pogo(&["design", s(&b), "--out", s(&out_dir)]);
-    assert_eq!(code, 2);
+    let err = design_refused(&b, &dir.path().join("out"));
     assert!(
         err.contains("pogo.toml:3:1") && err.contains("clases"),
         "{err}"
-    );
-    assert!(
-        !out_dir.join("fixture.json").exists(),
-        "no output on bad input"
     );
 
     let cat = dir.path().join("probes.toml");
@@ -196,25 +195,30 @@ fn bad_nest_settings_exit_2_and_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let b = netlist_with_config(dir.path(), "[design]\nregistration = \"nest\"\n");
-    let (code, stdout, err) = pogo(&["design", s(&b), "--out", s(&out)]);
-    assert_eq!(code, 2, "{stdout}\n{err}");
+    let err = design_refused(&b, &out);
     // miette wraps the message: look for its words, not one line of it.
     assert!(
         err.contains("no closed") && err.contains("Edge.Cuts"),
         "{err}"
     );
-    assert!(!out.exists(), "files were written");
     // With `auto`, the same netlist is registered by tooling pins in suggested holes.
     std::fs::write(dir.path().join("pogo.toml"), "").unwrap();
     let (code, stdout, err) = pogo(&["check", s(&b)]);
     assert!(code == 0 || code == 1, "{stdout}\n{err}");
     assert!(stdout.contains("registration tooling_pins"), "{stdout}");
     let b = netlist_with_config(dir.path(), "[design]\nnest_clearance_mm = -0.1\n");
-    let (code, stdout, err) = pogo(&["design", s(&b), "--out", s(&out)]);
-    assert_eq!(code, 2, "{stdout}\n{err}");
+    let err = design_refused(&b, &out);
     assert!(
         err.contains("nest_clearance_mm") && err.contains("-0.1"),
         "{err}"
     );
-    assert!(!out.exists(), "files were written");
+}
+
+/// `pogo design board --out out` refused as bad input: exit 2, no output folder.
+/// Returns what it printed on stderr.
+fn design_refused(board: &Path, out: &Path) -> String {
+    let (code, stdout, err) = pogo(&["design", s(board), "--out", s(out)]);
+    assert_eq!(code, 2, "{stdout}\n{err}");
+    assert!(!out.exists(), "files were written on bad input");
+    err
 }

@@ -174,6 +174,19 @@ pub struct Rewire {
     pub previous_net: Option<String>,
 }
 
+impl Rewire {
+    /// The wire of probe `p` to its net: `change`, from `previous_net` when the net
+    /// changed.
+    fn of(p: &Probe, change: WireChange, previous_net: Option<&str>) -> Rewire {
+        Rewire {
+            probe: p.id.clone(),
+            change,
+            net: p.net.clone(),
+            previous_net: previous_net.map(str::to_string),
+        }
+    }
+}
+
 /// The difference between a fixture and a new revision of its board.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RevisionDiff {
@@ -486,12 +499,8 @@ pub fn diff(old: &Fixture, new: &Fixture, options: &RevisionOptions) -> Revision
                 let o = &old.probes[oi];
                 if o.net != n.net {
                     c.previous_net = Some(o.net.clone());
-                    d.rewiring.push(Rewire {
-                        probe: n.id.clone(),
-                        change: WireChange::ChangeNet,
-                        net: n.net.clone(),
-                        previous_net: Some(o.net.clone()),
-                    });
+                    let rewire = Rewire::of(n, WireChange::ChangeNet, Some(&o.net));
+                    d.rewiring.push(rewire);
                 }
                 d.kept.push(c);
             }
@@ -510,26 +519,17 @@ pub fn diff(old: &Fixture, new: &Fixture, options: &RevisionOptions) -> Revision
                     to: [n.x, n.y],
                     distance_mm: (o.x - n.x).hypot(o.y - n.y),
                 });
-                d.rewiring.push(Rewire {
-                    probe: n.id.clone(),
-                    change: if o.net == n.net {
-                        WireChange::Reroute
-                    } else {
-                        WireChange::ChangeNet
-                    },
-                    net: n.net.clone(),
-                    previous_net: (o.net != n.net).then(|| o.net.clone()),
-                });
+                let rewire = if o.net == n.net {
+                    Rewire::of(n, WireChange::Reroute, None)
+                } else {
+                    Rewire::of(n, WireChange::ChangeNet, Some(&o.net))
+                };
+                d.rewiring.push(rewire);
                 d.moved.push(c);
             }
             None => {
                 d.plate.holes_to_drill.push(hole(n, n.x, n.y));
-                d.rewiring.push(Rewire {
-                    probe: n.id.clone(),
-                    change: WireChange::Connect,
-                    net: n.net.clone(),
-                    previous_net: None,
-                });
+                d.rewiring.push(Rewire::of(n, WireChange::Connect, None));
                 d.added.push(c);
             }
         }
@@ -539,12 +539,7 @@ pub fn diff(old: &Fixture, new: &Fixture, options: &RevisionOptions) -> Revision
             continue;
         }
         d.plate.holes_to_plug.push(hole(o, o.x, o.y));
-        d.rewiring.push(Rewire {
-            probe: o.id.clone(),
-            change: WireChange::Disconnect,
-            net: o.net.clone(),
-            previous_net: None,
-        });
+        d.rewiring.push(Rewire::of(o, WireChange::Disconnect, None));
         d.removed.push(change(o));
     }
     let (was, now) = (known_nets(old), known_nets(new));

@@ -630,6 +630,9 @@ mod tests {
         names_agree(TargetOrigin::ALL, |v| v.as_str());
         names_agree(SupportKind::ALL, |v| v.as_str());
         names_agree(SupportReason::ALL, |v| v.as_str());
+        names_agree(HeightSource::ALL, |v| v.as_str());
+        names_agree(PressProcess::ALL, |v| v.as_str());
+        names_agree(FixtureEdge::ALL, |v| v.as_str());
         names_agree(HolePurpose::ALL, |v| v.as_str());
         names_agree(HardwareKind::ALL, |v| v.as_str());
         names_agree(HardwareUse::ALL, |v| v.as_str());

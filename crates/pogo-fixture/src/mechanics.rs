@@ -284,6 +284,11 @@ pub enum HeightSource {
     PogoToml,
 }
 
+json_names!(HeightSource {
+    Board => "board",
+    PogoToml => "pogo_toml",
+});
+
 /// Spring force and board strain.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ForceSummary {

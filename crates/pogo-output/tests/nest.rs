@@ -193,6 +193,26 @@ fn footprint(
     }
 }
 
+/// Adds part `reference` with one pad `size_mm` wide at `at` on the board's last net,
+/// its courtyard `half` mm either side of `at`.
+fn add_one_pad_part(
+    board: &mut Board,
+    reference: &str,
+    lib: &str,
+    side: Side,
+    at: PointMm,
+    size_mm: f64,
+    half: f64,
+) {
+    let net = board.nets.len() as u32 - 1;
+    let fi = board.footprints.len();
+    let start = board.pads.len();
+    let top = side == Side::Top;
+    board.pads.push(pad(fi, reference, net, at, size_mm, top));
+    let part = footprint(reference, lib, side, at, half, start..start + 1);
+    board.footprints.push(part);
+}
+
 /// A USB-stick board made to be programmed through pogo pins: 16 x 40 mm, no holes,
 /// 21 bottom test pads (1.0 mm) in a 2 mm grid whose outer row and column lie 1.45 mm
 /// from the edge; each pad's net also reaches a top-side part.
@@ -213,36 +233,29 @@ fn usb_stick() -> Board {
                 name: format!("/PROG{k}"),
                 class: None,
             });
-            let net = board.nets.len() as u32 - 1;
             let at = PointMm::new(1.45 + 2.0 * col as f64, 1.45 + 2.0 * row as f64);
-            let fi = board.footprints.len();
-            let start = board.pads.len();
-            board
-                .pads
-                .push(pad(fi, &format!("TP{k}"), net, at, 1.0, false));
-            board.footprints.push(footprint(
+            let test_pad = "TestPoint:TestPoint_Pad_D1.0mm";
+            add_one_pad_part(
+                &mut board,
                 &format!("TP{k}"),
-                "TestPoint:TestPoint_Pad_D1.0mm",
+                test_pad,
                 Side::Bottom,
                 at,
+                1.0,
                 0.6,
-                start..start + 1,
-            ));
+            );
             // The other end of the net: a small top-side part in the middle.
             let at = PointMm::new(22.0 + 2.0 * col as f64, 4.0 + 4.0 * row as f64);
-            let fi = board.footprints.len();
-            let start = board.pads.len();
-            board
-                .pads
-                .push(pad(fi, &format!("C{k}"), net, at, 0.5, true));
-            board.footprints.push(footprint(
+            let capacitor = "Capacitor_SMD:C_0402";
+            add_one_pad_part(
+                &mut board,
                 &format!("C{k}"),
-                "Capacitor_SMD:C_0402",
+                capacitor,
                 Side::Top,
                 at,
                 0.5,
-                start..start + 1,
-            ));
+                0.5,
+            );
         }
     }
     board

@@ -11,6 +11,7 @@ mod report_support;
 
 use pogo_fixture::Fixture;
 use pogo_output::report::render_report;
+use pogo_text::html_escape as esc;
 use report_support::*;
 use std::path::{Path, PathBuf};
 
@@ -18,9 +19,12 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// A shared board's file, or None (the test skips) without the shared data.
-fn shared_board(folder: &str, file: &str) -> Option<PathBuf> {
-    Some(pogo_testdata::board_dir(folder, "report_boards")?.join(file))
+/// [`check_board`] on `file` of the shared board `folder` (skipped, saying so, without
+/// the shared data).
+fn check_shared_board(folder: &str, file: &str) {
+    if let Some(dir) = pogo_testdata::board_dir(folder, "report_boards") {
+        check_board(folder, &dir.join(file), false);
+    }
 }
 
 /// The whole `pogo design` pipeline through the libraries.
@@ -37,14 +41,6 @@ fn design(path: &Path) -> Fixture {
             .expect("tolerance analysis succeeds");
     }
     fixture
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 fn check_board(name: &str, path: &Path, shoot: bool) {
@@ -138,32 +134,24 @@ fn report_of_the_example_board() {
 
 #[test]
 fn report_of_bms_c1() {
-    if let Some(p) = shared_board("bms-c1", "bms-c1.kicad_pcb") {
-        check_board("bms-c1", &p, false);
-    }
+    check_shared_board("bms-c1", "bms-c1.kicad_pcb");
 }
 
 #[test]
 fn report_of_test_points_v9() {
-    if let Some(p) = shared_board("test_points-v9", "test_points.kicad_pcb") {
-        check_board("test_points-v9", &p, false);
-    }
+    check_shared_board("test_points-v9", "test_points.kicad_pcb");
 }
 
 #[test]
 fn report_of_a_board_without_probes() {
     // Framework's expansion card: four nets, none reachable; the report still shows
     // the board, the unreachable nets and the mechanics that apply.
-    if let Some(p) = shared_board("expansion-card-v5", "Expansion_Card.kicad_pcb") {
-        check_board("expansion-card-v5", &p, false);
-    }
+    check_shared_board("expansion-card-v5", "Expansion_Card.kicad_pcb");
 }
 
 #[test]
 fn report_of_a_wide_board() {
-    if let Some(p) = shared_board("video", "video.kicad_pcb.xz") {
-        check_board("video", &p, false);
-    }
+    check_shared_board("video", "video.kicad_pcb.xz");
 }
 
 /// The report judges board strain against the fixture's own limit (`strain_limit_ue`

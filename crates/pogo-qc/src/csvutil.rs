@@ -2,9 +2,14 @@
 //! 1-based line numbers, trimmed fields.
 
 use crate::{QcError, Result};
+use pogo_text::RecordLines;
 
 pub(crate) struct Table {
     pub headers: Vec<String>,
+    /// 1-based line of the header row (after any leading blank and `#` lines).
+    pub header_line: u64,
+    /// The header row as the file has it (for errors).
+    pub header_text: String,
     /// (line, fields)
     pub rows: Vec<(u64, Vec<String>)>,
 }
@@ -14,6 +19,20 @@ impl Table {
         self.headers
             .iter()
             .position(|h| h.eq_ignore_ascii_case(name))
+    }
+
+    /// The index of the required column `name` (any case); else one error naming the
+    /// file, the column, the header line (its number and text) and `expected`, the
+    /// columns the file takes.
+    pub fn require(&self, path: &str, name: &str, expected: &str) -> Result<usize> {
+        self.column(name).ok_or_else(|| QcError::Csv {
+            path: path.into(),
+            line: self.header_line,
+            message: format!(
+                "missing column `{name}` in the header `{}`; expected {expected}",
+                self.header_text
+            ),
+        })
     }
 }
 
@@ -28,12 +47,8 @@ pub(crate) fn read_table(path: &str, text: &str) -> Result<Table> {
         .comment(Some(b'#'))
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-    let headers: Vec<String> = rdr
-        .headers()
-        .map_err(|e| csv_err(path, text, &e))?
-        .iter()
-        .map(|h| h.trim().to_string())
-        .collect();
+    let header = rdr.headers().map_err(|e| csv_err(path, text, &e))?;
+    let headers: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
     if headers.iter().all(|h| h.is_empty()) {
         return Err(QcError::Csv {
             path: path.into(),
@@ -41,8 +56,10 @@ pub(crate) fn read_table(path: &str, text: &str) -> Result<Table> {
             message: "empty file: expected a header row".into(),
         });
     }
+    let mut lines = RecordLines::new(text, Some(b'#'));
+    let header_line = lines.record_line_at(header.position().map_or(0, |p| p.byte()));
+    let header_text = lines.current_line().to_string();
     let mut rows = Vec::new();
-    let mut lines = LineCounter::new(text);
     for rec in rdr.records() {
         let rec = rec.map_err(|e| csv_err(path, text, &e))?;
         let line = rec
@@ -68,70 +85,16 @@ pub(crate) fn read_table(path: &str, text: &str) -> Result<Table> {
         }
         rows.push((line, rec.iter().map(|f| f.to_string()).collect()));
     }
-    Ok(Table { headers, rows })
-}
-
-/// 1-based line numbers of byte offsets, counting `\n` (so CRLF and LF files agree;
-/// the csv crate's own line count is off by one on CRLF files). Offsets asked in
-/// increasing order cost one pass over the text in all.
-pub(crate) struct LineCounter<'t> {
-    text: &'t [u8],
-    pos: usize,
-    line: u64,
-}
-
-impl<'t> LineCounter<'t> {
-    pub(crate) fn new(text: &'t str) -> Self {
-        LineCounter {
-            text: text.as_bytes(),
-            pos: 0,
-            line: 1,
-        }
-    }
-
-    pub(crate) fn line_at(&mut self, offset: u64) -> u64 {
-        let end = (offset as usize).min(self.text.len());
-        if end < self.pos {
-            self.pos = 0;
-            self.line = 1;
-        }
-        self.line += memchr_count(&self.text[self.pos..end]);
-        self.pos = end;
-        self.line
-    }
-
-    /// The line of the record the csv crate places at `offset`: its position counts
-    /// from the blank and `#` comment lines it skipped before the record, so those are
-    /// passed over here.
-    pub(crate) fn record_line_at(&mut self, offset: u64) -> u64 {
-        self.line_at(offset);
-        loop {
-            let rest = &self.text[self.pos..];
-            let skip = if rest.starts_with(b"\n") {
-                1
-            } else if rest.starts_with(b"\r\n") {
-                2
-            } else if rest.starts_with(b"#") {
-                match rest.iter().position(|&b| b == b'\n') {
-                    Some(n) => n + 1,
-                    None => break,
-                }
-            } else {
-                break;
-            };
-            self.pos += skip;
-            self.line += 1;
-        }
-        self.line
-    }
-}
-
-fn memchr_count(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+    Ok(Table {
+        headers,
+        header_line,
+        header_text,
+        rows,
+    })
 }
 
 fn line_at(text: &str, offset: u64) -> u64 {
-    LineCounter::new(text).line_at(offset)
+    RecordLines::new(text, None).line_at(offset)
 }
 
 fn csv_err(path: &str, text: &str, e: &csv::Error) -> QcError {

@@ -649,7 +649,7 @@ fn scan_csv<R: BufRead>(
                         path: path.into(),
                         line: line_no,
                         message: format!(
-                            "header has {fields} columns, expected {k} (one per channel)"
+                            "header `{text}` has {fields} columns, expected {k} (one per channel)"
                         ),
                     });
                 }

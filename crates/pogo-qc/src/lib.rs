@@ -148,6 +148,17 @@ pub struct RowError {
     pub message: String,
 }
 
+impl RowError {
+    /// Row `line` is wrong in `column`: `message` says why.
+    pub fn in_column(line: u64, column: &str, message: String) -> RowError {
+        RowError {
+            line,
+            column: Some(column.into()),
+            message,
+        }
+    }
+}
+
 /// Bad rows, one `  line N: column `c`: why` line each.
 pub(crate) struct RowErrors<'a>(pub(crate) &'a [RowError]);
 

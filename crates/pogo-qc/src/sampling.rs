@@ -791,36 +791,30 @@ pub fn read_history(
 ) -> Result<Vec<LotRecord>> {
     let table = crate::csvutil::read_table(path, text)?;
     let col_lot = table.column("lot");
-    let col_nc = table
-        .column("nonconforming")
-        .or_else(|| table.column("defects"));
+    let col_nc = match table.column("defects") {
+        Some(c) if table.column("nonconforming").is_none() => c,
+        _ => table.require(
+            path,
+            "nonconforming",
+            "lot, nonconforming (or defects), lot_size, production_irregular",
+        )?,
+    };
     let col_size = table.column("lot_size");
     let col_irr = table.column("production_irregular");
-    let Some(col_nc) = col_nc else {
-        return Err(QcError::Csv {
-            path: path.into(),
-            line: 1,
-            message: format!(
-                "missing column `nonconforming` (columns: lot, nonconforming, lot_size, production_irregular); found {}",
-                table.headers.join(", ")
-            ),
-        });
-    };
     if col_size.is_none() && default_lot_size.is_none() {
         return Err(QcError::Csv {
             path: path.into(),
-            line: 1,
-            message: "no `lot_size` column and no --lot-size given".into(),
+            line: table.header_line,
+            message: format!(
+                "no column `lot_size` in the header `{}` and no --lot-size given",
+                table.header_text
+            ),
         });
     }
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for (line, f) in &table.rows {
-        let err = |col: &str, message: String| crate::RowError {
-            line: *line,
-            column: Some(col.into()),
-            message,
-        };
+        let err = |col: &str, message| crate::RowError::in_column(*line, col, message);
         let lot = col_lot
             .map(|c| f[c].clone())
             .unwrap_or_else(|| (out.len() + errors.len() + 1).to_string());

@@ -545,26 +545,13 @@ pub fn run_rules(points: &[f64], center: f64, sigma: f64, rules: RuleSet) -> Vec
 /// cell is an error naming its line.
 pub fn read_column(path: &str, text: &str, column: &str) -> Result<Vec<f64>> {
     let table = crate::csvutil::read_table(path, text)?;
-    let Some(c) = table.column(column) else {
-        return Err(QcError::Csv {
-            path: path.into(),
-            line: 1,
-            message: format!(
-                "no column `{column}` (columns: {})",
-                table.headers.join(", ")
-            ),
-        });
-    };
+    let c = table.require(path, column, "a header row naming the column of numbers")?;
     let mut out = Vec::with_capacity(table.rows.len());
     let mut errors = Vec::new();
     for (line, f) in &table.rows {
         match crate::csvutil::parse_number(&f[c]) {
             Ok(v) => out.push(v),
-            Err(m) => errors.push(RowError {
-                line: *line,
-                column: Some(table.headers[c].clone()),
-                message: m,
-            }),
+            Err(m) => errors.push(RowError::in_column(*line, &table.headers[c], m)),
         }
     }
     QcError::unless_rows(path, errors, out)

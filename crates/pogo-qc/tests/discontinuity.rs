@@ -247,6 +247,21 @@ fn bad_csv_and_bad_config() {
     assert!(err.to_string().contains("t.csv:3"), "{err}");
     let err = scan_err(&b"1,2\n3\n"[..], cfg(Encoding::Csv, 2), "t.csv");
     assert!(err.to_string().contains("t.csv:2"), "{err}");
+    // A header with a column too few names its line and text, CRLF or LF.
+    for text in ["# rig 4\nch1\n1,2\n", "# rig 4\r\nch1\r\n1,2\r\n"] {
+        let err = scan_err(text.as_bytes(), cfg(Encoding::Csv, 2), "t.csv");
+        assert_eq!(
+            err.to_string(),
+            "t.csv:2: header `ch1` has 1 columns, expected 2 (one per channel)"
+        );
+    }
+    // A bad value after CRLF lines names its own line.
+    let err = scan_err(
+        &b"a,b\r\n1,2\r\n\r\n3,x\r\n"[..],
+        cfg(Encoding::Csv, 2),
+        "t.csv",
+    );
+    assert!(err.to_string().starts_with("t.csv:4:"), "{err}");
     let mut c = cfg(Encoding::F32Le, 1);
     c.sample_rate_hz = 0.0;
     assert!(scan(&[0u8; 4][..], c, "t", |_| {}, |_| {}).is_err());

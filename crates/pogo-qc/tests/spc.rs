@@ -309,5 +309,8 @@ fn bad_input() {
     let e = spc::read_column("d.csv", "x,y\n1,2\n", "z")
         .unwrap_err()
         .to_string();
-    assert!(e.contains("no column `z`"), "{e}");
+    assert!(
+        e.contains("d.csv:1: missing column `z` in the header `x,y`"),
+        "{e}"
+    );
 }

@@ -125,13 +125,7 @@ impl Database {
         let _w = self.writer().await;
         let mut tx = self.pool.begin().await?;
         for f in fixtures {
-            let found = sqlx::query("SELECT 1 FROM fixtures WHERE id = $1")
-                .bind(f)
-                .fetch_optional(&mut *tx)
-                .await?;
-            if found.is_none() {
-                return Err(ServiceError::UnknownFixture { id: f.clone() });
-            }
+            require_fixture(&mut *tx, f).await?;
         }
         let taken = sqlx::query("SELECT 1 FROM stations WHERE name = $1")
             .bind(name)
@@ -363,13 +357,7 @@ impl Database {
             .fetch_all(&self.pool)
             .await?;
         if rows.is_empty() {
-            let known = sqlx::query("SELECT 1 FROM fixtures WHERE id = $1")
-                .bind(fixture)
-                .fetch_optional(&self.pool)
-                .await?;
-            if known.is_none() {
-                return Err(ServiceError::UnknownFixture { id: fixture.into() });
-            }
+            require_fixture(&self.pool, fixture).await?;
         }
         let mut specs = HashMap::new();
         for r in rows {
@@ -447,25 +435,10 @@ impl Database {
 
         let _w = self.writer().await;
         let mut tx = self.pool.begin().await?;
-        let inserted = sqlx::query(
-            "INSERT INTO runs (uuid, fixture_id, station_id, started_at, finished_at, actuations, \
-             dut_serial, result, readings, body_sha256, received_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-             ON CONFLICT (uuid) DO NOTHING RETURNING id",
-        )
-        .bind(&uuid)
-        .bind(&run.fixture)
-        .bind(station_id)
-        .bind(ts(run.started_at))
-        .bind(ts(run.finished_at))
-        .bind(to_i64(run.actuations)?)
-        .bind(run.dut_serial.clone())
-        .bind(run.result.map(|r| format!("{r:?}").to_lowercase()))
-        .bind(to_i64(receipt.readings)?)
-        .bind(&body_sha)
-        .bind(ts(Utc::now()))
-        .fetch_optional(&mut *tx)
-        .await?;
+        let sql = format!("{INSERT_RUN} ON CONFLICT (uuid) DO NOTHING RETURNING id");
+        let inserted = run_row(&sql, run, *station_id, &body_sha)?
+            .fetch_optional(&mut *tx)
+            .await?;
         let Some(inserted) = inserted else {
             let stored: String = sqlx::query("SELECT body_sha256 FROM runs WHERE uuid = $1")
                 .bind(&uuid)
@@ -674,30 +647,14 @@ impl Database {
     pub async fn bulk_insert_rows(&self, runs: &[Run]) -> Result<u64> {
         let _w = self.writer().await;
         let mut tx = self.pool.begin().await?;
-        let station: i64 = sqlx::query("SELECT id FROM stations ORDER BY id LIMIT 1")
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
+        let station = first_station(&mut *tx).await?;
         let mut rows: Vec<(i64, &pogo_qc::run::Reading)> = Vec::new();
+        let sql = format!("{INSERT_RUN} RETURNING id");
         for run in runs {
-            let id: i64 = sqlx::query(
-                "INSERT INTO runs (uuid, fixture_id, station_id, started_at, finished_at, actuations, \
-                 dut_serial, result, readings, body_sha256, received_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, '', $10) RETURNING id",
-            )
-            .bind(run.uuid.to_string())
-            .bind(&run.fixture)
-            .bind(station)
-            .bind(ts(run.started_at))
-            .bind(ts(run.finished_at))
-            .bind(to_i64(run.actuations)?)
-            .bind(run.dut_serial.clone())
-            .bind(run.result.map(|r| format!("{r:?}").to_lowercase()))
-            .bind(to_i64(run.readings.len() as u64)?)
-            .bind(ts(Utc::now()))
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
+            let id: i64 = run_row(&sql, run, station, "")?
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
             rows.extend(run.readings.iter().map(|r| (id, r)));
         }
         for chunk in rows.chunks(1000) {
@@ -724,10 +681,7 @@ impl Database {
     pub async fn bulk_fill_readings(&self, fixture: &str, count: u64) -> Result<()> {
         let _w = self.writer().await;
         let mut tx = self.pool.begin().await?;
-        let station: i64 = sqlx::query("SELECT id FROM stations ORDER BY id LIMIT 1")
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
+        let station = first_station(&mut *tx).await?;
         let now = ts(Utc::now());
         let run: i64 = sqlx::query(
             "INSERT INTO runs (uuid, fixture_id, station_id, started_at, finished_at, actuations, \
@@ -1170,6 +1124,56 @@ pub fn due_items(status: &FixtureStatus, config: &ServiceConfig) -> Vec<DueItem>
     };
     items.sort_by_key(key);
     items
+}
+
+/// The first station added: the benchmark helpers' rows are attributed to it.
+async fn first_station<'e>(db: impl sqlx::Executor<'e, Database = sqlx::Any>) -> Result<i64> {
+    Ok(sqlx::query("SELECT id FROM stations ORDER BY id LIMIT 1")
+        .fetch_one(db)
+        .await?
+        .try_get(0)?)
+}
+
+/// Refuses a fixture id the service does not know ([`ServiceError::UnknownFixture`]).
+async fn require_fixture<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    id: &'e str,
+) -> Result<()> {
+    let found = sqlx::query("SELECT 1 FROM fixtures WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db)
+        .await?;
+    match found {
+        Some(_) => Ok(()),
+        None => Err(ServiceError::UnknownFixture { id: id.into() }),
+    }
+}
+
+/// The row of a run: `run_row` binds its values.
+const INSERT_RUN: &str = "INSERT INTO runs (uuid, fixture_id, station_id, started_at, \
+     finished_at, actuations, dut_serial, result, readings, body_sha256, received_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
+/// `sql` (an [`INSERT_RUN`] with its tail) bound to `run`, posted by `station` with the
+/// sha256 of its JSON body (empty for the benchmark's bulk rows), received now.
+fn run_row<'q>(
+    sql: &'q str,
+    run: &'q Run,
+    station: i64,
+    body_sha: &'q str,
+) -> Result<sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>> {
+    Ok(sqlx::query(sql)
+        .bind(run.uuid.to_string())
+        .bind(&run.fixture)
+        .bind(station)
+        .bind(ts(run.started_at))
+        .bind(ts(run.finished_at))
+        .bind(to_i64(run.actuations)?)
+        .bind(run.dut_serial.clone())
+        .bind(run.result.map(|r| format!("{r:?}").to_lowercase()))
+        .bind(to_i64(run.readings.len() as u64)?)
+        .bind(body_sha)
+        .bind(ts(Utc::now())))
 }
 
 /// `INSERT INTO readings ... VALUES` for `rows` rows, each of `bound` numbered parameters

@@ -50,6 +50,13 @@ async fn setup(engine: Engine) -> Option<(TestDb, TestServer, Tokens, String)> {
         db.add_station("ict-1", &[]).await.is_err(),
         "names are unique"
     );
+    assert!(
+        matches!(
+            db.add_station("ict-3", &["fx-never-registered".into()]).await,
+            Err(pogo_service::ServiceError::UnknownFixture { id }) if id == "fx-never-registered"
+        ),
+        "a station may only be given registered fixtures"
+    );
     let server = TestServer::start(db).await;
     Some((
         tdb,

@@ -52,21 +52,30 @@ impl ChannelMap {
         let headers = reader.headers().map_err(|e| err(1, e.to_string()))?.clone();
         let names: Vec<String> = headers.iter().map(|h| h.to_ascii_lowercase()).collect();
         if names != ["channel", "route"] {
-            return Err(err(
-                1,
-                format!(
-                    "header is `{}`, expected `channel,route`",
-                    headers.iter().collect::<Vec<_>>().join(",")
+            let header = headers.iter().collect::<Vec<_>>().join(",");
+            let missing = ["channel", "route"]
+                .into_iter()
+                .find(|c| !names.iter().any(|n| n == c));
+            let message = match missing {
+                Some(column) => format!(
+                    "missing column `{column}` in the header `{header}`; expected `channel,route`"
                 ),
-            ));
+                None => format!("header is `{header}`, expected `channel,route`"),
+            };
+            return Err(err(1, message));
         }
         let mut reference = None;
         let mut routes = BTreeMap::new();
         let mut seen: BTreeMap<Vec<u32>, String> = BTreeMap::new();
+        let mut lines = pogo_text::RecordLines::new(text, None);
         for record in reader.records() {
-            let record =
-                record.map_err(|e| err(e.position().map_or(0, |p| p.line()), e.to_string()))?;
-            let line = record.position().map_or(0, |p| p.line());
+            let record = record.map_err(|e| {
+                let line = e.position().map_or(0, |p| lines.line_at(p.byte()));
+                err(line, e.to_string())
+            })?;
+            let line = record
+                .position()
+                .map_or(0, |p| lines.record_line_at(p.byte()));
             if record.iter().all(str::is_empty) {
                 continue;
             }
@@ -220,5 +229,49 @@ mod tests {
         let bad = "channel,route\nx,@1001\nref,@1020\n";
         assert!(ChannelMap::parse("m.csv", bad).is_err());
         assert!(ChannelMap::parse("m.csv", "chan,route\n").is_err());
+    }
+
+    #[test]
+    fn bad_rows_name_their_line_in_lf_and_crlf_files() {
+        for eol in ["\n", "\r\n"] {
+            let rows = [
+                "channel,route",
+                "1,@1001",
+                "",
+                "2,@1002",
+                "x,@1003",
+                "ref,@1020",
+            ];
+            let text = rows.join(eol) + eol;
+            match ChannelMap::parse("m.csv", &text) {
+                Err(StationError::ChannelMap { line, message, .. }) => {
+                    assert_eq!(line, 5, "{eol:?}: {message}");
+                    assert!(
+                        message.contains("`x` is not a fixture channel"),
+                        "{message}"
+                    );
+                }
+                other => panic!("{eol:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_wrong_header_names_the_file_the_column_and_the_header() {
+        for eol in ["\n", "\r\n"] {
+            let text = ["chan,route", "1,@1001", "ref,@1020"].join(eol);
+            let e = ChannelMap::parse("m.csv", &text).unwrap_err();
+            assert!(
+                matches!(e, StationError::ChannelMap { line: 1, .. }),
+                "{e:?}"
+            );
+            let shown = e.to_string();
+            assert!(
+                shown.contains("m.csv")
+                    && shown.contains("`channel`")
+                    && shown.contains("`chan,route`"),
+                "{shown}"
+            );
+        }
     }
 }

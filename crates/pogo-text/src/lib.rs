@@ -5,7 +5,9 @@
 //! - [`natural_key`]: the sort key that puts probe `P2` before `P10`;
 //! - [`html_escape`]: text for HTML or SVG element content and attribute values;
 //! - [`glob_match`]: `*` and `?` patterns for nets and pads in `pogo.toml`;
-//! - [`read_text_file`]: a text file read whole, with the name its errors show.
+//! - [`read_text_file`]: a text file read whole, with the name its errors show;
+//! - [`RecordLines`]: the line of each record a CSV reader gives a byte position
+//!   (every CSV pogo reads).
 //!
 //! ```
 //! assert_eq!(pogo_text::line_column(b"ab\ncd", 4), (2, 2));
@@ -103,6 +105,79 @@ pub fn read_text_file<E>(
     }
 }
 
+/// 1-based line numbers of the records of a CSV text, from the byte positions the
+/// `csv` crate gives them. Lines are counted by `\n`, so CRLF and LF files agree (the
+/// `csv` crate's own line count is off by one per CRLF line). Offsets asked in
+/// increasing order cost one pass over the text in all.
+pub struct RecordLines<'t> {
+    text: &'t [u8],
+    comment: Option<u8>,
+    pos: usize,
+    line: u64,
+}
+
+impl<'t> RecordLines<'t> {
+    /// Lines of `text`, read with `comment` as the comment byte of the reader (`None`
+    /// when it has none).
+    pub fn new(text: &'t str, comment: Option<u8>) -> Self {
+        RecordLines {
+            text: text.as_bytes(),
+            comment,
+            pos: 0,
+            line: 1,
+        }
+    }
+
+    /// The line of byte `offset` (clamped to the end of the text).
+    pub fn line_at(&mut self, offset: u64) -> u64 {
+        let end = usize::try_from(offset).map_or(self.text.len(), |o| o.min(self.text.len()));
+        if end < self.pos {
+            self.pos = 0;
+            self.line = 1;
+        }
+        self.line += self.text[self.pos..end]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        self.pos = end;
+        self.line
+    }
+
+    /// The line of the record the reader places at `offset`: its position counts from
+    /// the blank (and comment) lines it skipped before the record, so those are passed
+    /// over here.
+    pub fn record_line_at(&mut self, offset: u64) -> u64 {
+        self.line_at(offset);
+        loop {
+            let rest = &self.text[self.pos..];
+            let skip = if rest.starts_with(b"\n") {
+                1
+            } else if rest.starts_with(b"\r\n") {
+                2
+            } else if self.comment.is_some_and(|c| rest.first() == Some(&c)) {
+                match rest.iter().position(|&b| b == b'\n') {
+                    Some(n) => n + 1,
+                    None => break,
+                }
+            } else {
+                break;
+            };
+            self.pos += skip;
+            self.line += 1;
+        }
+        self.line
+    }
+
+    /// The text of the line the last call ended on, without its line ending.
+    pub fn current_line(&self) -> &'t str {
+        let rest = &self.text[self.pos..];
+        let end = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+        let line = &rest[..end];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        std::str::from_utf8(line).unwrap_or_default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +190,27 @@ mod tests {
         assert_eq!(line_column("é\nµx".as_bytes(), 6), (2, 3));
         assert_eq!(line_column(b"ab", 99), (1, 3));
         assert_eq!(line_column(b"\xff\xfe!", 2), (1, 3));
+    }
+
+    #[test]
+    fn record_lines_skip_blank_and_comment_lines_in_crlf_and_lf() {
+        for eol in ["\n", "\r\n"] {
+            let text = ["a,b", "# note", "1,2", "", "3,4"].join(eol);
+            let starts: Vec<u64> = text
+                .match_indices(eol)
+                .map(|(i, _)| (i + eol.len()) as u64)
+                .collect();
+            // The reader places record `1,2` at the comment line, `3,4` at the blank one.
+            let mut lines = RecordLines::new(&text, Some(b'#'));
+            assert_eq!(lines.record_line_at(0), 1);
+            assert_eq!(lines.current_line(), "a,b");
+            assert_eq!(lines.record_line_at(starts[0]), 3, "{eol:?}");
+            assert_eq!(lines.current_line(), "1,2");
+            assert_eq!(lines.record_line_at(starts[2]), 5, "{eol:?}");
+            // Without a comment byte a `#` line is a record.
+            let mut lines = RecordLines::new(&text, None);
+            assert_eq!(lines.record_line_at(starts[0]), 2, "{eol:?}");
+        }
     }
 
     #[test]

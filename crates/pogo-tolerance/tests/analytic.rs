@@ -2,7 +2,10 @@
 
 mod common;
 
-use common::{Pad, assert_yield_matches_monte_carlo, ell_pad, fixture, local_only, ngon, via_pad};
+use common::{
+    Pad, assert_yield_matches_monte_carlo, ell_pad, fixture, local_only, ngon,
+    turned_roundrect_pad, via_pad,
+};
 use pogo_fixture::{Contributor, ToleranceModel};
 use pogo_tolerance::{Pt, Region, analyse_with_model, erf, monte_carlo, probability_in_region};
 
@@ -119,9 +122,7 @@ fn rotated_pad() {
 /// Pads of every kind with the default model (shared terms on), probes spread over
 /// a board so rotation and scale matter.
 fn mixed_fixture() -> pogo_fixture::Fixture {
-    let mut round = Pad::shape("roundrect", 80.0, 10.0, 1.0, 0.7);
-    round.rotation = 37.0;
-    round.corner_radius_mm = 0.15;
+    let round = turned_roundrect_pad();
     let mut chamfer = Pad::shape("chamfered_rect", 40.0, 60.0, 1.0, 1.0);
     chamfer.exposed = vec![(
         vec![

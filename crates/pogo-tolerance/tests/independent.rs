@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Pad, ell_pad, fixture, via_pad};
+use common::{Pad, ell_pad, fixture, turned_roundrect_pad, via_pad};
 use pogo_fixture::{Fixture, ToleranceModel};
 use std::process::Command;
 
@@ -29,9 +29,7 @@ fn numpy_check(f: &Fixture, samples: u64) {
 
 #[test]
 fn numpy_agrees_on_made_up_pads() {
-    let mut round = Pad::shape("roundrect", 80.0, 10.0, 1.0, 0.7);
-    round.rotation = 37.0;
-    round.corner_radius_mm = 0.15;
+    let round = turned_roundrect_pad();
     let mut oval = Pad::shape("oval", 95.0, 58.0, 1.6, 0.6);
     oval.rotation = 90.0;
     let ell = ell_pad();

@@ -14,12 +14,14 @@
 //! Sections the fixture does not hold yet (mechanics, tolerance) read "not computed".
 
 mod clamshell;
+mod fields;
 mod registration;
 mod views;
 
+use fields::{ForceFigures, ToleranceFigures, kv_table, object_table};
+use pogo_fixture::tolerance::{Sensitivity, ToleranceSummary, WeakProbe};
 use pogo_fixture::{ChannelAssignment, Fixture, ForceSummary, Probe, SideStackup};
 use pogo_geom::Side;
-use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io;
@@ -81,9 +83,6 @@ pub fn render_report(fixture: &Fixture) -> String {
 /// The fixture plus what every section needs to look up.
 struct Ctx<'a> {
     f: &'a Fixture,
-    /// The sections whose generic tables list every field as fixture.json writes it:
-    /// [`JSON_SECTIONS`] only, not the probes.
-    json: Value,
     board_name: String,
     /// Sides with at least one probe, top first; the rule sides when there are none.
     sides: Vec<Side>,
@@ -91,7 +90,6 @@ struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     fn new(f: &'a Fixture) -> Self {
-        let json = json_sections(f);
         let mut sides: Vec<Side> = [Side::Top, Side::Bottom]
             .into_iter()
             .filter(|s| f.probes.iter().any(|p| p.side == *s))
@@ -107,40 +105,10 @@ impl<'a> Ctx<'a> {
         }
         Ctx {
             f,
-            json,
             board_name: board_name(&f.board.file),
             sides,
         }
     }
-
-    /// A top-level section of the fixture JSON, `None` when absent or null.
-    fn section(&self, key: &str) -> Option<&Value> {
-        self.json.get(key).filter(|v| !v.is_null())
-    }
-}
-
-/// The top-level sections of `fixture.json` that the report reads as JSON.
-const JSON_SECTIONS: [&str; 4] = ["stackup", "force", "channels", "tolerance"];
-
-/// [`JSON_SECTIONS`] of the fixture as a JSON object, each as `fixture.json` has it
-/// (an absent section is left out). The whole fixture (every probe and its pad
-/// polygon) is not turned into JSON values: on a panel that took longer than the
-/// rest of the report.
-fn json_sections(f: &Fixture) -> Value {
-    let value = |v: serde_json::Result<Value>| v.unwrap_or(Value::Null);
-    let sections = [
-        value(serde_json::to_value(&f.stackup)),
-        value(serde_json::to_value(&f.force)),
-        value(serde_json::to_value(&f.channels)),
-        value(serde_json::to_value(&f.tolerance)),
-    ];
-    let map = JSON_SECTIONS
-        .iter()
-        .zip(sections)
-        .filter(|(_, v)| !v.is_null())
-        .map(|(k, v)| (k.to_string(), v))
-        .collect();
-    Value::Object(map)
 }
 
 /// `boards/video.kicad_pcb.xz` -> `video`.
@@ -195,7 +163,7 @@ pub(crate) fn fmt_prob(p: f64) -> String {
     }
 }
 
-/// A number from a JSON value, formatted by magnitude.
+/// A number of a generic table, formatted by magnitude.
 fn fmt_auto(x: f64) -> String {
     let a = x.abs();
     if x == x.trunc() && a < 1e9 {
@@ -255,125 +223,7 @@ fn humanize(key: &str) -> String {
     format!("{words}{unit}")
 }
 
-/// A JSON member as table cell content: numbers formatted by the unit in the key.
-fn member_text(key: &str, v: &Value) -> String {
-    let Some(x) = v.as_f64().filter(|_| is_num(v)) else {
-        return value_text(v);
-    };
-    let mm = key.ends_with("_mm") || key == "x" || key == "y";
-    if x == x.trunc() && !mm && !key.ends_with("_n") {
-        return fmt(x, 0);
-    }
-    if mm {
-        fmt(x, if x.abs() < 1.0 { 3 } else { 2 })
-    } else if key.ends_with("_n") || key.ends_with("_gpa") {
-        fmt(x, 2)
-    } else if key.ends_with("_ue") {
-        fmt(x, 0)
-    } else {
-        fmt_auto(x)
-    }
-}
-
-/// A JSON value as table cell content (escaped).
-fn value_text(v: &Value) -> String {
-    match v {
-        Value::Null => "—".to_string(),
-        Value::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
-        Value::Number(n) => n.as_f64().map(fmt_auto).unwrap_or_else(|| n.to_string()),
-        Value::String(s) => esc(s),
-        Value::Array(a) if a.iter().any(|x| x.is_object() || x.is_array()) => {
-            format!("{} item{}", a.len(), if a.len() == 1 { "" } else { "s" })
-        }
-        Value::Array(a) => a.iter().map(value_text).collect::<Vec<_>>().join(", "),
-        Value::Object(o) => o
-            .iter()
-            .map(|(k, v)| format!("{}: {}", esc(k), value_text(v)))
-            .collect::<Vec<_>>()
-            .join("; "),
-    }
-}
-
-fn is_num(v: &Value) -> bool {
-    matches!(v, Value::Number(_))
-}
-
-/// A table of JSON objects, columns in first-seen key order.
-fn object_table(rows: &[&Value], out: &mut String) {
-    let mut cols: Vec<&str> = Vec::new();
-    for r in rows {
-        if let Some(o) = r.as_object() {
-            for k in o.keys() {
-                if !cols.contains(&k.as_str()) {
-                    cols.push(k);
-                }
-            }
-        }
-    }
-    const FIRST: [&str; 8] = [
-        "id",
-        "name",
-        "reference",
-        "kind",
-        "side",
-        "x",
-        "y",
-        "reason",
-    ];
-    cols.sort_by_key(|c| FIRST.iter().position(|f| f == c).unwrap_or(FIRST.len()));
-    out.push_str("<table><thead><tr>");
-    for c in &cols {
-        let numeric = rows.iter().any(|r| r.get(*c).is_some_and(is_num));
-        let class = if numeric { " class=\"num\"" } else { "" };
-        let _ = write!(out, "<th{class}>{}</th>", esc(&humanize(c)));
-    }
-    out.push_str("</tr></thead><tbody>\n");
-    for r in rows {
-        out.push_str("<tr>");
-        for c in &cols {
-            let v = r.get(*c).unwrap_or(&Value::Null);
-            let class = if is_num(v) { " class=\"num\"" } else { "" };
-            let text = match v.as_str() {
-                Some(s) if *c == "kind" || *c == "reason" => esc(&s.replace('_', " ")),
-                _ => member_text(c, v),
-            };
-            let _ = write!(out, "<td{class}>{text}</td>");
-        }
-        out.push_str("</tr>\n");
-    }
-    out.push_str("</tbody></table>\n");
-}
-
-/// Key/value table of a JSON object's scalar members.
-fn kv_table(obj: &serde_json::Map<String, Value>, out: &mut String) {
-    kv_table_ordered(obj, &[], out);
-}
-
-/// Key/value table with the keys in `first` leading (in that order), `side` left out.
-fn kv_table_ordered(obj: &serde_json::Map<String, Value>, first: &[&str], out: &mut String) {
-    let mut keys: Vec<&String> = obj.keys().filter(|k| *k != "side").collect();
-    keys.sort_by_key(|k| first.iter().position(|f| f == k).unwrap_or(first.len()));
-    out.push_str("<table class=\"narrow\"><tbody>\n");
-    for k in keys {
-        let v = &obj[k];
-        if v.is_object()
-            || v.as_array()
-                .is_some_and(|a| a.is_empty() || a.iter().any(Value::is_object))
-        {
-            continue;
-        }
-        let class = if is_num(v) { " class=\"num\"" } else { "" };
-        let _ = writeln!(
-            out,
-            "<tr><th>{}</th><td{class}>{}</td></tr>",
-            esc(&humanize(k)),
-            member_text(k, v)
-        );
-    }
-    out.push_str("</tbody></table>\n");
-}
-
-/// Heading of a nested JSON object or list in a section.
+/// Heading of a nested object or list of a section.
 fn sub_heading(section: &str, key: &str) -> String {
     match (section, key) {
         ("tolerance", "model") => "Contributor figures used".to_string(),
@@ -1208,10 +1058,8 @@ fn stackup(ctx: &Ctx, out: &mut String) {
     out.push_str("<section id=\"stackup\"><h2>Stack-up</h2>\n");
     let sides = stackup_sides(ctx);
     if sides.is_empty() {
-        if let Some(st) = ctx.section("stackup") {
-            if let Some(o) = st.as_object() {
-                kv_table(o, out);
-            }
+        if let Some(st) = &ctx.f.stackup {
+            kv_table(st, &[], out);
         } else {
             not_computed("The stack-up", out);
         }
@@ -1242,15 +1090,11 @@ fn stackup(ctx: &Ctx, out: &mut String) {
             "<h3>{} side</h3><div class=\"two\"><div>",
             capitalise(typed_side.side.as_str())
         );
-        // The table lists every field of the side as written in fixture.json.
-        let side_json = serde_json::to_value(typed_side).unwrap_or(Value::Null);
-        let Some(side) = side_json.as_object() else {
-            continue;
-        };
         out.push_str(&drawing);
         out.push_str("</div><div>\n");
-        kv_table_ordered(
-            side,
+        // The table lists every field of the side as written in fixture.json.
+        kv_table(
+            typed_side,
             &[
                 "set_height_mm",
                 "stage1_set_height_mm",
@@ -1264,26 +1108,30 @@ fn stackup(ctx: &Ctx, out: &mut String) {
             ],
             out,
         );
-        for (k, v) in side.iter().filter(|(k, _)| *k != "levels") {
-            if let Value::Array(a) = v
-                && a.iter().any(Value::is_object)
-            {
-                let _ = writeln!(out, "<h3>{}</h3>", esc(&sub_heading("stackup", k)));
-                let rows: Vec<&Value> = a.iter().collect();
-                object_table(&rows, out);
-            } else if let Value::Object(o) = v {
-                let _ = writeln!(out, "<h3>{}</h3>", esc(&sub_heading("stackup", k)));
-                kv_table_ordered(
-                    o,
-                    &[
-                        "thickness_mm",
-                        "push_finger_length_mm",
-                        "tallest_part",
-                        "tallest_part_height_mm",
-                    ],
-                    out,
-                );
-            }
+        if let Some(plate) = &typed_side.pressure_plate {
+            let _ = writeln!(
+                out,
+                "<h3>{}</h3>",
+                esc(&sub_heading("stackup", "pressure_plate"))
+            );
+            kv_table(
+                plate,
+                &[
+                    "thickness_mm",
+                    "push_finger_length_mm",
+                    "tallest_part",
+                    "tallest_part_height_mm",
+                ],
+                out,
+            );
+        }
+        if !typed_side.relief_pockets.is_empty() {
+            let _ = writeln!(
+                out,
+                "<h3>{}</h3>",
+                esc(&sub_heading("stackup", "relief_pockets"))
+            );
+            object_table(&typed_side.relief_pockets, out);
         }
         out.push_str("</div></div>\n");
         out.push_str(&levels);
@@ -1302,7 +1150,7 @@ fn capitalise(s: &str) -> String {
 fn force(ctx: &Ctx, out: &mut String) {
     let f = ctx.f;
     out.push_str("<section id=\"force\"><h2>Force and board strain</h2>\n");
-    let Some(force) = ctx.section("force") else {
+    let Some(force) = &f.force else {
         not_computed("Force and strain", out);
         out.push_str("</section>\n");
         return;
@@ -1344,44 +1192,33 @@ fn force(ctx: &Ctx, out: &mut String) {
             if ok { "#1a7f37" } else { "#c0392b" }
         );
     }
-    if let Some(typed) = &f.force {
-        over_limit(typed, out);
-    }
+    over_limit(force, out);
     out.push_str("</div><div>\n");
-    if let Some(o) = force.as_object() {
-        let scalars: serde_json::Map<String, Value> = o
-            .iter()
-            .filter(|(k, v)| {
-                *k != "total_n" && *k != "max_strain_ue" && !v.is_object() && !v.is_array()
-            })
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        if !scalars.is_empty() {
-            kv_table(&scalars, out);
+    kv_table(&ForceFigures(force), &[], out);
+    let _ = writeln!(out, "<h3>{}</h3>", esc(&sub_heading("force", "model")));
+    kv_table(&force.model, &[], out);
+    if let Some(o) = &force.over_limit {
+        let _ = writeln!(out, "<h3>{}</h3>", esc(&sub_heading("force", "over_limit")));
+        kv_table(o, &[], out);
+    }
+    for (k, supports) in [
+        ("suggested_supports", &force.suggested_supports),
+        ("supports", &force.supports),
+    ] {
+        if supports.is_empty() {
+            continue;
         }
-        for (k, v) in o {
-            if let Value::Array(a) = v
-                && a.iter().any(Value::is_object)
-            {
-                let _ = writeln!(out, "<h3>{}</h3>", esc(&sub_heading("force", k)));
-                let rows: Vec<&Value> = a.iter().collect();
-                let folded = fold_open(rows.len(), &humanize(k).to_lowercase(), out);
-                object_table(&rows, out);
-                fold_close(folded, out);
-            } else if let Value::Object(inner) = v
-                && k != "total_n"
-            {
-                let _ = writeln!(out, "<h3>{}</h3>", esc(&sub_heading("force", k)));
-                kv_table(inner, out);
-            }
-        }
-        if views::Marks::of(ctx.f).supports.is_empty() {
-            out.push_str("<p class=\"note\">No support posts or push fingers listed.</p>\n");
-        } else {
-            out.push_str(
-                "<p class=\"note\">Supports are drawn as squares in the board views above.</p>\n",
-            );
-        }
+        let _ = writeln!(out, "<h3>{}</h3>", esc(&sub_heading("force", k)));
+        let folded = fold_open(supports.len(), &humanize(k).to_lowercase(), out);
+        object_table(supports, out);
+        fold_close(folded, out);
+    }
+    if views::Marks::of(ctx.f).supports.is_empty() {
+        out.push_str("<p class=\"note\">No support posts or push fingers listed.</p>\n");
+    } else {
+        out.push_str(
+            "<p class=\"note\">Supports are drawn as squares in the board views above.</p>\n",
+        );
     }
     out.push_str("</div></div></section>\n");
 }
@@ -1426,7 +1263,7 @@ fn tolerance(ctx: &Ctx, out: &mut String) {
     let f = ctx.f;
     out.push_str("<section id=\"tolerance\"><h2>Positional tolerance</h2>\n");
     let any_probe = f.probes.iter().any(|p| p.hit_probability.is_some());
-    let tol = ctx.section("tolerance");
+    let tol = f.tolerance.as_ref();
     if tol.is_none() && !any_probe {
         not_computed("The positional tolerance analysis", out);
         out.push_str("</section>\n");
@@ -1441,86 +1278,65 @@ fn tolerance(ctx: &Ctx, out: &mut String) {
             fmt_prob(y)
         );
     }
-    if let Some(o) = tol.and_then(Value::as_object) {
-        let scalars: serde_json::Map<String, Value> = o
-            .iter()
-            .filter(|(k, v)| *k != "contact_yield" && !v.is_object() && !v.is_array())
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        if !scalars.is_empty() {
-            kv_table(&scalars, out);
-        }
+    if let Some(t) = tol {
+        kv_table(&ToleranceFigures(t), &[], out);
     }
     out.push_str("<h3>Weakest probes</h3>\n");
     weakest_probes(ctx, tol, out);
     out.push_str("<h3>Sensitivity: which tolerance to tighten</h3>\n");
-    let sens: Vec<&Value> = tol
-        .and_then(|t| t.get("sensitivity"))
-        .and_then(Value::as_array)
-        .map(|a| a.iter().collect())
-        .unwrap_or_default();
-    if sens.is_empty() {
-        not_computed("The sensitivity table", out);
-    } else {
-        sensitivity_table(&sens, out);
+    match tol.filter(|t| !t.sensitivity.is_empty()) {
+        Some(t) => sensitivity_table(&t.sensitivity, out),
+        None => not_computed("The sensitivity table", out),
     }
-    let stacks: Vec<(&str, &Value)> = [
-        ("Worst case (arithmetic)", "worst_case"),
-        ("RSS (3 σ)", "rss"),
-    ]
-    .into_iter()
-    .filter_map(|(name, key)| {
-        tol.and_then(|t| t.get(key))
-            .filter(|v| v.is_object())
-            .map(|v| (name, v))
-    })
-    .collect();
-    if !stacks.is_empty() {
-        out.push_str("<h3>Deterministic stacks beside the probabilistic result</h3>\n<table class=\"narrow\"><thead><tr><th>Stack</th><th class=\"num\">largest tip offset (mm)</th><th>at probe</th><th class=\"num\">probes that would miss</th></tr></thead><tbody>\n");
-        for (name, v) in stacks {
-            let _ = writeln!(
-                out,
-                "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"mono\">{}</td><td class=\"num\">{}</td></tr>",
-                esc(name),
-                v.get("max_offset_mm").map(value_text).unwrap_or_default(),
-                v.get("probe").map(value_text).unwrap_or_default(),
-                v.get("probes_failing").map(value_text).unwrap_or_default()
-            );
-        }
-        out.push_str("</tbody></table>\n");
-    }
-    if let Some(o) = tol.and_then(Value::as_object) {
-        out.push_str("<div class=\"two\">");
-        for (k, v) in o {
-            if let Value::Object(inner) = v
-                && k != "worst_case"
-                && k != "rss"
-            {
-                let _ = writeln!(out, "<div><h3>{}</h3>", esc(&sub_heading("tolerance", k)));
-                kv_table(inner, out);
-                out.push_str("</div>");
-            }
-        }
-        out.push_str("</div>\n");
+    if let Some(t) = tol {
+        tolerance_stacks(t, out);
     }
     out.push_str("</section>\n");
 }
 
-fn weakest_probes(ctx: &Ctx, tol: Option<&Value>, out: &mut String) {
+/// The deterministic stacks, then the figures the analysis used (its Monte Carlo
+/// check, the datum, the contributor figures).
+fn tolerance_stacks(t: &ToleranceSummary, out: &mut String) {
+    out.push_str("<h3>Deterministic stacks beside the probabilistic result</h3>\n<table class=\"narrow\"><thead><tr><th>Stack</th><th class=\"num\">largest tip offset (mm)</th><th>at probe</th><th class=\"num\">probes that would miss</th></tr></thead><tbody>\n");
+    for (name, stack) in [
+        ("Worst case (arithmetic)", &t.worst_case),
+        ("RSS (3 σ)", &t.rss),
+    ] {
+        let [offset, probe, failing] = fields::stack_cells(stack);
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td class=\"num\">{offset}</td><td class=\"mono\">{probe}</td><td class=\"num\">{failing}</td></tr>",
+            esc(name),
+        );
+    }
+    out.push_str("</tbody></table>\n");
+    out.push_str("<div class=\"two\">");
+    let heading = |key: &str, out: &mut String| {
+        let _ = writeln!(out, "<div><h3>{}</h3>", esc(&sub_heading("tolerance", key)));
+    };
+    if let Some(mc) = &t.contact_yield_mc {
+        heading("contact_yield_mc", out);
+        kv_table(mc, &[], out);
+        out.push_str("</div>");
+    }
+    heading("datum", out);
+    kv_table(&t.datum, &[], out);
+    out.push_str("</div>");
+    heading("model", out);
+    kv_table(&t.model, &[], out);
+    out.push_str("</div>");
+    out.push_str("</div>\n");
+}
+
+fn weakest_probes(ctx: &Ctx, tol: Option<&ToleranceSummary>, out: &mut String) {
     let f = ctx.f;
     // The analysis's own list (with margins and dominant contributors) when present,
     // else the probes sorted by hit probability.
-    let listed: Vec<&Value> = tol
-        .and_then(|t| t.get("weakest_probes"))
-        .and_then(Value::as_array)
-        .map(|a| a.iter().collect())
-        .unwrap_or_default();
-    let mut rows: Vec<(&Probe, Option<&Value>)> = listed
+    let mut rows: Vec<(&Probe, Option<&WeakProbe>)> = tol
+        .map(|t| t.weakest_probes.as_slice())
+        .unwrap_or_default()
         .iter()
-        .filter_map(|w| {
-            let id = w.get("id")?.as_str()?;
-            f.probes.iter().find(|p| p.id == id).map(|p| (p, Some(*w)))
-        })
+        .filter_map(|w| f.probes.iter().find(|p| p.id == w.id).map(|p| (p, Some(w))))
         .collect();
     if rows.is_empty() {
         let mut weak: Vec<&Probe> = f
@@ -1541,14 +1357,13 @@ fn weakest_probes(ctx: &Ctx, tol: Option<&Value>, out: &mut String) {
         not_computed("Per-probe hit probability", out);
         return;
     }
+    // A figure the analysis could not give (not finite) shows as missing.
+    let finite = |x: f64| Some(x).filter(|x| x.is_finite());
     out.push_str("<table><thead><tr><th>Probe</th><th>Net</th><th>Side</th><th>Target</th><th class=\"num\">hit probability</th><th class=\"num\">margin (mm)</th><th class=\"num\">mean offset x, y (µm)</th><th class=\"num\">σ x, y (µm)</th><th class=\"num\">worst case / RSS (mm)</th><th class=\"num\">tip radius (mm)</th><th>dominant contributor</th></tr></thead><tbody>\n");
     for (p, w) in rows {
         let hp = p
             .hit_probability
-            .or_else(|| {
-                w.and_then(|w| w.get("hit_probability"))
-                    .and_then(Value::as_f64)
-            })
+            .or_else(|| w.and_then(|w| finite(w.hit_probability)))
             .unwrap_or(f64::NAN);
         let off = p
             .tip_mean_offset_mm
@@ -1564,12 +1379,8 @@ fn weakest_probes(ctx: &Ctx, tol: Option<&Value>, out: &mut String) {
                 )
             })
             .unwrap_or_else(|| "—".to_string());
-        let get = |k: &str| w.and_then(|w| w.get(k));
-        let stack = match (
-            get("worst_case_offset_mm").and_then(Value::as_f64),
-            get("rss_offset_mm").and_then(Value::as_f64),
-        ) {
-            (Some(a), Some(b)) => format!("{} / {}", fmt(a, 3), fmt(b, 3)),
+        let stack = match w.map(|w| (finite(w.worst_case_offset_mm), finite(w.rss_offset_mm))) {
+            Some((Some(a), Some(b))) => format!("{} / {}", fmt(a, 3), fmt(b, 3)),
             _ => "—".to_string(),
         };
         let _ = writeln!(
@@ -1581,16 +1392,13 @@ fn weakest_probes(ctx: &Ctx, tol: Option<&Value>, out: &mut String) {
             target_text(p),
             views::probability_colour(hp),
             fmt_prob(hp),
-            get("margin_mm")
-                .and_then(Value::as_f64)
+            w.and_then(|w| finite(w.margin_mm))
                 .map(|m| fmt(m, 3))
                 .unwrap_or_else(|| "—".to_string()),
             p.tip_contact_radius_mm
                 .map(|r| fmt(r, 3))
                 .unwrap_or_else(|| "—".to_string()),
-            get("dominant_contributor")
-                .and_then(Value::as_str)
-                .map(|s| esc(&s.replace('_', " ")))
+            w.map(|w| esc(&w.dominant_contributor.as_str().replace('_', " ")))
                 .unwrap_or_default()
         );
     }
@@ -1598,50 +1406,35 @@ fn weakest_probes(ctx: &Ctx, tol: Option<&Value>, out: &mut String) {
 }
 
 /// The sensitivity rows, largest variance share first, with a bar per share.
-fn sensitivity_table(rows: &[&Value], out: &mut String) {
-    let known = rows
-        .iter()
-        .all(|r| r.get("contributor").is_some() && r.get("variance_share").is_some());
-    if !known {
-        object_table(rows, out);
-        return;
-    }
-    let mut rows: Vec<&Value> = rows.to_vec();
-    rows.sort_by(|a, b| {
-        let s = |v: &Value| {
-            v.get("variance_share")
-                .and_then(Value::as_f64)
-                .unwrap_or(0.0)
-        };
-        s(b).total_cmp(&s(a))
-    });
+fn sensitivity_table(rows: &[Sensitivity], out: &mut String) {
+    // A share the analysis could not give counts as none.
+    let share = |r: &Sensitivity| {
+        Some(r.variance_share)
+            .filter(|x| x.is_finite())
+            .unwrap_or(0.0)
+    };
+    let mut rows: Vec<&Sensitivity> = rows.iter().collect();
+    rows.sort_by(|a, b| share(b).total_cmp(&share(a)));
     out.push_str("<table><thead><tr><th>Contributor</th><th>Law</th><th>Tolerance</th><th>Share of variance</th><th class=\"num\">largest tip offset (mm)</th><th class=\"num\">yield if halved</th><th class=\"num\">gain</th></tr></thead><tbody>\n");
     for r in rows {
-        let share = r
-            .get("variance_share")
-            .and_then(Value::as_f64)
-            .unwrap_or(0.0);
-        let num = |k: &str, f: fn(f64) -> String| {
-            r.get(k)
-                .and_then(Value::as_f64)
+        let share = share(r);
+        let num = |x: f64, f: fn(f64) -> String| {
+            Some(x)
+                .filter(|x| x.is_finite())
                 .map(f)
                 .unwrap_or_else(|| "—".to_string())
         };
         let _ = writeln!(
             out,
             "<tr><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td><div style=\"display:flex;align-items:center;gap:6px\"><div class=\"bar\" style=\"width:120px;margin:0\"><span style=\"width:{}%;background:#1f5f99\"></span></div>{} %</div></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            esc(&r
-                .get("contributor")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .replace('_', " ")),
-            r.get("distribution").map(value_text).unwrap_or_default(),
-            r.get("tolerance").map(value_text).unwrap_or_default(),
+            esc(&r.contributor.as_str().replace('_', " ")),
+            esc(r.distribution.as_str()),
+            esc(&r.tolerance),
             fmt(share.clamp(0.0, 1.0) * 100.0, 1),
             fmt(share * 100.0, 1),
-            num("max_offset_mm", |x| fmt(x, 4)),
-            num("yield_if_halved", fmt_prob),
-            num("yield_gain", |x| format!(
+            num(r.max_offset_mm, |x| fmt(x, 4)),
+            num(r.yield_if_halved, fmt_prob),
+            num(r.yield_gain, |x| format!(
                 "{}{} pt",
                 if x >= 0.0 { "+" } else { "" },
                 fmt(x * 100.0, 3)
@@ -1762,22 +1555,12 @@ fn wiring(ctx: &Ctx, out: &mut String) {
         .flat_map(|c| &c.assignments)
         .map(|a| (a.probe.as_str(), a))
         .collect();
-    if let Some(o) = ctx.section("channels").and_then(Value::as_object) {
+    if let Some(channels) = &f.channels {
         out.push_str("<div class=\"two\"><div>");
-        let scalars: serde_json::Map<String, Value> = o
-            .iter()
-            .filter(|(_, v)| !v.is_object() && !v.is_array())
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
-        kv_table(&scalars, out);
+        kv_table(channels, &[], out);
         out.push_str("</div><div>");
-        if let Some(c) = o
-            .get("connectors")
-            .and_then(Value::as_array)
-            .filter(|a| !a.is_empty())
-        {
-            let rows: Vec<&Value> = c.iter().collect();
-            object_table(&rows, out);
+        if !channels.connectors.is_empty() {
+            object_table(&channels.connectors, out);
         }
         out.push_str("</div></div>\n");
     } else {

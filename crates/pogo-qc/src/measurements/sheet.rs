@@ -53,14 +53,11 @@ struct Columns {
 impl Columns {
     fn of(path: &str, table: &Table) -> Result<Columns> {
         let need = |name: &str| {
-            table.column(name).ok_or_else(|| QcError::Csv {
-                path: path.into(),
-                line: 1,
-                message: format!(
-                    "missing column `{name}`: expected pin, kind, value, unit [, cycle, timestamp, lot, station]; found {}",
-                    table.headers.join(", ")
-                ),
-            })
+            table.require(
+                path,
+                name,
+                "pin, kind, value, unit [, cycle, timestamp, lot, station]",
+            )
         };
         Ok(Columns {
             pin: need("pin")?,
@@ -77,11 +74,7 @@ impl Columns {
 
     /// One row as a measurement, or why it is bad.
     fn row(&self, line: u64, f: &[String]) -> std::result::Result<Measurement, RowError> {
-        let err = |col: &str, message: String| RowError {
-            line,
-            column: Some(col.into()),
-            message,
-        };
+        let err = |col: &str, message| RowError::in_column(line, col, message);
         let pin = f[self.pin].clone();
         if pin.is_empty() {
             return Err(err("pin", "missing pin name".into()));

@@ -142,6 +142,14 @@ pub fn ell_pad() -> Pad {
     ell
 }
 
+/// A 1.0 x 0.7 mm rounded rectangle (0.15 mm corners) turned 37 degrees at (80, 10).
+pub fn turned_roundrect_pad() -> Pad {
+    let mut round = Pad::shape("roundrect", 80.0, 10.0, 1.0, 0.7);
+    round.rotation = 37.0;
+    round.corner_radius_mm = 0.15;
+    round
+}
+
 /// A 1.4 mm round pad with a 0.4 mm drill in it (a via) at (60, 30).
 pub fn via_pad() -> Pad {
     let mut via = Pad::shape("circle", 60.0, 30.0, 1.4, 1.4);
