@@ -1,8 +1,9 @@
 //! `pogo design BOARD --out DIR` and `pogo check BOARD`.
 //!
 //! The pipeline of `pogo design`, one step per line:
-//! read board -> `pogo_config::pipeline::run_with` (probe layout, mechanics,
-//! tolerance; the plates' STL files rendered beside the board strain model) -> render
+//! read board -> `pogo_config::pipeline::run_with` (probe layout, the file's sha256
+//! beside it; mechanics, tolerance; the plates' STL files rendered beside the board
+//! strain model) -> render
 //! `fixture.json` and the other files (`pogo_output`) -> write them -> print the summary.
 
 use crate::config::{self, LoadedConfig};
@@ -62,16 +63,27 @@ pub struct CheckArgs {
 /// Everything a design starts from.
 pub(crate) struct Inputs {
     pub(crate) board: Board,
-    pub(crate) sha256: String,
     pub(crate) catalog: Catalog,
     pub(crate) config: LoadedConfig,
 }
 
+/// Reads the board, its settings and its catalog.
 pub(crate) fn load_inputs(
     board: &Path,
     config: Option<&Path>,
     catalog: Option<&Path>,
 ) -> miette::Result<Inputs> {
+    load_with_file(board, config, catalog).map(|(inputs, _)| inputs)
+}
+
+/// [`load_inputs`], and the board file's bytes, for [`sha256_hex`] to hash beside the
+/// probe layout (which leaves the second core idle) rather than beside the parse
+/// (which uses both).
+fn load_with_file(
+    board: &Path,
+    config: Option<&Path>,
+    catalog: Option<&Path>,
+) -> miette::Result<(Inputs, pogo_board::source::FileBytes)> {
     let config = config::load(board, config)?;
     let mut cat = Catalog::builtin();
     let extra = catalog
@@ -83,36 +95,40 @@ pub(crate) fn load_inputs(
             .into_diagnostic()?;
     }
     let spinner = progress::spinner(&format!("reading {}", board.display()));
-    let (board, sha256) = read_and_hash(board)?;
+    let (board, file) = read_board(board)?;
     spinner.finish_and_clear();
-    Ok(Inputs {
-        board,
-        sha256,
-        catalog: cat,
-        config,
-    })
+    Ok((
+        Inputs {
+            board,
+            catalog: cat,
+            config,
+        },
+        file,
+    ))
 }
 
-/// Reads the board and the sha256 of its bytes, hashing on a second thread while the
-/// board parses (the file is mapped or read once).
-fn read_and_hash(path: &Path) -> miette::Result<(Board, String)> {
+/// The sha256 of the file's bytes, hex; each piece of a mapped file is given back to
+/// the kernel once hashed (the board is parsed by then).
+fn sha256_hex(file: pogo_board::source::FileBytes) -> String {
+    let mut hasher = Sha256::new();
+    file.read_releasing(|piece| hasher.update(piece));
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Reads the board from the file mapped (or read) once; its bytes come back for the
+/// sha256.
+fn read_board(path: &Path) -> miette::Result<(Board, pogo_board::source::FileBytes)> {
     let Ok(bytes) = pogo_board::source::FileBytes::open(path) else {
         return Err(crate::board::load(path)
             .err()
             .unwrap_or_else(|| miette::miette!("cannot read {}", path.display())));
     };
-    let (board, sha256) = std::thread::scope(|scope| {
-        let hash = scope.spawn(|| {
-            Sha256::digest(&*bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        });
-        let board = pogo_board::read_bytes(&path.display().to_string(), &bytes);
-        (board, hash.join().expect("hashing does not panic"))
-    });
-    match board {
-        Ok(board) => Ok((board, sha256)),
+    match pogo_board::read_bytes(&path.display().to_string(), &bytes) {
+        Ok(board) => Ok((board, bytes)),
         // Read again through the board command's loader for its diagnostic (source snippet).
         Err(e) => Err(crate::board::load(path)
             .err()
@@ -121,19 +137,23 @@ fn read_and_hash(path: &Path) -> miette::Result<(Board, String)> {
 }
 
 /// Takes the board through `pogo_config::pipeline` up to `upto` (from an earlier
-/// revision's fixture when given), a spinner per stage, and records the file's sha256.
+/// revision's fixture when given), a spinner per stage, and records the sha256 of the
+/// board file's bytes (`file`).
 fn design_through(
     inputs: &Inputs,
+    file: pogo_board::source::FileBytes,
     reuse: Option<&Fixture>,
     upto: Stage,
 ) -> miette::Result<pipeline::Designed> {
-    design_beside(inputs, reuse, upto, |_| ()).map(|(designed, _)| designed)
+    design_beside(inputs, file, reuse, upto, |_| ()).map(|(designed, _)| designed)
 }
 
 /// [`design_through`], running `beside` on the registered fixture while the board strain
-/// model solves (`pogo_config::pipeline::run_with`).
+/// model solves (`pogo_config::pipeline::run_with`). The board file (`file`, its bytes)
+/// is hashed on a second thread meanwhile: the probe layout, first, runs on one.
 fn design_beside<R: Send>(
     inputs: &Inputs,
+    file: pogo_board::source::FileBytes,
     reuse: Option<&Fixture>,
     upto: Stage,
     beside: impl FnOnce(&Fixture) -> R + Send,
@@ -151,16 +171,20 @@ fn design_beside<R: Send>(
         }));
     };
     let config = &inputs.config;
-    let designed = pipeline::run_with(
-        &inputs.board,
-        &inputs.catalog,
-        &config.config,
-        start,
-        upto,
-        &mut progress,
-        beside,
-    )
-    .map_err(|e| match &config.path {
+    let (designed, sha256) = std::thread::scope(|scope| {
+        let hash = scope.spawn(|| sha256_hex(file));
+        let designed = pipeline::run_with(
+            &inputs.board,
+            &inputs.catalog,
+            &config.config,
+            start,
+            upto,
+            &mut progress,
+            beside,
+        );
+        (designed, hash.join().expect("hashing does not panic"))
+    });
+    let designed = designed.map_err(|e| match &config.path {
         Some(p) => miette::miette!("{}: {e}", p.display()),
         None => miette::miette!("{e}"),
     });
@@ -168,7 +192,7 @@ fn design_beside<R: Send>(
         s.finish_and_clear();
     }
     let (mut designed, besides) = designed?;
-    designed.fixture.board.sha256 = inputs.sha256.clone();
+    designed.fixture.board.sha256 = sha256;
     Ok((designed, besides))
 }
 
@@ -255,11 +279,12 @@ pub fn run_design(args: DesignArgs) -> miette::Result<ExitCode> {
         .map(Fixture::read)
         .transpose()
         .into_diagnostic()?;
-    let inputs = load_inputs(&args.board, args.config.as_deref(), args.catalog.as_deref())?;
+    let (inputs, file) =
+        load_with_file(&args.board, args.config.as_deref(), args.catalog.as_deref())?;
     let opts = pogo_output::OutputOptions::default();
     // The probe plates are settled once the fixture is registered: their STL files (the
     // longest writer) render beside the board strain model.
-    let (designed, early) = design_beside(&inputs, reuse.as_ref(), Stage::Tolerance, |f| {
+    let (designed, early) = design_beside(&inputs, file, reuse.as_ref(), Stage::Tolerance, |f| {
         pogo_output::EarlyStls::render(f, &opts)
     })?;
     let fixture = designed.fixture;
@@ -280,8 +305,9 @@ pub fn run_design(args: DesignArgs) -> miette::Result<ExitCode> {
 }
 
 pub fn run_check(args: CheckArgs) -> miette::Result<ExitCode> {
-    let inputs = load_inputs(&args.board, args.config.as_deref(), args.catalog.as_deref())?;
-    let fixture = design_through(&inputs, None, Stage::Design)?.fixture;
+    let (inputs, file) =
+        load_with_file(&args.board, args.config.as_deref(), args.catalog.as_deref())?;
+    let fixture = design_through(&inputs, file, None, Stage::Design)?.fixture;
     let pass = fixture.coverage.nets_probed == fixture.coverage.nets_testable
         && fixture.unreachable.is_empty()
         && fixture.violations.is_empty();

@@ -418,21 +418,29 @@ fn clusters(points: &[(f64, f64, f64)], k: usize) -> Vec<(f64, f64)> {
     for _ in 0..25 {
         let mut sums = vec![(0.0, 0.0, 0.0); k];
         for p in points {
-            let c = (0..k)
-                .min_by(|&a, &b| {
-                    let da = (p.0 - centres[a].0).powi(2) + (p.1 - centres[a].1).powi(2);
-                    let db = (p.0 - centres[b].0).powi(2) + (p.1 - centres[b].1).powi(2);
-                    da.total_cmp(&db)
-                })
-                .unwrap_or(0);
+            // The nearest centre (the first of equals).
+            let (mut c, mut near) = (0, d2(p, centres[0]));
+            for (a, &centre) in centres.iter().enumerate().skip(1) {
+                let d = d2(p, centre);
+                if d.total_cmp(&near).is_lt() {
+                    (c, near) = (a, d);
+                }
+            }
             sums[c].0 += p.0 * p.2;
             sums[c].1 += p.1 * p.2;
             sums[c].2 += p.2;
         }
+        let mut moved = false;
         for (c, s) in centres.iter_mut().zip(&sums) {
             if s.2 > 0.0 {
-                *c = (s.0 / s.2, s.1 / s.2);
+                let next = (s.0 / s.2, s.1 / s.2);
+                moved |= next.0.to_bits() != c.0.to_bits() || next.1.to_bits() != c.1.to_bits();
+                *c = next;
             }
+        }
+        if !moved {
+            // The same centres give the same assignment: every further round is this one.
+            break;
         }
     }
     centres
@@ -630,12 +638,17 @@ impl<'a> Setup<'a> {
             .map(|&(_, x, y)| (x, y))
             .chain(heavy.iter().take(ZOOMED_SUPPORTS).map(|(p, _)| (p.x, p.y)))
             .collect();
-        at.iter()
-            .filter_map(|&(x, y)| {
-                self.model
-                    .zoom_gauge(sol, &known, (x, y), half, gauge / 2.0)
-                    .map(|e| (e, (x, y)))
-            })
+        // Each submodel on its own (in parallel), the largest reading taken in order
+        // (the last of equals).
+        use rayon::prelude::*;
+        let readings: Vec<Option<f64>> = at
+            .par_iter()
+            .map(|&at| self.model.zoom_gauge(sol, &known, at, half, gauge / 2.0))
+            .collect();
+        readings
+            .into_iter()
+            .zip(at)
+            .filter_map(|(e, at)| e.map(|e| (e, at)))
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .unwrap_or((sol.max_strain_ue, sol.max_strain_at))
     }
@@ -1166,33 +1179,42 @@ fn suggestion_spots(st: &Setup, sup: &Supported, excluded: &BTreeSet<usize>) -> 
 
 /// The plate with one more support on each of `cands` in turn: the one with the
 /// lowest strain (the first of equals), or `None` without candidates.
+/// The trials are independent: each is solved on its own (in parallel), then taken in
+/// order.
 fn best_trial<'m>(st: &Setup, sup: &Supported<'m>, cands: &[Cand]) -> Option<Supported<'m>> {
-    let mut best: Option<Supported<'m>> = None;
-    for &(_, _, x, y, face, node, tip_r, part) in cands {
-        let mut extra = sup.extra.clone();
-        extra.add_patch(x, y, tip_r);
-        let mut all = sup.all.clone();
-        all.push(Placed {
-            node,
-            x,
-            y,
-            face,
-            kind: st.kind_on(face),
-            reason: SupportReason::Suggested,
-            tip_r,
-            part,
-        });
-        let (sol, reactions) = settle(&mut extra, &all);
-        if best
-            .as_ref()
-            .is_none_or(|b| sol.max_strain_ue < b.sol.max_strain_ue)
-        {
-            best = Some(Supported {
+    use rayon::prelude::*;
+    let trials: Vec<Supported<'m>> = cands
+        .par_iter()
+        .map(|&(_, _, x, y, face, node, tip_r, part)| {
+            let mut extra = sup.extra.clone();
+            extra.add_patch(x, y, tip_r);
+            let mut all = sup.all.clone();
+            all.push(Placed {
+                node,
+                x,
+                y,
+                face,
+                kind: st.kind_on(face),
+                reason: SupportReason::Suggested,
+                tip_r,
+                part,
+            });
+            let (sol, reactions) = settle(&mut extra, &all);
+            Supported {
                 extra,
                 all,
                 sol,
                 reactions,
-            });
+            }
+        })
+        .collect();
+    let mut best: Option<Supported<'m>> = None;
+    for trial in trials {
+        if best
+            .as_ref()
+            .is_none_or(|b| trial.sol.max_strain_ue < b.sol.max_strain_ue)
+        {
+            best = Some(trial);
         }
     }
     best
@@ -1603,5 +1625,75 @@ mod tests {
         assert_eq!(finger_sizes_mm(&s), vec![4.0]);
         s.push_finger_min_diameter_mm = 9.0; // larger than the finger: the finger only
         assert_eq!(finger_sizes_mm(&s), vec![4.0]);
+    }
+
+    /// The k-means as it ran before it stopped early: 25 rounds, each point to the
+    /// first nearest centre by `min_by`.
+    fn clusters_all_rounds(points: &[(f64, f64, f64)], k: usize) -> Vec<(f64, f64)> {
+        let k = k.min(points.len());
+        let d2 = |p: &(f64, f64, f64), c: (f64, f64)| (p.0 - c.0).powi(2) + (p.1 - c.1).powi(2);
+        let first = points
+            .iter()
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)))
+            .map(|p| (p.0, p.1))
+            .unwrap();
+        let mut centres = vec![first];
+        let mut nearest: Vec<f64> = points.iter().map(|p| d2(p, first)).collect();
+        while centres.len() < k {
+            let far = nearest
+                .iter()
+                .zip(points)
+                .max_by(|a, b| a.0.total_cmp(b.0))
+                .map(|(_, p)| (p.0, p.1))
+                .unwrap();
+            centres.push(far);
+            for (n, p) in nearest.iter_mut().zip(points) {
+                *n = n.min(d2(p, far));
+            }
+        }
+        for _ in 0..25 {
+            let mut sums = vec![(0.0, 0.0, 0.0); k];
+            for p in points {
+                let c = (0..k)
+                    .min_by(|&a, &b| d2(p, centres[a]).total_cmp(&d2(p, centres[b])))
+                    .unwrap();
+                sums[c].0 += p.0 * p.2;
+                sums[c].1 += p.1 * p.2;
+                sums[c].2 += p.2;
+            }
+            for (c, s) in centres.iter_mut().zip(&sums) {
+                if s.2 > 0.0 {
+                    *c = (s.0 / s.2, s.1 / s.2);
+                }
+            }
+        }
+        centres
+    }
+
+    #[test]
+    fn clusters_that_stop_early_are_the_clusters_of_every_round() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut unit = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for (n, k) in [(1, 1), (7, 3), (200, 13), (1500, 90)] {
+            // Probes on a 0.5 mm pitch (ties between centres) with forces 1-3 N.
+            let points: Vec<(f64, f64, f64)> = (0..n)
+                .map(|_| {
+                    let x = (unit() * 400.0).round() * 0.5;
+                    let y = (unit() * 200.0).round() * 0.5;
+                    (x, y, 1.0 + 2.0 * unit())
+                })
+                .collect();
+            let got = clusters(&points, k);
+            let want = clusters_all_rounds(&points, k);
+            let bits = |c: &[(f64, f64)]| -> Vec<(u64, u64)> {
+                c.iter().map(|p| (p.0.to_bits(), p.1.to_bits())).collect()
+            };
+            assert_eq!(bits(&got), bits(&want), "{n} points, {k} clusters");
+        }
     }
 }
