@@ -157,7 +157,8 @@ impl Lattice {
 /// The free spots of `face`: each lattice spot with the largest finger tip that clears
 /// the face's probes, tooling pins and parts and keeps half a millimetre more than its
 /// radius from the board's edge; where none fits, the tip that fits on a sturdy part's
-/// body ([`finger_may_press`]).
+/// body ([`finger_may_press`]). `clearance` keeps each spot's depth in the board
+/// ([`geom::board_clearance`]) once measured, for every tip size and both faces.
 fn candidates(
     fx: &Fixture,
     model: &PlateModel,
@@ -165,6 +166,7 @@ fn candidates(
     face: Side,
     s: &MechanicsSettings,
     bbox: (f64, f64, f64, f64),
+    clearance: &mut [Option<f64>],
 ) -> Candidates {
     let lattice = Lattice::new(bbox, s);
     let block_disc = |blocked: &mut Vec<bool>, cx: f64, cy: f64, reach: f64| {
@@ -215,8 +217,12 @@ fn candidates(
             }
         }
         for k in 0..lattice.len() {
+            if blocked[k] {
+                continue;
+            }
             let (x, y) = lattice.xy(k);
-            if !blocked[k] && geom::on_board(outline, x, y, r + 0.5) {
+            let depth = *clearance[k].get_or_insert_with(|| geom::board_clearance(outline, x, y));
+            if depth >= r + 0.5 {
                 tip[k] = r;
             }
         }
@@ -558,8 +564,9 @@ impl<'a> Setup<'a> {
             return Err("the board outline covers no grid cell: board strain not computed".into());
         }
         let lid_face = load_probes(&mut model, fx, forces, thickness);
+        let mut clearance = vec![None; Lattice::new((l, t, r, b), s).len()];
         let spots = [Side::Top, Side::Bottom]
-            .map(|face| candidates(fx, &model, &outline, face, s, (l, t, r, b)));
+            .map(|face| candidates(fx, &model, &outline, face, s, (l, t, r, b), &mut clearance));
         let setup = Setup {
             fx,
             forces,
