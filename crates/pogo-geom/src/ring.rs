@@ -153,6 +153,17 @@ const STRAIGHT_MM: f64 = 1e-9;
 /// The test is a distance, so fine arcs (chords of a micrometre or less) keep all
 /// their points.
 pub fn clean_ring<P: PlanePoint>(ring: &[P]) -> Vec<P> {
+    clean_ring_by(ring, repeats, straight)
+}
+
+/// [`clean_ring`] with its two tests given: whether a point repeats the one before it,
+/// and whether a point lies on the straight line through its neighbours.
+#[inline]
+fn clean_ring_by<P: PlanePoint>(
+    ring: &[P],
+    repeats: impl Fn(P, P) -> bool,
+    straight: impl Fn(P, P, P) -> bool,
+) -> Vec<P> {
     let mut pts: Vec<P> = Vec::with_capacity(ring.len());
     for &p in ring {
         if pts.last().is_none_or(|&q| !repeats(q, p)) {
@@ -405,41 +416,14 @@ mod tests {
 
     /// [`clean_ring`] with the tests decided by `hypot` alone.
     fn clean_ring_by_hypot(ring: &[PointMm]) -> Vec<PointMm> {
-        let repeats = |a: PointMm, b: PointMm| (b.x - a.x).hypot(b.y - a.y) <= REPEAT_MM;
-        let straight = |a: PointMm, b: PointMm, c: PointMm| {
-            let cross = (b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x);
-            cross.abs() <= STRAIGHT_MM * (c.x - a.x).hypot(c.y - a.y)
-        };
-        let mut pts: Vec<PointMm> = Vec::new();
-        for &q in ring {
-            if pts.last().is_none_or(|&l| !repeats(l, q)) {
-                pts.push(q);
-            }
-        }
-        while pts.len() > 1 && repeats(pts[0], pts[pts.len() - 1]) {
-            pts.pop();
-        }
-        loop {
-            let n = pts.len();
-            if n < 3 {
-                return pts;
-            }
-            let mut keep: Vec<PointMm> = Vec::new();
-            for i in 0..n {
-                let prev = keep.last().copied().unwrap_or(pts[n - 1]);
-                let next = match pts.get(i + 1) {
-                    Some(&q) => q,
-                    None => keep.first().copied().unwrap_or(pts[0]),
-                };
-                if !straight(prev, pts[i], next) {
-                    keep.push(pts[i]);
-                }
-            }
-            if keep.len() == n {
-                return keep;
-            }
-            pts = keep;
-        }
+        clean_ring_by(
+            ring,
+            |a: PointMm, b: PointMm| (b.x - a.x).hypot(b.y - a.y) <= REPEAT_MM,
+            |a: PointMm, b: PointMm, c: PointMm| {
+                let cross = (b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x);
+                cross.abs() <= STRAIGHT_MM * (c.x - a.x).hypot(c.y - a.y)
+            },
+        )
     }
 
     #[test]

@@ -398,29 +398,8 @@ fn clusters(points: &[(f64, f64, f64)], k: usize) -> Vec<(f64, f64)> {
         return Vec::new();
     }
     let k = k.min(points.len());
-    let mut centres: Vec<(f64, f64)> = Vec::with_capacity(k);
-    let first = points
-        .iter()
-        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)))
-        .map(|p| (p.0, p.1))
-        .unwrap_or_default();
-    centres.push(first);
-    // Each point's squared distance to its nearest centre so far (kept up to date as
-    // centres are added: k x n, not k² x n).
+    let mut centres = farthest_point_start(points, k);
     let d2 = |p: &(f64, f64, f64), c: (f64, f64)| (p.0 - c.0).powi(2) + (p.1 - c.1).powi(2);
-    let mut nearest: Vec<f64> = points.iter().map(|p| d2(p, first)).collect();
-    while centres.len() < k {
-        let far = nearest
-            .iter()
-            .zip(points)
-            .max_by(|a, b| a.0.total_cmp(b.0))
-            .map(|(_, p)| (p.0, p.1))
-            .unwrap_or_default();
-        centres.push(far);
-        for (n, p) in nearest.iter_mut().zip(points) {
-            *n = n.min(d2(p, far));
-        }
-    }
     for _ in 0..25 {
         let mut sums = vec![(0.0, 0.0, 0.0); k];
         for p in points {
@@ -447,6 +426,35 @@ fn clusters(points: &[(f64, f64, f64)], k: usize) -> Vec<(f64, f64)> {
         if !moved {
             // The same centres give the same assignment: every further round is this one.
             break;
+        }
+    }
+    centres
+}
+
+/// The k-means' first centres (`k` <= the points): the first point (by x, then y), then
+/// each time the point farthest from its nearest centre so far.
+fn farthest_point_start(points: &[(f64, f64, f64)], k: usize) -> Vec<(f64, f64)> {
+    let mut centres: Vec<(f64, f64)> = Vec::with_capacity(k);
+    let first = points
+        .iter()
+        .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)))
+        .map(|p| (p.0, p.1))
+        .unwrap_or_default();
+    centres.push(first);
+    // Each point's squared distance to its nearest centre so far (kept up to date as
+    // centres are added: k x n, not k² x n).
+    let d2 = |p: &(f64, f64, f64), c: (f64, f64)| (p.0 - c.0).powi(2) + (p.1 - c.1).powi(2);
+    let mut nearest: Vec<f64> = points.iter().map(|p| d2(p, first)).collect();
+    while centres.len() < k {
+        let far = nearest
+            .iter()
+            .zip(points)
+            .max_by(|a, b| a.0.total_cmp(b.0))
+            .map(|(_, p)| (p.0, p.1))
+            .unwrap_or_default();
+        centres.push(far);
+        for (n, p) in nearest.iter_mut().zip(points) {
+            *n = n.min(d2(p, far));
         }
     }
     centres
@@ -1634,30 +1642,12 @@ mod tests {
         assert_eq!(finger_sizes_mm(&s), vec![4.0]);
     }
 
-    /// The k-means as it ran before it stopped early: 25 rounds, each point to the
-    /// first nearest centre by `min_by`.
+    /// The k-means rounds as they ran before they stopped early: 25 rounds, each point
+    /// to the first nearest centre by `min_by`.
     fn clusters_all_rounds(points: &[(f64, f64, f64)], k: usize) -> Vec<(f64, f64)> {
         let k = k.min(points.len());
         let d2 = |p: &(f64, f64, f64), c: (f64, f64)| (p.0 - c.0).powi(2) + (p.1 - c.1).powi(2);
-        let first = points
-            .iter()
-            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)))
-            .map(|p| (p.0, p.1))
-            .unwrap();
-        let mut centres = vec![first];
-        let mut nearest: Vec<f64> = points.iter().map(|p| d2(p, first)).collect();
-        while centres.len() < k {
-            let far = nearest
-                .iter()
-                .zip(points)
-                .max_by(|a, b| a.0.total_cmp(b.0))
-                .map(|(_, p)| (p.0, p.1))
-                .unwrap();
-            centres.push(far);
-            for (n, p) in nearest.iter_mut().zip(points) {
-                *n = n.min(d2(p, far));
-            }
-        }
+        let mut centres = farthest_point_start(points, k);
         for _ in 0..25 {
             let mut sums = vec![(0.0, 0.0, 0.0); k];
             for p in points {
