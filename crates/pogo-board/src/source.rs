@@ -76,6 +76,42 @@ impl FileBytes {
     }
 }
 
+impl FileBytes {
+    /// Pieces of the file [`FileBytes::read_releasing`] passes on, bytes (a multiple
+    /// of the page size).
+    const PIECE: usize = 8 << 20;
+
+    /// Passes the bytes to `read` in order, a piece at a time, and gives each mapped
+    /// piece back to the kernel once read: the process's resident memory shrinks as it
+    /// goes (the file stays in the page cache). What the sha256 of a board file that
+    /// was already parsed reads, beside the next stage, without holding the whole
+    /// file resident meanwhile.
+    pub fn read_releasing(self, mut read: impl FnMut(&[u8])) {
+        match &self.0 {
+            Bytes::Mapped(m) => {
+                let mut start = 0;
+                while start < m.len() {
+                    let len = Self::PIECE.min(m.len() - start);
+                    read(&m[start..start + len]);
+                    release(m, start, len);
+                    start += len;
+                }
+            }
+            Bytes::Read(v) => v.chunks(Self::PIECE).for_each(read),
+        }
+    }
+}
+
+/// Lets the kernel drop the pages of `len` bytes of `map` from `offset` (a multiple of
+/// the page size) from this process's memory; a later read faults them in again from
+/// the file. Failing to is harmless: the pages stay until the map is dropped.
+#[allow(unsafe_code)]
+fn release(map: &memmap2::Mmap, offset: usize, len: usize) {
+    // SAFETY: the map is read-only and private, so it holds no change of its own that
+    // dropping its pages could lose: they read back as the file's bytes.
+    let _ = unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, offset, len) };
+}
+
 /// Maps `file` read-only with its pages populated up front (one call instead of a
 /// page fault per 4 KiB while parsing).
 #[allow(unsafe_code)]
@@ -255,6 +291,31 @@ mod tests {
             let from_file = read_file(&path).unwrap();
             let from_memory = read_bytes(&path.display().to_string(), text.as_bytes()).unwrap();
             assert_eq!(from_file, from_memory, "{name}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// The pieces read while releasing are the file's bytes in order, mapped (over
+    /// several pieces, the last a short one) or read.
+    #[test]
+    fn read_releasing_passes_every_byte_in_order() {
+        let dir = std::env::temp_dir().join(format!("pogo-board-release-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let big: Vec<u8> = (0..2 * FileBytes::PIECE + 12_345)
+            .map(|i| (i % 251) as u8)
+            .collect();
+        let small = b"(kicad_pcb)".to_vec();
+        for (name, text) in [("big.bin", &big), ("small.bin", &small)] {
+            let path = dir.join(name);
+            std::fs::write(&path, text).unwrap();
+            let mut got = Vec::new();
+            let mut pieces = 0;
+            FileBytes::open(&path).unwrap().read_releasing(|piece| {
+                got.extend_from_slice(piece);
+                pieces += 1;
+            });
+            assert_eq!(&got, text, "{name}");
+            assert_eq!(pieces, text.len().div_ceil(FileBytes::PIECE), "{name}");
         }
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -113,14 +113,17 @@ pub fn run_with<R: Send>(
         // mechanics settle before the board strain model, and nothing that model, the
         // channels or the clamshell write: it runs beside the model (the same figures
         // as after the whole mechanics, on the second core), and so does `beside`.
-        let (report, (tolerance, out)) =
+        // `beside` starts first: the analysis is made of many small parallel pieces,
+        // which the strain model's core takes up once it is done, where `beside` (a
+        // plate's STL file) may be one long piece that nothing could share.
+        let (report, (out, tolerance)) =
             pogo_mechanics::build_alongside(&mut fixture, &mechanics, catalog, |registered| {
                 rayon::join(
+                    || beside(registered),
                     || {
                         with_tolerance
                             .then(|| pogo_tolerance::analysis(registered, &config.tolerance))
                     },
-                    || beside(registered),
                 )
             })?;
         notes = report.notes;

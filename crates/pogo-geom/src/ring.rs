@@ -41,6 +41,14 @@ pub fn point_in_ring<P: PlanePoint>(p: P, ring: &[P]) -> bool {
 /// Distance from `p` to the segment `a`-`b` (to `a` when the segment is a point).
 #[inline]
 pub fn segment_distance<P: PlanePoint>(p: P, a: P, b: P) -> f64 {
+    let (ex, ey) = segment_offset(p, a, b);
+    ex.hypot(ey)
+}
+
+/// The offset from the point of segment `a`-`b` nearest to `p` to `p`: its length is
+/// [`segment_distance`].
+#[inline]
+fn segment_offset<P: PlanePoint>(p: P, a: P, b: P) -> (f64, f64) {
     let (px, py) = p.xy();
     let (ax, ay) = a.xy();
     let (bx, by) = b.xy();
@@ -51,16 +59,49 @@ pub fn segment_distance<P: PlanePoint>(p: P, a: P, b: P) -> f64 {
     } else {
         0.0
     };
-    (px - (ax + dx * t)).hypot(py - (ay + dy * t))
+    (px - (ax + dx * t), py - (ay + dy * t))
 }
 
+/// Relative band round the least squared distance within which [`ring_distance`]
+/// measures edges by `hypot`: far wider than the rounding of a sum of two squares
+/// (a few units in the last place, ~1e-16), so every edge outside it is longer than
+/// the nearest by more than `hypot`'s own rounding.
+const SQUARED_BAND: f64 = 1e-9;
+/// Absolute slack of that band, mm²: squares of distances below ~1e-150 mm lose
+/// their relative precision (subnormal numbers) and are all taken.
+const SQUARED_SLACK_MM2: f64 = 1e-300;
+
 /// Smallest distance from `p` to the edges of a ring (infinite for an empty ring).
+///
+/// The same value, to the last bit, as the least [`segment_distance`] of the edges,
+/// with few roots: edges are compared by their squared distances, an edge nearer than
+/// the nearest so far by more than the band replaces it, one within the band of it is
+/// measured by `hypot` too, and only the nearest is measured at the end. Every edge
+/// left out is longer than the nearest by far more than `hypot` rounds.
 #[inline]
 pub fn ring_distance<P: PlanePoint>(p: P, ring: &[P]) -> f64 {
     let n = ring.len();
-    (0..n)
-        .map(|i| segment_distance(p, ring[i], ring[(i + 1) % n]))
-        .fold(f64::INFINITY, f64::min)
+    let mut least2 = f64::INFINITY;
+    // The nearest edge's offset, and the least distance of those within its band.
+    let mut nearest: Option<(f64, f64)> = None;
+    let mut in_band = f64::INFINITY;
+    for i in 0..n {
+        let (ex, ey) = segment_offset(p, ring[i], ring[(i + 1) % n]);
+        let d2 = ex * ex + ey * ey;
+        if !d2.is_finite() {
+            // Overflow or not a number: `hypot` decides, as it would have.
+            in_band = in_band.min(ex.hypot(ey));
+        } else if d2 * (1.0 + SQUARED_BAND) + SQUARED_SLACK_MM2 < least2 {
+            // Nearer by more than the band: every edge before is out of its band.
+            least2 = d2;
+            nearest = Some((ex, ey));
+            in_band = f64::INFINITY;
+        } else if d2 <= least2 * (1.0 + SQUARED_BAND) + SQUARED_SLACK_MM2 {
+            in_band = in_band.min(ex.hypot(ey));
+            least2 = least2.min(d2);
+        }
+    }
+    nearest.map_or(in_band, |(ex, ey)| in_band.min(ex.hypot(ey)))
 }
 
 /// Whether `p` lies in the polygon: inside its outer ring and outside its holes
@@ -112,6 +153,17 @@ const STRAIGHT_MM: f64 = 1e-9;
 /// The test is a distance, so fine arcs (chords of a micrometre or less) keep all
 /// their points.
 pub fn clean_ring<P: PlanePoint>(ring: &[P]) -> Vec<P> {
+    clean_ring_by(ring, repeats, straight)
+}
+
+/// [`clean_ring`] with its two tests given: whether a point repeats the one before it,
+/// and whether a point lies on the straight line through its neighbours.
+#[inline]
+fn clean_ring_by<P: PlanePoint>(
+    ring: &[P],
+    repeats: impl Fn(P, P) -> bool,
+    straight: impl Fn(P, P, P) -> bool,
+) -> Vec<P> {
     let mut pts: Vec<P> = Vec::with_capacity(ring.len());
     for &p in ring {
         if pts.last().is_none_or(|&q| !repeats(q, p)) {
@@ -144,19 +196,50 @@ pub fn clean_ring<P: PlanePoint>(ring: &[P]) -> Vec<P> {
     }
 }
 
-/// Whether `b` repeats `a` (see [`clean_ring`]).
+/// Relative band round a squared threshold within which [`repeats`] and [`straight`]
+/// decide by `hypot` itself: outside it the squares (a few units in the last place
+/// off) give the same answer.
+const DECIDE_BAND: f64 = 1e-6;
+
+/// Whether `b` repeats `a` (see [`clean_ring`]): `hypot(b - a) <= REPEAT_MM`, decided
+/// by the squared distance where that is clear by far.
 #[inline]
 fn repeats<P: PlanePoint>(a: P, b: P) -> bool {
     let ((ax, ay), (bx, by)) = (a.xy(), b.xy());
-    (bx - ax).hypot(by - ay) <= REPEAT_MM
+    let (dx, dy) = (bx - ax, by - ay);
+    let d2 = dx * dx + dy * dy;
+    let limit2 = REPEAT_MM * REPEAT_MM;
+    if d2 < limit2 * (1.0 - DECIDE_BAND) {
+        true
+    } else if d2 > limit2 * (1.0 + DECIDE_BAND) {
+        false
+    } else {
+        dx.hypot(dy) <= REPEAT_MM
+    }
 }
 
-/// Whether `p` lies on the straight line through `prev` and `next` (see [`clean_ring`]).
+/// Whether `p` lies on the straight line through `prev` and `next` (see
+/// [`clean_ring`]): `|cross| <= STRAIGHT_MM * hypot(next - prev)`, decided by the
+/// squares where both are normal numbers and the answer is clear by far.
 #[inline]
 fn straight<P: PlanePoint>(prev: P, p: P, next: P) -> bool {
     let ((ax, ay), (bx, by), (cx, cy)) = (prev.xy(), p.xy(), next.xy());
     let cross = (bx - ax) * (cy - by) - (by - ay) * (cx - bx);
-    cross.abs() <= STRAIGHT_MM * (cx - ax).hypot(cy - ay)
+    let (ex, ey) = (cx - ax, cy - ay);
+    if cross == 0.0 && (ex * ex + ey * ey).is_finite() {
+        return true;
+    }
+    let cross2 = cross * cross;
+    let limit2 = STRAIGHT_MM * STRAIGHT_MM * (ex * ex + ey * ey);
+    if cross2.is_normal() && limit2.is_normal() {
+        if cross2 < limit2 * (1.0 - DECIDE_BAND) {
+            return true;
+        }
+        if cross2 > limit2 * (1.0 + DECIDE_BAND) {
+            return false;
+        }
+    }
+    cross.abs() <= STRAIGHT_MM * ex.hypot(ey)
 }
 
 #[cfg(test)]
@@ -309,5 +392,120 @@ mod tests {
         let mut ring = vec![p(5.0, 5.0)];
         ring.extend(arc);
         assert_eq!(clean_ring(&ring).len(), ring.len());
+    }
+
+    /// A small deterministic generator (xorshift), uniform in [0, 1).
+    struct Rng(u64);
+    impl Rng {
+        fn unit(&mut self) -> f64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            (self.0 >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    /// The distance as it was measured before the squared comparisons: `hypot` of
+    /// every edge.
+    fn ring_distance_by_hypot(q: PointMm, ring: &[PointMm]) -> f64 {
+        let n = ring.len();
+        (0..n)
+            .map(|i| segment_distance(q, ring[i], ring[(i + 1) % n]))
+            .fold(f64::INFINITY, f64::min)
+    }
+
+    /// [`clean_ring`] with the tests decided by `hypot` alone.
+    fn clean_ring_by_hypot(ring: &[PointMm]) -> Vec<PointMm> {
+        clean_ring_by(
+            ring,
+            |a: PointMm, b: PointMm| (b.x - a.x).hypot(b.y - a.y) <= REPEAT_MM,
+            |a: PointMm, b: PointMm, c: PointMm| {
+                let cross = (b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x);
+                cross.abs() <= STRAIGHT_MM * (c.x - a.x).hypot(c.y - a.y)
+            },
+        )
+    }
+
+    #[test]
+    fn ring_distance_is_the_least_hypot_to_the_last_bit() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut rings: Vec<(PointMm, Vec<PointMm>)> = Vec::new();
+        for scale in [1e-12, 1e-3, 1.0, 250.0, 1e6] {
+            for _ in 0..200 {
+                let n = 3 + (rng.unit() * 40.0) as usize;
+                let ring = (0..n)
+                    .map(|_| p(rng.unit() * scale, rng.unit() * scale))
+                    .collect();
+                rings.push((p(rng.unit() * scale, rng.unit() * scale), ring));
+            }
+            // Ties: every edge of a circle's chords as near as the next.
+            for k in [8, 64, 360] {
+                let c = p(rng.unit() * scale, rng.unit() * scale);
+                let ring = (0..k)
+                    .map(|i| {
+                        let t = std::f64::consts::TAU * i as f64 / k as f64;
+                        p(c.x + scale * t.cos(), c.y + scale * t.sin())
+                    })
+                    .collect();
+                rings.push((c, ring));
+            }
+        }
+        // On an edge, on a vertex, a point ring, and rings with infinite or missing
+        // coordinates.
+        rings.push((p(5.0, 0.0), l_shape()));
+        rings.push((p(10.0, 5.0), l_shape()));
+        rings.push((p(1.0, 1.0), vec![p(2.0, 2.0); 4]));
+        rings.push((
+            p(1.0, 1.0),
+            vec![p(0.0, 0.0), p(f64::INFINITY, 0.0), p(0.0, 3.0)],
+        ));
+        rings.push((
+            p(1.0, 1.0),
+            vec![p(0.0, 0.0), p(f64::NAN, 0.0), p(0.0, 3.0)],
+        ));
+        rings.push((
+            p(1.0, 1.0),
+            vec![p(1e200, 0.0), p(-1e200, 1e200), p(0.0, -1e200)],
+        ));
+        rings.push((p(0.0, 0.0), Vec::new()));
+        for (q, ring) in &rings {
+            let want = ring_distance_by_hypot(*q, ring);
+            let got = ring_distance(*q, ring);
+            assert_eq!(got.to_bits(), want.to_bits(), "{q:?} {ring:?}");
+        }
+    }
+
+    #[test]
+    fn clean_ring_decides_as_hypot_does_at_the_thresholds() {
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        for _ in 0..3000 {
+            // Points a threshold's width (1e-9 mm) apart or off the line, give or take
+            // a few units in the last place, at board coordinates.
+            let n = 3 + (rng.unit() * 12.0) as usize;
+            let (x0, y0) = (rng.unit() * 300.0, rng.unit() * 300.0);
+            let mut ring = Vec::new();
+            for i in 0..n {
+                let step = if rng.unit() < 0.5 { 1e-9 } else { 1.0 };
+                let wobble = 1e-9 * (1.0 + (rng.unit() - 0.5) * 1e-6);
+                let (x, y) = if rng.unit() < 0.5 {
+                    (x0 + step * i as f64, y0 + wobble * (i % 2) as f64)
+                } else {
+                    (x0 + step * i as f64, y0 + rng.unit() * 5.0)
+                };
+                ring.push(p(x, y));
+            }
+            if rng.unit() < 0.3 {
+                ring.push(ring[0]);
+            }
+            assert_eq!(clean_ring(&ring), clean_ring_by_hypot(&ring), "{ring:?}");
+        }
+        for ring in [
+            vec![p(0.0, 0.0), p(f64::NAN, 1.0), p(2.0, 0.0), p(1.0, 5.0)],
+            vec![p(0.0, 0.0), p(1e-200, 0.0), p(2e-200, 1e-300), p(1.0, 5.0)],
+            vec![p(0.0, 0.0), p(1e300, 0.0), p(2e300, 1.0), p(0.0, 5.0)],
+        ] {
+            let (a, b) = (clean_ring(&ring), clean_ring_by_hypot(&ring));
+            assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        }
     }
 }

@@ -34,6 +34,17 @@ pub fn on_board(outline: &[PolygonMm], x: f64, y: f64, margin: f64) -> bool {
         .any(|p| in_polygon(p, x, y) && boundary_dist(p, x, y) >= margin)
 }
 
+/// How deep (x, y) lies in the board: the largest distance to the edges of an outline
+/// polygon that holds it; -∞ off the board. [`on_board`] with `margin` is this `>=
+/// margin`, for callers that ask with several margins at the same point.
+pub fn board_clearance(outline: &[PolygonMm], x: f64, y: f64) -> f64 {
+    outline
+        .iter()
+        .filter(|p| in_polygon(p, x, y))
+        .map(|p| boundary_dist(p, x, y))
+        .fold(f64::NEG_INFINITY, f64::max)
+}
+
 fn ring_area_centroid(ring: &[PointMm]) -> (f64, f64, f64) {
     let n = ring.len();
     let (mut a, mut cx, mut cy) = (0.0, 0.0, 0.0);
@@ -187,5 +198,33 @@ mod tests {
         assert!((boundary_dist(&p, 2.0, 2.0) - 2.0).abs() < 1e-12);
         assert!(on_board(std::slice::from_ref(&p), 2.5, 7.5, 2.4));
         assert!(!on_board(&[p], 4.0, 4.0, 1.5));
+    }
+
+    /// `board_clearance(..) >= margin` is `on_board(.., margin)` on two pieces (one with
+    /// a cut-out), at points inside, outside, on edges and in the cut-out.
+    #[test]
+    fn board_clearance_answers_as_on_board() {
+        let outline = [
+            PolygonMm {
+                outer: rect([0.0, 0.0, 10.0, 10.0]).outer,
+                holes: vec![rect([5.0, 0.0, 10.0, 5.0]).outer],
+            },
+            rect([12.0, 0.0, 20.0, 4.0]),
+        ];
+        for i in 0..=44 {
+            for j in 0..=24 {
+                let (x, y) = (-1.0 + 0.5 * i as f64, -1.0 + 0.5 * j as f64);
+                let clearance = board_clearance(&outline, x, y);
+                for margin in [0.0, 0.25, 0.5, 1.0, 2.0, 2.5, 4.0] {
+                    assert_eq!(
+                        clearance >= margin,
+                        on_board(&outline, x, y, margin),
+                        "({x}, {y}) margin {margin}"
+                    );
+                }
+            }
+        }
+        assert_eq!(board_clearance(&outline, 15.0, 8.0), f64::NEG_INFINITY);
+        assert_eq!(board_clearance(&outline, 2.0, 3.0), 2.0);
     }
 }

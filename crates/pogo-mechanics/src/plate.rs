@@ -1153,9 +1153,9 @@ struct Constraint {
 pub struct ExtraSupports<'a> {
     model: &'a PlateModel,
     fact: &'a Factored,
-    cons: Vec<std::rc::Rc<Constraint>>,
+    cons: Vec<std::sync::Arc<Constraint>>,
     /// `gram[r][c]` = g_r · A⁻¹ g_c for c <= r (symmetric).
-    gram: Vec<std::rc::Rc<Vec<f64>>>,
+    gram: Vec<std::sync::Arc<Vec<f64>>>,
     /// Constraints per support, in order.
     groups: Vec<usize>,
     /// Centre of each support (gauge positions).
@@ -1255,8 +1255,8 @@ impl<'a> ExtraSupports<'a> {
             g: gv,
             col,
         };
-        self.cons.push(std::rc::Rc::new(con));
-        self.gram.push(std::rc::Rc::new(row));
+        self.cons.push(std::sync::Arc::new(con));
+        self.gram.push(std::sync::Arc::new(row));
     }
 
     /// Adds one support holding every node of `nodes` (`w` = 0 at each).
@@ -1302,7 +1302,7 @@ impl<'a> ExtraSupports<'a> {
         for row in self.gram.iter_mut().skip(start) {
             let mut r = row.as_ref().clone();
             r.drain(start..start + n);
-            *row = std::rc::Rc::new(r);
+            *row = std::sync::Arc::new(r);
         }
         self.centres.remove(idx);
         self.active.remove(idx);

@@ -157,7 +157,8 @@ impl Lattice {
 /// The free spots of `face`: each lattice spot with the largest finger tip that clears
 /// the face's probes, tooling pins and parts and keeps half a millimetre more than its
 /// radius from the board's edge; where none fits, the tip that fits on a sturdy part's
-/// body ([`finger_may_press`]).
+/// body ([`finger_may_press`]). `clearance` keeps each spot's depth in the board
+/// ([`geom::board_clearance`]) once measured, for every tip size and both faces.
 fn candidates(
     fx: &Fixture,
     model: &PlateModel,
@@ -165,6 +166,7 @@ fn candidates(
     face: Side,
     s: &MechanicsSettings,
     bbox: (f64, f64, f64, f64),
+    clearance: &mut [Option<f64>],
 ) -> Candidates {
     let lattice = Lattice::new(bbox, s);
     let block_disc = |blocked: &mut Vec<bool>, cx: f64, cy: f64, reach: f64| {
@@ -215,8 +217,12 @@ fn candidates(
             }
         }
         for k in 0..lattice.len() {
+            if blocked[k] {
+                continue;
+            }
             let (x, y) = lattice.xy(k);
-            if !blocked[k] && geom::on_board(outline, x, y, r + 0.5) {
+            let depth = *clearance[k].get_or_insert_with(|| geom::board_clearance(outline, x, y));
+            if depth >= r + 0.5 {
                 tip[k] = r;
             }
         }
@@ -392,6 +398,42 @@ fn clusters(points: &[(f64, f64, f64)], k: usize) -> Vec<(f64, f64)> {
         return Vec::new();
     }
     let k = k.min(points.len());
+    let mut centres = farthest_point_start(points, k);
+    let d2 = |p: &(f64, f64, f64), c: (f64, f64)| (p.0 - c.0).powi(2) + (p.1 - c.1).powi(2);
+    for _ in 0..25 {
+        let mut sums = vec![(0.0, 0.0, 0.0); k];
+        for p in points {
+            // The nearest centre (the first of equals).
+            let (mut c, mut near) = (0, d2(p, centres[0]));
+            for (a, &centre) in centres.iter().enumerate().skip(1) {
+                let d = d2(p, centre);
+                if d.total_cmp(&near).is_lt() {
+                    (c, near) = (a, d);
+                }
+            }
+            sums[c].0 += p.0 * p.2;
+            sums[c].1 += p.1 * p.2;
+            sums[c].2 += p.2;
+        }
+        let mut moved = false;
+        for (c, s) in centres.iter_mut().zip(&sums) {
+            if s.2 > 0.0 {
+                let next = (s.0 / s.2, s.1 / s.2);
+                moved |= next.0.to_bits() != c.0.to_bits() || next.1.to_bits() != c.1.to_bits();
+                *c = next;
+            }
+        }
+        if !moved {
+            // The same centres give the same assignment: every further round is this one.
+            break;
+        }
+    }
+    centres
+}
+
+/// The k-means' first centres (`k` <= the points): the first point (by x, then y), then
+/// each time the point farthest from its nearest centre so far.
+fn farthest_point_start(points: &[(f64, f64, f64)], k: usize) -> Vec<(f64, f64)> {
     let mut centres: Vec<(f64, f64)> = Vec::with_capacity(k);
     let first = points
         .iter()
@@ -413,26 +455,6 @@ fn clusters(points: &[(f64, f64, f64)], k: usize) -> Vec<(f64, f64)> {
         centres.push(far);
         for (n, p) in nearest.iter_mut().zip(points) {
             *n = n.min(d2(p, far));
-        }
-    }
-    for _ in 0..25 {
-        let mut sums = vec![(0.0, 0.0, 0.0); k];
-        for p in points {
-            let c = (0..k)
-                .min_by(|&a, &b| {
-                    let da = (p.0 - centres[a].0).powi(2) + (p.1 - centres[a].1).powi(2);
-                    let db = (p.0 - centres[b].0).powi(2) + (p.1 - centres[b].1).powi(2);
-                    da.total_cmp(&db)
-                })
-                .unwrap_or(0);
-            sums[c].0 += p.0 * p.2;
-            sums[c].1 += p.1 * p.2;
-            sums[c].2 += p.2;
-        }
-        for (c, s) in centres.iter_mut().zip(&sums) {
-            if s.2 > 0.0 {
-                *c = (s.0 / s.2, s.1 / s.2);
-            }
         }
     }
     centres
@@ -550,8 +572,9 @@ impl<'a> Setup<'a> {
             return Err("the board outline covers no grid cell: board strain not computed".into());
         }
         let lid_face = load_probes(&mut model, fx, forces, thickness);
+        let mut clearance = vec![None; Lattice::new((l, t, r, b), s).len()];
         let spots = [Side::Top, Side::Bottom]
-            .map(|face| candidates(fx, &model, &outline, face, s, (l, t, r, b)));
+            .map(|face| candidates(fx, &model, &outline, face, s, (l, t, r, b), &mut clearance));
         let setup = Setup {
             fx,
             forces,
@@ -630,12 +653,17 @@ impl<'a> Setup<'a> {
             .map(|&(_, x, y)| (x, y))
             .chain(heavy.iter().take(ZOOMED_SUPPORTS).map(|(p, _)| (p.x, p.y)))
             .collect();
-        at.iter()
-            .filter_map(|&(x, y)| {
-                self.model
-                    .zoom_gauge(sol, &known, (x, y), half, gauge / 2.0)
-                    .map(|e| (e, (x, y)))
-            })
+        // Each submodel on its own (in parallel), the largest reading taken in order
+        // (the last of equals).
+        use rayon::prelude::*;
+        let readings: Vec<Option<f64>> = at
+            .par_iter()
+            .map(|&at| self.model.zoom_gauge(sol, &known, at, half, gauge / 2.0))
+            .collect();
+        readings
+            .into_iter()
+            .zip(at)
+            .filter_map(|(e, at)| e.map(|e| (e, at)))
             .max_by(|a, b| a.0.total_cmp(&b.0))
             .unwrap_or((sol.max_strain_ue, sol.max_strain_at))
     }
@@ -1166,33 +1194,42 @@ fn suggestion_spots(st: &Setup, sup: &Supported, excluded: &BTreeSet<usize>) -> 
 
 /// The plate with one more support on each of `cands` in turn: the one with the
 /// lowest strain (the first of equals), or `None` without candidates.
+/// The trials are independent: each is solved on its own (in parallel), then taken in
+/// order.
 fn best_trial<'m>(st: &Setup, sup: &Supported<'m>, cands: &[Cand]) -> Option<Supported<'m>> {
-    let mut best: Option<Supported<'m>> = None;
-    for &(_, _, x, y, face, node, tip_r, part) in cands {
-        let mut extra = sup.extra.clone();
-        extra.add_patch(x, y, tip_r);
-        let mut all = sup.all.clone();
-        all.push(Placed {
-            node,
-            x,
-            y,
-            face,
-            kind: st.kind_on(face),
-            reason: SupportReason::Suggested,
-            tip_r,
-            part,
-        });
-        let (sol, reactions) = settle(&mut extra, &all);
-        if best
-            .as_ref()
-            .is_none_or(|b| sol.max_strain_ue < b.sol.max_strain_ue)
-        {
-            best = Some(Supported {
+    use rayon::prelude::*;
+    let trials: Vec<Supported<'m>> = cands
+        .par_iter()
+        .map(|&(_, _, x, y, face, node, tip_r, part)| {
+            let mut extra = sup.extra.clone();
+            extra.add_patch(x, y, tip_r);
+            let mut all = sup.all.clone();
+            all.push(Placed {
+                node,
+                x,
+                y,
+                face,
+                kind: st.kind_on(face),
+                reason: SupportReason::Suggested,
+                tip_r,
+                part,
+            });
+            let (sol, reactions) = settle(&mut extra, &all);
+            Supported {
                 extra,
                 all,
                 sol,
                 reactions,
-            });
+            }
+        })
+        .collect();
+    let mut best: Option<Supported<'m>> = None;
+    for trial in trials {
+        if best
+            .as_ref()
+            .is_none_or(|b| trial.sol.max_strain_ue < b.sol.max_strain_ue)
+        {
+            best = Some(trial);
         }
     }
     best
@@ -1603,5 +1640,57 @@ mod tests {
         assert_eq!(finger_sizes_mm(&s), vec![4.0]);
         s.push_finger_min_diameter_mm = 9.0; // larger than the finger: the finger only
         assert_eq!(finger_sizes_mm(&s), vec![4.0]);
+    }
+
+    /// The k-means rounds as they ran before they stopped early: 25 rounds, each point
+    /// to the first nearest centre by `min_by`.
+    fn clusters_all_rounds(points: &[(f64, f64, f64)], k: usize) -> Vec<(f64, f64)> {
+        let k = k.min(points.len());
+        let d2 = |p: &(f64, f64, f64), c: (f64, f64)| (p.0 - c.0).powi(2) + (p.1 - c.1).powi(2);
+        let mut centres = farthest_point_start(points, k);
+        for _ in 0..25 {
+            let mut sums = vec![(0.0, 0.0, 0.0); k];
+            for p in points {
+                let c = (0..k)
+                    .min_by(|&a, &b| d2(p, centres[a]).total_cmp(&d2(p, centres[b])))
+                    .unwrap();
+                sums[c].0 += p.0 * p.2;
+                sums[c].1 += p.1 * p.2;
+                sums[c].2 += p.2;
+            }
+            for (c, s) in centres.iter_mut().zip(&sums) {
+                if s.2 > 0.0 {
+                    *c = (s.0 / s.2, s.1 / s.2);
+                }
+            }
+        }
+        centres
+    }
+
+    #[test]
+    fn clusters_that_stop_early_are_the_clusters_of_every_round() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut unit = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for (n, k) in [(1, 1), (7, 3), (200, 13), (1500, 90)] {
+            // Probes on a 0.5 mm pitch (ties between centres) with forces 1-3 N.
+            let points: Vec<(f64, f64, f64)> = (0..n)
+                .map(|_| {
+                    let x = (unit() * 400.0).round() * 0.5;
+                    let y = (unit() * 200.0).round() * 0.5;
+                    (x, y, 1.0 + 2.0 * unit())
+                })
+                .collect();
+            let got = clusters(&points, k);
+            let want = clusters_all_rounds(&points, k);
+            let bits = |c: &[(f64, f64)]| -> Vec<(u64, u64)> {
+                c.iter().map(|p| (p.0.to_bits(), p.1.to_bits())).collect()
+            };
+            assert_eq!(bits(&got), bits(&want), "{n} points, {k} clusters");
+        }
     }
 }

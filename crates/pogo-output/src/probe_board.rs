@@ -32,7 +32,7 @@ use crate::{OutputOptions, num};
 use pogo_catalog::{Catalog, PinMounting, SolderedPin};
 use pogo_fixture::Fixture;
 use pogo_geom::Side;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
 /// Annular ring added to the drill for a probe pad, mm (0.3 mm a side).
@@ -334,8 +334,13 @@ fn board_xy(plate: &Plate, x: f64, y: f64) -> (f64, f64) {
 /// Every pad of the probe board: probes, interface connector pins, then holes.
 pub fn pads(fixture: &Fixture, plate: &Plate) -> Vec<PlacedPad> {
     let mut out = Vec::new();
+    // Each probe id's first probe (a lookup, not a scan of every probe per site).
+    let mut by_id: HashMap<&str, &pogo_fixture::Probe> = HashMap::new();
+    for p in &fixture.probes {
+        by_id.entry(p.id.as_str()).or_insert(p);
+    }
     for site in sites(fixture, plate.side) {
-        let Some(p) = fixture.probes.iter().find(|p| p.id == site.probe) else {
+        let Some(&p) = by_id.get(site.probe.as_str()) else {
             continue;
         };
         let (x, y) = board_xy(plate, p.x, p.y);

@@ -370,6 +370,64 @@ pub fn mesh(plate: &Plate, opts: &OutputOptions) -> Result<Mesh> {
 
 /// Every directed edge must appear once, and its reverse once.
 pub(crate) fn check_closed(mesh: &Mesh) -> std::result::Result<(), String> {
+    if closed_by_buckets(mesh) {
+        return Ok(());
+    }
+    closed_by_sorting(mesh)
+}
+
+/// Whether every directed edge of the mesh appears once and its reverse once, in
+/// linear time: the edges bucketed by their first vertex (a counting sort), each
+/// bucket's far ends unique, and each edge's reverse found in its far end's bucket.
+/// (With no edge twice, every reverse present means the reversed edges are the
+/// edges.) `false` also for what it does not handle (an index past the vertices);
+/// [`closed_by_sorting`] then decides, and words the fault.
+fn closed_by_buckets(mesh: &Mesh) -> bool {
+    let nv = mesh.vertices.len();
+    let ne = 3 * mesh.triangles.len();
+    if u32::try_from(ne).is_err() {
+        return false;
+    }
+    // start[a]..start[a + 1]: the far ends of the edges from vertex a.
+    let mut start = vec![0u32; nv + 1];
+    for t in &mesh.triangles {
+        for &a in t {
+            let Some(count) = start.get_mut(a as usize + 1) else {
+                return false;
+            };
+            *count += 1;
+        }
+    }
+    for a in 0..nv {
+        start[a + 1] += start[a];
+    }
+    let mut next = start.clone();
+    let mut ends = vec![0u32; ne];
+    for t in &mesh.triangles {
+        for k in 0..3 {
+            let a = t[k] as usize;
+            ends[next[a] as usize] = t[(k + 1) % 3];
+            next[a] += 1;
+        }
+    }
+    let bucket = |a: usize| start[a] as usize..start[a + 1] as usize;
+    for a in 0..nv {
+        let b = &mut ends[bucket(a)];
+        b.sort_unstable();
+        if b.windows(2).any(|w| w[0] == w[1]) {
+            return false;
+        }
+    }
+    (0..nv).all(|a| {
+        ends[bucket(a)].iter().all(|&b| {
+            (b as usize) < nv && ends[bucket(b as usize)].binary_search(&(a as u32)).is_ok()
+        })
+    })
+}
+
+/// [`check_closed`] by sorting the directed edges, with the first faulty edge's
+/// message when the mesh is not closed.
+fn closed_by_sorting(mesh: &Mesh) -> std::result::Result<(), String> {
     // Directed edges as sorted keys: a count is the length of a key's run.
     let key = |a: u32, b: u32| (u64::from(a) << 32) | u64::from(b);
     let mut edges: Vec<u64> = mesh
@@ -427,7 +485,9 @@ pub fn to_binary_stl(mesh: &Mesh, header: &str) -> Vec<u8> {
     head[..text.len().min(80)].copy_from_slice(&text[..text.len().min(80)]);
     out.extend_from_slice(&head);
     out.extend_from_slice(&(mesh.triangles.len() as u32).to_le_bytes());
-    for t in &mesh.triangles {
+    // Each triangle's 50 bytes written in place (no growth check per number).
+    out.resize(84 + 50 * mesh.triangles.len(), 0);
+    for (t, record) in mesh.triangles.iter().zip(out[84..].chunks_exact_mut(50)) {
         let [a, b, c] = t.map(|i| mesh.vertices[i as usize]);
         let u = [b[0] - a[0], b[1] - a[1], b[2] - a[2]];
         let v = [c[0] - a[0], c[1] - a[1], c[2] - a[2]];
@@ -442,10 +502,11 @@ pub fn to_binary_stl(mesh: &Mesh, header: &str) -> Vec<u8> {
         } else {
             [0.0; 3]
         };
-        for x in nrm.iter().chain(&a).chain(&b).chain(&c) {
-            out.extend_from_slice(&(*x as f32).to_le_bytes());
+        let numbers = nrm.iter().chain(&a).chain(&b).chain(&c);
+        for (x, slot) in numbers.zip(record.chunks_exact_mut(4)) {
+            slot.copy_from_slice(&(*x as f32).to_le_bytes());
         }
-        out.extend_from_slice(&0u16.to_le_bytes());
+        // The last two bytes (attribute count) stay 0.
     }
     out
 }
@@ -527,5 +588,87 @@ mod tests {
         let expected = (110.0 * 80.0 - 24.0 * 25.0) * 5.0;
         let holes_area: f64 = 24.0 * std::f64::consts::PI * 0.25 * 5.0;
         assert!((m.volume_mm3() - (expected - holes_area)).abs() < 0.01 * expected);
+    }
+
+    /// The linear check and the sorting one agree on closed meshes and on each way a
+    /// mesh can be open: a missing, doubled or flipped triangle, an index past the
+    /// vertices.
+    #[test]
+    fn closed_by_buckets_agrees_with_sorting() {
+        let plate = Plate {
+            side: Side::Bottom,
+            thickness_mm: 5.0,
+            outline: rect_ring(0.0, 0.0, 40.0, 30.0),
+            bbox: [0.0, 0.0, 40.0, 30.0],
+            cutouts: vec![],
+            pockets: vec![],
+            holes: (0..5)
+                .map(|i| PlateHole {
+                    x: 5.0 + 7.0 * i as f64,
+                    y: 15.0,
+                    diameter_mm: 2.0,
+                    kind: HoleKind::Tooling,
+                    label: format!("H{i}"),
+                })
+                .collect(),
+            mirror_x: 20.0,
+            notes: vec![],
+        };
+        let closed = mesh(&plate, &OutputOptions::default()).expect("closed mesh");
+        let mut meshes = vec![closed.clone()];
+        let mut missing = closed.clone();
+        missing.triangles.remove(7);
+        meshes.push(missing);
+        let mut doubled = closed.clone();
+        doubled.triangles.push(closed.triangles[3]);
+        meshes.push(doubled);
+        let mut flipped = closed.clone();
+        flipped.triangles[5].swap(1, 2);
+        meshes.push(flipped);
+        let mut past = closed.clone();
+        past.triangles[0][0] = closed.vertices.len() as u32 + 3;
+        meshes.push(past);
+        meshes.push(Mesh {
+            vertices: vec![],
+            triangles: vec![],
+        });
+        for (i, m) in meshes.iter().enumerate() {
+            let sorted = closed_by_sorting(m);
+            assert_eq!(closed_by_buckets(m), sorted.is_ok(), "mesh {i}: {sorted:?}");
+            assert_eq!(check_closed(m), sorted, "mesh {i}");
+        }
+        assert!(closed_by_buckets(&meshes[0]));
+    }
+
+    /// The STL records: header, count, then per triangle the unit normal and the three
+    /// corners as little-endian f32 and two zero bytes.
+    #[test]
+    fn binary_stl_records() {
+        let m = Mesh {
+            vertices: vec![
+                [0.0, 0.0, 0.0],
+                [2.0, 0.0, 0.0],
+                [0.0, 3.0, 0.0],
+                [0.0, 0.0, 1.0],
+            ],
+            triangles: vec![[0, 1, 2], [0, 3, 1]],
+        };
+        let bytes = to_binary_stl(&m, "solid test");
+        assert_eq!(bytes.len(), 84 + 2 * 50);
+        assert_eq!(&bytes[..6], b" test ");
+        assert_eq!(u32::from_le_bytes(bytes[80..84].try_into().unwrap()), 2);
+        let f = |at: usize| f32::from_le_bytes(bytes[at..at + 4].try_into().unwrap());
+        let first: Vec<f32> = (0..12).map(|k| f(84 + 4 * k)).collect();
+        assert_eq!(
+            first,
+            [0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0, 0.0, 3.0, 0.0]
+        );
+        let second: Vec<f32> = (0..12).map(|k| f(134 + 4 * k)).collect();
+        assert_eq!(
+            second,
+            [0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 2.0, 0.0, 0.0]
+        );
+        assert_eq!(&bytes[132..134], &[0, 0]);
+        assert_eq!(&bytes[182..184], &[0, 0]);
     }
 }
