@@ -67,7 +67,8 @@ impl Place<'_> {
 
     pub fn number(&self, words: &[&str], i: usize, what: &str) -> Result<f64, BoardError> {
         let w = words.get(i).copied();
-        match w.map(str::parse::<f64>) {
+        // Plain decimals by the exact fast path, the rest by `str::parse`.
+        match w.map(|w| crate::cam::decimal(w.as_bytes()).map_or_else(|| w.parse::<f64>(), Ok)) {
             Some(Ok(v)) if v.is_finite() => Ok(v),
             _ => Err(self.error(
                 i,
@@ -1004,8 +1005,9 @@ mod tests {
 
     #[test]
     fn semicolon_is_the_first() {
-        assert_eq!(semicolon("P 1 2 3 P 0 0;1=2;3"), Some(9));
-        assert_eq!(semicolon("é;"), Some(2));
-        assert_eq!(semicolon("L 1 2"), None);
+        for line in ["P 1 2 3 P 0 0;1=2;3", "é;", ";", "L 1 2", ""] {
+            assert_eq!(semicolon(line), line.find(';'), "{line:?}");
+        }
+        assert_eq!(semicolon("P 0 0;1=2;3"), Some(5));
     }
 }
