@@ -5,7 +5,7 @@
 
 use super::NAMESPACE;
 use super::xml::{self, Element};
-use crate::cam::{CamShape, FastMap, line_column};
+use crate::cam::{CamShape, FastMap, decimal, line_column};
 use crate::error::{BoardError, Result};
 use crate::model::{Chamfers, PointMm, SizeMm};
 use std::borrow::Cow;
@@ -1217,47 +1217,6 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// Powers of ten exact in an `f64`.
-const POW10: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
-    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-];
-
-/// A plain decimal (`-12.345`: optional sign, digits with at most one point, no
-/// exponent) whose digits fit 2^53 and whose fraction has at most 22 digits: the
-/// integer of its digits divided by a power of ten, both exact, so the one rounding of
-/// the division gives the same `f64` as `str::parse` (Clinger's fast path). `None` for
-/// anything else, which `str::parse` then reads.
-fn decimal(s: &[u8]) -> Option<f64> {
-    let (negative, digits) = match s.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        Some((b'+', rest)) => (false, rest),
-        _ => (false, s),
-    };
-    if digits.is_empty() || digits.len() > 19 {
-        return None;
-    }
-    let mut mantissa: u64 = 0;
-    let mut fraction_digits: Option<usize> = None;
-    let mut any_digit = false;
-    for (i, &c) in digits.iter().enumerate() {
-        match c {
-            b'0'..=b'9' => {
-                mantissa = mantissa * 10 + u64::from(c - b'0');
-                any_digit = true;
-            }
-            b'.' if fraction_digits.is_none() => fraction_digits = Some(digits.len() - i - 1),
-            _ => return None,
-        }
-    }
-    let fraction_digits = fraction_digits.unwrap_or(0);
-    if !any_digit || mantissa > 1 << 53 || fraction_digits >= POW10.len() {
-        return None;
-    }
-    let v = mantissa as f64 / POW10[fraction_digits];
-    Some(if negative { -v } else { v })
-}
-
 impl xml::Handler for Parser<'_> {
     #[inline(always)]
     fn start(&mut self, e: &Element<'_>, at: usize, _empty: bool) -> Result<()> {
@@ -1287,87 +1246,6 @@ impl xml::Handler for Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The fast path reads every plain decimal to the same `f64` as `str::parse`, and
-    /// leaves everything else to it.
-    #[test]
-    fn decimals_read_as_str_parse_does() {
-        let mut cases: Vec<String> = [
-            "0",
-            "-0",
-            "+0",
-            "1",
-            "-1.5",
-            "+2.25",
-            ".5",
-            "5.",
-            "-.5",
-            "0.1",
-            "0.3",
-            "1.0000",
-            "00012.3400",
-            "123456789012345678",
-            "1234567890123456789",
-            "9007199254740993",
-            "9007199254740992",
-            "0.0000000000000000000001",
-            "0.00000000000000000000001",
-            "3.14159265358979323846",
-            "4503599627370497.5",
-            "1e5",
-            "1E-3",
-            ".",
-            "-",
-            "+",
-            "",
-            "1.2.3",
-            "1-2",
-            " 1",
-            "1 ",
-            "inf",
-            "NaN",
-            "0x10",
-            "--1",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        // Every decimal of up to 19 digits with the point anywhere, from a simple
-        // sequence of mantissas.
-        let mut m: u64 = 1;
-        for _ in 0..2000 {
-            m = m
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            let digits = (m >> 11).to_string();
-            for point in [0, 1, digits.len() / 2, digits.len()] {
-                let (a, b) = digits.split_at(point.min(digits.len()));
-                cases.push(format!("{a}.{b}"));
-                cases.push(format!("-{a}.{b}"));
-            }
-        }
-        // What the fast path takes: a sign, then at most 19 bytes of digits with at
-        // most one point, some digit, digits worth at most 2^53, at most 22 after the
-        // point.
-        let fast = |s: &str| {
-            let body = s.strip_prefix(['-', '+']).unwrap_or(s);
-            let digits: String = body.chars().filter(char::is_ascii_digit).collect();
-            let fraction = body.split_once('.').map_or(0, |(_, f)| f.len());
-            !digits.is_empty()
-                && body.len() <= 19
-                && body.chars().all(|c| c.is_ascii_digit() || c == '.')
-                && body.matches('.').count() <= 1
-                && digits.parse::<u128>().is_ok_and(|m| m <= 1 << 53)
-                && fraction <= 22
-        };
-        for s in &cases {
-            assert_eq!(decimal(s.as_bytes()).is_some(), fast(s), "{s:?}");
-            if let Some(v) = decimal(s.as_bytes()) {
-                let parsed: f64 = s.parse().unwrap_or_else(|e| panic!("{s:?}: {e}"));
-                assert_eq!(v.to_bits(), parsed.to_bits(), "{s:?}");
-            }
-        }
-    }
 
     /// Names interned through the table (and through the runs it remembers) get the
     /// ids a plain map gives, across its growth.

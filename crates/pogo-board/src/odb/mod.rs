@@ -21,6 +21,7 @@ pub fn symbol_shape(name: &str, unit_mm: f64) -> crate::cam::CamShape {
     records::symbol(name, unit_mm)
 }
 use crate::model::Board;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
@@ -81,8 +82,10 @@ impl Job {
             .map(|(k, _)| k.as_str())
     }
 
-    /// A file's text, decompressed when stored as `.Z`; `None` when absent.
-    pub fn text(&self, path: &str) -> Result<Option<String>> {
+    /// A file's text, decompressed when stored as `.Z`; `None` when absent. Borrowed
+    /// from the job when stored plain and valid UTF-8 (no copy of the file); invalid
+    /// bytes are replaced by U+FFFD.
+    pub fn text(&self, path: &str) -> Result<Option<Cow<'_, str>>> {
         let (stored, bytes) = match self.files.get(path) {
             Some(b) => (path.to_string(), b),
             None => match self.files.get(&format!("{path}.z")) {
@@ -90,18 +93,24 @@ impl Job {
                 None => return Ok(None),
             },
         };
-        let plain;
-        let bytes = if lzw::is_compressed(bytes) {
-            plain = lzw::decompress(bytes, FILE_LIMIT).map_err(|e| BoardError::Decompress {
+        if lzw::is_compressed(bytes) {
+            let plain = lzw::decompress(bytes, FILE_LIMIT).map_err(|e| BoardError::Decompress {
                 path: format!("{}: {stored}", self.name),
                 format: "compress (.Z)",
                 source: std::io::Error::other(e),
             })?;
-            &plain[..]
+            let text = match String::from_utf8(plain) {
+                Ok(text) => text,
+                Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            };
+            Ok(Some(Cow::Owned(text)))
         } else {
-            &bytes[..]
-        };
-        Ok(Some(String::from_utf8_lossy(bytes).into_owned()))
+            // `from_utf8` checks ASCII a word at a time; the lossy walk is slower.
+            Ok(Some(match std::str::from_utf8(bytes) {
+                Ok(text) => Cow::Borrowed(text),
+                Err(_) => String::from_utf8_lossy(bytes),
+            }))
+        }
     }
 }
 

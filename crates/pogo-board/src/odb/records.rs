@@ -67,7 +67,8 @@ impl Place<'_> {
 
     pub fn number(&self, words: &[&str], i: usize, what: &str) -> Result<f64, BoardError> {
         let w = words.get(i).copied();
-        match w.map(str::parse::<f64>) {
+        // Plain decimals by the exact fast path, the rest by `str::parse`.
+        match w.map(|w| crate::cam::decimal(w.as_bytes()).map_or_else(|| w.parse::<f64>(), Ok)) {
             Some(Ok(v)) if v.is_finite() => Ok(v),
             _ => Err(self.error(
                 i,
@@ -88,6 +89,63 @@ impl Place<'_> {
             )),
         }
     }
+}
+
+/// The byte offset of a line's first `;` (where a record's attributes start).
+fn semicolon(line: &str) -> Option<usize> {
+    line.bytes().position(|c| c == b';')
+}
+
+/// Whether an ASCII byte is white space to `char::is_whitespace` (0x0B included,
+/// which `u8::is_ascii_whitespace` leaves out).
+fn is_space(c: u8) -> bool {
+    matches!(c, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+}
+
+/// The words of `body` into `words` (cleared first): the words of
+/// `str::split_whitespace`, an ASCII line split byte by byte, into a vector kept from
+/// line to line (no allocation per record).
+pub(super) fn split_words<'a>(body: &'a str, words: &mut Vec<&'a str>) {
+    words.clear();
+    let b = body.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        while i < b.len() && is_space(b[i]) {
+            i += 1;
+        }
+        let start = i;
+        while i < b.len() && !is_space(b[i]) {
+            if !b[i].is_ascii() {
+                // Other white space is Unicode's: the standard split.
+                words.clear();
+                words.extend(body.split_whitespace());
+                return;
+            }
+            i += 1;
+        }
+        if i > start {
+            words.push(&body[start..i]);
+        }
+    }
+}
+
+/// The lines of `text` as `str::lines` gives them (split at `\n`, a `\r` before it
+/// dropped), found by a byte search instead of `lines`' `char` pattern.
+pub(super) fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        Some(match rest.bytes().position(|c| c == b'\n') {
+            Some(k) => {
+                let line = &rest[..k];
+                rest = &rest[k + 1..];
+                line.strip_suffix('\r').unwrap_or(line)
+            }
+            None => std::mem::take(&mut rest),
+        })
+    })
 }
 
 fn word_column(text: &str, word: usize) -> usize {
@@ -117,7 +175,7 @@ pub struct Structured {
 pub fn structured(file: &str, text: &str) -> Result<Structured, BoardError> {
     let mut out = Structured::default();
     let mut block: Option<(String, HashMap<String, String>, usize)> = None;
-    for (i, raw) in text.lines().enumerate() {
+    for (i, raw) in lines(text).enumerate() {
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -273,17 +331,18 @@ pub fn features(file: &str, text: &str, default: Units) -> Result<Features, Boar
     let mut contour: Option<(bool, Vec<PointMm>)> = None;
     let mut in_surface = false;
     let mut feature = 0;
-    for (i, raw) in text.lines().enumerate() {
+    let mut words: Vec<&str> = Vec::new();
+    for (i, raw) in lines(text).enumerate() {
         let place = Place {
             file,
             line: i + 1,
             text: raw,
         };
-        let (body, attrs) = match raw.split_once(';') {
-            Some((b, a)) => (b, Some(a)),
+        let (body, attrs) = match semicolon(raw) {
+            Some(k) => (&raw[..k], Some(&raw[k + 1..])),
             None => (raw, None),
         };
-        let words: Vec<&str> = body.split_whitespace().collect();
+        split_words(body, &mut words);
         let Some(&head) = words.first() else {
             continue;
         };
@@ -636,7 +695,8 @@ pub fn components(file: &str, text: &str, default: Units) -> Result<Vec<Cmp>, Bo
     let mut out: Vec<Cmp> = Vec::new();
     // A quoted PRP value may run over several lines.
     let mut in_quote = false;
-    for (i, raw) in text.lines().enumerate() {
+    let mut words: Vec<&str> = Vec::new();
+    for (i, raw) in lines(text).enumerate() {
         if in_quote {
             in_quote = raw.matches('\'').count() % 2 == 0;
             if let Some(v) = out.last_mut().and_then(|c| c.properties.last_mut()) {
@@ -650,8 +710,8 @@ pub fn components(file: &str, text: &str, default: Units) -> Result<Vec<Cmp>, Bo
             line: i + 1,
             text: raw,
         };
-        let body = raw.split_once(';').map_or(raw, |(b, _)| b);
-        let words: Vec<&str> = body.split_whitespace().collect();
+        let body = semicolon(raw).map_or(raw, |k| &raw[..k]);
+        split_words(body, &mut words);
         let Some(&head) = words.first() else {
             continue;
         };
@@ -756,13 +816,9 @@ pub fn package_outlines(text: &str, default: Units) -> Vec<Vec<PointMm>> {
     let mut out: Vec<Vec<PointMm>> = Vec::new();
     let mut in_pins = false;
     let mut contour: Option<Vec<PointMm>> = None;
-    for raw in text.lines() {
-        let words: Vec<&str> = raw
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .split_whitespace()
-            .collect();
+    let mut words: Vec<&str> = Vec::new();
+    for raw in lines(text) {
+        split_words(semicolon(raw).map_or(raw, |k| &raw[..k]), &mut words);
         let Some(&head) = words.first() else {
             continue;
         };
@@ -862,9 +918,9 @@ pub fn subnets(text: &str) -> Subnets {
     let mut subnet: Option<usize> = None;
     let mut in_via = false;
     let mut out = Subnets::default();
-    for line in text.lines() {
-        let body = line.split(';').next().unwrap_or("");
-        let words: Vec<&str> = body.split_whitespace().collect();
+    let mut words: Vec<&str> = Vec::new();
+    for line in lines(text) {
+        split_words(semicolon(line).map_or(line, |k| &line[..k]), &mut words);
         match words.as_slice() {
             ["LYR", names @ ..] => layers = names.to_vec(),
             ["NET", ..] => {
@@ -897,8 +953,61 @@ pub fn subnets(text: &str) -> Subnets {
 
 /// Net names of `eda/data`, in `NET` order.
 pub fn net_names(text: &str) -> Vec<String> {
-    text.lines()
+    lines(text)
         .filter_map(|l| l.strip_prefix("NET "))
         .map(|rest| rest.split(';').next().unwrap_or("").trim().to_string())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_those_of_split_whitespace() {
+        let lines = [
+            "",
+            "   ",
+            "P 1.5 -2.25 3 P 0 8 45.0",
+            "\tL  1 2\x0b3 4\x0c5 P 0\r",
+            " OB 1 2 I ",
+            "CMP 0 1 2 0 N 'R 1' \u{a0}x\u{3000}y\u{85}z é",
+            "PRP VALUE '10k\u{2009}ohm' ",
+            "\x1c\x1f unit separators are words\x1e",
+        ];
+        let mut words = Vec::new();
+        for line in lines {
+            split_words(line, &mut words);
+            let expected: Vec<&str> = line.split_whitespace().collect();
+            assert_eq!(words, expected, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn lines_are_those_of_str_lines() {
+        let texts = [
+            "",
+            "\n",
+            "\n\n",
+            "a",
+            "a\n",
+            "a\r\n",
+            "a\r",
+            "a\r\nb\rc\n\r\n\rd",
+            "P 1 2\nL 3 4\r\n\n#\u{e9}\r\r\nend",
+        ];
+        for text in texts {
+            let got: Vec<&str> = lines(text).collect();
+            let expected: Vec<&str> = text.lines().collect();
+            assert_eq!(got, expected, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn semicolon_is_the_first() {
+        for line in ["P 1 2 3 P 0 0;1=2;3", "é;", ";", "L 1 2", ""] {
+            assert_eq!(semicolon(line), line.find(';'), "{line:?}");
+        }
+        assert_eq!(semicolon("P 0 0;1=2;3"), Some(5));
+    }
 }
