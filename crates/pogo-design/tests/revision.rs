@@ -292,3 +292,56 @@ fn a_fixture_of_another_board_is_one_clear_error() {
     .unwrap_err();
     assert!(matches!(err, RevisionError::BadTolerance { .. }), "{err}");
 }
+
+/// A probe that stays in its hole while its pad's net is renamed gets a change-net
+/// wire naming both nets, and a moved probe on another net one too (the example board,
+/// so this runs without the shared data).
+#[test]
+fn a_renamed_net_is_a_change_net_wire_with_the_previous_net() {
+    let example =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/pogo-demo/pogo-demo.kicad_pcb");
+    let (_, old) = design_file(&example);
+    assert!(old.probes.len() >= 2, "the example board gets probes");
+    let mut new = old.clone();
+    let (kept, moved) = (new.probes[0].id.clone(), new.probes[1].id.clone());
+    let kept_was = new.probes[0].net.clone();
+    let moved_was = new.probes[1].net.clone();
+    new.probes[0].net = "RENAMED".to_string();
+    new.probes[1].net = "OTHER".to_string();
+    new.probes[1].x += 3.0;
+    let d = diff(&old, &new, &RevisionOptions::default());
+    assert!(!d.no_change, "{}", d.to_text());
+    let wire = |id: &str| {
+        d.rewiring
+            .iter()
+            .find(|r| r.probe == id)
+            .unwrap_or_else(|| panic!("a wire for {id}: {:?}", d.rewiring))
+    };
+    let k = wire(&kept);
+    assert_eq!(k.change, WireChange::ChangeNet);
+    assert_eq!(
+        (k.net.as_str(), k.previous_net.as_deref()),
+        ("RENAMED", Some(kept_was.as_str()))
+    );
+    let m = wire(&moved);
+    assert_eq!(m.change, WireChange::ChangeNet);
+    assert_eq!(
+        (m.net.as_str(), m.previous_net.as_deref()),
+        ("OTHER", Some(moved_was.as_str()))
+    );
+    assert_eq!(d.rewiring.len(), 2, "{:?}", d.rewiring);
+    assert!(
+        d.kept
+            .iter()
+            .any(|c| c.id == kept && c.previous_net.as_deref() == Some(kept_was.as_str()))
+    );
+    assert_eq!(d.moved.len(), 1, "{}", d.to_text());
+    let json = serde_json::to_value(&d).unwrap();
+    let wires = json["rewiring"].as_array().unwrap();
+    assert!(
+        wires
+            .iter()
+            .any(|w| w["change"] == "change_net" && w["previous_net"] == kept_was.as_str()),
+        "{wires:?}"
+    );
+}
