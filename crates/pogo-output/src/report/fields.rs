@@ -535,4 +535,65 @@ mod tests {
         assert!(out.contains("<td>P1, P&lt;2&gt;</td>"), "{out}");
         assert!(!out.contains("Parts without height"), "{out}");
     }
+
+    /// The names a section lists are its `fixture.json` names, all of them: the field
+    /// lists above are written by hand beside the serde derive, so a field added to,
+    /// renamed in or dropped from the fixture without its list fails here (the demo
+    /// fixture of the service, read and written back through the typed fixture).
+    #[test]
+    fn listed_fields_are_the_fixture_json_fields() {
+        fn names(f: &Fields) -> Vec<&'static str> {
+            let mut v: Vec<_> = f.iter().map(|(k, _)| *k).collect();
+            v.sort_unstable();
+            v
+        }
+        fn json_keys(obj: &impl serde::Serialize) -> Vec<String> {
+            let value = serde_json::to_value(obj).unwrap();
+            let mut v: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+            v.sort_unstable();
+            v
+        }
+        fn same<T: ListFields + serde::Serialize>(what: &str, obj: &T) {
+            assert_eq!(names(&obj.fields()), json_keys(obj), "{what}");
+        }
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../pogo-service/demo/pogo-demo-fixture.json");
+        let fixture = pogo_fixture::Fixture::read(&path).unwrap();
+        let stackup = fixture.stackup.as_ref().expect("the demo has a stack-up");
+        same("stackup", stackup);
+        assert!(!stackup.sides.is_empty());
+        for side in &stackup.sides {
+            same("stackup side", side);
+            side.relief_pockets.iter().for_each(|r| same("relief", r));
+        }
+        let force = fixture
+            .force
+            .as_ref()
+            .expect("the demo has a force section");
+        assert!(!force.supports.is_empty());
+        force.supports.iter().for_each(|s| same("support", s));
+        same("plate model", &force.model);
+        same("over limit", &StrainOverLimit::default());
+        // The force and tolerance figures are a part of their section: real names.
+        let force_json = json_keys(force);
+        for name in names(&ForceFigures(force).fields()) {
+            assert!(force_json.iter().any(|k| k == name), "force: {name}");
+        }
+        let channels = fixture.channels.as_ref().expect("the demo has channels");
+        same("channels", channels);
+        channels
+            .connectors
+            .iter()
+            .for_each(|c| same("connector", c));
+        let tolerance = fixture.tolerance.as_ref().expect("the demo has tolerance");
+        same("tolerance model", &tolerance.model);
+        same("tolerance datum", &tolerance.datum);
+        let tolerance_json = json_keys(tolerance);
+        for name in names(&ToleranceFigures(tolerance).fields()) {
+            assert!(
+                tolerance_json.iter().any(|k| k == name),
+                "tolerance: {name}"
+            );
+        }
+    }
 }
