@@ -309,7 +309,6 @@ mod tests {
     use super::*;
     use crate::config::DesignConfig;
     use crate::phases::test_board;
-    use pogo_catalog::Catalog;
 
     /// A forced pad under the mask is probed all the same, and the closed mask is a
     /// violation of that probe; a forced pad on the bottom of a top-only fixture breaks
@@ -318,14 +317,13 @@ mod tests {
     fn forced_pads_are_placed_with_the_rules_they_break() {
         let mut board = test_board::board(&[("A", 10.0, 10.0), ("A", 30.0, 10.0)]);
         board.pads[0].front_mask = false;
-        let catalog = Catalog::builtin();
         let config = DesignConfig {
             forced: vec!["TP1".into()],
             sides: crate::config::SidesConfig::List(vec![Side::Bottom]),
             ..DesignConfig::default()
         };
-        let (rules, classes) = crate::rules::effective_rules(&catalog, &config).unwrap();
-        let ctx = crate::assess_board(&board, &catalog, &config, &rules, &classes);
+        let intent = test_board::Intent::new(config);
+        let ctx = intent.ctx(&board);
         let mut layout = Layout::default();
         place_forced(&ctx, &mut layout);
         assert_eq!(layout.placed.len(), 1);
@@ -346,7 +344,6 @@ mod tests {
             ("B", 11.0, 10.0),
             ("B", 30.0, 20.0),
         ]);
-        let catalog = Catalog::builtin();
         let lock = |net: &str, x: f64| crate::config::LockedProbe {
             net: net.into(),
             side: Side::Top,
@@ -358,8 +355,8 @@ mod tests {
             locked: vec![lock("A", 10.0), lock("B", 11.0), lock("B", 50.0)],
             ..DesignConfig::default()
         };
-        let (rules, classes) = crate::rules::effective_rules(&catalog, &config).unwrap();
-        let ctx = crate::assess_board(&board, &catalog, &config, &rules, &classes);
+        let intent = test_board::Intent::new(config);
+        let ctx = intent.ctx(&board);
         let mut layout = Layout::default();
         place_locked(&ctx, &mut layout);
         assert_eq!(layout.placed.len(), 2);

@@ -211,7 +211,6 @@ mod tests {
     use crate::config::DesignConfig;
     use crate::phases::layout::{remaining_need, select_probes};
     use crate::phases::test_board;
-    use pogo_catalog::Catalog;
 
     /// Two nets whose test points all lie within one P100 spacing: one gets the probe,
     /// the other is reported lost to it, with both places.
@@ -223,13 +222,12 @@ mod tests {
             ("B", 11.0, 10.0),
             ("B", 11.0, 11.0),
         ]);
-        let catalog = Catalog::builtin();
         let config = DesignConfig {
             classes: vec!["P100".into()],
             ..DesignConfig::default()
         };
-        let (rules, classes) = crate::rules::effective_rules(&catalog, &config).unwrap();
-        let ctx = crate::assess_board(&board, &catalog, &config, &rules, &classes);
+        let intent = test_board::Intent::new(config);
+        let ctx = intent.ctx(&board);
         let mut layout = Layout::default();
         let mut need = remaining_need(&ctx, &layout);
         assert_eq!(need.iter().sum::<u32>(), 2);
@@ -264,10 +262,9 @@ mod tests {
         for pad in &mut board.pads {
             pad.front_mask = false;
         }
-        let catalog = Catalog::builtin();
         let config = DesignConfig::default();
-        let (rules, classes) = crate::rules::effective_rules(&catalog, &config).unwrap();
-        let ctx = crate::assess_board(&board, &catalog, &config, &rules, &classes);
+        let intent = test_board::Intent::new(config);
+        let ctx = intent.ctx(&board);
         let layout = Layout::default();
         let need = remaining_need(&ctx, &layout);
         let (unreachable, reachable) = report(&ctx, &layout, &need);
