@@ -322,17 +322,17 @@ mod tests {
             sides: crate::config::SidesConfig::List(vec![Side::Bottom]),
             ..DesignConfig::default()
         };
-        let intent = test_board::Intent::new(config);
-        let ctx = intent.ctx(&board);
-        let mut layout = Layout::default();
-        place_forced(&ctx, &mut layout);
-        assert_eq!(layout.placed.len(), 1);
-        assert!(layout.placed[0].locked);
-        assert_eq!(layout.placed[0].pos, PointMm::new(10.0, 10.0));
-        let rules: Vec<RuleId> = layout.violations.iter().map(|v| v.rule).collect();
-        assert_eq!(rules, [RuleId::Side, RuleId::MaskClosed]);
-        assert!(layout.violations.iter().all(|v| v.probes == [0]));
-        assert_eq!(remaining_need(&ctx, &layout)[1], 0);
+        test_board::with_ctx(&board, &config, |ctx| {
+            let mut layout = Layout::default();
+            place_forced(ctx, &mut layout);
+            assert_eq!(layout.placed.len(), 1);
+            assert!(layout.placed[0].locked);
+            assert_eq!(layout.placed[0].pos, PointMm::new(10.0, 10.0));
+            let rules: Vec<RuleId> = layout.violations.iter().map(|v| v.rule).collect();
+            assert_eq!(rules, [RuleId::Side, RuleId::MaskClosed]);
+            assert!(layout.violations.iter().all(|v| v.probes == [0]));
+            assert_eq!(remaining_need(ctx, &layout)[1], 0);
+        });
     }
 
     /// Two locked probes closer than their classes allow are one spacing violation.
@@ -355,25 +355,25 @@ mod tests {
             locked: vec![lock("A", 10.0), lock("B", 11.0), lock("B", 50.0)],
             ..DesignConfig::default()
         };
-        let intent = test_board::Intent::new(config);
-        let ctx = intent.ctx(&board);
-        let mut layout = Layout::default();
-        place_locked(&ctx, &mut layout);
-        assert_eq!(layout.placed.len(), 2);
-        let lost: Vec<&PendingViolation> = layout
-            .violations
-            .iter()
-            .filter(|v| v.rule == RuleId::LockedProbeLost)
-            .collect();
-        assert_eq!(lost.len(), 1, "the lock at x = 50 lies on no copper");
-        check_preplaced_spacing(&ctx, &mut layout);
-        let spacing: Vec<&PendingViolation> = layout
-            .violations
-            .iter()
-            .filter(|v| v.rule == RuleId::Spacing)
-            .collect();
-        assert_eq!(spacing.len(), 1);
-        assert_eq!(spacing[0].probes, [0, 1]);
-        assert!(spacing[0].message.contains("1.00 mm apart (2.54 required)"));
+        test_board::with_ctx(&board, &config, |ctx| {
+            let mut layout = Layout::default();
+            place_locked(ctx, &mut layout);
+            assert_eq!(layout.placed.len(), 2);
+            let lost: Vec<&PendingViolation> = layout
+                .violations
+                .iter()
+                .filter(|v| v.rule == RuleId::LockedProbeLost)
+                .collect();
+            assert_eq!(lost.len(), 1, "the lock at x = 50 lies on no copper");
+            check_preplaced_spacing(ctx, &mut layout);
+            let spacing: Vec<&PendingViolation> = layout
+                .violations
+                .iter()
+                .filter(|v| v.rule == RuleId::Spacing)
+                .collect();
+            assert_eq!(spacing.len(), 1);
+            assert_eq!(spacing[0].probes, [0, 1]);
+            assert!(spacing[0].message.contains("1.00 mm apart (2.54 required)"));
+        });
     }
 }

@@ -2,7 +2,6 @@
 
 use crate::config::DesignConfig;
 use crate::phases::Ctx;
-use crate::rules::ClassRule;
 use pogo_board::{Board, Net, NetId, Pad, PadKind, PadShape, PointMm, PolygonMm, SizeMm};
 use pogo_catalog::Catalog;
 use pogo_fixture::DesignRules;
@@ -76,37 +75,12 @@ pub(crate) fn rules(config: &DesignConfig) -> DesignRules {
         .0
 }
 
-/// What a phase's test assesses a board under: `config` with the built-in catalog and
-/// the effective rules and classes they give.
-pub(crate) struct Intent {
-    catalog: Catalog,
-    config: DesignConfig,
-    rules: DesignRules,
-    classes: Vec<ClassRule>,
-}
-
-impl Intent {
-    /// The built-in catalog under `config`.
-    pub(crate) fn new(config: DesignConfig) -> Intent {
-        let catalog = Catalog::builtin();
-        let (rules, classes) =
-            crate::rules::effective_rules(&catalog, &config).expect("valid config");
-        Intent {
-            catalog,
-            config,
-            rules,
-            classes,
-        }
-    }
-
-    /// The assessed `board`: what every phase after the assessment reads.
-    pub(crate) fn ctx<'a>(&'a self, board: &'a Board) -> Ctx<'a> {
-        crate::assess_board(
-            board,
-            &self.catalog,
-            &self.config,
-            &self.rules,
-            &self.classes,
-        )
-    }
+/// Runs `test` on the context of `board` assessed under `config` with the built-in
+/// catalog (what every phase after the assessment reads).
+pub(crate) fn with_ctx(board: &Board, config: &DesignConfig, test: impl FnOnce(&Ctx)) {
+    let catalog = Catalog::builtin();
+    let (rules, classes) = crate::rules::effective_rules(&catalog, config).expect("valid config");
+    test(&crate::assess_board(
+        board, &catalog, config, &rules, &classes,
+    ))
 }

@@ -226,33 +226,33 @@ mod tests {
             classes: vec!["P100".into()],
             ..DesignConfig::default()
         };
-        let intent = test_board::Intent::new(config);
-        let ctx = intent.ctx(&board);
-        let mut layout = Layout::default();
-        let mut need = remaining_need(&ctx, &layout);
-        assert_eq!(need.iter().sum::<u32>(), 2);
-        select_probes(&ctx, &mut layout, &mut need);
-        assert_eq!(layout.placed.len(), 1);
-        let (unreachable, reachable) = report(&ctx, &layout, &need);
-        assert_eq!(
-            reachable, 2,
-            "both nets have candidates that pass every rule"
-        );
-        assert_eq!(unreachable.len(), 1);
-        let u = &unreachable[0];
-        let winner = ctx.board.nets[ctx.cands[layout.placed[0].cand].net]
-            .name
-            .clone();
-        assert_eq!(u.rule, RuleId::Spacing);
-        assert_eq!(u.conflict_net.as_deref(), Some(winner.as_str()));
-        assert_ne!(u.net, winner);
-        assert!(
-            u.reason
-                .starts_with(&format!("lost to a spacing conflict with net {winner}"))
-                && u.reason.contains("(2.54 required)"),
-            "{}",
-            u.reason
-        );
+        test_board::with_ctx(&board, &config, |ctx| {
+            let mut layout = Layout::default();
+            let mut need = remaining_need(ctx, &layout);
+            assert_eq!(need.iter().sum::<u32>(), 2);
+            select_probes(ctx, &mut layout, &mut need);
+            assert_eq!(layout.placed.len(), 1);
+            let (unreachable, reachable) = report(ctx, &layout, &need);
+            assert_eq!(
+                reachable, 2,
+                "both nets have candidates that pass every rule"
+            );
+            assert_eq!(unreachable.len(), 1);
+            let u = &unreachable[0];
+            let winner = ctx.board.nets[ctx.cands[layout.placed[0].cand].net]
+                .name
+                .clone();
+            assert_eq!(u.rule, RuleId::Spacing);
+            assert_eq!(u.conflict_net.as_deref(), Some(winner.as_str()));
+            assert_ne!(u.net, winner);
+            assert!(
+                u.reason
+                    .starts_with(&format!("lost to a spacing conflict with net {winner}"))
+                    && u.reason.contains("(2.54 required)"),
+                "{}",
+                u.reason
+            );
+        });
     }
 
     /// A net whose pads are all excluded says how many of each and why.
@@ -263,17 +263,17 @@ mod tests {
             pad.front_mask = false;
         }
         let config = DesignConfig::default();
-        let intent = test_board::Intent::new(config);
-        let ctx = intent.ctx(&board);
-        let layout = Layout::default();
-        let need = remaining_need(&ctx, &layout);
-        let (unreachable, reachable) = report(&ctx, &layout, &need);
-        assert_eq!(reachable, 0);
-        assert_eq!(unreachable[0].rule, RuleId::NoCandidate);
-        assert_eq!(
-            unreachable[0].reason,
-            "no accessible candidate: 2 pads under solder mask"
-        );
-        assert_eq!(unreachable[0].at, Some([10.0, 10.0]));
+        test_board::with_ctx(&board, &config, |ctx| {
+            let layout = Layout::default();
+            let need = remaining_need(ctx, &layout);
+            let (unreachable, reachable) = report(ctx, &layout, &need);
+            assert_eq!(reachable, 0);
+            assert_eq!(unreachable[0].rule, RuleId::NoCandidate);
+            assert_eq!(
+                unreachable[0].reason,
+                "no accessible candidate: 2 pads under solder mask"
+            );
+            assert_eq!(unreachable[0].at, Some([10.0, 10.0]));
+        });
     }
 }
