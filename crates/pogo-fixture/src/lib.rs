@@ -649,7 +649,10 @@ mod tests {
         for c in Contributor::ALL {
             assert_eq!(Contributor::from_name(c.as_str()), Some(*c));
         }
-        assert_eq!(PlateProcess::from_name("print3d"), Some(PlateProcess::Print3d));
+        assert_eq!(
+            PlateProcess::from_name("print3d"),
+            Some(PlateProcess::Print3d)
+        );
         assert_eq!(PlateProcess::from_name("waterjet"), None);
         assert!(serde_json::from_str::<RuleId>("\"spacingg\"").is_err());
         assert!(serde_json::from_str::<TargetShape>("\"hexagon\"").is_err());
