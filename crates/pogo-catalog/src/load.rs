@@ -197,34 +197,36 @@ impl Catalog {
 
     /// Checks the catalog; `whole`: every reference must resolve within it.
     fn validate_parts(&self, path: &str, whole: bool) -> Result<(), CatalogError> {
-        check_list(
-            path,
-            "class",
-            &self.classes,
-            |c| &c.name,
-            |c| positive(&[("spacing_mm", c.spacing_mm), ("min_pad_mm", c.min_pad_mm)]),
-        )?;
-        check_list(
-            path,
-            "soldered pin",
-            &self.soldered_pins,
-            |p| &p.id,
-            soldered_pin_fault,
-        )?;
-        check_list(
-            path,
-            "receptacle",
-            &self.receptacles,
-            |r| &r.id,
-            |r| self.receptacle_fault(r, whole),
-        )?;
-        check_list(
-            path,
-            "part",
-            &self.parts,
-            |p| &p.id,
-            |p| self.part_fault(p, whole),
-        )?;
+        // Each entry's id once per list, then its own checks (the first failure is the
+        // error).
+        let mut seen = BTreeSet::new();
+        let mut entry = |what: &'static str, id: &str, fault: Result<(), String>| {
+            let fault = if seen.insert((what, id.to_string())) {
+                fault
+            } else {
+                Err("defined twice".into())
+            };
+            fault.map_err(|message| CatalogError::Invalid {
+                path: path.to_string(),
+                at: None,
+                what,
+                id: id.to_string(),
+                message,
+            })
+        };
+        for c in &self.classes {
+            let figures = [("spacing_mm", c.spacing_mm), ("min_pad_mm", c.min_pad_mm)];
+            entry("class", &c.name, positive(&figures))?;
+        }
+        for p in &self.soldered_pins {
+            entry("soldered pin", &p.id, soldered_pin_fault(p))?;
+        }
+        for r in &self.receptacles {
+            entry("receptacle", &r.id, self.receptacle_fault(r, whole))?;
+        }
+        for p in &self.parts {
+            entry("part", &p.id, self.part_fault(p, whole))?;
+        }
         if !whole {
             // A standalone file (the built-in one) must be complete too when it defines
             // classes; a user add-on may lean on the built-in classes (checked on merge).
@@ -347,36 +349,6 @@ fn positive(figures: &[(&str, f64)]) -> Result<(), String> {
         Some((name, v)) => Err(format!("{name} {v} must be > 0")),
         None => Ok(()),
     }
-}
-
-/// Checks one list of a catalog (`what`: class, part, ...): each entry's `id` once,
-/// then `fault` on each entry; the first failure is the error, `path` names the file in
-/// it.
-fn check_list<T>(
-    path: &str,
-    what: &'static str,
-    entries: &[T],
-    id: impl Fn(&T) -> &str,
-    fault: impl Fn(&T) -> Result<(), String>,
-) -> Result<(), CatalogError> {
-    let mut seen = BTreeSet::new();
-    for entry in entries {
-        let checked = if seen.insert(id(entry)) {
-            fault(entry)
-        } else {
-            Err("defined twice".into())
-        };
-        if let Err(message) = checked {
-            return Err(CatalogError::Invalid {
-                path: path.to_string(),
-                at: None,
-                what,
-                id: id(entry).to_string(),
-                message,
-            });
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
