@@ -1,6 +1,6 @@
 //! Loading, merging and checking catalogs.
 
-use crate::{Catalog, ProbeClass, ProbePart, Receptacle};
+use crate::{Catalog, ProbeClass, ProbePart, Receptacle, SolderedPin};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 
@@ -141,7 +141,7 @@ impl Catalog {
             receptacles: file.receptacles,
             soldered_pins: file.soldered_pins,
         };
-        catalog.validate_parts(path, None).map_err(|e| match e {
+        catalog.validate_parts(path, false).map_err(|e| match e {
             CatalogError::Invalid {
                 path,
                 at: None,
@@ -192,203 +192,173 @@ impl Catalog {
 
     /// Checks the whole catalog: every figure in range, every reference resolved.
     pub fn validate(&self, path: &str) -> Result<(), CatalogError> {
-        self.validate_parts(path, Some(()))
+        self.validate_parts(path, true)
     }
 
-    fn validate_parts(&self, path: &str, whole: Option<()>) -> Result<(), CatalogError> {
-        let bad = |what: &'static str, id: &str, message: String| CatalogError::Invalid {
-            path: path.to_string(),
-            at: None,
-            what,
-            id: id.to_string(),
-            message,
-        };
-        // Each entry's id once per list, each figure > 0 (the first failure is the error).
-        let once = |what, seen: &mut BTreeSet<String>, id: &str| {
-            if seen.insert(id.to_string()) {
-                Ok(())
+    /// Checks the catalog; `whole`: every reference must resolve within it.
+    fn validate_parts(&self, path: &str, whole: bool) -> Result<(), CatalogError> {
+        // Each entry's id once per list, then its own checks (the first failure is the
+        // error).
+        let mut seen = BTreeSet::new();
+        let mut entry = |what: &'static str, id: &str, fault: Result<(), String>| {
+            let fault = if seen.insert((what, id.to_string())) {
+                fault
             } else {
-                Err(bad(what, id, "defined twice".into()))
-            }
+                Err("defined twice".into())
+            };
+            fault.map_err(|message| CatalogError::Invalid {
+                path: path.to_string(),
+                at: None,
+                what,
+                id: id.to_string(),
+                message,
+            })
         };
-        let positive = |what, id: &str, figures: &[(&str, f64)]| match figures
-            .iter()
-            .find(|(_, v)| !(*v > 0.0 && v.is_finite()))
-        {
-            Some((name, v)) => Err(bad(what, id, format!("{name} {v} must be > 0"))),
-            None => Ok(()),
-        };
-        let mut seen = BTreeSet::new();
         for c in &self.classes {
-            once("class", &mut seen, &c.name)?;
-            positive(
-                "class",
-                &c.name,
-                &[("spacing_mm", c.spacing_mm), ("min_pad_mm", c.min_pad_mm)],
-            )?;
+            let figures = [("spacing_mm", c.spacing_mm), ("min_pad_mm", c.min_pad_mm)];
+            entry("class", &c.name, positive(&figures))?;
         }
-        let mut seen = BTreeSet::new();
         for p in &self.soldered_pins {
-            once("soldered pin", &mut seen, &p.id)?;
-            if p.source.trim().is_empty() || p.order_code.trim().is_empty() {
-                return Err(bad(
-                    "soldered pin",
-                    &p.id,
-                    "needs an order_code and a source".into(),
-                ));
-            }
-            // The optional figures, where given.
-            let given: Vec<(&str, f64)> = [
-                ("pitch_mm", p.pitch_mm),
-                ("pad_diameter_mm", p.pad_diameter_mm),
-                ("hole_mm", p.hole_mm),
-                ("stroke_mm", p.stroke_mm),
-                ("force_n", p.force_n),
-                ("current_rating_a", p.current_rating_a),
-            ]
-            .into_iter()
-            .filter_map(|(name, v)| Some((name, v?)))
-            .collect();
-            positive("soldered pin", &p.id, &given)?;
+            entry("soldered pin", &p.id, soldered_pin_fault(p))?;
         }
-        let mut seen = BTreeSet::new();
         for r in &self.receptacles {
-            once("receptacle", &mut seen, &r.id)?;
-            positive(
-                "receptacle",
-                &r.id,
-                &[
-                    ("outer_diameter_mm", r.outer_diameter_mm),
-                    ("mounting_drill_mm", r.mounting_drill_mm),
-                    ("length_mm", r.length_mm),
-                ],
-            )?;
-            if r.source.trim().is_empty() {
-                return Err(bad(
-                    "receptacle",
-                    &r.id,
-                    "`source` must say where the figures come from".into(),
-                ));
-            }
-            if whole.is_some() && self.class(&r.class).is_none() {
-                return Err(bad(
-                    "receptacle",
-                    &r.id,
-                    format!("class `{}` is not in the catalog", r.class),
-                ));
-            }
+            entry("receptacle", &r.id, self.receptacle_fault(r, whole))?;
         }
-        let mut seen = BTreeSet::new();
         for p in &self.parts {
-            once("part", &mut seen, &p.id)?;
-            positive(
-                "part",
-                &p.id,
-                &[
-                    ("tip_diameter_mm", p.tip_diameter_mm),
-                    ("barrel_diameter_mm", p.barrel_diameter_mm),
-                    ("length_mm", p.length_mm),
-                    ("full_travel_mm", p.full_travel_mm),
-                    ("working_travel_mm", p.working_travel_mm),
-                    ("spring_force_n", p.spring_force_n),
-                    ("max_contact_resistance_mohm", p.max_contact_resistance_mohm),
-                    ("current_rating_a", p.current_rating_a),
-                ],
-            )?;
-            if !(p.tip_contact_radius_mm >= 0.0
-                && p.tip_contact_radius_mm <= p.tip_diameter_mm / 2.0 + 1e-9)
-            {
-                return Err(bad(
-                    "part",
-                    &p.id,
-                    format!(
-                        "tip_contact_radius_mm {} must lie within 0 and half the tip diameter ({})",
-                        p.tip_contact_radius_mm,
-                        p.tip_diameter_mm / 2.0
-                    ),
-                ));
-            }
-            let fraction = p.working_travel_fraction();
-            if !(0.6 - 1e-9..=0.8 + 1e-9).contains(&fraction) {
-                return Err(bad(
-                    "part",
-                    &p.id,
-                    format!(
-                        "working_travel_mm {} is {:.1}% of full_travel_mm {}: it must lie within 60-80% (2/3 recommended)",
-                        p.working_travel_mm,
-                        fraction * 100.0,
-                        p.full_travel_mm
-                    ),
-                ));
-            }
-            if p.preload_force_n < 0.0 || p.preload_force_n > p.spring_force_n {
-                return Err(bad(
-                    "part",
-                    &p.id,
-                    format!(
-                        "preload_force_n {} must lie within 0 and spring_force_n {}",
-                        p.preload_force_n, p.spring_force_n
-                    ),
-                ));
-            }
-            if p.barrel_inner_diameter_mm < p.plunger_diameter_mm {
-                return Err(bad(
-                    "part",
-                    &p.id,
-                    "barrel_inner_diameter_mm must be at least plunger_diameter_mm".into(),
-                ));
-            }
-            if p.source.trim().is_empty() {
-                return Err(bad(
-                    "part",
-                    &p.id,
-                    "`source` must say where the figures come from".into(),
-                ));
-            }
-            if whole.is_some() {
-                if self.class(&p.class).is_none() {
-                    return Err(bad(
-                        "part",
-                        &p.id,
-                        format!("class `{}` is not in the catalog", p.class),
-                    ));
-                }
-                match self.receptacle(&p.receptacle) {
-                    None => {
-                        return Err(bad(
-                            "part",
-                            &p.id,
-                            format!("receptacle `{}` is not in the catalog", p.receptacle),
-                        ));
-                    }
-                    Some(r) if r.class != p.class => {
-                        return Err(bad(
-                            "part",
-                            &p.id,
-                            format!(
-                                "receptacle `{}` is for class {}, not {}",
-                                r.id, r.class, p.class
-                            ),
-                        ));
-                    }
-                    Some(_) => {}
-                }
-            }
+            entry("part", &p.id, self.part_fault(p, whole))?;
         }
-        if whole.is_none() {
+        if !whole {
             // A standalone file (the built-in one) must be complete too when it defines
             // classes; a user add-on may lean on the built-in classes (checked on merge).
             if !self.classes.is_empty() {
-                return self.validate_parts(path, Some(()));
+                return self.validate_parts(path, true);
             }
         }
         Ok(())
     }
 }
 
+impl Catalog {
+    /// What is wrong with receptacle `r`, if anything; `whole`: its class must be in
+    /// this catalog.
+    fn receptacle_fault(&self, r: &Receptacle, whole: bool) -> Result<(), String> {
+        positive(&[
+            ("outer_diameter_mm", r.outer_diameter_mm),
+            ("mounting_drill_mm", r.mounting_drill_mm),
+            ("length_mm", r.length_mm),
+        ])?;
+        if r.source.trim().is_empty() {
+            return Err("`source` must say where the figures come from".into());
+        }
+        if whole && self.class(&r.class).is_none() {
+            return Err(format!("class `{}` is not in the catalog", r.class));
+        }
+        Ok(())
+    }
+
+    /// What is wrong with part `p`, if anything; `whole`: its class and receptacle must
+    /// be in this catalog.
+    fn part_fault(&self, p: &ProbePart, whole: bool) -> Result<(), String> {
+        positive(&[
+            ("tip_diameter_mm", p.tip_diameter_mm),
+            ("barrel_diameter_mm", p.barrel_diameter_mm),
+            ("length_mm", p.length_mm),
+            ("full_travel_mm", p.full_travel_mm),
+            ("working_travel_mm", p.working_travel_mm),
+            ("spring_force_n", p.spring_force_n),
+            ("max_contact_resistance_mohm", p.max_contact_resistance_mohm),
+            ("current_rating_a", p.current_rating_a),
+        ])?;
+        if !(p.tip_contact_radius_mm >= 0.0
+            && p.tip_contact_radius_mm <= p.tip_diameter_mm / 2.0 + 1e-9)
+        {
+            return Err(format!(
+                "tip_contact_radius_mm {} must lie within 0 and half the tip diameter ({})",
+                p.tip_contact_radius_mm,
+                p.tip_diameter_mm / 2.0
+            ));
+        }
+        let fraction = p.working_travel_fraction();
+        if !(0.6 - 1e-9..=0.8 + 1e-9).contains(&fraction) {
+            return Err(format!(
+                "working_travel_mm {} is {:.1}% of full_travel_mm {}: it must lie within 60-80% (2/3 recommended)",
+                p.working_travel_mm,
+                fraction * 100.0,
+                p.full_travel_mm
+            ));
+        }
+        if p.preload_force_n < 0.0 || p.preload_force_n > p.spring_force_n {
+            return Err(format!(
+                "preload_force_n {} must lie within 0 and spring_force_n {}",
+                p.preload_force_n, p.spring_force_n
+            ));
+        }
+        if p.barrel_inner_diameter_mm < p.plunger_diameter_mm {
+            return Err("barrel_inner_diameter_mm must be at least plunger_diameter_mm".into());
+        }
+        if p.source.trim().is_empty() {
+            return Err("`source` must say where the figures come from".into());
+        }
+        if whole {
+            if self.class(&p.class).is_none() {
+                return Err(format!("class `{}` is not in the catalog", p.class));
+            }
+            match self.receptacle(&p.receptacle) {
+                None => {
+                    return Err(format!(
+                        "receptacle `{}` is not in the catalog",
+                        p.receptacle
+                    ));
+                }
+                Some(r) if r.class != p.class => {
+                    return Err(format!(
+                        "receptacle `{}` is for class {}, not {}",
+                        r.id, r.class, p.class
+                    ));
+                }
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What is wrong with soldered pin `p`, if anything.
+fn soldered_pin_fault(p: &SolderedPin) -> Result<(), String> {
+    if p.source.trim().is_empty() || p.order_code.trim().is_empty() {
+        return Err("needs an order_code and a source".into());
+    }
+    // The optional figures, where given.
+    let given: Vec<(&str, f64)> = [
+        ("pitch_mm", p.pitch_mm),
+        ("pad_diameter_mm", p.pad_diameter_mm),
+        ("hole_mm", p.hole_mm),
+        ("stroke_mm", p.stroke_mm),
+        ("force_n", p.force_n),
+        ("current_rating_a", p.current_rating_a),
+    ]
+    .into_iter()
+    .filter_map(|(name, v)| Some((name, v?)))
+    .collect();
+    positive(&given)
+}
+
+/// The first of `figures` that is not a finite number > 0, in words.
+fn positive(figures: &[(&str, f64)]) -> Result<(), String> {
+    match figures.iter().find(|(_, v)| !(*v > 0.0 && v.is_finite())) {
+        Some((name, v)) => Err(format!("{name} {v} must be > 0")),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The error catalog `text` is refused with, in words; `path` names it.
+    fn refusal(path: &str, text: &str) -> String {
+        Catalog::from_toml(path, text).unwrap_err().to_string()
+    }
 
     #[test]
     fn builtin_catalog_loads_and_is_complete() {
@@ -545,9 +515,7 @@ mod tests {
             .collect::<Vec<_>>()
             .join("\n");
         assert!(done);
-        let err = Catalog::from_toml("cat.toml", &text)
-            .unwrap_err()
-            .to_string();
+        let err = refusal("cat.toml", &text);
         assert!(
             err.contains("P100-SPEAR") && err.contains("`source` must say"),
             "{err}"
@@ -557,17 +525,13 @@ mod tests {
     #[test]
     fn working_travel_outside_60_80_percent_is_refused() {
         let text = BUILTIN_TOML.replacen("working_travel_mm = 4.23", "working_travel_mm = 5.5", 1);
-        let err = Catalog::from_toml("cat.toml", &text)
-            .unwrap_err()
-            .to_string();
+        let err = refusal("cat.toml", &text);
         assert!(
             err.contains("P100-SPEAR") && err.contains("60-80%") && err.contains("86.6%"),
             "{err}"
         );
         let text = BUILTIN_TOML.replacen("working_travel_mm = 4.23", "working_travel_mm = 3.5", 1);
-        let err = Catalog::from_toml("cat.toml", &text)
-            .unwrap_err()
-            .to_string();
+        let err = refusal("cat.toml", &text);
         assert!(err.contains("55.1%"), "{err}");
         let text = BUILTIN_TOML.replacen("working_travel_mm = 4.23", "working_travel_mm = 4.8", 1);
         assert!(
@@ -586,13 +550,9 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        let err = Catalog::from_toml("user.toml", "[[parts]\n")
-            .unwrap_err()
-            .to_string();
+        let err = refusal("user.toml", "[[parts]\n");
         assert!(err.starts_with("user.toml:1:"), "{err}");
-        let err = Catalog::from_toml("user.toml", "[[partz]]\nid = \"x\"\n")
-            .unwrap_err()
-            .to_string();
+        let err = refusal("user.toml", "[[partz]]\nid = \"x\"\n");
         assert!(
             err.starts_with("user.toml:1:") && err.contains("partz"),
             "{err}"
@@ -618,8 +578,8 @@ mod tests {
         assert_eq!(unsure.hole_mm, None);
         // A pin without a source is refused.
         let text = "[[soldered_pins]]\nid = \"X\"\nmaker = \"m\"\norder_code = \"1\"\nmounting = \"smt\"\nsource = \"\"\nsureness = \"maker\"\n";
-        let err = Catalog::from_toml("user.toml", text).unwrap_err();
-        assert!(err.to_string().contains("source"), "{err}");
+        let err = refusal("user.toml", text);
+        assert!(err.contains("source"), "{err}");
     }
 
     #[test]

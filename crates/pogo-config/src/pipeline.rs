@@ -140,25 +140,32 @@ pub fn run_with<R: Send>(
 mod tests {
     use super::*;
 
-    fn example_board() -> Board {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../examples/pogo-demo/pogo-demo.kicad_pcb");
-        pogo_board::read_file(&path).expect("the example board reads")
+    /// The example board, read once for every test.
+    fn example_board() -> &'static Board {
+        static BOARD: std::sync::OnceLock<Board> = std::sync::OnceLock::new();
+        BOARD.get_or_init(|| {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../examples/pogo-demo/pogo-demo.kicad_pcb");
+            pogo_board::read_file(&path).expect("the example board reads")
+        })
+    }
+
+    /// [`run`] on the example board with the built-in catalog.
+    fn run_example(config: &PogoConfig, upto: Stage) -> Result<Fixture, PipelineError> {
+        run(example_board(), &Catalog::builtin(), config, upto)
     }
 
     #[test]
     fn each_stage_fills_its_sections() {
-        let board = example_board();
-        let catalog = Catalog::builtin();
         let config = PogoConfig::default();
-        let design = run(&board, &catalog, &config, Stage::Design).unwrap();
+        let design = run_example(&config, Stage::Design).unwrap();
         assert!(!design.probes.is_empty());
         assert!(design.stackup.is_none() && design.force.is_none());
-        let mech = run(&board, &catalog, &config, Stage::Mechanics).unwrap();
+        let mech = run_example(&config, Stage::Mechanics).unwrap();
         assert!(mech.stackup.is_some() && mech.force.is_some());
         assert!(mech.tolerance.is_none());
         assert_eq!(mech.probes.len(), design.probes.len());
-        let tol = run(&board, &catalog, &config, Stage::Tolerance).unwrap();
+        let tol = run_example(&config, Stage::Tolerance).unwrap();
         let summary = tol.tolerance.as_ref().expect("tolerance filled");
         assert!(summary.contact_yield > 0.0 && summary.contact_yield <= 1.0);
         assert!(tol.probes.iter().all(|p| p.hit_probability.is_some()));
@@ -166,14 +173,12 @@ mod tests {
 
     #[test]
     fn run_with_reuse_keeps_the_earlier_probes_and_tells_each_stage() {
-        let board = example_board();
-        let catalog = Catalog::builtin();
         let config = PogoConfig::default();
-        let first = run(&board, &catalog, &config, Stage::Design).unwrap();
+        let first = run_example(&config, Stage::Design).unwrap();
         let mut stages = Vec::new();
         let again = run_with(
-            &board,
-            &catalog,
+            example_board(),
+            &Catalog::builtin(),
             &config,
             Start::Reuse(&first),
             Stage::Tolerance,
@@ -201,8 +206,6 @@ mod tests {
     /// nest, and the clamshell (whose nest is drawn after the strain model).
     #[test]
     fn tolerance_beside_the_strain_model_is_tolerance_after_the_mechanics() {
-        let board = example_board();
-        let catalog = Catalog::builtin();
         let configs = [
             "",
             "[design]\nregistration = \"nest\"\n",
@@ -211,8 +214,8 @@ mod tests {
         ];
         for text in configs {
             let config = crate::parse("pogo.toml", text).unwrap();
-            let beside = run(&board, &catalog, &config, Stage::Tolerance).unwrap();
-            let mut after = run(&board, &catalog, &config, Stage::Mechanics).unwrap();
+            let beside = run_example(&config, Stage::Tolerance).unwrap();
+            let mut after = run_example(&config, Stage::Mechanics).unwrap();
             pogo_tolerance::analyse(&mut after, &config.tolerance).unwrap();
             assert!(beside.tolerance.is_some(), "{text}");
             assert_eq!(beside.to_json(), after.to_json(), "{text}");
@@ -221,10 +224,9 @@ mod tests {
 
     #[test]
     fn a_stage_error_is_the_stage_error() {
-        let board = example_board();
         let mut config = PogoConfig::default();
         config.design.classes = vec!["P200".into()];
-        let err = run(&board, &Catalog::builtin(), &config, Stage::Tolerance).unwrap_err();
+        let err = run_example(&config, Stage::Tolerance).unwrap_err();
         assert!(matches!(err, PipelineError::Design(_)), "{err}");
         assert!(err.to_string().contains("P200"), "{err}");
     }

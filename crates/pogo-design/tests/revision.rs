@@ -28,6 +28,18 @@ fn compare(old: &Fixture, board: &pogo_board::Board) -> (Fixture, RevisionDiff) 
     .unwrap_or_else(|e| panic!("{}: {e}", board.source_name))
 }
 
+/// Why a revision of `old` for `board` (built-in catalog, default pogo.toml) is refused.
+fn refusal(old: &Fixture, board: &pogo_board::Board, options: &RevisionOptions) -> RevisionError {
+    design_revision(
+        board,
+        &Catalog::builtin(),
+        &DesignConfig::default(),
+        old,
+        options,
+    )
+    .unwrap_err()
+}
+
 #[test]
 fn glasgow_saved_by_every_kicad_is_no_change() {
     let versions = [
@@ -262,14 +274,7 @@ fn a_fixture_of_another_board_is_one_clear_error() {
     };
     let (_, tp) = design_file(&root.join("test_points-v9/test_points.kicad_pcb"));
     let (glasgow, _) = design_file(&root.join("glasgow-c2-v9/glasgow.kicad_pcb"));
-    let err = design_revision(
-        &glasgow,
-        &Catalog::builtin(),
-        &DesignConfig::default(),
-        &tp,
-        &RevisionOptions::default(),
-    )
-    .unwrap_err();
+    let err = refusal(&tp, &glasgow, &RevisionOptions::default());
     assert!(
         matches!(err, RevisionError::NothingInCommon { .. }),
         "{err}"
@@ -282,14 +287,7 @@ fn a_fixture_of_another_board_is_one_clear_error() {
     let bad = RevisionOptions {
         position_tolerance_mm: -1.0,
     };
-    let err = design_revision(
-        &glasgow,
-        &Catalog::builtin(),
-        &DesignConfig::default(),
-        &tp,
-        &bad,
-    )
-    .unwrap_err();
+    let err = refusal(&tp, &glasgow, &bad);
     assert!(matches!(err, RevisionError::BadTolerance { .. }), "{err}");
 }
 

@@ -26,6 +26,11 @@ macro_rules! json_names {
                     $($ty::$variant => $name),*
                 }
             }
+
+            /// The value of that name, if any.
+            pub fn from_name(name: &str) -> Option<$ty> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == name)
+            }
         }
 
         impl std::fmt::Display for $ty {
@@ -638,6 +643,17 @@ mod tests {
         names_agree(HardwareUse::ALL, |v| v.as_str());
         names_agree(InterferenceRule::ALL, |v| v.as_str());
         names_agree(UncheckedRule::ALL, |v| v.as_str());
+        names_agree(PlateProcess::ALL, |v| v.as_str());
+        names_agree(Contributor::ALL, |v| v.as_str());
+        names_agree(Distribution::ALL, |v| v.as_str());
+        for c in Contributor::ALL {
+            assert_eq!(Contributor::from_name(c.as_str()), Some(*c));
+        }
+        assert_eq!(
+            PlateProcess::from_name("print3d"),
+            Some(PlateProcess::Print3d)
+        );
+        assert_eq!(PlateProcess::from_name("waterjet"), None);
         assert!(serde_json::from_str::<RuleId>("\"spacingg\"").is_err());
         assert!(serde_json::from_str::<TargetShape>("\"hexagon\"").is_err());
     }

@@ -177,28 +177,13 @@ pub enum PlateProcess {
     Print3d,
 }
 
+json_names!(PlateProcess {
+    Cnc => "cnc",
+    Laser => "laser",
+    Print3d => "print3d",
+});
+
 impl PlateProcess {
-    /// Every process, in the order the settings list them.
-    pub const ALL: [PlateProcess; 3] = [
-        PlateProcess::Cnc,
-        PlateProcess::Laser,
-        PlateProcess::Print3d,
-    ];
-
-    /// The name in `pogo.toml` and `fixture.json`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PlateProcess::Cnc => "cnc",
-            PlateProcess::Laser => "laser",
-            PlateProcess::Print3d => "print3d",
-        }
-    }
-
-    /// The process of that name, if any.
-    pub fn from_name(name: &str) -> Option<PlateProcess> {
-        Self::ALL.into_iter().find(|p| p.as_str() == name)
-    }
-
     /// Typical figures: (drill position ± mm, scale ± ppm, plate CTE ppm/K), to be
     /// replaced by the shop's own.
     pub fn figures(self) -> (f64, f64, f64) {
@@ -207,12 +192,6 @@ impl PlateProcess {
             PlateProcess::Laser => (0.05, 300.0, 70.0),
             PlateProcess::Print3d => (0.10, 2000.0, 68.0),
         }
-    }
-}
-
-impl std::fmt::Display for PlateProcess {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.pad(self.as_str())
     }
 }
 
@@ -246,49 +225,18 @@ pub enum Contributor {
     OutlineTolerance,
 }
 
-impl Contributor {
-    /// The contributors in report order, with tooling pins.
-    pub const ALL: [Contributor; 8] = [
-        Contributor::Pointing,
-        Contributor::ReceptacleClearance,
-        Contributor::PlateDrillPosition,
-        Contributor::PlateScale,
-        Contributor::ToolingPinClearance,
-        Contributor::ToolingHolePosition,
-        Contributor::PadRegistration,
-        Contributor::ThermalExpansion,
-    ];
-
-    /// The id in `pogo.toml` and `fixture.json`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Contributor::Pointing => "pointing",
-            Contributor::ReceptacleClearance => "receptacle_clearance",
-            Contributor::PlateDrillPosition => "plate_drill_position",
-            Contributor::PlateScale => "plate_scale",
-            Contributor::ToolingPinClearance => "tooling_pin_clearance",
-            Contributor::ToolingHolePosition => "tooling_hole_position",
-            Contributor::PadRegistration => "pad_registration",
-            Contributor::ThermalExpansion => "thermal_expansion",
-            Contributor::NestClearance => "nest_clearance",
-            Contributor::OutlineTolerance => "outline_tolerance",
-        }
-    }
-
-    /// The contributor of that id (any of the ten), if any.
-    pub fn from_name(name: &str) -> Option<Contributor> {
-        Self::ALL
-            .into_iter()
-            .chain([Contributor::NestClearance, Contributor::OutlineTolerance])
-            .find(|c| c.as_str() == name)
-    }
-}
-
-impl std::fmt::Display for Contributor {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.pad(self.as_str())
-    }
-}
+json_names!(Contributor {
+    Pointing => "pointing",
+    ReceptacleClearance => "receptacle_clearance",
+    PlateDrillPosition => "plate_drill_position",
+    PlateScale => "plate_scale",
+    ToolingPinClearance => "tooling_pin_clearance",
+    ToolingHolePosition => "tooling_hole_position",
+    PadRegistration => "pad_registration",
+    ThermalExpansion => "thermal_expansion",
+    NestClearance => "nest_clearance",
+    OutlineTolerance => "outline_tolerance",
+});
 
 /// The law of a contributor in the sensitivity table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -303,22 +251,11 @@ pub enum Distribution {
     Systematic,
 }
 
-impl Distribution {
-    /// The name in `fixture.json`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Distribution::Normal => "normal",
-            Distribution::Uniform => "uniform",
-            Distribution::Systematic => "systematic",
-        }
-    }
-}
-
-impl std::fmt::Display for Distribution {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.pad(self.as_str())
-    }
-}
+json_names!(Distribution {
+    Normal => "normal",
+    Uniform => "uniform",
+    Systematic => "systematic",
+});
 
 impl ToleranceModel {
     /// The defaults for a plate process.
@@ -355,32 +292,10 @@ impl Default for ToleranceModel {
 mod tests {
     use super::*;
 
+    /// The names are checked with every closed set's (`json_names_are_the_serde_names`);
+    /// here the padding the reports rely on.
     #[test]
-    fn closed_sets_keep_their_json_names() {
-        for p in PlateProcess::ALL {
-            let json = serde_json::to_string(&p).unwrap();
-            assert_eq!(json, format!("\"{}\"", p.as_str()));
-            assert_eq!(serde_json::from_str::<PlateProcess>(&json).unwrap(), p);
-            assert_eq!(PlateProcess::from_name(p.as_str()), Some(p));
-        }
-        let all = Contributor::ALL
-            .into_iter()
-            .chain([Contributor::NestClearance, Contributor::OutlineTolerance]);
-        for c in all {
-            let json = serde_json::to_string(&c).unwrap();
-            assert_eq!(json, format!("\"{}\"", c.as_str()));
-            assert_eq!(Contributor::from_name(c.as_str()), Some(c));
-        }
-        for d in [
-            Distribution::Normal,
-            Distribution::Uniform,
-            Distribution::Systematic,
-        ] {
-            assert_eq!(
-                serde_json::to_string(&d).unwrap(),
-                format!("\"{}\"", d.as_str())
-            );
-        }
+    fn closed_sets_pad_their_names() {
         assert_eq!(format!("{:<8}|", PlateProcess::Cnc), "cnc     |");
         assert!(serde_json::from_str::<PlateProcess>("\"waterjet\"").is_err());
     }

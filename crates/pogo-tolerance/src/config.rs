@@ -61,7 +61,11 @@ impl ToleranceConfig {
         let process =
             PlateProcess::from_name(process).ok_or_else(|| ToleranceError::UnknownProcess {
                 found: process.to_string(),
-                expected: PlateProcess::ALL.map(PlateProcess::as_str).join(", "),
+                expected: PlateProcess::ALL
+                    .iter()
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
             })?;
         let mut m = ToleranceModel::for_process(process);
         let set = |field: &mut f64, v: Option<f64>| {

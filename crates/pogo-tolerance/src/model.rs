@@ -14,8 +14,18 @@ use crate::geom::{Pt, Region};
 use crate::prob::Cov;
 use pogo_fixture::{Contributor, Fixture, ToleranceDatum, ToleranceModel};
 
-/// The contributors, in report order (with tooling pins).
-pub const CONTRIBUTORS: [Contributor; 8] = Contributor::ALL;
+/// The contributors, in report order (with tooling pins; a nest's two take the places
+/// of the tooling pin clearance and hole position).
+pub const CONTRIBUTORS: [Contributor; 8] = [
+    Contributor::Pointing,
+    Contributor::ReceptacleClearance,
+    Contributor::PlateDrillPosition,
+    Contributor::PlateScale,
+    Contributor::ToolingPinClearance,
+    Contributor::ToolingHolePosition,
+    Contributor::PadRegistration,
+    Contributor::ThermalExpansion,
+];
 pub(crate) const POINTING: usize = 0;
 pub(crate) const RECEPTACLE: usize = 1;
 pub(crate) const DRILL: usize = 2;

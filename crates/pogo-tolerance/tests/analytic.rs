@@ -2,10 +2,7 @@
 
 mod common;
 
-use common::{
-    Pad, assert_yield_matches_monte_carlo, ell_pad, fixture, local_only, ngon,
-    turned_roundrect_pad, via_pad,
-};
+use common::{Pad, assert_yield_matches_monte_carlo, fixture, local_only, pads_of_every_kind};
 use pogo_fixture::{Contributor, ToleranceModel};
 use pogo_tolerance::{Pt, Region, analyse_with_model, erf, monte_carlo, probability_in_region};
 
@@ -119,55 +116,10 @@ fn rotated_pad() {
     assert!(a > 0.5 && a < 0.99);
 }
 
-/// Pads of every kind with the default model (shared terms on), probes spread over
-/// a board so rotation and scale matter.
-fn mixed_fixture() -> pogo_fixture::Fixture {
-    let round = turned_roundrect_pad();
-    let mut chamfer = Pad::shape("chamfered_rect", 40.0, 60.0, 1.0, 1.0);
-    chamfer.exposed = vec![(
-        vec![
-            [39.5, 59.5],
-            [40.3, 59.5],
-            [40.5, 59.7],
-            [40.5, 60.5],
-            [39.5, 60.5],
-        ],
-        vec![],
-    )];
-    let ell = ell_pad();
-    let via = via_pad();
-    let mut poly_circle = Pad::shape("circle", 15.0, 15.0, 1.0, 1.0);
-    poly_circle.exposed = vec![(ngon(15.0, 15.0, 0.5, 72), vec![])];
-    fixture(
-        &[
-            (
-                [30.0, 30.0],
-                "P100-SPEAR",
-                Pad::shape("circle", 30.0, 30.0, 0.5, 0.5),
-            ),
-            (
-                [2.0, 2.0],
-                "P75-SPEAR",
-                Pad::shape("rect", 2.05, 2.0, 0.8, 0.5),
-            ),
-            ([80.0, 10.0], "P100-SPEAR", round),
-            (
-                [95.0, 58.0],
-                "P50-SPEAR",
-                Pad::shape("oval", 95.0, 58.0, 1.6, 0.6),
-            ),
-            ([40.05, 60.0], "P100-SPEAR", chamfer),
-            ([4.4, 54.4], "P50-SPEAR", ell),
-            ([60.0, 30.0], "P100-CROWN", via),
-            ([15.0, 15.05], "P75-SPEAR", poly_circle),
-        ],
-        [0.0, 0.0, 100.0, 62.0],
-        &[[3.0, 3.0], [97.0, 59.0]],
-    )
-}
-
+/// Asserts the analysed hit probabilities agree with a Monte Carlo under `tm` (shared
+/// terms on) on pads of every kind.
 fn assert_mc_agrees(tm: &ToleranceModel, what: &str) {
-    let f = mixed_fixture();
+    let f = pads_of_every_kind();
     let mc = monte_carlo(&f, tm, 1_000_000, 0, 42).unwrap();
     let mut interesting = 0;
     for p in &mc.probes {

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Pad, ell_pad, fixture, turned_roundrect_pad, via_pad};
+use common::{Pad, fixture, pads_of_every_kind};
 use pogo_fixture::{Fixture, ToleranceModel};
 use std::process::Command;
 
@@ -29,44 +29,7 @@ fn numpy_check(f: &Fixture, samples: u64) {
 
 #[test]
 fn numpy_agrees_on_made_up_pads() {
-    let round = turned_roundrect_pad();
-    let mut oval = Pad::shape("oval", 95.0, 58.0, 1.6, 0.6);
-    oval.rotation = 90.0;
-    let ell = ell_pad();
-    let via = via_pad();
-    let mut rotated_rect = Pad::shape("rect", 50.0, 50.0, 0.9, 0.5);
-    rotated_rect.rotation = 30.0;
-    rotated_rect.exposed = vec![(
-        {
-            let (s, c) = 30f64.to_radians().sin_cos();
-            [[-0.45, -0.25], [0.45, -0.25], [0.45, 0.25], [-0.45, 0.25]]
-                .iter()
-                .map(|[x, y]| [50.0 + x * c + y * s, 50.0 - x * s + y * c])
-                .collect()
-        },
-        vec![],
-    )];
-    let mut f = fixture(
-        &[
-            (
-                [30.02, 30.0],
-                "P100-SPEAR",
-                Pad::shape("circle", 30.0, 30.0, 0.5, 0.5),
-            ),
-            (
-                [2.0, 2.0],
-                "P75-SPEAR",
-                Pad::shape("rect", 2.05, 2.0, 0.8, 0.5),
-            ),
-            ([80.0, 10.0], "P100-SPEAR", round),
-            ([95.0, 58.0], "P50-SPEAR", oval),
-            ([4.4, 54.4], "P50-SPEAR", ell),
-            ([60.0, 30.0], "P100-CROWN", via),
-            ([50.05, 50.0], "P75-SPEAR", rotated_rect),
-        ],
-        [0.0, 0.0, 100.0, 62.0],
-        &[[3.0, 3.0], [97.0, 59.0]],
-    );
+    let mut f = pads_of_every_kind();
     let tm = ToleranceModel {
         tooling_hole_position_mm: 0.2,
         pad_registration_mm: 0.2,

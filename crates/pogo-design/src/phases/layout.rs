@@ -309,7 +309,6 @@ mod tests {
     use super::*;
     use crate::config::DesignConfig;
     use crate::phases::test_board;
-    use pogo_catalog::Catalog;
 
     /// A forced pad under the mask is probed all the same, and the closed mask is a
     /// violation of that probe; a forced pad on the bottom of a top-only fixture breaks
@@ -318,23 +317,22 @@ mod tests {
     fn forced_pads_are_placed_with_the_rules_they_break() {
         let mut board = test_board::board(&[("A", 10.0, 10.0), ("A", 30.0, 10.0)]);
         board.pads[0].front_mask = false;
-        let catalog = Catalog::builtin();
         let config = DesignConfig {
             forced: vec!["TP1".into()],
             sides: crate::config::SidesConfig::List(vec![Side::Bottom]),
             ..DesignConfig::default()
         };
-        let (rules, classes) = crate::rules::effective_rules(&catalog, &config).unwrap();
-        let ctx = crate::assess_board(&board, &catalog, &config, &rules, &classes);
-        let mut layout = Layout::default();
-        place_forced(&ctx, &mut layout);
-        assert_eq!(layout.placed.len(), 1);
-        assert!(layout.placed[0].locked);
-        assert_eq!(layout.placed[0].pos, PointMm::new(10.0, 10.0));
-        let rules: Vec<RuleId> = layout.violations.iter().map(|v| v.rule).collect();
-        assert_eq!(rules, [RuleId::Side, RuleId::MaskClosed]);
-        assert!(layout.violations.iter().all(|v| v.probes == [0]));
-        assert_eq!(remaining_need(&ctx, &layout)[1], 0);
+        test_board::with_ctx(&board, &config, |ctx| {
+            let mut layout = Layout::default();
+            place_forced(ctx, &mut layout);
+            assert_eq!(layout.placed.len(), 1);
+            assert!(layout.placed[0].locked);
+            assert_eq!(layout.placed[0].pos, PointMm::new(10.0, 10.0));
+            let rules: Vec<RuleId> = layout.violations.iter().map(|v| v.rule).collect();
+            assert_eq!(rules, [RuleId::Side, RuleId::MaskClosed]);
+            assert!(layout.violations.iter().all(|v| v.probes == [0]));
+            assert_eq!(remaining_need(ctx, &layout)[1], 0);
+        });
     }
 
     /// Two locked probes closer than their classes allow are one spacing violation.
@@ -346,7 +344,6 @@ mod tests {
             ("B", 11.0, 10.0),
             ("B", 30.0, 20.0),
         ]);
-        let catalog = Catalog::builtin();
         let lock = |net: &str, x: f64| crate::config::LockedProbe {
             net: net.into(),
             side: Side::Top,
@@ -358,25 +355,25 @@ mod tests {
             locked: vec![lock("A", 10.0), lock("B", 11.0), lock("B", 50.0)],
             ..DesignConfig::default()
         };
-        let (rules, classes) = crate::rules::effective_rules(&catalog, &config).unwrap();
-        let ctx = crate::assess_board(&board, &catalog, &config, &rules, &classes);
-        let mut layout = Layout::default();
-        place_locked(&ctx, &mut layout);
-        assert_eq!(layout.placed.len(), 2);
-        let lost: Vec<&PendingViolation> = layout
-            .violations
-            .iter()
-            .filter(|v| v.rule == RuleId::LockedProbeLost)
-            .collect();
-        assert_eq!(lost.len(), 1, "the lock at x = 50 lies on no copper");
-        check_preplaced_spacing(&ctx, &mut layout);
-        let spacing: Vec<&PendingViolation> = layout
-            .violations
-            .iter()
-            .filter(|v| v.rule == RuleId::Spacing)
-            .collect();
-        assert_eq!(spacing.len(), 1);
-        assert_eq!(spacing[0].probes, [0, 1]);
-        assert!(spacing[0].message.contains("1.00 mm apart (2.54 required)"));
+        test_board::with_ctx(&board, &config, |ctx| {
+            let mut layout = Layout::default();
+            place_locked(ctx, &mut layout);
+            assert_eq!(layout.placed.len(), 2);
+            let lost: Vec<&PendingViolation> = layout
+                .violations
+                .iter()
+                .filter(|v| v.rule == RuleId::LockedProbeLost)
+                .collect();
+            assert_eq!(lost.len(), 1, "the lock at x = 50 lies on no copper");
+            check_preplaced_spacing(ctx, &mut layout);
+            let spacing: Vec<&PendingViolation> = layout
+                .violations
+                .iter()
+                .filter(|v| v.rule == RuleId::Spacing)
+                .collect();
+            assert_eq!(spacing.len(), 1);
+            assert_eq!(spacing[0].probes, [0, 1]);
+            assert!(spacing[0].message.contains("1.00 mm apart (2.54 required)"));
+        });
     }
 }

@@ -1,6 +1,7 @@
 //! Small boards built in code for the phases' unit tests.
 
 use crate::config::DesignConfig;
+use crate::phases::Ctx;
 use pogo_board::{Board, Net, NetId, Pad, PadKind, PadShape, PointMm, PolygonMm, SizeMm};
 use pogo_catalog::Catalog;
 use pogo_fixture::DesignRules;
@@ -72,4 +73,14 @@ pub(crate) fn rules(config: &DesignConfig) -> DesignRules {
     crate::rules::effective_rules(&Catalog::builtin(), config)
         .expect("valid config")
         .0
+}
+
+/// Runs `test` on the context of `board` assessed under `config` with the built-in
+/// catalog (what every phase after the assessment reads).
+pub(crate) fn with_ctx(board: &Board, config: &DesignConfig, test: impl FnOnce(&Ctx)) {
+    let catalog = Catalog::builtin();
+    let (rules, classes) = crate::rules::effective_rules(&catalog, config).expect("valid config");
+    test(&crate::assess_board(
+        board, &catalog, config, &rules, &classes,
+    ))
 }

@@ -211,7 +211,6 @@ mod tests {
     use crate::config::DesignConfig;
     use crate::phases::layout::{remaining_need, select_probes};
     use crate::phases::test_board;
-    use pogo_catalog::Catalog;
 
     /// Two nets whose test points all lie within one P100 spacing: one gets the probe,
     /// the other is reported lost to it, with both places.
@@ -223,38 +222,37 @@ mod tests {
             ("B", 11.0, 10.0),
             ("B", 11.0, 11.0),
         ]);
-        let catalog = Catalog::builtin();
         let config = DesignConfig {
             classes: vec!["P100".into()],
             ..DesignConfig::default()
         };
-        let (rules, classes) = crate::rules::effective_rules(&catalog, &config).unwrap();
-        let ctx = crate::assess_board(&board, &catalog, &config, &rules, &classes);
-        let mut layout = Layout::default();
-        let mut need = remaining_need(&ctx, &layout);
-        assert_eq!(need.iter().sum::<u32>(), 2);
-        select_probes(&ctx, &mut layout, &mut need);
-        assert_eq!(layout.placed.len(), 1);
-        let (unreachable, reachable) = report(&ctx, &layout, &need);
-        assert_eq!(
-            reachable, 2,
-            "both nets have candidates that pass every rule"
-        );
-        assert_eq!(unreachable.len(), 1);
-        let u = &unreachable[0];
-        let winner = ctx.board.nets[ctx.cands[layout.placed[0].cand].net]
-            .name
-            .clone();
-        assert_eq!(u.rule, RuleId::Spacing);
-        assert_eq!(u.conflict_net.as_deref(), Some(winner.as_str()));
-        assert_ne!(u.net, winner);
-        assert!(
-            u.reason
-                .starts_with(&format!("lost to a spacing conflict with net {winner}"))
-                && u.reason.contains("(2.54 required)"),
-            "{}",
-            u.reason
-        );
+        test_board::with_ctx(&board, &config, |ctx| {
+            let mut layout = Layout::default();
+            let mut need = remaining_need(ctx, &layout);
+            assert_eq!(need.iter().sum::<u32>(), 2);
+            select_probes(ctx, &mut layout, &mut need);
+            assert_eq!(layout.placed.len(), 1);
+            let (unreachable, reachable) = report(ctx, &layout, &need);
+            assert_eq!(
+                reachable, 2,
+                "both nets have candidates that pass every rule"
+            );
+            assert_eq!(unreachable.len(), 1);
+            let u = &unreachable[0];
+            let winner = ctx.board.nets[ctx.cands[layout.placed[0].cand].net]
+                .name
+                .clone();
+            assert_eq!(u.rule, RuleId::Spacing);
+            assert_eq!(u.conflict_net.as_deref(), Some(winner.as_str()));
+            assert_ne!(u.net, winner);
+            assert!(
+                u.reason
+                    .starts_with(&format!("lost to a spacing conflict with net {winner}"))
+                    && u.reason.contains("(2.54 required)"),
+                "{}",
+                u.reason
+            );
+        });
     }
 
     /// A net whose pads are all excluded says how many of each and why.
@@ -264,19 +262,18 @@ mod tests {
         for pad in &mut board.pads {
             pad.front_mask = false;
         }
-        let catalog = Catalog::builtin();
         let config = DesignConfig::default();
-        let (rules, classes) = crate::rules::effective_rules(&catalog, &config).unwrap();
-        let ctx = crate::assess_board(&board, &catalog, &config, &rules, &classes);
-        let layout = Layout::default();
-        let need = remaining_need(&ctx, &layout);
-        let (unreachable, reachable) = report(&ctx, &layout, &need);
-        assert_eq!(reachable, 0);
-        assert_eq!(unreachable[0].rule, RuleId::NoCandidate);
-        assert_eq!(
-            unreachable[0].reason,
-            "no accessible candidate: 2 pads under solder mask"
-        );
-        assert_eq!(unreachable[0].at, Some([10.0, 10.0]));
+        test_board::with_ctx(&board, &config, |ctx| {
+            let layout = Layout::default();
+            let need = remaining_need(ctx, &layout);
+            let (unreachable, reachable) = report(ctx, &layout, &need);
+            assert_eq!(reachable, 0);
+            assert_eq!(unreachable[0].rule, RuleId::NoCandidate);
+            assert_eq!(
+                unreachable[0].reason,
+                "no accessible candidate: 2 pads under solder mask"
+            );
+            assert_eq!(unreachable[0].at, Some([10.0, 10.0]));
+        });
     }
 }

@@ -126,7 +126,7 @@ pub fn ngon(x: f64, y: f64, r: f64, n: usize) -> Vec<[f64; 2]> {
 }
 
 /// An L-shaped custom pad (2 x 2 mm box, its copper an L) at (5, 55).
-pub fn ell_pad() -> Pad {
+fn ell_pad() -> Pad {
     let mut ell = Pad::shape("custom", 5.0, 55.0, 2.0, 2.0);
     ell.exposed = vec![(
         vec![
@@ -143,7 +143,7 @@ pub fn ell_pad() -> Pad {
 }
 
 /// A 1.0 x 0.7 mm rounded rectangle (0.15 mm corners) turned 37 degrees at (80, 10).
-pub fn turned_roundrect_pad() -> Pad {
+fn turned_roundrect_pad() -> Pad {
     let mut round = Pad::shape("roundrect", 80.0, 10.0, 1.0, 0.7);
     round.rotation = 37.0;
     round.corner_radius_mm = 0.15;
@@ -151,10 +151,68 @@ pub fn turned_roundrect_pad() -> Pad {
 }
 
 /// A 1.4 mm round pad with a 0.4 mm drill in it (a via) at (60, 30).
-pub fn via_pad() -> Pad {
+fn via_pad() -> Pad {
     let mut via = Pad::shape("circle", 60.0, 30.0, 1.4, 1.4);
     via.exposed = vec![(ngon(60.0, 30.0, 0.7, 96), vec![ngon(60.0, 30.0, 0.2, 48)])];
     via
+}
+
+/// Probes on made-up pads of every kind: round (the probe a little off centre), rect
+/// (the pad a little off the probe), a turned roundrect, an oval turned a quarter, a
+/// chamfered rect, an L, a via, a polygon circle and a turned rect with its copper;
+/// spread over a 100 x 62 mm board with two tooling holes so that rotation and scale
+/// matter.
+pub fn pads_of_every_kind() -> Fixture {
+    let mut oval = Pad::shape("oval", 95.0, 58.0, 1.6, 0.6);
+    oval.rotation = 90.0;
+    let mut chamfer = Pad::shape("chamfered_rect", 40.0, 60.0, 1.0, 1.0);
+    chamfer.exposed = vec![(
+        vec![
+            [39.5, 59.5],
+            [40.3, 59.5],
+            [40.5, 59.7],
+            [40.5, 60.5],
+            [39.5, 60.5],
+        ],
+        vec![],
+    )];
+    let mut poly_circle = Pad::shape("circle", 15.0, 15.0, 1.0, 1.0);
+    poly_circle.exposed = vec![(ngon(15.0, 15.0, 0.5, 72), vec![])];
+    let mut rotated_rect = Pad::shape("rect", 50.0, 50.0, 0.9, 0.5);
+    rotated_rect.rotation = 30.0;
+    rotated_rect.exposed = vec![(
+        {
+            let (s, c) = 30f64.to_radians().sin_cos();
+            [[-0.45, -0.25], [0.45, -0.25], [0.45, 0.25], [-0.45, 0.25]]
+                .iter()
+                .map(|[x, y]| [50.0 + x * c + y * s, 50.0 - x * s + y * c])
+                .collect()
+        },
+        vec![],
+    )];
+    fixture(
+        &[
+            (
+                [30.02, 30.0],
+                "P100-SPEAR",
+                Pad::shape("circle", 30.0, 30.0, 0.5, 0.5),
+            ),
+            (
+                [2.0, 2.0],
+                "P75-SPEAR",
+                Pad::shape("rect", 2.05, 2.0, 0.8, 0.5),
+            ),
+            ([80.0, 10.0], "P100-SPEAR", turned_roundrect_pad()),
+            ([95.0, 58.0], "P50-SPEAR", oval),
+            ([40.05, 60.0], "P100-SPEAR", chamfer),
+            ([4.4, 54.4], "P50-SPEAR", ell_pad()),
+            ([60.0, 30.0], "P100-CROWN", via_pad()),
+            ([15.0, 15.05], "P75-SPEAR", poly_circle),
+            ([50.05, 50.0], "P75-SPEAR", rotated_rect),
+        ],
+        [0.0, 0.0, 100.0, 62.0],
+        &[[3.0, 3.0], [97.0, 59.0]],
+    )
 }
 
 /// Asserts the analysed contact yield agrees with a Monte Carlo of `insertions`
