@@ -6,6 +6,7 @@
 //! lot is rejected or inspection discontinued, an SPC rule is violated, a
 //! discontinuity event is found); 2 bad input.
 
+use crate::args::{DesignedFixture, TextOrJson};
 use crate::progress;
 use clap::{Args, Subcommand, ValueEnum};
 use miette::IntoDiagnostic;
@@ -45,8 +46,8 @@ pub enum SheetFormat {
 
 #[derive(Args)]
 pub struct InspectionPlanArgs {
-    /// fixture.json written by `pogo design`
-    pub fixture: PathBuf,
+    #[command(flatten)]
+    pub file: DesignedFixture,
     #[arg(long, value_enum, default_value = "md")]
     pub format: SheetFormat,
     /// Limits overriding the defaults (TOML, as for `evaluate`)
@@ -82,12 +83,6 @@ pub struct EvaluateArgs {
     /// Write to this file instead of standard output
     #[arg(long)]
     pub out: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TextOrJson {
-    Text,
-    Json,
 }
 
 /// Exit status: 0 for a plan (and an accepted lot); 1 when the lot is rejected
@@ -225,7 +220,7 @@ fn exit_for(wanting: bool) -> ExitCode {
 }
 
 fn run_inspection_plan(a: InspectionPlanArgs) -> miette::Result<ExitCode> {
-    let fixture = Fixture::read(&a.fixture).into_diagnostic()?;
+    let fixture = Fixture::read(&a.file.fixture).into_diagnostic()?;
     let limits = load_limits(a.limits.as_deref())?;
     let plan = inspection::inspection_plan(&fixture, &limits);
     let text = match a.format {
