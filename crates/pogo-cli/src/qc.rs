@@ -36,6 +36,21 @@ pub enum QcCommand {
     Discontinuity(DiscontinuityArgs),
 }
 
+/// Where a report goes: `--out FILE`, else standard output.
+#[derive(Args)]
+pub struct OutFile {
+    /// Write to this file instead of standard output
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+impl OutFile {
+    /// Writes the report there (a file atomically).
+    fn emit(&self, text: &str) -> miette::Result<()> {
+        emit(self.out.as_deref(), text)
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SheetFormat {
     Md,
@@ -53,9 +68,8 @@ pub struct InspectionPlanArgs {
     /// Limits overriding the defaults (TOML, as for `evaluate`)
     #[arg(long)]
     pub limits: Option<PathBuf>,
-    /// Write to this file instead of standard output
-    #[arg(long)]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutFile,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -80,9 +94,8 @@ pub struct EvaluateArgs {
     pub limits: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: ReportFormat,
-    /// Write to this file instead of standard output
-    #[arg(long)]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutFile,
 }
 
 /// Exit status: 0 for a plan (and an accepted lot); 1 when the lot is rejected
@@ -142,9 +155,8 @@ pub struct SpcArgs {
     pub rules: Rules,
     #[arg(long, value_enum, default_value = "text")]
     pub format: ReportFormat,
-    /// Write to this file instead of standard output
-    #[arg(long)]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutFile,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -229,7 +241,7 @@ fn run_inspection_plan(a: InspectionPlanArgs) -> miette::Result<ExitCode> {
         SheetFormat::Csv => render::inspection_csv(&plan),
         SheetFormat::Json => json(&plan),
     };
-    emit(a.out.as_deref(), &text)?;
+    a.out.emit(&text)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -248,7 +260,7 @@ fn run_evaluate(a: EvaluateArgs) -> miette::Result<ExitCode> {
         ReportFormat::Json => json(&e),
         ReportFormat::Html => report::evaluation_html(&format!("Pin verification: {shown}"), &e),
     };
-    emit(a.out.as_deref(), &text)?;
+    a.out.emit(&text)?;
     if !e.bad_rows.is_empty() {
         // Every good row is judged above; the bad ones are bad input: exit 2.
         let bad = pogo_qc::QcError::Rows {
@@ -324,7 +336,7 @@ fn run_spc(a: SpcArgs) -> miette::Result<ExitCode> {
         ReportFormat::Html => report::spc_html(&format!("SPC: {} ({shown})", a.column), &r),
         ReportFormat::Text => render::spc_text(&r),
     };
-    emit(a.out.as_deref(), &text)?;
+    a.out.emit(&text)?;
     Ok(exit_for(
         !r.violations.is_empty() || !r.dispersion_violations.is_empty(),
     ))
