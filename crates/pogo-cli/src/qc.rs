@@ -206,7 +206,7 @@ fn read_text(path: &Path) -> miette::Result<String> {
     Ok(text)
 }
 
-fn load_limits(path: Option<&Path>) -> miette::Result<Limits> {
+pub(crate) fn load_limits(path: Option<&Path>) -> miette::Result<Limits> {
     Limits::read(path).into_diagnostic()
 }
 
@@ -223,7 +223,7 @@ fn emit(out: Option<&Path>, text: &str) -> miette::Result<()> {
 }
 
 /// 1 when checked and found wanting, else 0.
-fn exit_for(wanting: bool) -> ExitCode {
+pub(crate) fn exit_for(wanting: bool) -> ExitCode {
     if wanting {
         ExitCode::from(1)
     } else {
