@@ -1,10 +1,11 @@
 //! `pogo board info|pads`: what pogo reads from a board file.
 
+use crate::args::{BoardFile, TextOrJson};
 use clap::{Args, Subcommand, ValueEnum};
 use miette::{Diagnostic, IntoDiagnostic, NamedSource, SourceSpan};
 use pogo_board::{Board, BoardError, SourceFormat, view};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
 #[derive(Subcommand)]
@@ -18,26 +19,18 @@ pub enum BoardCommand {
 
 #[derive(Args)]
 pub struct InfoArgs {
-    /// Board file: KiCad .kicad_pcb, IPC-2581 XML, ODB++ (job folder, .tgz or .zip)
-    /// or IPC-D-356A netlist; plain, .gz or .xz
-    pub board: PathBuf,
-    #[arg(long, value_enum, default_value_t = InfoFormat::Text)]
-    pub format: InfoFormat,
+    #[command(flatten)]
+    pub file: BoardFile,
+    #[arg(long, value_enum, default_value_t = TextOrJson::Text)]
+    pub format: TextOrJson,
 }
 
 #[derive(Args)]
 pub struct PadsArgs {
-    /// Board file: KiCad .kicad_pcb, IPC-2581 XML, ODB++ (job folder, .tgz or .zip)
-    /// or IPC-D-356A netlist; plain, .gz or .xz
-    pub board: PathBuf,
+    #[command(flatten)]
+    pub file: BoardFile,
     #[arg(long, value_enum, default_value_t = PadsFormat::Json)]
     pub format: PadsFormat,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum InfoFormat {
-    Text,
-    Json,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -174,7 +167,7 @@ fn fmt_mm(v: f64) -> String {
 }
 
 fn info(a: &InfoArgs) -> miette::Result<ExitCode> {
-    let board = load(&a.board)?;
+    let board = load(&a.file.board)?;
     let (format, version, generator) = match &board.format {
         SourceFormat::KicadPcb {
             version,
@@ -210,7 +203,7 @@ fn info(a: &InfoArgs) -> miette::Result<ExitCode> {
     let nets = board.nets.iter().filter(|n| !n.name.is_empty()).count();
     let mut out = std::io::stdout().lock();
     match a.format {
-        InfoFormat::Json => {
+        TextOrJson::Json => {
             let v = serde_json::json!({
                 "file": board.source_name,
                 "format": format,
@@ -228,7 +221,7 @@ fn info(a: &InfoArgs) -> miette::Result<ExitCode> {
             serde_json::to_writer_pretty(&mut out, &v).into_diagnostic()?;
             writeln!(out).into_diagnostic()?;
         }
-        InfoFormat::Text => {
+        TextOrJson::Text => {
             let mut s = String::new();
             s += &format!("file:        {}\n", board.source_name);
             match version {
@@ -308,7 +301,7 @@ fn kicad_release(v: u32) -> &'static str {
 }
 
 fn pads(a: &PadsArgs) -> miette::Result<ExitCode> {
-    let board = load(&a.board)?;
+    let board = load(&a.file.board)?;
     let rows = view::pad_rows(&board);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match a.format {

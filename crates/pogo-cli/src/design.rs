@@ -6,9 +6,10 @@
 //! strain model) -> render
 //! `fixture.json` and the other files (`pogo_output`) -> write them -> print the summary.
 
+use crate::args::{BoardFile, TextOrJson};
 use crate::config::{self, LoadedConfig};
 use crate::progress;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use miette::IntoDiagnostic;
 use pogo_board::Board;
 use pogo_catalog::Catalog;
@@ -22,9 +23,8 @@ use std::process::ExitCode;
 /// What a design starts from, as `pogo design`, `pogo check` and `pogo diff` take it.
 #[derive(Args)]
 pub struct BoardInputs {
-    /// Board file: KiCad .kicad_pcb, IPC-2581 XML, ODB++ (job folder, .tgz or .zip)
-    /// or IPC-D-356A netlist; plain, .gz or .xz
-    pub board: PathBuf,
+    #[command(flatten)]
+    pub file: BoardFile,
     /// Engineer's intent (default: pogo.toml beside the board, when present)
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -46,18 +46,12 @@ pub struct DesignArgs {
     pub reuse: Option<PathBuf>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
-}
-
 #[derive(Args)]
 pub struct CheckArgs {
     #[command(flatten)]
     pub inputs: BoardInputs,
     #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
+    pub format: TextOrJson,
 }
 
 /// Everything a design starts from.
@@ -76,7 +70,7 @@ pub(crate) fn load_inputs(args: &BoardInputs) -> miette::Result<Inputs> {
 /// probe layout (which leaves the second core idle) rather than beside the parse
 /// (which uses both).
 fn load_with_file(args: &BoardInputs) -> miette::Result<(Inputs, pogo_board::source::FileBytes)> {
-    let board = args.board.as_path();
+    let board = args.file.board.as_path();
     let config = config::load(board, args.config.as_deref())?;
     let mut cat = Catalog::builtin();
     let extra = args
@@ -311,7 +305,7 @@ pub fn run_check(args: CheckArgs) -> miette::Result<ExitCode> {
         && fixture.violations.is_empty();
     let mut out = std::io::stdout().lock();
     match args.format {
-        Format::Json => {
+        TextOrJson::Json => {
             let report = serde_json::json!({
                 "board": { "file": fixture.board.file, "sha256": fixture.board.sha256 },
                 "pass": pass,
@@ -325,7 +319,7 @@ pub fn run_check(args: CheckArgs) -> miette::Result<ExitCode> {
             text.push('\n');
             out.write_all(text.as_bytes()).map_err(stdout_error)?;
         }
-        Format::Text => {
+        TextOrJson::Text => {
             write_summary(&mut out, &fixture).map_err(stdout_error)?;
             for u in &fixture.unreachable {
                 writeln!(out, "unprobed  {}: [{}] {}", u.net, u.rule, u.reason)

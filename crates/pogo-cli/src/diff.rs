@@ -2,7 +2,8 @@
 //! a new revision of its board, and the plate and wiring work that costs
 //! (`pogo_design::revision`). Also the reuse design behind `pogo design --reuse`.
 
-use crate::design::{BoardInputs, Format, load_inputs, stdout_error};
+use crate::args::TextOrJson;
+use crate::design::{BoardInputs, load_inputs, stdout_error};
 use clap::Args;
 use miette::IntoDiagnostic;
 use pogo_design::revision::{self, RevisionOptions};
@@ -22,7 +23,7 @@ pub struct DiffArgs {
     #[arg(long, default_value_t = revision::DEFAULT_POSITION_TOLERANCE_MM)]
     pub tolerance_mm: f64,
     #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
+    pub format: TextOrJson,
 }
 
 pub fn run(args: DiffArgs) -> miette::Result<ExitCode> {
@@ -40,12 +41,12 @@ pub fn run(args: DiffArgs) -> miette::Result<ExitCode> {
     )
     .map_err(|e| miette::miette!("{e}"))?;
     let text = match args.format {
-        Format::Json => {
+        TextOrJson::Json => {
             let mut t = serde_json::to_string_pretty(&diff).into_diagnostic()?;
             t.push('\n');
             t
         }
-        Format::Text => diff.to_text(),
+        TextOrJson::Text => diff.to_text(),
     };
     std::io::stdout()
         .lock()

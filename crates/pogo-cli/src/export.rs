@@ -1,6 +1,7 @@
 //! `pogo export fixture.json --out DIR [--kerf-mm K]`: regenerates every output file
 //! from a `fixture.json` alone (the fixture file is the single source of truth).
 
+use crate::args::DesignedFixture;
 use clap::Args;
 use miette::{IntoDiagnostic, WrapErr};
 use std::path::PathBuf;
@@ -8,8 +9,8 @@ use std::process::ExitCode;
 
 #[derive(Args)]
 pub struct ExportArgs {
-    /// fixture.json written by `pogo design`
-    pub fixture: PathBuf,
+    #[command(flatten)]
+    pub file: DesignedFixture,
     /// Output directory (created when missing)
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -19,7 +20,7 @@ pub struct ExportArgs {
 }
 
 pub fn run(args: ExportArgs) -> miette::Result<ExitCode> {
-    let fixture = pogo_fixture::Fixture::read(&args.fixture).into_diagnostic()?;
+    let fixture = pogo_fixture::Fixture::read(&args.file.fixture).into_diagnostic()?;
     let opts = pogo_output::OutputOptions {
         kerf_mm: args.kerf_mm,
         ..pogo_output::OutputOptions::default()
@@ -27,12 +28,12 @@ pub fn run(args: ExportArgs) -> miette::Result<ExitCode> {
     let spinner = crate::progress::spinner("writing fixture files");
     let mut written = pogo_output::write_all(&fixture, &args.out, &opts)
         .into_diagnostic()
-        .wrap_err_with(|| format!("cannot export {}", args.fixture.display()))?;
+        .wrap_err_with(|| format!("cannot export {}", args.file.fixture.display()))?;
     // Keep a copy of the source of truth beside the files made from it.
     let json_path = args.out.join("fixture.json");
     let same = match (
         std::fs::canonicalize(&json_path),
-        std::fs::canonicalize(&args.fixture),
+        std::fs::canonicalize(&args.file.fixture),
     ) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,

@@ -6,6 +6,7 @@
 //! lot is rejected or inspection discontinued, an SPC rule is violated, a
 //! discontinuity event is found); 2 bad input.
 
+use crate::args::{DesignedFixture, TextOrJson};
 use crate::progress;
 use clap::{Args, Subcommand, ValueEnum};
 use miette::IntoDiagnostic;
@@ -35,6 +36,21 @@ pub enum QcCommand {
     Discontinuity(DiscontinuityArgs),
 }
 
+/// Where a report goes: `--out FILE`, else standard output.
+#[derive(Args)]
+pub struct OutFile {
+    /// Write to this file instead of standard output
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+impl OutFile {
+    /// Writes the report there (a file atomically).
+    fn emit(&self, text: &str) -> miette::Result<()> {
+        emit(self.out.as_deref(), text)
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SheetFormat {
     Md,
@@ -45,16 +61,15 @@ pub enum SheetFormat {
 
 #[derive(Args)]
 pub struct InspectionPlanArgs {
-    /// fixture.json written by `pogo design`
-    pub fixture: PathBuf,
+    #[command(flatten)]
+    pub file: DesignedFixture,
     #[arg(long, value_enum, default_value = "md")]
     pub format: SheetFormat,
     /// Limits overriding the defaults (TOML, as for `evaluate`)
     #[arg(long)]
     pub limits: Option<PathBuf>,
-    /// Write to this file instead of standard output
-    #[arg(long)]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutFile,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -79,15 +94,8 @@ pub struct EvaluateArgs {
     pub limits: Option<PathBuf>,
     #[arg(long, value_enum, default_value = "text")]
     pub format: ReportFormat,
-    /// Write to this file instead of standard output
-    #[arg(long)]
-    pub out: Option<PathBuf>,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TextOrJson {
-    Text,
-    Json,
+    #[command(flatten)]
+    pub out: OutFile,
 }
 
 /// Exit status: 0 for a plan (and an accepted lot); 1 when the lot is rejected
@@ -147,9 +155,8 @@ pub struct SpcArgs {
     pub rules: Rules,
     #[arg(long, value_enum, default_value = "text")]
     pub format: ReportFormat,
-    /// Write to this file instead of standard output
-    #[arg(long)]
-    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutFile,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -199,7 +206,7 @@ fn read_text(path: &Path) -> miette::Result<String> {
     Ok(text)
 }
 
-fn load_limits(path: Option<&Path>) -> miette::Result<Limits> {
+pub(crate) fn load_limits(path: Option<&Path>) -> miette::Result<Limits> {
     Limits::read(path).into_diagnostic()
 }
 
@@ -216,7 +223,7 @@ fn emit(out: Option<&Path>, text: &str) -> miette::Result<()> {
 }
 
 /// 1 when checked and found wanting, else 0.
-fn exit_for(wanting: bool) -> ExitCode {
+pub(crate) fn exit_for(wanting: bool) -> ExitCode {
     if wanting {
         ExitCode::from(1)
     } else {
@@ -225,7 +232,7 @@ fn exit_for(wanting: bool) -> ExitCode {
 }
 
 fn run_inspection_plan(a: InspectionPlanArgs) -> miette::Result<ExitCode> {
-    let fixture = Fixture::read(&a.fixture).into_diagnostic()?;
+    let fixture = Fixture::read(&a.file.fixture).into_diagnostic()?;
     let limits = load_limits(a.limits.as_deref())?;
     let plan = inspection::inspection_plan(&fixture, &limits);
     let text = match a.format {
@@ -234,7 +241,7 @@ fn run_inspection_plan(a: InspectionPlanArgs) -> miette::Result<ExitCode> {
         SheetFormat::Csv => render::inspection_csv(&plan),
         SheetFormat::Json => json(&plan),
     };
-    emit(a.out.as_deref(), &text)?;
+    a.out.emit(&text)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -253,7 +260,7 @@ fn run_evaluate(a: EvaluateArgs) -> miette::Result<ExitCode> {
         ReportFormat::Json => json(&e),
         ReportFormat::Html => report::evaluation_html(&format!("Pin verification: {shown}"), &e),
     };
-    emit(a.out.as_deref(), &text)?;
+    a.out.emit(&text)?;
     if !e.bad_rows.is_empty() {
         // Every good row is judged above; the bad ones are bad input: exit 2.
         let bad = pogo_qc::QcError::Rows {
@@ -329,7 +336,7 @@ fn run_spc(a: SpcArgs) -> miette::Result<ExitCode> {
         ReportFormat::Html => report::spc_html(&format!("SPC: {} ({shown})", a.column), &r),
         ReportFormat::Text => render::spc_text(&r),
     };
-    emit(a.out.as_deref(), &text)?;
+    a.out.emit(&text)?;
     Ok(exit_for(
         !r.violations.is_empty() || !r.dispersion_violations.is_empty(),
     ))

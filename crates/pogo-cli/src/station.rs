@@ -6,11 +6,11 @@
 //! map that misses a probe, ...) or an instrument fault (timeout, dropped connection,
 //! garbage, an instrument error), checked before anything is written.
 
+use crate::qc::{exit_for, load_limits};
 use clap::{Args, Subcommand};
 use miette::IntoDiagnostic;
 use pogo_fixture::Fixture;
 use pogo_qc::Verdict;
-use pogo_qc::measurements::Limits;
 use pogo_qc::run::Run;
 use pogo_station::channel_map::ChannelMap;
 use pogo_station::contact::{self, Bench, MeterSettings, Progress};
@@ -179,10 +179,6 @@ fn resource(text: &str) -> miette::Result<Resource> {
     Resource::parse(text).into_diagnostic()
 }
 
-fn limits(path: Option<&Path>) -> miette::Result<Limits> {
-    Limits::read(path).into_diagnostic()
-}
-
 fn parse_range(s: &str) -> miette::Result<Option<f64>> {
     if s.eq_ignore_ascii_case("auto") {
         return Ok(None);
@@ -266,7 +262,7 @@ fn run_measure(a: MeasureArgs) -> miette::Result<ExitCode> {
         range_ohm: parse_range(&a.range)?,
         nplc: a.nplc,
     };
-    let limits = limits(a.limits.as_deref())?;
+    let limits = load_limits(a.limits.as_deref())?;
     let (fixture, fixture_id) = fixture_and_id(&a.fixture, &a.post)?;
     let map = match &a.channel_map {
         Some(p) => ChannelMap::read(p).into_diagnostic()?,
@@ -357,21 +353,13 @@ fn verdict_and_reason(verdict: Verdict, reasons: &[String]) -> String {
     }
 }
 
-fn exit_for(failed: bool) -> ExitCode {
-    if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
 fn run_force(a: ForceArgs) -> miette::Result<ExitCode> {
     let r = resource(&a.gauge)?;
     let mut p = profile(&a.gauge_profile, Job::ForceGauge, None)?;
     if let Some(b) = a.baud {
         p.baud = b;
     }
-    let limits = limits(a.limits.as_deref())?;
+    let limits = load_limits(a.limits.as_deref())?;
     let (fixture, fixture_id) = fixture_and_id(&a.fixture, &a.post)?;
     let pins: Vec<String> = if a.pins.is_empty() {
         fixture.probes.iter().map(|p| p.id.clone()).collect()

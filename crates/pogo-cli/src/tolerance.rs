@@ -4,8 +4,9 @@
 //! figures. Exit 0, or 1 when a Monte Carlo estimate lies 4 standard errors or more
 //! from the analytic probability.
 
+use crate::args::{DesignedFixture, TextOrJson};
 use crate::progress;
-use clap::{Args, ValueEnum};
+use clap::Args;
 use miette::IntoDiagnostic;
 use pogo_fixture::{Fixture, ToleranceModel};
 use pogo_tolerance::report::Report;
@@ -15,8 +16,8 @@ use std::process::ExitCode;
 
 #[derive(Args)]
 pub struct ToleranceArgs {
-    /// fixture.json written by `pogo design`
-    pub fixture: PathBuf,
+    #[command(flatten)]
+    pub file: DesignedFixture,
     /// Monte Carlo samples per probe (and insertions for the yield, at most
     /// 10^8 probe samples in all); 0 or absent: analytic only
     #[arg(long, value_name = "N")]
@@ -32,17 +33,11 @@ pub struct ToleranceArgs {
     #[arg(long)]
     pub write: bool,
     #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Text,
-    Json,
+    pub format: TextOrJson,
 }
 
 pub fn run(args: ToleranceArgs) -> miette::Result<ExitCode> {
-    let mut fixture = Fixture::read(&args.fixture).into_diagnostic()?;
+    let mut fixture = Fixture::read(&args.file.fixture).into_diagnostic()?;
     let model = match &args.config {
         Some(path) => crate::config::read(path)?
             .tolerance
@@ -51,7 +46,7 @@ pub fn run(args: ToleranceArgs) -> miette::Result<ExitCode> {
         None => match &fixture.tolerance {
             Some(t) => {
                 pogo_tolerance::check_model(&t.model).map_err(|e| {
-                    miette::miette!("{}: tolerance.model: {e}", args.fixture.display())
+                    miette::miette!("{}: tolerance.model: {e}", args.file.fixture.display())
                 })?;
                 t.model.clone()
             }
@@ -63,7 +58,7 @@ pub fn run(args: ToleranceArgs) -> miette::Result<ExitCode> {
         fixture.probes.len()
     ));
     let mut summary = pogo_tolerance::analyse_with_model(&mut fixture, &model)
-        .map_err(|e| miette::miette!("{}: {e}", args.fixture.display()))?;
+        .map_err(|e| miette::miette!("{}: {e}", args.file.fixture.display()))?;
     spinner.finish_and_clear();
     let samples = args.mc.unwrap_or(0);
     let seed = args.seed.unwrap_or(model.seed);
@@ -74,7 +69,7 @@ pub fn run(args: ToleranceArgs) -> miette::Result<ExitCode> {
             "Monte Carlo: {samples} samples per probe, {insertions} insertions"
         ));
         let mc = pogo_tolerance::monte_carlo(&fixture, &model, samples, insertions, seed)
-            .map_err(|e| miette::miette!("{}: {e}", args.fixture.display()))?;
+            .map_err(|e| miette::miette!("{}: {e}", args.file.fixture.display()))?;
         spinner.finish_and_clear();
         summary.contact_yield_mc = Some(mc.contact_yield.clone());
         if let Some(t) = fixture.tolerance.as_mut() {
@@ -85,25 +80,25 @@ pub fn run(args: ToleranceArgs) -> miette::Result<ExitCode> {
         None
     };
     if args.write {
-        pogo_fixture::write_atomic(&args.fixture, fixture.to_json().as_bytes())
+        pogo_fixture::write_atomic(&args.file.fixture, fixture.to_json().as_bytes())
             .into_diagnostic()?;
     }
     let report = Report {
-        path: &args.fixture,
+        path: &args.file.fixture,
         fixture: &fixture,
         summary: &summary,
         monte_carlo: mc.as_ref(),
     };
     let mut out = std::io::stdout().lock();
     match args.format {
-        Format::Json => {
+        TextOrJson::Json => {
             let text = report.to_json().into_diagnostic()?;
             out.write_all(text.as_bytes()).into_diagnostic()?;
         }
-        Format::Text => report.write_text(&mut out).into_diagnostic()?,
+        TextOrJson::Text => report.write_text(&mut out).into_diagnostic()?,
     }
     if args.write {
-        writeln!(out, "wrote {}", args.fixture.display()).into_diagnostic()?;
+        writeln!(out, "wrote {}", args.file.fixture.display()).into_diagnostic()?;
     }
     Ok(if report.disagreeing_probes() > 0 {
         ExitCode::from(1)

@@ -33,16 +33,14 @@ fn diff_and_reuse_on_the_same_board_and_on_another_one() {
     }
     assert!(v["kept"][0]["id"].is_string() && v["kept"][0]["net"].is_string());
 
+    // `pogo design BOARD --reuse FIXTURE --out OUT`.
+    let design_reusing_fixture = |board: &Path, out: &Path| {
+        pogo(&["design", s(board), "--reuse", s(&fixture), "--out", s(out)])
+    };
+
     // Reusing the fixture on its own board keeps every probe and id.
     let second = tmp.path().join("second");
-    let (code, out, err) = pogo(&[
-        "design",
-        s(&board),
-        "--reuse",
-        s(&fixture),
-        "--out",
-        s(&second),
-    ]);
+    let (code, out, err) = design_reusing_fixture(&board, &second);
     assert_eq!(code, 0, "{out}\n{err}");
     let ids = |p: &Path| -> Vec<(String, String)> {
         let v: serde_json::Value =
@@ -60,14 +58,7 @@ fn diff_and_reuse_on_the_same_board_and_on_another_one() {
 
     // A fixture of another board: one clear error, exit 2, no files.
     let third = tmp.path().join("third");
-    let (code, out, err) = pogo(&[
-        "design",
-        s(&other),
-        "--reuse",
-        s(&fixture),
-        "--out",
-        s(&third),
-    ]);
+    let (code, out, err) = design_reusing_fixture(&other, &third);
     assert_eq!(code, 2, "{out}\n{err}");
     assert!(err.contains("nothing in common"), "{err}");
     assert!(!third.exists(), "no output folder on a refused reuse");

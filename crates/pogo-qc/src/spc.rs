@@ -262,6 +262,19 @@ struct ChartFactors {
     sigma_divisor: f64,
 }
 
+impl ChartFactors {
+    /// A chart whose dispersion is a range (moving or within subgroups): D3, D4 and d2,
+    /// with the mean chart's own factor (E2 for individuals, A2 for subgroup means).
+    fn on_ranges(c: &Constants, mean_limit: f64) -> ChartFactors {
+        ChartFactors {
+            mean_limit,
+            dispersion_lower: c.d3_lower,
+            dispersion_upper: c.d4,
+            sigma_divisor: c.d2,
+        }
+    }
+}
+
 /// The chart for subgroups of `k`: individuals and moving ranges (k = 1), means and ranges
 /// (k <= 10) or means and standard deviations; returns its points, its dispersion points and
 /// its constants.
@@ -269,12 +282,7 @@ fn chart_points(values: &[f64], k: usize) -> (ChartKind, Vec<f64>, Vec<f64>, Cha
     if k == 1 {
         let c = constants(2).expect("n=2");
         let mrs: Vec<f64> = values.windows(2).map(|w| (w[1] - w[0]).abs()).collect();
-        let factors = ChartFactors {
-            mean_limit: c.e2,
-            dispersion_lower: c.d3_lower,
-            dispersion_upper: c.d4,
-            sigma_divisor: c.d2,
-        };
+        let factors = ChartFactors::on_ranges(&c, c.e2);
         return (ChartKind::IMr, values.to_vec(), mrs, factors);
     }
     let c = constants(k).expect("k >= 2");
@@ -290,12 +298,7 @@ fn chart_points(values: &[f64], k: usize) -> (ChartKind, Vec<f64>, Vec<f64>, Cha
                 hi - lo
             })
             .collect();
-        let factors = ChartFactors {
-            mean_limit: c.a2,
-            dispersion_lower: c.d3_lower,
-            dispersion_upper: c.d4,
-            sigma_divisor: c.d2,
-        };
+        let factors = ChartFactors::on_ranges(&c, c.a2);
         (ChartKind::XbarR, means, ranges, factors)
     } else {
         let sds: Vec<f64> = subgroups.iter().map(|g| sample_sd(g)).collect();

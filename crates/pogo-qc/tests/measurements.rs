@@ -38,6 +38,18 @@ fn pin<'a>(e: &'a Evaluation, id: &str) -> &'a pogo_qc::measurements::PinReport 
         .unwrap_or_else(|| panic!("no pin {id}"))
 }
 
+/// Asserts a pin's verdict and what to do about it, showing its reasons when they differ.
+#[track_caller]
+fn assert_pin(e: &Evaluation, id: &str, verdict: Verdict, actions: &[Action]) {
+    let p = pin(e, id);
+    assert_eq!(
+        (p.verdict, p.actions.as_slice()),
+        (verdict, actions),
+        "{id}: {:?}",
+        p.reasons
+    );
+}
+
 #[test]
 fn units_are_converted() {
     let text = "pin,kind,value,unit\n\
@@ -109,10 +121,8 @@ fn contact_resistance_verdicts_without_fixture() {
     let text = "pin,kind,value,unit\nP1,contact_resistance,30,mohm\nP2,contact_resistance,45,mohm\nP3,contact_resistance,0.055,ohm\n";
     let e = eval(text, None);
     assert_eq!(pin(&e, "P1").verdict, Verdict::Pass);
-    assert_eq!(pin(&e, "P2").verdict, Verdict::Marginal);
-    assert_eq!(pin(&e, "P2").actions, [Action::Clean]);
-    assert_eq!(pin(&e, "P3").verdict, Verdict::Fail);
-    assert_eq!(pin(&e, "P3").actions, [Action::Replace]);
+    assert_pin(&e, "P2", Verdict::Marginal, &[Action::Clean]);
+    assert_pin(&e, "P3", Verdict::Fail, &[Action::Replace]);
     assert!(
         pin(&e, "P3").reasons[0].contains("55.000 mOhm above the limit 50.000 mOhm"),
         "{:?}",
@@ -214,16 +224,15 @@ fn mechanics_checks_from_the_catalog_part() {
         "{:?}",
         pin(&e, "P1").reasons
     );
-    let p2 = pin(&e, "P2");
-    assert_eq!(p2.verdict, Verdict::Fail);
-    assert_eq!(
-        p2.actions,
-        [Action::Reseat, Action::Adjust, Action::Replace]
+    assert_pin(
+        &e,
+        "P2",
+        Verdict::Fail,
+        &[Action::Reseat, Action::Adjust, Action::Replace],
     );
     assert_eq!(pin(&e, "P3").verdict, Verdict::Pass);
     // P4: P75 full travel 4.0 -> 2.4..3.2 mm: 3.9 is too much compression.
-    assert_eq!(pin(&e, "P4").verdict, Verdict::Fail);
-    assert_eq!(pin(&e, "P4").actions, [Action::Adjust]);
+    assert_pin(&e, "P4", Verdict::Fail, &[Action::Adjust]);
     // Without a fixture those checks cannot be made: noted, not guessed.
     let e = eval(text, None);
     assert!(e.pins.iter().all(|p| p.checks.is_empty()));
@@ -251,8 +260,7 @@ fn set_level_height_spread_and_plate_tilt() {
     assert!((spread.value - 0.13).abs() < 1e-9);
     assert_eq!(spread.verdict, Verdict::Fail);
     assert_eq!(spread.pins, ["P4"]);
-    assert_eq!(pin(&e, "P4").verdict, Verdict::Fail);
-    assert_eq!(pin(&e, "P4").actions, [Action::Adjust]);
+    assert_pin(&e, "P4", Verdict::Fail, &[Action::Adjust]);
     // The bottom plate has one pin: no spread check.
     assert!(!e.set_checks.iter().any(|c| c.plate == "bottom"));
     let tilt = set_check(&e, SetCheckKind::PlateTilt, None);
@@ -276,11 +284,9 @@ fn return_height_and_tilt() {
         P3,tilt,1.2,deg,\n\
         P4,tilt,0.5,°,\n";
     let e = eval(text, None);
-    assert_eq!(pin(&e, "P1").verdict, Verdict::Fail);
-    assert_eq!(pin(&e, "P1").actions, [Action::Replace]);
+    assert_pin(&e, "P1", Verdict::Fail, &[Action::Replace]);
     assert_eq!(pin(&e, "P2").verdict, Verdict::Marginal);
-    assert_eq!(pin(&e, "P3").verdict, Verdict::Fail);
-    assert_eq!(pin(&e, "P3").actions, [Action::Reseat]);
+    assert_pin(&e, "P3", Verdict::Fail, &[Action::Reseat]);
     assert_eq!(pin(&e, "P4").verdict, Verdict::Pass);
 }
 
@@ -337,6 +343,5 @@ fn inspection_plan_takes_the_stack_up_then_the_catalog() {
     // A receptacle standing proud of the plate is a negative seating depth, not a bad row.
     let ms = read_measurements("m.csv", "pin,kind,value,unit\nP1,seating_depth,-0.2,mm\n").unwrap();
     let e = evaluate(&ms, Some(&f), &Limits::default());
-    assert_eq!(pin(&e, "P1").verdict, Verdict::Fail);
-    assert_eq!(pin(&e, "P1").actions, [Action::Reseat]);
+    assert_pin(&e, "P1", Verdict::Fail, &[Action::Reseat]);
 }

@@ -8,7 +8,7 @@
 use crate::{Caller, Database, MaintenanceRequest, Result, ServiceConfig, ServiceError, Stored};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -120,6 +120,30 @@ impl FromRequestParts<Arc<AppState>> for VisibleFixture {
     }
 }
 
+/// The body of an API request made with the admin's token: read first (bounded by the
+/// route's limit), then the caller checked, as a handler taking `HeaderMap` and `Bytes`
+/// would.
+struct AdminBody(Bytes);
+
+impl FromRequest<Arc<AppState>> for AdminBody {
+    type Rejection = Response;
+
+    async fn from_request(
+        request: Request,
+        s: &Arc<AppState>,
+    ) -> std::result::Result<Self, Response> {
+        let headers = request.headers().clone();
+        let body = Bytes::from_request(request, s)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let caller = api_caller(&s.db, &headers)
+            .await
+            .map_err(|e| ApiError(e).into_response())?;
+        require_admin(&caller).map_err(|e| ApiError(e).into_response())?;
+        Ok(AdminBody(body))
+    }
+}
+
 fn require_admin(caller: &Caller) -> Result<()> {
     match caller {
         Caller::Admin => Ok(()),
@@ -148,11 +172,9 @@ struct RegisterQuery {
 
 async fn register_fixture(
     State(s): State<Arc<AppState>>,
-    headers: HeaderMap,
     Query(q): Query<RegisterQuery>,
-    body: Bytes,
+    AdminBody(body): AdminBody,
 ) -> ApiResult<Response> {
-    require_admin(&api_caller(&s.db, &headers).await?)?;
     let text = std::str::from_utf8(&body).map_err(|e| ServiceError::BadJson {
         line: 1,
         column: e.valid_up_to() + 1,
@@ -225,11 +247,9 @@ async fn get_due(
 
 async fn post_maintenance(
     State(s): State<Arc<AppState>>,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    body: Bytes,
+    AdminBody(body): AdminBody,
 ) -> ApiResult<Response> {
-    require_admin(&api_caller(&s.db, &headers).await?)?;
     if body.len() > MAX_SMALL_BYTES {
         return Ok((StatusCode::PAYLOAD_TOO_LARGE, "body too large").into_response());
     }
