@@ -2,7 +2,7 @@
 //! dictionaries describe, turning a located copper pad into the model's [`Pad`], and
 //! finding line and column of a byte offset for errors.
 
-use crate::model::{BoxMm, Chamfers, PadShape, PointMm, PolygonMm, SizeMm};
+use crate::model::{BoxMm, Chamfers, PadShape, PointMm, PolygonMm, Side, SizeMm};
 
 /// A hash map with a fast, fixed hash (foldhash) for the readers' many small keys
 /// (names, places); iteration order is never relied on.
@@ -440,6 +440,18 @@ pub(crate) fn kicad_unnumbered(pin: &str) -> bool {
         pin.strip_prefix(p)
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
     })
+}
+
+/// What a CAM layer (an IPC-2581 layer, an ODB++ matrix row) is to the board model.
+/// Only ODB++ has component layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LayerRole {
+    Copper(Option<Side>),
+    Mask(Side),
+    Paste(Side),
+    Drill,
+    Components(Side),
+    Other,
 }
 
 /// The outer layers a pad was found on, side by side: copper, mask and paste.
