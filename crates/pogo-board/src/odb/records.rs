@@ -560,12 +560,15 @@ pub fn symbol(name: &str, s: f64) -> CamShape {
     let size = |w: f64, h: f64| SizeMm { w: w * s, h: h * s };
     let ok =
         |v: &[f64], n: usize| v.len() >= n && v[..n].iter().all(|x| x.is_finite() && *x >= 0.0);
+    // Width x height: the first two numbers, where both are sizes.
+    let width_height = |rest: &str| {
+        let v = nums(rest);
+        ok(&v, 2).then(|| size(v[0], v[1]))
+    };
     let lower = name.to_ascii_lowercase();
     if let Some(rest) = lower.strip_prefix("rect") {
         let parts: Vec<&str> = rest.split('x').collect();
-        let v = nums(rest);
-        if ok(&v, 2) {
-            let size = size(v[0], v[1]);
+        if let Some(size) = width_height(rest) {
             if let Some(p) = parts.get(2) {
                 let amount = p
                     .get(1..)
@@ -599,22 +602,16 @@ pub fn symbol(name: &str, s: f64) -> CamShape {
             return CamShape::Rect { size };
         }
     } else if let Some(rest) = lower.strip_prefix("oval") {
-        let v = nums(rest);
-        if ok(&v, 2) {
-            return CamShape::Oval {
-                size: size(v[0], v[1]),
-            };
+        if let Some(size) = width_height(rest) {
+            return CamShape::Oval { size };
         }
     } else if let Some(rest) = lower
         .strip_prefix("donut_rc")
         .or_else(|| lower.strip_prefix("donut_o"))
     {
         // A rectangular or oval ring: outer width x height x line width.
-        let v = nums(rest);
-        if ok(&v, 2) {
-            return CamShape::Other {
-                size: size(v[0], v[1]),
-            };
+        if let Some(size) = width_height(rest) {
+            return CamShape::Other { size };
         }
     } else if let Some(rest) = lower.strip_prefix("donut_r") {
         let v = nums(rest);
@@ -631,11 +628,8 @@ pub fn symbol(name: &str, s: f64) -> CamShape {
         .or_else(|| lower.strip_prefix("hex_l"))
         .or_else(|| lower.strip_prefix("hex_s"))
     {
-        let v = nums(rest);
-        if ok(&v, 2) {
-            return CamShape::Other {
-                size: size(v[0], v[1]),
-            };
+        if let Some(size) = width_height(rest) {
+            return CamShape::Other { size };
         }
     } else if let Some(rest) = lower.strip_prefix('r') {
         if let Ok(d) = rest.parse::<f64>() {
