@@ -245,7 +245,7 @@ fn straight<P: PlanePoint>(prev: P, p: P, next: P) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rect_ring;
+    use crate::{l_ring, rect_ring};
 
     fn p(x: f64, y: f64) -> PointMm {
         PointMm::new(x, y)
@@ -253,14 +253,7 @@ mod tests {
 
     /// An L: the 10 x 10 square without its 5 x 5 corner at (5..10, 5..10).
     fn l_shape() -> Vec<PointMm> {
-        vec![
-            p(0.0, 0.0),
-            p(10.0, 0.0),
-            p(10.0, 5.0),
-            p(5.0, 5.0),
-            p(5.0, 10.0),
-            p(0.0, 10.0),
-        ]
+        l_ring(10.0, 5.0)
     }
 
     #[test]
