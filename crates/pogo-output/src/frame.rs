@@ -722,35 +722,17 @@ fn finish_view(
     s
 }
 
-/// The convex hull of points (Andrew's monotone chain), counter-clockwise.
+/// The convex hull of points, counter-clockwise (repeated points merged first).
 fn convex_hull(mut pts: Vec<[f64; 2]>) -> Vec<[f64; 2]> {
     pts.sort_by(|a, b| a[0].total_cmp(&b[0]).then(a[1].total_cmp(&b[1])));
     pts.dedup();
     if pts.len() < 3 {
         return pts;
     }
-    let cross = |o: [f64; 2], a: [f64; 2], b: [f64; 2]| {
-        (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-    };
-    let mut hull: Vec<[f64; 2]> = Vec::with_capacity(2 * pts.len());
-    for pass in 0..2 {
-        let start = hull.len();
-        let iter: Box<dyn Iterator<Item = &[f64; 2]>> = if pass == 0 {
-            Box::new(pts.iter())
-        } else {
-            Box::new(pts.iter().rev())
-        };
-        for &q in iter {
-            while hull.len() >= start + 2
-                && cross(hull[hull.len() - 2], hull[hull.len() - 1], q) <= 0.0
-            {
-                hull.pop();
-            }
-            hull.push(q);
-        }
-        hull.pop();
-    }
-    hull
+    pogo_geom::convex_hull(&pts)
+        .into_iter()
+        .map(|i| pts[i])
+        .collect()
 }
 
 /// A placed part seen from the left (model -X): screen x = model Y (front left, hinge
