@@ -961,6 +961,12 @@ impl<'m> Supported<'m> {
         let mut extra = ExtraSupports::new(model, fact);
         let patches: Vec<(f64, f64, f64)> = all.iter().map(|p| (p.x, p.y, p.tip_r)).collect();
         extra.add_patches(&patches);
+        Supported::settled_on(extra, all)
+    }
+
+    /// The plate on the supports `all`, whose patches `extra` already holds, settled
+    /// ([`settle`]).
+    fn settled_on(mut extra: ExtraSupports<'m>, all: Vec<Placed>) -> Supported<'m> {
         let (sol, reactions) = settle(&mut extra, &all);
         Supported {
             extra,
@@ -1214,13 +1220,7 @@ fn best_trial<'m>(st: &Setup, sup: &Supported<'m>, cands: &[Cand]) -> Option<Sup
                 tip_r,
                 part,
             });
-            let (sol, reactions) = settle(&mut extra, &all);
-            Supported {
-                extra,
-                all,
-                sol,
-                reactions,
-            }
+            Supported::settled_on(extra, all)
         })
         .collect();
     let mut best: Option<Supported<'m>> = None;
