@@ -104,6 +104,18 @@ fn refuses_a_stackup_outside_60_to_80_percent_naming_the_probe() {
     ));
 }
 
+/// Adds `id` to the catalog: the part `like`, `length_mm` long with 10 mm full and
+/// 6.67 mm working travel (a long-travel part for the first stage of a dual-level
+/// fixture).
+fn add_long_travel_part(catalog: &mut Catalog, like: &str, id: &str, length_mm: f64) {
+    let mut part = catalog.part(like).unwrap().clone();
+    part.id = id.into();
+    part.length_mm = length_mm;
+    part.full_travel_mm = 10.0;
+    part.working_travel_mm = 6.67;
+    catalog.parts.push(part);
+}
+
 #[test]
 fn dual_level_uses_long_travel_parts() {
     let mut cfg = MechanicsConfig::default();
@@ -116,18 +128,8 @@ fn dual_level_uses_long_travel_parts() {
         "{err}"
     );
     let mut catalog = Catalog::builtin();
-    let mut lt = catalog.part("P100-SPEAR").unwrap().clone();
-    lt.id = "P100-LT".into();
-    lt.length_mm = 40.0;
-    lt.full_travel_mm = 10.0;
-    lt.working_travel_mm = 6.67;
-    catalog.parts.push(lt);
-    let mut lt75 = catalog.part("P75-SPEAR").unwrap().clone();
-    lt75.id = "P75-LT".into();
-    lt75.length_mm = 36.0;
-    lt75.full_travel_mm = 10.0;
-    lt75.working_travel_mm = 6.67;
-    catalog.parts.push(lt75);
+    add_long_travel_part(&mut catalog, "P100-SPEAR", "P100-LT", 40.0);
+    add_long_travel_part(&mut catalog, "P75-SPEAR", "P75-LT", 36.0);
     let mut fx = fixture(&grid_spec());
     build_with_catalog(&mut fx, &cfg, &catalog).unwrap();
     let st = &fx.stackup.as_ref().unwrap().sides[0];
