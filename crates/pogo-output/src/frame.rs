@@ -17,7 +17,7 @@
 
 use crate::dxf::{begin_header_mm, pair, polyline};
 use crate::geometry::{circle_ring, circle_segments, offset_ring, signed_area};
-use crate::stl::{Mesh, check_closed, to_binary_stl, triangulate};
+use crate::stl::{Mesh, push_wall, to_binary_stl, triangulate};
 use crate::{OutputError, Result, num};
 use pogo_fixture::{Clamshell, Fixture, FramePart, FramePartRole, Making, Placement};
 use pogo_geom::PointMm;
@@ -85,22 +85,10 @@ pub fn mesh(part: &FramePart) -> Result<Mesh> {
     }
     let mut start = 0;
     for ring in &rings {
-        let len = ring.len();
-        for k in 0..len {
-            let a = (start + k) as u32;
-            let b = (start + (k + 1) % len) as u32;
-            let (au, bu) = (a + n as u32, b + n as u32);
-            triangles.push([a, b, bu]);
-            triangles.push([a, bu, au]);
-        }
-        start += len;
+        push_wall(&mut triangles, start, start + n, ring.len());
+        start += ring.len();
     }
-    let mesh = Mesh {
-        vertices,
-        triangles,
-    };
-    check_closed(&mesh).map_err(err)?;
-    Ok(mesh)
+    Mesh::closed(vertices, triangles).map_err(err)
 }
 
 /// Binary STL of a part in its own frame (as printed).

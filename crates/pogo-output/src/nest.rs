@@ -11,7 +11,7 @@
 
 use crate::dxf::{begin_header_mm, layer_table, pair, polyline, xy};
 use crate::geometry::signed_area;
-use crate::stl::{Mesh, check_closed, to_binary_stl, triangulate};
+use crate::stl::{Mesh, push_wall, to_binary_stl, triangulate};
 use crate::svg::{esc, ring_path, svg_open};
 use crate::{OutputError, Result, num};
 use pogo_fixture::{Fixture, Nest};
@@ -497,21 +497,9 @@ pub fn mesh(nest: &Nest, chamfer: bool) -> Result<Mesh> {
     }
     // Walls: edge a -> b from the lower ring to the upper; material on the left.
     for (lo, hi) in walls {
-        let len = ring_pts[lo].len();
-        for k in 0..len {
-            let a = (first[lo] + k) as u32;
-            let b = (first[lo] + (k + 1) % len) as u32;
-            let (au, bu) = ((first[hi] + k) as u32, (first[hi] + (k + 1) % len) as u32);
-            triangles.push([a, b, bu]);
-            triangles.push([a, bu, au]);
-        }
+        push_wall(&mut triangles, first[lo], first[hi], ring_pts[lo].len());
     }
-    let mesh = Mesh {
-        vertices,
-        triangles,
-    };
-    check_closed(&mesh).map_err(err)?;
-    Ok(mesh)
+    Mesh::closed(vertices, triangles).map_err(err)
 }
 
 /// Binary STL of the nest; the lead-in chamfer is left off (and said in the header)
