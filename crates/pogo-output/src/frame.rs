@@ -15,7 +15,7 @@
 //! The probe plates are the plate files' (`plate-SIDE.*`); they appear in the
 //! assembly and the pictures but get no `frame-` file.
 
-use crate::dxf::{begin_header_mm, pair, polyline};
+use crate::dxf::{begin_header_mm, circle, end_file, next_section, pair, polyline};
 use crate::geometry::{circle_ring, circle_segments, offset_ring, signed_area};
 use crate::stl::{Mesh, push_wall, to_binary_stl, triangulate};
 use crate::{OutputError, Result, num};
@@ -125,9 +125,7 @@ pub fn render_dxf(fixture: &Fixture, c: &Clamshell, part: &FramePart) -> String 
         ),
     );
     begin_header_mm(&mut s);
-    pair(&mut s, 0, "ENDSEC");
-    pair(&mut s, 0, "SECTION");
-    pair(&mut s, 2, "ENTITIES");
+    next_section(&mut s, "ENTITIES");
     let outline = offset_ring(&part.outline, half).unwrap_or_else(|| part.outline.clone());
     polyline(&mut s, "PART_OUTLINE", &flip(&outline));
     for cut in &part.cutouts {
@@ -135,15 +133,10 @@ pub fn render_dxf(fixture: &Fixture, c: &Clamshell, part: &FramePart) -> String 
         polyline(&mut s, "CUTOUTS", &flip(&ring));
     }
     for h in &part.holes {
-        pair(&mut s, 0, "CIRCLE");
-        pair(&mut s, 8, "HOLES");
-        pair(&mut s, 10, &num(h.x, 5));
-        pair(&mut s, 20, &num(h.y, 5));
-        pair(&mut s, 30, "0.0");
-        pair(&mut s, 40, &num((h.diameter_mm / 2.0 - half).max(0.05), 5));
+        let r = (h.diameter_mm / 2.0 - half).max(0.05);
+        circle(&mut s, "HOLES", h.x, -h.y, r);
     }
-    pair(&mut s, 0, "ENDSEC");
-    pair(&mut s, 0, "EOF");
+    end_file(&mut s);
     s
 }
 
