@@ -38,6 +38,37 @@ impl Units {
     }
 }
 
+/// A syntax error at 1-based `line` and `column` of an ODB++ file (ODB++ errors name a
+/// word or a line, not a byte span).
+fn syntax_error(
+    file: &str,
+    line: usize,
+    column: usize,
+    expected: impl Into<String>,
+    found: impl Into<String>,
+) -> BoardError {
+    BoardError::Syntax {
+        path: file.to_string(),
+        line,
+        column,
+        offset: 0,
+        len: 1,
+        expected: expected.into(),
+        found: found.into(),
+    }
+}
+
+/// An error about line `line` of an ODB++ file as a whole (a record missing or out of
+/// order): at its column 1.
+fn line_error(
+    file: &str,
+    line: usize,
+    expected: impl Into<String>,
+    found: impl Into<String>,
+) -> BoardError {
+    syntax_error(file, line, 1, expected, found)
+}
+
 /// Where in which file: builds the errors.
 pub struct Place<'a> {
     pub file: &'a str,
@@ -54,15 +85,7 @@ impl Place<'_> {
         found: impl Into<String>,
     ) -> BoardError {
         let column = word_column(self.text, word);
-        BoardError::Syntax {
-            path: self.file.to_string(),
-            line: self.line,
-            column,
-            offset: 0,
-            len: 1,
-            expected: expected.into(),
-            found: found.into(),
-        }
+        syntax_error(self.file, self.line, column, expected, found)
     }
 
     pub fn number(&self, words: &[&str], i: usize, what: &str) -> Result<f64, BoardError> {
@@ -206,15 +229,12 @@ pub fn structured(file: &str, text: &str) -> Result<Structured, BoardError> {
         }
     }
     if let Some((name, _, line)) = block {
-        return Err(BoardError::Syntax {
-            path: file.to_string(),
+        return Err(line_error(
+            file,
             line,
-            column: 1,
-            offset: 0,
-            len: 1,
-            expected: format!("`}}` closing block {name} (the file ends early)"),
-            found: "the end of the file".into(),
-        });
+            format!("`}}` closing block {name} (the file ends early)"),
+            "the end of the file",
+        ));
     }
     Ok(out)
 }
@@ -486,28 +506,22 @@ pub fn features(file: &str, text: &str, default: Units) -> Result<Features, Boar
         }
     }
     if in_surface {
-        return Err(BoardError::Syntax {
-            path: file.to_string(),
-            line: text.lines().count().max(1),
-            column: 1,
-            offset: 0,
-            len: 1,
-            expected: "SE closing the surface (the file ends early)".into(),
-            found: "the end of the file".into(),
-        });
+        return Err(line_error(
+            file,
+            text.lines().count().max(1),
+            "SE closing the surface (the file ends early)",
+            "the end of the file",
+        ));
     }
     symbol_names.sort_by_key(|s| s.0);
     for (n, name, unit, line) in symbol_names {
         if n != out.symbols.len() {
-            return Err(BoardError::Syntax {
-                path: file.to_string(),
+            return Err(line_error(
+                file,
                 line,
-                column: 1,
-                offset: 0,
-                len: 1,
-                expected: format!("symbol number ${}", out.symbols.len()),
-                found: format!("${n}"),
-            });
+                format!("symbol number ${}", out.symbols.len()),
+                format!("${n}"),
+            ));
         }
         out.symbols
             .push(symbol(&name, unit.unwrap_or(units).symbol_mm()));
@@ -521,15 +535,12 @@ pub fn features(file: &str, text: &str, default: Units) -> Result<Features, Boar
         .chain(out.arcs.iter().map(|a| a.symbol))
         .find(|&s| s >= count);
     if let Some(s) = bad {
-        return Err(BoardError::Syntax {
-            path: file.to_string(),
-            line: 1,
-            column: 1,
-            offset: 0,
-            len: 1,
-            expected: format!("symbol numbers below {count} (the symbols the file defines)"),
-            found: format!("a feature using symbol {s}"),
-        });
+        return Err(line_error(
+            file,
+            1,
+            format!("symbol numbers below {count} (the symbols the file defines)"),
+            format!("a feature using symbol {s}"),
+        ));
     }
     Ok(out)
 }
