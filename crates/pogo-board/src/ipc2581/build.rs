@@ -102,15 +102,7 @@ pub(super) fn build(path_name: &str, mut doc: Doc) -> Result<Board> {
         .layers
         .iter()
         .enumerate()
-        .map(|(i, l)| Layer {
-            ordinal: i as i32,
-            name: l.name.clone(),
-            kind: match roles[i] {
-                LayerRole::Copper(_) => "signal".into(),
-                _ => "user".into(),
-            },
-            user_name: None,
-        })
+        .map(|(i, l)| roles[i].board_layer(i, &l.name))
         .collect();
     Ok(Board {
         source_name: path_name.to_string(),

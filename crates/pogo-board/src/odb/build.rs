@@ -221,16 +221,7 @@ pub(super) fn build(job: &Job) -> Result<Board> {
     let board_layers = rows
         .iter()
         .enumerate()
-        .map(|(i, r)| Layer {
-            ordinal: i as i32,
-            name: r.name.clone(),
-            kind: if matches!(r.role, LayerRole::Copper(_)) {
-                "signal".into()
-            } else {
-                "user".into()
-            },
-            user_name: None,
-        })
+        .map(|(i, r)| r.role.board_layer(i, &r.name))
         .collect();
     Ok(Board {
         source_name: job.name.clone(),
