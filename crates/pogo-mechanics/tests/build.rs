@@ -7,7 +7,7 @@ use common::{fixture, grid_spec};
 use pogo_board::Side;
 use pogo_catalog::Catalog;
 use pogo_fixture::SupportReason;
-use pogo_mechanics::{MechanicsConfig, MechanicsError, build, build_with_catalog};
+use pogo_mechanics::{MechanicsConfig, MechanicsError, MechanicsReport, build, build_with_catalog};
 use std::collections::BTreeMap;
 
 #[test]
@@ -104,6 +104,14 @@ fn refuses_a_stackup_outside_60_to_80_percent_naming_the_probe() {
     ));
 }
 
+/// Whether one of the report's notes holds every one of `words`.
+fn has_note(report: &MechanicsReport, words: &[&str]) -> bool {
+    report
+        .notes
+        .iter()
+        .any(|n| words.iter().all(|w| n.contains(w)))
+}
+
 /// Adds `id` to the catalog: the part `like`, `length_mm` long with 10 mm full and
 /// 6.67 mm working travel (a long-travel part for the first stage of a dual-level
 /// fixture).
@@ -181,10 +189,7 @@ fn no_usable_hole_gives_suggestions() {
         fx.tooling_suggestions
     );
     assert!(
-        report
-            .notes
-            .iter()
-            .any(|n| n.contains("0 usable tooling holes") && n.contains("plated")),
+        has_note(&report, &["0 usable tooling holes", "plated"]),
         "{:?}",
         report.notes
     );
@@ -210,14 +215,7 @@ fn no_usable_hole_gives_suggestions() {
     let mut fx = fixture(&spec);
     let report = build(&mut fx, &MechanicsConfig::default()).unwrap();
     assert!(fx.tooling.is_empty());
-    assert!(
-        report
-            .notes
-            .iter()
-            .any(|n| n.contains("H9") && n.contains("probe P1")),
-        "{:?}",
-        report.notes
-    );
+    assert!(has_note(&report, &["H9", "probe P1"]), "{:?}", report.notes);
 }
 
 #[test]
@@ -289,10 +287,7 @@ fn fingers_share_a_load_above_the_per_finger_limit() {
     // A finger still above the limit (no free spot left near it) is named in a note.
     let over = force.supports.iter().any(|s| s.reaction_n > 10.0);
     assert_eq!(
-        report
-            .notes
-            .iter()
-            .any(|n| n.contains("carry more than 10 N")),
+        has_note(&report, &["carry more than 10 N"]),
         over,
         "{:?}",
         report.notes
