@@ -281,6 +281,7 @@ fn straight<P: PlanePoint>(prev: P, p: P, next: P) -> bool {
 mod tests {
     use super::*;
     use crate::{l_ring, rect_ring};
+    use pogo_testdata::Xorshift;
 
     fn p(x: f64, y: f64) -> PointMm {
         PointMm::new(x, y)
@@ -446,17 +447,6 @@ mod tests {
         assert_eq!(clean_ring(&ring).len(), ring.len());
     }
 
-    /// A small deterministic generator (xorshift), uniform in [0, 1).
-    struct Rng(u64);
-    impl Rng {
-        fn unit(&mut self) -> f64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
-
     /// The distance as it was measured before the squared comparisons: `hypot` of
     /// every edge.
     fn ring_distance_by_hypot(q: PointMm, ring: &[PointMm]) -> f64 {
@@ -480,7 +470,7 @@ mod tests {
 
     #[test]
     fn ring_distance_is_the_least_hypot_to_the_last_bit() {
-        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut rng = Xorshift(0x9e37_79b9_7f4a_7c15);
         let mut rings: Vec<(PointMm, Vec<PointMm>)> = Vec::new();
         for scale in [1e-12, 1e-3, 1.0, 250.0, 1e6] {
             for _ in 0..200 {
@@ -529,7 +519,7 @@ mod tests {
 
     #[test]
     fn clean_ring_decides_as_hypot_does_at_the_thresholds() {
-        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        let mut rng = Xorshift(0x2545_f491_4f6c_dd1d);
         for _ in 0..3000 {
             // Points a threshold's width (1e-9 mm) apart or off the line, give or take
             // a few units in the last place, at board coordinates.

@@ -1669,13 +1669,8 @@ mod tests {
 
     #[test]
     fn clusters_that_stop_early_are_the_clusters_of_every_round() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut unit = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rng = pogo_testdata::Xorshift(0x9e37_79b9_7f4a_7c15);
+        let mut unit = move || rng.unit();
         for (n, k) in [(1, 1), (7, 3), (200, 13), (1500, 90)] {
             // Probes on a 0.5 mm pitch (ties between centres) with forces 1-3 N.
             let points: Vec<(f64, f64, f64)> = (0..n)
