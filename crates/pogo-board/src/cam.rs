@@ -2,7 +2,7 @@
 //! dictionaries describe, turning a located copper pad into the model's [`Pad`], and
 //! finding line and column of a byte offset for errors.
 
-use crate::model::{BoxMm, Chamfers, PadShape, PointMm, PolygonMm, SizeMm};
+use crate::model::{BoxMm, Chamfers, Layer, PadShape, PointMm, PolygonMm, Side, SizeMm};
 
 /// A hash map with a fast, fixed hash (foldhash) for the readers' many small keys
 /// (names, places); iteration order is never relied on.
@@ -440,6 +440,34 @@ pub(crate) fn kicad_unnumbered(pin: &str) -> bool {
         pin.strip_prefix(p)
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
     })
+}
+
+/// What a CAM layer (an IPC-2581 layer, an ODB++ matrix row) is to the board model.
+/// Only ODB++ has component layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LayerRole {
+    Copper(Option<Side>),
+    Mask(Side),
+    Paste(Side),
+    Drill,
+    Components(Side),
+    Other,
+}
+
+impl LayerRole {
+    /// The board model's layer `ordinal` of this role, as KiCad kinds name it: copper
+    /// is `signal`, the rest `user`.
+    pub(crate) fn board_layer(self, ordinal: usize, name: &str) -> Layer {
+        Layer {
+            ordinal: ordinal as i32,
+            name: name.to_string(),
+            kind: match self {
+                LayerRole::Copper(_) => "signal".into(),
+                _ => "user".into(),
+            },
+            user_name: None,
+        }
+    }
 }
 
 /// The outer layers a pad was found on, side by side: copper, mask and paste.

@@ -191,22 +191,30 @@ fn tar_of(entries: &[(String, Vec<u8>)]) -> Vec<u8> {
     b.into_inner().unwrap()
 }
 
-#[test]
-fn odb_features_with_a_bad_record_names_file_line_and_column() {
-    let Some(mut job) = test_points_job("odb_features_with_a_bad_record") else {
-        return;
-    };
+/// The shared test_points ODB++ job with its F.Cu features file rewritten by `edit`:
+/// the error reading it, or None when the shared data is absent.
+fn error_with_front_features(test: &str, edit: impl FnOnce(&str) -> String) -> Option<BoardError> {
+    let mut job = test_points_job(test)?;
     let (_, feats) = job
         .iter_mut()
         .find(|(p, _)| p.ends_with("layers/f.cu/features"))
         .unwrap();
-    let text = String::from_utf8(feats.clone()).unwrap();
-    let line = text.lines().position(|l| l.starts_with("P ")).unwrap();
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    lines[line] = "P 132.0 oops 1 P 0 8 0.0".into();
-    *feats = lines.join("\n").into_bytes();
-    let (path, l, column, expected, found) =
-        syntax(pogo_board::read_bytes("job.tar", &tar_of(&job)).unwrap_err());
+    *feats = edit(std::str::from_utf8(feats).unwrap()).into_bytes();
+    Some(pogo_board::read_bytes("job.tar", &tar_of(&job)).unwrap_err())
+}
+
+#[test]
+fn odb_features_with_a_bad_record_names_file_line_and_column() {
+    let mut line = 0;
+    let Some(err) = error_with_front_features("odb_features_with_a_bad_record", |text| {
+        line = text.lines().position(|l| l.starts_with("P ")).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        lines[line] = "P 132.0 oops 1 P 0 8 0.0".into();
+        lines.join("\n")
+    }) else {
+        return;
+    };
+    let (path, l, column, expected, found) = syntax(err);
     assert!(path.ends_with("layers/f.cu/features"), "{path}");
     assert_eq!(l, line + 1);
     assert_eq!(column, 9, "the y word");
@@ -216,19 +224,12 @@ fn odb_features_with_a_bad_record_names_file_line_and_column() {
 
 #[test]
 fn odb_orient_code_out_of_range_is_an_error() {
-    let Some(mut job) = test_points_job("odb_orient_code") else {
+    let Some(err) = error_with_front_features("odb_orient_code", |text| {
+        text.replacen(" P 0 8 0.0", " P 0 12 0.0", 1)
+    }) else {
         return;
     };
-    let (_, feats) = job
-        .iter_mut()
-        .find(|(p, _)| p.ends_with("layers/f.cu/features"))
-        .unwrap();
-    let text = String::from_utf8(feats.clone())
-        .unwrap()
-        .replacen(" P 0 8 0.0", " P 0 12 0.0", 1);
-    *feats = text.into_bytes();
-    let (_, _, _, expected, found) =
-        syntax(pogo_board::read_bytes("job.tar", &tar_of(&job)).unwrap_err());
+    let (_, _, _, expected, found) = syntax(err);
     assert!(expected.contains("orient code"), "{expected}");
     assert!(found.contains("12"), "{found}");
 }
@@ -300,11 +301,9 @@ fn lzw_matches_compress_on_long_inputs() {
         panic!("`compress` (Debian ncompress) is needed: run scripts/ci-deps.d/cam.sh");
     }
     let mut data = Vec::new();
-    let mut x: u64 = 0x9e3779b97f4a7c15;
+    let mut rng = pogo_testdata::Xorshift(0x9e3779b97f4a7c15);
     for i in 0..400_000u32 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
+        let x = rng.next_u64();
         if i % 3000 < 1500 {
             data.extend_from_slice(b"P 1.0 -2.0 3 P 0 8 0.0 ;0=0,1\n");
         } else {

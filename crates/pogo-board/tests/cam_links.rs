@@ -3,11 +3,12 @@
 //! IPC-2581's KiCad-specific renamings and pad placement.
 
 use pogo_board::{Board, PadKind, Side};
-use std::path::Path;
 
-/// Writes an ODB++ job directory (step `pcb`, mm) with the given layer features files,
-/// top components file and `eda/data`; returns the board read from it.
-fn odb_job(dir: &Path, layers: &[(&str, &str, &str)], comps: &str, eda: &str) -> Board {
+/// Writes an ODB++ job directory (step `pcb`, mm; a temporary directory named by `tag`)
+/// with the given layer features files, top components file and `eda/data`; returns the
+/// board read from it, the directory removed.
+fn odb_job(tag: &str, layers: &[(&str, &str, &str)], comps: &str, eda: &str) -> Board {
+    let dir = &temp_dir(tag);
     let mut matrix = String::from("STEP {\nCOL=1\nNAME=PCB\n}\n");
     matrix.push_str("LAYER {\nROW=1\nCONTEXT=BOARD\nTYPE=COMPONENT\nNAME=COMP_+_TOP\n}\n");
     for (i, (name, ty, features)) in layers.iter().enumerate() {
@@ -29,7 +30,9 @@ fn odb_job(dir: &Path, layers: &[(&str, &str, &str)], comps: &str, eda: &str) ->
     write("misc/info", "UNITS=MM\n");
     write("steps/pcb/layers/comp_+_top/components", comps);
     write("steps/pcb/eda/data", eda);
-    pogo_board::read_file(dir).unwrap()
+    let board = pogo_board::read_file(dir).unwrap();
+    let _ = std::fs::remove_dir_all(dir);
+    board
 }
 
 fn temp_dir(tag: &str) -> std::path::PathBuf {
@@ -43,7 +46,6 @@ fn temp_dir(tag: &str) -> std::path::PathBuf {
 /// copper its subnet names, not whatever lies at its place.
 #[test]
 fn odb_pins_take_the_features_their_subnet_names() {
-    let dir = temp_dir("subnet");
     let top = "UNITS=MM\n$0 rect1000x2000\n$1 r500\nP 10 -5 0 P 0 0\nP 20 -5 1 P 0 0\n";
     let bot = "UNITS=MM\n$0 rect800x1500\nP 10 -5 0 P 0 0\n";
     let mask = "UNITS=MM\n$0 rect1100x2100\nP 10 -5 0 P 0 0\n";
@@ -54,7 +56,7 @@ fn odb_pins_take_the_features_their_subnet_names() {
                NET SIG_B\nSNT TOP T 0 1\nFID C 1 0\nSNT TOP T 0 2\nFID C 0 1\n\
                PKG conn 1 -1 -1 1 1\n";
     let board = odb_job(
-        &dir,
+        "subnet",
         &[
             ("fmask", "SOLDER_MASK", mask),
             ("top", "SIGNAL", top),
@@ -63,7 +65,6 @@ fn odb_pins_take_the_features_their_subnet_names() {
         comps,
         eda,
     );
-    let _ = std::fs::remove_dir_all(&dir);
     let pad = |n: &str| board.pads.iter().find(|p| p.number == n).unwrap();
     let (a1, b1, a2) = (pad("A1"), pad("B1"), pad("A2"));
     assert!(a1.front_copper && !a1.back_copper && a1.front_mask);
@@ -82,7 +83,6 @@ fn odb_pins_take_the_features_their_subnet_names() {
 /// oblong hole.
 #[test]
 fn odb_non_plated_and_oblong_holes() {
-    let dir = temp_dir("holes");
     let fmask = "UNITS=MM\n$0 r2200\nP 5 -5 0 P 0 0\n";
     let drill = "UNITS=MM\n$0 r2000\n$1 oval1000x2000\n@0 .drill\n\
                  P 5 -5 0 P 0 0 ;0=1\nP 9 -5 1 P 0 0 ;0=0\n";
@@ -94,7 +94,7 @@ fn odb_non_plated_and_oblong_holes() {
                NET SIG\nSNT TOP T 0 1\nFID C 2 0\nFID H 1 1\n\
                PKG hole 1 -1 -1 1 1\n";
     let board = odb_job(
-        &dir,
+        "holes",
         &[
             ("fmask", "SOLDER_MASK", fmask),
             ("top", "SIGNAL", top),
@@ -103,7 +103,6 @@ fn odb_non_plated_and_oblong_holes() {
         comps,
         eda,
     );
-    let _ = std::fs::remove_dir_all(&dir);
     let np = &board.pads[0];
     assert_eq!(np.kind, PadKind::NpThruHole);
     assert_eq!(np.drill.as_ref().unwrap().size_mm.w, 2.0);

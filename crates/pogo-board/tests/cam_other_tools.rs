@@ -75,6 +75,16 @@ fn python(script: &str, file: &Path) -> Value {
     serde_json::from_str(&out).unwrap()
 }
 
+/// Our count of `key` equals the count the Python script printed under `key`.
+fn count_is_pythons(file: &Path, key: &str, ours: usize, python: &Value) {
+    assert_eq!(
+        ours as u64,
+        python[key].as_u64().unwrap(),
+        "{} {key}",
+        file.display()
+    );
+}
+
 fn pad_nets(board: &Board) -> usize {
     let mut names = BTreeSet::new();
     for p in &board.pads {
@@ -102,36 +112,16 @@ fn allegro_ipc2581_test_cases_read_and_count_as_python_counts() {
     for f in files {
         let board = pogo_board::read_file(&f).unwrap_or_else(|e| panic!("{e}"));
         let want = python(IPC_COUNT, &f);
-        let name = f.display();
-        assert_eq!(
-            board.footprints.len() as u64,
-            want["components"].as_u64().unwrap(),
-            "{name} components"
-        );
-        assert_eq!(
-            board.pads.len() as u64,
-            want["pads"].as_u64().unwrap(),
-            "{name} pads"
-        );
-        assert_eq!(
-            board.vias.len() as u64,
-            want["vias"].as_u64().unwrap(),
-            "{name} vias"
-        );
-        assert_eq!(
-            pad_nets(&board) as u64,
-            want["nets"].as_u64().unwrap(),
-            "{name} nets"
-        );
+        count_is_pythons(&f, "components", board.footprints.len(), &want);
+        count_is_pythons(&f, "pads", board.pads.len(), &want);
+        count_is_pythons(&f, "vias", board.vias.len(), &want);
+        count_is_pythons(&f, "nets", pad_nets(&board), &want);
         let tps = board.pads.iter().filter(|p| p.test_point_property).count();
-        assert_eq!(
-            tps as u64,
-            want["test_points"].as_u64().unwrap(),
-            "{name} test points"
-        );
+        count_is_pythons(&f, "test_points", tps, &want);
         assert!(
             board.outline.is_some() && board.thickness_mm.is_some(),
-            "{name}"
+            "{}",
+            f.display()
         );
     }
 }
@@ -144,23 +134,15 @@ fn altium_odb_archive_reads_and_counts_as_python_counts() {
     let f = dir.join("sandbox-odb_wifi.tgz");
     let board = pogo_board::read_file(&f).unwrap_or_else(|e| panic!("{e}"));
     let want = python(ODB_COUNT, &f);
-    assert_eq!(
-        board.footprints.len() as u64,
-        want["components"].as_u64().unwrap(),
-        "components"
-    );
-    assert_eq!(
-        board.pads.len() as u64,
-        want["pads"].as_u64().unwrap(),
-        "pads"
-    );
+    count_is_pythons(&f, "components", board.footprints.len(), &want);
+    count_is_pythons(&f, "pads", board.pads.len(), &want);
     let nets: BTreeSet<&str> = board
         .pads
         .iter()
         .map(|p| board.net_name(p.net))
         .filter(|n| !n.is_empty())
         .collect();
-    assert_eq!(nets.len() as u64, want["nets"].as_u64().unwrap(), "nets");
+    count_is_pythons(&f, "nets", nets.len(), &want);
     // Altium writes bottom parts unmirrored in comp_+_bot: the side is the layer's.
     assert!(
         board

@@ -293,26 +293,14 @@ fn check_board(dir: &Path) -> Option<Summary> {
             (Some(_), None) => panic!("{name} {what}: netlist has a drill KiCad does not"),
         }
         // Copper sides and mask openings.
-        assert_eq!(
-            pad.front_copper,
-            k["front"].as_bool().unwrap(),
-            "{name} {what}: front copper"
-        );
-        assert_eq!(
-            pad.back_copper,
-            k["back"].as_bool().unwrap(),
-            "{name} {what}: back copper"
-        );
-        assert_eq!(
-            pad.front_mask,
-            k["front_mask"].as_bool().unwrap(),
-            "{name} {what}: front mask"
-        );
-        assert_eq!(
-            pad.back_mask,
-            k["back_mask"].as_bool().unwrap(),
-            "{name} {what}: back mask"
-        );
+        for (ours, key, layer) in [
+            (pad.front_copper, "front", "front copper"),
+            (pad.back_copper, "back", "back copper"),
+            (pad.front_mask, "front_mask", "front mask"),
+            (pad.back_mask, "back_mask", "back mask"),
+        ] {
+            assert_eq!(ours, k[key].as_bool().unwrap(), "{name} {what}: {layer}");
+        }
         let rec = board
             .access_records
             .iter()

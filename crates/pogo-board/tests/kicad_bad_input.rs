@@ -181,15 +181,8 @@ fn nesting_100000_deep_is_an_error_not_a_stack_overflow() {
 #[test]
 fn garbage_empty_and_missing() {
     // Binary garbage, deterministic.
-    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-    let garbage: Vec<u8> = (0..100_000)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x >> 24) as u8
-        })
-        .collect();
+    let mut rng = pogo_testdata::Xorshift(0x9e37_79b9_7f4a_7c15);
+    let garbage: Vec<u8> = (0..100_000).map(|_| (rng.next_u64() >> 24) as u8).collect();
     assert!(read_bytes("t.kicad_pcb", &garbage).is_err());
     // Garbage after a valid header.
     let mut g = b"(kicad_pcb (version 20241229) ".to_vec();

@@ -105,18 +105,19 @@ fn compare_pads(name: &str, board: &Board, view_path: &Path) -> (String, bool) {
     (last, ok)
 }
 
+/// Adds a disagreement to `bad` where KiCad's count of `what` is not ours.
+fn count_differs(bad: &mut Vec<String>, what: &str, kicad: usize, ours: usize) {
+    if kicad != ours {
+        bad.push(format!("{what}: kicad {kicad} ours {ours}"));
+    }
+}
+
 /// Everything but pads: returns a list of disagreements.
 fn compare_rest(board: &Board, kv: &Value) -> Vec<String> {
     let mut bad = Vec::new();
     // Footprints: count, then each by reference (and position for duplicates).
     let kfps = kv["footprints"].as_array().unwrap();
-    if kfps.len() != board.footprints.len() {
-        bad.push(format!(
-            "footprints: kicad {} ours {}",
-            kfps.len(),
-            board.footprints.len()
-        ));
-    }
+    count_differs(&mut bad, "footprints", kfps.len(), board.footprints.len());
     let mut ours: BTreeMap<&str, Vec<&pogo_board::Footprint>> = BTreeMap::new();
     for fp in &board.footprints {
         ours.entry(fp.reference.as_str()).or_default().push(fp);
@@ -177,13 +178,7 @@ fn compare_rest(board: &Board, kv: &Value) -> Vec<String> {
     }
     // Vias: count, then as a multiset of (x, y, diameter, drill, net) within 1 um.
     let kvias = kv["vias"].as_array().unwrap();
-    if kvias.len() != board.vias.len() {
-        bad.push(format!(
-            "vias: kicad {} ours {}",
-            kvias.len(),
-            board.vias.len()
-        ));
-    }
+    count_differs(&mut bad, "vias", kvias.len(), board.vias.len());
     let key = |x: f64, y: f64| ((x * 1000.0).round() as i64, (y * 1000.0).round() as i64);
     let mut ourv: BTreeMap<(i64, i64), Vec<&pogo_board::Via>> = BTreeMap::new();
     for v in &board.vias {

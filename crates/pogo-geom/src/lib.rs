@@ -1,8 +1,8 @@
 //! Plane geometry every pogo crate shares, each helper with one home: points and
 //! sizes ([`PointMm`], [`SizeMm`]), boxes ([`BoxMm`]), rings and polygons with holes
 //! ([`Ring`], [`PolygonMm`]), the board's [`Side`], and the helpers over them (ring
-//! area, point in ring, segment/ring/polygon distances, bounding boxes, arc chords,
-//! circles and rounded rectangles as rings, ring cleaning).
+//! area, point in ring, segment/ring/polygon distances, bounding boxes, convex hull,
+//! arc chords, circles, rounded rectangles and L shapes as rings, ring cleaning).
 //!
 //! Lengths are `f64` millimetres in any frame: the helpers never assume y up or y
 //! down unless a doc says so (the board model uses KiCad page coordinates, y down).
@@ -31,7 +31,7 @@ mod shape;
 
 pub use point::{BoxMm, PlanePoint, PointMm, PolygonMm, Ring, Side, SizeMm};
 pub use ring::{
-    bbox_of, clean_ring, point_in_ring, polygon_contains, polygon_edge_distance, ring_distance,
-    segment_distance, signed_area,
+    bbox_of, clean_ring, convex_hull, point_in_ring, polygon_contains, polygon_edge_distance,
+    ring_distance, segment_distance, signed_area,
 };
-pub use shape::{arc_chords, arc_points, circle_ring, rect_ring, rounded_rect_ring};
+pub use shape::{arc_chords, arc_points, circle_ring, l_ring, rect_ring, rounded_rect_ring};

@@ -75,6 +75,30 @@ impl PlanePoint for PointMm {
     }
 }
 
+/// A bare `(x, y)` pair.
+impl PlanePoint for (f64, f64) {
+    #[inline]
+    fn xy(self) -> (f64, f64) {
+        self
+    }
+    #[inline]
+    fn from_xy(x: f64, y: f64) -> Self {
+        (x, y)
+    }
+}
+
+/// A bare `[x, y]` pair.
+impl PlanePoint for [f64; 2] {
+    #[inline]
+    fn xy(self) -> (f64, f64) {
+        (self[0], self[1])
+    }
+    #[inline]
+    fn from_xy(x: f64, y: f64) -> Self {
+        [x, y]
+    }
+}
+
 impl std::ops::Add for PointMm {
     type Output = PointMm;
     #[inline]

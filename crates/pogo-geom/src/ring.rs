@@ -138,6 +138,41 @@ pub fn bbox_of<P: PlanePoint>(points: impl IntoIterator<Item = P>) -> [f64; 4] {
     b
 }
 
+/// The convex hull of points (Andrew's monotone chain): indices into `points`, from
+/// the point of least x (then least y), counter-clockwise with y up. Points on a hull
+/// edge are left out; repeated points are not merged (a caller that may have them
+/// removes them first).
+pub fn convex_hull<P: PlanePoint>(points: &[P]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..points.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (points[a].xy(), points[b].xy());
+        a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1))
+    });
+    let mut hull = half_hull(points, order.iter().copied());
+    hull.extend(half_hull(points, order.iter().rev().copied()));
+    hull
+}
+
+/// One half of [`convex_hull`]: the points taken in `order`, each dropping the points
+/// before it that would make a right turn (or none), less its last point (the other
+/// half's first).
+fn half_hull<P: PlanePoint>(points: &[P], order: impl Iterator<Item = usize>) -> Vec<usize> {
+    // Twice the signed area of the triangle o, a, b: positive for a left turn.
+    let turn = |o: usize, a: usize, b: usize| {
+        let (o, a, b) = (points[o].xy(), points[a].xy(), points[b].xy());
+        (a.0 - o.0) * (b.1 - o.1) - (a.1 - o.1) * (b.0 - o.0)
+    };
+    let mut half: Vec<usize> = Vec::new();
+    for i in order {
+        while half.len() >= 2 && turn(half[half.len() - 2], half[half.len() - 1], i) <= 0.0 {
+            half.pop();
+        }
+        half.push(i);
+    }
+    half.pop();
+    half
+}
+
 /// Points closer than this to the point before them repeat it, mm (a millionth of
 /// KiCad's 1 nm resolution: only floating-point noise or a true repeat).
 const REPEAT_MM: f64 = 1e-9;
@@ -245,7 +280,8 @@ fn straight<P: PlanePoint>(prev: P, p: P, next: P) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rect_ring;
+    use crate::{l_ring, rect_ring};
+    use pogo_testdata::Xorshift;
 
     fn p(x: f64, y: f64) -> PointMm {
         PointMm::new(x, y)
@@ -253,14 +289,31 @@ mod tests {
 
     /// An L: the 10 x 10 square without its 5 x 5 corner at (5..10, 5..10).
     fn l_shape() -> Vec<PointMm> {
-        vec![
-            p(0.0, 0.0),
-            p(10.0, 0.0),
-            p(10.0, 5.0),
-            p(5.0, 5.0),
-            p(5.0, 10.0),
-            p(0.0, 10.0),
-        ]
+        l_ring(10.0, 5.0)
+    }
+
+    #[test]
+    fn convex_hull_leaves_out_the_notch_and_edge_points() {
+        let mut pts = l_shape();
+        pts.push(p(0.0, 5.0)); // on the left edge
+        pts.push(p(2.0, 3.0)); // inside
+        let hull = convex_hull(&pts);
+        let corners: Vec<PointMm> = hull.iter().map(|&i| pts[i]).collect();
+        // Counter-clockwise with y up, from the least x (then least y).
+        assert_eq!(
+            corners,
+            [
+                p(0.0, 0.0),
+                p(10.0, 0.0),
+                p(10.0, 5.0),
+                p(5.0, 10.0),
+                p(0.0, 10.0)
+            ]
+        );
+        let pairs: Vec<(f64, f64)> = pts.iter().map(|q| (q.x, q.y)).collect();
+        assert_eq!(convex_hull(&pairs), hull, "the same for (x, y) pairs");
+        assert_eq!(convex_hull(&[p(1.0, 1.0)]), Vec::<usize>::new());
+        assert_eq!(convex_hull(&[p(1.0, 1.0), p(0.0, 0.0)]), [1, 0]);
     }
 
     #[test]
@@ -394,17 +447,6 @@ mod tests {
         assert_eq!(clean_ring(&ring).len(), ring.len());
     }
 
-    /// A small deterministic generator (xorshift), uniform in [0, 1).
-    struct Rng(u64);
-    impl Rng {
-        fn unit(&mut self) -> f64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            (self.0 >> 11) as f64 / (1u64 << 53) as f64
-        }
-    }
-
     /// The distance as it was measured before the squared comparisons: `hypot` of
     /// every edge.
     fn ring_distance_by_hypot(q: PointMm, ring: &[PointMm]) -> f64 {
@@ -428,7 +470,7 @@ mod tests {
 
     #[test]
     fn ring_distance_is_the_least_hypot_to_the_last_bit() {
-        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let mut rng = Xorshift(0x9e37_79b9_7f4a_7c15);
         let mut rings: Vec<(PointMm, Vec<PointMm>)> = Vec::new();
         for scale in [1e-12, 1e-3, 1.0, 250.0, 1e6] {
             for _ in 0..200 {
@@ -477,7 +519,7 @@ mod tests {
 
     #[test]
     fn clean_ring_decides_as_hypot_does_at_the_thresholds() {
-        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        let mut rng = Xorshift(0x2545_f491_4f6c_dd1d);
         for _ in 0..3000 {
             // Points a threshold's width (1e-9 mm) apart or off the line, give or take
             // a few units in the last place, at board coordinates.

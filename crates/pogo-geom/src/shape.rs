@@ -1,4 +1,4 @@
-//! Shapes as rings: rectangles, arcs, circles and rounded rectangles.
+//! Shapes as rings: rectangles, L shapes, arcs, circles and rounded rectangles.
 
 use crate::point::PlanePoint;
 use std::f64::consts::{FRAC_PI_2, PI};
@@ -11,6 +11,20 @@ pub fn rect_ring<P: PlanePoint>(left: f64, top: f64, right: f64, bottom: f64) ->
         P::from_xy(right, top),
         P::from_xy(right, bottom),
         P::from_xy(left, bottom),
+    ]
+}
+
+/// An L as a ring: the square from (0, 0) to (`side`, `side`) without its corner
+/// beyond (`arm`, `arm`), so each arm is `arm` wide; (0, 0), (side, 0), (side, arm),
+/// (arm, arm), (arm, side), (0, side). The simplest concave outline.
+pub fn l_ring<P: PlanePoint>(side: f64, arm: f64) -> Vec<P> {
+    vec![
+        P::from_xy(0.0, 0.0),
+        P::from_xy(side, 0.0),
+        P::from_xy(side, arm),
+        P::from_xy(arm, arm),
+        P::from_xy(arm, side),
+        P::from_xy(0.0, side),
     ]
 }
 

@@ -1978,27 +1978,16 @@ mod tests {
             depth_mm: 4.0,
             reason: PocketReason::Relief("U1".into()),
         });
-        let foot = |x: f64, y: f64| rect(x, y, x + 5.0, y + 5.0);
-        assert_eq!(
-            flat_material(&part, &foot(40.0, 40.0), 1.0),
-            Some((0.0, 10.0))
-        );
-        assert_eq!(flat_material(&part, &foot(15.0, 15.0), 1.0), None);
-        assert_eq!(
-            flat_material(&part, &foot(55.0, 15.0), 1.0),
-            Some((0.0, 6.0))
-        );
+        // A 5 x 5 mm footprint from (x, y), 1 mm clearance.
+        let material_at = |x: f64, y: f64| flat_material(&part, &rect(x, y, x + 5.0, y + 5.0), 1.0);
+        assert_eq!(material_at(40.0, 40.0), Some((0.0, 10.0)));
+        assert_eq!(material_at(15.0, 15.0), None);
+        assert_eq!(material_at(55.0, 15.0), Some((0.0, 6.0)));
         // Too near the pocket wall for the clearance: the full face counts.
-        assert_eq!(
-            flat_material(&part, &foot(50.5, 15.0), 1.0),
-            Some((0.0, 10.0))
-        );
+        assert_eq!(material_at(50.5, 15.0), Some((0.0, 10.0)));
         // Off the plate by more than the clearance, and by less.
-        assert_eq!(flat_material(&part, &foot(102.0, 20.0), 1.0), None);
-        assert_eq!(
-            flat_material(&part, &foot(100.5, 20.0), 1.0),
-            Some((0.0, 10.0))
-        );
+        assert_eq!(material_at(102.0, 20.0), None);
+        assert_eq!(material_at(100.5, 20.0), Some((0.0, 10.0)));
     }
 
     fn finger(x: f64, y: f64, d: f64) -> pogo_fixture::Support {

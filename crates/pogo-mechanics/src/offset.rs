@@ -200,7 +200,7 @@ pub fn area_mm2(polys: &[PolygonMm]) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pogo_geom::rect_ring;
+    use pogo_geom::{l_ring, rect_ring};
 
     fn square_with_hole() -> Vec<PolygonMm> {
         vec![PolygonMm {
@@ -242,14 +242,7 @@ mod tests {
     #[test]
     fn concave_outline_is_not_a_hull() {
         let l = vec![PolygonMm {
-            outer: vec![
-                PointMm::new(0.0, 0.0),
-                PointMm::new(10.0, 0.0),
-                PointMm::new(10.0, 4.0),
-                PointMm::new(4.0, 4.0),
-                PointMm::new(4.0, 10.0),
-                PointMm::new(0.0, 10.0),
-            ],
+            outer: l_ring(10.0, 4.0),
             holes: Vec::new(),
         }];
         let r = 0.5;

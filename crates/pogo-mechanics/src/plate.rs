@@ -976,6 +976,17 @@ impl PlateModel {
                 sub.add_patch_load(px, py, r, force);
             }
         }
+        // Just inside the box from a node on its edge (grid index 0 or n), so a node on
+        // a global element edge takes the element the box lies in.
+        let inward = |i: usize| {
+            if i == 0 {
+                1e-9
+            } else if i == n {
+                -1e-9
+            } else {
+                0.0
+            }
+        };
         let mut prescribed = Vec::new();
         for j in 0..=n {
             for i in 0..=n {
@@ -984,24 +995,7 @@ impl PlateModel {
                 }
                 let Some(k) = sub.node(i, j) else { continue };
                 let (nx_, ny_) = sub.grid.node_xy(i, j);
-                // Just inside the box, so a node on a global element edge takes the
-                // element the box lies in.
-                let ex = nx_
-                    + if i == 0 {
-                        1e-9
-                    } else if i == n {
-                        -1e-9
-                    } else {
-                        0.0
-                    };
-                let ey = ny_
-                    + if j == 0 {
-                        1e-9
-                    } else if j == n {
-                        -1e-9
-                    } else {
-                        0.0
-                    };
+                let (ex, ey) = (nx_ + inward(i), ny_ + inward(j));
                 if let Some(st) = self.state_at(sol, ex, ey) {
                     for (q, v) in st.into_iter().enumerate() {
                         prescribed.push((3 * k + q, v));

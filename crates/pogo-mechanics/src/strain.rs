@@ -961,6 +961,12 @@ impl<'m> Supported<'m> {
         let mut extra = ExtraSupports::new(model, fact);
         let patches: Vec<(f64, f64, f64)> = all.iter().map(|p| (p.x, p.y, p.tip_r)).collect();
         extra.add_patches(&patches);
+        Supported::settled_on(extra, all)
+    }
+
+    /// The plate on the supports `all`, whose patches `extra` already holds, settled
+    /// ([`settle`]).
+    fn settled_on(mut extra: ExtraSupports<'m>, all: Vec<Placed>) -> Supported<'m> {
         let (sol, reactions) = settle(&mut extra, &all);
         Supported {
             extra,
@@ -1214,13 +1220,7 @@ fn best_trial<'m>(st: &Setup, sup: &Supported<'m>, cands: &[Cand]) -> Option<Sup
                 tip_r,
                 part,
             });
-            let (sol, reactions) = settle(&mut extra, &all);
-            Supported {
-                extra,
-                all,
-                sol,
-                reactions,
-            }
+            Supported::settled_on(extra, all)
         })
         .collect();
     let mut best: Option<Supported<'m>> = None;
@@ -1669,13 +1669,8 @@ mod tests {
 
     #[test]
     fn clusters_that_stop_early_are_the_clusters_of_every_round() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut unit = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rng = pogo_testdata::Xorshift(0x9e37_79b9_7f4a_7c15);
+        let mut unit = move || rng.unit();
         for (n, k) in [(1, 1), (7, 3), (200, 13), (1500, 90)] {
             // Probes on a 0.5 mm pitch (ties between centres) with forces 1-3 N.
             let points: Vec<(f64, f64, f64)> = (0..n)

@@ -137,47 +137,6 @@ fn best_set(pts: &[(f64, f64)], com: (f64, f64), want: usize, span: f64) -> Vec<
     best.map(|b| b.1.to_vec()).unwrap_or_default()
 }
 
-/// Convex hull vertices (indices), to bound the search on boards with many holes.
-fn hull(pts: &[(f64, f64)]) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..pts.len()).collect();
-    idx.sort_by(|&a, &b| {
-        pts[a]
-            .0
-            .total_cmp(&pts[b].0)
-            .then(pts[a].1.total_cmp(&pts[b].1))
-    });
-    let mut lower: Vec<usize> = Vec::new();
-    for &i in &idx {
-        while lower.len() >= 2
-            && area2(
-                pts[lower[lower.len() - 2]],
-                pts[lower[lower.len() - 1]],
-                pts[i],
-            ) <= 0.0
-        {
-            lower.pop();
-        }
-        lower.push(i);
-    }
-    let mut upper: Vec<usize> = Vec::new();
-    for &i in idx.iter().rev() {
-        while upper.len() >= 2
-            && area2(
-                pts[upper[upper.len() - 2]],
-                pts[upper[upper.len() - 1]],
-                pts[i],
-            ) <= 0.0
-        {
-            upper.pop();
-        }
-        upper.push(i);
-    }
-    lower.pop();
-    upper.pop();
-    lower.extend(upper);
-    lower
-}
-
 pub fn choose(fx: &Fixture, s: &MechanicsSettings) -> ToolingChoice {
     let outline = geom::outline(&fx.board);
     let com = geom::centroid(&outline).unwrap_or_else(|| {
@@ -195,8 +154,9 @@ pub fn choose(fx: &Fixture, s: &MechanicsSettings) -> ToolingChoice {
     usable.dedup_by(|a, b| (a.x - b.x).hypot(a.y - b.y) < 1e-6);
     let pts: Vec<(f64, f64)> = usable.iter().map(|h| (h.x, h.y)).collect();
     if pts.len() >= 2 {
+        // On boards with many holes the convex hull's corners bound the search.
         let pool: Vec<usize> = if pts.len() > 40 {
-            hull(&pts)
+            pogo_geom::convex_hull(&pts)
         } else {
             (0..pts.len()).collect()
         };

@@ -7,7 +7,7 @@ use common::{fixture, grid_spec};
 use pogo_board::Side;
 use pogo_catalog::Catalog;
 use pogo_fixture::SupportReason;
-use pogo_mechanics::{MechanicsConfig, MechanicsError, build, build_with_catalog};
+use pogo_mechanics::{MechanicsConfig, MechanicsError, MechanicsReport, build, build_with_catalog};
 use std::collections::BTreeMap;
 
 #[test]
@@ -104,6 +104,26 @@ fn refuses_a_stackup_outside_60_to_80_percent_naming_the_probe() {
     ));
 }
 
+/// Whether one of the report's notes holds every one of `words`.
+fn has_note(report: &MechanicsReport, words: &[&str]) -> bool {
+    report
+        .notes
+        .iter()
+        .any(|n| words.iter().all(|w| n.contains(w)))
+}
+
+/// Adds `id` to the catalog: the part `like`, `length_mm` long with 10 mm full and
+/// 6.67 mm working travel (a long-travel part for the first stage of a dual-level
+/// fixture).
+fn add_long_travel_part(catalog: &mut Catalog, like: &str, id: &str, length_mm: f64) {
+    let mut part = catalog.part(like).unwrap().clone();
+    part.id = id.into();
+    part.length_mm = length_mm;
+    part.full_travel_mm = 10.0;
+    part.working_travel_mm = 6.67;
+    catalog.parts.push(part);
+}
+
 #[test]
 fn dual_level_uses_long_travel_parts() {
     let mut cfg = MechanicsConfig::default();
@@ -116,18 +136,8 @@ fn dual_level_uses_long_travel_parts() {
         "{err}"
     );
     let mut catalog = Catalog::builtin();
-    let mut lt = catalog.part("P100-SPEAR").unwrap().clone();
-    lt.id = "P100-LT".into();
-    lt.length_mm = 40.0;
-    lt.full_travel_mm = 10.0;
-    lt.working_travel_mm = 6.67;
-    catalog.parts.push(lt);
-    let mut lt75 = catalog.part("P75-SPEAR").unwrap().clone();
-    lt75.id = "P75-LT".into();
-    lt75.length_mm = 36.0;
-    lt75.full_travel_mm = 10.0;
-    lt75.working_travel_mm = 6.67;
-    catalog.parts.push(lt75);
+    add_long_travel_part(&mut catalog, "P100-SPEAR", "P100-LT", 40.0);
+    add_long_travel_part(&mut catalog, "P75-SPEAR", "P75-LT", 36.0);
     let mut fx = fixture(&grid_spec());
     build_with_catalog(&mut fx, &cfg, &catalog).unwrap();
     let st = &fx.stackup.as_ref().unwrap().sides[0];
@@ -179,10 +189,7 @@ fn no_usable_hole_gives_suggestions() {
         fx.tooling_suggestions
     );
     assert!(
-        report
-            .notes
-            .iter()
-            .any(|n| n.contains("0 usable tooling holes") && n.contains("plated")),
+        has_note(&report, &["0 usable tooling holes", "plated"]),
         "{:?}",
         report.notes
     );
@@ -208,14 +215,7 @@ fn no_usable_hole_gives_suggestions() {
     let mut fx = fixture(&spec);
     let report = build(&mut fx, &MechanicsConfig::default()).unwrap();
     assert!(fx.tooling.is_empty());
-    assert!(
-        report
-            .notes
-            .iter()
-            .any(|n| n.contains("H9") && n.contains("probe P1")),
-        "{:?}",
-        report.notes
-    );
+    assert!(has_note(&report, &["H9", "probe P1"]), "{:?}", report.notes);
 }
 
 #[test]
@@ -287,10 +287,7 @@ fn fingers_share_a_load_above_the_per_finger_limit() {
     // A finger still above the limit (no free spot left near it) is named in a note.
     let over = force.supports.iter().any(|s| s.reaction_n > 10.0);
     assert_eq!(
-        report
-            .notes
-            .iter()
-            .any(|n| n.contains("carry more than 10 N")),
+        has_note(&report, &["carry more than 10 N"]),
         over,
         "{:?}",
         report.notes

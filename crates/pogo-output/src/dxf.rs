@@ -104,6 +104,19 @@ pub(crate) fn begin_header_mm(s: &mut String) {
     pair(s, 70, "4");
 }
 
+/// Closes the section being written and opens the next, `name` (`TABLES`, `ENTITIES`).
+pub(crate) fn next_section(s: &mut String, name: &str) {
+    pair(s, 0, "ENDSEC");
+    pair(s, 0, "SECTION");
+    pair(s, 2, name);
+}
+
+/// Closes the last section and the file.
+pub(crate) fn end_file(s: &mut String) {
+    pair(s, 0, "ENDSEC");
+    pair(s, 0, "EOF");
+}
+
 pub(crate) fn pair(s: &mut String, code: u16, value: &str) {
     let _ = writeln!(s, "{code:>3}\n{value}");
 }
@@ -127,6 +140,15 @@ pub(crate) fn xy(s: &mut String, x: f64, y_page: f64) {
     pair(s, 10, &num(x, 5));
     pair(s, 20, &num(-y_page, 5));
     pair(s, 30, "0.0");
+}
+
+/// A circle on `layer` round page point (x, y) (written y up, as [`xy`]), radius
+/// `r` mm.
+pub(crate) fn circle(s: &mut String, layer: &str, x: f64, y_page: f64, r: f64) {
+    pair(s, 0, "CIRCLE");
+    pair(s, 8, layer);
+    xy(s, x, y_page);
+    pair(s, 40, &num(r, 5));
 }
 
 pub(crate) fn polyline(s: &mut String, layer: &str, ring: &[PointMm]) {
@@ -197,10 +219,7 @@ pub fn render(fixture: &Fixture, plate: &Plate, opts: &OutputOptions) -> String 
     xy(&mut s, b[0] - pad, b[3] + pad);
     pair(&mut s, 9, "$EXTMAX");
     xy(&mut s, b[2] + pad, b[1] - pad);
-    pair(&mut s, 0, "ENDSEC");
-    // TABLES
-    pair(&mut s, 0, "SECTION");
-    pair(&mut s, 2, "TABLES");
+    next_section(&mut s, "TABLES");
     pair(&mut s, 0, "TABLE");
     pair(&mut s, 2, "LTYPE");
     pair(&mut s, 70, "1");
@@ -213,13 +232,8 @@ pub fn render(fixture: &Fixture, plate: &Plate, opts: &OutputOptions) -> String 
     pair(&mut s, 40, "0.0");
     pair(&mut s, 0, "ENDTAB");
     layer_table(&mut s, &LAYERS);
-    pair(&mut s, 0, "ENDSEC");
-    pair(&mut s, 0, "SECTION");
-    pair(&mut s, 2, "BLOCKS");
-    pair(&mut s, 0, "ENDSEC");
-    // ENTITIES
-    pair(&mut s, 0, "SECTION");
-    pair(&mut s, 2, "ENTITIES");
+    next_section(&mut s, "BLOCKS");
+    next_section(&mut s, "ENTITIES");
     polyline(&mut s, "PLATE_OUTLINE", &paths.outline);
     for ring in &paths.cutouts {
         polyline(&mut s, "CUTOUTS", ring);
@@ -228,12 +242,8 @@ pub fn render(fixture: &Fixture, plate: &Plate, opts: &OutputOptions) -> String 
         polyline(&mut s, "POCKETS", &pocket.ring);
     }
     for (x, y, r, kind, _) in &paths.holes {
-        pair(&mut s, 0, "CIRCLE");
-        pair(&mut s, 8, hole_layer(kind));
-        xy(&mut s, *x, *y);
-        pair(&mut s, 40, &num(*r, 5));
+        circle(&mut s, hole_layer(kind), *x, *y, *r);
     }
-    pair(&mut s, 0, "ENDSEC");
-    pair(&mut s, 0, "EOF");
+    end_file(&mut s);
     s
 }

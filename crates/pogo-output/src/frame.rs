@@ -15,9 +15,9 @@
 //! The probe plates are the plate files' (`plate-SIDE.*`); they appear in the
 //! assembly and the pictures but get no `frame-` file.
 
-use crate::dxf::{begin_header_mm, pair, polyline};
+use crate::dxf::{begin_header_mm, circle, end_file, next_section, pair, polyline};
 use crate::geometry::{circle_ring, circle_segments, offset_ring, signed_area};
-use crate::stl::{Mesh, check_closed, to_binary_stl, triangulate};
+use crate::stl::{Mesh, push_wall, to_binary_stl, triangulate};
 use crate::{OutputError, Result, num};
 use pogo_fixture::{Clamshell, Fixture, FramePart, FramePartRole, Making, Placement};
 use pogo_geom::PointMm;
@@ -85,22 +85,10 @@ pub fn mesh(part: &FramePart) -> Result<Mesh> {
     }
     let mut start = 0;
     for ring in &rings {
-        let len = ring.len();
-        for k in 0..len {
-            let a = (start + k) as u32;
-            let b = (start + (k + 1) % len) as u32;
-            let (au, bu) = (a + n as u32, b + n as u32);
-            triangles.push([a, b, bu]);
-            triangles.push([a, bu, au]);
-        }
-        start += len;
+        push_wall(&mut triangles, start, start + n, ring.len());
+        start += ring.len();
     }
-    let mesh = Mesh {
-        vertices,
-        triangles,
-    };
-    check_closed(&mesh).map_err(err)?;
-    Ok(mesh)
+    Mesh::closed(vertices, triangles).map_err(err)
 }
 
 /// Binary STL of a part in its own frame (as printed).
@@ -137,9 +125,7 @@ pub fn render_dxf(fixture: &Fixture, c: &Clamshell, part: &FramePart) -> String 
         ),
     );
     begin_header_mm(&mut s);
-    pair(&mut s, 0, "ENDSEC");
-    pair(&mut s, 0, "SECTION");
-    pair(&mut s, 2, "ENTITIES");
+    next_section(&mut s, "ENTITIES");
     let outline = offset_ring(&part.outline, half).unwrap_or_else(|| part.outline.clone());
     polyline(&mut s, "PART_OUTLINE", &flip(&outline));
     for cut in &part.cutouts {
@@ -147,15 +133,10 @@ pub fn render_dxf(fixture: &Fixture, c: &Clamshell, part: &FramePart) -> String 
         polyline(&mut s, "CUTOUTS", &flip(&ring));
     }
     for h in &part.holes {
-        pair(&mut s, 0, "CIRCLE");
-        pair(&mut s, 8, "HOLES");
-        pair(&mut s, 10, &num(h.x, 5));
-        pair(&mut s, 20, &num(h.y, 5));
-        pair(&mut s, 30, "0.0");
-        pair(&mut s, 40, &num((h.diameter_mm / 2.0 - half).max(0.05), 5));
+        let r = (h.diameter_mm / 2.0 - half).max(0.05);
+        circle(&mut s, "HOLES", h.x, -h.y, r);
     }
-    pair(&mut s, 0, "ENDSEC");
-    pair(&mut s, 0, "EOF");
+    end_file(&mut s);
     s
 }
 
@@ -722,35 +703,17 @@ fn finish_view(
     s
 }
 
-/// The convex hull of points (Andrew's monotone chain), counter-clockwise.
+/// The convex hull of points, counter-clockwise (repeated points merged first).
 fn convex_hull(mut pts: Vec<[f64; 2]>) -> Vec<[f64; 2]> {
     pts.sort_by(|a, b| a[0].total_cmp(&b[0]).then(a[1].total_cmp(&b[1])));
     pts.dedup();
     if pts.len() < 3 {
         return pts;
     }
-    let cross = |o: [f64; 2], a: [f64; 2], b: [f64; 2]| {
-        (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
-    };
-    let mut hull: Vec<[f64; 2]> = Vec::with_capacity(2 * pts.len());
-    for pass in 0..2 {
-        let start = hull.len();
-        let iter: Box<dyn Iterator<Item = &[f64; 2]>> = if pass == 0 {
-            Box::new(pts.iter())
-        } else {
-            Box::new(pts.iter().rev())
-        };
-        for &q in iter {
-            while hull.len() >= start + 2
-                && cross(hull[hull.len() - 2], hull[hull.len() - 1], q) <= 0.0
-            {
-                hull.pop();
-            }
-            hull.push(q);
-        }
-        hull.pop();
-    }
-    hull
+    pogo_geom::convex_hull(&pts)
+        .into_iter()
+        .map(|i| pts[i])
+        .collect()
 }
 
 /// A placed part seen from the left (model -X): screen x = model Y (front left, hinge

@@ -156,12 +156,7 @@ mod tests {
     use super::*;
 
     fn square(s: f64) -> Vec<PointMm> {
-        vec![
-            PointMm::new(0.0, 0.0),
-            PointMm::new(s, 0.0),
-            PointMm::new(s, s),
-            PointMm::new(0.0, s),
-        ]
+        pogo_geom::rect_ring(0.0, 0.0, s, s)
     }
 
     #[test]
@@ -181,14 +176,7 @@ mod tests {
     fn offset_l_shape_keeps_concave_corner() {
         // L shape: 10x10 square minus 5x5 corner; area 75. Offset +0.5 mitred:
         // perimeter 40 * 0.5 + 4 convex corners(+0.25 each) + ... exact by construction.
-        let l = vec![
-            PointMm::new(0.0, 0.0),
-            PointMm::new(10.0, 0.0),
-            PointMm::new(10.0, 5.0),
-            PointMm::new(5.0, 5.0),
-            PointMm::new(5.0, 10.0),
-            PointMm::new(0.0, 10.0),
-        ];
+        let l = pogo_geom::l_ring(10.0, 5.0);
         let grown = offset_ring(&l, 0.5).unwrap();
         // Outer box 11x11 minus notch 5x5 (the notch corner moves by (-0.5,-0.5)... )
         // = 121 - 5*5 = 96.

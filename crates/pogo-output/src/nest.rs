@@ -9,9 +9,9 @@
 //! (DXF with y flipped), STL in the drill frame (X = page x, Y = -page y), Z from the
 //! plate's bottom face (on the probe plate) to its top face (where the board drops in).
 
-use crate::dxf::{begin_header_mm, layer_table, pair, polyline, xy};
+use crate::dxf::{begin_header_mm, circle, end_file, layer_table, next_section, pair, polyline};
 use crate::geometry::signed_area;
-use crate::stl::{Mesh, check_closed, to_binary_stl, triangulate};
+use crate::stl::{Mesh, push_wall, to_binary_stl, triangulate};
 use crate::svg::{esc, ring_path, svg_open};
 use crate::{OutputError, Result, num};
 use pogo_fixture::{Fixture, Nest};
@@ -53,9 +53,7 @@ pub fn render_dxf(fixture: &Fixture, nest: &Nest) -> String {
         ),
     );
     begin_header_mm(&mut s);
-    pair(&mut s, 0, "ENDSEC");
-    pair(&mut s, 0, "SECTION");
-    pair(&mut s, 2, "TABLES");
+    next_section(&mut s, "TABLES");
     layer_table(
         &mut s,
         &[
@@ -66,9 +64,7 @@ pub fn render_dxf(fixture: &Fixture, nest: &Nest) -> String {
             ("BOARD", 8),
         ],
     );
-    pair(&mut s, 0, "ENDSEC");
-    pair(&mut s, 0, "SECTION");
-    pair(&mut s, 2, "ENTITIES");
+    next_section(&mut s, "ENTITIES");
     polyline(&mut s, "NEST_OUTLINE", &nest.plate_outline);
     for (layer, polys) in [
         ("NEST_POCKET", &nest.cut),
@@ -82,19 +78,12 @@ pub fn render_dxf(fixture: &Fixture, nest: &Nest) -> String {
         }
     }
     for h in &nest.probe_holes {
-        pair(&mut s, 0, "CIRCLE");
-        pair(&mut s, 8, "NEST_PROBE_HOLES");
-        xy(&mut s, h.x, h.y);
-        pair(&mut s, 40, &num(h.diameter_mm / 2.0, 5));
+        circle(&mut s, "NEST_PROBE_HOLES", h.x, h.y, h.diameter_mm / 2.0);
     }
     for h in &nest.screw_holes {
-        pair(&mut s, 0, "CIRCLE");
-        pair(&mut s, 8, "NEST_OUTLINE");
-        xy(&mut s, h.x, h.y);
-        pair(&mut s, 40, &num(h.diameter_mm / 2.0, 5));
+        circle(&mut s, "NEST_OUTLINE", h.x, h.y, h.diameter_mm / 2.0);
     }
-    pair(&mut s, 0, "ENDSEC");
-    pair(&mut s, 0, "EOF");
+    end_file(&mut s);
     s
 }
 
@@ -497,21 +486,9 @@ pub fn mesh(nest: &Nest, chamfer: bool) -> Result<Mesh> {
     }
     // Walls: edge a -> b from the lower ring to the upper; material on the left.
     for (lo, hi) in walls {
-        let len = ring_pts[lo].len();
-        for k in 0..len {
-            let a = (first[lo] + k) as u32;
-            let b = (first[lo] + (k + 1) % len) as u32;
-            let (au, bu) = ((first[hi] + k) as u32, (first[hi] + (k + 1) % len) as u32);
-            triangles.push([a, b, bu]);
-            triangles.push([a, bu, au]);
-        }
+        push_wall(&mut triangles, first[lo], first[hi], ring_pts[lo].len());
     }
-    let mesh = Mesh {
-        vertices,
-        triangles,
-    };
-    check_closed(&mesh).map_err(err)?;
-    Ok(mesh)
+    Mesh::closed(vertices, triangles).map_err(err)
 }
 
 /// Binary STL of the nest; the lead-in chamfer is left off (and said in the header)

@@ -30,6 +30,19 @@ pub struct Mesh {
 }
 
 impl Mesh {
+    /// The mesh of these vertices and triangles, checked closed ([`check_closed`]).
+    pub(crate) fn closed(
+        vertices: Vec<[f64; 3]>,
+        triangles: Vec<[u32; 3]>,
+    ) -> std::result::Result<Mesh, String> {
+        let mesh = Mesh {
+            vertices,
+            triangles,
+        };
+        check_closed(&mesh)?;
+        Ok(mesh)
+    }
+
     /// Enclosed volume (divergence theorem), mm³; positive for outward normals.
     pub fn volume_mm3(&self) -> f64 {
         self.triangles
@@ -339,33 +352,31 @@ pub fn mesh(plate: &Plate, opts: &OutputOptions) -> Result<Mesh> {
         }
         start += len;
     }
-    // Walls: each ring edge a -> b from its lower to its upper copy; the material lies
-    // to the left of the edge, so the normal points right, out of the material.
-    let mut wall = |lower: usize, upper: usize, len: usize| {
-        for k in 0..len {
-            let a = (lower + k) as u32;
-            let b = (lower + (k + 1) % len) as u32;
-            let (au, bu) = ((upper + k) as u32, (upper + (k + 1) % len) as u32);
-            triangles.push([a, b, bu]);
-            triangles.push([a, bu, au]);
-        }
-    };
+    // Walls: each ring from its lower to its upper copy.
     let mut start = 0;
     for ring in &rings {
-        wall(start, start + n, ring.len());
+        push_wall(&mut triangles, start, start + n, ring.len());
         start += ring.len();
     }
     let mut start = 0;
     for (ring, _) in &pockets {
-        wall(2 * n + m + start, 2 * n + start, ring.len());
+        push_wall(&mut triangles, 2 * n + m + start, 2 * n + start, ring.len());
         start += ring.len();
     }
-    let mesh = Mesh {
-        vertices,
-        triangles,
-    };
-    check_closed(&mesh).map_err(err)?;
-    Ok(mesh)
+    Mesh::closed(vertices, triangles).map_err(err)
+}
+
+/// The wall of a ring between its lower copy (`len` vertices from `lower`) and its upper
+/// copy (from `upper`): two triangles an edge a -> b. The material lies to the left of
+/// the edge, so the normal points right, out of the material.
+pub(crate) fn push_wall(triangles: &mut Vec<[u32; 3]>, lower: usize, upper: usize, len: usize) {
+    for k in 0..len {
+        let a = (lower + k) as u32;
+        let b = (lower + (k + 1) % len) as u32;
+        let (au, bu) = ((upper + k) as u32, (upper + (k + 1) % len) as u32);
+        triangles.push([a, b, bu]);
+        triangles.push([a, bu, au]);
+    }
 }
 
 /// Every directed edge must appear once, and its reverse once.

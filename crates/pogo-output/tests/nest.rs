@@ -233,29 +233,37 @@ fn usb_stick() -> Board {
                 name: format!("/PROG{k}"),
                 class: None,
             });
-            let at = PointMm::new(1.45 + 2.0 * col as f64, 1.45 + 2.0 * row as f64);
-            let test_pad = "TestPoint:TestPoint_Pad_D1.0mm";
-            add_one_pad_part(
-                &mut board,
-                &format!("TP{k}"),
-                test_pad,
-                Side::Bottom,
-                at,
-                1.0,
-                0.6,
-            );
-            // The other end of the net: a small top-side part in the middle.
-            let at = PointMm::new(22.0 + 2.0 * col as f64, 4.0 + 4.0 * row as f64);
-            let capacitor = "Capacitor_SMD:C_0402";
-            add_one_pad_part(
-                &mut board,
-                &format!("C{k}"),
-                capacitor,
-                Side::Top,
-                at,
-                0.5,
-                0.5,
-            );
+            let (col, row) = (col as f64, row as f64);
+            // The test pad, and the other end of the net: a small top-side part in the
+            // middle.
+            for (prefix, lib, side, at, size_mm, half) in [
+                (
+                    "TP",
+                    "TestPoint:TestPoint_Pad_D1.0mm",
+                    Side::Bottom,
+                    PointMm::new(1.45 + 2.0 * col, 1.45 + 2.0 * row),
+                    1.0,
+                    0.6,
+                ),
+                (
+                    "C",
+                    "Capacitor_SMD:C_0402",
+                    Side::Top,
+                    PointMm::new(22.0 + 2.0 * col, 4.0 + 4.0 * row),
+                    0.5,
+                    0.5,
+                ),
+            ] {
+                add_one_pad_part(
+                    &mut board,
+                    &format!("{prefix}{k}"),
+                    lib,
+                    side,
+                    at,
+                    size_mm,
+                    half,
+                );
+            }
         }
     }
     board

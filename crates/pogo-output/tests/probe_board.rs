@@ -275,25 +275,14 @@ fn soldered_pins_by_pitch_and_the_pairs_too_close_for_pads() {
     assert_eq!(pin.order_code, "0858-0-15-20-82-14-11-0");
     assert!(pogo_output::probe_board::choose_pin(&catalog, 1.27, th).is_none());
     let mut b = FixtureBuilder::new([0.0, 0.0, 60.0, 40.0]);
-    for (k, x) in [10.0, 12.54, 15.08].into_iter().enumerate() {
-        b = b.probe(
-            &catalog,
-            "P100-SPEAR",
-            &format!("A{k}"),
-            Side::Bottom,
-            x,
-            10.0,
-        );
-    }
-    for (k, x) in [10.0, 11.27, 12.54].into_iter().enumerate() {
-        b = b.probe(
-            &catalog,
-            "P50-SPEAR",
-            &format!("B{k}"),
-            Side::Bottom,
-            x,
-            30.0,
-        );
+    // A row of 100 mil probes 2.54 mm apart, and one of 50 mil probes 1.27 mm apart.
+    for (part, row, y, xs) in [
+        ("P100-SPEAR", "A", 10.0, [10.0, 12.54, 15.08]),
+        ("P50-SPEAR", "B", 30.0, [10.0, 11.27, 12.54]),
+    ] {
+        for (k, x) in xs.into_iter().enumerate() {
+            b = b.probe(&catalog, part, &format!("{row}{k}"), Side::Bottom, x, y);
+        }
     }
     let fx = b.build();
     let sites = pogo_output::probe_board::sites(&fx, Side::Bottom);

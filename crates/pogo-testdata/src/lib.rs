@@ -140,8 +140,38 @@ pub fn stdout_of(command: &mut Command) -> String {
     stdout
 }
 
+/// A small deterministic generator for tests that want varied input (xorshift64,
+/// shifts 13, 7, 17): the same numbers on every machine. The seed must not be 0.
+#[derive(Debug, Clone)]
+pub struct Xorshift(pub u64);
+
+impl Xorshift {
+    /// The next 64 bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// Uniform in [0, 1): the top 53 bits of the next number.
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn xorshift_follows_its_three_shifts() {
+        // From 1: 1 ^ 1 << 13 = 8193, ^ 8193 >> 7 = 8257, ^ 8257 << 17 = 1082269761.
+        let mut r = Xorshift(1);
+        assert_eq!(r.next_u64(), 1_082_269_761);
+        assert_eq!(r.next_u64(), 1_152_992_998_833_853_505);
+        let u = Xorshift(0x9e37_79b9_7f4a_7c15).unit();
+        assert!((0.0..1.0).contains(&u), "{u}");
+    }
+
     use super::*;
 
     #[test]

@@ -873,12 +873,7 @@ mod tests {
 
     fn square(h: f64) -> PolygonMm {
         PolygonMm {
-            outer: vec![
-                PointMm::new(-h, -h),
-                PointMm::new(h, -h),
-                PointMm::new(h, h),
-                PointMm::new(-h, h),
-            ],
+            outer: pogo_geom::rect_ring(-h, -h, h, h),
             holes: vec![],
         }
     }
@@ -895,14 +890,7 @@ mod tests {
     fn l_shape_erosion_has_round_inner_corner() {
         // L shape: 2x2 square minus its top-right 1x1 quadrant.
         let poly = PolygonMm {
-            outer: vec![
-                PointMm::new(0.0, 0.0),
-                PointMm::new(2.0, 0.0),
-                PointMm::new(2.0, 1.0),
-                PointMm::new(1.0, 1.0),
-                PointMm::new(1.0, 2.0),
-                PointMm::new(0.0, 2.0),
-            ],
+            outer: pogo_geom::l_ring(2.0, 1.0),
             holes: vec![],
         };
         let r = 0.2;

@@ -3,21 +3,11 @@
 //! slots, vias from drill layer holes, in KiCad's page frame (y negated).
 
 use super::parse::{Doc, LayerDef, Name, PadFeature, Plating};
-use crate::cam::Nets;
 use crate::cam::{CamShape, FastMap, position_key, slot_extent};
+use crate::cam::{LayerRole, Nets};
 use crate::error::Result;
 use crate::model::*;
 use std::collections::HashMap;
-
-/// What a layer is to the board model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
-    Copper(Option<Side>),
-    Mask(Side),
-    Paste(Side),
-    Drill,
-    Other,
-}
 
 fn side_of(l: &LayerDef) -> Option<Side> {
     match l.side.as_str() {
@@ -27,7 +17,7 @@ fn side_of(l: &LayerDef) -> Option<Side> {
     }
 }
 
-fn roles(layers: &[LayerDef]) -> Vec<Role> {
+fn roles(layers: &[LayerDef]) -> Vec<LayerRole> {
     let copper = |f: &str| {
         matches!(
             f,
@@ -42,19 +32,19 @@ fn roles(layers: &[LayerDef]) -> Vec<Role> {
         .enumerate()
         .map(|(i, l)| match l.function.as_str() {
             f if copper(f) => match side_of(l) {
-                Some(s) => Role::Copper(Some(s)),
+                Some(s) => LayerRole::Copper(Some(s)),
                 None if l.side.is_empty() && copper_idx.first() == Some(&i) => {
-                    Role::Copper(Some(Side::Top))
+                    LayerRole::Copper(Some(Side::Top))
                 }
                 None if l.side.is_empty() && copper_idx.last() == Some(&i) => {
-                    Role::Copper(Some(Side::Bottom))
+                    LayerRole::Copper(Some(Side::Bottom))
                 }
-                None => Role::Copper(None),
+                None => LayerRole::Copper(None),
             },
-            "SOLDERMASK" => side_of(l).map_or(Role::Other, Role::Mask),
-            "SOLDERPASTE" => side_of(l).map_or(Role::Other, Role::Paste),
-            "DRILL" => Role::Drill,
-            _ => Role::Other,
+            "SOLDERMASK" => side_of(l).map_or(LayerRole::Other, LayerRole::Mask),
+            "SOLDERPASTE" => side_of(l).map_or(LayerRole::Other, LayerRole::Paste),
+            "DRILL" => LayerRole::Drill,
+            _ => LayerRole::Other,
         })
         .collect()
 }
@@ -112,15 +102,7 @@ pub(super) fn build(path_name: &str, mut doc: Doc) -> Result<Board> {
         .layers
         .iter()
         .enumerate()
-        .map(|(i, l)| Layer {
-            ordinal: i as i32,
-            name: l.name.clone(),
-            kind: match roles[i] {
-                Role::Copper(_) => "signal".into(),
-                _ => "user".into(),
-            },
-            user_name: None,
-        })
+        .map(|(i, l)| roles[i].board_layer(i, &l.name))
         .collect();
     Ok(Board {
         source_name: path_name.to_string(),
@@ -140,7 +122,7 @@ pub(super) fn build(path_name: &str, mut doc: Doc) -> Result<Board> {
     })
 }
 
-fn footprints(doc: &Doc, roles: &[Role]) -> Vec<Footprint> {
+fn footprints(doc: &Doc, roles: &[LayerRole]) -> Vec<Footprint> {
     doc.components
         .iter()
         .map(|c| {
@@ -149,7 +131,7 @@ fn footprints(doc: &Doc, roles: &[Role]) -> Vec<Footprint> {
                 .iter()
                 .position(|l| l.name == c.layer)
                 .and_then(|i| match roles[i] {
-                    Role::Copper(s) => s,
+                    LayerRole::Copper(s) => s,
                     _ => side_of(&doc.layers[i]),
                 });
             let side = layer_side.unwrap_or(if c.mirror { Side::Bottom } else { Side::Top });
@@ -232,7 +214,7 @@ fn place(points: &[PointMm], at: PointMm, rotation_deg: f64, mirror: bool) -> Ri
 
 fn pads(
     doc: &Doc,
-    roles: &[Role],
+    roles: &[LayerRole],
     refs: &HashMap<&str, usize>,
     footprints: &[Footprint],
     nets: &mut Nets,
@@ -244,7 +226,7 @@ fn pads(
             continue;
         };
         let role = roles[f.layer];
-        if matches!(role, Role::Other | Role::Drill) {
+        if matches!(role, LayerRole::Other | LayerRole::Drill) {
             continue;
         }
         let key = (comp, pin, position_key(f.location), f.padstack);
@@ -264,7 +246,7 @@ fn pads(
         acc.layers.push(f.layer);
         acc.test_point |= f.test_point;
         match role {
-            Role::Copper(side) => {
+            LayerRole::Copper(side) => {
                 let top = side == Some(Side::Top);
                 if acc.shape.is_none() || (top && !acc.shape_from_top) {
                     acc.shape = f.shape.as_ref();
@@ -277,11 +259,11 @@ fn pads(
                     acc.net = f.net;
                 }
             }
-            Role::Mask(Side::Top) => acc.on.front_mask = true,
-            Role::Mask(Side::Bottom) => acc.on.back_mask = true,
-            Role::Paste(Side::Top) => acc.on.front_paste = true,
-            Role::Paste(Side::Bottom) => acc.on.back_paste = true,
-            Role::Drill | Role::Other => {}
+            LayerRole::Mask(Side::Top) => acc.on.front_mask = true,
+            LayerRole::Mask(Side::Bottom) => acc.on.back_mask = true,
+            LayerRole::Paste(Side::Top) => acc.on.front_paste = true,
+            LayerRole::Paste(Side::Bottom) => acc.on.back_paste = true,
+            LayerRole::Drill | LayerRole::Components(_) | LayerRole::Other => {}
         }
         if acc.shape.is_none() {
             acc.shape = f.shape.as_ref();
@@ -426,7 +408,7 @@ fn split_sides(pad: Pad) -> Vec<Pad> {
 /// only in the board, appear on `F.Mask`), while its `PadStackDef` lists the pad's own
 /// layers. A stack shared with pads of another side or kind (its copper layers
 /// differ) says nothing about this pad, and the features stand.
-fn openings_from_padstack(doc: &Doc, roles: &[Role], a: &mut PadAcc<'_>) {
+fn openings_from_padstack(doc: &Doc, roles: &[LayerRole], a: &mut PadAcc<'_>) {
     let Some(stack) = a.first.padstack.and_then(|ps| doc.padstack_layers.get(&ps)) else {
         return;
     };
@@ -434,11 +416,11 @@ fn openings_from_padstack(doc: &Doc, roles: &[Role], a: &mut PadAcc<'_>) {
         doc.layers
             .iter()
             .position(|l| l.name == name)
-            .map_or(Role::Other, |i| roles[i])
+            .map_or(LayerRole::Other, |i| roles[i])
     };
     let copper = |names: &mut dyn Iterator<Item = &String>| -> Vec<String> {
         let mut v: Vec<String> = names
-            .filter(|n| matches!(role_of(n), Role::Copper(_)))
+            .filter(|n| matches!(role_of(n), LayerRole::Copper(_)))
             .cloned()
             .collect();
         v.sort();
@@ -448,11 +430,11 @@ fn openings_from_padstack(doc: &Doc, roles: &[Role], a: &mut PadAcc<'_>) {
     if copper(&mut a.layers.iter().map(|&i| &doc.layers[i].name)) != copper(&mut stack.iter()) {
         return;
     }
-    let has = |role: Role| stack.iter().any(|n| role_of(n) == role);
-    a.on.front_mask = has(Role::Mask(Side::Top));
-    a.on.back_mask = has(Role::Mask(Side::Bottom));
-    a.on.front_paste = has(Role::Paste(Side::Top));
-    a.on.back_paste = has(Role::Paste(Side::Bottom));
+    let has = |role: LayerRole| stack.iter().any(|n| role_of(n) == role);
+    a.on.front_mask = has(LayerRole::Mask(Side::Top));
+    a.on.back_mask = has(LayerRole::Mask(Side::Bottom));
+    a.on.front_paste = has(LayerRole::Paste(Side::Top));
+    a.on.back_paste = has(LayerRole::Paste(Side::Bottom));
 }
 
 /// The pad's anchor (file frame), where KiCad puts the pad: its hole. The pad stack
@@ -586,17 +568,17 @@ fn drill_of(
     ))
 }
 
-fn vias(doc: &Doc, roles: &[Role], nets: &mut Nets) -> Vec<Via> {
+fn vias(doc: &Doc, roles: &[LayerRole], nets: &mut Nets) -> Vec<Via> {
     let mut copper: HashMap<(i64, i64), f64> = HashMap::new();
     let mut mask: HashMap<(i64, i64), (bool, bool)> = HashMap::new();
     for f in doc.pads.iter().filter(|f| f.pin.is_none()) {
         let key = position_key(f.location);
         match roles[f.layer] {
-            Role::Copper(_) => {
+            LayerRole::Copper(_) => {
                 let d = f.shape.as_ref().map_or(0.0, |s| s.size().w);
                 copper.entry(key).or_insert(d);
             }
-            Role::Mask(side) => {
+            LayerRole::Mask(side) => {
                 let m = mask.entry(key).or_default();
                 if side == Side::Top {
                     m.0 = true;
@@ -611,7 +593,7 @@ fn vias(doc: &Doc, roles: &[Role], nets: &mut Nets) -> Vec<Via> {
         .layers
         .iter()
         .zip(roles)
-        .filter(|(_, r)| matches!(r, Role::Copper(_)))
+        .filter(|(_, r)| matches!(r, LayerRole::Copper(_)))
         .map(|(l, _)| l.name.as_str())
         .collect();
     doc.holes

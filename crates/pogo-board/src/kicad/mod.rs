@@ -463,6 +463,15 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A via's or pad's `(layers "F.Cu" "F.Mask" ...)`: each layer's canonical name.
+    fn layer_names(&mut self, open: usize) -> Result<Vec<String>> {
+        Ok(self
+            .atoms(open)?
+            .iter()
+            .map(|s| self.canonical_layer(s).to_string())
+            .collect())
+    }
+
     /// The canonical name of a layer as the file names it.
     fn canonical_layer<'s>(&'s self, name: &'s str) -> &'s str {
         if self.layer_alias.is_empty() {
@@ -813,13 +822,7 @@ impl<'a> Reader<'a> {
                         drill = Some(self.nm("a via drill (mm)")?);
                         self.finish(l)?;
                     }
-                    b"layers" => {
-                        layers = self
-                            .atoms(l)?
-                            .iter()
-                            .map(|s| self.canonical_layer(s).to_string())
-                            .collect()
-                    }
+                    b"layers" => layers = self.layer_names(l)?,
                     b"net" => net = self.net_ref(l)?,
                     b"tenting" => tent = self.via_tenting(l)?,
                     _ => self.skip(l)?,
@@ -1274,13 +1277,7 @@ impl<'a> Reader<'a> {
                         self.finish(l)?;
                     }
                     b"drill" => drill = Some(self.drill(l)?),
-                    b"layers" => {
-                        layers = self
-                            .atoms(l)?
-                            .iter()
-                            .map(|s| self.canonical_layer(s).to_string())
-                            .collect()
-                    }
+                    b"layers" => layers = self.layer_names(l)?,
                     b"roundrect_rratio" => {
                         rratio = self.number("a round-rect ratio")?;
                         self.finish(l)?;

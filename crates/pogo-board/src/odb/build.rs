@@ -2,26 +2,15 @@
 
 use super::Job;
 use super::records::{self, FeatureRef, Features, Units};
-use crate::cam::Nets;
 use crate::cam::{CamShape, position_key};
+use crate::cam::{LayerRole, Nets};
 use crate::error::{BoardError, Result};
 use crate::model::*;
 use std::collections::HashMap;
 
-/// What a matrix row is to the board model.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
-    Copper(Option<Side>),
-    Mask(Side),
-    Paste(Side),
-    Drill,
-    Components(Side),
-    Other,
-}
-
 struct Row {
     name: String,
-    role: Role,
+    role: LayerRole,
 }
 
 fn page(p: PointMm) -> PointMm {
@@ -84,11 +73,11 @@ pub(super) fn build(job: &Job) -> Result<Board> {
             None => Ok(None),
         }
     };
-    let mut layers: Vec<(Role, Features)> = Vec::new();
+    let mut layers: Vec<(LayerRole, Features)> = Vec::new();
     let mut layer_names: Vec<&str> = Vec::new();
     for row in rows
         .iter()
-        .filter(|r| !matches!(r.role, Role::Other | Role::Components(_)))
+        .filter(|r| !matches!(r.role, LayerRole::Other | LayerRole::Components(_)))
     {
         if let Some(f) = load(row)? {
             layers.push((row.role, f));
@@ -105,7 +94,7 @@ pub(super) fn build(job: &Job) -> Result<Board> {
     };
     let mut comps = Vec::new();
     for row in &rows {
-        if let Role::Components(side) = row.role {
+        if let LayerRole::Components(side) = row.role {
             let path = format!("{step_dir}/layers/{}/components", row.name);
             if let Some(t) = job.text(&path)? {
                 for c in records::components(&format!("{}: {path}", job.name), &t, units)? {
@@ -232,16 +221,7 @@ pub(super) fn build(job: &Job) -> Result<Board> {
     let board_layers = rows
         .iter()
         .enumerate()
-        .map(|(i, r)| Layer {
-            ordinal: i as i32,
-            name: r.name.clone(),
-            kind: if matches!(r.role, Role::Copper(_)) {
-                "signal".into()
-            } else {
-                "user".into()
-            },
-            user_name: None,
-        })
+        .map(|(i, r)| r.role.board_layer(i, &r.name))
         .collect();
     Ok(Board {
         source_name: job.name.clone(),
@@ -300,23 +280,23 @@ fn rows(matrix: &records::Structured) -> Vec<Row> {
     raw.into_iter()
         .map(|(row, name, ty, ctx)| {
             let role = match ty.as_str() {
-                "COMPONENT" => Role::Components(if name.contains("bot") {
+                "COMPONENT" => LayerRole::Components(if name.contains("bot") {
                     Side::Bottom
                 } else {
                     side_of(row)
                 }),
-                _ if ctx != "BOARD" => Role::Other,
-                t if is_signal(t) => Role::Copper(if row == first {
+                _ if ctx != "BOARD" => LayerRole::Other,
+                t if is_signal(t) => LayerRole::Copper(if row == first {
                     Some(Side::Top)
                 } else if row == last {
                     Some(Side::Bottom)
                 } else {
                     None
                 }),
-                "SOLDER_MASK" => Role::Mask(side_of(row)),
-                "SOLDER_PASTE" => Role::Paste(side_of(row)),
-                "DRILL" => Role::Drill,
-                _ => Role::Other,
+                "SOLDER_MASK" => LayerRole::Mask(side_of(row)),
+                "SOLDER_PASTE" => LayerRole::Paste(side_of(row)),
+                "DRILL" => LayerRole::Drill,
+                _ => LayerRole::Other,
             };
             Row { name, role }
         })
@@ -327,7 +307,7 @@ fn rows(matrix: &records::Structured) -> Vec<Row> {
 /// on layers the job does not have, or past the end of their file, are left out.
 fn resolve(
     ids: &[records::FeatureId],
-    layers: &[(Role, Features)],
+    layers: &[(LayerRole, Features)],
     layer_names: &[&str],
 ) -> Vec<(usize, FeatureRef)> {
     ids.iter()
@@ -368,7 +348,7 @@ struct PadIndex {
 }
 
 impl PadIndex {
-    fn new(layers: &[(Role, Features)]) -> PadIndex {
+    fn new(layers: &[(LayerRole, Features)]) -> PadIndex {
         let mut by_place: HashMap<(i64, i64), Vec<(usize, usize)>> = HashMap::new();
         let mut slots = Vec::new();
         for (li, (role, f)) in layers.iter().enumerate() {
@@ -378,7 +358,7 @@ impl PadIndex {
                     .or_default()
                     .push((li, pi));
             }
-            if *role == Role::Drill {
+            if *role == LayerRole::Drill {
                 slots.extend((0..f.lines.len()).map(|i| (li, i)));
             }
         }
@@ -390,7 +370,7 @@ impl PadIndex {
     /// connector may have pads at the same place on both sides) and a slot centred there.
     fn features_at(
         &self,
-        layers: &[(Role, Features)],
+        layers: &[(LayerRole, Features)],
         at: PointMm,
         side: Side,
     ) -> Vec<(usize, FeatureRef)> {
@@ -403,15 +383,15 @@ impl PadIndex {
         let drilled = slot.is_some()
             || here.iter().any(|&(li, pi)| {
                 let (role, f) = &layers[li];
-                *role == Role::Drill && hole_kind(f, &f.pads[pi].attrs) != HoleKind::Via
+                *role == LayerRole::Drill && hole_kind(f, &f.pads[pi].attrs) != HoleKind::Via
             });
         let keep = |li: usize, pi: usize| {
             let (role, f) = &layers[li];
             let attrs = &f.pads[pi].attrs;
             match role {
-                Role::Copper(s) => !is_via_pad(f, attrs) && (drilled || *s == Some(side)),
-                Role::Mask(s) | Role::Paste(s) => drilled || *s == side,
-                Role::Drill => hole_kind(f, attrs) != HoleKind::Via,
+                LayerRole::Copper(s) => !is_via_pad(f, attrs) && (drilled || *s == Some(side)),
+                LayerRole::Mask(s) | LayerRole::Paste(s) => drilled || *s == side,
+                LayerRole::Drill => hole_kind(f, attrs) != HoleKind::Via,
                 _ => false,
             }
         };
@@ -424,7 +404,7 @@ impl PadIndex {
 
     fn pad(
         &self,
-        layers: &[(Role, Features)],
+        layers: &[(LayerRole, Features)],
         linked: Option<Vec<(usize, FeatureRef)>>,
         pin: &records::Toeprint,
         side: Side,
@@ -441,7 +421,7 @@ impl PadIndex {
         let drill = parts.drill.or_else(|| {
             let np = self.features_at(layers, pin.at, side).into_iter().find(|&(li, f)| {
                 let (role, feats) = &layers[li];
-                *role == Role::Drill
+                *role == LayerRole::Drill
                     && matches!(f, FeatureRef::Pad(pi) if hole_kind(feats, &feats.pads[pi].attrs) == HoleKind::NonPlated)
             });
             np.and_then(|(li, f)| {
@@ -499,7 +479,11 @@ impl PadIndex {
     }
 
     /// A slot (a line in a drill layer) centred on `at`.
-    fn slot_at(&self, layers: &[(Role, Features)], at: PointMm) -> Option<(usize, FeatureRef)> {
+    fn slot_at(
+        &self,
+        layers: &[(LayerRole, Features)],
+        at: PointMm,
+    ) -> Option<(usize, FeatureRef)> {
         self.slots.iter().find_map(|&(li, i)| {
             let l = &layers[li].1.lines[i];
             let centre = PointMm::new((l.from.x + l.to.x) / 2.0, (l.from.y + l.to.y) / 2.0);
@@ -511,13 +495,13 @@ impl PadIndex {
     /// `eda/data` gives the hole.
     fn vias<'n>(
         &self,
-        layers: &[(Role, Features)],
+        layers: &[(LayerRole, Features)],
         net_of: &dyn Fn(usize, usize) -> Option<&'n str>,
         nets: &mut Nets,
     ) -> Vec<Via> {
         let mut out = Vec::new();
         for (li, (role, f)) in layers.iter().enumerate() {
-            if *role != Role::Drill {
+            if *role != LayerRole::Drill {
                 continue;
             }
             for rec in f
@@ -536,11 +520,11 @@ impl PadIndex {
                 for &(li, pi) in here {
                     let (r, lf) = &layers[li];
                     match r {
-                        Role::Copper(_) if is_via_pad(lf, &lf.pads[pi].attrs) => {
+                        LayerRole::Copper(_) if is_via_pad(lf, &lf.pads[pi].attrs) => {
                             diameter = lf.symbols[lf.pads[pi].symbol].size().w;
                         }
-                        Role::Mask(Side::Top) => fm = true,
-                        Role::Mask(Side::Bottom) => bm = true,
+                        LayerRole::Mask(Side::Top) => fm = true,
+                        LayerRole::Mask(Side::Bottom) => bm = true,
                         _ => {}
                     }
                 }
@@ -573,7 +557,7 @@ struct PinParts {
 impl PinParts {
     fn add(
         &mut self,
-        layers: &[(Role, Features)],
+        layers: &[(LayerRole, Features)],
         li: usize,
         feature: FeatureRef,
         side: Side,
@@ -581,7 +565,7 @@ impl PinParts {
     ) {
         let (role, f) = &layers[li];
         match (role, feature) {
-            (Role::Drill, FeatureRef::Pad(pi)) => {
+            (LayerRole::Drill, FeatureRef::Pad(pi)) => {
                 // A round hole, or an oblong one flashed as an `oval` symbol.
                 let rec = &f.pads[pi];
                 let size_mm = f.symbols[rec.symbol].size();
@@ -594,7 +578,7 @@ impl PinParts {
                     hole_kind(f, &rec.attrs),
                 ));
             }
-            (Role::Drill, FeatureRef::Line(i)) => {
+            (LayerRole::Drill, FeatureRef::Line(i)) => {
                 let l = &f.lines[i];
                 let w = f.symbols[l.symbol].size().w;
                 let size_mm = SizeMm {
@@ -658,19 +642,19 @@ impl PinParts {
 
     /// Notes a feature on `role`'s layer; returns its shape's rank, or `None` for a
     /// layer that says nothing about the pad.
-    fn on(&mut self, role: Role, side: Side) -> Option<u8> {
+    fn on(&mut self, role: LayerRole, side: Side) -> Option<u8> {
         Some(match role {
-            Role::Copper(s) => {
+            LayerRole::Copper(s) => {
                 self.on.front |= s == Some(Side::Top);
                 self.on.back |= s == Some(Side::Bottom);
                 if s == Some(side) { 0 } else { 1 }
             }
-            Role::Paste(s) => {
+            LayerRole::Paste(s) => {
                 self.on.front_paste |= s == Side::Top;
                 self.on.back_paste |= s == Side::Bottom;
                 2
             }
-            Role::Mask(s) => {
+            LayerRole::Mask(s) => {
                 self.on.front_mask |= s == Side::Top;
                 self.on.back_mask |= s == Side::Bottom;
                 3

@@ -38,6 +38,37 @@ impl Units {
     }
 }
 
+/// A syntax error at 1-based `line` and `column` of an ODB++ file (ODB++ errors name a
+/// word or a line, not a byte span).
+fn syntax_error(
+    file: &str,
+    line: usize,
+    column: usize,
+    expected: impl Into<String>,
+    found: impl Into<String>,
+) -> BoardError {
+    BoardError::Syntax {
+        path: file.to_string(),
+        line,
+        column,
+        offset: 0,
+        len: 1,
+        expected: expected.into(),
+        found: found.into(),
+    }
+}
+
+/// An error about line `line` of an ODB++ file as a whole (a record missing or out of
+/// order): at its column 1.
+fn line_error(
+    file: &str,
+    line: usize,
+    expected: impl Into<String>,
+    found: impl Into<String>,
+) -> BoardError {
+    syntax_error(file, line, 1, expected, found)
+}
+
 /// Where in which file: builds the errors.
 pub struct Place<'a> {
     pub file: &'a str,
@@ -54,15 +85,7 @@ impl Place<'_> {
         found: impl Into<String>,
     ) -> BoardError {
         let column = word_column(self.text, word);
-        BoardError::Syntax {
-            path: self.file.to_string(),
-            line: self.line,
-            column,
-            offset: 0,
-            len: 1,
-            expected: expected.into(),
-            found: found.into(),
-        }
+        syntax_error(self.file, self.line, column, expected, found)
     }
 
     pub fn number(&self, words: &[&str], i: usize, what: &str) -> Result<f64, BoardError> {
@@ -206,15 +229,12 @@ pub fn structured(file: &str, text: &str) -> Result<Structured, BoardError> {
         }
     }
     if let Some((name, _, line)) = block {
-        return Err(BoardError::Syntax {
-            path: file.to_string(),
+        return Err(line_error(
+            file,
             line,
-            column: 1,
-            offset: 0,
-            len: 1,
-            expected: format!("`}}` closing block {name} (the file ends early)"),
-            found: "the end of the file".into(),
-        });
+            format!("`}}` closing block {name} (the file ends early)"),
+            "the end of the file",
+        ));
     }
     Ok(out)
 }
@@ -486,28 +506,22 @@ pub fn features(file: &str, text: &str, default: Units) -> Result<Features, Boar
         }
     }
     if in_surface {
-        return Err(BoardError::Syntax {
-            path: file.to_string(),
-            line: text.lines().count().max(1),
-            column: 1,
-            offset: 0,
-            len: 1,
-            expected: "SE closing the surface (the file ends early)".into(),
-            found: "the end of the file".into(),
-        });
+        return Err(line_error(
+            file,
+            text.lines().count().max(1),
+            "SE closing the surface (the file ends early)",
+            "the end of the file",
+        ));
     }
     symbol_names.sort_by_key(|s| s.0);
     for (n, name, unit, line) in symbol_names {
         if n != out.symbols.len() {
-            return Err(BoardError::Syntax {
-                path: file.to_string(),
+            return Err(line_error(
+                file,
                 line,
-                column: 1,
-                offset: 0,
-                len: 1,
-                expected: format!("symbol number ${}", out.symbols.len()),
-                found: format!("${n}"),
-            });
+                format!("symbol number ${}", out.symbols.len()),
+                format!("${n}"),
+            ));
         }
         out.symbols
             .push(symbol(&name, unit.unwrap_or(units).symbol_mm()));
@@ -521,15 +535,12 @@ pub fn features(file: &str, text: &str, default: Units) -> Result<Features, Boar
         .chain(out.arcs.iter().map(|a| a.symbol))
         .find(|&s| s >= count);
     if let Some(s) = bad {
-        return Err(BoardError::Syntax {
-            path: file.to_string(),
-            line: 1,
-            column: 1,
-            offset: 0,
-            len: 1,
-            expected: format!("symbol numbers below {count} (the symbols the file defines)"),
-            found: format!("a feature using symbol {s}"),
-        });
+        return Err(line_error(
+            file,
+            1,
+            format!("symbol numbers below {count} (the symbols the file defines)"),
+            format!("a feature using symbol {s}"),
+        ));
     }
     Ok(out)
 }
@@ -560,12 +571,15 @@ pub fn symbol(name: &str, s: f64) -> CamShape {
     let size = |w: f64, h: f64| SizeMm { w: w * s, h: h * s };
     let ok =
         |v: &[f64], n: usize| v.len() >= n && v[..n].iter().all(|x| x.is_finite() && *x >= 0.0);
+    // Width x height: the first two numbers, where both are sizes.
+    let width_height = |rest: &str| {
+        let v = nums(rest);
+        ok(&v, 2).then(|| size(v[0], v[1]))
+    };
     let lower = name.to_ascii_lowercase();
     if let Some(rest) = lower.strip_prefix("rect") {
         let parts: Vec<&str> = rest.split('x').collect();
-        let v = nums(rest);
-        if ok(&v, 2) {
-            let size = size(v[0], v[1]);
+        if let Some(size) = width_height(rest) {
             if let Some(p) = parts.get(2) {
                 let amount = p
                     .get(1..)
@@ -599,22 +613,16 @@ pub fn symbol(name: &str, s: f64) -> CamShape {
             return CamShape::Rect { size };
         }
     } else if let Some(rest) = lower.strip_prefix("oval") {
-        let v = nums(rest);
-        if ok(&v, 2) {
-            return CamShape::Oval {
-                size: size(v[0], v[1]),
-            };
+        if let Some(size) = width_height(rest) {
+            return CamShape::Oval { size };
         }
     } else if let Some(rest) = lower
         .strip_prefix("donut_rc")
         .or_else(|| lower.strip_prefix("donut_o"))
     {
         // A rectangular or oval ring: outer width x height x line width.
-        let v = nums(rest);
-        if ok(&v, 2) {
-            return CamShape::Other {
-                size: size(v[0], v[1]),
-            };
+        if let Some(size) = width_height(rest) {
+            return CamShape::Other { size };
         }
     } else if let Some(rest) = lower.strip_prefix("donut_r") {
         let v = nums(rest);
@@ -631,11 +639,8 @@ pub fn symbol(name: &str, s: f64) -> CamShape {
         .or_else(|| lower.strip_prefix("hex_l"))
         .or_else(|| lower.strip_prefix("hex_s"))
     {
-        let v = nums(rest);
-        if ok(&v, 2) {
-            return CamShape::Other {
-                size: size(v[0], v[1]),
-            };
+        if let Some(size) = width_height(rest) {
+            return CamShape::Other { size };
         }
     } else if let Some(rest) = lower.strip_prefix('r') {
         if let Ok(d) = rest.parse::<f64>() {

@@ -14,6 +14,7 @@ import math
 import sys
 
 import ezdxf
+from matching import TOL_MM, mismatch
 
 
 def shoelace(pts):
@@ -52,13 +53,10 @@ def main() -> int:
     for layer in set(circles) | set(want):
         g = sorted(circles.get(layer, []))
         w = sorted(tuple(v) for v in want.get(layer, []))
-        if len(g) != len(w):
-            print(f"FAIL {path}: layer {layer}: {len(g)} circles, expected {len(w)}")
+        bad = mismatch(g, w, "circle")
+        if bad:
+            print(f"FAIL {path}: layer {layer}: {bad}")
             return 1
-        for a, b in zip(g, w):
-            if any(abs(p - q) > 0.0011 for p, q in zip(a, b)):
-                print(f"FAIL {path}: layer {layer}: circle {a} where {b} was expected")
-                return 1
     polys = {}
     for e in msp:
         if e.dxftype() == "POLYLINE":
@@ -84,7 +82,7 @@ def main() -> int:
         return 1
     o = outline[0]
     box = [min(p[0] for p in o), min(p[1] for p in o), max(p[0] for p in o), max(p[1] for p in o)]
-    if any(abs(a - b) > 0.0011 for a, b in zip(box, exp["outline_box"])):
+    if any(abs(a - b) > TOL_MM for a, b in zip(box, exp["outline_box"])):
         print(f"FAIL {path}: outline box {box}, expected {exp['outline_box']}")
         return 1
     for layer, cs in circles.items():

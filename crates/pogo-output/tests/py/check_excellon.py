@@ -11,6 +11,7 @@ import warnings
 
 from gerbonara import ExcellonFile
 from gerbonara.utils import MM
+from matching import mismatch
 
 
 def main() -> int:
@@ -30,13 +31,10 @@ def main() -> int:
         got.append((round(x, 3), round(y, 3), round(dia, 3)))
     want = sorted((round(x, 3), round(y, 3), round(dia, 3)) for x, y, dia in expected)
     got.sort()
-    if len(got) != len(want):
-        print(f"FAIL {path}: {len(got)} holes read, {len(want)} expected")
+    bad = mismatch(got, want, "hole")
+    if bad:
+        print(f"FAIL {path}: {bad}")
         return 1
-    for g, w in zip(got, want):
-        if any(abs(a - b) > 0.0011 for a, b in zip(g, w)):
-            print(f"FAIL {path}: hole {g} read where {w} was expected")
-            return 1
     sizes = sorted({w[2] for w in want})
     print(f"ok {path}: {len(got)} holes, diameters {sizes} mm")
     return 0
