@@ -32,13 +32,8 @@ fn main() {
     {
         let f = std::fs::File::create(&path).expect("create trace");
         let mut w = std::io::BufWriter::with_capacity(1 << 22, f);
-        let mut s: u64 = 0x9e3779b97f4a7c15;
-        let mut next = |m: u64| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            s % m
-        };
+        let mut rng = pogo_testdata::Xorshift(0x9e3779b97f4a7c15);
+        let mut next = |m: u64| rng.below(m);
         let mut open: [u64; CHANNELS] = [0; CHANNELS];
         let mut buf = Vec::with_capacity(1 << 22);
         for f in 0..frames {

@@ -5,20 +5,7 @@ use pogo_qc::discontinuity::{Encoding, TraceConfig, scan};
 use pogo_qc::measurements::{Limits, evaluate, read_measurements};
 use pogo_qc::sampling::{Aql, read_history};
 use pogo_qc::spc;
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
+use pogo_testdata::Xorshift;
 
 const PIECES: &[&str] = &[
     ",",
@@ -52,19 +39,19 @@ const PIECES: &[&str] = &[
     "99999999999999999999",
 ];
 
-fn mutate(rng: &mut Rng, base: &str) -> String {
+fn mutate(rng: &mut Xorshift, base: &str) -> String {
     let mut s: Vec<char> = base.chars().collect();
-    for _ in 0..1 + rng.below(6) {
-        let at = rng.below(s.len() + 1);
-        match rng.below(3) {
+    for _ in 0..1 + rng.index(6) {
+        let at = rng.index(s.len() + 1);
+        match rng.index(3) {
             0 if !s.is_empty() && at < s.len() => {
                 s.remove(at);
             }
             1 => {
-                let p: Vec<char> = PIECES[rng.below(PIECES.len())].chars().collect();
+                let p: Vec<char> = PIECES[rng.index(PIECES.len())].chars().collect();
                 s.splice(at..at, p);
             }
-            _ => s.insert(at, char::from_u32(rng.below(0x3000) as u32).unwrap_or('x')),
+            _ => s.insert(at, char::from_u32(rng.index(0x3000) as u32).unwrap_or('x')),
         }
     }
     s.into_iter().collect()
@@ -74,7 +61,7 @@ const MEASUREMENTS: &str = "pin,kind,value,unit,cycle,station\nP1,contact_resist
 
 #[test]
 fn measurement_csv_never_panics() {
-    let mut rng = Rng(0x1234_5678_9abc_def1);
+    let mut rng = Xorshift(0x1234_5678_9abc_def1);
     let limits = Limits::default();
     let mut ok = 0;
     for _ in 0..3000 {
@@ -91,7 +78,7 @@ fn measurement_csv_never_panics() {
 
 #[test]
 fn limits_history_and_spc_never_panic() {
-    let mut rng = Rng(42);
+    let mut rng = Xorshift(42);
     for _ in 0..2000 {
         let t = mutate(
             &mut rng,
@@ -123,18 +110,18 @@ fn limits_history_and_spc_never_panic() {
 
 #[test]
 fn traces_never_panic() {
-    let mut rng = Rng(7);
+    let mut rng = Xorshift(7);
     for i in 0..600 {
-        let len = rng.below(3000);
-        let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+        let len = rng.index(3000);
+        let bytes: Vec<u8> = (0..len).map(|_| rng.next_u64() as u8).collect();
         let encoding = [Encoding::F32Le, Encoding::I16Le, Encoding::Csv][i % 3];
         let cfg = TraceConfig {
             encoding,
-            channels: 1 + rng.below(5),
+            channels: 1 + rng.index(5),
             sample_rate_hz: 1e6,
             scale_ohm_per_count: 0.01,
             threshold_ohm: 10.0,
-            min_duration_s: 1e-6 * rng.below(10) as f64,
+            min_duration_s: 1e-6 * rng.index(10) as f64,
         };
         let _ = scan(&bytes[..], cfg, "t", |_| {}, |_| {});
         let text = mutate(&mut rng, "a,b\n0.1,0.2\n20,0.3\n20,30\n0.1,nan\n");

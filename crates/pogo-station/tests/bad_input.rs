@@ -9,13 +9,8 @@ use pogo_station::{channel_list, force, profile, resource::Resource, scpi};
 /// Deterministic mutations of a seed: byte flips, cuts, insertions of separators.
 fn mutations(seed: &str, n: usize) -> Vec<String> {
     let mut out = Vec::with_capacity(n);
-    let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
-    let mut next = || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
+    let mut rng = pogo_testdata::Xorshift(0x9e37_79b9_7f4a_7c15);
+    let mut next = || rng.next_u64();
     let pieces = [
         "",
         ",",

@@ -158,6 +158,16 @@ impl Xorshift {
     pub fn unit(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
+
+    /// A whole number in `0..n` (0 when `n` is 0): the next number modulo `n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next_u64() % n.max(1)
+    }
+
+    /// An index into a list of `len` items (0 when `len` is 0).
+    pub fn index(&mut self, len: usize) -> usize {
+        self.below(len as u64) as usize
+    }
 }
 
 #[cfg(test)]
@@ -170,6 +180,10 @@ mod tests {
         assert_eq!(r.next_u64(), 1_152_992_998_833_853_505);
         let u = Xorshift(0x9e37_79b9_7f4a_7c15).unit();
         assert!((0.0..1.0).contains(&u), "{u}");
+        let mut r = Xorshift(1);
+        assert_eq!(r.below(1000), 761);
+        assert_eq!(Xorshift(1).index(0), 0);
+        assert_eq!(Xorshift(1).below(0), 0);
     }
 
     use super::*;
