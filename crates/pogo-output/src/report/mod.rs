@@ -1038,7 +1038,7 @@ fn violations(ctx: &Ctx, out: &mut String) {
     );
     for v in &f.violations {
         table.row(&[
-            pill(" bad", v.rule.as_str()),
+            pill("bad", v.rule.as_str()),
             TableCell::text(&v.message),
             TableCell::text(v.probes.join(", ")).class("mono"),
             TableCell::text(at_text(Some([v.x, v.y]))).class("num"),
@@ -1064,7 +1064,7 @@ fn unchecked(ctx: &Ctx, out: &mut String) {
     );
     for u in &f.unchecked {
         table.row(&[
-            pill(" warn", u.rule.as_str()),
+            pill("warn", u.rule.as_str()),
             TableCell::text(&u.missing),
             TableCell::text(&u.supply),
         ]);
@@ -1072,11 +1072,12 @@ fn unchecked(ctx: &Ctx, out: &mut String) {
     table.end();
 }
 
-/// A table cell holding `text` as a pill of the extra classes `classes` (each after a
-/// space).
-fn pill(classes: &str, text: &str) -> TableCell<'static> {
+/// A table cell holding `text` as a pill, of the kind `kind` (`bad`, `warn`; none when
+/// empty).
+fn pill(kind: &str, text: &str) -> TableCell<'static> {
+    let space = if kind.is_empty() { "" } else { " " };
     TableCell::html(format!(
-        "<span class=\"pill{classes}\">{}</span>",
+        "<span class=\"pill{space}{kind}\">{}</span>",
         esc(text)
     ))
 }
