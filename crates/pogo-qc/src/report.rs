@@ -8,6 +8,7 @@ use crate::spc::SpcResult;
 use std::fmt::Write;
 
 pub use pogo_text::html_escape;
+use pogo_text::{HtmlTable, TableCell};
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1100px}\
 table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #bbb;padding:3px 8px;text-align:left;vertical-align:top}\
@@ -307,7 +308,7 @@ pub fn spc_html(title: &str, r: &SpcResult) -> String {
         &dflag,
         d,
     ));
-    let _ = writeln!(b, "<table><tbody>");
+    let mut table = HtmlTable::new(&mut b, "", &[]);
     for (k, v) in [
         ("center", fmt_fixed(r.center, 6)),
         ("UCL", fmt_fixed(r.ucl, 6)),
@@ -324,15 +325,17 @@ pub fn spc_html(title: &str, r: &SpcResult) -> String {
         ("Pp", opt(r.pp)),
         ("Ppk", opt(r.ppk)),
     ] {
-        let _ = writeln!(b, "<tr><th>{}</th><td>{v}</td></tr>", html_escape(k));
+        table.key_row(k, TableCell::text(v));
     }
-    let _ = writeln!(b, "</tbody></table>");
+    table.end();
     if r.violations.is_empty() && r.dispersion_violations.is_empty() {
         let _ = writeln!(b, "<p class=\"pass\">No rule violations.</p>");
     } else {
-        let _ = writeln!(
-            b,
-            "<h2>Violations</h2><table><thead><tr><th>Chart</th><th>Rule</th><th>Point</th><th>Pattern</th></tr></thead><tbody>"
+        b.push_str("<h2>Violations</h2>");
+        let mut table = HtmlTable::new(
+            &mut b,
+            "",
+            &[("Chart", ""), ("Rule", ""), ("Point", ""), ("Pattern", "")],
         );
         for (chart, v) in r
             .violations
@@ -340,15 +343,17 @@ pub fn spc_html(title: &str, r: &SpcResult) -> String {
             .map(|v| (loc, v))
             .chain(r.dispersion_violations.iter().map(|v| (disp, v)))
         {
-            let _ = writeln!(
-                b,
-                "<tr class=\"fail\"><td>{chart}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                v.rule,
-                v.point,
-                html_escape(v.description)
+            table.row_of_class(
+                "fail",
+                &[
+                    TableCell::text(chart),
+                    TableCell::text(v.rule),
+                    TableCell::text(v.point),
+                    TableCell::text(v.description),
+                ],
             );
         }
-        let _ = writeln!(b, "</tbody></table>");
+        table.end();
     }
     page(title, &b)
 }
@@ -371,19 +376,19 @@ pub fn evaluation_html(title: &str, e: &Evaluation) -> String {
     if !e.bad_rows.is_empty() {
         let _ = writeln!(
             b,
-            "<h2>Rows not judged</h2>\n<p class=\"fail\">{} row(s) of the sheet could not be read; they were not judged.</p>\n<table><tr><th>line</th><th>column</th><th>why</th></tr>",
+            "<h2>Rows not judged</h2>\n<p class=\"fail\">{} row(s) of the sheet could not be read; they were not judged.</p>",
             e.bad_rows.len()
         );
+        let mut table =
+            HtmlTable::without_sections(&mut b, &[("line", ""), ("column", ""), ("why", "")]);
         for r in &e.bad_rows {
-            let _ = writeln!(
-                b,
-                "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-                r.line,
-                html_escape(r.column.as_deref().unwrap_or("")),
-                html_escape(&r.message)
-            );
+            table.row(&[
+                TableCell::text(r.line),
+                TableCell::text(r.column.as_deref().unwrap_or("")),
+                TableCell::text(&r.message),
+            ]);
         }
-        let _ = writeln!(b, "</table>");
+        table.end();
     }
     if !e.resistance_series.is_empty() {
         let bars: Vec<(String, f64, Option<f64>, Verdict)> = e
@@ -458,48 +463,55 @@ pub fn evaluation_html(title: &str, e: &Evaluation) -> String {
             3,
         ));
     }
-    let _ = writeln!(
-        b,
-        "<h2>Pins</h2><table><thead><tr><th>Pin</th><th>Part</th><th>Plate</th><th>Verdict</th><th>Reasons</th><th>Actions</th></tr></thead><tbody>"
+    b.push_str("<h2>Pins</h2>");
+    let mut table = HtmlTable::new(
+        &mut b,
+        "",
+        &[
+            ("Pin", ""),
+            ("Part", ""),
+            ("Plate", ""),
+            ("Verdict", ""),
+            ("Reasons", ""),
+            ("Actions", ""),
+        ],
     );
     for p in &e.pins {
-        let _ = writeln!(
-            b,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{v}\">{v}</td><td>{}</td><td>{}</td></tr>",
-            html_escape(&p.pin),
-            html_escape(p.part.as_deref().unwrap_or("-")),
-            html_escape(&p.plate),
-            p.reasons
-                .iter()
-                .map(|r| html_escape(r))
-                .collect::<Vec<_>>()
-                .join("<br>"),
-            p.actions
-                .iter()
-                .map(|a| a.name())
-                .collect::<Vec<_>>()
-                .join(", "),
-            v = p.verdict.name()
-        );
+        let reasons: Vec<String> = p.reasons.iter().map(|r| html_escape(r)).collect();
+        let actions: Vec<&str> = p.actions.iter().map(|a| a.name()).collect();
+        table.row(&[
+            TableCell::text(&p.pin),
+            TableCell::text(p.part.as_deref().unwrap_or("-")),
+            TableCell::text(&p.plate),
+            verdict_cell(p.verdict),
+            TableCell::html(reasons.join("<br>")),
+            TableCell::text(actions.join(", ")),
+        ]);
     }
-    let _ = writeln!(b, "</tbody></table>");
+    table.end();
     if !e.set_checks.is_empty() {
-        let _ = writeln!(
-            b,
-            "<h2>Set checks</h2><table><thead><tr><th>Check</th><th>Plate</th><th>Verdict</th><th>Result</th><th>Pins</th></tr></thead><tbody>"
+        b.push_str("<h2>Set checks</h2>");
+        let mut table = HtmlTable::new(
+            &mut b,
+            "",
+            &[
+                ("Check", ""),
+                ("Plate", ""),
+                ("Verdict", ""),
+                ("Result", ""),
+                ("Pins", ""),
+            ],
         );
         for c in &e.set_checks {
-            let _ = writeln!(
-                b,
-                "<tr><td>{}</td><td>{}</td><td class=\"{v}\">{v}</td><td>{}</td><td>{}</td></tr>",
-                c.check.name(),
-                html_escape(&c.plate),
-                html_escape(&c.message),
-                html_escape(&c.pins.join(", ")),
-                v = c.verdict.name()
-            );
+            table.row(&[
+                TableCell::text(c.check.name()),
+                TableCell::text(&c.plate),
+                verdict_cell(c.verdict),
+                TableCell::text(&c.message),
+                TableCell::text(c.pins.join(", ")),
+            ]);
         }
-        let _ = writeln!(b, "</tbody></table>");
+        table.end();
     }
     if !e.not_measured.is_empty() {
         let _ = writeln!(
@@ -512,6 +524,11 @@ pub fn evaluation_html(title: &str, e: &Evaluation) -> String {
         let _ = writeln!(b, "<p class=\"note\">Note: {}</p>", html_escape(n));
     }
     page(title, &b)
+}
+
+/// A table cell of a verdict, its name in the class of that name (coloured by the page).
+fn verdict_cell(verdict: Verdict) -> TableCell<'static> {
+    TableCell::text(verdict.name()).class(verdict.name())
 }
 
 /// Printable HTML checklist (self-contained).

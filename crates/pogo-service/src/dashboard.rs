@@ -16,6 +16,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use pogo_qc::report::{bar_chart, html_escape as esc, page};
+use pogo_text::{HtmlTable, TableCell};
+
 use serde::Deserialize;
 use std::fmt::Write;
 use std::sync::Arc;
@@ -147,47 +149,54 @@ async fn index(State(s): State<Arc<AppState>>, headers: HeaderMap) -> Response {
 
 async fn index_body(s: &AppState) -> crate::Result<String> {
     let now = chrono::Utc::now();
-    let mut b = String::from(
-        "<h1>Fixtures in service</h1>\n<table><tr><th>fixture</th><th>board</th><th>actuations</th>\
-         <th>runs</th><th>probes</th><th>failing</th><th>marginal</th><th>maintenance due</th></tr>\n",
+    let mut b = String::from("<h1>Fixtures in service</h1>\n");
+    let mut table = HtmlTable::without_sections(
+        &mut b,
+        &[
+            ("fixture", ""),
+            ("board", ""),
+            ("actuations", ""),
+            ("runs", ""),
+            ("probes", ""),
+            ("failing", ""),
+            ("marginal", ""),
+            ("maintenance due", ""),
+        ],
     );
     for id in s.db.fixture_ids().await? {
         let f = s.db.fixture_status(&id, &s.config, now).await?;
         let due = crate::store::due_items(&f, &s.config);
         let overdue = due.iter().filter(|d| d.overdue).count();
-        let _ = writeln!(
-            b,
-            "<tr><td><a href=\"/fixtures/{0}\">{0}</a></td><td>{1}</td><td>{2}</td><td>{3}</td><td>{4}</td>\
-             <td class=\"{5}\">{6}</td><td class=\"{7}\">{8}</td><td>{9}</td></tr>",
-            esc(&f.id),
-            esc(&f.board_file),
-            f.actuations_total,
-            f.runs_total,
-            f.probes.len(),
-            if f.count(ProbeVerdict::Fail) > 0 {
-                "fail"
-            } else {
-                "pass"
-            },
-            f.count(ProbeVerdict::Fail),
-            if f.count(ProbeVerdict::Marginal) > 0 {
-                "marginal"
-            } else {
-                "pass"
-            },
-            f.count(ProbeVerdict::Marginal),
-            if overdue > 0 {
+        // A count of probes of `verdict`, in its colour when there is one.
+        let count = |verdict: ProbeVerdict| {
+            let n = f.count(verdict);
+            TableCell::text(n).class(if n > 0 { verdict.name() } else { "pass" })
+        };
+        table.row(&[
+            fixture_link(&f.id),
+            TableCell::text(&f.board_file),
+            TableCell::text(f.actuations_total),
+            TableCell::text(f.runs_total),
+            TableCell::text(f.probes.len()),
+            count(ProbeVerdict::Fail),
+            count(ProbeVerdict::Marginal),
+            TableCell::html(if overdue > 0 {
                 format!(
                     "<span class=\"marginal\">{overdue} now</span>, {} soon",
                     due.len() - overdue
                 )
             } else {
                 format!("{} soon", due.len())
-            }
-        );
+            }),
+        ]);
     }
-    b.push_str("</table>\n");
+    table.end();
     Ok(b)
+}
+
+/// A table cell linking to the page of fixture `id`.
+fn fixture_link(id: &str) -> TableCell<'static> {
+    TableCell::html(format!("<a href=\"/fixtures/{0}\">{0}</a>", esc(id)))
 }
 
 async fn fixture_page(
@@ -407,53 +416,66 @@ async fn fixture_body(s: &AppState, id: &str) -> crate::Result<String> {
     if due.is_empty() {
         b.push_str("<p>Nothing due.</p>\n");
     } else {
-        b.push_str("<table><tr><th>probe</th><th>action</th><th>when</th><th>why</th></tr>\n");
+        let mut table = HtmlTable::without_sections(
+            &mut b,
+            &[("probe", ""), ("action", ""), ("when", ""), ("why", "")],
+        );
         for d in &due {
-            let _ = writeln!(
-                b,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&d.probe),
-                match d.action {
+            table.row(&[
+                TableCell::text(&d.probe),
+                TableCell::text(match d.action {
                     crate::DueAction::Replace => "replace",
                     crate::DueAction::Clean => "clean",
-                },
+                }),
                 if d.overdue {
-                    "<span class=\"fail\">now</span>".to_string()
+                    TableCell::html("<span class=\"fail\">now</span>")
                 } else {
-                    esc(d.due_date.as_deref().unwrap_or("-"))
+                    TableCell::text(d.due_date.as_deref().unwrap_or("-"))
                 },
-                esc(&d.reason)
-            );
+                TableCell::text(&d.reason),
+            ]);
         }
-        b.push_str("</table>\n");
+        table.end();
     }
 
-    b.push_str("<h2>Probes</h2>\n<table><tr><th>probe</th><th>net</th><th>side</th><th>verdict</th>\
-        <th>last mOhm</th><th>baseline mOhm</th><th>limit mOhm</th><th>actuations since install</th>\
-        <th>since cleaning</th><th>wear mOhm / 1000</th><th>forecast actuations</th><th>forecast date</th>\
-        <th>failures</th></tr>\n");
+    b.push_str("<h2>Probes</h2>\n");
+    let mut table = HtmlTable::without_sections(
+        &mut b,
+        &[
+            ("probe", ""),
+            ("net", ""),
+            ("side", ""),
+            ("verdict", ""),
+            ("last mOhm", ""),
+            ("baseline mOhm", ""),
+            ("limit mOhm", ""),
+            ("actuations since install", ""),
+            ("since cleaning", ""),
+            ("wear mOhm / 1000", ""),
+            ("forecast actuations", ""),
+            ("forecast date", ""),
+            ("failures", ""),
+        ],
+    );
     for p in &f.probes {
         let opt = |v: Option<f64>| v.map(|x| format!("{x:.2}")).unwrap_or_else(|| "-".into());
-        let _ = writeln!(
-            b,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"{v}\">{v}</td><td>{}</td><td>{}</td><td>{:.1}</td>\
-             <td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&p.id),
-            esc(&p.net),
-            p.side,
-            opt(p.last_resistance_mohm),
-            opt(p.baseline_mohm),
-            p.limit_mohm,
-            p.actuations_since_install,
-            p.actuations_since_clean,
-            opt(p.wear.map(|w| w.slope_mohm_per_kactuation)),
-            p.forecast_actuations,
-            esc(p.forecast_date.as_deref().unwrap_or("-")),
-            p.failures_total,
-            v = p.verdict.name()
-        );
+        table.row(&[
+            TableCell::text(&p.id),
+            TableCell::text(&p.net),
+            TableCell::text(&p.side),
+            TableCell::text(p.verdict.name()).class(p.verdict.name()),
+            TableCell::text(opt(p.last_resistance_mohm)),
+            TableCell::text(opt(p.baseline_mohm)),
+            TableCell::text(format_args!("{:.1}", p.limit_mohm)),
+            TableCell::text(p.actuations_since_install),
+            TableCell::text(p.actuations_since_clean),
+            TableCell::text(opt(p.wear.map(|w| w.slope_mohm_per_kactuation))),
+            TableCell::text(p.forecast_actuations),
+            TableCell::text(p.forecast_date.as_deref().unwrap_or("-")),
+            TableCell::text(p.failures_total),
+        ]);
     }
-    b.push_str("</table>\n");
+    table.end();
 
     b.push_str("<h2>Wear</h2>\n<p class=\"note\">The probes nearest their forecast first; dashed grey: the fitted trend up to the forecast.</p>\n");
     let mut by_urgency: Vec<&crate::ProbeStatus> = f.probes.iter().collect();
@@ -553,22 +575,29 @@ fn log_table(events: &[crate::MaintenanceEvent]) -> String {
     if events.is_empty() {
         return "<p>No maintenance recorded.</p>\n".into();
     }
-    let mut b = String::from(
-        "<table><tr><th>recorded</th><th>fixture</th><th>kind</th><th>probe</th><th>at actuations</th><th>note</th></tr>\n",
+    let mut b = String::new();
+    let mut table = HtmlTable::without_sections(
+        &mut b,
+        &[
+            ("recorded", ""),
+            ("fixture", ""),
+            ("kind", ""),
+            ("probe", ""),
+            ("at actuations", ""),
+            ("note", ""),
+        ],
     );
     for e in events {
-        let _ = writeln!(
-            b,
-            "<tr><td>{}</td><td><a href=\"/fixtures/{f}\">{f}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&e.recorded_at),
-            esc(&e.kind),
-            esc(e.probe.as_deref().unwrap_or("all")),
-            e.actuations_total,
-            esc(&e.note),
-            f = esc(&e.fixture)
-        );
+        table.row(&[
+            TableCell::text(&e.recorded_at),
+            fixture_link(&e.fixture),
+            TableCell::text(&e.kind),
+            TableCell::text(e.probe.as_deref().unwrap_or("all")),
+            TableCell::text(e.actuations_total),
+            TableCell::text(&e.note),
+        ]);
     }
-    b.push_str("</table>\n");
+    table.end();
     b
 }
 
@@ -609,26 +638,30 @@ async fn stations_page(State(s): State<Arc<AppState>>, headers: HeaderMap) -> Re
         Ok(v) => v,
         Err(e) => return error_page(e),
     };
-    let mut b = String::from(
-        "<h1>Stations</h1>\n<table><tr><th>station</th><th>fixtures</th><th>runs</th><th>last run</th></tr>\n",
+    let mut b = String::from("<h1>Stations</h1>\n");
+    let mut table = HtmlTable::without_sections(
+        &mut b,
+        &[
+            ("station", ""),
+            ("fixtures", ""),
+            ("runs", ""),
+            ("last run", ""),
+        ],
     );
     for st in &stations {
-        let _ = writeln!(
-            b,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            esc(&st.name),
-            if st.fixtures.is_empty() {
+        table.row(&[
+            TableCell::text(&st.name),
+            TableCell::text(if st.fixtures.is_empty() {
                 "all".to_string()
             } else {
-                esc(&st.fixtures.join(", "))
-            },
-            st.runs_total,
-            esc(st.last_run_at.as_deref().unwrap_or("-"))
-        );
+                st.fixtures.join(", ")
+            }),
+            TableCell::text(st.runs_total),
+            TableCell::text(st.last_run_at.as_deref().unwrap_or("-")),
+        ]);
     }
-    b.push_str(
-        "</table>\n<p class=\"note\">Add a station with <code>pogo station add NAME</code>.</p>\n",
-    );
+    table.end();
+    b.push_str("<p class=\"note\">Add a station with <code>pogo station add NAME</code>.</p>\n");
     Html(page("pogo: stations", &nav(&b))).into_response()
 }
 

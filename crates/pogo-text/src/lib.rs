@@ -4,6 +4,8 @@
 //!   in characters as editors show it (every located error of pogo uses it);
 //! - [`natural_key`]: the sort key that puts probe `P2` before `P10`;
 //! - [`html_escape`]: text for HTML or SVG element content and attribute values;
+//! - [`HtmlTable`]: an HTML table written row by row, its cells escaped or made HTML
+//!   (every table of the design report, the QC pages and the service dashboard);
 //! - [`glob_match`]: `*` and `?` patterns for nets and pads in `pogo.toml`;
 //! - [`read_text_file`]: a text file read whole, with the name its errors show;
 //! - [`RecordLines`]: the line of each record a CSV reader gives a byte position
@@ -60,6 +62,165 @@ pub fn html_escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// An HTML table written row by row into a `String`: a head of column titles and
+/// classes, rows of [`TableCell`]s, one line per row, and [`HtmlTable::end`] to close it.
+///
+/// ```
+/// use pogo_text::{HtmlTable, TableCell};
+/// let mut out = String::new();
+/// let mut table = HtmlTable::new(&mut out, "", &[("Probe", ""), ("Force (N)", "num")]);
+/// table.row(&[TableCell::text("P<1>"), TableCell::text(1.5).class("num")]);
+/// table.end();
+/// assert_eq!(
+///     out,
+///     "<table><thead><tr><th>Probe</th><th class=\"num\">Force (N)</th></tr></thead><tbody>\n\
+///      <tr><td>P&lt;1&gt;</td><td class=\"num\">1.5</td></tr>\n</tbody></table>\n"
+/// );
+/// ```
+pub struct HtmlTable<'o> {
+    out: &'o mut String,
+    sections: bool,
+}
+
+/// One cell of an [`HtmlTable`] row: its content as HTML, its class and title (none
+/// when empty).
+pub struct TableCell<'a> {
+    html: std::borrow::Cow<'a, str>,
+    class: &'a str,
+    title: String,
+}
+
+impl<'a> TableCell<'a> {
+    /// A cell showing `text` (escaped): words, numbers, ids.
+    pub fn text(text: impl std::fmt::Display) -> Self {
+        TableCell::html(html_escape(&text.to_string()))
+    }
+
+    /// A cell of HTML already made (a pill, a link, escaped parts put together).
+    pub fn html(html: impl Into<std::borrow::Cow<'a, str>>) -> Self {
+        TableCell {
+            html: html.into(),
+            class: "",
+            title: String::new(),
+        }
+    }
+
+    /// The cell with the class `class` (`num`, `mono`, a verdict); none when empty.
+    pub fn class(self, class: &'a str) -> Self {
+        TableCell { class, ..self }
+    }
+
+    /// The cell with a title (escaped), the text a browser shows on hover.
+    pub fn title(self, text: &str) -> Self {
+        TableCell {
+            title: html_escape(text),
+            ..self
+        }
+    }
+
+    fn write(&self, tag: &str, out: &mut String) {
+        out.push('<');
+        out.push_str(tag);
+        if !self.class.is_empty() {
+            out.push_str(" class=\"");
+            out.push_str(self.class);
+            out.push('"');
+        }
+        if !self.title.is_empty() {
+            out.push_str(" title=\"");
+            out.push_str(&self.title);
+            out.push('"');
+        }
+        out.push('>');
+        out.push_str(&self.html);
+        out.push_str("</");
+        out.push_str(tag);
+        out.push('>');
+    }
+}
+
+impl<'o> HtmlTable<'o> {
+    /// Opens a table of class `class` (none when empty) with a head row of `columns`,
+    /// each a title (escaped) and the class of its head cell (none when empty), and a
+    /// body: `<table><thead><tr><th>..</th></tr></thead><tbody>`. Without columns (a
+    /// key/value table, see [`HtmlTable::key_row`]) there is no head.
+    pub fn new(out: &'o mut String, class: &str, columns: &[(&str, &str)]) -> Self {
+        out.push_str("<table");
+        if !class.is_empty() {
+            out.push_str(" class=\"");
+            out.push_str(class);
+            out.push('"');
+        }
+        out.push('>');
+        if !columns.is_empty() {
+            out.push_str("<thead>");
+            Self::head_row(out, columns);
+            out.push_str("</thead>");
+        }
+        out.push_str("<tbody>\n");
+        HtmlTable {
+            out,
+            sections: true,
+        }
+    }
+
+    /// Opens a table whose head row and rows stand directly in it, without head and
+    /// body sections: `<table><tr><th>..</th></tr>`.
+    pub fn without_sections(out: &'o mut String, columns: &[(&str, &str)]) -> Self {
+        out.push_str("<table>");
+        Self::head_row(out, columns);
+        out.push('\n');
+        HtmlTable {
+            out,
+            sections: false,
+        }
+    }
+
+    fn head_row(out: &mut String, columns: &[(&str, &str)]) {
+        out.push_str("<tr>");
+        for (title, class) in columns {
+            TableCell::text(title).class(class).write("th", out);
+        }
+        out.push_str("</tr>");
+    }
+
+    /// Writes a row of `cells`.
+    pub fn row(&mut self, cells: &[TableCell]) {
+        self.row_of_class("", cells);
+    }
+
+    /// Writes a row of class `class` (none when empty).
+    pub fn row_of_class(&mut self, class: &str, cells: &[TableCell]) {
+        self.out.push_str("<tr");
+        if !class.is_empty() {
+            self.out.push_str(" class=\"");
+            self.out.push_str(class);
+            self.out.push('"');
+        }
+        self.out.push('>');
+        for cell in cells {
+            cell.write("td", self.out);
+        }
+        self.out.push_str("</tr>\n");
+    }
+
+    /// Writes a row of a key/value table: `key` (escaped) as its head cell, then `value`.
+    pub fn key_row(&mut self, key: &str, value: TableCell) {
+        self.out.push_str("<tr>");
+        TableCell::text(key).write("th", self.out);
+        value.write("td", self.out);
+        self.out.push_str("</tr>\n");
+    }
+
+    /// Closes the table.
+    pub fn end(self) {
+        if self.sections {
+            self.out.push_str("</tbody>");
+        }
+        self.out.push_str("</table>\n");
+    }
 }
 
 /// Whether `text` matches a glob `pattern`: `*` any run of characters, `?` one
@@ -274,5 +435,47 @@ mod tests {
         assert_eq!(shown, missing.display().to_string());
         assert_eq!(kind, std::io::ErrorKind::NotFound);
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_table_escapes_cell_text_and_writes_classes_and_titles() {
+        let mut out = String::new();
+        let mut table = HtmlTable::new(&mut out, "narrow", &[("R&D", ""), ("x (mm)", "num")]);
+        table.row(&[
+            TableCell::text("<P1>").class("mono").title("a \"b\""),
+            TableCell::text(2.5).class("num"),
+        ]);
+        table.row_of_class("fail", &[TableCell::html("<b>1</b>"), TableCell::text("")]);
+        table.end();
+        assert_eq!(
+            out,
+            "<table class=\"narrow\"><thead><tr><th>R&amp;D</th><th class=\"num\">x (mm)</th></tr></thead><tbody>\n\
+             <tr><td class=\"mono\" title=\"a &quot;b&quot;\">&lt;P1&gt;</td><td class=\"num\">2.5</td></tr>\n\
+             <tr class=\"fail\"><td><b>1</b></td><td></td></tr>\n\
+             </tbody></table>\n"
+        );
+    }
+
+    #[test]
+    fn an_empty_table_and_a_key_value_table() {
+        let mut out = String::new();
+        HtmlTable::new(&mut out, "", &[]).end();
+        assert_eq!(out, "<table><tbody>\n</tbody></table>\n");
+        out.clear();
+        let mut table = HtmlTable::new(&mut out, "", &[]);
+        table.key_row("a<b", TableCell::text("1").class("num"));
+        table.end();
+        assert_eq!(
+            out,
+            "<table><tbody>\n<tr><th>a&lt;b</th><td class=\"num\">1</td></tr>\n</tbody></table>\n"
+        );
+        out.clear();
+        let mut table = HtmlTable::without_sections(&mut out, &[("probe", ""), ("when", "")]);
+        table.row(&[TableCell::text("P'1"), TableCell::html("<i>now</i>")]);
+        table.end();
+        assert_eq!(
+            out,
+            "<table><tr><th>probe</th><th>when</th></tr>\n<tr><td>P&#39;1</td><td><i>now</i></td></tr>\n</table>\n"
+        );
     }
 }

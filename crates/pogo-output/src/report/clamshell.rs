@@ -6,6 +6,8 @@
 use super::{Ctx, esc};
 use crate::frame;
 use pogo_fixture::{HingeStatus, Making};
+use pogo_text::{HtmlTable, TableCell};
+
 use std::fmt::Write as _;
 
 fn status(s: HingeStatus) -> &'static str {
@@ -60,19 +62,27 @@ pub(super) fn section(ctx: &Ctx, out: &mut String) {
         status(h.status),
         esc(&h.reason)
     );
-    out.push_str("<table><thead><tr><th>Side</th><th>Rule</th><th>Worst probe</th><th class=\"num\">Angle (deg)</th><th class=\"num\">Probes</th></tr></thead><tbody>\n");
+    let mut table = HtmlTable::new(
+        out,
+        "",
+        &[
+            ("Side", ""),
+            ("Rule", ""),
+            ("Worst probe", ""),
+            ("Angle (deg)", "num"),
+            ("Probes", "num"),
+        ],
+    );
     for s in &h.sides {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td class=\"num\">{:.3}</td><td class=\"num\">{}</td></tr>",
-            esc(s.side.as_str()),
-            status(s.status),
-            esc(&s.worst_probe),
-            s.worst_angle_deg,
-            s.probes.len()
-        );
+        table.row(&[
+            TableCell::text(s.side.as_str()),
+            TableCell::html(status(s.status)),
+            TableCell::text(&s.worst_probe).class("mono"),
+            TableCell::text(format_args!("{:.3}", s.worst_angle_deg)).class("num"),
+            TableCell::text(s.probes.len()).class("num"),
+        ]);
     }
-    out.push_str("</tbody></table>\n");
+    table.end();
     // Interference.
     out.push_str("<h3>Interference of the closed assembly</h3>\n");
     if c.interference.is_empty() {
@@ -82,19 +92,25 @@ pub(super) fn section(ctx: &Ctx, out: &mut String) {
             c.parts_checked, c.clearance_mm
         );
     } else {
-        out.push_str("<table><thead><tr><th>Rule</th><th>Fixture part</th><th>Board</th><th>Finding</th></tr></thead><tbody>\n");
+        let mut table = HtmlTable::new(
+            out,
+            "",
+            &[
+                ("Rule", ""),
+                ("Fixture part", ""),
+                ("Board", ""),
+                ("Finding", ""),
+            ],
+        );
         for i in &c.interference {
-            let rule = i.rule.as_str();
-            let _ = writeln!(
-                out,
-                "<tr><td class=\"mono\">{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td></tr>",
-                esc(rule),
-                esc(&i.fixture_part),
-                esc(&i.board_part),
-                esc(&i.message)
-            );
+            table.row(&[
+                TableCell::text(i.rule.as_str()).class("mono"),
+                TableCell::text(&i.fixture_part),
+                TableCell::text(&i.board_part).class("mono"),
+                TableCell::text(&i.message),
+            ]);
         }
-        out.push_str("</tbody></table>\n");
+        table.end();
     }
     // Swing path.
     if let Some(sw) = &c.swing {
@@ -106,33 +122,45 @@ pub(super) fn section(ctx: &Ctx, out: &mut String) {
         if sw.findings.is_empty() {
             out.push_str("<p class=\"ok-box\">Clear: nothing meets the head along its arc.</p>\n");
         } else {
-            out.push_str("<table><thead><tr><th>Head part</th><th>Meets</th><th>Finding</th></tr></thead><tbody>\n");
+            let mut table = HtmlTable::new(
+                out,
+                "",
+                &[("Head part", ""), ("Meets", ""), ("Finding", "")],
+            );
             for i in &sw.findings {
-                let _ = writeln!(
-                    out,
-                    "<tr><td>{}</td><td class=\"mono\">{}</td><td>{}</td></tr>",
-                    esc(&i.fixture_part),
-                    esc(&i.board_part),
-                    esc(&i.message)
-                );
+                table.row(&[
+                    TableCell::text(&i.fixture_part),
+                    TableCell::text(&i.board_part).class("mono"),
+                    TableCell::text(&i.message),
+                ]);
             }
-            out.push_str("</tbody></table>\n");
+            table.end();
         }
     }
     // Hardware.
-    out.push_str("<h3>Hardware</h3><table><thead><tr><th>Item</th><th>Size</th><th>Description</th><th class=\"num\">Qty</th><th>For</th></tr></thead><tbody>\n");
+    out.push_str("<h3>Hardware</h3>");
+    let mut table = HtmlTable::new(
+        out,
+        "",
+        &[
+            ("Item", ""),
+            ("Size", ""),
+            ("Description", ""),
+            ("Qty", "num"),
+            ("For", ""),
+        ],
+    );
     for i in &c.hardware {
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"mono\">{}</td><td>{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            esc(i.kind.as_str()),
-            esc(&i.size),
-            esc(&i.description),
-            i.quantity,
-            esc(i.used_for.as_str())
-        );
+        table.row(&[
+            TableCell::text(i.kind.as_str()),
+            TableCell::text(&i.size).class("mono"),
+            TableCell::text(&i.description),
+            TableCell::text(i.quantity).class("num"),
+            TableCell::text(i.used_for.as_str()),
+        ]);
     }
-    out.push_str("</tbody></table>\n<h3>Assembly</h3><ol class=\"steps\">\n");
+    table.end();
+    out.push_str("<h3>Assembly</h3><ol class=\"steps\">\n");
     for (k, step) in c.assembly.iter().enumerate() {
         let adds = c.assembly_parts.get(k).is_some_and(|p| !p.is_empty());
         if adds {

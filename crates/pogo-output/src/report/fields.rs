@@ -15,7 +15,7 @@ use pogo_fixture::{
     Channels, ForceSummary, InterfaceConnector, PartPress, PlateModelInfo, PressurePlate,
     ReliefPocket, SideStackup, Stackup, StrainOverLimit, Support,
 };
-use std::fmt::Write as _;
+use pogo_text::{HtmlTable, TableCell};
 
 /// A field's value as a table cell.
 pub(super) enum Cell {
@@ -140,20 +140,15 @@ pub(super) fn kv_table(obj: &impl ListFields, first: &[&str], out: &mut String) 
     let fields = obj.fields();
     let mut rows = sorted(&fields);
     rows.sort_by_key(|(k, _)| first.iter().position(|f| f == k).unwrap_or(first.len()));
-    out.push_str("<table class=\"narrow\"><tbody>\n");
+    let mut table = HtmlTable::new(out, "narrow", &[]);
     for (k, v) in rows {
         if *k == "side" || v.is_nested() {
             continue;
         }
-        let class = if v.is_num() { " class=\"num\"" } else { "" };
-        let _ = writeln!(
-            out,
-            "<tr><th>{}</th><td{class}>{}</td></tr>",
-            esc(&humanize(k)),
-            v.member_text(k)
-        );
+        let class = if v.is_num() { "num" } else { "" };
+        table.key_row(&humanize(k), TableCell::html(v.member_text(k)).class(class));
     }
-    out.push_str("</tbody></table>\n");
+    table.end();
 }
 
 /// A table of typed objects, one column per field (in name order as first met, these
@@ -183,27 +178,34 @@ pub(super) fn object_table<T: ListFields>(items: &[T], out: &mut String) {
     fn cell<'r>(r: &[&'r (&'static str, Cell)], c: &str) -> Option<&'r Cell> {
         r.iter().find(|(k, _)| *k == c).map(|(_, v)| v)
     }
-    out.push_str("<table><thead><tr>");
-    for c in &cols {
-        let numeric = rows.iter().any(|r| cell(r, c).is_some_and(Cell::is_num));
-        let class = if numeric { " class=\"num\"" } else { "" };
-        let _ = write!(out, "<th{class}>{}</th>", esc(&humanize(c)));
-    }
-    out.push_str("</tr></thead><tbody>\n");
+    let titles: Vec<String> = cols.iter().map(|c| humanize(c)).collect();
+    let head: Vec<(&str, &str)> = cols
+        .iter()
+        .zip(&titles)
+        .map(|(c, title)| {
+            let numeric = rows.iter().any(|r| cell(r, c).is_some_and(Cell::is_num));
+            (title.as_str(), if numeric { "num" } else { "" })
+        })
+        .collect();
+    let mut table = HtmlTable::new(out, "", &head);
     for r in &rows {
-        out.push_str("<tr>");
-        for c in &cols {
-            let v = cell(r, c).unwrap_or(&Cell::Absent);
-            let class = if v.is_num() { " class=\"num\"" } else { "" };
-            let text = match v {
-                Cell::Text(s) if *c == "kind" || *c == "reason" => esc(&s.replace('_', " ")),
-                _ => v.member_text(c),
-            };
-            let _ = write!(out, "<td{class}>{text}</td>");
-        }
-        out.push_str("</tr>\n");
+        let cells: Vec<TableCell> = cols
+            .iter()
+            .map(|c| {
+                let v = cell(r, c).unwrap_or(&Cell::Absent);
+                let class = if v.is_num() { "num" } else { "" };
+                match v {
+                    Cell::Text(s) if *c == "kind" || *c == "reason" => {
+                        TableCell::text(s.replace('_', " "))
+                    }
+                    _ => TableCell::html(v.member_text(c)),
+                }
+                .class(class)
+            })
+            .collect();
+        table.row(&cells);
     }
-    out.push_str("</tbody></table>\n");
+    table.end();
 }
 
 impl ListFields for Stackup {

@@ -133,6 +133,7 @@ fn board_name(file: &str) -> String {
 // ---------------------------------------------------------------------------------
 
 pub(crate) use pogo_text::html_escape as esc;
+use pogo_text::{HtmlTable, TableCell};
 
 /// Fixed-point number without a negative zero.
 pub(crate) fn fmt(x: f64, decimals: usize) -> String {
@@ -987,19 +988,27 @@ fn unreachable(ctx: &Ctx, out: &mut String) {
             .then(a.net.cmp(&b.net))
     });
     let folded = fold_open(rows.len(), "unreachable nets", out);
-    out.push_str("<table><thead><tr><th>Net</th><th>Rule</th><th>Reason</th><th>At (mm)</th><th>Lost to net</th></tr></thead><tbody>\n");
+    let mut table = HtmlTable::new(
+        out,
+        "",
+        &[
+            ("Net", ""),
+            ("Rule", ""),
+            ("Reason", ""),
+            ("At (mm)", ""),
+            ("Lost to net", ""),
+        ],
+    );
     for u in rows {
-        let _ = writeln!(
-            out,
-            "<tr><td class=\"mono\">{}</td><td><span class=\"pill\">{}</span></td><td>{}</td><td class=\"num\">{}</td><td class=\"mono\">{}</td></tr>",
-            esc(&u.net),
-            esc(u.rule.as_str()),
-            esc(&u.reason),
-            at_text(u.at),
-            esc(u.conflict_net.as_deref().unwrap_or(""))
-        );
+        table.row(&[
+            TableCell::text(&u.net).class("mono"),
+            pill("", u.rule.as_str()),
+            TableCell::text(&u.reason),
+            TableCell::text(at_text(u.at)).class("num"),
+            TableCell::text(u.conflict_net.as_deref().unwrap_or("")).class("mono"),
+        ]);
     }
-    out.push_str("</tbody></table>\n");
+    table.end();
     fold_close(folded, out);
     out.push_str("</section>\n");
 }
@@ -1017,18 +1026,25 @@ fn violations(ctx: &Ctx, out: &mut String) {
         return;
     }
     let folded = fold_open(f.violations.len(), "violations", out);
-    out.push_str("<table><thead><tr><th>Rule</th><th>Message</th><th>Probes</th><th class=\"num\">At (mm)</th></tr></thead><tbody>\n");
+    let mut table = HtmlTable::new(
+        out,
+        "",
+        &[
+            ("Rule", ""),
+            ("Message", ""),
+            ("Probes", ""),
+            ("At (mm)", "num"),
+        ],
+    );
     for v in &f.violations {
-        let _ = writeln!(
-            out,
-            "<tr><td><span class=\"pill bad\">{}</span></td><td>{}</td><td class=\"mono\">{}</td><td class=\"num\">{}</td></tr>",
-            esc(v.rule.as_str()),
-            esc(&v.message),
-            esc(&v.probes.join(", ")),
-            at_text(Some([v.x, v.y]))
-        );
+        table.row(&[
+            pill("bad", v.rule.as_str()),
+            TableCell::text(&v.message),
+            TableCell::text(v.probes.join(", ")).class("mono"),
+            TableCell::text(at_text(Some([v.x, v.y]))).class("num"),
+        ]);
     }
-    out.push_str("</tbody></table>\n");
+    table.end();
     fold_close(folded, out);
     out.push_str("</section>\n");
 }
@@ -1041,17 +1057,29 @@ fn unchecked(ctx: &Ctx, out: &mut String) {
         return;
     }
     out.push_str("<p>Not checked: the board file gives too little for these checks, so a probe may break them.</p>\n");
-    out.push_str("<table><thead><tr><th>Check</th><th>Missing</th><th>How to supply it</th></tr></thead><tbody>\n");
+    let mut table = HtmlTable::new(
+        out,
+        "",
+        &[("Check", ""), ("Missing", ""), ("How to supply it", "")],
+    );
     for u in &f.unchecked {
-        let _ = writeln!(
-            out,
-            "<tr><td><span class=\"pill warn\">{}</span></td><td>{}</td><td>{}</td></tr>",
-            esc(u.rule.as_str()),
-            esc(&u.missing),
-            esc(&u.supply)
-        );
+        table.row(&[
+            pill("warn", u.rule.as_str()),
+            TableCell::text(&u.missing),
+            TableCell::text(&u.supply),
+        ]);
     }
-    out.push_str("</tbody></table>\n");
+    table.end();
+}
+
+/// A table cell holding `text` as a pill, of the kind `kind` (`bad`, `warn`; none when
+/// empty).
+fn pill(kind: &str, text: &str) -> TableCell<'static> {
+    let space = if kind.is_empty() { "" } else { " " };
+    TableCell::html(format!(
+        "<span class=\"pill{space}{kind}\">{}</span>",
+        esc(text)
+    ))
 }
 
 fn stackup(ctx: &Ctx, out: &mut String) {
@@ -1157,20 +1185,27 @@ fn force(ctx: &Ctx, out: &mut String) {
     };
     out.push_str("<div class=\"two\"><div>\n");
     let totals = force_totals(ctx);
-    out.push_str("<table class=\"narrow\"><thead><tr><th>Side</th><th class=\"num\">probes</th><th class=\"num\">total force (N)</th><th class=\"num\">sum of probe forces (N)</th></tr></thead><tbody>\n");
+    let mut table = HtmlTable::new(
+        out,
+        "narrow",
+        &[
+            ("Side", ""),
+            ("probes", "num"),
+            ("total force (N)", "num"),
+            ("sum of probe forces (N)", "num"),
+        ],
+    );
     for (side, total) in &totals {
         let probes: Vec<&Probe> = f.probes.iter().filter(|p| p.side == *side).collect();
         let sum: Option<f64> = probes.iter().map(|p| p.force_n).sum();
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            side.as_str(),
-            probes.len(),
-            fmt(*total, 2),
-            sum.map(|s| fmt(s, 2)).unwrap_or_else(|| "—".to_string())
-        );
+        table.row(&[
+            TableCell::text(side.as_str()),
+            TableCell::text(probes.len()).class("num"),
+            TableCell::text(fmt(*total, 2)).class("num"),
+            TableCell::text(sum.map(|s| fmt(s, 2)).unwrap_or_else(|| "—".to_string())).class("num"),
+        ]);
     }
-    out.push_str("</tbody></table>\n");
+    table.end();
     if let Some(strain) = board_strain(ctx) {
         let ok = !strain.exceeded;
         let _ = writeln!(
@@ -1297,19 +1332,31 @@ fn tolerance(ctx: &Ctx, out: &mut String) {
 /// The deterministic stacks, then the figures the analysis used (its Monte Carlo
 /// check, the datum, the contributor figures).
 fn tolerance_stacks(t: &ToleranceSummary, out: &mut String) {
-    out.push_str("<h3>Deterministic stacks beside the probabilistic result</h3>\n<table class=\"narrow\"><thead><tr><th>Stack</th><th class=\"num\">largest tip offset (mm)</th><th>at probe</th><th class=\"num\">probes that would miss</th></tr></thead><tbody>\n");
+    out.push_str("<h3>Deterministic stacks beside the probabilistic result</h3>\n");
+    let mut table = HtmlTable::new(
+        out,
+        "narrow",
+        &[
+            ("Stack", ""),
+            ("largest tip offset (mm)", "num"),
+            ("at probe", ""),
+            ("probes that would miss", "num"),
+        ],
+    );
     for (name, stack) in [
         ("Worst case (arithmetic)", &t.worst_case),
         ("RSS (3 σ)", &t.rss),
     ] {
         let [offset, probe, failing] = fields::stack_cells(stack);
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td class=\"num\">{offset}</td><td class=\"mono\">{probe}</td><td class=\"num\">{failing}</td></tr>",
-            esc(name),
-        );
+        table.row(&[
+            TableCell::text(name),
+            TableCell::html(offset).class("num"),
+            TableCell::html(probe).class("mono"),
+            TableCell::html(failing).class("num"),
+        ]);
     }
-    out.push_str("</tbody></table>\n");
+    table.end();
+
     out.push_str("<div class=\"two\">");
     let heading = |key: &str, out: &mut String| {
         let _ = writeln!(out, "<div><h3>{}</h3>", esc(&sub_heading("tolerance", key)));
@@ -1359,7 +1406,23 @@ fn weakest_probes(ctx: &Ctx, tol: Option<&ToleranceSummary>, out: &mut String) {
     }
     // A figure the analysis could not give (not finite) shows as missing.
     let finite = |x: f64| Some(x).filter(|x| x.is_finite());
-    out.push_str("<table><thead><tr><th>Probe</th><th>Net</th><th>Side</th><th>Target</th><th class=\"num\">hit probability</th><th class=\"num\">margin (mm)</th><th class=\"num\">mean offset x, y (µm)</th><th class=\"num\">σ x, y (µm)</th><th class=\"num\">worst case / RSS (mm)</th><th class=\"num\">tip radius (mm)</th><th>dominant contributor</th></tr></thead><tbody>\n");
+    let mut table = HtmlTable::new(
+        out,
+        "",
+        &[
+            ("Probe", ""),
+            ("Net", ""),
+            ("Side", ""),
+            ("Target", ""),
+            ("hit probability", "num"),
+            ("margin (mm)", "num"),
+            ("mean offset x, y (µm)", "num"),
+            ("σ x, y (µm)", "num"),
+            ("worst case / RSS (mm)", "num"),
+            ("tip radius (mm)", "num"),
+            ("dominant contributor", ""),
+        ],
+    );
     for (p, w) in rows {
         let hp = p
             .hit_probability
@@ -1383,26 +1446,36 @@ fn weakest_probes(ctx: &Ctx, tol: Option<&ToleranceSummary>, out: &mut String) {
             Some((Some(a), Some(b))) => format!("{} / {}", fmt(a, 3), fmt(b, 3)),
             _ => "—".to_string(),
         };
-        let _ = writeln!(
-            out,
-            "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td class=\"num\"><span class=\"swatch\" style=\"background:{}\"></span>{}</td><td class=\"num\">{}</td><td class=\"num\">{off}</td><td class=\"num\">{sd}</td><td class=\"num\">{stack}</td><td class=\"num\">{}</td><td>{}</td></tr>",
-            esc(&p.id),
-            esc(&p.net),
-            p.side.as_str(),
-            target_text(p),
-            views::probability_colour(hp),
-            fmt_prob(hp),
-            w.and_then(|w| finite(w.margin_mm))
-                .map(|m| fmt(m, 3))
-                .unwrap_or_else(|| "—".to_string()),
-            p.tip_contact_radius_mm
-                .map(|r| fmt(r, 3))
-                .unwrap_or_else(|| "—".to_string()),
-            w.map(|w| esc(&w.dominant_contributor.as_str().replace('_', " ")))
-                .unwrap_or_default()
-        );
+        let margin = w.and_then(|w| finite(w.margin_mm));
+        table.row(&[
+            TableCell::text(&p.id).class("mono"),
+            TableCell::text(&p.net).class("mono"),
+            TableCell::text(p.side.as_str()),
+            TableCell::html(target_text(p)),
+            TableCell::html(format!(
+                "<span class=\"swatch\" style=\"background:{}\"></span>{}",
+                views::probability_colour(hp),
+                fmt_prob(hp)
+            ))
+            .class("num"),
+            TableCell::text(margin.map(|m| fmt(m, 3)).unwrap_or_else(|| "—".to_string()))
+                .class("num"),
+            TableCell::text(off).class("num"),
+            TableCell::text(sd).class("num"),
+            TableCell::text(stack).class("num"),
+            TableCell::text(
+                p.tip_contact_radius_mm
+                    .map(|r| fmt(r, 3))
+                    .unwrap_or_else(|| "—".to_string()),
+            )
+            .class("num"),
+            TableCell::text(
+                w.map(|w| w.dominant_contributor.as_str().replace('_', " "))
+                    .unwrap_or_default(),
+            ),
+        ]);
     }
-    out.push_str("</tbody></table>\n");
+    table.end();
 }
 
 /// The sensitivity rows, largest variance share first, with a bar per share.
@@ -1415,7 +1488,19 @@ fn sensitivity_table(rows: &[Sensitivity], out: &mut String) {
     };
     let mut rows: Vec<&Sensitivity> = rows.iter().collect();
     rows.sort_by(|a, b| share(b).total_cmp(&share(a)));
-    out.push_str("<table><thead><tr><th>Contributor</th><th>Law</th><th>Tolerance</th><th>Share of variance</th><th class=\"num\">largest tip offset (mm)</th><th class=\"num\">yield if halved</th><th class=\"num\">gain</th></tr></thead><tbody>\n");
+    let mut table = HtmlTable::new(
+        out,
+        "",
+        &[
+            ("Contributor", ""),
+            ("Law", ""),
+            ("Tolerance", ""),
+            ("Share of variance", ""),
+            ("largest tip offset (mm)", "num"),
+            ("yield if halved", "num"),
+            ("gain", "num"),
+        ],
+    );
     for r in rows {
         let share = share(r);
         let num = |x: f64, f: fn(f64) -> String| {
@@ -1424,24 +1509,28 @@ fn sensitivity_table(rows: &[Sensitivity], out: &mut String) {
                 .map(f)
                 .unwrap_or_else(|| "—".to_string())
         };
-        let _ = writeln!(
-            out,
-            "<tr><td>{}</td><td>{}</td><td class=\"mono\">{}</td><td><div style=\"display:flex;align-items:center;gap:6px\"><div class=\"bar\" style=\"width:120px;margin:0\"><span style=\"width:{}%;background:#1f5f99\"></span></div>{} %</div></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            esc(&r.contributor.as_str().replace('_', " ")),
-            esc(r.distribution.as_str()),
-            esc(&r.tolerance),
-            fmt(share.clamp(0.0, 1.0) * 100.0, 1),
-            fmt(share * 100.0, 1),
-            num(r.max_offset_mm, |x| fmt(x, 4)),
-            num(r.yield_if_halved, fmt_prob),
-            num(r.yield_gain, |x| format!(
-                "{}{} pt",
-                if x >= 0.0 { "+" } else { "" },
-                fmt(x * 100.0, 3)
+        table.row(&[
+            TableCell::text(r.contributor.as_str().replace('_', " ")),
+            TableCell::text(r.distribution.as_str()),
+            TableCell::text(&r.tolerance).class("mono"),
+            TableCell::html(format!(
+                "<div style=\"display:flex;align-items:center;gap:6px\"><div class=\"bar\" style=\"width:120px;margin:0\"><span style=\"width:{}%;background:#1f5f99\"></span></div>{} %</div>",
+                fmt(share.clamp(0.0, 1.0) * 100.0, 1),
+                fmt(share * 100.0, 1),
             )),
-        );
+            TableCell::text(num(r.max_offset_mm, |x| fmt(x, 4))).class("num"),
+            TableCell::text(num(r.yield_if_halved, fmt_prob)).class("num"),
+            TableCell::text(num(r.yield_gain, |x| {
+                format!(
+                    "{}{} pt",
+                    if x >= 0.0 { "+" } else { "" },
+                    fmt(x * 100.0, 3)
+                )
+            }))
+            .class("num"),
+        ]);
     }
-    out.push_str("</tbody></table>\n");
+    table.end();
 }
 
 fn target_text(p: &Probe) -> String {
@@ -1479,7 +1568,20 @@ fn bom(ctx: &Ctx, out: &mut String) {
     let cell = |r: &csv::StringRecord, name: &str| {
         col(name).and_then(|i| r.get(i)).unwrap_or("").to_string()
     };
-    out.push_str("<table><thead><tr><th class=\"num\">Item</th><th>Category</th><th>Id</th><th>Maker</th><th>Part number</th><th>Description</th><th class=\"num\">Qty</th><th>References</th></tr></thead><tbody>\n");
+    let mut table = HtmlTable::new(
+        out,
+        "",
+        &[
+            ("Item", "num"),
+            ("Category", ""),
+            ("Id", ""),
+            ("Maker", ""),
+            ("Part number", ""),
+            ("Description", ""),
+            ("Qty", "num"),
+            ("References", ""),
+        ],
+    );
     for r in &rows {
         let refs = cell(r, "references");
         let shown = if refs.chars().count() > 90 {
@@ -1495,20 +1597,19 @@ fn bom(ctx: &Ctx, out: &mut String) {
         } else {
             esc(&refs)
         };
-        let _ = writeln!(
-            out,
-            "<tr><td class=\"num\">{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td><td class=\"mono\">{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"mono\" title=\"{}\">{shown}</td></tr>",
-            esc(&cell(r, "item")),
-            esc(&capitalise(&cell(r, "category"))),
-            esc(&cell(r, "id")),
-            esc(&cell(r, "maker")),
-            esc(&cell(r, "part_number")),
-            esc(&cell(r, "description")),
-            esc(&cell(r, "quantity")),
-            esc(&refs)
-        );
+        table.row(&[
+            TableCell::text(cell(r, "item")).class("num"),
+            TableCell::text(capitalise(&cell(r, "category"))),
+            TableCell::text(cell(r, "id")).class("mono"),
+            TableCell::text(cell(r, "maker")),
+            TableCell::text(cell(r, "part_number")).class("mono"),
+            TableCell::text(cell(r, "description")),
+            TableCell::text(cell(r, "quantity")).class("num"),
+            TableCell::html(shown).class("mono").title(&refs),
+        ]);
     }
-    out.push_str("</tbody></table>\n<p class=\"note\">The same rows as <span class=\"mono\">bom.csv</span>.</p>");
+    table.end();
+    out.push_str("<p class=\"note\">The same rows as <span class=\"mono\">bom.csv</span>.</p>");
     probe_board_clashes(ctx, out);
     out.push_str("</section>\n");
 }
@@ -1530,18 +1631,24 @@ fn probe_board_clashes(ctx: &Ctx, out: &mut String) {
             if clashes.len() == 1 { "" } else { "s" }
         );
         let folded = fold_open(clashes.len(), "probe pairs", out);
-        out.push_str("<table><thead><tr><th>Probes</th><th class=\"num\">Apart (mm)</th><th class=\"num\">Pads need (mm)</th></tr></thead><tbody>\n");
+        let mut table = HtmlTable::new(
+            out,
+            "",
+            &[
+                ("Probes", ""),
+                ("Apart (mm)", "num"),
+                ("Pads need (mm)", "num"),
+            ],
+        );
         for c in &clashes {
-            let _ = writeln!(
-                out,
-                "<tr><td class=\"mono\">{} {}</td><td class=\"num\">{:.2}</td><td class=\"num\">{:.2}</td></tr>",
-                esc(&c.probes[0]),
-                esc(&c.probes[1]),
-                c.distance_mm,
-                c.needed_mm
-            );
+            table.row(&[
+                TableCell::text(format_args!("{} {}", c.probes[0], c.probes[1])).class("mono"),
+                TableCell::text(format_args!("{:.2}", c.distance_mm)).class("num"),
+                TableCell::text(format_args!("{:.2}", c.needed_mm)).class("num"),
+            ]);
         }
-        out.push_str("</tbody></table>\n");
+        table.end();
+
         fold_close(folded, out);
     }
 }
@@ -1583,45 +1690,59 @@ fn wiring(ctx: &Ctx, out: &mut String) {
         (ca.is_none(), ca, natural_key(&a.id)).cmp(&(cb.is_none(), cb, natural_key(&b.id)))
     });
     let folded = fold_open(rows.len(), "probes", out);
-    out.push_str("<table><thead><tr><th class=\"num\">Channel</th><th>Connector pin</th><th>Probe</th><th>Net</th><th>Group</th><th>Side</th><th class=\"num\">x (mm)</th><th class=\"num\">y (mm)</th><th>Target</th><th>Part</th><th>Receptacle</th><th class=\"num\">wire (mm)</th><th class=\"num\">travel</th><th class=\"num\">force (N)</th><th class=\"num\">hit prob.</th></tr></thead><tbody>\n");
+    let mut table = HtmlTable::new(
+        out,
+        "",
+        &[
+            ("Channel", "num"),
+            ("Connector pin", ""),
+            ("Probe", ""),
+            ("Net", ""),
+            ("Group", ""),
+            ("Side", ""),
+            ("x (mm)", "num"),
+            ("y (mm)", "num"),
+            ("Target", ""),
+            ("Part", ""),
+            ("Receptacle", ""),
+            ("wire (mm)", "num"),
+            ("travel", "num"),
+            ("force (N)", "num"),
+            ("hit prob.", "num"),
+        ],
+    );
+    let or_dash = |x: Option<String>| x.unwrap_or_else(|| "—".to_string());
     for p in rows {
         let a = assignment.get(p.id.as_str());
-        let pin = a
-            .map(|a| format!("{}.{}", esc(&a.connector), fmt_auto(f64::from(a.pin))))
-            .unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "<tr><td class=\"num\">{}</td><td class=\"mono\">{pin}</td><td class=\"mono\">{}{}</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            channel(p)
-                .map(|c| c.to_string())
-                .unwrap_or_else(|| "—".to_string()),
-            esc(&p.id),
-            if p.locked {
-                " <span class=\"pill\">locked</span>"
-            } else {
-                ""
-            },
-            esc(&p.net),
-            a.map(|a| esc(&a.group)).unwrap_or_default(),
-            p.side.as_str(),
-            fmt(p.x, 3),
-            fmt(p.y, 3),
-            target_text(p),
-            esc(&p.part),
-            esc(p.receptacle.as_deref().unwrap_or("—")),
-            a.map(|a| fmt(a.wire_length_mm, 1)).unwrap_or_default(),
-            p.working_travel_fraction
-                .map(|t| format!("{} %", fmt(t * 100.0, 1)))
-                .unwrap_or_else(|| "—".to_string()),
-            p.force_n
-                .map(|x| fmt(x, 2))
-                .unwrap_or_else(|| "—".to_string()),
-            p.hit_probability
-                .map(fmt_prob)
-                .unwrap_or_else(|| "—".to_string()),
-        );
+        let pin = a.map(|a| format!("{}.{}", a.connector, fmt_auto(f64::from(a.pin))));
+        let locked = if p.locked {
+            " <span class=\"pill\">locked</span>"
+        } else {
+            ""
+        };
+        table.row(&[
+            TableCell::text(or_dash(channel(p).map(|c| c.to_string()))).class("num"),
+            TableCell::text(pin.unwrap_or_default()).class("mono"),
+            TableCell::html(format!("{}{locked}", esc(&p.id))).class("mono"),
+            TableCell::text(&p.net).class("mono"),
+            TableCell::text(a.map(|a| a.group.as_str()).unwrap_or_default()),
+            TableCell::text(p.side.as_str()),
+            TableCell::text(fmt(p.x, 3)).class("num"),
+            TableCell::text(fmt(p.y, 3)).class("num"),
+            TableCell::html(target_text(p)),
+            TableCell::text(&p.part).class("mono"),
+            TableCell::text(p.receptacle.as_deref().unwrap_or("—")).class("mono"),
+            TableCell::text(a.map(|a| fmt(a.wire_length_mm, 1)).unwrap_or_default()).class("num"),
+            TableCell::text(or_dash(
+                p.working_travel_fraction
+                    .map(|t| format!("{} %", fmt(t * 100.0, 1))),
+            ))
+            .class("num"),
+            TableCell::text(or_dash(p.force_n.map(|x| fmt(x, 2)))).class("num"),
+            TableCell::text(or_dash(p.hit_probability.map(fmt_prob))).class("num"),
+        ]);
     }
-    out.push_str("</tbody></table>\n");
+    table.end();
     fold_close(folded, out);
     out.push_str("</section>\n");
 }

@@ -2,6 +2,8 @@
 //! and registration rule of the kind of fixture with its value and why it applies.
 
 use super::{Ctx, esc};
+use pogo_text::{HtmlTable, TableCell};
+
 use std::fmt::Write as _;
 
 pub(super) fn section(ctx: &Ctx, out: &mut String) {
@@ -35,15 +37,14 @@ pub(super) fn section(ctx: &Ctx, out: &mut String) {
             n.finger_notch[1]
         );
     }
-    out.push_str("<table><thead><tr><th>Rule</th><th class=\"num\">Value (mm)</th><th>Why</th></tr></thead><tbody>\n");
+    let mut table = HtmlTable::new(out, "", &[("Rule", ""), ("Value (mm)", "num"), ("Why", "")]);
     for rule in &r.rules {
-        let _ = writeln!(
-            out,
-            "<tr><td class=\"mono\">{}</td><td class=\"num\">{:.2}</td><td>{}</td></tr>",
-            esc(rule.rule.as_str()),
-            rule.value_mm,
-            esc(&rule.why)
-        );
+        table.row(&[
+            TableCell::text(rule.rule.as_str()).class("mono"),
+            TableCell::text(format_args!("{:.2}", rule.value_mm)).class("num"),
+            TableCell::text(&rule.why),
+        ]);
     }
-    out.push_str("</tbody></table>\n</section>\n");
+    table.end();
+    out.push_str("</section>\n");
 }
