@@ -92,6 +92,15 @@ pub struct TableCell<'a> {
     title: String,
 }
 
+/// ` class="class"` after an opening tag's name; nothing when `class` is empty.
+fn push_class(out: &mut String, class: &str) {
+    if !class.is_empty() {
+        out.push_str(" class=\"");
+        out.push_str(class);
+        out.push('"');
+    }
+}
+
 impl<'a> TableCell<'a> {
     /// A cell showing `text` (escaped): words, numbers, ids.
     pub fn text(text: impl std::fmt::Display) -> Self {
@@ -123,11 +132,7 @@ impl<'a> TableCell<'a> {
     fn write(&self, tag: &str, out: &mut String) {
         out.push('<');
         out.push_str(tag);
-        if !self.class.is_empty() {
-            out.push_str(" class=\"");
-            out.push_str(self.class);
-            out.push('"');
-        }
+        push_class(out, self.class);
         if !self.title.is_empty() {
             out.push_str(" title=\"");
             out.push_str(&self.title);
@@ -148,11 +153,7 @@ impl<'o> HtmlTable<'o> {
     /// key/value table, see [`HtmlTable::key_row`]) there is no head.
     pub fn new(out: &'o mut String, class: &str, columns: &[(&str, &str)]) -> Self {
         out.push_str("<table");
-        if !class.is_empty() {
-            out.push_str(" class=\"");
-            out.push_str(class);
-            out.push('"');
-        }
+        push_class(out, class);
         out.push('>');
         if !columns.is_empty() {
             out.push_str("<thead>");
@@ -194,11 +195,7 @@ impl<'o> HtmlTable<'o> {
     /// Writes a row of class `class` (none when empty).
     pub fn row_of_class(&mut self, class: &str, cells: &[TableCell]) {
         self.out.push_str("<tr");
-        if !class.is_empty() {
-            self.out.push_str(" class=\"");
-            self.out.push_str(class);
-            self.out.push('"');
-        }
+        push_class(self.out, class);
         self.out.push('>');
         for cell in cells {
             cell.write("td", self.out);

@@ -1356,7 +1356,6 @@ fn tolerance_stacks(t: &ToleranceSummary, out: &mut String) {
         ]);
     }
     table.end();
-
     out.push_str("<div class=\"two\">");
     let heading = |key: &str, out: &mut String| {
         let _ = writeln!(out, "<div><h3>{}</h3>", esc(&sub_heading("tolerance", key)));
