@@ -143,7 +143,10 @@ pub async fn fill(
             let _: RunReceipt = db.ingest_run(&station, &run, config).await?;
             runs += 1;
         }
-        if (day + 1) % 10 == 0 {
+        // Every tenth day the probes are cleaned, but never after the last runs: a
+        // cleaning clears each probe's verdict until its next reading, and the life
+        // the dashboard shows ends on readings.
+        if (day + 1) % 10 == 0 && day + 1 < life.days {
             let clean = crate::MaintenanceRequest {
                 kind: crate::MaintenanceKind::Clean,
                 probe: None,

@@ -1,0 +1,43 @@
+//! The demo life (`pogo serve --demo`) as a person first sees it: it ends on readings,
+//! so every probe has a verdict and the worn ones fail, whatever the number of days.
+
+mod common;
+
+use common::{Engine, TestDb};
+use pogo_service::demo::{DemoLife, fill};
+use pogo_service::{ProbeVerdict, ServiceConfig};
+
+#[tokio::test]
+async fn the_demo_ends_with_every_probe_judged() {
+    // Ten days: the routine cleaning every tenth day would fall after the last runs
+    // and clear every verdict.
+    let tdb = TestDb::new(Engine::Sqlite).unwrap();
+    let db = tdb.connect().await;
+    let life = DemoLife {
+        days: 10,
+        runs_per_day: 4,
+        actuations_per_run: 900,
+        seed: 12,
+    };
+    let config = ServiceConfig::default();
+    let now = chrono::Utc::now();
+    let demo = fill(&db, &config, life, now).await.unwrap().unwrap();
+    let status = db
+        .fixture_status(&demo.fixture, &config, now)
+        .await
+        .unwrap();
+    let unjudged: Vec<&str> = status
+        .probes
+        .iter()
+        .filter(|p| p.verdict == ProbeVerdict::NotMeasured)
+        .map(|p| p.id.as_str())
+        .collect();
+    assert!(
+        unjudged.is_empty(),
+        "probes without a verdict: {unjudged:?}"
+    );
+    assert!(
+        status.count(ProbeVerdict::Fail) >= 1,
+        "the fast-wearing probes fail by the end"
+    );
+}
