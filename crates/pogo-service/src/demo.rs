@@ -103,7 +103,9 @@ pub async fn fill(
         .collect();
     let start = end - Duration::days(i64::from(life.days));
     let step = Duration::seconds(86_400 / i64::from(life.runs_per_day.max(1)));
+    let per_day = u64::from(life.runs_per_day) * life.actuations_per_run;
     let mut actuations = 0u64;
+    let mut cleaned_at = 0u64;
     let mut runs = 0u64;
     let mut dut = 0u64;
     for day in 0..life.days {
@@ -143,10 +145,14 @@ pub async fn fill(
             let _: RunReceipt = db.ingest_run(&station, &run, config).await?;
             runs += 1;
         }
-        // Every tenth day the probes are cleaned, but never after the last runs: a
-        // cleaning clears each probe's verdict until its next reading, and the life
-        // the dashboard shows ends on readings.
-        if (day + 1) % 10 == 0 && day + 1 < life.days {
+        // The probes are cleaned at the end of the day after which the next day's runs
+        // would take them past the service's cleaning interval, as a maintainer
+        // following the due list does; never after the last runs: a cleaning clears
+        // each probe's verdict until its next reading, and the life the dashboard
+        // shows ends on readings.
+        if day + 1 < life.days && actuations + per_day - cleaned_at > config.clean_every_actuations
+        {
+            cleaned_at = actuations;
             let clean = crate::MaintenanceRequest {
                 kind: crate::MaintenanceKind::Clean,
                 probe: None,

@@ -1,5 +1,6 @@
 //! The demo life (`pogo serve --demo`) as a person first sees it: it ends on readings,
-//! so every probe has a verdict and the worn ones fail, whatever the number of days.
+//! so every probe has a verdict and the worn ones fail, and the probes were cleaned as
+//! the service asks, whatever the number of days.
 
 mod common;
 
@@ -9,8 +10,9 @@ use pogo_service::{ProbeVerdict, ServiceConfig};
 
 #[tokio::test]
 async fn the_demo_ends_with_every_probe_judged() {
-    // Ten days: the routine cleaning every tenth day would fall after the last runs
-    // and clear every verdict.
+    // Ten days of 3,600 actuations: a cleaning after the last runs would clear every
+    // verdict, and one every tenth day would leave the probes 36,000 actuations
+    // uncleaned.
     let tdb = TestDb::new(Engine::Sqlite).unwrap();
     let db = tdb.connect().await;
     let life = DemoLife {
@@ -40,4 +42,15 @@ async fn the_demo_ends_with_every_probe_judged() {
         status.count(ProbeVerdict::Fail) >= 1,
         "the fast-wearing probes fail by the end"
     );
+    // Cleaned as the service asks (every 10,000 actuations), never left overdue.
+    for p in &status.probes {
+        assert!(
+            p.actuations_since_clean < config.clean_every_actuations
+                && p.actuations_since_clean < status.actuations_total,
+            "{}: {} actuations since cleaning of {}",
+            p.id,
+            p.actuations_since_clean,
+            status.actuations_total
+        );
+    }
 }
