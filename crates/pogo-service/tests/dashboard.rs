@@ -5,9 +5,8 @@
 
 mod common;
 
-use common::{Engine, TestDb, TestServer};
-use pogo_service::demo::{DemoLife, fill};
-use pogo_service::{ProbeVerdict, ServiceConfig};
+use common::{Engine, TestDb, TestServer, fill_demo};
+use pogo_service::ProbeVerdict;
 
 fn browser_ready() -> bool {
     let ok = std::path::Path::new("/usr/bin/chromium").exists()
@@ -41,21 +40,7 @@ async fn a_person_sees_the_fixture_and_records_maintenance() {
         .await
         .unwrap()
         .unwrap();
-    let life = DemoLife {
-        days: 12,
-        runs_per_day: 20,
-        actuations_per_run: 150,
-        seed: 12,
-    };
-    let config = ServiceConfig::default();
-    let demo = fill(&db, &config, life, chrono::Utc::now())
-        .await
-        .unwrap()
-        .unwrap();
-    let status = db
-        .fixture_status(&demo.fixture, &config, chrono::Utc::now())
-        .await
-        .unwrap();
+    let (demo, status) = fill_demo(&db, 12, 20, 150).await;
     assert!(
         status.count(ProbeVerdict::Fail) >= 1,
         "the demo has failing probes"

@@ -4,8 +4,7 @@
 
 mod common;
 
-use common::{Engine, TestDb};
-use pogo_service::demo::{DemoLife, fill};
+use common::{Engine, TestDb, fill_demo};
 use pogo_service::{ProbeVerdict, ServiceConfig};
 
 #[tokio::test]
@@ -15,19 +14,8 @@ async fn the_demo_ends_with_every_probe_judged() {
     // uncleaned.
     let tdb = TestDb::new(Engine::Sqlite).unwrap();
     let db = tdb.connect().await;
-    let life = DemoLife {
-        days: 10,
-        runs_per_day: 4,
-        actuations_per_run: 900,
-        seed: 12,
-    };
+    let (_, status) = fill_demo(&db, 10, 4, 900).await;
     let config = ServiceConfig::default();
-    let now = chrono::Utc::now();
-    let demo = fill(&db, &config, life, now).await.unwrap().unwrap();
-    let status = db
-        .fixture_status(&demo.fixture, &config, now)
-        .await
-        .unwrap();
     let unjudged: Vec<&str> = status
         .probes
         .iter()

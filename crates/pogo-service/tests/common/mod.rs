@@ -4,8 +4,9 @@
 
 use pogo_qc::measurements::Kind;
 use pogo_qc::run::{Reading, Run, RunResult};
+use pogo_service::demo::{DemoLife, DemoSummary};
 use pogo_service::http::AppState;
-use pogo_service::{Database, ServiceConfig};
+use pogo_service::{Database, FixtureStatus, ServiceConfig};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -291,4 +292,32 @@ pub fn run_json(uuid: &str, fixture: &str, actuations: u64, readings: &[(&str, f
         r#"{{"uuid":"{uuid}","fixture":"{fixture}","started_at":"2026-12-01T08:00:00Z","finished_at":"2026-12-01T08:00:40Z","actuations":{actuations},"dut_serial":"SN-1","result":"pass","readings":[{}]}}"#,
         readings.join(",")
     )
+}
+
+/// Fills `db` with the demo life of `days` days of `runs_per_day` runs of
+/// `actuations_per_run` lid closures (seed 12) ending now, under the default service
+/// settings; the demo and its fixture's status at the end.
+pub async fn fill_demo(
+    db: &Database,
+    days: u32,
+    runs_per_day: u32,
+    actuations_per_run: u64,
+) -> (DemoSummary, FixtureStatus) {
+    let life = DemoLife {
+        days,
+        runs_per_day,
+        actuations_per_run,
+        seed: 12,
+    };
+    let config = ServiceConfig::default();
+    let now = chrono::Utc::now();
+    let demo = pogo_service::demo::fill(db, &config, life, now)
+        .await
+        .unwrap()
+        .expect("an empty database takes the demo");
+    let status = db
+        .fixture_status(&demo.fixture, &config, now)
+        .await
+        .unwrap();
+    (demo, status)
 }
